@@ -1,0 +1,50 @@
+"""The ``decentwork`` command line: one program, sub-commands by area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(
+    help="decentwork: open labour market information system (survey microdata to ILO "
+    "decent-work indicators with design-based uncertainty).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def progress_bar() -> Progress:
+    """A Rich progress bar for long work."""
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(), console=console, transient=False,
+    )
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
+    records: Annotated[int, typer.Option("--records", "-n", help="Number of person records.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 1,
+    strata: Annotated[int | None, typer.Option(help="Number of strata (default: scales with records).")] = None,
+    psus: Annotated[int | None, typer.Option(help="Number of PSUs (default: scales with records).")] = None,
+) -> None:
+    """Write a seeded synthetic labour force survey (households in PSUs in strata) as Parquet."""
+    from decentwork.synthetic import write_parquet
+
+    with progress_bar() as progress:
+        task = progress.add_task(f"Generating {records:,} records", total=records)
+        write_parquet(
+            out, records=records, seed=seed, strata=strata, psus=psus,
+            on_progress=lambda done: progress.update(task, completed=done),
+        )
+    console.print(f"Wrote {records:,} synthetic records to {out}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

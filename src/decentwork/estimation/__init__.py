@@ -1,0 +1,10 @@
+"""The survey estimation kernel: a design object, then estimators on it.
+
+This layer knows nothing about labour statistics.
+"""
+
+from decentwork.estimation.design import Design
+from decentwork.estimation.errors import EstimationError
+from decentwork.estimation.estimate import estimate
+
+__all__ = ["Design", "EstimationError", "estimate"]

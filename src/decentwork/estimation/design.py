@@ -1,0 +1,113 @@
+"""The survey design object: which columns carry the design and which variance conventions apply.
+
+Every convention is an explicit option, named after the R ``survey`` option it matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from decentwork.estimation.errors import EstimationError
+
+LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
+ReplicateMethod = Literal["bootstrap", "jk1", "brr", "fay", "sdr"]
+
+LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
+REPLICATE_METHODS: tuple[str, ...] = ("bootstrap", "jk1", "brr", "fay", "sdr")
+
+
+@dataclass(frozen=True)
+class Design:
+    """A survey design: weights, strata, primary sampling units, FPC or replicate weights.
+
+    Taylor-linearisation designs name ``weight`` and optionally ``strata``, ``psu`` and
+    ``fpc`` (R: ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc, nest=)``).
+    Without ``psu`` every record is its own PSU (R: ``ids=~1``).
+
+    Replicate-weight designs name ``weight`` (the full-sample weight), ``replicate_weights``
+    (a list of columns, or a regular expression matched at the start of column names, such as
+    ``"repw"`` or ``"repw[0-9]+"``) and ``replicate_method``; replicate weights are full
+    analysis weights (R: ``svrepdesign(..., combined.weights=TRUE)``).
+    """
+
+    weight: str
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    nest: bool = True
+    lonely_psu: LonelyPSU = "fail"
+    replicate_weights: Sequence[str] | str | None = None
+    replicate_method: ReplicateMethod | None = None
+    fay_rho: float | None = None
+    mse: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.weight, str) or not self.weight:
+            raise EstimationError("Design: weight must be a column name")
+        if self.lonely_psu not in LONELY_PSU_OPTIONS:
+            raise EstimationError(
+                f"Design: lonely_psu={self.lonely_psu!r} is not one of {', '.join(LONELY_PSU_OPTIONS)}"
+            )
+        if isinstance(self.replicate_weights, list):
+            object.__setattr__(self, "replicate_weights", tuple(self.replicate_weights))
+        if self.replicate_weights is None:
+            if self.replicate_method is not None:
+                raise EstimationError("Design: replicate_method given without replicate_weights")
+            return
+        if self.replicate_method not in REPLICATE_METHODS:
+            raise EstimationError(
+                f"Design: replicate_method={self.replicate_method!r} is not one of "
+                f"{', '.join(REPLICATE_METHODS)}"
+            )
+        if self.strata or self.psu or self.fpc:
+            raise EstimationError(
+                "Design: a replicate-weight design carries its strata and PSUs in the replicate "
+                "weights; give either replicate_weights or strata/psu/fpc, not both"
+            )
+        if self.replicate_method == "fay":
+            if self.fay_rho is None or not 0 < self.fay_rho < 1:
+                raise EstimationError("Design: replicate_method='fay' needs fay_rho in (0, 1)")
+        elif self.fay_rho is not None:
+            raise EstimationError(
+                f"Design: fay_rho applies only to replicate_method='fay', not "
+                f"{self.replicate_method!r}"
+            )
+
+    @property
+    def is_replicate(self) -> bool:
+        """True for a replicate-weight design."""
+        return self.replicate_weights is not None
+
+    def replicate_columns(self, columns: Sequence[str]) -> list[str]:
+        """The replicate-weight columns among ``columns`` (explicit list, or pattern matches)."""
+        if self.replicate_weights is None:
+            return []
+        if isinstance(self.replicate_weights, str):
+            pattern = re.compile(self.replicate_weights)
+            found = [c for c in columns if pattern.match(c) and c != self.weight]
+            if not found:
+                raise EstimationError(
+                    f"Design: no column matches the replicate-weight pattern "
+                    f"{self.replicate_weights!r}"
+                )
+            return found
+        return list(self.replicate_weights)
+
+    def replicate_scale(self, n_replicates: int) -> float:
+        """Multiplier of the sum of squared replicate deviations (R ``svrepdesign``'s scale)."""
+        if n_replicates < 2:
+            raise EstimationError(f"Design: {n_replicates} replicate weights; need at least 2")
+        return {
+            "bootstrap": 1.0 / (n_replicates - 1),
+            "jk1": (n_replicates - 1) / n_replicates,
+            "brr": 1.0 / n_replicates,
+            "fay": 1.0 / (n_replicates * (1.0 - (self.fay_rho or 0.0)) ** 2),
+            "sdr": 4.0 / n_replicates,
+        }[str(self.replicate_method)]
+
+    def columns(self) -> list[str]:
+        """The design columns (without replicate weights), in a stable order."""
+        return [c for c in (self.weight, self.strata, self.psu, self.fpc) if c]

@@ -1,0 +1,53 @@
+"""Domains of a grouping set, computed on the cell table (never on the microdata)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Domains:
+    """Which domain each cell belongs to (-1: none) and the labels of each domain."""
+
+    index: np.ndarray
+    labels: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        return len(self.labels)
+
+
+class DomainCoder:
+    """Factorises the by-columns of the cell table once, then builds any grouping set."""
+
+    def __init__(self, cells: pd.DataFrame, by_columns: Sequence[str]) -> None:
+        self.n_cells = len(cells)
+        self.codes: dict[str, np.ndarray] = {}
+        self.levels: dict[str, pd.Index] = {}
+        for column in by_columns:
+            codes, levels = pd.factorize(cells[column], sort=True, use_na_sentinel=True)
+            self.codes[column] = codes.astype(np.int64)
+            self.levels[column] = pd.Index(levels)
+
+    def domains(self, grouping: Sequence[str]) -> Domains:
+        """Domains of ``grouping``; cells with a missing value in it belong to none."""
+        if not grouping:
+            return Domains(np.zeros(self.n_cells, dtype=np.int64), pd.DataFrame(index=[0]))
+        combined = np.zeros(self.n_cells, dtype=np.int64)
+        inside = np.ones(self.n_cells, dtype=bool)
+        for column in grouping:
+            codes = self.codes[column]
+            inside &= codes >= 0
+            combined = combined * len(self.levels[column]) + codes
+        index = np.full(self.n_cells, -1, dtype=np.int64)
+        unique, index[inside] = np.unique(combined[inside], return_inverse=True)
+        labels = {}
+        for column in reversed(grouping):
+            size = len(self.levels[column])
+            labels[column] = self.levels[column][unique % size]
+            unique = unique // size
+        return Domains(index, pd.DataFrame({c: labels[c] for c in grouping}))

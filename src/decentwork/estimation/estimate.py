@@ -1,0 +1,199 @@
+"""``estimate``: totals, means and ratios for every domain of every grouping set, in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from decentwork.estimation.cells import CellPlan, Statistic, aggregate
+from decentwork.estimation.design import Design
+from decentwork.estimation.domains import DomainCoder, Domains
+from decentwork.estimation.errors import EstimationError
+from decentwork.estimation.intervals import CI, coefficient_of_variation, interval
+from decentwork.estimation.replication import replicate_df, replicate_variance
+from decentwork.estimation.source import as_relation
+from decentwork.estimation.taylor import TaylorFrame
+
+RESULT_COLUMNS = (
+    "estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total", "denominator_total",
+)
+
+
+def estimate(
+    data: Any,
+    design: Design,
+    *,
+    ratios: Mapping[str, tuple[str, str]] | None = None,
+    totals: Iterable[str] = (),
+    means: Iterable[str] = (),
+    by: Sequence[Sequence[str] | str] = ((),),
+    ci: CI = "normal",
+    level: float = 0.95,
+    missing: Literal["error", "drop"] = "error",
+) -> pd.DataFrame:
+    """Estimate ratios, totals and means with design-based standard errors in many domains.
+
+    The microdata are read once, by one SQL aggregate, into sums per (stratum, PSU, finest
+    cell); every domain of every grouping set in ``by`` is computed from that small table.
+
+    Args:
+        data: a CSV or Parquet path, a DuckDB relation, a pandas or Polars DataFrame, or an
+            Arrow table.
+        design: the survey design.
+        ratios: name -> (numerator column, denominator column).
+        totals: columns to total.
+        means: columns to average.
+        by: grouping sets; ``()`` is the whole population, ``("sex", "region")`` every
+            combination of the two. A bare string is a one-variable grouping set.
+        ci: ``"normal"`` (R's default) or ``"t"`` with the design degrees of freedom.
+        level: confidence level of the interval.
+        missing: ``"error"`` refuses missing values in analysis and by-variables; ``"drop"``
+            leaves a record out of each statistic with a missing variable (R: ``na.rm=TRUE``)
+            and out of the domains of a grouping set whose variable it lacks.
+
+    Returns:
+        One row per (statistic, grouping set, domain): ``statistic``, ``kind``, one column per
+        by-variable (null where not in the grouping set), ``estimate``, ``se``, ``lower``,
+        ``upper``, ``cv`` (se / |estimate|), ``df``, ``n`` (records in the domain entering the
+        statistic), ``numerator_total`` and ``denominator_total`` (ratios only). A domain whose
+        denominator total is zero gets NA estimate and SE.
+    """
+    statistics = _statistics(ratios, totals, means)
+    groupings = _groupings(by)
+    if missing not in ("error", "drop"):
+        raise EstimationError(f"missing={missing!r} must be 'error' or 'drop'")
+    if ci not in ("normal", "t"):
+        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
+    relation = as_relation(data)
+    by_columns = tuple(dict.fromkeys(c for g in groupings for c in g))
+    replicates = tuple(design.replicate_columns(relation.columns))
+    plan = CellPlan(
+        design=design,
+        statistics=statistics,
+        by_columns=by_columns,
+        replicate_columns=replicates,
+        moments=not design.is_replicate and design.psu is None,
+        gram=design.is_replicate and ci == "t",
+        missing=missing,
+    )
+    cells = aggregate(plan, relation)
+    frame = None if design.is_replicate else TaylorFrame.from_cells(design, cells)
+    coder = DomainCoder(cells, by_columns)
+    pieces = []
+    for grouping in groupings:
+        domains = coder.domains(grouping)
+        rep_df = (
+            replicate_df(cells, domains.index, domains.count, len(replicates))
+            if plan.gram else None
+        )
+        for i, stat in enumerate(statistics):
+            columns = _domain_statistic(cells, i, stat, domains, frame, plan, rep_df)
+            lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
+            columns.update(lower=lower, upper=upper)
+            columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
+            piece = domains.labels.copy()
+            piece.insert(0, "kind", stat.kind)
+            piece.insert(0, "statistic", stat.name)
+            for name in RESULT_COLUMNS:
+                piece[name] = columns.get(name, np.nan)
+            pieces.append(piece)
+    result = pd.concat(pieces, ignore_index=True)
+    order = ["statistic", "kind", *by_columns, *RESULT_COLUMNS]
+    result = result.reindex(columns=order)
+    for column in by_columns:
+        result[column] = result[column].astype(object).where(result[column].notna(), None)
+    result["n"] = result["n"].astype(np.int64)
+    return result
+
+
+def _domain_statistic(
+    cells: pd.DataFrame, i: int, stat: Statistic, domains: Domains,
+    frame: TaylorFrame | None, plan: CellPlan, rep_df: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """Estimate, SE, df and counts of statistic ``i`` in every domain."""
+    dom, n_dom = domains.index, domains.count
+    inside = dom >= 0
+
+    def per_domain(column: str) -> np.ndarray:
+        return np.bincount(dom[inside], weights=cells[column].to_numpy()[inside], minlength=n_dom)
+
+    y_total = per_domain(f"__s{i}_y")
+    n = per_domain(f"__s{i}_n" if stat.kind == "ratio" else f"__s{i}_nv")
+    valid = cells[f"__s{i}_nv"].to_numpy()
+    out: dict[str, np.ndarray] = {"n": n}
+    if stat.kind == "total":
+        est, x_total = y_total, None
+    else:
+        x_total = per_domain(f"__s{i}_x")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            est = np.where(x_total != 0, y_total / x_total, np.nan)
+    out["estimate"] = est
+    if stat.kind == "ratio":
+        out.update(numerator_total=y_total, denominator_total=x_total)
+    if frame is None:
+        n_rep = len(plan.replicate_columns)
+        y_rep = np.column_stack([per_domain(f"__s{i}_y_r{r}") for r in range(n_rep)])
+        if x_total is None:
+            theta = y_rep
+        else:
+            x_rep = np.column_stack([per_domain(f"__s{i}_x_r{r}") for r in range(n_rep)])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                theta = np.where(x_rep != 0, y_rep / x_rep, np.nan)
+        variance = replicate_variance(plan.design, est, theta)
+        out["df"] = rep_df if rep_df is not None else np.full(n_dom, np.nan)
+    else:
+        y = cells[f"__s{i}_y"].to_numpy()
+        if x_total is None:
+            s1 = y
+            s2 = cells[f"__s{i}_yy"].to_numpy() if plan.moments else y
+        else:
+            ratio = np.zeros(len(cells))
+            scale = np.zeros(len(cells))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio[inside] = est[dom[inside]]
+                scale[inside] = 1.0 / x_total[dom[inside]]
+            x = cells[f"__s{i}_x"].to_numpy()
+            s1 = (y - ratio * x) * scale
+            if plan.moments:
+                yy, xy, xx = (cells[f"__s{i}_{m}"].to_numpy() for m in ("yy", "xy", "xx"))
+                s2 = (yy - 2 * ratio * xy + ratio * ratio * xx) * scale * scale
+            else:
+                s2 = s1
+        variance, df = frame.variance(dom, n_dom, s1, s2, valid)
+        out["df"] = df
+    out["se"] = np.where(np.isnan(est), np.nan, np.sqrt(variance))
+    return out
+
+
+def _statistics(
+    ratios: Mapping[str, tuple[str, str]] | None, totals: Iterable[str], means: Iterable[str]
+) -> tuple[Statistic, ...]:
+    stats: list[Statistic] = []
+    for name, pair in (ratios or {}).items():
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise EstimationError(
+                f"ratio {name!r}: expected (numerator, denominator) column names, got {pair!r}"
+            )
+        stats.append(Statistic(name, "ratio", str(pair[0]), str(pair[1])))
+    if isinstance(totals, str) or isinstance(means, str):
+        raise EstimationError("totals and means take a list of column names, not one string")
+    stats += [Statistic(c, "total", c) for c in totals]
+    stats += [Statistic(c, "mean", c) for c in means]
+    if not stats:
+        raise EstimationError("nothing to estimate: give ratios, totals or means")
+    return tuple(stats)
+
+
+def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
+    if isinstance(by, str):
+        raise EstimationError(f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]")
+    groupings = [(g,) if isinstance(g, str) else tuple(g) for g in by]
+    if not groupings:
+        raise EstimationError("by is empty: give at least one grouping set, () for the population")
+    for g in groupings:
+        if len(set(g)) != len(g):
+            raise EstimationError(f"grouping set {g!r} repeats a variable")
+    return list(dict.fromkeys(groupings))

@@ -1,0 +1,38 @@
+"""Confidence intervals and coefficients of variation."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from scipy import stats
+
+from decentwork.estimation.errors import EstimationError
+
+CI = Literal["normal", "t"]
+
+
+def interval(
+    estimate: np.ndarray, se: np.ndarray, df: np.ndarray, ci: CI, level: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds: ``estimate -/+ q * se`` with q from the normal or t quantile.
+
+    R: ``confint(..., level=)`` (normal) and ``confint(..., df=degf(design))`` (t).
+    """
+    if not 0 < level < 1:
+        raise EstimationError(f"level={level} must be between 0 and 1")
+    tail = 0.5 + level / 2
+    if ci == "normal":
+        q = np.full(len(estimate), stats.norm.ppf(tail))
+    elif ci == "t":
+        with np.errstate(invalid="ignore"):
+            q = np.where(df > 0, stats.t.ppf(tail, np.where(df > 0, df, 1)), np.nan)
+    else:
+        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
+    return estimate - q * se, estimate + q * se
+
+
+def coefficient_of_variation(estimate: np.ndarray, se: np.ndarray) -> np.ndarray:
+    """``se / |estimate|`` as a fraction (NA where the estimate is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(estimate != 0, se / np.abs(estimate), np.nan)

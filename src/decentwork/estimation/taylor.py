@@ -1,0 +1,158 @@
+"""Taylor-linearisation variance for totals, means and ratios in domains.
+
+Follows R ``survey``'s ``svyrecvar`` (one stage, with-replacement or with FPC): for each
+stratum h with n_h PSUs and PSU scores z_hi,
+``v_h = f_h * n_h / (n_h - 1) * sum_i (z_hi - mean_h z)^2``, where PSUs of the stratum that
+have no member of the domain count with a zero score (domains keep the full design).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from decentwork.estimation.design import Design
+from decentwork.estimation.errors import EstimationError
+
+CERTAINTY = 1e-7  # R: a stratum whose f_h is below this is self-representing
+
+
+@dataclass(frozen=True)
+class TaylorFrame:
+    """Design facts read off the cell table: stratum and PSU of each cell, n_h and f_h."""
+
+    design: Design
+    stratum: np.ndarray  # stratum code of each cell
+    psu: np.ndarray | None  # PSU code of each cell (None: every record is its own PSU)
+    psu_stratum: np.ndarray | None  # stratum code of each PSU
+    n_h: np.ndarray  # PSUs (or records) per stratum in the full design
+    f_h: np.ndarray  # finite population correction factor per stratum
+    stratum_labels: pd.Index
+
+    @property
+    def n_strata(self) -> int:
+        return len(self.n_h)
+
+    @classmethod
+    def from_cells(cls, design: Design, cells: pd.DataFrame) -> TaylorFrame:
+        if design.strata:
+            stratum, labels = pd.factorize(cells[design.strata], sort=True)
+        else:
+            stratum, labels = np.zeros(len(cells), dtype=np.int64), pd.Index(["(all)"])
+        stratum = stratum.astype(np.int64)
+        psu = psu_stratum = None
+        if design.psu:
+            pairs = pd.MultiIndex.from_arrays([stratum, cells[design.psu]])
+            psu, unique_pairs = pd.factorize(pairs)
+            psu = psu.astype(np.int64)
+            psu_stratum = unique_pairs.get_level_values(0).to_numpy(dtype=np.int64)
+            if not design.nest and design.strata:
+                _check_nested(design, unique_pairs, labels)
+            n_h = np.bincount(psu_stratum, minlength=len(labels))
+        else:
+            n_h = np.bincount(stratum, weights=cells["__records"], minlength=len(labels))
+            n_h = n_h.astype(np.int64)
+        f_h = _fpc_factor(design, cells, stratum, n_h, labels)
+        lonely = np.flatnonzero(n_h == 1)
+        if len(lonely) and design.lonely_psu == "fail":
+            names = ", ".join(str(labels[h]) for h in lonely[:10])
+            raise EstimationError(
+                f"stratum {names} has only one PSU ({len(lonely)} such stratum/strata); choose "
+                "lonely_psu='remove', 'certainty', 'adjust' or 'average' (R: "
+                "options(survey.lonely.psu=...))"
+            )
+        return cls(design, stratum, psu, psu_stratum, n_h, f_h, pd.Index(labels))
+
+    def variance(
+        self, domain: np.ndarray, n_domains: int, s1: np.ndarray, s2: np.ndarray,
+        valid: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Variance and design degrees of freedom of each domain.
+
+        ``domain`` is each cell's domain (-1: none), ``s1`` each cell's score sum, ``s2`` its
+        sum of squared record scores (used only when records are the PSUs), ``valid`` its count
+        of records entering the statistic.
+        """
+        inside = domain >= 0
+        dom = domain[inside]
+        h_count = self.n_strata
+        if self.psu is not None:
+            key = self.psu[inside] * n_domains + dom
+            unique, inverse = np.unique(key, return_inverse=True)
+            z = np.bincount(inverse, weights=s1[inside])
+            units = np.bincount(inverse, weights=valid[inside]) > 0
+            cell_of = self.psu_stratum[unique // n_domains] * n_domains + unique % n_domains
+            first = np.bincount(cell_of, weights=z, minlength=h_count * n_domains)
+            second = np.bincount(cell_of, weights=z * z, minlength=h_count * n_domains)
+            present = np.bincount(cell_of, weights=units, minlength=h_count * n_domains)
+        else:
+            cell_of = self.stratum[inside] * n_domains + dom
+            first = np.bincount(cell_of, weights=s1[inside], minlength=h_count * n_domains)
+            second = np.bincount(cell_of, weights=s2[inside], minlength=h_count * n_domains)
+            present = np.bincount(cell_of, weights=valid[inside], minlength=h_count * n_domains)
+        shape = (h_count, n_domains)
+        first, second, present = first.reshape(shape), second.reshape(shape), present.reshape(shape)
+        n = self.n_h[:, None].astype(float)
+        f = self.f_h[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled = f * n / (n - 1) * (second - first * first / n)
+        lonely = {
+            "adjust": f * second,
+            "average": np.full(shape, np.nan),
+        }.get(self.design.lonely_psu, np.zeros(shape))
+        contribution = np.where(n > 1, pooled, lonely)
+        contribution = np.where(f < CERTAINTY, 0.0, contribution)
+        strata_in = present > 0
+        contribution = np.where(strata_in, contribution, 0.0)
+        variance = np.nansum(contribution, axis=0)
+        if self.design.lonely_psu == "average":
+            kept = (strata_in & (n > 1)).sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                variance = variance * strata_in.sum(axis=0) / kept
+        variance = np.maximum(variance, 0.0)
+        df = present.sum(axis=0) - strata_in.sum(axis=0)
+        return variance, df.astype(float)
+
+
+def _check_nested(design: Design, pairs: pd.MultiIndex, labels: pd.Index) -> None:
+    psu_labels = pd.Series(pairs.get_level_values(1))
+    repeated = psu_labels[psu_labels.duplicated(keep=False)]
+    if len(repeated):
+        label = repeated.iloc[0]
+        strata = sorted(str(labels[h]) for h in pairs.get_level_values(0)[psu_labels == label])
+        raise EstimationError(
+            f"PSU {label!r} of column {design.psu!r} appears in strata {', '.join(strata)}: PSU "
+            "labels are reused across strata; pass nest=True if they are numbered within strata"
+        )
+
+
+def _fpc_factor(
+    design: Design, cells: pd.DataFrame, stratum: np.ndarray, n_h: np.ndarray,
+    labels: pd.Index,
+) -> np.ndarray:
+    if not design.fpc:
+        return np.ones(len(n_h))
+    low = pd.Series(cells["__fpc_min"].to_numpy()).groupby(stratum).min().to_numpy()
+    high = pd.Series(cells["__fpc_max"].to_numpy()).groupby(stratum).max().to_numpy()
+    varying = np.flatnonzero(~np.isclose(low, high, rtol=1e-12, atol=0))
+    if len(varying):
+        h = varying[0]
+        raise EstimationError(
+            f"fpc column {design.fpc!r} varies within stratum {labels[h]!r} "
+            f"({low[h]} to {high[h]}); it must be constant within a stratum"
+        )
+    if (low <= 0).any():
+        raise EstimationError(f"fpc column {design.fpc!r} has values <= 0")
+    if (high <= 1).all():
+        return 1.0 - high  # sampling fractions
+    with np.errstate(divide="ignore", invalid="ignore"):
+        too_small = np.flatnonzero(high < n_h)
+        if len(too_small):
+            h = too_small[0]
+            raise EstimationError(
+                f"fpc column {design.fpc!r}: stratum {labels[h]!r} has population size "
+                f"{high[h]} but {n_h[h]} sampled PSUs (more than 100% sampling)"
+            )
+        return np.where(np.isinf(high), 1.0, (high - n_h) / high)
