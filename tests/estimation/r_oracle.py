@@ -1,0 +1,85 @@
+"""Run R's survey package as the oracle and compare decentwork's results with it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ORACLE_DIR = Path(__file__).parent / "oracle"
+RTOL = 1e-9
+
+
+def run_r(script: str, workdir: Path, *args: str) -> None:
+    """Run ``oracle/<script>`` with Rscript; a missing R or survey package is a failure."""
+    rscript = shutil.which("Rscript")
+    assert rscript, "Rscript not found: .ci/run installs r-base-core and r-cran-survey"
+    done = subprocess.run(
+        [rscript, "--vanilla", str(ORACLE_DIR / script), str(ORACLE_DIR), str(workdir), *args],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, f"R oracle {script} failed:\n{done.stderr[-3000:]}"
+
+
+def _label(value: object) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def domain_keys(result: pd.DataFrame, variables: Sequence[str]) -> list[str]:
+    """The oracle's domain key (``a=1;b=2``) of each result row."""
+    if not variables:
+        return [""] * len(result)
+    return [
+        ";".join(f"{v}={_label(row[v])}" for v in variables)
+        for _, row in result[list(variables)].iterrows()
+    ]
+
+
+def rows_of(
+    result: pd.DataFrame, statistic: str, kind: str, variables: Sequence[str]
+) -> pd.DataFrame:
+    """The result rows of one statistic and grouping set, indexed by oracle domain key."""
+    by_columns = [c for c in result.columns if c not in _RESULT and c not in ("statistic", "kind")]
+    mask = (result["statistic"] == statistic) & (result["kind"] == kind)
+    for column in by_columns:
+        present = result[column].notna()
+        mask &= present if column in variables else ~present
+    rows = result[mask].copy()
+    rows.index = domain_keys(rows, variables)
+    return rows
+
+
+_RESULT = (
+    "estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total", "denominator_total",
+)
+
+
+def compare(result: pd.DataFrame, oracle: pd.DataFrame, rtol: float = RTOL) -> int:
+    """Assert every oracle row is matched by decentwork; return the number of values compared."""
+    compared = 0
+    groups = oracle.groupby(["statistic", "kind", "grouping"], sort=False, dropna=False)
+    for (statistic, kind, grouping), expected in groups:
+        variables = [v for v in str(grouping).split("+") if v and grouping == grouping]
+        ours = rows_of(result, statistic, kind, variables)
+        keys = expected["key"].fillna("").astype(str).to_list()
+        assert sorted(ours.index) == sorted(keys), (statistic, kind, grouping)
+        ours = ours.loc[keys]
+        where = f"{statistic} ({kind}) by {grouping or '()'}"
+        for column in ("estimate", "se"):
+            np.testing.assert_allclose(
+                ours[column].to_numpy(float), expected[column].to_numpy(float),
+                rtol=rtol, atol=0, err_msg=f"{column} of {where}",
+            )
+        if expected["df"].notna().any():
+            np.testing.assert_array_equal(
+                ours["df"].to_numpy(float), expected["df"].to_numpy(float),
+                err_msg=f"df of {where}",
+            )
+        compared += 2 * len(keys)
+    return compared
