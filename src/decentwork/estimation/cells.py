@@ -93,118 +93,147 @@ def _is_float(type_name: str) -> bool:
     return type_name.upper() in FLOAT_TYPES
 
 
-def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
-    """The portable aggregate query over table ``source``."""
+def checked_columns(plan: CellPlan) -> list[str]:
+    """Non-key columns whose missing values the aggregate counts, in a stable order."""
     design = plan.design
-    inner: dict[str, str] = {}  # alias -> expression in the derived table
+    columns = [design.weight, *plan.replicate_columns]
+    if design.fpc and not design.is_replicate:
+        columns.append(design.fpc)
+    columns += [v for s in plan.statistics for v in s.variables]
+    return list(dict.fromkeys(columns))
+
+
+def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
+    """The portable aggregate query over table ``source``.
+
+    With ``missing="error"`` the sums need no conditions (a missing value is refused after
+    the pass, from the counts); with ``missing="drop"`` each statistic sums over the records
+    whose variables are all observed.
+    """
+    design = plan.design
     outer: dict[str, str] = {}  # alias -> aggregate expression
 
     def value(column: str) -> str:
-        alias = f"__c{list(types).index(column)}"
-        inner.setdefault(alias, f"CAST({quote(column)} AS DOUBLE)")
-        return alias
+        if types[column].upper() == "BOOLEAN":
+            return f"CAST({quote(column)} AS DOUBLE)"
+        return quote(column)
 
-    def missing(column: str) -> str:
-        test = f"{quote(column)} IS NULL"
+    def observed(column: str) -> str:
+        test = f"{quote(column)} IS NOT NULL"
         if _is_float(types[column]):
-            test += f" OR isnan({quote(column)})"
-        return f"({test})"
+            test += f" AND NOT isnan({quote(column)})"
+        return test
 
-    def valid(stat_vars: Sequence[str]) -> str:
-        return " AND ".join(f"NOT {missing(c)}" for c in stat_vars)
-
-    def add_sum(alias: str, condition: str, term: str) -> None:
-        outer[alias] = f"SUM(CASE WHEN {condition} THEN {term} ELSE 0 END)"
+    def add_sum(alias: str, term: str, condition: str | None) -> None:
+        if condition:
+            outer[alias] = f"SUM(CASE WHEN {condition} THEN {term} ELSE 0 END)"
+        else:
+            outer[alias] = f"SUM({term})"
 
     w = value(design.weight)
     outer["__records"] = "COUNT(*)"
-    checked = [design.weight, *plan.replicate_columns, *plan.by_columns]
-    checked += [c for c in (design.strata, design.psu, design.fpc) if c and not design.is_replicate]
-    checked += [v for s in plan.statistics for v in s.variables]
-    for j, column in enumerate(dict.fromkeys(checked)):
-        inner[f"__m{j}"] = f"CASE WHEN {missing(column)} THEN 1 ELSE 0 END"
-        outer[f"__miss{j}"] = f"SUM(__m{j})"
-    outer["__negative_weights"] = f"SUM(CASE WHEN {w} < 0 THEN 1 ELSE 0 END)"
+    for j, column in enumerate(checked_columns(plan)):
+        outer[f"__count{j}"] = f"COUNT({quote(column)})"
+    outer["__min_weight"] = f"MIN({w})"
     if design.fpc and not design.is_replicate:
         outer["__fpc_min"] = f"MIN({value(design.fpc)})"
         outer["__fpc_max"] = f"MAX({value(design.fpc)})"
     replicates = [value(c) for c in plan.replicate_columns]
     for i, stat in enumerate(plan.statistics):
-        ok = f"__v{i}"
-        inner[ok] = f"({valid(stat.variables)})"
+        ok = " AND ".join(observed(c) for c in stat.variables) if plan.missing == "drop" else None
         y = value(stat.numerator)
-        x = value(stat.denominator) if stat.denominator else ("1" if stat.kind == "mean" else None)
-        add_sum(f"__s{i}_nv", ok, "1")
+        x = value(stat.denominator) if stat.denominator else None
+        if ok:
+            add_sum(f"__s{i}_nv", "1", ok)
         if stat.kind == "ratio":
-            add_sum(f"__s{i}_n", f"{ok} AND {x} <> 0", "1")
-        add_sum(f"__s{i}_y", ok, f"{w} * {y}")
-        if x:
-            add_sum(f"__s{i}_x", ok, f"{w} * {x}")
+            add_sum(f"__s{i}_n", "1", f"{ok} AND {x} <> 0" if ok else f"{x} <> 0")
+        add_sum(f"__s{i}_y", f"{w} * {y}", ok)
+        if stat.kind != "total":
+            add_sum(f"__s{i}_x", f"{w} * {x}" if x else w, ok)
         if plan.moments:
-            add_sum(f"__s{i}_yy", ok, f"{w} * {w} * {y} * {y}")
-            if x:
-                add_sum(f"__s{i}_xy", ok, f"{w} * {w} * {x} * {y}")
-                add_sum(f"__s{i}_xx", ok, f"{w} * {w} * {x} * {x}")
+            add_sum(f"__s{i}_yy", f"{w} * {w} * {y} * {y}", ok)
+            if stat.kind != "total":
+                add_sum(f"__s{i}_xy", f"{w} * {w} * {x} * {y}" if x else f"{w} * {w} * {y}", ok)
+                add_sum(f"__s{i}_xx", f"{w} * {w} * {x} * {x}" if x else f"{w} * {w}", ok)
         for r, wr in enumerate(replicates):
-            add_sum(f"__s{i}_y_r{r}", ok, f"{wr} * {y}")
-            if x:
-                add_sum(f"__s{i}_x_r{r}", ok, f"{wr} * {x}")
+            add_sum(f"__s{i}_y_r{r}", f"{wr} * {y}", ok)
+            if stat.kind != "total":
+                add_sum(f"__s{i}_x_r{r}", f"{wr} * {x}" if x else wr, ok)
     if plan.gram:
         for r, wr in enumerate(replicates):
             for s in range(r, len(replicates)):
                 outer[f"__g{r}_{s}"] = f"SUM({wr} * {replicates[s]})"
     keys = [quote(k) for k in plan.keys]
-    inner_list = [*keys, *(f"{expr} AS {alias}" for alias, expr in inner.items())]
-    outer_list = [*keys, *(f"{expr} AS {alias}" for alias, expr in outer.items())]
-    sql = (
-        f"SELECT {', '.join(outer_list)}\nFROM (SELECT {', '.join(inner_list)} "
-        f"FROM {source}) AS t"
-    )
+    sql = f"SELECT {', '.join([*keys, *(f'{e} AS {a}' for a, e in outer.items())])}\nFROM {source}"
     if keys:
         sql += f"\nGROUP BY {', '.join(keys)}"
     return sql
 
 
 def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """Run the one-pass aggregate and check the data it saw (missing values, weights)."""
+    """Run the one-pass aggregate and check the data it saw (missing values, weights).
+
+    A second pass over the data happens only to explain a failure (NaN or infinite values).
+    """
     types = {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
     check_columns(plan, list(types), list(types.values()))
-    sql = build_sql(plan, "_microdata", types)
-    cells = relation.query("_microdata", sql).df()
-    _check_data(plan, cells)
+    cells = relation.query("_microdata", build_sql(plan, "_microdata", types)).df()
+    records = cells["__records"].to_numpy()
+    for i, _ in enumerate(plan.statistics):
+        if f"__s{i}_nv" not in cells:
+            cells[f"__s{i}_nv"] = records
+    _check_keys(plan, cells)
+    for j, column in enumerate(checked_columns(plan)):
+        _refuse_missing(plan, column, int((records - cells[f"__count{j}"].to_numpy()).sum()))
+    low = float(cells["__min_weight"].min()) if len(cells) else 0.0
+    if low < 0:
+        raise EstimationError(
+            f"weight column {plan.design.weight!r} has negative values (lowest {low})"
+        )
+    sums = [c for c in cells.columns if c.startswith(("__s", "__g", "__fpc"))]
+    if not np.isfinite(cells[sums].to_numpy(dtype=float)).all():
+        _explain_non_finite(plan, relation, types)
     return cells
 
 
-def _check_data(plan: CellPlan, cells: pd.DataFrame) -> None:
+def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missing") -> None:
+    if not count:
+        return
     design = plan.design
-    checked = [design.weight, *plan.replicate_columns, *plan.by_columns]
-    checked += [c for c in (design.strata, design.psu, design.fpc) if c and not design.is_replicate]
-    stat_vars = [v for s in plan.statistics for v in s.variables]
-    checked += stat_vars
-    always = set(checked) - set(stat_vars) - set(plan.by_columns)
-    for j, column in enumerate(dict.fromkeys(checked)):
-        count = int(cells[f"__miss{j}"].sum())
-        if not count:
-            continue
-        if column in always:
-            raise EstimationError(
-                f"design column {column!r} has {count} missing value(s); weights, strata, PSUs, "
-                "FPC and replicate weights must be complete"
-            )
-        if plan.missing == "error":
-            raise EstimationError(
-                f"column {column!r} has {count} missing value(s); use missing='drop' to leave "
-                "them out of the statistics and domains they affect"
-            )
-    negative = int(cells["__negative_weights"].sum())
-    if negative:
-        raise EstimationError(f"weight column {design.weight!r} has {negative} negative value(s)")
-    sums = [c for c in cells.columns if c.startswith("__s")]
-    finite = np.isfinite(cells[sums].to_numpy(dtype=float)).all(axis=0)
-    bad = [c for c, ok in zip(sums, finite, strict=True) if not ok]
-    if bad:
-        stat = plan.statistics[int(bad[0][3:].split("_")[0])]
+    if column in (design.weight, design.strata, design.psu, design.fpc,
+                  *plan.replicate_columns):
         raise EstimationError(
-            f"statistic {stat.name!r}: infinite values in {', '.join(stat.variables)} or "
-            f"{design.weight!r}"
+            f"design column {column!r} has {count} {what} value(s); weights, strata, PSUs, "
+            "FPC and replicate weights must be complete"
         )
+    if plan.missing == "error":
+        raise EstimationError(
+            f"column {column!r} has {count} {what} value(s); use missing='drop' to leave "
+            "them out of the statistics and domains they affect"
+        )
+
+
+def _check_keys(plan: CellPlan, cells: pd.DataFrame) -> None:
+    records = cells["__records"].to_numpy()
+    for column in plan.keys:
+        absent = cells[column].isna().to_numpy()
+        _refuse_missing(plan, column, int(records[absent].sum()))
+
+
+def _explain_non_finite(
+    plan: CellPlan, relation: duckdb.DuckDBPyRelation, types: dict[str, str]
+) -> None:
+    floats = [c for c in checked_columns(plan) if _is_float(types[c])]
+    counts = ", ".join(
+        f"SUM(CASE WHEN isnan({quote(c)}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN abs({quote(c)}) = CAST('Infinity' AS DOUBLE) THEN 1 ELSE 0 END)"
+        for c in floats
+    )
+    found = relation.query("_microdata", f"SELECT {counts} FROM _microdata").fetchone() or ()
+    for k, column in enumerate(floats):
+        _refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
+        if found[2 * k + 1]:
+            raise EstimationError(f"column {column!r} has {found[2 * k + 1]} infinite value(s)")
+    raise EstimationError(
+        "the weighted sums overflowed to infinity: check the scale of the weights and variables"
+    )

@@ -49,7 +49,8 @@ class Design:
             raise EstimationError("Design: weight must be a column name")
         if self.lonely_psu not in LONELY_PSU_OPTIONS:
             raise EstimationError(
-                f"Design: lonely_psu={self.lonely_psu!r} is not one of {', '.join(LONELY_PSU_OPTIONS)}"
+                f"Design: lonely_psu={self.lonely_psu!r} is not one of "
+                f"{', '.join(LONELY_PSU_OPTIONS)}"
             )
         if isinstance(self.replicate_weights, list):
             object.__setattr__(self, "replicate_weights", tuple(self.replicate_weights))

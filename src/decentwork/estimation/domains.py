@@ -14,11 +14,8 @@ class Domains:
     """Which domain each cell belongs to (-1: none) and the labels of each domain."""
 
     index: np.ndarray
-    labels: pd.DataFrame
-
-    @property
-    def count(self) -> int:
-        return len(self.labels)
+    labels: dict[str, np.ndarray]  # by-variable -> value of each domain (object arrays)
+    count: int
 
 
 class DomainCoder:
@@ -36,7 +33,7 @@ class DomainCoder:
     def domains(self, grouping: Sequence[str]) -> Domains:
         """Domains of ``grouping``; cells with a missing value in it belong to none."""
         if not grouping:
-            return Domains(np.zeros(self.n_cells, dtype=np.int64), pd.DataFrame(index=[0]))
+            return Domains(np.zeros(self.n_cells, dtype=np.int64), {}, 1)
         combined = np.zeros(self.n_cells, dtype=np.int64)
         inside = np.ones(self.n_cells, dtype=bool)
         for column in grouping:
@@ -46,8 +43,9 @@ class DomainCoder:
         index = np.full(self.n_cells, -1, dtype=np.int64)
         unique, index[inside] = np.unique(combined[inside], return_inverse=True)
         labels = {}
+        count = len(unique)
         for column in reversed(grouping):
             size = len(self.levels[column])
-            labels[column] = self.levels[column][unique % size]
+            labels[column] = self.levels[column][unique % size].to_numpy(dtype=object)
             unique = unique // size
-        return Domains(index, pd.DataFrame({c: labels[c] for c in grouping}))
+        return Domains(index, labels, count)

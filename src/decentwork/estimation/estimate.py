@@ -82,7 +82,7 @@ def estimate(
     cells = aggregate(plan, relation)
     frame = None if design.is_replicate else TaylorFrame.from_cells(design, cells)
     coder = DomainCoder(cells, by_columns)
-    pieces = []
+    pieces: list[dict[str, np.ndarray]] = []
     for grouping in groupings:
         domains = coder.domains(grouping)
         rep_df = (
@@ -94,19 +94,24 @@ def estimate(
             lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
             columns.update(lower=lower, upper=upper)
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
-            piece = domains.labels.copy()
-            piece.insert(0, "kind", stat.kind)
-            piece.insert(0, "statistic", stat.name)
-            for name in RESULT_COLUMNS:
-                piece[name] = columns.get(name, np.nan)
-            pieces.append(piece)
-    result = pd.concat(pieces, ignore_index=True)
-    order = ["statistic", "kind", *by_columns, *RESULT_COLUMNS]
-    result = result.reindex(columns=order)
-    for column in by_columns:
-        result[column] = result[column].astype(object).where(result[column].notna(), None)
+            columns["statistic"] = np.full(domains.count, stat.name, dtype=object)
+            columns["kind"] = np.full(domains.count, stat.kind, dtype=object)
+            columns.update(domains.labels)
+            pieces.append(columns)
+    result = pd.DataFrame({
+        name: np.concatenate([_column(piece, name) for piece in pieces])
+        for name in ("statistic", "kind", *by_columns, *RESULT_COLUMNS)
+    })
     result["n"] = result["n"].astype(np.int64)
     return result
+
+
+def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """A result column of one piece: NA (None for by-variables) where the piece lacks it."""
+    if name in piece:
+        return piece[name]
+    size = len(piece["estimate"])
+    return np.full(size, np.nan) if name in RESULT_COLUMNS else np.full(size, None, dtype=object)
 
 
 def _domain_statistic(
