@@ -58,11 +58,11 @@ def replicate_factors(psus: np.ndarray, strata: np.ndarray, seed: int) -> pd.Dat
         "fay": np.where(half, 1.7, 0.3),
         "sdr": 1.0 + 0.7 * rng.choice([-1.0, 0.0, 1.0], (n, REPLICATES)),
     }
-    frame = pd.DataFrame({"psu": psus})
+    columns = {"psu": psus}
     for method, values in factors.items():
         for r in range(REPLICATES):
-            frame[f"{method}_{r + 1}"] = values[:, r]
-    return frame
+            columns[f"{method}_{r + 1}"] = values[:, r]
+    return pd.DataFrame(columns)
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,8 @@ def quote(name: str) -> str:
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
     """Refuse unknown columns and non-numeric analysis or weight variables."""
     type_of = dict(zip(columns, types, strict=True))
-    numeric = [
-        *plan.design.columns(),
-        *plan.replicate_columns,
-        *(v for s in plan.statistics for v in s.variables),
-    ]
-    numeric = [c for c in numeric if c not in (plan.design.strata, plan.design.psu)]
+    numeric = [c for c in plan.design.columns() if c not in (plan.design.strata, plan.design.psu)]
+    numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
     for column in dict.fromkeys([*plan.keys, *numeric]):
         if column.startswith("__"):
             raise EstimationError(f"column {column!r}: names starting with '__' are reserved")
@@ -229,7 +225,7 @@ def _explain_non_finite(
         f"SUM(CASE WHEN abs({quote(c)}) = CAST('Infinity' AS DOUBLE) THEN 1 ELSE 0 END)"
         for c in floats
     )
-    found = relation.query("_microdata", f"SELECT {counts} FROM _microdata").fetchone() or ()
+    found = relation.query("_microdata", f"SELECT {counts} FROM _microdata").fetchall()[0]
     for k, column in enumerate(floats):
         _refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
         if found[2 * k + 1]:

@@ -201,4 +201,9 @@ def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
     for g in groupings:
         if len(set(g)) != len(g):
             raise EstimationError(f"grouping set {g!r} repeats a variable")
+        clash = set(g) & {"statistic", "kind", *RESULT_COLUMNS}
+        if clash:
+            raise EstimationError(
+                f"by-variable {sorted(clash)[0]!r} has the name of a result column; rename it"
+            )
     return list(dict.fromkeys(groupings))

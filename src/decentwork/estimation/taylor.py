@@ -44,12 +44,12 @@ class TaylorFrame:
         stratum = stratum.astype(np.int64)
         psu = psu_stratum = None
         if design.psu:
-            pairs = pd.MultiIndex.from_arrays([stratum, cells[design.psu]])
-            psu, unique_pairs = pd.factorize(pairs)
-            psu = psu.astype(np.int64)
-            psu_stratum = unique_pairs.get_level_values(0).to_numpy(dtype=np.int64)
+            labels_psu, psu_levels = pd.factorize(cells[design.psu], sort=True)
+            pairs = stratum * len(psu_levels) + labels_psu
+            unique, psu = np.unique(pairs, return_inverse=True)
+            psu_stratum = unique // len(psu_levels)
             if not design.nest and design.strata:
-                _check_nested(design, unique_pairs, labels)
+                _check_nested(design, unique % len(psu_levels), psu_stratum, psu_levels, labels)
             n_h = np.bincount(psu_stratum, minlength=len(labels))
         else:
             n_h = np.bincount(stratum, weights=cells["__records"], minlength=len(labels))
@@ -116,15 +116,19 @@ class TaylorFrame:
         return variance, df.astype(float)
 
 
-def _check_nested(design: Design, pairs: pd.MultiIndex, labels: pd.Index) -> None:
-    psu_labels = pd.Series(pairs.get_level_values(1))
-    repeated = psu_labels[psu_labels.duplicated(keep=False)]
+def _check_nested(
+    design: Design, psu_codes: np.ndarray, psu_stratum: np.ndarray, psu_levels: pd.Index,
+    labels: pd.Index,
+) -> None:
+    counts = np.bincount(psu_codes, minlength=len(psu_levels))
+    repeated = np.flatnonzero(counts > 1)
     if len(repeated):
-        label = repeated.iloc[0]
-        strata = sorted(str(labels[h]) for h in pairs.get_level_values(0)[psu_labels == label])
+        code = repeated[0]
+        strata = sorted(str(labels[h]) for h in psu_stratum[psu_codes == code])
         raise EstimationError(
-            f"PSU {label!r} of column {design.psu!r} appears in strata {', '.join(strata)}: PSU "
-            "labels are reused across strata; pass nest=True if they are numbered within strata"
+            f"PSU {psu_levels[code]} of column {design.psu!r} appears in strata "
+            f"{', '.join(strata)}: PSU labels are reused across strata; pass nest=True if they "
+            "are numbered within strata"
         )
 
 
@@ -140,7 +144,7 @@ def _fpc_factor(
     if len(varying):
         h = varying[0]
         raise EstimationError(
-            f"fpc column {design.fpc!r} varies within stratum {labels[h]!r} "
+            f"fpc column {design.fpc!r} varies within stratum {labels[h]} "
             f"({low[h]} to {high[h]}); it must be constant within a stratum"
         )
     if (low <= 0).any():
@@ -152,7 +156,7 @@ def _fpc_factor(
         if len(too_small):
             h = too_small[0]
             raise EstimationError(
-                f"fpc column {design.fpc!r}: stratum {labels[h]!r} has population size "
+                f"fpc column {design.fpc!r}: stratum {labels[h]} has population size "
                 f"{high[h]} but {n_h[h]} sampled PSUs (more than 100% sampling)"
             )
         return np.where(np.isinf(high), 1.0, (high - n_h) / high)
