@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,10 +30,14 @@ def progress_bar() -> Progress:
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
-    records: Annotated[int, typer.Option("--records", "-n", help="Number of person records.")] = 100_000,
+    records: Annotated[int, typer.Option("--records", "-n", help="Person records.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 1,
-    strata: Annotated[int | None, typer.Option(help="Number of strata (default: scales with records).")] = None,
-    psus: Annotated[int | None, typer.Option(help="Number of PSUs (default: scales with records).")] = None,
+    strata: Annotated[
+        int | None, typer.Option(help="Number of strata (default: one per 5,000 records).")
+    ] = None,
+    psus: Annotated[
+        int | None, typer.Option(help="Number of PSUs (default: one per 100 records).")
+    ] = None,
 ) -> None:
     """Write a seeded synthetic labour force survey (households in PSUs in strata) as Parquet."""
     from decentwork.synthetic import write_parquet
@@ -48,7 +53,7 @@ def synth(
 
 @app.command()
 def demo(
-    records: Annotated[int, typer.Option("--records", "-n", help="Synthetic person records.")] = 200_000,
+    records: Annotated[int, typer.Option("--records", "-n", help="Synthetic records.")] = 200_000,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic survey.")] = 2026,
 ) -> None:
     """Generate a synthetic survey, estimate headline labour market rates with SEs, print them."""
@@ -67,27 +72,27 @@ def demo(
 
         table = headline(people, on_step=step)
         progress.update(task, description="Done", completed=3)
-    title = (
-        f"SYNTHETIC survey of fictional area {DEMO_AREA}: {records:,} records, seed {seed} "
-        "(full design: strata and PSUs)"
-    )
+    title = f"SYNTHETIC survey, fictional area {DEMO_AREA}: {records:,} records, seed {seed}"
     out = Table(title=title, title_justify="left")
-    for column, justify in (
-        ("Indicator", "left"), ("Domain", "left"), ("Estimate", "right"), ("SE", "right"),
-        ("95% CI", "right"), ("CV %", "right"), ("n", "right"),
-    ):
-        out.add_column(column, justify=justify)
-    for _, row in table.iterrows():
-        out.add_row(
-            row["statistic"], row["domain"], f"{row['estimate']:,.2f}", f"{row['se']:,.2f}",
-            f"{row['lower']:,.2f} to {row['upper']:,.2f}", f"{100 * row['cv']:.1f}",
-            f"{row['n']:,}",
-        )
+    out.add_column("Domain")
+    statistics = list(dict.fromkeys(table["statistic"]))
+    for statistic in statistics:
+        out.add_column(statistic, justify="right")
+    for domain, rows in table.groupby("domain", sort=False):
+        cells = rows.set_index("statistic")
+        out.add_row(domain, *(_with_se(cells.loc[s]) for s in statistics))
     console.print(out)
     console.print(
-        "Rates in percent, counts in thousands; 95% normal intervals from Taylor linearisation. "
-        "See docs/estimation.md."
+        "Estimate (standard error); * coefficient of variation above 20%. Standard errors by "
+        "Taylor linearisation over strata and PSUs: docs/estimation.md."
     )
+
+
+def _with_se(row: pd.Series) -> str:
+    """``estimate (se)``, with a star when the coefficient of variation is above 20%."""
+    digits = 2 if row["se"] < 10 else 0
+    flag = "*" if row["cv"] > 0.2 else ""
+    return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"
 
 
 def main() -> None:  # pragma: no cover - console entry point

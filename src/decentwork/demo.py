@@ -51,14 +51,14 @@ def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) 
         persons,
         Design(weight="weight", strata="stratum", psu="psu"),
         ratios={
-            "Unemployment rate (%)": ("unemp", "lf"),
-            "Labour force participation rate (%)": ("lf", "pop"),
-            "Employment-to-population ratio (%)": ("employed", "pop"),
+            "Unemployment rate %": ("unemp", "lf"),
+            "Participation rate %": ("lf", "pop"),
+            "Employment ratio %": ("employed", "pop"),
         },
         totals=["lf"],
         by=[(), ("sex",), ("ageband",), ("urban",)],
     )
-    result.loc[result["statistic"] == "lf", "statistic"] = "Labour force (thousands)"
+    result.loc[result["statistic"] == "lf", "statistic"] = "Labour force '000"
     percent = result["kind"] == "ratio"
     for column in ("estimate", "se", "lower", "upper"):
         result[column] = result[column].where(~percent, result[column] * 100)
