@@ -174,6 +174,8 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
     types = {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
     check_columns(plan, list(types), list(types.values()))
     cells = relation.query("_microdata", build_sql(plan, "_microdata", types)).df()
+    if cells.empty or not cells["__records"].sum():
+        raise EstimationError("the data have no records")
     records = cells["__records"].to_numpy()
     for i, _ in enumerate(plan.statistics):
         if f"__s{i}_nv" not in cells:
