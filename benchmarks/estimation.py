@@ -9,14 +9,14 @@ Cases (sizes of the full run; ``--quick`` shrinks them for a smoke run):
    the 16 grouping sets (693 domains) in one ``estimate`` call; R for the 20-domain
    sex x region set.
 3. 10M records, 1,000 strata, 10,000 PSUs, the full cube: time and peak memory; and one
-   grouping set (sex x region) against the full cube on the same data, to show that memory
-   does not grow with the number of domains.
+   grouping set (sex x region) against the full cube on the same data, to see how memory
+   depends on the number of domains.
 
-Every measured job runs in its own process (this script with ``--job``), so its peak memory
-(``ru_maxrss`` from ``wait4``) is its own. Each job reports the resident memory once its data
-are loaded and the peak during the timed step alone (Linux ``VmHWM`` after a reset through
-``/proc/self/clear_refs``). Times are of the estimation step only; each is repeated and the
-median is reported.
+Every measured job runs in its own process (this script with ``--job``, or ``Rscript``) and
+reports its own memory from ``/proc/self/status``: the peak over the whole process (``VmHWM``),
+the resident memory once its data are loaded, and the peak during the timed step alone
+(``VmHWM`` after a reset through ``/proc/self/clear_refs``). Times are of the estimation step
+only; each is repeated and the median is reported (the fastest run is shown too).
 
 Synthetic data are cached under ``benchmarks/_data/`` (git-ignored), one prepared Parquet
 file (and a CSV for R) per data size, regenerated when missing.
@@ -25,6 +25,8 @@ file (and a CSV for R) per data size, regenerated when missing.
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import itertools
 import json
 import math
@@ -83,6 +85,7 @@ design_time <- system.time(
 )[["elapsed"]]
 invisible(gc())
 load_rss <- status()[["rss"]]
+start_hwm <- status()[["hwm"]]
 reset_hwm()
 times <- numeric(repeats)
 for (i in seq_len(repeats)) {
@@ -94,10 +97,10 @@ step_hwm <- status()[["hwm"]]
 out <- data.frame(r[, all.vars(by), drop = FALSE], estimate = as.numeric(coef(r)),
                   se = as.numeric(SE(r)))
 fwrite(out, args[4])
-cat(sprintf('{"times": [%s], "design_seconds": %.6f, "load_rss": %.0f, "step_hwm": %.0f,
-             "records": %d, "version": "%s"}',
-            paste(sprintf("%.6f", times), collapse = ", "), design_time, load_rss, step_hwm,
-            nrow(d), as.character(packageVersion("survey"))),
+cat(sprintf('{"times": [%s], "design_seconds": %.6f, "load_rss": %.0f, "start_hwm": %.0f,
+             "step_hwm": %.0f, "records": %d, "version": "%s"}',
+            paste(sprintf("%.6f", times), collapse = ", "), design_time, load_rss, start_hwm,
+            step_hwm, nrow(d), as.character(packageVersion("survey"))),
     file = args[5])
 """
 
@@ -128,7 +131,7 @@ class Measure:
     records: int
     domains: int
     times: list[float]
-    peak_rss: int  # whole process, bytes
+    peak_rss: int  # whole process (its own VmHWM over its life), bytes
     load_rss: int  # after loading the data (and building the design, for R and svy)
     step_hwm: int  # peak during the timed step alone
     extra: dict[str, Any] = field(default_factory=dict)
@@ -189,41 +192,97 @@ def _groupings_domains(name: str) -> int:
 
 
 def prepared_data(size: Size, seed: int, data_dir: Path, csv: bool) -> Path:
-    """The prepared Parquet file for ``size`` (and its CSV twin for R), made when missing."""
+    """The prepared Parquet file for ``size`` (and its CSV twin for R), made when missing.
+
+    The file name carries a hash of the generator's source, taken once per run. Generation
+    runs in a child process, so that this process stays small.
+    """
+    stem = f"lfs_{size.records}r_{size.strata}s_{size.psus}p_seed{seed}_{_generator_hash()}"
+    path = data_dir / f"{stem}.parquet"
+    if not path.exists() or (csv and not path.with_suffix(".csv").exists()):
+        for stale in data_dir.glob(stem.rsplit("_", 1)[0] + "_*"):
+            if not stale.name.startswith(stem):
+                stale.unlink()  # made by an older version of the generator
+        spec = {"tool": "prepare", "records": size.records, "strata": size.strata,
+                "psus": size.psus, "seed": seed, "path": str(path), "csv": csv}
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)],
+                       check=True)
+    return path
+
+
+def job_prepare(spec: dict[str, Any]) -> dict[str, Any]:
+    """Write the prepared Parquet file (and CSV) of ``spec``."""
     import duckdb
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"lfs_{size.records}r_{size.strata}s_{size.psus}p_seed{seed}"
-    path = data_dir / f"{stem}.parquet"
+    size = Size(spec["records"], spec["strata"], spec["psus"])
+    seed, path = spec["seed"], Path(spec["path"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.name.removesuffix(".parquet")
+    data_dir = path.parent
     if not path.exists():
         from decentwork.synthetic import generate, write_parquet
 
-        sample = duckdb.connect().from_arrow(generate(200_000, seed, size.strata, size.psus))
-        share = sample.aggregate("avg(CASE WHEN age >= 15 THEN 1.0 ELSE 0.0 END)").fetchone()[0]
-        people = math.ceil(size.records / share)
+        people = math.ceil(size.records / _share_aged_15(generate, size, seed))
         print(
-            f"  generating {people:,} people (share aged 15+ = {share:.3f}) for {size.label()}"
+            f"  generating {people:,} people for {size.label()}"
             f" -> {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}",
             flush=True,
         )
         raw = data_dir / f"{stem}.raw.parquet"
         started = time.perf_counter()
-        write_parquet(raw, people, seed, strata=size.strata, psus=size.psus)
+        write_parquet(raw, people, seed, strata=size.strata, psus=size.psus,
+                      on_progress=_progress(people))
         tmp = data_dir / f"{stem}.tmp.parquet"
-        duckdb.connect().execute(
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        con.execute(
             f"COPY ({_derive_sql(raw)}) TO '{tmp}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"
         )
         tmp.replace(path)
         raw.unlink()
         print(f"  prepared in {time.perf_counter() - started:.0f} s", flush=True)
     csv_path = path.with_suffix(".csv")
-    if csv and not csv_path.exists():
+    if spec["csv"] and not csv_path.exists():
         tmp = csv_path.with_suffix(".tmp.csv")
-        duckdb.connect().execute(
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        con.execute(
             f"COPY (SELECT * FROM read_parquet('{path}')) TO '{tmp}' (HEADER, DELIMITER ',')"
         )
         tmp.replace(csv_path)
-    return path
+    return {}
+
+
+def _share_aged_15(generate: Any, size: Size, seed: int) -> float:
+    """Share of persons aged 15+, from a scaled-down survey with as many persons per PSU."""
+    guess = size.records / 0.63
+    k = max(1, round(guess / 200_000))
+    sample = generate(math.ceil(guess / k), seed, max(1, size.strata // k),
+                      max(2, size.psus // k))
+    return float((sample.column("age").to_numpy() >= 15).mean())
+
+
+@functools.cache
+def _generator_hash() -> str:
+    """A short hash of the generator's source, so that cached data follow its changes."""
+    import decentwork.synthetic
+
+    digest = hashlib.sha256()
+    for source in sorted(Path(decentwork.synthetic.__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def _progress(total: int) -> Any:
+    step = max(total // 5, 1)
+    state = {"next": step}
+
+    def report(written: int) -> None:
+        if written >= state["next"] or written == total:
+            print(f"    {written:,} / {total:,} people written", flush=True)
+            state["next"] = written + step
+
+    return report
 
 
 def _derive_sql(raw: Path) -> str:
@@ -273,7 +332,7 @@ def job_decentwork(spec: dict[str, Any]) -> dict[str, Any]:
     else:  # "parquet": the estimator reads the file itself, inside the timed step
         data = spec["data"]
     design = Design(weight="weight", strata="stratum", psu="psu")
-    load_rss = _proc_status()["VmRSS"]
+    load_rss, start_hwm = _proc_status()["VmRSS"], _proc_status()["VmHWM"]
     _reset_hwm()
     times = []
     for _ in range(spec["repeats"]):
@@ -288,7 +347,7 @@ def job_decentwork(spec: dict[str, Any]) -> dict[str, Any]:
         if out[column].dtype == object:
             out[column] = out[column].astype("Float64")
     out.to_parquet(spec["out"])
-    return {"times": times, "load_rss": load_rss, "step_hwm": step_hwm,
+    return {"times": times, "load_rss": load_rss, "start_hwm": start_hwm, "step_hwm": step_hwm,
             "records": _records(spec["data"])}
 
 
@@ -300,7 +359,7 @@ def job_svy(spec: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     sample = svy.Sample(df, svy.Design(stratum="stratum", psu="psu", wgt="weight"))
     design_seconds = time.perf_counter() - started
-    load_rss = _proc_status()["VmRSS"]
+    load_rss, start_hwm = _proc_status()["VmRSS"], _proc_status()["VmHWM"]
     _reset_hwm()
     times = []
     for _ in range(spec["repeats"]):
@@ -310,7 +369,7 @@ def job_svy(spec: dict[str, Any]) -> dict[str, Any]:
     step_hwm = _proc_status()["VmHWM"]
     table = result.to_polars().select("dom", pl.col("est").alias("estimate"), "se", "n")
     table.write_parquet(spec["out"])
-    return {"times": times, "load_rss": load_rss, "step_hwm": step_hwm,
+    return {"times": times, "load_rss": load_rss, "start_hwm": start_hwm, "step_hwm": step_hwm,
             "design_seconds": design_seconds, "records": df.height, "version": svy.__version__}
 
 
@@ -322,23 +381,28 @@ def _records(path: str) -> int:
 
 def run_child_job(spec: dict[str, Any]) -> None:
     """Entry point of ``--job``: run one measured job and write its report as JSON."""
-    report = {"decentwork": job_decentwork, "svy": job_svy}[spec["tool"]](spec)
+    jobs = {"decentwork": job_decentwork, "svy": job_svy, "prepare": job_prepare}
+    report = jobs[spec["tool"]](spec)
+    if "report" not in spec:
+        return
     Path(spec["report"]).write_text(json.dumps(report))
 
 
 # --------------------------------------------------------------------------- parent side
 
 
-def _wait(cmd: list[str], log: Path) -> int:
-    """Run ``cmd``; return its peak resident set size in bytes (raises on failure)."""
+def _run(cmd: list[str], log: Path) -> None:
+    """Run ``cmd`` with its output in ``log``; raise if it fails.
+
+    The job's peak memory is the one it reports from its own ``VmHWM``: ``ru_maxrss`` of a
+    child includes the high-water mark of the parent it was spawned from (Linux records the
+    old address space's peak at ``exec``), so it would count this process's memory too.
+    """
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+        done = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, check=False)
+    if done.returncode != 0:
         sys.stderr.write(log.read_text()[-5000:])
-        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed with exit code {proc.returncode}")
-    return usage.ru_maxrss * 1024
+        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed with exit code {done.returncode}")
 
 
 def measure(case: str, tool: str, what: str, data: Path, by: str, repeats: int,
@@ -347,24 +411,26 @@ def measure(case: str, tool: str, what: str, data: Path, by: str, repeats: int,
 
     tag = f"{case}-{tool}-{by}-{source}"
     out, report, log = (workdir / f"{tag}.{ext}" for ext in ("results", "json", "log"))
-    print(f"  running {tool} ({what}) ...", flush=True)
+    load_average = os.getloadavg()[0]
+    print(f"  running {tool} ({what}), load average {load_average:.1f} ...", flush=True)
     if tool == "r":
         script = workdir / "svyby.R"
         script.write_text(R_SCRIPT)
         formula = "~" + "+".join(GROUPINGS[by][0])
         cmd = ["Rscript", str(script), str(data.with_suffix(".csv")), formula, str(repeats),
                str(out), str(report)]
-        peak = _wait(cmd, log)
+        _run(cmd, log)
         results = pd.read_csv(out)
     else:
         spec = {"tool": tool, "data": str(data), "by": by, "repeats": repeats,
                 "source": source, "out": str(out), "report": str(report)}
-        peak = _wait([sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)],
-                     log)
+        _run([sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)], log)
         results = pd.read_parquet(out)
     rep = json.loads(report.read_text())
     extra = {k: v for k, v in rep.items()
-             if k not in ("times", "load_rss", "step_hwm", "records")}
+             if k not in ("times", "load_rss", "start_hwm", "step_hwm", "records")}
+    extra["load_average"] = load_average
+    peak = max(int(rep["start_hwm"]), int(rep["step_hwm"]))
     m = Measure(case, tool, what, rep["records"], _groupings_domains(by), rep["times"], peak,
                 int(rep["load_rss"]), int(rep["step_hwm"]), extra, results)
     print(f"    median {_seconds(m.seconds)} (runs: "
@@ -493,7 +559,7 @@ def machine() -> dict[str, str]:
 
     info = {"python": platform.python_version(), "duckdb": duckdb.__version__,
             "pyarrow": pyarrow.__version__, "pandas": pandas.__version__,
-            "numpy": numpy.__version__, "nproc": str(os.cpu_count())}
+            "numpy": numpy.__version__, "nproc": str(os.cpu_count()), "code": _git_state()}
     try:
         with open("/proc/meminfo") as f:
             total = int(f.readline().split()[1]) * 1024
@@ -507,19 +573,38 @@ def machine() -> dict[str, str]:
     return info
 
 
+def _git_state() -> str:
+    """The commit of the code measured, with a note when the working tree differs from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                                capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
+                               check=True, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + (" + uncommitted changes in src/" if dirty else "")
+
+
 def print_report(measures: list[Measure], checks: list[Check], quick: bool) -> bool:
     """Print the tables and target verdicts; return True when every agreement check passed."""
     print("\nResults (time: median of the runs of the estimation step; memory: peak RSS of the"
-          " job's process, RSS once data are loaded, peak during the timed step)\n")
-    header = ("| case | tool | what | records | domains | time (median) | runs | "
-              "process peak | after load | step peak |")
+          " job's process, RSS once data are loaded, peak during the timed step; records: the"
+          " persons aged 15+ among ceil(N / share aged 15+) generated persons; load avg: the"
+          " machine's 1-minute load average when the job started)\n")
+    header = ("| case | tool | what | records | domains | time (median) | min | runs | "
+              "process peak | after load | step peak | load avg |")
     print(header)
     print("|---" * (header.count("|") - 1) + "|")
     for m in measures:
         runs = ", ".join(f"{t:.3f}" for t in m.times)
         print(f"| {m.case} | {m.tool} | {m.what} | {m.records:,} | {m.domains} | "
-              f"{_seconds(m.seconds)} | {runs} | {_bytes(m.peak_rss)} | {_bytes(m.load_rss)} "
-              f"| {_bytes(m.step_hwm)} |")
+              f"{_seconds(m.seconds)} | {_seconds(min(m.times))} | {runs} | "
+              f"{_bytes(m.peak_rss)} | {_bytes(m.load_rss)} | {_bytes(m.step_hwm)} | "
+              f"{m.extra['load_average']:.1f} |")
+    versions = {("R survey" if m.tool == "r" else m.tool): m.extra["version"]
+                for m in measures if "version" in m.extra}
+    if versions:
+        print("\n  versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     extras = [m for m in measures if "design_seconds" in m.extra]
     for m in extras:
         print(f"\n  case {m.case} {m.tool}: building the design object took "
@@ -548,7 +633,7 @@ def _verdicts(measures: list[Measure], quick: bool) -> list[str]:
 
     lines = []
     suffix = " (quick run: sizes are not the targets' sizes)" if quick else ""
-    dw1 = find("1", "decentwork", "Arrow")
+    dw1, duck1 = find("1", "decentwork", "Arrow"), find("1", "decentwork", "DuckDB")
     for tool, key in (("r", "r_speedup"), ("svy", "svy_speedup")):
         other = find("1", tool)
         if dw1 and other:
@@ -558,7 +643,15 @@ def _verdicts(measures: list[Measure], quick: bool) -> list[str]:
             name = "R survey" if tool == "r" else "svy"
             lines.append(f"case 1: {name} / decentwork = {other.seconds:.3f} / "
                          f"{dw1.seconds:.3f} = {ratio:.1f}x (target >= {target:g}x: "
-                         f"{verdict}){suffix}")
+                         f"{verdict}); on the fastest runs {min(other.times) / min(dw1.times):.1f}x"
+                         f"{suffix}")
+            if duck1:
+                lines.append(f"        against decentwork on the DuckDB table: "
+                             f"{other.seconds / duck1.seconds:.1f}x")
+            if "design_seconds" in other.extra:
+                with_design = other.seconds + other.extra["design_seconds"]
+                lines.append(f"        counting {name}'s design object too: "
+                             f"{with_design / dw1.seconds:.1f}x")
     dw2, r2 = find("2", "decentwork"), find("2", "r")
     if dw2:
         target = TARGETS["cube_seconds"]

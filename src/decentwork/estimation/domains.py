@@ -8,6 +8,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+DENSE_LIMIT = 1 << 22  # largest key space relabelled by a lookup table instead of a sort
+
+
+def relabel(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for integer keys in ``[0, space)``.
+
+    Uses a lookup table (linear time) when the key space is small, a sort otherwise.
+    """
+    if space > max(DENSE_LIMIT, 4 * len(keys)):
+        return np.unique(keys, return_inverse=True)
+    present = np.zeros(space, dtype=bool)
+    present[keys] = True
+    unique = np.flatnonzero(present)
+    lookup = np.empty(space, dtype=np.int64)
+    lookup[unique] = np.arange(len(unique))
+    return unique, lookup[keys]
+
 
 @dataclass(frozen=True)
 class Domains:
@@ -36,12 +53,14 @@ class DomainCoder:
             return Domains(np.zeros(self.n_cells, dtype=np.int64), {}, 1)
         combined = np.zeros(self.n_cells, dtype=np.int64)
         inside = np.ones(self.n_cells, dtype=bool)
+        space = 1
         for column in grouping:
             codes = self.codes[column]
             inside &= codes >= 0
             combined = combined * len(self.levels[column]) + codes
+            space *= len(self.levels[column])
         index = np.full(self.n_cells, -1, dtype=np.int64)
-        unique, index[inside] = np.unique(combined[inside], return_inverse=True)
+        unique, index[inside] = relabel(combined[inside], space)
         labels = {}
         count = len(unique)
         for column in reversed(grouping):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from decentwork.estimation.design import Design
+from decentwork.estimation.domains import relabel
 from decentwork.estimation.errors import EstimationError
 
 CERTAINTY = 1e-7  # R: a stratum whose f_h is below this is self-representing
@@ -46,7 +47,7 @@ class TaylorFrame:
         if design.psu:
             labels_psu, psu_levels = pd.factorize(cells[design.psu], sort=True)
             pairs = stratum * len(psu_levels) + labels_psu
-            unique, psu = np.unique(pairs, return_inverse=True)
+            unique, psu = relabel(pairs, len(labels) * len(psu_levels))
             psu_stratum = unique // len(psu_levels)
             if not design.nest and design.strata:
                 _check_nested(design, unique % len(psu_levels), psu_stratum, psu_levels, labels)
@@ -80,7 +81,7 @@ class TaylorFrame:
         h_count = self.n_strata
         if self.psu is not None:
             key = self.psu[inside] * n_domains + dom
-            unique, inverse = np.unique(key, return_inverse=True)
+            unique, inverse = relabel(key, len(self.psu_stratum) * n_domains)
             z = np.bincount(inverse, weights=s1[inside])
             units = np.bincount(inverse, weights=valid[inside]) > 0
             cell_of = self.psu_stratum[unique // n_domains] * n_domains + unique % n_domains
