@@ -637,21 +637,22 @@ def _verdicts(measures: list[Measure], quick: bool) -> list[str]:
     for tool, key in (("r", "r_speedup"), ("svy", "svy_speedup")):
         other = find("1", tool)
         if dw1 and other:
-            ratio = other.seconds / dw1.seconds
+            # One estimate() call does what the design object and the estimator do together:
+            # the targets compare whole jobs from loaded data to results.
+            whole = other.seconds + other.extra.get("design_seconds", 0.0)
+            ratio = whole / dw1.seconds
             target = TARGETS[key]
             verdict = "met" if ratio >= target else f"MISSED by {target / ratio:.1f}x"
             name = "R survey" if tool == "r" else "svy"
-            lines.append(f"case 1: {name} / decentwork = {other.seconds:.3f} / "
+            lines.append(f"case 1: {name} (design + estimation) / decentwork = {whole:.3f} / "
                          f"{dw1.seconds:.3f} = {ratio:.1f}x (target >= {target:g}x: "
-                         f"{verdict}); on the fastest runs {min(other.times) / min(dw1.times):.1f}x"
-                         f"{suffix}")
+                         f"{verdict}){suffix}")
+            lines.append(f"        {name}'s estimation step alone: {other.seconds:.3f} s, "
+                         f"{other.seconds / dw1.seconds:.1f}x (fastest runs "
+                         f"{min(other.times) / min(dw1.times):.1f}x)")
             if duck1:
                 lines.append(f"        against decentwork on the DuckDB table: "
-                             f"{other.seconds / duck1.seconds:.1f}x")
-            if "design_seconds" in other.extra:
-                with_design = other.seconds + other.extra["design_seconds"]
-                lines.append(f"        counting {name}'s design object too: "
-                             f"{with_design / dw1.seconds:.1f}x")
+                             f"{whole / duck1.seconds:.1f}x")
     dw2, r2 = find("2", "decentwork"), find("2", "r")
     if dw2:
         target = TARGETS["cube_seconds"]

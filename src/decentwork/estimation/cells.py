@@ -110,9 +110,9 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
     outer: dict[str, str] = {}  # alias -> aggregate expression
 
     def value(column: str) -> str:
-        if types[column].upper() == "BOOLEAN":
-            return f"CAST({quote(column)} AS DOUBLE)"
-        return quote(column)
+        if types[column].upper() == "DOUBLE":
+            return quote(column)
+        return f"CAST({quote(column)} AS DOUBLE)"  # integer products would overflow
 
     def observed(column: str) -> str:
         test = f"{quote(column)} IS NOT NULL"
@@ -188,7 +188,7 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
         raise EstimationError(
             f"weight column {plan.design.weight!r} has negative values (lowest {low})"
         )
-    sums = [c for c in cells.columns if c.startswith(("__s", "__g", "__fpc"))]
+    sums = [c for c in cells.columns if c.startswith(("__s", "__g"))]
     if not np.isfinite(cells[sums].to_numpy(dtype=float)).all():
         _explain_non_finite(plan, relation, types)
     return cells

@@ -148,6 +148,8 @@ def _fpc_factor(
             f"fpc column {design.fpc!r} varies within stratum {labels[h]} "
             f"({low[h]} to {high[h]}); it must be constant within a stratum"
         )
+    if np.isnan(low).any() or np.isnan(high).any():
+        raise EstimationError(f"design column {design.fpc!r} has missing (NaN) values")
     if (low <= 0).any():
         raise EstimationError(f"fpc column {design.fpc!r} has values <= 0")
     if (high <= 1).all():
