@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -27,6 +27,12 @@ def progress_bar() -> Progress:
     )
 
 
+def fail(message: str) -> NoReturn:
+    """Print an error for the user and exit with status 2."""
+    console.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(2)
+
+
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
@@ -44,10 +50,14 @@ def synth(
 
     with progress_bar() as progress:
         task = progress.add_task(f"Generating {records:,} records", total=records)
-        write_parquet(
-            out, records=records, seed=seed, strata=strata, psus=psus,
-            on_progress=lambda done: progress.update(task, completed=done),
-        )
+        try:
+            write_parquet(
+                out, records=records, seed=seed, strata=strata, psus=psus,
+                on_progress=lambda done: progress.update(task, completed=done),
+            )
+        except (ValueError, TypeError) as error:
+            progress.stop()
+            fail(str(error))
     console.print(f"Wrote {records:,} synthetic records to {out}")
 
 
@@ -64,7 +74,11 @@ def demo(
 
     with progress_bar() as progress:
         task = progress.add_task("Generating a synthetic survey", total=3)
-        people = generate(records, seed=seed)
+        try:
+            people = generate(records, seed=seed)
+        except (ValueError, TypeError) as error:
+            progress.stop()
+            fail(str(error))
         progress.update(task, advance=1)
 
         def step(description: str) -> None:
