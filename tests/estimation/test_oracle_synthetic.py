@@ -36,7 +36,7 @@ SELECT stratum, psu, weight, sex, region, urban,
             THEN 1 ELSE 0 END AS lf,
        CASE WHEN worked = 1 OR absent = 1 THEN hours END AS hours,
        8 * COUNT(DISTINCT psu) OVER (PARTITION BY stratum) AS fpc
-FROM people WHERE age >= 15
+FROM people
 """
 
 
