@@ -68,3 +68,35 @@ class DomainCoder:
             labels[column] = self.levels[column][unique % size].to_numpy(dtype=object)
             unique = unique // size
         return Domains(index, labels, count)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The cells of a grouping set collapsed to (unit, domain) groups.
+
+    A unit is a PSU, or a stratum when records are the PSUs, or the whole sample for
+    replicate designs. Every per-statistic computation after the one pass works on these
+    groups, which are at most (units x domains) and usually far fewer than the cells.
+    """
+
+    cell_group: np.ndarray  # group of each cell inside a domain
+    inside: np.ndarray | None  # cells inside a domain (None: all of them)
+    domain: np.ndarray  # domain of each group
+    unit: np.ndarray  # unit of each group
+    count: int
+
+    @classmethod
+    def build(cls, domains: Domains, unit_of_cell: np.ndarray, n_units: int) -> Groups:
+        inside = domains.index >= 0
+        mask = None if inside.all() else inside
+        dom = domains.index if mask is None else domains.index[mask]
+        units = unit_of_cell if mask is None else unit_of_cell[mask]
+        unique, cell_group = relabel(units * domains.count + dom, n_units * domains.count)
+        return cls(cell_group, mask, unique % domains.count, unique // domains.count, len(unique))
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-group sums of a cell column."""
+        if self.inside is not None:
+            values = values[self.inside]
+        return np.bincount(self.cell_group, weights=values, minlength=self.count)
+

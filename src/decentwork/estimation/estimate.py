@@ -10,7 +10,7 @@ import pandas as pd
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate
 from decentwork.estimation.design import Design
-from decentwork.estimation.domains import DomainCoder, Domains
+from decentwork.estimation.domains import DomainCoder, Groups
 from decentwork.estimation.errors import EstimationError
 from decentwork.estimation.intervals import CI, coefficient_of_variation, interval
 from decentwork.estimation.replication import replicate_df, replicate_variance
@@ -83,14 +83,16 @@ def estimate(
     frame = None if design.is_replicate else TaylorFrame.from_cells(design, cells)
     coder = DomainCoder(cells, by_columns)
     pieces: list[dict[str, np.ndarray]] = []
+    units = (frame.unit_of_cell, frame.n_units) if frame else (np.zeros(len(cells), np.int64), 1)
     for grouping in groupings:
         domains = coder.domains(grouping)
+        groups = Groups.build(domains, *units)
         rep_df = (
             replicate_df(cells, domains.index, domains.count, len(replicates))
             if plan.gram else None
         )
         for i, stat in enumerate(statistics):
-            columns = _domain_statistic(cells, i, stat, domains, frame, plan, rep_df)
+            columns = _domain_statistic(cells, i, stat, groups, domains.count, frame, plan, rep_df)
             lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
             columns.update(lower=lower, upper=upper)
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
@@ -115,24 +117,27 @@ def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
 
 
 def _domain_statistic(
-    cells: pd.DataFrame, i: int, stat: Statistic, domains: Domains,
+    cells: pd.DataFrame, i: int, stat: Statistic, groups: Groups, n_dom: int,
     frame: TaylorFrame | None, plan: CellPlan, rep_df: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """Estimate, SE, df and counts of statistic ``i`` in every domain."""
-    dom, n_dom = domains.index, domains.count
-    inside = dom >= 0
 
-    def per_domain(column: str) -> np.ndarray:
-        return np.bincount(dom[inside], weights=cells[column].to_numpy()[inside], minlength=n_dom)
+    def per_group(name: str) -> np.ndarray:
+        return groups.sum(cells[f"__s{i}_{name}"].to_numpy())
 
-    y_total = per_domain(f"__s{i}_y")
-    n = per_domain(f"__s{i}_n" if stat.kind == "ratio" else f"__s{i}_nv")
-    valid = cells[f"__s{i}_nv"].to_numpy()
-    out: dict[str, np.ndarray] = {"n": n}
-    if stat.kind == "total":
-        est, x_total = y_total, None
-    else:
-        x_total = per_domain(f"__s{i}_x")
+    def per_domain(values: np.ndarray) -> np.ndarray:
+        return np.bincount(groups.domain, weights=values, minlength=n_dom)
+
+    y = per_group("y")
+    valid = per_group("nv")
+    y_total = per_domain(y)
+    counted = per_group("n") if stat.kind == "ratio" else valid
+    out: dict[str, np.ndarray] = {"n": per_domain(counted)}
+    x = x_total = None
+    est = y_total
+    if stat.kind != "total":
+        x = per_group("x")
+        x_total = per_domain(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             est = np.where(x_total != 0, y_total / x_total, np.nan)
     out["estimate"] = est
@@ -140,34 +145,28 @@ def _domain_statistic(
         out.update(numerator_total=y_total, denominator_total=x_total)
     if frame is None:
         n_rep = len(plan.replicate_columns)
-        y_rep = np.column_stack([per_domain(f"__s{i}_y_r{r}") for r in range(n_rep)])
-        if x_total is None:
-            theta = y_rep
-        else:
-            x_rep = np.column_stack([per_domain(f"__s{i}_x_r{r}") for r in range(n_rep)])
+        theta = np.column_stack([per_domain(per_group(f"y_r{r}")) for r in range(n_rep)])
+        if x is not None:
+            x_rep = np.column_stack([per_domain(per_group(f"x_r{r}")) for r in range(n_rep)])
             with np.errstate(divide="ignore", invalid="ignore"):
-                theta = np.where(x_rep != 0, y_rep / x_rep, np.nan)
+                theta = np.where(x_rep != 0, theta / x_rep, np.nan)
         variance = replicate_variance(plan.design, est, theta)
         out["df"] = rep_df if rep_df is not None else np.full(n_dom, np.nan)
     else:
-        y = cells[f"__s{i}_y"].to_numpy()
-        if x_total is None:
+        if x is None:
             s1 = y
-            s2 = cells[f"__s{i}_yy"].to_numpy() if plan.moments else y
+            s2 = per_group("yy") if plan.moments else y * y
         else:
-            ratio = np.zeros(len(cells))
-            scale = np.zeros(len(cells))
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio[inside] = est[dom[inside]]
-                scale[inside] = 1.0 / x_total[dom[inside]]
-            x = cells[f"__s{i}_x"].to_numpy()
+                ratio, scale = est[groups.domain], 1.0 / x_total[groups.domain]
             s1 = (y - ratio * x) * scale
             if plan.moments:
-                yy, xy, xx = (cells[f"__s{i}_{m}"].to_numpy() for m in ("yy", "xy", "xx"))
+                yy, xy, xx = per_group("yy"), per_group("xy"), per_group("xx")
                 s2 = (yy - 2 * ratio * xy + ratio * ratio * xx) * scale * scale
             else:
-                s2 = s1
-        variance, df = frame.variance(dom, n_dom, s1, s2, valid)
+                s2 = s1 * s1
+        present = valid if plan.moments else (valid > 0).astype(float)
+        variance, df = frame.variance(groups, n_dom, s1, s2, present)
         out["df"] = df
     out["se"] = np.where(np.isnan(est), np.nan, np.sqrt(variance))
     return out

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from decentwork.estimation.design import Design
-from decentwork.estimation.domains import relabel
+from decentwork.estimation.domains import Groups, relabel
 from decentwork.estimation.errors import EstimationError
 
 CERTAINTY = 1e-7  # R: a stratum whose f_h is below this is self-representing
@@ -66,33 +66,30 @@ class TaylorFrame:
             )
         return cls(design, stratum, psu, psu_stratum, n_h, f_h, pd.Index(labels))
 
+    @property
+    def unit_of_cell(self) -> np.ndarray:
+        """The variance unit of each cell: its PSU, or its stratum when records are PSUs."""
+        return self.stratum if self.psu is None else self.psu
+
+    @property
+    def n_units(self) -> int:
+        return self.n_strata if self.psu_stratum is None else len(self.psu_stratum)
+
     def variance(
-        self, domain: np.ndarray, n_domains: int, s1: np.ndarray, s2: np.ndarray,
-        valid: np.ndarray,
+        self, groups: Groups, n_domains: int, s1: np.ndarray, s2: np.ndarray,
+        present: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Variance and design degrees of freedom of each domain.
 
-        ``domain`` is each cell's domain (-1: none), ``s1`` each cell's score sum, ``s2`` its
-        sum of squared record scores (used only when records are the PSUs), ``valid`` its count
-        of records entering the statistic.
+        Per (unit, domain) group: ``s1`` the sum of the scores, ``s2`` the sum of squared PSU
+        scores, ``present`` the number of PSUs with a record entering the statistic.
         """
-        inside = domain >= 0
-        dom = domain[inside]
         h_count = self.n_strata
-        if self.psu is not None:
-            key = self.psu[inside] * n_domains + dom
-            unique, inverse = relabel(key, len(self.psu_stratum) * n_domains)
-            z = np.bincount(inverse, weights=s1[inside])
-            units = np.bincount(inverse, weights=valid[inside]) > 0
-            cell_of = self.psu_stratum[unique // n_domains] * n_domains + unique % n_domains
-            first = np.bincount(cell_of, weights=z, minlength=h_count * n_domains)
-            second = np.bincount(cell_of, weights=z * z, minlength=h_count * n_domains)
-            present = np.bincount(cell_of, weights=units, minlength=h_count * n_domains)
-        else:
-            cell_of = self.stratum[inside] * n_domains + dom
-            first = np.bincount(cell_of, weights=s1[inside], minlength=h_count * n_domains)
-            second = np.bincount(cell_of, weights=s2[inside], minlength=h_count * n_domains)
-            present = np.bincount(cell_of, weights=valid[inside], minlength=h_count * n_domains)
+        stratum = groups.unit if self.psu_stratum is None else self.psu_stratum[groups.unit]
+        key = stratum * n_domains + groups.domain
+        first = np.bincount(key, weights=s1, minlength=h_count * n_domains)
+        second = np.bincount(key, weights=s2, minlength=h_count * n_domains)
+        present = np.bincount(key, weights=present, minlength=h_count * n_domains)
         shape = (h_count, n_domains)
         first, second, present = first.reshape(shape), second.reshape(shape), present.reshape(shape)
         n = self.n_h[:, None].astype(float)
