@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from decentwork.demo import labour_sql
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = ROOT / "benchmarks" / "_data"
 CUBE = ("sex", "ageband", "urban", "region")
@@ -286,28 +288,12 @@ def _progress(total: int) -> Any:
 
 
 def _derive_sql(raw: Path) -> str:
-    """Persons aged 15+, with employed/unemployed/labour force flags, age band and domain."""
+    """Persons aged 15+ (decentwork's demo derivation of labour status) and the 40 domains."""
     return f"""
-        WITH p AS (
-            SELECT stratum, psu, weight, region, urban, sex, age,
-                   coalesce(worked = 1, false) OR coalesce(absent = 1, false) AS employed,
-                   coalesce(looked = 1, false) AND coalesce(available = 1, false) AS seeking
-            FROM read_parquet('{raw}')
-            WHERE age >= 15
-        )
-        SELECT CAST(stratum AS INTEGER) AS stratum,
-               CAST(psu AS INTEGER) AS psu,
-               CAST(weight AS DOUBLE) AS weight,
-               CAST(region AS INTEGER) AS region,
-               CAST(urban AS INTEGER) AS urban,
-               CAST(sex AS INTEGER) AS sex,
-               CAST(CASE WHEN age < 25 THEN 1 WHEN age < 35 THEN 2 WHEN age < 45 THEN 3
-                         WHEN age < 55 THEN 4 WHEN age < 65 THEN 5 ELSE 6 END AS INTEGER)
-                   AS ageband,
+        SELECT stratum, psu, weight, region, urban, sex, ageband,
                CAST((region - 1) * 4 + (sex - 1) * 2 + (urban - 1) + 1 AS INTEGER) AS dom,
-               CAST(NOT employed AND seeking AS INTEGER) AS unemp,
-               CAST(employed OR seeking AS INTEGER) AS lf
-        FROM p
+               unemp, lf
+        FROM ({labour_sql(f"read_parquet('{raw}')")}) AS persons
         ORDER BY stratum, psu
     """
 

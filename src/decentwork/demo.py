@@ -20,7 +20,7 @@ DEMO_AREA = "X_DW"
 
 AGE_BANDS = {1: "15-24", 2: "25-34", 3: "35-44", 4: "45-54", 5: "55-64", 6: "65+"}
 
-LABOUR_VIEW = """
+LABOUR_SQL = """
 SELECT stratum, psu, weight, region, urban, sex, age,
        CASE WHEN age < 25 THEN 1 WHEN age < 35 THEN 2 WHEN age < 45 THEN 3
             WHEN age < 55 THEN 4 WHEN age < 65 THEN 5 ELSE 6 END AS ageband,
@@ -31,13 +31,18 @@ SELECT stratum, psu, weight, region, urban, sex, age,
        CASE WHEN worked = 1 OR absent = 1 OR (looked = 1 AND available = 1)
             THEN 1 ELSE 0 END AS lf,
        CASE WHEN worked = 1 OR absent = 1 THEN hours END AS hours
-FROM {table} WHERE age >= 15
+FROM {source} WHERE age >= {min_age}
 """
 
 
-def labour_view(con: duckdb.DuckDBPyConnection, table: str) -> duckdb.DuckDBPyRelation:
-    """Persons aged 15+ of a synthetic survey table with 0/1 labour force status columns."""
-    return con.sql(LABOUR_VIEW.format(table=table))
+def labour_sql(source: str, min_age: int = 15) -> str:
+    """SQL for the persons of a synthetic survey aged ``min_age``+, with 0/1 labour status.
+
+    ``source`` is a table name or a table function such as ``read_parquet('lfs.parquet')``.
+    Columns: the design and domain variables, ``age``, ``ageband`` (1-6: 15-24 ... 65+),
+    ``pop`` (1), ``employed``, ``unemp``, ``lf`` and ``hours`` (employed only).
+    """
+    return LABOUR_SQL.format(source=source, min_age=int(min_age))
 
 
 def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
@@ -45,7 +50,7 @@ def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) 
     con = duckdb.connect()
     con.register("people", people)
     on_step("Deriving labour force status")
-    persons = labour_view(con, "people")
+    persons = con.sql(labour_sql("people"))
     on_step("Estimating with the full design")
     result = estimate(
         persons,

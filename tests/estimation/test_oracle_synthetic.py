@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from decentwork.demo import labour_sql
 from decentwork.estimation import Design, EstimationError, estimate
 from decentwork.synthetic import generate
 from tests.estimation.r_oracle import compare, run_r
@@ -25,18 +26,9 @@ REPLICATES = 20
 METHODS = ("bootstrap", "jk1", "brr", "fay", "sdr")
 LONELY_STRATA = (1, 2, 3, 4)
 
-DERIVE = """
-SELECT stratum, psu, weight, sex, region, urban,
-       CASE WHEN age < 25 THEN 1 WHEN age < 35 THEN 2 WHEN age < 45 THEN 3
-            WHEN age < 55 THEN 4 WHEN age < 65 THEN 5 ELSE 6 END AS ageband,
-       CASE WHEN worked = 1 OR absent = 1 THEN 1 ELSE 0 END AS employed,
-       CASE WHEN NOT (worked = 1 OR absent = 1) AND looked = 1 AND available = 1
-            THEN 1 ELSE 0 END AS unemp,
-       CASE WHEN worked = 1 OR absent = 1 OR (looked = 1 AND available = 1)
-            THEN 1 ELSE 0 END AS lf,
-       CASE WHEN worked = 1 OR absent = 1 THEN hours END AS hours,
-       8 * COUNT(DISTINCT psu) OVER (PARTITION BY stratum) AS fpc
-FROM people
+DERIVE = f"""
+SELECT *, 8 * COUNT(DISTINCT psu) OVER (PARTITION BY stratum) AS fpc
+FROM ({labour_sql("people", min_age=0)}) AS persons
 """
 
 
