@@ -1,4 +1,11 @@
-"""Domains of a grouping set, computed on the cell table (never on the microdata)."""
+"""Grouping sets, rolled up from the cell table (never from the microdata).
+
+A *unit* is a PSU, or a stratum when records are the PSUs, or the whole sample for replicate
+designs. A :class:`Level` holds sums per (unit, combination of by-variable values); the cell
+table of the one pass is the finest level. Each grouping set is rolled up from the smallest
+level computed so far that contains its variables, so a cube of grouping sets costs little
+more than its finest set.
+"""
 
 from __future__ import annotations
 
@@ -27,76 +34,89 @@ def relabel(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Domains:
-    """Which domain each cell belongs to (-1: none) and the labels of each domain."""
+class Level:
+    """Sums per (unit, by-variable codes); code -1 stands for a missing value."""
 
-    index: np.ndarray
-    labels: dict[str, np.ndarray]  # by-variable -> value of each domain (object arrays)
-    count: int
+    unit: np.ndarray
+    codes: dict[str, np.ndarray]
+    sums: dict[str, np.ndarray]
 
+    def __len__(self) -> int:
+        return len(self.unit)
 
-class DomainCoder:
-    """Factorises the by-columns of the cell table once, then builds any grouping set."""
-
-    def __init__(self, cells: pd.DataFrame, by_columns: Sequence[str]) -> None:
-        self.n_cells = len(cells)
-        self.codes: dict[str, np.ndarray] = {}
-        self.levels: dict[str, pd.Index] = {}
-        for column in by_columns:
-            codes, levels = pd.factorize(cells[column], sort=True, use_na_sentinel=True)
-            self.codes[column] = codes.astype(np.int64)
-            self.levels[column] = pd.Index(levels)
-
-    def domains(self, grouping: Sequence[str]) -> Domains:
-        """Domains of ``grouping``; cells with a missing value in it belong to none."""
-        if not grouping:
-            return Domains(np.zeros(self.n_cells, dtype=np.int64), {}, 1)
-        combined = np.zeros(self.n_cells, dtype=np.int64)
-        inside = np.ones(self.n_cells, dtype=bool)
-        space = 1
-        for column in grouping:
-            codes = self.codes[column]
-            inside &= codes >= 0
-            combined = combined * len(self.levels[column]) + codes
-            space *= len(self.levels[column])
-        index = np.full(self.n_cells, -1, dtype=np.int64)
-        unique, index[inside] = relabel(combined[inside], space)
-        labels = {}
-        count = len(unique)
-        for column in reversed(grouping):
-            size = len(self.levels[column])
-            labels[column] = self.levels[column][unique % size].to_numpy(dtype=object)
-            unique = unique // size
-        return Domains(index, labels, count)
+    def rollup(self, variables: Sequence[str], sizes: dict[str, int], n_units: int) -> Level:
+        """This level summed over every by-variable not in ``variables``."""
+        key, space = self.unit, n_units
+        for v in variables:
+            key = key * (sizes[v] + 1) + (self.codes[v] + 1)
+            space *= sizes[v] + 1
+        unique, row = relabel(key, space)
+        sums = {
+            name: np.bincount(row, weights=values, minlength=len(unique))
+            for name, values in self.sums.items()
+        }
+        codes = {}
+        for v in reversed(variables):
+            codes[v] = unique % (sizes[v] + 1) - 1
+            unique = unique // (sizes[v] + 1)
+        return Level(unique, codes, sums)
 
 
 @dataclass(frozen=True)
 class Groups:
-    """The cells of a grouping set collapsed to (unit, domain) groups.
+    """One grouping set: its (unit, domain) groups, their sums, and the domains' labels."""
 
-    A unit is a PSU, or a stratum when records are the PSUs, or the whole sample for
-    replicate designs. Every per-statistic computation after the one pass works on these
-    groups, which are at most (units x domains) and usually far fewer than the cells.
-    """
+    level: Level
+    inside: np.ndarray | None  # groups of the level inside a domain (None: all)
+    domain: np.ndarray  # domain of each group inside
+    unit: np.ndarray  # unit of each group inside
+    labels: dict[str, np.ndarray]  # by-variable -> value of each domain (object arrays)
+    count: int  # number of domains
 
-    cell_group: np.ndarray  # group of each cell inside a domain
-    inside: np.ndarray | None  # cells inside a domain (None: all of them)
-    domain: np.ndarray  # domain of each group
-    unit: np.ndarray  # unit of each group
-    count: int
+    def sum(self, name: str) -> np.ndarray:
+        """The sums of column ``name`` per group inside a domain."""
+        values = self.level.sums[name]
+        return values if self.inside is None else values[self.inside]
 
-    @classmethod
-    def build(cls, domains: Domains, unit_of_cell: np.ndarray, n_units: int) -> Groups:
-        inside = domains.index >= 0
+
+class Cube:
+    """Builds the groups of any grouping set from the cell table, reusing coarser roll-ups."""
+
+    def __init__(
+        self, cells: pd.DataFrame, by_columns: Sequence[str], unit_of_cell: np.ndarray,
+        n_units: int, sum_columns: Sequence[str],
+    ) -> None:
+        self.n_units = n_units
+        self.labels: dict[str, pd.Index] = {}
+        codes = {}
+        for column in by_columns:
+            found, labels = pd.factorize(cells[column], sort=True, use_na_sentinel=True)
+            codes[column] = found.astype(np.int64)
+            self.labels[column] = pd.Index(labels)
+        self.sizes = {c: len(labels) for c, labels in self.labels.items()}
+        sums = {c: cells[c].to_numpy(dtype=float) for c in sum_columns}
+        self.kept = [Level(unit_of_cell.astype(np.int64), codes, sums)]
+
+    def groups(self, grouping: Sequence[str]) -> Groups:
+        """The groups of ``grouping``; a group with a missing value in it is in no domain."""
+        parent = min((lv for lv in self.kept if set(grouping) <= set(lv.codes)), key=len)
+        level = parent.rollup(grouping, self.sizes, self.n_units)
+        if 2 * len(level) <= len(parent):
+            self.kept.append(level)
+        combined = np.zeros(len(level), dtype=np.int64)
+        inside = np.ones(len(level), dtype=bool)
+        space = 1
+        for column in grouping:
+            inside &= level.codes[column] >= 0
+            combined = combined * self.sizes[column] + level.codes[column]
+            space *= self.sizes[column]
         mask = None if inside.all() else inside
-        dom = domains.index if mask is None else domains.index[mask]
-        units = unit_of_cell if mask is None else unit_of_cell[mask]
-        unique, cell_group = relabel(units * domains.count + dom, n_units * domains.count)
-        return cls(cell_group, mask, unique % domains.count, unique // domains.count, len(unique))
-
-    def sum(self, values: np.ndarray) -> np.ndarray:
-        """Per-group sums of a cell column."""
-        if self.inside is not None:
-            values = values[self.inside]
-        return np.bincount(self.cell_group, weights=values, minlength=self.count)
-
+        unique, domain = relabel(combined if mask is None else combined[mask], space)
+        labels = {}
+        for column in reversed(grouping):
+            size = self.sizes[column]
+            labels[column] = self.labels[column][unique % size].to_numpy(dtype=object)
+            unique = unique // size
+        unit = level.unit if mask is None else level.unit[mask]
+        count = len(next(iter(labels.values()))) if labels else 1
+        return Groups(level, mask, domain, unit, labels, count)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate
 from decentwork.estimation.design import Design
-from decentwork.estimation.domains import DomainCoder, Groups
+from decentwork.estimation.domains import Cube, Groups
 from decentwork.estimation.errors import EstimationError
 from decentwork.estimation.intervals import CI, coefficient_of_variation, interval
 from decentwork.estimation.replication import replicate_df, replicate_variance
@@ -81,27 +81,26 @@ def estimate(
     )
     cells = aggregate(plan, relation)
     frame = None if design.is_replicate else TaylorFrame.from_cells(design, cells)
-    coder = DomainCoder(cells, by_columns)
-    pieces: list[dict[str, np.ndarray]] = []
     units = (frame.unit_of_cell, frame.n_units) if frame else (np.zeros(len(cells), np.int64), 1)
-    for grouping in groupings:
-        domains = coder.domains(grouping)
-        groups = Groups.build(domains, *units)
-        rep_df = (
-            replicate_df(cells, domains.index, domains.count, len(replicates))
-            if plan.gram else None
-        )
+    sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g"))]
+    cube = Cube(cells, by_columns, *units, sum_columns)
+    pieces: dict[tuple[int, int], dict[str, np.ndarray]] = {}
+    finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
+    for k in finest_first:
+        groups = cube.groups(groupings[k])
+        rep_df = replicate_df(groups, len(replicates)) if plan.gram else None
         for i, stat in enumerate(statistics):
-            columns = _domain_statistic(cells, i, stat, groups, domains.count, frame, plan, rep_df)
+            columns = _domain_statistic(i, stat, groups, frame, plan, rep_df)
             lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
             columns.update(lower=lower, upper=upper)
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
-            columns["statistic"] = np.full(domains.count, stat.name, dtype=object)
-            columns["kind"] = np.full(domains.count, stat.kind, dtype=object)
-            columns.update(domains.labels)
-            pieces.append(columns)
+            columns["statistic"] = np.full(groups.count, stat.name, dtype=object)
+            columns["kind"] = np.full(groups.count, stat.kind, dtype=object)
+            columns.update(groups.labels)
+            pieces[k, i] = columns
+    ordered = [pieces[key] for key in sorted(pieces)]
     result = pd.DataFrame({
-        name: np.concatenate([_column(piece, name) for piece in pieces])
+        name: np.concatenate([_column(piece, name) for piece in ordered])
         for name in ("statistic", "kind", *by_columns, *RESULT_COLUMNS)
     })
     result["n"] = result["n"].astype(np.int64)
@@ -117,13 +116,14 @@ def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
 
 
 def _domain_statistic(
-    cells: pd.DataFrame, i: int, stat: Statistic, groups: Groups, n_dom: int,
-    frame: TaylorFrame | None, plan: CellPlan, rep_df: np.ndarray | None,
+    i: int, stat: Statistic, groups: Groups, frame: TaylorFrame | None, plan: CellPlan,
+    rep_df: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """Estimate, SE, df and counts of statistic ``i`` in every domain."""
+    n_dom = groups.count
 
     def per_group(name: str) -> np.ndarray:
-        return groups.sum(cells[f"__s{i}_{name}"].to_numpy())
+        return groups.sum(f"__s{i}_{name}")
 
     def per_domain(values: np.ndarray) -> np.ndarray:
         return np.bincount(groups.domain, weights=values, minlength=n_dom)

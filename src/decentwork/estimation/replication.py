@@ -10,9 +10,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from decentwork.estimation.design import Design
+from decentwork.estimation.domains import Groups
 
 
 def replicate_variance(
@@ -31,24 +31,22 @@ def replicate_variance(
     return np.where(np.isnan(estimate), np.nan, variance)
 
 
-def replicate_df(cells: pd.DataFrame, domain: np.ndarray, n_domains: int, n_rep: int) -> np.ndarray:
+def replicate_df(groups: Groups, n_rep: int) -> np.ndarray:
     """Degrees of freedom per domain: rank of the domain's replicate weights minus one.
 
     R: ``degf(subset(design, domain))`` is ``qr(repweights, tol=1e-5)$rank - 1``; the rank is
     read off the Gram matrix of the replicate weights, summed per cell in the one pass.
     """
-    inside = domain >= 0
     index = np.triu_indices(n_rep)
-    columns = [f"__g{r}_{s}" for r, s in zip(*index, strict=True)]
-    sums = cells[columns].to_numpy(dtype=float)[inside]
-    per_domain = np.zeros((n_domains, len(columns)))
-    np.add.at(per_domain, domain[inside], sums)
-    df = np.empty(n_domains)
-    for d in range(n_domains):
+    df = np.empty(groups.count)
+    per_domain = np.column_stack([
+        np.bincount(groups.domain, weights=groups.sum(f"__g{r}_{s}"), minlength=groups.count)
+        for r, s in zip(*index, strict=True)
+    ])
+    for d in range(groups.count):
         gram = np.zeros((n_rep, n_rep))
         gram[index] = per_domain[d]
         gram = gram + np.triu(gram, 1).T
-        eigen = np.linalg.eigvalsh(gram)
-        singular = np.sqrt(np.clip(eigen, 0, None))
+        singular = np.sqrt(np.clip(np.linalg.eigvalsh(gram), 0, None))
         df[d] = int((singular > 1e-5 * singular.max()).sum()) - 1 if singular.max() > 0 else np.nan
     return df
