@@ -107,7 +107,3 @@ def _with_se(row: pd.Series) -> str:
     digits = 2 if row["se"] < 10 else 0
     flag = "*" if row["cv"] > 0.2 else ""
     return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 
 from decentwork.estimation import Design, EstimationError, estimate
@@ -426,7 +427,7 @@ def test_invalid_estimate_option_is_named(option: dict, pattern: str) -> None:
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "psu": "psu"},
          names("replicate_weights", "psu")),
         ({"replicate_method": "jk1"}, names("replicate_method", "without replicate_weights")),
-        ({"weight": ""}, r"weight must be a column name"),
+        ({"weight": ""}, r"weight='' must be a column name"),
     ],
     ids=["lonely_psu", "replicate_method", "no-method", "fay-no-rho", "fay-rho-1",
          "rho-not-fay", "replicates-and-strata", "replicates-and-psu", "method-no-weights",
@@ -570,3 +571,60 @@ def test_infinite_fpc_is_an_infinite_population() -> None:
         data, Design(weight="w", strata="stratum", psu="psu", fpc="fpc"), **request
     )
     assert_rows_equal(with_fpc, estimate(data, CLUSTERED, **request), [*RESULT, "df"])
+
+
+# --- found in review ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fpc", "message"),
+    [
+        ({"A": 0.5, "B": 10.0, "C": 10.0}, "mixes sampling fractions"),
+        ({"A": 1.0, "B": 1.0, "C": 1.0}, "is 1 everywhere"),
+    ],
+    ids=["mixed", "all-ones"],
+)
+def test_ambiguous_fpc_is_refused(fpc: dict, message: str) -> None:
+    data = sample().assign(fpc=lambda d: d["stratum"].map(fpc).astype(float))
+    design = Design(weight="w", strata="stratum", psu="psu", fpc="fpc")
+    with pytest.raises(EstimationError, match=names("fpc column 'fpc'", message)):
+        estimate(data, design, totals=["lf"])
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        ({"totals": [None]}, "column names must be strings"),
+        ({"totals": ["lf", "lf"]}, "total 'lf' is requested twice"),
+        ({"totals": ["lf"], "by": [("sex", None)]}, r"grouping set \('sex', None\)"),
+        ({"totals": ["lf"], "by": [3]}, "grouping set 3"),
+        ({"totals": ["lf"], "level": 95}, "level=95"),
+    ],
+    ids=["none-total", "duplicate", "none-in-by", "int-by", "level-percent"],
+)
+def test_malformed_requests_are_refused(request_: dict, message: str) -> None:
+    with pytest.raises(EstimationError, match=message):
+        estimate(sample(), CLUSTERED, **request_)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"replicate_weights": "jk[", "replicate_method": "jk1"}, "not a valid regular"),
+        ({"replicate_weights": "jk_", "replicate_method": "fay", "fay_rho": "0.5"},
+         "fay_rho='0.5' must be a number"),
+        ({"strata": 3}, "strata=3 must be a column name"),
+    ],
+    ids=["bad-regex", "rho-string", "strata-int"],
+)
+def test_malformed_design_options_are_refused(options: dict, message: str) -> None:
+    with pytest.raises(EstimationError, match=message):
+        estimate(sample(), Design(weight="w", **options), totals=["lf"])
+
+
+def test_list_valued_by_variable_is_refused() -> None:
+    data = pa.Table.from_pandas(sample()).append_column(
+        "codes", pa.array([[1, 2]] * 36, type=pa.list_(pa.int64()))
+    )
+    with pytest.raises(EstimationError, match=r"column 'codes' has type BIGINT.*single values"):
+        estimate(data, CLUSTERED, totals=["lf"], by=[("codes",)])

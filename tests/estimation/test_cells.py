@@ -9,7 +9,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from decentwork.estimation import Design, estimate
+from decentwork.estimation import Design, EstimationError, estimate
 from decentwork.estimation.cells import CellPlan, Statistic, build_sql
 
 PORTABLE_FUNCTIONS = {"Sum", "Count", "Min", "Max", "Cast", "Case", "If", "IsNan", "And", "Or"}
@@ -83,3 +83,36 @@ def test_microdata_are_read_once_for_many_grouping_sets() -> None:
     assert len(once) == 1 + 2 + 3 + 6 + 6 + 36
     pd.testing.assert_frame_equal(once, again)
     assert once["estimate"].iloc[0] == pytest.approx((frame["w"] * frame["lf"]).sum(), rel=1e-12)
+
+
+def test_grouping_sets_with_a_key_space_beyond_64_bits_are_exact() -> None:
+    """Five by-variables of ~3,000 levels each: codes cannot be packed into one integer."""
+    rng = np.random.default_rng(8)
+    n = 6_000
+    frame = pd.DataFrame({
+        "stratum": np.repeat(np.arange(10), n // 10), "psu": np.tile(np.arange(6), n // 6),
+        "w": rng.uniform(1, 3, n), "one": 1,
+        **{f"v{j}": rng.integers(0, 3_000, n) for j in range(5)},
+    })
+    variables = [f"v{j}" for j in range(5)]
+    result = estimate(frame, Design(weight="w", strata="stratum", psu="psu"),
+                      totals=["one"], by=[tuple(variables)])
+    truth = frame.groupby(variables)["w"].sum()
+    ours = result.set_index(variables)["estimate"]
+    ours.index = ours.index.set_levels([level.astype(int) for level in ours.index.levels])
+    assert len(ours) == len(truth)
+    pd.testing.assert_series_equal(
+        ours.sort_index(), truth.sort_index(), check_names=False, rtol=1e-12
+    )
+
+
+def test_precision_fallback_needs_a_second_read_and_says_so_for_a_stream() -> None:
+    i = np.arange(5_000)
+    frame = pd.DataFrame({"w": 1.0 + i % 3, "y": 1e9 + i % 2})
+    table = pa.Table.from_pandas(frame)
+    exact = estimate(table, Design(weight="w"), means=["y"])
+    centred = estimate(frame.assign(y=frame["y"] - 1e9), Design(weight="w"), means=["y"])
+    assert exact["se"].iloc[0] == pytest.approx(centred["se"].iloc[0], rel=1e-9)
+    stream = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    with pytest.raises(EstimationError, match="one-shot stream"):
+        estimate(stream, Design(weight="w"), means=["y"])

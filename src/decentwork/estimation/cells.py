@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from decentwork.estimation.design import Design
-from decentwork.estimation.errors import EstimationError
+from decentwork.estimation.errors import EmptyData, EstimationError
 
 Kind = Literal["ratio", "total", "mean"]
 
@@ -71,8 +71,6 @@ def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) 
     numeric = [c for c in plan.design.columns() if c not in (plan.design.strata, plan.design.psu)]
     numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
     for column in dict.fromkeys([*plan.keys, *numeric]):
-        if column.startswith("__"):
-            raise EstimationError(f"column {column!r}: names starting with '__' are reserved")
         if column not in type_of:
             raise EstimationError(
                 f"unknown column {column!r}; the data have: {', '.join(columns)}"
@@ -80,8 +78,20 @@ def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) 
     for column in dict.fromkeys(numeric):
         base = type_of[column].split("(")[0].upper()
         if base not in NUMERIC_TYPES and not base.startswith("DECIMAL"):
+            hint = (
+                " (a CSV column holding text such as 'NA' for missing values reads as text: "
+                "read it with DuckDB's nullstr option and pass the relation)"
+                if base == "VARCHAR" else ""
+            )
             raise EstimationError(
-                f"column {column!r} has type {type_of[column]}; expected numbers"
+                f"column {column!r} has type {type_of[column]}; expected numbers{hint}"
+            )
+    for column in plan.keys:
+        kind = type_of[column].upper()
+        if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION", "LIST")):
+            raise EstimationError(
+                f"column {column!r} has type {type_of[column]}; strata, PSUs and by-variables "
+                "must hold single values"
             )
 
 
@@ -97,6 +107,15 @@ def checked_columns(plan: CellPlan) -> list[str]:
         columns.append(design.fpc)
     columns += [v for s in plan.statistics for v in s.variables]
     return list(dict.fromkeys(columns))
+
+
+def gram_prefix(plan: CellPlan, i: int) -> str:
+    """Column prefix of the replicate-weight Gram sums of statistic ``i``.
+
+    Under ``missing="drop"`` each statistic has its own (over its observed records, as R's
+    ``degf`` of the subset); otherwise all statistics share one.
+    """
+    return f"__g{i}_" if plan.missing == "drop" else "__g_"
 
 
 def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
@@ -156,9 +175,12 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
             if stat.kind != "total":
                 add_sum(f"__s{i}_x_r{r}", f"{wr} * {x}" if x else wr, ok)
     if plan.gram:
-        for r, wr in enumerate(replicates):
-            for s in range(r, len(replicates)):
-                outer[f"__g{r}_{s}"] = f"SUM({wr} * {replicates[s]})"
+        owners = enumerate(plan.statistics) if plan.missing == "drop" else [(0, None)]
+        for i, stat in owners:
+            ok = " AND ".join(observed(c) for c in stat.variables) if stat else None
+            for r, wr in enumerate(replicates):
+                for s in range(r, len(replicates)):
+                    add_sum(f"{gram_prefix(plan, i)}{r}_{s}", f"{wr} * {replicates[s]}", ok)
     keys = [quote(k) for k in plan.keys]
     sql = f"SELECT {', '.join([*keys, *(f'{e} AS {a}' for a, e in outer.items())])}\nFROM {source}"
     if keys:
@@ -175,7 +197,7 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
     check_columns(plan, list(types), list(types.values()))
     cells = relation.query("_microdata", build_sql(plan, "_microdata", types)).df()
     if cells.empty or not cells["__records"].sum():
-        raise EstimationError("the data have no records")
+        raise EmptyData("the data have no records")
     records = cells["__records"].to_numpy()
     for i, _ in enumerate(plan.statistics):
         if f"__s{i}_nv" not in cells:

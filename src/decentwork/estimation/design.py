@@ -8,15 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from decentwork.estimation.errors import EstimationError
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 ReplicateMethod = Literal["bootstrap", "jk1", "brr", "fay", "sdr"]
 
-LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
-REPLICATE_METHODS: tuple[str, ...] = ("bootstrap", "jk1", "brr", "fay", "sdr")
+LONELY_PSU_OPTIONS: tuple[str, ...] = get_args(LonelyPSU)
+REPLICATE_METHODS: tuple[str, ...] = get_args(ReplicateMethod)
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,26 @@ class Design:
 
     def __post_init__(self) -> None:
         if not isinstance(self.weight, str) or not self.weight:
-            raise EstimationError("Design: weight must be a column name")
+            raise EstimationError(f"Design: weight={self.weight!r} must be a column name")
+        for option in ("strata", "psu", "fpc"):
+            value = getattr(self, option)
+            if value is not None and (not isinstance(value, str) or not value):
+                raise EstimationError(f"Design: {option}={value!r} must be a column name or None")
+        if self.fay_rho is not None and not isinstance(self.fay_rho, int | float):
+            raise EstimationError(f"Design: fay_rho={self.fay_rho!r} must be a number")
         if self.lonely_psu not in LONELY_PSU_OPTIONS:
             raise EstimationError(
                 f"Design: lonely_psu={self.lonely_psu!r} is not one of "
                 f"{', '.join(LONELY_PSU_OPTIONS)}"
             )
-        if isinstance(self.replicate_weights, list):
+        if isinstance(self.replicate_weights, list | tuple):
             object.__setattr__(self, "replicate_weights", tuple(self.replicate_weights))
+            if not all(isinstance(c, str) and c for c in self.replicate_weights):
+                raise EstimationError("Design: replicate_weights must be column names")
+        elif self.replicate_weights is not None and not isinstance(self.replicate_weights, str):
+            raise EstimationError(
+                "Design: replicate_weights must be a list of column names or a pattern"
+            )
         if self.replicate_weights is None:
             if self.replicate_method is not None:
                 raise EstimationError("Design: replicate_method given without replicate_weights")
@@ -87,7 +99,13 @@ class Design:
         if self.replicate_weights is None:
             return []
         if isinstance(self.replicate_weights, str):
-            pattern = re.compile(self.replicate_weights)
+            try:
+                pattern = re.compile(self.replicate_weights)
+            except re.error as error:
+                raise EstimationError(
+                    f"Design: replicate_weights={self.replicate_weights!r} is not a valid "
+                    f"regular expression ({error})"
+                ) from None
             found = [c for c in columns if pattern.match(c) and c != self.weight]
             if not found:
                 raise EstimationError(

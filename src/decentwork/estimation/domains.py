@@ -9,6 +9,7 @@ more than its finest set.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,29 @@ def relabel(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     return unique, lookup[keys]
 
 
+def unique_rows(
+    columns: Sequence[np.ndarray], sizes: Sequence[int]
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct rows of integer columns (column j in ``[0, sizes[j])``) and each row's index.
+
+    Rows are coded as one mixed-radix integer when the key space fits in 62 bits, and sorted
+    as rows otherwise; either way the distinct rows come in ascending order.
+    """
+    space = math.prod(sizes)
+    if space >= 1 << 62:
+        table, inverse = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+        return [table[:, j] for j in range(len(columns))], inverse.ravel()
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, size in zip(columns, sizes, strict=True):
+        key = key * size + column
+    unique, inverse = relabel(key, space)
+    decoded = []
+    for size in reversed(sizes):
+        decoded.append(unique % size)
+        unique = unique // size
+    return decoded[::-1], inverse
+
+
 @dataclass(frozen=True)
 class Level:
     """Sums per (unit, by-variable codes); code -1 stands for a missing value."""
@@ -46,20 +70,16 @@ class Level:
 
     def rollup(self, variables: Sequence[str], sizes: dict[str, int], n_units: int) -> Level:
         """This level summed over every by-variable not in ``variables``."""
-        key, space = self.unit, n_units
-        for v in variables:
-            key = key * (sizes[v] + 1) + (self.codes[v] + 1)
-            space *= sizes[v] + 1
-        unique, row = relabel(key, space)
+        rows, row = unique_rows(
+            [self.unit, *(self.codes[v] + 1 for v in variables)],
+            [n_units, *(sizes[v] + 1 for v in variables)],
+        )
         sums = {
-            name: np.bincount(row, weights=values, minlength=len(unique))
+            name: np.bincount(row, weights=values, minlength=len(rows[0]))
             for name, values in self.sums.items()
         }
-        codes = {}
-        for v in reversed(variables):
-            codes[v] = unique % (sizes[v] + 1) - 1
-            unique = unique // (sizes[v] + 1)
-        return Level(unique, codes, sums)
+        codes = {v: rows[j + 1] - 1 for j, v in enumerate(variables)}
+        return Level(rows[0], codes, sums)
 
 
 @dataclass(frozen=True)
@@ -103,20 +123,20 @@ class Cube:
         level = parent.rollup(grouping, self.sizes, self.n_units)
         if 2 * len(level) <= len(parent):
             self.kept.append(level)
-        combined = np.zeros(len(level), dtype=np.int64)
         inside = np.ones(len(level), dtype=bool)
-        space = 1
         for column in grouping:
             inside &= level.codes[column] >= 0
-            combined = combined * self.sizes[column] + level.codes[column]
-            space *= self.sizes[column]
         mask = None if inside.all() else inside
-        unique, domain = relabel(combined if mask is None else combined[mask], space)
-        labels = {}
-        for column in reversed(grouping):
-            size = self.sizes[column]
-            labels[column] = self.labels[column][unique % size].to_numpy(dtype=object)
-            unique = unique // size
+        if grouping:
+            values, domain = unique_rows(
+                [level.codes[c] if mask is None else level.codes[c][mask] for c in grouping],
+                [self.sizes[c] for c in grouping],
+            )
+        else:
+            values, domain = [], np.zeros(len(level), dtype=np.int64)
+        labels = {
+            c: self.labels[c][values[j]].to_numpy(dtype=object) for j, c in enumerate(grouping)
+        }
         unit = level.unit if mask is None else level.unit[mask]
         count = len(next(iter(labels.values()))) if labels else 1
         return Groups(level, mask, domain, unit, labels, count)

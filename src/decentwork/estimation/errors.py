@@ -3,3 +3,7 @@
 
 class EstimationError(ValueError):
     """Bad input to the estimation kernel: the message names the column, value or option."""
+
+
+class EmptyData(EstimationError):
+    """The data have no records."""

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate
 from decentwork.estimation.design import Design
 from decentwork.estimation.domains import Cube, Groups
-from decentwork.estimation.errors import EstimationError
-from decentwork.estimation.intervals import CI, coefficient_of_variation, interval
+from decentwork.estimation.errors import EmptyData, EstimationError
+from decentwork.estimation.intervals import CI, check_interval, coefficient_of_variation, interval
 from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.source import as_relation
 from decentwork.estimation.taylor import TaylorFrame
+
+RECORD = "__record"  # the PSU column when each record is kept as its own PSU
 
 RESULT_COLUMNS = (
     "estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total", "denominator_total",
@@ -65,32 +69,56 @@ def estimate(
     groupings = _groupings(by)
     if missing not in ("error", "drop"):
         raise EstimationError(f"missing={missing!r} must be 'error' or 'drop'")
-    if ci not in ("normal", "t"):
-        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
+    check_interval(ci, level)
     relation = as_relation(data)
-    by_columns = tuple(dict.fromkeys(c for g in groupings for c in g))
     replicates = tuple(design.replicate_columns(relation.columns))
+    _refuse_reserved([*design.columns(), *replicates, *(v for s in statistics for v in s.variables),
+                      *(c for g in groupings for c in g)])
     plan = CellPlan(
         design=design,
         statistics=statistics,
-        by_columns=by_columns,
+        by_columns=tuple(dict.fromkeys(c for g in groupings for c in g)),
         replicate_columns=replicates,
         moments=not design.is_replicate and design.psu is None,
         gram=design.is_replicate and ci == "t",
         missing=missing,
     )
+    result = _estimate(plan, relation, groupings, ci, level)
+    if result is None:
+        # Records are the PSUs and the moments lost precision: keep every record as a unit.
+        numbered = relation.query("_m", f"SELECT *, ROW_NUMBER() OVER () AS {RECORD} FROM _m")
+        exact = replace(plan, design=replace(design, psu=RECORD), moments=False)
+        try:
+            result = _estimate(exact, numbered, groupings, ci, level)
+        except (EmptyData, duckdb.InvalidInputException):
+            raise EstimationError(
+                "a variable's spread is too small next to its mean for the one-pass moments; "
+                "the exact method reads the data a second time, which a one-shot stream "
+                "cannot give: pass a table, a DataFrame or a file"
+            ) from None
+    assert result is not None
+    return result
+
+
+def _estimate(
+    plan: CellPlan, relation: duckdb.DuckDBPyRelation, groupings: list[tuple[str, ...]],
+    ci: CI, level: float,
+) -> pd.DataFrame | None:
+    """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
     cells = aggregate(plan, relation)
-    frame = None if design.is_replicate else TaylorFrame.from_cells(design, cells)
+    frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     units = (frame.unit_of_cell, frame.n_units) if frame else (np.zeros(len(cells), np.int64), 1)
     sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g"))]
-    cube = Cube(cells, by_columns, *units, sum_columns)
+    cube = Cube(cells, plan.by_columns, *units, sum_columns)
     pieces: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
     for k in finest_first:
         groups = cube.groups(groupings[k])
-        rep_df = replicate_df(groups, len(replicates)) if plan.gram else None
-        for i, stat in enumerate(statistics):
+        for i, stat in enumerate(plan.statistics):
+            rep_df = replicate_df(groups, i, plan) if plan.gram else None
             columns = _domain_statistic(i, stat, groups, frame, plan, rep_df)
+            if columns.pop("unstable").any():
+                return None
             lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
             columns.update(lower=lower, upper=upper)
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
@@ -101,10 +129,16 @@ def estimate(
     ordered = [pieces[key] for key in sorted(pieces)]
     result = pd.DataFrame({
         name: np.concatenate([_column(piece, name) for piece in ordered])
-        for name in ("statistic", "kind", *by_columns, *RESULT_COLUMNS)
+        for name in ("statistic", "kind", *plan.by_columns, *RESULT_COLUMNS)
     })
     result["n"] = result["n"].astype(np.int64)
     return result
+
+
+def _refuse_reserved(columns: Iterable[str]) -> None:
+    for column in columns:
+        if column.startswith("__"):
+            raise EstimationError(f"column {column!r}: names starting with '__' are reserved")
 
 
 def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
@@ -149,13 +183,15 @@ def _domain_statistic(
         if x is not None:
             x_rep = np.column_stack([per_domain(per_group(f"x_r{r}")) for r in range(n_rep)])
             with np.errstate(divide="ignore", invalid="ignore"):
-                theta = np.where(x_rep != 0, theta / x_rep, np.nan)
+                theta = theta / x_rep
         variance = replicate_variance(plan.design, est, theta)
         out["df"] = rep_df if rep_df is not None else np.full(n_dom, np.nan)
+        out["unstable"] = np.zeros(n_dom, dtype=bool)
     else:
+        magnitude = None
         if x is None:
             s1 = y
-            s2 = per_group("yy") if plan.moments else y * y
+            s2 = magnitude = per_group("yy") if plan.moments else y * y
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio, scale = est[groups.domain], 1.0 / x_total[groups.domain]
@@ -163,11 +199,12 @@ def _domain_statistic(
             if plan.moments:
                 yy, xy, xx = per_group("yy"), per_group("xy"), per_group("xx")
                 s2 = (yy - 2 * ratio * xy + ratio * ratio * xx) * scale * scale
+                magnitude = (yy + 2 * np.abs(ratio * xy) + ratio * ratio * xx) * scale * scale
             else:
                 s2 = s1 * s1
         present = valid if plan.moments else (valid > 0).astype(float)
-        variance, df = frame.variance(groups, n_dom, s1, s2, present)
-        out["df"] = df
+        variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
+        out.update(df=df, unstable=unstable)
     out["se"] = np.where(np.isnan(est), np.nan, np.sqrt(variance))
     return out
 
@@ -181,20 +218,35 @@ def _statistics(
             raise EstimationError(
                 f"ratio {name!r}: expected (numerator, denominator) column names, got {pair!r}"
             )
-        stats.append(Statistic(name, "ratio", str(pair[0]), str(pair[1])))
+        stats.append(Statistic(name, "ratio", *pair))
     if isinstance(totals, str) or isinstance(means, str):
         raise EstimationError("totals and means take a list of column names, not one string")
     stats += [Statistic(c, "total", c) for c in totals]
     stats += [Statistic(c, "mean", c) for c in means]
     if not stats:
         raise EstimationError("nothing to estimate: give ratios, totals or means")
+    for stat in stats:
+        if not all(isinstance(v, str) and v for v in (stat.name, *stat.variables)):
+            raise EstimationError(f"{stat.kind} {stat.name!r}: column names must be strings")
+    seen = set()
+    for stat in stats:
+        if (stat.name, stat.kind) in seen:
+            raise EstimationError(f"{stat.kind} {stat.name!r} is requested twice")
+        seen.add((stat.name, stat.kind))
     return tuple(stats)
 
 
 def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
     if isinstance(by, str):
         raise EstimationError(f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]")
-    groupings = [(g,) if isinstance(g, str) else tuple(g) for g in by]
+    groupings = []
+    for g in by:
+        grouping = (g,) if isinstance(g, str) else tuple(g) if isinstance(g, Sequence) else None
+        if grouping is None or not all(isinstance(c, str) and c for c in grouping):
+            raise EstimationError(
+                f"grouping set {g!r}: give a tuple of column names, () for the population"
+            )
+        groupings.append(grouping)
     if not groupings:
         raise EstimationError("by is empty: give at least one grouping set, () for the population")
     for g in groupings:

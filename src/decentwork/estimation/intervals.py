@@ -12,6 +12,14 @@ from decentwork.estimation.errors import EstimationError
 CI = Literal["normal", "t"]
 
 
+def check_interval(ci: str, level: float) -> None:
+    """Refuse an unknown interval type or a level outside (0, 1)."""
+    if ci not in ("normal", "t"):
+        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
+    if not isinstance(level, int | float) or not 0 < level < 1:
+        raise EstimationError(f"level={level!r} must be a number between 0 and 1")
+
+
 def interval(
     estimate: np.ndarray, se: np.ndarray, df: np.ndarray, ci: CI, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -19,16 +27,13 @@ def interval(
 
     R: ``confint(..., level=)`` (normal) and ``confint(..., df=degf(design))`` (t).
     """
-    if not 0 < level < 1:
-        raise EstimationError(f"level={level} must be between 0 and 1")
+    check_interval(ci, level)
     tail = 0.5 + level / 2
     if ci == "normal":
         q = np.full(len(estimate), stats.norm.ppf(tail))
-    elif ci == "t":
+    else:
         with np.errstate(invalid="ignore"):
             q = np.where(df > 0, stats.t.ppf(tail, np.where(df > 0, df, 1)), np.nan)
-    else:
-        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
     return estimate - q * se, estimate + q * se
 
 

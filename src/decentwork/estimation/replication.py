@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from decentwork.estimation.cells import CellPlan, gram_prefix
 from decentwork.estimation.design import Design
 from decentwork.estimation.domains import Groups
 
@@ -18,8 +19,14 @@ from decentwork.estimation.domains import Groups
 def replicate_variance(
     design: Design, estimate: np.ndarray, replicates: np.ndarray
 ) -> np.ndarray:
-    """Variance per domain from full-sample ``estimate`` (D) and ``replicates`` (D x R)."""
+    """Variance per domain from full-sample ``estimate`` (D) and ``replicates`` (D x R).
+
+    A replicate whose estimate is 0/0 is left out; one that is infinite (a zero denominator
+    under a non-zero numerator) makes the variance NA, as in R.
+    """
     scale = design.replicate_scale(replicates.shape[1])
+    infinite = np.isinf(replicates).any(axis=1)
+    replicates = np.where(np.isinf(replicates), np.nan, replicates)
     if design.mse:
         centre = estimate
     else:
@@ -28,19 +35,21 @@ def replicate_variance(
             centre = np.nanmean(replicates, axis=1)
     deviations = replicates - centre[:, None]
     variance = scale * np.nansum(deviations * deviations, axis=1)
-    return np.where(np.isnan(estimate), np.nan, variance)
+    return np.where(np.isnan(estimate) | infinite, np.nan, variance)
 
 
-def replicate_df(groups: Groups, n_rep: int) -> np.ndarray:
-    """Degrees of freedom per domain: rank of the domain's replicate weights minus one.
+def replicate_df(groups: Groups, i: int, plan: CellPlan) -> np.ndarray:
+    """Degrees of freedom per domain for statistic ``i``: rank of the replicate weights - 1.
 
     R: ``degf(subset(design, domain))`` is ``qr(repweights, tol=1e-5)$rank - 1``; the rank is
     read off the Gram matrix of the replicate weights, summed per cell in the one pass.
     """
+    n_rep = len(plan.replicate_columns)
     index = np.triu_indices(n_rep)
+    prefix = gram_prefix(plan, i)
     df = np.empty(groups.count)
     per_domain = np.column_stack([
-        np.bincount(groups.domain, weights=groups.sum(f"__g{r}_{s}"), minlength=groups.count)
+        np.bincount(groups.domain, weights=groups.sum(f"{prefix}{r}_{s}"), minlength=groups.count)
         for r, s in zip(*index, strict=True)
     ])
     for d in range(groups.count):

@@ -77,41 +77,56 @@ class TaylorFrame:
 
     def variance(
         self, groups: Groups, n_domains: int, s1: np.ndarray, s2: np.ndarray,
-        present: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Variance and design degrees of freedom of each domain.
+        present: np.ndarray, magnitude: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Variance, design degrees of freedom and a precision warning for each domain.
 
         Per (unit, domain) group: ``s1`` the sum of the scores, ``s2`` the sum of squared PSU
-        scores, ``present`` the number of PSUs with a record entering the statistic.
+        scores, ``present`` the number of PSUs with a record entering the statistic. With PSUs,
+        the scores are centred at their stratum mean before squaring, as R does. When records
+        are the PSUs, the centred sum comes from moments, ``s2 - s1^2 / n``; ``magnitude`` is
+        the sum of the absolute terms behind ``s2``, and a domain whose variance is below 1e-7
+        of it is flagged: its digits were lost to cancellation.
         """
-        h_count = self.n_strata
+        size = self.n_strata * n_domains
         stratum = groups.unit if self.psu_stratum is None else self.psu_stratum[groups.unit]
         key = stratum * n_domains + groups.domain
-        first = np.bincount(key, weights=s1, minlength=h_count * n_domains)
-        second = np.bincount(key, weights=s2, minlength=h_count * n_domains)
-        present = np.bincount(key, weights=present, minlength=h_count * n_domains)
-        shape = (h_count, n_domains)
-        first, second, present = first.reshape(shape), second.reshape(shape), present.reshape(shape)
+        shape = (self.n_strata, n_domains)
+        first = np.bincount(key, weights=s1, minlength=size).reshape(shape)
+        second = np.bincount(key, weights=s2, minlength=size).reshape(shape)
+        present = np.bincount(key, weights=present, minlength=size).reshape(shape)
         n = self.n_h[:, None].astype(float)
         f = self.f_h[:, None]
+        if self.psu is None:
+            centred = second - first * first / n
+        else:
+            mean = first / n
+            deviation = s1 - mean.ravel()[key]
+            spread = np.bincount(key, weights=deviation * deviation, minlength=size)
+            absent = n - np.bincount(key, minlength=size).reshape(shape)
+            centred = spread.reshape(shape) + absent * mean * mean
         with np.errstate(divide="ignore", invalid="ignore"):
-            pooled = f * n / (n - 1) * (second - first * first / n)
-        lonely = {
-            "adjust": f * second,
-            "average": np.full(shape, np.nan),
-        }.get(self.design.lonely_psu, np.zeros(shape))
-        contribution = np.where(n > 1, pooled, lonely)
-        contribution = np.where(f < CERTAINTY, 0.0, contribution)
+            factor = np.where(n > 1, f * n / (n - 1), f)
+        lonely = {"adjust": second, "average": np.full(shape, np.nan)}.get(
+            self.design.lonely_psu, np.zeros(shape)
+        )
+        certain = f < CERTAINTY
         strata_in = present > 0
-        contribution = np.where(strata_in, contribution, 0.0)
+        contribution = np.where(n > 1, factor * centred, factor * lonely)
+        contribution = np.where(certain | ~strata_in, 0.0, contribution)
         variance = np.nansum(contribution, axis=0)
         if self.design.lonely_psu == "average":
-            kept = (strata_in & (n > 1)).sum(axis=0)
+            kept = (strata_in & ((n > 1) | certain)).sum(axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 variance = variance * strata_in.sum(axis=0) / kept
+        unstable = np.zeros(n_domains, dtype=bool)
+        if magnitude is not None:
+            scale = np.bincount(key, weights=magnitude, minlength=size).reshape(shape)
+            bound = np.where(certain | ~strata_in, 0.0, factor * scale).sum(axis=0)
+            unstable = variance < 1e-7 * bound
         variance = np.maximum(variance, 0.0)
         df = present.sum(axis=0) - strata_in.sum(axis=0)
-        return variance, df.astype(float)
+        return variance, df.astype(float), unstable
 
 
 def _check_nested(
@@ -149,8 +164,18 @@ def _fpc_factor(
         raise EstimationError(f"design column {design.fpc!r} has missing (NaN) values")
     if (low <= 0).any():
         raise EstimationError(f"fpc column {design.fpc!r} has values <= 0")
+    if (high == 1).all():
+        raise EstimationError(
+            f"fpc column {design.fpc!r} is 1 everywhere: give population sizes (> 1) or "
+            "sampling fractions (< 1)"
+        )
     if (high <= 1).all():
         return 1.0 - high  # sampling fractions
+    if (low < 1).any():
+        raise EstimationError(
+            f"fpc column {design.fpc!r} mixes sampling fractions (<= 1) and population sizes "
+            "(> 1); give one or the other"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         too_small = np.flatnonzero(high < n_h)
         if len(too_small):
