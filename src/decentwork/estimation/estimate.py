@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from decentwork.estimation.cells import CellPlan, Statistic, aggregate
+from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
 from decentwork.estimation.design import Design
 from decentwork.estimation.domains import Cube, Groups
 from decentwork.estimation.errors import EmptyData, EstimationError
@@ -114,8 +114,14 @@ def _estimate(
     finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
     for k in finest_first:
         groups = cube.groups(groupings[k])
+        rep_dfs: dict[str, np.ndarray] = {}  # statistics share their df unless missing="drop"
         for i, stat in enumerate(plan.statistics):
-            rep_df = replicate_df(groups, i, plan) if plan.gram else None
+            rep_df = None
+            if plan.gram:
+                prefix = gram_prefix(plan, i)
+                if prefix not in rep_dfs:
+                    rep_dfs[prefix] = replicate_df(groups, i, plan)
+                rep_df = rep_dfs[prefix]
             columns = _domain_statistic(i, stat, groups, frame, plan, rep_df)
             if columns.pop("unstable").any():
                 return None
