@@ -107,3 +107,63 @@ def _with_se(row: pd.Series) -> str:
     digits = 2 if row["se"] < 10 else 0
     flag = "*" if row["cv"] > 0.2 else ""
     return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"
+
+
+profile_app = typer.Typer(
+    help="Survey profiles: map a survey file's columns onto the ILO standard variables.",
+    no_args_is_help=True,
+)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("check")
+def profile_check(
+    profile: Annotated[
+        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
+    ],
+    file: Annotated[Path, typer.Argument(help="Survey file (csv, parquet, dta, sav or zip).")],
+) -> None:
+    """Check a profile on a survey file: mapped variables, their values, unused columns,
+    problems. Exit status 0: no problem; 1: problems found; 2: the profile or file is unusable.
+    """
+    import duckdb
+    from rich.table import Table
+
+    from decentwork.survey import ProfileError, load_profile
+    from decentwork.survey.check import check_profile
+
+    try:
+        loaded = load_profile(profile)
+        report = check_profile(loaded, file)
+    except ProfileError as error:
+        fail(str(error))
+    except duckdb.Error as error:
+        fail(f"{file}: {str(error).splitlines()[0]}")
+    console.print(
+        f"Profile [bold]{loaded.metadata.name}[/] ({loaded.origin}) on {file}: "
+        f"{report.records:,} records"
+    )
+    mapped = Table(title="Standard variables", title_justify="left")
+    for column, justify in (("variable", "left"), ("raw columns", "left"), ("missing", "right"),
+                            ("values: unweighted count (weighted %)", "left")):
+        mapped.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for d in report.distributions:
+        if d.summary is not None:
+            low, mean, high = d.summary
+            values = f"min {low:,.4g}  mean {mean:,.4g}  max {high:,.4g}"
+        else:
+            values = "  ".join(f"{v}: {n:,} ({share:.1f}%)" for v, n, share in d.top)
+        mapped.add_row(d.variable, ", ".join(d.raw_columns) or "(constant)",
+                       f"{d.missing:,}", values)
+    console.print(mapped)
+    console.print(f"Raw columns not used ({len(report.unused_columns)}): "
+                  f"{', '.join(report.unused_columns) or 'none'}")
+    if not report.problems:
+        console.print("[bold green]No problems found.[/]")
+        return
+    problems = Table(title="Problems", title_justify="left")
+    problems.add_column("problem", style="red")
+    for problem in report.problems:
+        problems.add_row(problem)
+    console.print(problems)
+    raise typer.Exit(1)

@@ -15,7 +15,7 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @functools.cache
-def _database() -> duckdb.DuckDBPyConnection:
+def database() -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB database per process (opening one costs ~50 ms)."""
     return duckdb.connect()
 
@@ -29,7 +29,7 @@ def as_relation(data: Any) -> duckdb.DuckDBPyRelation:
     """
     if isinstance(data, duckdb.DuckDBPyRelation):
         return data
-    con = _database().cursor()
+    con = database().cursor()
     if isinstance(data, str | Path):
         path = Path(data)
         if not path.exists():

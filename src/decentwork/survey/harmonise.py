@@ -1,0 +1,54 @@
+"""Harmonisation: a survey file read through its profile, as a relation of standard variables
+and design columns ready for :func:`decentwork.estimation.estimate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from decentwork.estimation import Design
+from decentwork.survey import readers
+from decentwork.survey.errors import ProfileError
+from decentwork.survey.profile import Profile
+
+
+def harmonise(profile: Profile, path: str | Path) -> duckdb.DuckDBPyRelation:
+    """The survey file at ``path`` as a relation with one column per mapped standard variable,
+    ``time`` (text), and the design columns that the profile gives: ``weight`` (a DOUBLE
+    multiplied by ``weight_scale``), ``strata``, ``psu``, ``fpc`` and the replicate weights
+    (also scaled).
+
+    Only the raw columns the expressions use are read. The relation is lazy: DuckDB evaluates
+    the expressions when it is consumed.
+
+    Raises:
+        ProfileError: the file cannot be read as the profile says, or an expression names a
+            column it lacks or fails on the data.
+    """
+    available = readers.columns(profile.input, path)
+    needed = profile.raw_columns(available, str(path))
+    relation = readers.read(profile.input, path, needed)
+    scale = profile.design.weight_scale
+    selects = []
+    for name, sql in profile.expressions().items():
+        value = f"({sql})"
+        if name == "weight":
+            value = f"CAST({value} AS DOUBLE) * {scale!r}"
+        elif name == "time":
+            value = f"CAST({value} AS VARCHAR)"
+        selects.append(f"{value} AS {name}")
+    for column in profile.replicate_columns(available):
+        quoted = '"' + column.replace('"', '""') + '"'
+        selects.append(f"CAST({quoted} AS DOUBLE) * {scale!r} AS {quoted}")
+    try:
+        return relation.project(", ".join(selects))
+    except duckdb.Error as error:
+        raise ProfileError(
+            f"{profile.origin}: the expressions fail on {path}: {str(error).splitlines()[0]}"
+        ) from None
+
+
+def design_of(profile: Profile) -> Design:
+    """The estimation design on the columns of :func:`harmonise`'s relation."""
+    return profile.design.design()

@@ -1,0 +1,252 @@
+"""The survey profile: a YAML file mapping a national survey file onto the ILO harmonised
+variables, validated with Pydantic.
+
+Sections: ``metadata`` (name, ref_area, source, time), ``input`` (format, zip member,
+encoding, delimiter), ``design`` (weight, strata, psu, fpc, replicate weights, weight scale)
+and ``variables`` (standard variable name -> SQL expression over the raw columns).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+
+from decentwork.estimation import Design, EstimationError
+from decentwork.estimation.design import LonelyPSU, ReplicateMethod
+from decentwork.survey.errors import ProfileError
+from decentwork.survey.expressions import expression_columns, missing_columns
+
+BUNDLED = "decentwork.survey.profiles"
+STANDARD_NAME = r"^ilo_[a-z0-9_]+$"
+LITERAL_TIME = re.compile(r"^\d{4}(M(0[1-9]|1[0-2])|Q[1-4])?$")
+REQUIRED_VARIABLES = ("ilo_sex", "ilo_age", "ilo_lfs")
+"""Standard variables every labour force survey profile should map."""
+
+
+def _expression(sql: str) -> str:
+    expression_columns(sql)
+    return sql
+
+
+def _time(value: str) -> str:
+    return value if LITERAL_TIME.match(value) else _expression(value)
+
+
+Expression = Annotated[str, AfterValidator(_expression)]
+StandardName = Annotated[str, Field(pattern=STANDARD_NAME)]
+
+
+class Section(BaseModel):
+    """A profile section: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Metadata(Section):
+    """What the survey is: name, area, ILOSTAT source code and reference period."""
+
+    name: str
+    ref_area: Annotated[str, Field(pattern=r"^[A-Z0-9_]+$")]
+    source: Annotated[str, Field(pattern=r"^[A-Za-z0-9_:.-]+$")]
+    time: Annotated[str, AfterValidator(_time)]
+    description: str | None = None
+
+
+class Input(Section):
+    """How the file is read."""
+
+    format: Literal["csv", "parquet", "dta", "sav"]
+    zip_member: str | None = None
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+
+
+class DesignSection(Section):
+    """The sampling design, as SQL expressions over raw columns (usually a column name)."""
+
+    weight: Expression
+    strata: Expression | None = None
+    psu: Expression | None = None
+    fpc: Expression | None = None
+    nest: bool = True
+    lonely_psu: LonelyPSU = "fail"
+    replicate_weights: list[str] | str | None = None
+    replicate_method: ReplicateMethod | None = None
+    fay_rho: float | None = None
+    weight_scale: Annotated[float, Field(gt=0)] = 1.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DesignSection:
+        try:
+            self.design()
+        except EstimationError as error:
+            raise ValueError(str(error).removeprefix("Design: ")) from None
+        return self
+
+    def design(self) -> Design:
+        """The estimation design on the harmonised column names."""
+        return Design(
+            weight="weight",
+            strata="strata" if self.strata else None,
+            psu="psu" if self.psu else None,
+            fpc="fpc" if self.fpc else None,
+            nest=self.nest,
+            lonely_psu=self.lonely_psu,
+            replicate_weights=self.replicate_weights,
+            replicate_method=self.replicate_method,
+            fay_rho=self.fay_rho,
+        )
+
+
+class Profile(Section):
+    """A validated survey profile; :attr:`origin` is the file it came from."""
+
+    metadata: Metadata
+    input: Input
+    design: DesignSection
+    variables: dict[StandardName, Expression]
+    _origin: str = PrivateAttr(default="<profile>")
+
+    @property
+    def origin(self) -> str:
+        """The profile file (or bundled name) this profile was read from."""
+        return self._origin
+
+    def expressions(self) -> dict[str, str]:
+        """Harmonised column -> SQL expression: variables, ``time`` and design columns
+        (the weight before ``weight_scale``); replicate weights are not included."""
+        time = self.metadata.time
+        out = dict(self.variables)
+        out["time"] = f"'{time}'" if LITERAL_TIME.match(time) else time
+        for column in ("weight", "strata", "psu", "fpc"):
+            sql = getattr(self.design, column)
+            if sql:
+                out[column] = sql
+        return out
+
+    def columns_used(self) -> dict[str, frozenset[str]]:
+        """Harmonised column -> the raw columns its expression reads."""
+        return {name: expression_columns(sql) for name, sql in self.expressions().items()}
+
+    def replicate_columns(self, available: list[str]) -> list[str]:
+        """The raw replicate-weight columns (a pattern is matched against ``available``)."""
+        if self.design.replicate_weights is None:
+            return []
+        try:
+            return self.design.design().replicate_columns(available)
+        except EstimationError as error:
+            raise ProfileError(f"{self.origin}: design.replicate_weights: {error}") from None
+
+    def raw_columns(self, available: list[str], data: str = "the data") -> list[str]:
+        """Every raw column the profile reads, checked against the ``available`` columns of
+        the file ``data`` and spelled as in the data.
+
+        Raises:
+            ProfileError: naming each expression that uses a column the data lack.
+        """
+        used = self.columns_used()
+        replicates = self.replicate_columns(available)
+        if replicates:
+            used["design.replicate_weights"] = frozenset(replicates)
+        problems = missing_columns(used, available, data)
+        if problems:
+            raise ProfileError(
+                "\n".join(f"{self.origin}: {problem}" for problem in problems)
+            )
+        wanted = {c.lower() for columns in used.values() for c in columns}
+        return [c for c in available if c.lower() in wanted]
+
+
+def bundled_profiles() -> list[str]:
+    """Names of the profiles shipped with decentwork."""
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in resources.files(BUNDLED).iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def load_profile(profile: str | Path) -> Profile:
+    """Read and validate a profile, given a bundled name (``"statcan-lfs"``) or a path.
+
+    Raises:
+        ProfileError: the file is missing, not YAML, or not a valid profile; the message names
+            the file, the section or variable and the problem.
+    """
+    path = Path(profile)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ProfileError(f"{path}: cannot read the profile ({error})") from None
+        return parse_profile(text, origin=str(path))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise ProfileError(f"{path}: no such profile file")
+    if str(profile) not in bundled_profiles():
+        raise ProfileError(
+            f"{profile}: no such profile file or bundled profile "
+            f"(bundled: {', '.join(bundled_profiles())})"
+        )
+    text = resources.files(BUNDLED).joinpath(f"{profile}.yaml").read_text(encoding="utf-8")
+    return parse_profile(text, origin=f"{profile} (bundled)")
+
+
+def parse_profile(text: str, origin: str = "<profile>") -> Profile:
+    """Validate the YAML ``text`` of a profile; ``origin`` names it in error messages."""
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ProfileError(f"{origin}: {where}not valid YAML ({problem})") from None
+    if not isinstance(content, dict):
+        raise ProfileError(
+            f"{origin}: a profile is a YAML mapping with sections metadata, input, design, "
+            "variables"
+        )
+    try:
+        profile = Profile.model_validate(content)
+    except ValidationError as error:
+        raise ProfileError(
+            "\n".join(f"{origin}: {_describe(e)}" for e in error.errors())
+        ) from None
+    profile._origin = origin
+    return profile
+
+
+def _describe(error: Any) -> str:
+    """One Pydantic error as ``section.key: problem``."""
+    loc = [str(part) for part in error["loc"]]
+    kind = error["type"]
+    if loc and loc[-1] == "[key]":
+        return f"{'.'.join(loc[:-2])}: {loc[-2]!r} is not a standard variable name " \
+            "(ilo_ followed by lower-case letters, digits or _)"
+    where = ".".join(loc) or "profile"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (allowed: {', '.join(_allowed(loc[:-1]))})"
+    if kind == "missing":
+        return f"{where}: required key missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}"
+
+
+def _allowed(loc: list[str]) -> list[str]:
+    """The keys allowed at ``loc`` (a path of section names)."""
+    model: type[BaseModel] = Profile
+    for part in loc:
+        model = model.model_fields[part].annotation  # type: ignore[assignment]
+    return list(model.model_fields)

@@ -1,0 +1,159 @@
+"""Open a survey file as a DuckDB relation that reads only the columns a profile needs.
+
+CSV and Parquet are read by DuckDB; Stata ``.dta`` and SPSS ``.sav`` by pyreadstat. A zip
+archive's member is streamed to a temporary directory (DuckDB has no zip reader), once per
+process and archive.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fnmatch
+import functools
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyreadstat
+
+from decentwork.estimation.source import database
+from decentwork.survey.errors import ProfileError
+from decentwork.survey.profile import Input
+
+SUFFIXES = {"csv": (".csv", ".txt", ".tsv"), "parquet": (".parquet", ".pq"),
+            "dta": (".dta",), "sav": (".sav", ".zsav")}
+READSTAT = {"dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}
+
+
+def data_file(spec: Input, path: str | Path) -> Path:
+    """The file to read: ``path`` itself, or its zip member extracted to a temporary file.
+
+    Raises:
+        ProfileError: no such file, a corrupt zip, no or several matching members, or a file
+            whose type is not the profile's format.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProfileError(f"{path}: no such file")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        return _extract(path.resolve(), path.stat().st_mtime_ns, _member(spec, path))
+    if not path.name.lower().endswith(SUFFIXES[spec.format]):
+        raise ProfileError(
+            f"{path}: the profile reads {spec.format} files "
+            f"({', '.join(SUFFIXES[spec.format])}), not {path.suffix or 'files without suffix'}"
+        )
+    return path
+
+
+def _member(spec: Input, path: Path) -> str:
+    """The zip member to read: the one matching the profile's ``zip_member`` glob, or the only
+    member with the format's suffix."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ProfileError(f"{path}: not a readable zip archive ({error})") from None
+    if spec.zip_member:
+        found = [m for m in members if fnmatch.fnmatch(Path(m).name.lower(),
+                                                       spec.zip_member.lower())]
+        wanted = f"matches input.zip_member {spec.zip_member!r}"
+    else:
+        found = [m for m in members if m.lower().endswith(SUFFIXES[spec.format])]
+        wanted = f"is a {spec.format} file (set input.zip_member to choose)"
+    if len(found) != 1:
+        raise ProfileError(
+            f"{path}: {'no member' if not found else f'{len(found)} members'} {wanted}; "
+            f"members: {', '.join(members) or 'none'}"
+        )
+    return found[0]
+
+
+@functools.cache
+def _scratch() -> Path:
+    """A temporary directory for extracted zip members, removed when the process ends."""
+    directory = Path(tempfile.mkdtemp(prefix="decentwork-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
+
+
+@functools.cache
+def _extract(path: Path, mtime_ns: int, member: str) -> Path:
+    """Stream ``member`` of the zip ``path`` to a temporary file (cached per file version)."""
+    target = Path(tempfile.mkdtemp(dir=_scratch())) / Path(member).name
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as source, \
+                target.open("wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ProfileError(f"{path}: cannot extract {member} ({error})") from None
+    return target
+
+
+def columns(spec: Input, path: str | Path) -> list[str]:
+    """The raw column names of the survey file."""
+    file = data_file(spec, path)
+    if spec.format in READSTAT:
+        return list(_readstat_meta(spec, file).column_names)
+    return list(_scan(spec, file).columns)
+
+
+def read(spec: Input, path: str | Path, needed: list[str]) -> duckdb.DuckDBPyRelation:
+    """The survey file as a relation holding only the ``needed`` raw columns."""
+    file = data_file(spec, path)
+    if spec.format in READSTAT:
+        frame = _readstat(spec, file, usecols=needed)
+        return database().cursor().from_df(frame)
+    return _scan(spec, file).select(*(duckdb.ColumnExpression(c) for c in needed))
+
+
+def value_labels(spec: Input, path: str | Path) -> dict[str, dict[Any, str]]:
+    """{column: {value: label}} from a Stata or SPSS file; empty for CSV and Parquet."""
+    if spec.format not in READSTAT:
+        return {}
+    return dict(_readstat_meta(spec, data_file(spec, path)).variable_value_labels)
+
+
+def _scan(spec: Input, file: Path) -> duckdb.DuckDBPyRelation:
+    """A lazy DuckDB scan of a CSV or Parquet file."""
+    con = database().cursor()
+    try:
+        if spec.format == "parquet":
+            return con.read_parquet(str(file))
+        options: dict[str, Any] = {"encoding": spec.encoding}
+        if spec.delimiter:
+            options["delimiter"] = spec.delimiter
+        return con.read_csv(str(file), **options)
+    except duckdb.Error as error:
+        raise ProfileError(f"{file}: cannot read as {spec.format}: {_first_line(error)}") from None
+
+
+def _readstat(spec: Input, file: Path, **options: Any) -> Any:
+    """Call pyreadstat's reader for the format, turning its errors into ProfileError."""
+    try:
+        frame, _ = READSTAT[spec.format](str(file), encoding=_readstat_encoding(spec), **options)
+    except Exception as error:  # pyreadstat raises several unrelated classes
+        raise ProfileError(f"{file}: cannot read as {spec.format}: {error}") from None
+    return frame
+
+
+def _readstat_meta(spec: Input, file: Path) -> Any:
+    """The pyreadstat metadata (column names, value labels) of a Stata or SPSS file."""
+    try:
+        _, meta = READSTAT[spec.format](
+            str(file), metadataonly=True, encoding=_readstat_encoding(spec)
+        )
+    except Exception as error:  # pyreadstat raises several unrelated classes
+        raise ProfileError(f"{file}: cannot read as {spec.format}: {error}") from None
+    return meta
+
+
+def _readstat_encoding(spec: Input) -> str | None:
+    """pyreadstat detects the encoding itself unless the profile sets a non-default one."""
+    return None if spec.encoding.lower() in ("utf-8", "utf8") else spec.encoding
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]

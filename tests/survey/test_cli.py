@@ -1,0 +1,67 @@
+"""``decentwork profile check``: tables, problems (exit 1) and errors (exit 2, no traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from decentwork.cli import app
+from decentwork.synthetic import generate
+from tests.survey.conftest import PROFILE, write_profile
+
+runner = CliRunner()
+
+
+def test_profile_commands_have_help() -> None:
+    for command in (["profile"], ["profile", "check"]):
+        result = runner.invoke(app, [*command, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "Usage" in result.output
+
+
+def test_check_statcan_file_passes(statcan_file: Path) -> None:
+    result = runner.invoke(app, ["profile", "check", "statcan-lfs", str(statcan_file)],
+                           terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "109,278 records" in result.output
+    assert "ilo_lfs" in result.output and "LFSSTAT" in result.output
+    assert "2024M01" in result.output and "(100.0%)" in result.output
+    assert "Raw columns not used" in result.output and "MARSTAT" in result.output
+    assert "No problems found" in result.output
+
+
+def test_check_synthetic_file_passes(tmp_path: Path) -> None:
+    path = tmp_path / "lfs.parquet"
+    pq.write_table(generate(2000, seed=3), path)
+    result = runner.invoke(app, ["profile", "check", "synthetic", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "stratum" in result.output
+
+
+def test_check_reports_problems_with_exit_1(tmp_path: Path) -> None:
+    pd.DataFrame(
+        {"sex": [1, 2, 1], "age": [None, None, None], "status": [1, 1, 2], "w": [1.0, 0.0, -2.0]}
+    ).to_csv(tmp_path / "s.csv", index=False)
+    text = PROFILE.format(format="csv").replace("  ilo_sex: sex\n", "  ilo_geo: sex\n")
+    profile = write_profile(tmp_path, text)
+    result = runner.invoke(app, ["profile", "check", str(profile), str(tmp_path / "s.csv")],
+                           terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert "ilo_sex: required standard variable not mapped" in result.output
+    assert "ilo_age: expression is NULL for every record" in result.output
+    assert "weight: zero or negative for 2 records" in result.output
+
+
+def test_check_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    pd.DataFrame({"sex": [1], "age": [20], "w": [1.0]}).to_csv(tmp_path / "s.csv", index=False)
+    bad = write_profile(tmp_path, PROFILE.format(format="csv").replace("status", "stat; x"))
+    for arguments in ([str(bad), str(tmp_path / "s.csv")],
+                      ["synthetic", str(tmp_path / "s.csv")],
+                      ["statcan-lfs", str(tmp_path / "absent.zip")]):
+        result = runner.invoke(app, ["profile", "check", *arguments], terminal_width=200)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("Error:"), result.output
+        assert "Traceback" not in result.output
