@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from decentwork.estimation import Design
+from decentwork.estimation.cells import quote
 from decentwork.survey import readers
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Profile
@@ -39,7 +40,7 @@ def harmonise(profile: Profile, path: str | Path) -> duckdb.DuckDBPyRelation:
             value = f"CAST({value} AS VARCHAR)"
         selects.append(f"{value} AS {name}")
     for column in profile.replicate_columns(available):
-        quoted = '"' + column.replace('"', '""') + '"'
+        quoted = quote(column)
         selects.append(f"CAST({quoted} AS DOUBLE) * {scale!r} AS {quoted}")
     try:
         return relation.project(", ".join(selects))

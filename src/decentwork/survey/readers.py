@@ -104,7 +104,7 @@ def read(spec: Input, path: str | Path, needed: list[str]) -> duckdb.DuckDBPyRel
     """The survey file as a relation holding only the ``needed`` raw columns."""
     file = data_file(spec, path)
     if spec.format in READSTAT:
-        frame = _readstat(spec, file, usecols=needed)
+        frame, _ = _readstat(spec, file, usecols=needed)
         return database().cursor().from_df(frame)
     return _scan(spec, file).select(*(duckdb.ColumnExpression(c) for c in needed))
 
@@ -130,24 +130,17 @@ def _scan(spec: Input, file: Path) -> duckdb.DuckDBPyRelation:
         raise ProfileError(f"{file}: cannot read as {spec.format}: {_first_line(error)}") from None
 
 
-def _readstat(spec: Input, file: Path, **options: Any) -> Any:
-    """Call pyreadstat's reader for the format, turning its errors into ProfileError."""
+def _readstat(spec: Input, file: Path, **options: Any) -> tuple[Any, Any]:
+    """pyreadstat's (frame, metadata) for the format, turning its errors into ProfileError."""
     try:
-        frame, _ = READSTAT[spec.format](str(file), encoding=_readstat_encoding(spec), **options)
+        return READSTAT[spec.format](str(file), encoding=_readstat_encoding(spec), **options)
     except Exception as error:  # pyreadstat raises several unrelated classes
         raise ProfileError(f"{file}: cannot read as {spec.format}: {error}") from None
-    return frame
 
 
 def _readstat_meta(spec: Input, file: Path) -> Any:
     """The pyreadstat metadata (column names, value labels) of a Stata or SPSS file."""
-    try:
-        _, meta = READSTAT[spec.format](
-            str(file), metadataonly=True, encoding=_readstat_encoding(spec)
-        )
-    except Exception as error:  # pyreadstat raises several unrelated classes
-        raise ProfileError(f"{file}: cannot read as {spec.format}: {error}") from None
-    return meta
+    return _readstat(spec, file, metadataonly=True)[1]
 
 
 def _readstat_encoding(spec: Input) -> str | None:
