@@ -23,8 +23,7 @@ def test_profile_commands_have_help() -> None:
 
 
 def test_check_statcan_file_passes(statcan_file: Path) -> None:
-    result = runner.invoke(app, ["profile", "check", "statcan-lfs", str(statcan_file)],
-                           terminal_width=200)
+    result = runner.invoke(app, ["profile", "check", "statcan-lfs", str(statcan_file)])
     assert result.exit_code == 0, result.output
     assert "109,278 records" in result.output
     assert "ilo_lfs" in result.output and "LFSSTAT" in result.output
@@ -36,7 +35,7 @@ def test_check_statcan_file_passes(statcan_file: Path) -> None:
 def test_check_synthetic_file_passes(tmp_path: Path) -> None:
     path = tmp_path / "lfs.parquet"
     pq.write_table(generate(2000, seed=3), path)
-    result = runner.invoke(app, ["profile", "check", "synthetic", str(path)], terminal_width=200)
+    result = runner.invoke(app, ["profile", "check", "synthetic", str(path)])
     assert result.exit_code == 0, result.output
     assert "stratum" in result.output
 
@@ -47,8 +46,7 @@ def test_check_reports_problems_with_exit_1(tmp_path: Path) -> None:
     ).to_csv(tmp_path / "s.csv", index=False)
     text = PROFILE.format(format="csv").replace("  ilo_sex: sex\n", "  ilo_geo: sex\n")
     profile = write_profile(tmp_path, text)
-    result = runner.invoke(app, ["profile", "check", str(profile), str(tmp_path / "s.csv")],
-                           terminal_width=200)
+    result = runner.invoke(app, ["profile", "check", str(profile), str(tmp_path / "s.csv")])
     assert result.exit_code == 1, result.output
     assert "ilo_sex: required standard variable not mapped" in result.output
     assert "ilo_age: expression is NULL for every record" in result.output
@@ -61,7 +59,7 @@ def test_check_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     for arguments in ([str(bad), str(tmp_path / "s.csv")],
                       ["synthetic", str(tmp_path / "s.csv")],
                       ["statcan-lfs", str(tmp_path / "absent.zip")]):
-        result = runner.invoke(app, ["profile", "check", *arguments], terminal_width=200)
+        result = runner.invoke(app, ["profile", "check", *arguments])
         assert result.exit_code == 2, result.output
         assert result.output.startswith("Error:"), result.output
         assert "Traceback" not in result.output
