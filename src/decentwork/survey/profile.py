@@ -63,6 +63,9 @@ class Metadata(Section):
     source: Annotated[str, Field(pattern=r"^[A-Za-z0-9_:.-]+$")]
     time: Annotated[str, AfterValidator(_time)]
     description: str | None = None
+    regions: dict[int, Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]] | None = None
+    """Codes of ``ilo_region`` -> the sub-national area code used as ``ref_area`` for the
+    region's estimates (ISO 3166-2 where one exists, e.g. ``CA-NL``)."""
 
 
 class Input(Section):
@@ -119,6 +122,13 @@ class Profile(Section):
     design: DesignSection
     variables: dict[StandardName, Expression]
     _origin: str = PrivateAttr(default="<profile>")
+
+    @model_validator(mode="after")
+    def _regions_mapped(self) -> Profile:
+        if self.metadata.regions and "ilo_region" not in self.variables:
+            raise ValueError("metadata.regions names areas for ilo_region, which variables "
+                             "does not map")
+        return self
 
     @property
     def origin(self) -> str:

@@ -1,0 +1,330 @@
+"""From a survey file and its profile to ILOSTAT observations with standard errors.
+
+The harmonised records get one column per derived variable the catalogue's indicators use
+and one per classification split; indicators that share their classifications are estimated
+together by one :func:`decentwork.estimation.estimate` call (one pass over the data) over
+every grouping set they need: time x (total or sex) x (classif1 total or split) x (classif2
+total or split).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from decentwork.estimation import EstimationError, estimate
+from decentwork.estimation.cells import quote
+from decentwork.indicators import observations
+from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
+from decentwork.indicators.reliability import ReliabilityRule
+from decentwork.survey import Profile, design_of, harmonise
+
+SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
+SCALE = {"ratio": 100.0, "mean": 1.0, "total": 0.001}
+
+
+class ComputeError(ValueError):
+    """The data cannot give the indicators; the message names the file, variable and problem."""
+
+
+@dataclass
+class Computation:
+    """What :func:`compute` produced: observations, and each indicator or breakdown skipped
+    with the reason (``item`` -> ``reason``)."""
+
+    observations: pd.DataFrame
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Family:
+    """Indicators estimated in one pass: same classification lists."""
+
+    classif1: tuple[str, ...]
+    classif2: tuple[str, ...]
+
+
+def select_indicators(catalogue: Catalogue, codes: Sequence[str] | None) -> list[Indicator]:
+    """The catalogue's indicators, or those named in ``codes`` (refusing unknown codes)."""
+    if not codes:
+        return list(catalogue.indicators)
+    known = [i.code for i in catalogue.indicators]
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        hints = []
+        for code in unknown:
+            close = difflib.get_close_matches(code, known, n=3)
+            hints.append(f"{code}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+        raise ComputeError(f"unknown indicator code(s): {'; '.join(hints)}")
+    return [catalogue.indicator(c) for c in dict.fromkeys(codes)]
+
+
+def compute(
+    profile: Profile,
+    path: str | Path,
+    *,
+    catalogue: Catalogue | None = None,
+    indicators: Sequence[str] | None = None,
+    rule: ReliabilityRule | None = None,
+    on_step: Callable[[str], None] = lambda _: None,
+) -> Computation:
+    """The catalogue's indicators for the survey file at ``path``, read through ``profile``.
+
+    Args:
+        profile: the survey profile.
+        path: the survey file.
+        catalogue: the indicator catalogue (default: the bundled one).
+        indicators: indicator codes to compute (default: all).
+        rule: the reliability rule for ``obs_status`` (default: :class:`ReliabilityRule`).
+        on_step: called with a description before each pass over the data.
+
+    Returns:
+        The observations (:data:`decentwork.indicators.observations.COLUMNS`) and what was
+        skipped, with why.
+
+    Raises:
+        ComputeError: the records fail a check (missing sex, age or labour force status of
+            persons of working age, or values outside their codes).
+        ProfileError: the file cannot be read as the profile says.
+    """
+    catalogue = catalogue or load_catalogue()
+    rule = rule or ReliabilityRule()
+    chosen = select_indicators(catalogue, indicators)
+    resolved = catalogue.resolve(set(profile.variables))
+    skipped: dict[str, str] = {}
+    families: dict[_Family, list[Indicator]] = {}
+    for indicator in chosen:
+        family = _family(indicator, resolved, skipped)
+        if family is not None:
+            families.setdefault(family, []).append(indicator)
+    if not families:
+        return Computation(observations.frame(), skipped)
+    regional = bool(profile.metadata.regions)
+    if "ilo_region" in profile.variables and not regional:
+        skipped["regional estimates"] = (
+            "metadata.regions does not give the area codes of ilo_region's values"
+        )
+    on_step(f"Reading {Path(path).name}")
+    relation = harmonise(profile, path)
+    _check_records(relation, profile, path)
+    total_codes = {code: f"{code}_{c.total}" for code, c in catalogue.classifications.items()}
+    pieces = []
+    for number, (family, members) in enumerate(families.items(), start=1):
+        on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
+        pieces.append(_estimate_family(relation, profile, path, resolved, family, members,
+                                       total_codes))
+    rows = pd.concat(pieces, ignore_index=True)
+    regions = profile.metadata.regions or {}
+    rows["ref_area"] = [
+        profile.metadata.ref_area if pd.isna(r) else regions[int(r)] for r in rows.pop("region")
+    ]
+    rows["source"] = profile.metadata.source
+    result = rule.apply(observations.frame(rows))
+    return Computation(observations.sort(result), skipped)
+
+
+def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -> _Family | None:
+    """The classifications ``indicator`` is computed with, or None (reason in ``skipped``).
+
+    A classification the profile cannot give keeps only its total code; an indicator whose
+    every classif2 is unavailable is skipped (its breakdown is what defines it)."""
+    lacking = [f"{v}: {resolved.skipped[v]}" for v in indicator.variables
+               if v in resolved.skipped]
+    if lacking:
+        skipped[indicator.code] = "; ".join(lacking)
+        return None
+    for code in [*indicator.classif1, *indicator.classif2]:
+        if code not in resolved.splits:
+            skipped[f"{indicator.code} by {code}"] = (
+                f"{resolved.skipped[code]}; only the total over all categories is given"
+            )
+    if indicator.classif2 and not any(c in resolved.splits for c in indicator.classif2):
+        for code in indicator.classif2:
+            skipped.pop(f"{indicator.code} by {code}", None)
+        skipped[indicator.code] = "; ".join(
+            f"{c}: {resolved.skipped[c]}" for c in indicator.classif2
+        )
+        return None
+    return _Family(tuple(indicator.classif1), tuple(indicator.classif2))
+
+
+def _check_records(relation: duckdb.DuckDBPyRelation, profile: Profile, path: str | Path) -> None:
+    """Refuse records of working age without sex, age or status, or with unknown codes."""
+    checks = {
+        "ilo_age is missing": "ilo_age IS NULL",
+        "ilo_age is negative": "ilo_age < 0",
+        "time is missing": "time IS NULL",
+        "ilo_sex is missing (working age)": "ilo_age >= 15 AND ilo_sex IS NULL",
+        "ilo_sex is not 1 (male) or 2 (female) (working age)":
+            "ilo_age >= 15 AND ilo_sex NOT IN (1, 2)",
+        "ilo_lfs is missing (working age)": "ilo_age >= 15 AND ilo_lfs IS NULL",
+        "ilo_lfs is not 1, 2 or 3 (working age)": "ilo_age >= 15 AND ilo_lfs NOT IN (1, 2, 3)",
+    }
+    sql = ", ".join(f"COUNT(CASE WHEN {test} THEN 1 END)" for test in checks.values())
+    try:
+        counts = relation.query("_h", f"SELECT {sql} FROM _h").fetchall()[0]
+    except duckdb.Error as error:
+        raise ComputeError(
+            f"{path}: the profile {profile.origin} fails on the data: "
+            f"{str(error).splitlines()[0]}"
+        ) from None
+    problems = [f"{what}: {n:,} records" for what, n in zip(checks, counts, strict=True) if n]
+    if profile.metadata.regions:
+        known = ", ".join(str(code) for code in profile.metadata.regions)
+        unknown = relation.query(
+            "_h", f"SELECT DISTINCT ilo_region FROM _h WHERE ilo_age >= 15 AND "
+            f"(ilo_region IS NULL OR ilo_region NOT IN ({known})) ORDER BY 1 LIMIT 10"
+        ).fetchall()
+        if unknown:
+            values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
+            problems.append(f"ilo_region has values without an area in metadata.regions: "
+                            f"{values} (known: {known})")
+    if problems:
+        raise ComputeError(
+            f"{path} (profile {profile.origin}): " + "; ".join(problems)
+        )
+
+
+def _split_columns(resolved: Resolved, codes: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Column alias -> (classification, split SQL) for the available classifications."""
+    return {
+        f"c_{code}_{i}": (code, sql)
+        for code in codes if code in resolved.splits
+        for i, sql in enumerate(resolved.splits[code])
+    }
+
+
+def _estimate_family(
+    relation: duckdb.DuckDBPyRelation, profile: Profile, path: str | Path,
+    resolved: Resolved, family: _Family, members: list[Indicator], total_codes: dict[str, str],
+) -> pd.DataFrame:
+    splits1 = _split_columns(resolved, family.classif1)
+    splits2 = _split_columns(resolved, family.classif2)
+    ratios: dict[str, tuple[str, str]] = {}
+    totals: list[str] = []
+    needed: dict[str, str] = {}
+    statistic_of: dict[str, str] = {}
+    for indicator in members:
+        if indicator.kind == "total":
+            column = f"t_{indicator.total}"
+            needed[column] = f"NULLIF({resolved.variables[indicator.total]}, 0)"
+            totals.append(column)
+            statistic_of[indicator.code] = column
+        else:
+            numerator, denominator = indicator.variables
+            for name in (numerator, denominator):
+                needed[f"v_{name}"] = resolved.variables[name]
+            name = f"{numerator}/{denominator}"
+            ratios[name] = (f"v_{numerator}", f"v_{denominator}")
+            statistic_of[indicator.code] = name
+    design_columns = ["weight", *(c for c in ("strata", "psu", "fpc") if c in relation.columns)]
+    replicates = profile.replicate_columns(relation.columns)
+    selects = [quote(c) for c in [*design_columns, *replicates, "time"]]
+    selects.append("CASE WHEN ilo_sex IN (1, 2) THEN ilo_sex END AS sex")
+    regions = (("region",),) if profile.metadata.regions else ()
+    if regions:
+        selects.append("ilo_region AS region")
+    selects += [f"({sql}) AS {alias}" for alias, (_, sql) in {**splits1, **splits2}.items()]
+    selects += [f"CAST(({sql}) AS DOUBLE) AS {alias}" for alias, sql in needed.items()]
+    data = relation.project(", ".join(selects))
+    by = [
+        ("time", *region, *sex, *c1, *c2)
+        for region in [(), *regions]
+        for c1 in [(), *((a,) for a in splits1)]
+        for c2 in [(), *((a,) for a in splits2)]
+        for sex in [(), ("sex",)]
+    ]
+    try:
+        result = estimate(data, design_of(profile), ratios=ratios,
+                          totals=list(dict.fromkeys(totals)), by=by, missing="drop")
+    except EstimationError as error:
+        raise ComputeError(f"{path} (profile {profile.origin}): {error}") from None
+    except duckdb.Error as error:
+        raise ComputeError(
+            f"{path}: the profile {profile.origin} fails on the data: "
+            f"{str(error).splitlines()[0]}"
+        ) from None
+    result = result[result["estimate"].notna()]
+    return pd.concat(
+        [_rows(result, indicator, statistic_of[indicator.code], splits1, splits2, family,
+               total_codes) for indicator in members],
+        ignore_index=True,
+    )
+
+
+def _codes(result: pd.DataFrame, splits: dict[str, tuple[str, str]],
+           families: tuple[str, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per classification in ``families``: (rows that belong to it, their codes).
+
+    A row with no split column set is the whole population: every classification's total.
+    """
+    if not families:
+        return [(np.ones(len(result), bool), np.full(len(result), "", dtype=object))]
+    aliases = list(splits)
+    present = result[aliases].notna().to_numpy() if aliases else np.zeros((len(result), 0), bool)
+    none_set = ~present.any(axis=1)
+    out = []
+    for code in families:
+        # The total code is filled in by the caller from the catalogue.
+        member = none_set.copy()
+        values = np.full(len(result), None, dtype=object)
+        values[none_set] = "__TOTAL__"
+        for k, alias in enumerate(aliases):
+            if splits[alias][0] != code:
+                continue
+            rows = present[:, k]
+            member |= rows
+            values[rows] = code + "_" + result.loc[rows, alias].astype(str).to_numpy()
+        out.append((member, values))
+    return out
+
+
+def _rows(
+    result: pd.DataFrame, indicator: Indicator, statistic: str,
+    splits1: dict[str, tuple[str, str]], splits2: dict[str, tuple[str, str]], family: _Family,
+    total_codes: dict[str, str],
+) -> pd.DataFrame:
+    """The observations of one indicator from the estimate's result rows."""
+    rows = result[result["statistic"] == statistic].reset_index(drop=True)
+    scale = SCALE[indicator.kind]
+    sex = rows["sex"].map(SEX_CODES).fillna("SEX_T").to_numpy()
+    pieces = []
+    for member1, codes1, total1 in _with_totals(rows, splits1, family.classif1, total_codes):
+        for member2, codes2, total2 in _with_totals(rows, splits2, family.classif2, total_codes):
+            keep = member1 & member2
+            part = rows[keep]
+            c1 = np.where(codes1[keep] == "__TOTAL__", total1, codes1[keep])
+            c2 = np.where(codes2[keep] == "__TOTAL__", total2, codes2[keep])
+            pieces.append(pd.DataFrame({
+                "indicator": indicator.code,
+                "sex": sex[keep],
+                "classif1": c1,
+                "classif2": c2,
+                "time": part["time"].astype(str).to_numpy(),
+                "region": part["region"].to_numpy() if "region" in part else None,
+                "obs_value": part["estimate"].to_numpy() * scale,
+                "se": part["se"].to_numpy() * scale,
+                "lower_bound": part["lower"].to_numpy() * scale,
+                "upper_bound": part["upper"].to_numpy() * scale,
+                "cv": part["cv"].to_numpy() * 100.0,
+                "sample_count": part["n"].to_numpy(),
+            }))
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _with_totals(
+    rows: pd.DataFrame, splits: dict[str, tuple[str, str]], families: tuple[str, ...],
+    total_codes: dict[str, str],
+) -> list[tuple[np.ndarray, np.ndarray, str]]:
+    """Per classification: (member rows, codes, the classification's total code)."""
+    codes = _codes(rows, splits, families)
+    if not families:
+        return [(codes[0][0], codes[0][1], "")]
+    return [(member, values, total_codes[code])
+            for (member, values), code in zip(codes, families, strict=True)]
