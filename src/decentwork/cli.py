@@ -17,6 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+errors = Console(stderr=True)
 
 
 def progress_bar() -> Progress:
@@ -29,7 +30,7 @@ def progress_bar() -> Progress:
 
 def fail(message: str) -> NoReturn:
     """Print an error for the user and exit with status 2."""
-    console.print(f"[bold red]Error:[/] {message}")
+    errors.print(f"[bold red]Error:[/] {message}")
     raise typer.Exit(2)
 
 
@@ -167,3 +168,122 @@ def profile_check(
         problems.add_row(problem)
     console.print(problems)
     raise typer.Exit(1)
+
+
+@app.command()
+def compute(
+    profile: Annotated[
+        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
+    ],
+    files: Annotated[
+        list[Path], typer.Argument(help="Survey files, one per period (e.g. 12 monthly files).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: CSV on standard output)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f",
+                     help="csv, parquet, xlsx or sdmx-csv (default: from --out's suffix, "
+                     "else csv)."),
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated indicator codes (default: the whole catalogue)."),
+    ] = None,
+    average_to: Annotated[
+        str | None,
+        typer.Option("--average-to",
+                     help="Also give averages of the monthly estimates: year or quarter."),
+    ] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Your own catalogue YAML (default: the bundled one).")
+    ] = None,
+    min_count: Annotated[
+        int, typer.Option(help="Flag U below this many sample records.")
+    ] = 15,
+    max_cv: Annotated[
+        float, typer.Option(help="Flag U above this coefficient of variation (percent).")
+    ] = 33.3,
+    suppress_below: Annotated[
+        int | None,
+        typer.Option(help="Blank the value and uncertainty of estimates from fewer records."),
+    ] = None,
+) -> None:
+    """Compute the ILO indicator catalogue from survey files, with standard errors, confidence
+    intervals and reliability flags, as ILOSTAT-shaped observations."""
+    from rich.table import Table
+
+    from decentwork.indicators import (
+        CatalogueError,
+        ComputeError,
+        ReliabilityRule,
+        load_catalogue,
+    )
+    from decentwork.indicators import compute as compute_indicators
+    from decentwork.indicators.averages import AverageError, average
+    from decentwork.indicators.writers import format_for, write
+    from decentwork.survey import ProfileError, load_profile
+
+    try:
+        chosen = format_for(out, fmt)
+        rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
+        if average_to not in (None, "year", "quarter"):
+            raise ValueError(f"--average-to {average_to!r}: expected year or quarter")
+        loaded = load_profile(profile)
+        book = load_catalogue(catalogue)
+        codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
+        for file in files:
+            if not file.is_file():
+                raise ValueError(f"{file}: no such file")
+    except (ValueError, ProfileError, CatalogueError) as error:
+        fail(str(error).removeprefix("1 validation error for ReliabilityRule\n"))
+    results = []
+    skipped: dict[str, str] = {}
+    seen: dict[str, Path] = {}
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TimeElapsedColumn(), console=errors) as progress:
+        task = progress.add_task("Computing", total=None)
+        for file in files:
+            try:
+                result = compute_indicators(
+                    loaded, file, catalogue=book, indicators=codes, rule=rule,
+                    on_step=lambda step: progress.update(task, description=step[:70]),
+                )
+            except (ComputeError, ProfileError) as error:
+                progress.stop()
+                fail(str(error))
+            for time in sorted(set(result.observations["time"])):
+                if time in seen:
+                    progress.stop()
+                    fail(f"{seen[time]} and {file} both give time {time}; give one file per "
+                         "period")
+                seen[time] = file
+            results.append(result.observations)
+            skipped.update(result.skipped)
+        progress.update(task, description="Done")
+    monthly = pd.concat(results, ignore_index=True)
+    table = monthly
+    if average_to:
+        try:
+            averages, incomplete = average(monthly, average_to, rule)  # type: ignore[arg-type]
+        except AverageError as error:
+            fail(str(error))
+        skipped.update(incomplete)
+        table = pd.concat([monthly, averages], ignore_index=True)
+    if skipped:
+        listing = Table(title="Skipped (the profile does not provide what they need)",
+                        title_justify="left")
+        listing.add_column("indicator or breakdown")
+        listing.add_column("reason")
+        for item, reason in skipped.items():
+            listing.add_row(item, reason)
+        errors.print(listing)
+    try:
+        write(table, out, chosen, skipped)
+    except (OSError, ValueError) as error:
+        fail(f"cannot write {out}: {error}")
+    if out is not None:
+        console.print(f"Wrote {len(table):,} observations of "
+                      f"{table['indicator'].nunique()} indicators to {out} ({chosen})")
