@@ -106,7 +106,7 @@ def demo(
 def _with_se(row: pd.Series) -> str:
     """``estimate (se)``, with a star when the coefficient of variation is above 20%."""
     digits = 2 if row["se"] < 10 else 0
-    flag = "*" if row["cv"] > 0.2 else ""
+    flag = "*" if row["cv"] > 20 else ""
     return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"
 
 

@@ -1,24 +1,28 @@
 """The demo: a synthetic survey, its labour force status, and headline rates with uncertainty.
 
-Until survey profiles and the indicator catalogue exist, the demo derives labour force status
-from the synthetic questionnaire with one SQL projection (19th ICLS: employed = worked at least
-one hour or temporarily absent; unemployed = not employed, looked for work and available).
+``headline`` runs the real pipeline: the synthetic survey through the bundled ``synthetic``
+profile and the indicator catalogue (``decentwork.indicators.compute``). ``labour_sql`` keeps a
+one-projection derivation of labour force status for the estimation kernel's own tests and
+benchmark, which exercise the kernel without the survey layer (19th ICLS: employed = worked at
+least one hour or temporarily absent; unemployed = not employed, looked for work and
+available).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from decentwork.estimation import Design, estimate
+from decentwork.indicators import compute
+from decentwork.survey import load_profile
 
 #: Area code of the synthetic demo survey (fictional; ILOSTAT uses no X_DW code).
 DEMO_AREA = "X_DW"
-
-AGE_BANDS = {1: "15-24", 2: "25-34", 3: "35-44", 4: "45-54", 5: "55-64", 6: "65+"}
 
 LABOUR_SQL = """
 SELECT stratum, psu, weight, region, urban, sex, age,
@@ -45,38 +49,43 @@ def labour_sql(source: str, min_age: int = 15) -> str:
     return LABOUR_SQL.format(source=source, min_age=int(min_age))
 
 
+HEADLINE = {
+    "UNE_DEAP_SEX_AGE_GEO_RT": "Unemployment rate %",
+    "EAP_DWAP_SEX_AGE_GEO_RT": "Participation rate %",
+    "EMP_DWAP_SEX_AGE_GEO_RT": "Employment ratio %",
+    "EAP_TEAP_SEX_AGE_GEO_NB": "Labour force '000",
+}
+DOMAINS = {
+    ("SEX_T", "AGE_YTHADULT_YGE15", "GEO_COV_NAT"): "Total",
+    ("SEX_M", "AGE_YTHADULT_YGE15", "GEO_COV_NAT"): "Men",
+    ("SEX_F", "AGE_YTHADULT_YGE15", "GEO_COV_NAT"): "Women",
+    ("SEX_T", "AGE_YTHADULT_Y15-24", "GEO_COV_NAT"): "Age 15-24",
+    ("SEX_T", "AGE_YTHADULT_YGE25", "GEO_COV_NAT"): "Age 25+",
+    ("SEX_T", "AGE_YTHADULT_YGE15", "GEO_COV_URB"): "Urban",
+    ("SEX_T", "AGE_YTHADULT_YGE15", "GEO_COV_RUR"): "Rural",
+}
+
+
 def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
-    """Headline labour market rates (percent) and the labour force (thousands), with SEs."""
-    con = duckdb.connect()
-    con.register("people", people)
-    on_step("Deriving labour force status")
-    persons = con.sql(labour_sql("people"))
-    on_step("Estimating with the full design")
-    result = estimate(
-        persons,
-        Design(weight="weight", strata="stratum", psu="psu"),
-        ratios={
-            "Unemployment rate %": ("unemp", "lf"),
-            "Participation rate %": ("lf", "pop"),
-            "Employment ratio %": ("employed", "pop"),
-        },
-        totals=["lf"],
-        by=[(), ("sex",), ("ageband",), ("urban",)],
-    )
-    result.loc[result["statistic"] == "lf", "statistic"] = "Labour force '000"
-    percent = result["kind"] == "ratio"
-    for column in ("estimate", "se", "lower", "upper"):
-        result[column] = result[column].where(~percent, result[column] * 100)
-        result[column] = result[column].where(percent, result[column] / 1000)
-    result["domain"] = [_domain(row) for _, row in result.iterrows()]
-    return result[["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n"]]
-
-
-def _domain(row: pd.Series) -> str:
-    if row["sex"] is not None:
-        return {1: "Men", 2: "Women"}[int(row["sex"])]
-    if row["ageband"] is not None:
-        return f"Age {AGE_BANDS[int(row['ageband'])]}"
-    if row["urban"] is not None:
-        return {1: "Urban", 2: "Rural"}[int(row["urban"])]
-    return "Total"
+    """Headline labour market rates (percent) and the labour force (thousands), with SEs, for
+    the whole area and by sex, youth and urban/rural areas, from the synthetic profile and the
+    indicator catalogue. Columns: statistic, domain, estimate, se, lower, upper, cv (percent),
+    n."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "survey.parquet"
+        pq.write_table(people, path)
+        result = compute(load_profile("synthetic"), path, indicators=list(HEADLINE),
+                         on_step=on_step)
+    rows = result.observations
+    rows = rows[rows["ref_area"] == DEMO_AREA]
+    keys = list(zip(rows["sex"], rows["classif1"], rows["classif2"], strict=True))
+    rows = rows[[key in DOMAINS for key in keys]].copy()
+    rows["domain"] = [DOMAINS[key] for key in zip(rows["sex"], rows["classif1"],
+                                                  rows["classif2"], strict=True)]
+    rows["statistic"] = rows["indicator"].map(HEADLINE)
+    order = {name: k for k, name in enumerate([*DOMAINS.values(), *HEADLINE.values()])}
+    rows = rows.sort_values(by=["domain", "statistic"], key=lambda d: d.map(order))
+    return rows.rename(columns={"obs_value": "estimate", "lower_bound": "lower",
+                                "upper_bound": "upper", "sample_count": "n"})[
+        ["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n"]
+    ].reset_index(drop=True)
