@@ -1,11 +1,10 @@
 """The demo: a synthetic survey, its labour force status, and headline rates with uncertainty.
 
 ``headline`` runs the real pipeline: the synthetic survey through the bundled ``synthetic``
-profile and the indicator catalogue (``decentwork.indicators.compute``). ``labour_sql`` keeps a
-one-projection derivation of labour force status for the estimation kernel's own tests and
-benchmark, which exercise the kernel without the survey layer (19th ICLS: employed = worked at
-least one hour or temporarily absent; unemployed = not employed, looked for work and
-available).
+profile and the indicator catalogue (``decentwork.indicators.compute``). ``labour_sql`` gives
+the same labour force status as one SQL projection over the raw synthetic columns, for the
+estimation kernel's own tests and benchmark, which exercise the kernel without the survey
+layer.
 """
 
 from __future__ import annotations
@@ -18,35 +17,41 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from decentwork.indicators import compute
+from decentwork.indicators import compute, load_catalogue
+from decentwork.indicators.catalogue import inline
 from decentwork.survey import load_profile
 
 #: Area code of the synthetic demo survey (fictional; ILOSTAT uses no X_DW code).
 DEMO_AREA = "X_DW"
 
-LABOUR_SQL = """
-SELECT stratum, psu, weight, region, urban, sex, age,
-       CASE WHEN age < 25 THEN 1 WHEN age < 35 THEN 2 WHEN age < 45 THEN 3
-            WHEN age < 55 THEN 4 WHEN age < 65 THEN 5 ELSE 6 END AS ageband,
-       1 AS pop,
-       CASE WHEN worked = 1 OR absent = 1 THEN 1 ELSE 0 END AS employed,
-       CASE WHEN NOT (worked = 1 OR absent = 1) AND looked = 1 AND available = 1
-            THEN 1 ELSE 0 END AS unemp,
-       CASE WHEN worked = 1 OR absent = 1 OR (looked = 1 AND available = 1)
-            THEN 1 ELSE 0 END AS lf,
-       CASE WHEN worked = 1 OR absent = 1 THEN hours END AS hours
-FROM {source} WHERE age >= {min_age}
-"""
 
 
 def labour_sql(source: str, min_age: int = 15) -> str:
     """SQL for the persons of a synthetic survey aged ``min_age``+, with 0/1 labour status.
 
+    The status columns are the indicator catalogue's derivations (``emp``, ``une``, ``eap``)
+    written over the raw synthetic columns through the bundled ``synthetic`` profile.
     ``source`` is a table name or a table function such as ``read_parquet('lfs.parquet')``.
     Columns: the design and domain variables, ``age``, ``ageband`` (1-6: 15-24 ... 65+),
     ``pop`` (1), ``employed``, ``unemp``, ``lf`` and ``hours`` (employed only).
     """
-    return LABOUR_SQL.format(source=source, min_age=int(min_age))
+    profile = load_profile("synthetic")
+    derived = load_catalogue().resolve(set(profile.variables)).variables
+
+    def raw(name: str) -> str:
+        return inline(derived[name], profile.variables)
+
+    return f"""
+SELECT stratum, psu, weight, region, urban, sex, age,
+       CASE WHEN age < 25 THEN 1 WHEN age < 35 THEN 2 WHEN age < 45 THEN 3
+            WHEN age < 55 THEN 4 WHEN age < 65 THEN 5 ELSE 6 END AS ageband,
+       1 AS pop,
+       {raw("emp")} AS employed,
+       {raw("une")} AS unemp,
+       {raw("eap")} AS lf,
+       CASE WHEN {raw("emp")} = 1 THEN hours END AS hours
+FROM {source} WHERE age >= {int(min_age)}
+"""
 
 
 HEADLINE = {

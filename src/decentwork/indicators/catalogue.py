@@ -49,6 +49,8 @@ class Classification(Entry):
     label: str
     total: str
     splits: Annotated[list[str], Field(min_length=1)]
+    universe: str | None = None
+    """A derived 0/1 variable: the splits classify only its records (others are NULL)."""
 
 
 class Indicator(Entry):
@@ -143,6 +145,10 @@ class Catalogue:
             for code in [*indicator.classif1, *indicator.classif2]:
                 if code not in self.classifications:
                     problems.append(f"indicators: {indicator.code}: no classification {code!r}")
+        for code, classification in self.classifications.items():
+            if classification.universe and classification.universe not in derived:
+                problems.append(f"classifications.{code}: universe: no variable "
+                                f"{classification.universe!r}")
         for where, sqls in self._expressions():
             for sql in sqls:
                 try:
@@ -173,17 +179,21 @@ class Catalogue:
                 needs = expression_columns(recipe)
                 lacking = sorted(c for c in needs if c not in mapped and c not in variables)
                 if not lacking:
-                    variables[name] = _inline(recipe, variables)
+                    variables[name] = inline(recipe, variables)
                     break
             else:
                 skipped[name] = _reason(recipes, mapped, variables, skipped)
         splits: dict[str, list[str]] = {}
         for code, classification in self.classifications.items():
-            lacking = _lacking(classification.splits, mapped, variables, skipped)
+            within = classification.splits
+            if classification.universe:
+                within = [f"CASE WHEN {classification.universe} = 1 THEN ({split}) END"
+                          for split in classification.splits]
+            lacking = _lacking(within, mapped, variables, skipped)
             if lacking:
                 skipped[code] = f"needs {lacking}"
             else:
-                splits[code] = [_inline(s, variables) for s in classification.splits]
+                splits[code] = [inline(split, variables) for split in within]
         return Resolved(variables, splits, skipped)
 
 
@@ -235,8 +245,10 @@ def _parse(sql: str) -> exp.Expression:
     return sqlglot.parse_one(sql, read=DIALECT)
 
 
-def _inline(sql: str, variables: dict[str, str]) -> str:
-    """``sql`` with each derived variable it names replaced by its (resolved) expression."""
+def inline(sql: str, variables: dict[str, str]) -> str:
+    """``sql`` with each column named in ``variables`` replaced by its expression there
+    (derived variables by their resolved SQL, or standard variables by a profile's raw-column
+    expressions)."""
 
     def substitute(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and node.name in variables:

@@ -40,6 +40,6 @@ class ReliabilityRule(BaseModel):
             small = count < self.suppress_below
             for column in ("obs_value", "se", "lower_bound", "upper_bound", "cv"):
                 out.loc[small, column] = np.nan
-            note = SUPPRESSED_NOTE.format(n=self.suppress_below)
-            out.loc[small, "note_indicator"] = note
+            out.loc[small, "obs_status"] = UNRELIABLE
+            out.loc[small, "note_indicator"] = SUPPRESSED_NOTE.format(n=self.suppress_below)
         return out
