@@ -24,6 +24,7 @@ from decentwork.indicators import observations
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.reliability import ReliabilityRule
 from decentwork.survey import Profile, design_of, harmonise
+from decentwork.survey.profile import REQUIRED_VARIABLES
 
 SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
 SCALE = {"ratio": 100.0, "mean": 1.0, "total": 0.001}
@@ -96,6 +97,10 @@ def compute(
     catalogue = catalogue or load_catalogue()
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
+    unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
+    if unmapped:
+        raise ComputeError(f"{profile.origin}: variables: {', '.join(unmapped)} not mapped; "
+                           "every indicator needs them")
     resolved = catalogue.resolve(set(profile.variables))
     skipped: dict[str, str] = {}
     families: dict[_Family, list[Indicator]] = {}
