@@ -7,6 +7,7 @@ from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -238,7 +239,7 @@ def compute(
             if not file.is_file():
                 raise ValueError(f"{file}: no such file")
     except (ValueError, ProfileError, CatalogueError) as error:
-        fail(str(error).removeprefix("1 validation error for ReliabilityRule\n"))
+        fail(_message(error))
     results = []
     skipped: dict[str, str] = {}
     seen: dict[str, Path] = {}
@@ -287,3 +288,12 @@ def compute(
     if out is not None:
         console.print(f"Wrote {len(table):,} observations of "
                       f"{table['indicator'].nunique()} indicators to {out} ({chosen})")
+
+
+def _message(error: Exception) -> str:
+    """A user-facing message; Pydantic's validation errors as ``--option: problem``."""
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in error.errors()
+        )
+    return str(error)

@@ -155,10 +155,11 @@ class Catalogue:
                     expression_columns(sql)
                 except ProfileError as error:
                     problems.append(f"{where}: {error}")
-        try:
-            _order(self.variables)
-        except CatalogueError as error:
-            problems.append(str(error))
+        if not problems:
+            try:
+                _order(self.variables)
+            except CatalogueError as error:
+                problems.append(str(error))
         if problems:
             raise CatalogueError("\n".join(f"{self.origin}: {p}" for p in problems))
 
