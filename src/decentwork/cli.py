@@ -224,7 +224,7 @@ def compute(
     )
     from decentwork.indicators import compute as compute_indicators
     from decentwork.indicators.averages import AverageError, average
-    from decentwork.indicators.writers import format_for, write
+    from decentwork.observations.writers import format_for, write
     from decentwork.survey import ProfileError, load_profile
 
     try:

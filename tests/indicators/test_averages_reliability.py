@@ -11,7 +11,8 @@ import pydantic
 import pytest
 from scipy.stats import norm
 
-from decentwork.indicators import ReliabilityRule, observations
+from decentwork import observations
+from decentwork.indicators import ReliabilityRule
 from decentwork.indicators.averages import AverageError, average, period_of
 
 NAN = float("nan")

@@ -24,7 +24,7 @@ from typer.testing import CliRunner, Result
 from decentwork.cli import app
 from decentwork.estimation.source import database
 from decentwork.indicators import compute
-from decentwork.indicators.observations import (
+from decentwork.observations import (
     COLUMNS,
     FLOAT_COLUMNS,
     KEY_COLUMNS,

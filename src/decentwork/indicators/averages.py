@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from decentwork.indicators import observations
+from decentwork import observations
 from decentwork.indicators.reliability import ReliabilityRule
 
 Period = Literal["year", "quarter"]

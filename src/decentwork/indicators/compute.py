@@ -18,9 +18,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from decentwork import observations
 from decentwork.estimation import EstimationError, estimate
 from decentwork.estimation.cells import quote
-from decentwork.indicators import observations
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.reliability import ReliabilityRule
 from decentwork.survey import Profile, design_of, harmonise
@@ -86,7 +86,7 @@ def compute(
         on_step: called with a description before each pass over the data.
 
     Returns:
-        The observations (:data:`decentwork.indicators.observations.COLUMNS`) and what was
+        The observations (:data:`decentwork.observations.COLUMNS`) and what was
         skipped, with why.
 
     Raises:

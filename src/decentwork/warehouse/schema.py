@@ -1,0 +1,80 @@
+"""The warehouse's tables (SQLAlchemy Core). Alembic migrations (``migrations/``) create and
+upgrade them; this module is the model the code queries.
+
+- ``releases``: one row per load: what file (name, SHA-256), which dataset, when, by whom,
+  in what format, whether it is a full release of the dataset, and its row counts.
+- ``observations``: append-only history. A row is one value of an observation key
+  (ref_area, indicator, source, sex, classif1, classif2, time) as published by a release; a
+  later release's row for the same key supersedes it in the latest view; a ``withdrawn`` row
+  records that a full release no longer has the key. Empty classifications are ``''``.
+- ``labels``: code lists and their labels per language (indicators, areas, sexes,
+  classification codes, sources, statuses, notes), from ILOSTAT dictionaries or the catalogue.
+- ``indicators``: indicator metadata (unit, definition).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+KEY = ("ref_area", "indicator", "source", "sex", "classif1", "classif2", "time")
+VALUES = ("obs_value", "obs_status", "se", "lower_bound", "upper_bound", "cv", "sample_count",
+          "note_indicator", "note_source", "note_classif")
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+releases = sa.Table(
+    "releases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(200), nullable=False),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    sa.Column("format", sa.String(40), nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("loaded_by", sa.Text, nullable=False),
+    sa.Column("full", sa.Boolean, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_added", sa.Integer, nullable=False),
+    sa.Column("rows_changed", sa.Integer, nullable=False),
+    sa.Column("rows_unchanged", sa.Integer, nullable=False),
+    sa.Column("rows_withdrawn", sa.Integer, nullable=False),
+    sa.Index("ix_releases_dataset", "dataset", "checksum"),
+)
+
+observations = sa.Table(
+    "observations", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=False),
+    sa.Column("dataset", sa.String(200), nullable=False),
+    *(sa.Column(name, sa.String(100), nullable=False) for name in KEY),
+    sa.Column("obs_value", sa.Float(53)),
+    sa.Column("obs_status", sa.String(10), nullable=False),
+    sa.Column("se", sa.Float(53)),
+    sa.Column("lower_bound", sa.Float(53)),
+    sa.Column("upper_bound", sa.Float(53)),
+    sa.Column("cv", sa.Float(53)),
+    sa.Column("sample_count", sa.BigInteger),
+    sa.Column("note_indicator", sa.Text, nullable=False),
+    sa.Column("note_source", sa.Text, nullable=False),
+    sa.Column("note_classif", sa.Text, nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
+    sa.Index("ix_observations_key", "indicator", "ref_area", "source", "sex", "classif1",
+             "classif2", "time", "release_id"),
+    sa.Index("ix_observations_dataset", "dataset", "release_id"),
+)
+
+labels = sa.Table(
+    "labels", metadata,
+    sa.Column("kind", sa.String(40), primary_key=True),
+    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("lang", sa.String(10), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+)
+
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("unit", sa.String(40), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+)
