@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import pandas as pd
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from decentwork.terminal import console, errors, fail, progress_bar
+from decentwork.warehouse import commands as warehouse
 
 app = typer.Typer(
     help="decentwork: open labour market information system (survey microdata to ILO "
@@ -17,22 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-errors = Console(stderr=True)
-
-
-def progress_bar() -> Progress:
-    """A Rich progress bar for long work."""
-    return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=console, transient=False,
-    )
-
-
-def fail(message: str) -> NoReturn:
-    """Print an error for the user and exit with status 2."""
-    errors.print(f"[bold red]Error:[/] {message}")
-    raise typer.Exit(2)
+for name in ("info", "load", "query", "export", "releases"):
+    app.command(name)(getattr(warehouse, name))
 
 
 @app.command()

@@ -1,0 +1,21 @@
+"""The indicator warehouse: observations with full revision history, their releases, labels and
+indicator metadata, in SQLite (embedded default) or PostgreSQL; importers and views."""
+
+from decentwork.warehouse.database import WarehouseError, database_url, default_path, engine
+from decentwork.warehouse.importers import UnreadableFile
+from decentwork.warehouse.load import LoadError, LoadReport, load_file
+from decentwork.warehouse.views import Filters, QueryError, view
+
+__all__ = [
+    "Filters",
+    "LoadError",
+    "LoadReport",
+    "QueryError",
+    "UnreadableFile",
+    "WarehouseError",
+    "database_url",
+    "default_path",
+    "engine",
+    "load_file",
+    "view",
+]

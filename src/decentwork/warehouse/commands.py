@@ -1,0 +1,231 @@
+"""The warehouse's commands: ``info``, ``load``, ``query``, ``export``, ``releases``.
+
+Registered on the ``decentwork`` program by :mod:`decentwork.cli`; heavy imports happen inside
+the commands so that the program starts quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from decentwork.terminal import console, errors, fail
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import sqlalchemy as sa
+
+Db = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $DECENTWORK_DB, else the embedded SQLite "
+                 "file that 'decentwork info' prints)."),
+]
+FORMATS = ("table", "csv", "json", "xlsx", "sdmx-csv", "parquet")
+
+
+def _open(db: str | None) -> sa.Engine:
+    from decentwork.warehouse.database import WarehouseError, engine
+
+    try:
+        return engine(db)
+    except WarehouseError as error:
+        fail(str(error))
+
+
+def info(db: Db = None) -> None:
+    """Where the warehouse is and what it holds."""
+    import sqlalchemy as sa
+
+    from decentwork.warehouse.database import database_url, default_path, schema_revision
+    from decentwork.warehouse.tables import labels, observations, releases
+
+    target = _open(db)
+    with target.connect() as connection:
+        count = connection.execute(sa.select(sa.func.count()).select_from(releases)).scalar()
+        rows = connection.execute(sa.select(sa.func.count()).select_from(observations)).scalar()
+        series = connection.execute(sa.select(sa.func.count(
+            sa.distinct(observations.c.indicator)))).scalar()
+        areas = connection.execute(sa.select(sa.func.count(
+            sa.distinct(observations.c.ref_area)))).scalar()
+        named = connection.execute(sa.select(sa.func.count()).select_from(labels)).scalar()
+    console.print(f"Warehouse: {sa.make_url(database_url(db)).render_as_string()}")
+    console.print(f"Embedded default file: {default_path()}")
+    console.print(f"Schema revision: {schema_revision(target)}")
+    console.print(f"Releases: {count:,}; observation rows (all revisions): {rows:,}; "
+                  f"indicators: {series:,}; areas: {areas:,}; labels: {named:,}")
+
+
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Files to load (format detected).")],
+    db: Db = None,
+    dataset: Annotated[str | None, typer.Option(
+        help="Dataset name (default: the file name); a dataset's releases supersede each "
+        "other.")] = None,
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="The file updates part of the dataset: keys it lacks stay as they "
+        "are (default: a full release withdraws them).")] = False,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Load the good rows; write the bad ones to FILE.rejects.csv.")] = False,
+) -> None:
+    """Load observation files (decentwork CSV/Parquet, ILOSTAT bulk CSV/.csv.gz, SDMX-CSV,
+    World Bank WDI CSV) or ILOSTAT dictionaries into the warehouse, one release per file, with
+    revision history: nothing is overwritten, a file loaded twice adds nothing."""
+    from rich.table import Table
+
+    from decentwork.warehouse.importers import UnreadableFile
+    from decentwork.warehouse.load import LoadError, load_files
+
+    target = _open(db)
+    errors.print(f"Loading {len(files)} file(s) in one transaction ...")
+    try:
+        reports = load_files(target, files, dataset=dataset, full=not partial,
+                             skip_bad=skip_bad)
+    except (LoadError, UnreadableFile) as error:
+        fail(f"{error}\nNothing was loaded.")
+    table = Table(title="Loaded", title_justify="left")
+    for column in ("file", "format", "dataset", "release", "read", "added", "changed",
+                   "unchanged", "withdrawn", "rejected"):
+        table.add_column(column, justify="left" if column in ("file", "format", "dataset")
+                         else "right")
+    for report in reports:
+        release = f"{report.release} (already loaded)" if report.already_loaded \
+            else str(report.release)
+        table.add_row(Path(report.file).name, report.format, report.dataset, release,
+                      f"{report.rows_read:,}", f"{report.added:,}", f"{report.changed:,}",
+                      f"{report.unchanged:,}", f"{report.withdrawn:,}", f"{report.rejected:,}")
+    console.print(table)
+
+
+def query(
+    db: Db = None,
+    indicator: Annotated[str | None, typer.Option(help="Indicator codes, comma-separated.")]
+    = None,
+    area: Annotated[str | None, typer.Option(help="Area codes (ref_area), comma-separated.")]
+    = None,
+    source: Annotated[str | None, typer.Option(help="Source codes, comma-separated.")] = None,
+    sex: Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
+    = None,
+    classif1: Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
+    = None,
+    classif2: Annotated[str | None, typer.Option(help="classif2 codes, comma-separated.")]
+    = None,
+    time: Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
+    = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The view as of a release number or a date (default: latest).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")]
+    = "table",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown by --format table.")] = 50,
+) -> None:
+    """Observations of the latest view (or --as-of a release or date), filtered on any
+    dimension, as a table or a file."""
+    from decentwork.warehouse.views import Filters, QueryError, view
+
+    codes = {"indicator": indicator, "ref_area": area, "source": source, "sex": sex,
+             "classif1": classif1, "classif2": classif2}
+    try:
+        filters = Filters.parse(
+            {k: [c.strip() for c in v.split(",") if c.strip()] if v else None
+             for k, v in codes.items()}, time)
+        target = _open(db)
+        with target.connect() as connection:
+            found = view(connection, filters, as_of)
+    except QueryError as error:
+        fail(str(error))
+    _emit(found, fmt, out, limit, target)
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")],
+    db: Db = None,
+    dataset: Annotated[str | None, typer.Option(help="Datasets, comma-separated (default: "
+                                                     "everything).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="As of a release number or a date (default: latest).")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="csv, json, xlsx, sdmx-csv or parquet (default: from --out).")]
+    = None,
+) -> None:
+    """Write whole datasets of the latest view (or --as-of) to a file."""
+    from decentwork.warehouse.views import QueryError, view
+
+    chosen = fmt or {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}.get(
+        out.suffix.lower(), "csv")
+    names = [d.strip() for d in dataset.split(",") if d.strip()] if dataset else []
+    target = _open(db)
+    try:
+        with target.connect() as connection:
+            found = view(connection, None, as_of, datasets=names)
+    except QueryError as error:
+        fail(str(error))
+    _emit(found, chosen, out, 0, target)
+
+
+def releases(db: Db = None) -> None:
+    """The releases loaded, newest first: file, dataset, when, by whom, what changed."""
+    import sqlalchemy as sa
+    from rich.table import Table
+
+    from decentwork.warehouse.tables import releases as table
+
+    target = _open(db)
+    with target.connect() as connection:
+        rows = connection.execute(sa.select(table).order_by(table.c.id.desc())).mappings().all()
+    listing = Table(title="Releases", title_justify="left")
+    for column in ("id", "loaded_at", "dataset", "format", "file", "read", "added", "changed",
+                   "withdrawn", "loaded_by"):
+        listing.add_column(column)
+    for row in rows:
+        listing.add_row(str(row["id"]), f"{row['loaded_at']:%Y-%m-%d %H:%M:%S}", row["dataset"],
+                        row["format"], Path(row["file"]).name, f"{row['rows_read']:,}",
+                        f"{row['rows_added']:,}", f"{row['rows_changed']:,}",
+                        f"{row['rows_withdrawn']:,}", row["loaded_by"])
+    console.print(listing)
+
+
+def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
+          target: sa.Engine) -> None:
+    """Print or write a view in ``fmt``."""
+    from rich.table import Table
+
+    from decentwork.observations.writers import write
+    from decentwork.warehouse.excel import write_workbook
+
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if fmt == "table":
+        shown = found.head(limit) if limit else found
+        listing = Table(title=f"{len(found):,} observations", title_justify="left")
+        columns = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
+                   "obs_value", "obs_status", "se"]
+        for column in columns:
+            listing.add_column(column)
+        for row in shown.itertuples(index=False):
+            listing.add_row(*("" if str(getattr(row, c)) in ("nan", "<NA>") else
+                              str(getattr(row, c)) for c in columns))
+        console.print(listing)
+        return
+    try:
+        if fmt == "json":
+            text = found.to_json(orient="records", force_ascii=False)
+            if out is None:
+                sys.stdout.write(text + "\n")
+            else:
+                out.write_text(text, encoding="utf-8")
+        elif fmt == "xlsx":
+            if out is None:
+                fail("--format xlsx writes a file: give --out PATH")
+            write_workbook(found, out, target)
+        else:
+            if out is None and fmt == "parquet":
+                fail("--format parquet writes a file: give --out PATH")
+            write(found, out, fmt)  # type: ignore[arg-type]
+    except OSError as error:
+        fail(f"cannot write {out}: {error}")
+    if out is not None:
+        console.print(f"Wrote {len(found):,} observations to {out} ({fmt})")

@@ -1,0 +1,61 @@
+"""Excel workbooks made for people: one sheet per indicator with labels beside codes, and a
+notes sheet with the indicators' names and the releases the figures come from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from decentwork.warehouse.tables import labels, releases
+
+LABELLED = ("ref_area", "sex", "classif1", "classif2", "source")
+SHOWN = ("ref_area", "sex", "classif1", "classif2", "time", "obs_value", "obs_status", "se",
+         "lower_bound", "upper_bound", "sample_count", "source", "note_indicator",
+         "note_source", "note_classif")
+
+
+def _labels(connection: sa.Connection, lang: str) -> dict[tuple[str, str], str]:
+    rows = connection.execute(sa.select(labels.c.kind, labels.c.code, labels.c.label)
+                              .where(labels.c.lang == lang))
+    return {(kind, code): label for kind, code, label in rows}
+
+
+def _sheet_name(code: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "_", code)[:31]
+    base, k = name, 1
+    while name in used:
+        k += 1
+        name = f"{base[:28]}~{k}"
+    used.add(name)
+    return name
+
+
+def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str = "en") -> None:
+    """Write the observations ``found`` to the workbook ``path``: a sheet per indicator with a
+    ``<column>_label`` column beside each coded column (where the warehouse has labels), and
+    a ``notes`` sheet (indicators with their labels; releases with file, date and loader)."""
+    with target.connect() as connection:
+        names = _labels(connection, lang)
+        loaded = pd.DataFrame(connection.execute(sa.select(
+            releases.c.id, releases.c.dataset, releases.c.file, releases.c.format,
+            releases.c.loaded_at, releases.c.loaded_by)).mappings().all())
+    used: set[str] = set()
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        indicators = []
+        for code, rows in found.groupby("indicator", sort=True):
+            sheet = rows[list(SHOWN)].copy()
+            for column in LABELLED:
+                position = sheet.columns.get_loc(column) + 1
+                values = [names.get((column, c), "") for c in sheet[column]]
+                sheet.insert(position, f"{column}_label", values)
+            sheet.to_excel(book, sheet_name=_sheet_name(str(code), used), index=False)
+            indicators.append({"indicator": code, "label": names.get(("indicator", code), ""),
+                               "observations": len(rows)})
+        pd.DataFrame(indicators, columns=["indicator", "label", "observations"]).to_excel(
+            book, sheet_name=_sheet_name("notes", used), index=False)
+        if not loaded.empty:
+            loaded["loaded_at"] = loaded["loaded_at"].astype(str)
+            loaded.to_excel(book, sheet_name=_sheet_name("releases", used), index=False)

@@ -1,0 +1,333 @@
+"""Reading files into the warehouse's shape, with the format detected from the content.
+
+Formats: observation tables with ILOSTAT's column names (decentwork's own CSV and Parquet
+output, and ILOSTAT bulk files as ILOSTAT serves them: CSV or .csv.gz, byte-order mark,
+with or without classif1, classif2 and note columns), SDMX-CSV (1.0 and 2.0), World Bank WDI
+CSV (wide, with preamble lines) and ILOSTAT dictionaries (code, label). Every row is checked;
+each problem names the file, the line, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from decentwork import observations
+from decentwork.warehouse.areas import is_known_area
+
+STATUS_CODES = frozenset("ABCEMPSURI")
+"""ILOSTAT observation status codes (obs_status dictionary)."""
+TIME = re.compile(r"^\d{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$")
+REQUIRED = ("ref_area", "indicator", "time", "obs_value")
+INTEGER_COLUMNS = ("sample_count",)
+SDMX_DIMENSIONS = ("AGE", "GEO", "EDU", "ECO", "OCU", "STE")
+WDI_SOURCE = "WB:WDI"
+WDI_GROUP = "X_WB_"
+"""Prefix of World Bank aggregates (``WLD``, ``ARB``...) as warehouse group codes."""
+MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad row: where, which field, what is wrong."""
+
+    file: str
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.problem}"
+
+
+@dataclass
+class Parsed:
+    """A file read for loading: its format, default dataset name, the observation rows (with
+    their line numbers) or labels, and the rows that failed their checks."""
+
+    format: str
+    dataset: str
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lines: list[int] = field(default_factory=list)
+    labels: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read at all (not a supported format, truncated, unreadable)."""
+
+
+def dataset_name(path: Path) -> str:
+    """A file's default dataset name: its name without ``.csv``, ``.gz``, ``.parquet``."""
+    name = path.name
+    for suffix in (".gz", ".csv", ".parquet", ".txt"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (EOFError, OSError, gzip.BadGzipFile) as error:
+            raise UnreadableFile(f"{path}: the gzip file is damaged or cut off ({error})") from None
+    try:
+        return io.StringIO(raw.decode("utf-8-sig"), newline="")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"{path}: not UTF-8 text (byte {error.start})") from None
+
+
+def read(path: Path, groups: frozenset[str] = frozenset()) -> Parsed:
+    """Read ``path`` in whichever supported format it is in; ``groups`` are area codes the
+    warehouse defines beyond the standard ones.
+
+    Raises:
+        UnreadableFile: the file is not in a supported format or cannot be read.
+    """
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: no such file")
+    if path.suffix.lower() == ".parquet":
+        return _parquet(path, groups)
+    if zipfile.is_zipfile(path):
+        raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first")
+    text = _open_text(path)
+    rows = csv.reader(text)
+    try:
+        header = next(rows)
+    except (StopIteration, csv.Error):
+        raise UnreadableFile(f"{path}: empty file") from None
+    names = [h.strip() for h in header]
+    if names and names[0] == "Data Source":
+        return _wdi(path, rows, groups)
+    if names and names[0] in ("STRUCTURE", "DATAFLOW"):
+        return _sdmx(path, names, rows, groups)
+    if len(names) >= 2 and names[1] == f"{names[0]}.label":
+        return _dictionary(path, names, rows)
+    if {"ref_area", "indicator", "time"} <= set(names):
+        return _table(path, names, rows, groups)
+    raise UnreadableFile(
+        f"{path}: not a format decentwork loads (header {', '.join(names[:6])}...); expected "
+        "an observation table (ref_area, indicator, ..., time, obs_value), SDMX-CSV, a World "
+        "Bank WDI CSV file or an ILOSTAT dictionary"
+    )
+
+
+def _records(path: Path, names: list[str], rows: Iterator[list[str]],
+             parsed: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
+    """The data rows as dicts, with their line numbers; rows with the wrong number of
+    fields become problems."""
+    try:
+        for number, row in enumerate(rows, start=2):
+            if not row:
+                continue
+            if len(row) != len(names):
+                parsed.problems.append(Problem(
+                    str(path), number, "row", f"{len(row)} fields, expected {len(names)}"
+                ))
+                parsed.rejected.append((number, dict(zip(names, row, strict=False))))
+                continue
+            yield number, dict(zip(names, row, strict=True))
+    except csv.Error as error:
+        raise UnreadableFile(f"{path}: not valid CSV ({error})") from None
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    if text == "":
+        return None
+    value = float(text)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(text)
+    return value
+
+
+def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
+           groups: frozenset[str]) -> dict | None:
+    """One observation, normalised, or None (its problems recorded)."""
+    found: list[Problem] = []
+    out: dict[str, object] = {}
+    for column in observations.TEXT_COLUMNS:
+        out[column] = (record.get(column) or "").strip()
+    for column in REQUIRED[:3]:
+        if not out[column]:
+            found.append(Problem(str(path), number, column, "missing"))
+    if out["time"] and not TIME.match(str(out["time"])):
+        found.append(Problem(str(path), number, "time",
+                             f"{out['time']!r} is not a year, quarter or month "
+                             "(2024, 2024Q1, 2024M01)"))
+    if out["ref_area"] and not is_known_area(str(out["ref_area"]), groups):
+        found.append(Problem(str(path), number, "ref_area",
+                             f"unknown area {out['ref_area']!r} (expected an ISO 3166 code, an "
+                             "ILOSTAT area or group code, or a group defined in the warehouse)"))
+    status = str(out["obs_status"])
+    if status and status not in STATUS_CODES:
+        found.append(Problem(str(path), number, "obs_status",
+                             f"unknown status {status!r} (ILOSTAT codes: "
+                             f"{', '.join(sorted(STATUS_CODES))})"))
+    for column in observations.FLOAT_COLUMNS:
+        try:
+            out[column] = _number(record.get(column) or "")
+        except ValueError:
+            found.append(Problem(str(path), number, column,
+                                 f"{record.get(column)!r} is not a number"))
+    text = (record.get("sample_count") or "").strip()
+    out["sample_count"] = None
+    if text:
+        try:
+            out["sample_count"] = int(float(text))
+        except ValueError:
+            found.append(Problem(str(path), number, "sample_count",
+                                 f"{text!r} is not a whole number"))
+    if out["obs_value"] is None and not status:
+        found.append(Problem(str(path), number, "obs_value", "missing (and no status says why)"))
+    if found:
+        parsed.problems.extend(found)
+        parsed.rejected.append((number, record))
+        return None
+    return out
+
+
+def _collect(path: Path, parsed: Parsed, records: Iterator[tuple[int, dict[str, str]]],
+             groups: frozenset[str]) -> Parsed:
+    rows, lines = [], []
+    seen: dict[tuple, int] = {}
+    for number, record in records:
+        checked = _check(path, number, record, parsed, groups)
+        if checked is None:
+            continue
+        key = tuple(checked[c] for c in observations.KEY_COLUMNS)
+        if key in seen:
+            parsed.problems.append(Problem(str(path), number, "key",
+                                           f"same observation as line {seen[key]}"))
+            parsed.rejected.append((number, record))
+            continue
+        seen[key] = number
+        rows.append(checked)
+        lines.append(number)
+    parsed.rows = observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS))
+    parsed.lines = lines
+    return parsed
+
+
+def _table(path: Path, names: list[str], rows: Iterator[list[str]],
+           groups: frozenset[str]) -> Parsed:
+    unknown = [n for n in names if n not in observations.COLUMNS]
+    if unknown:
+        raise UnreadableFile(f"{path}: unknown column(s) {', '.join(unknown)} (expected "
+                           f"observation columns: {', '.join(observations.COLUMNS)})")
+    kind = "decentwork" if "se" in names else "ilostat-bulk"
+    parsed = Parsed(kind, dataset_name(path))
+    return _collect(path, parsed, _records(path, names, rows, parsed), groups)
+
+
+def _parquet(path: Path, groups: frozenset[str]) -> Parsed:
+    try:
+        table = pq.read_table(path)
+    except Exception as error:  # pyarrow raises several types for damaged files
+        raise UnreadableFile(f"{path}: not a readable Parquet file ({error})") from None
+    names = table.column_names
+    if not {"ref_area", "indicator", "time"} <= set(names):
+        raise UnreadableFile(f"{path}: not an observation table (columns {', '.join(names[:8])})")
+    frame = table.to_pandas()
+    parsed = Parsed("decentwork", dataset_name(path))
+
+    def records() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in enumerate(frame.itertuples(index=False), start=1):
+            yield number, {k: ("" if pd.isna(v) else str(v)) for k, v in
+                           zip(names, row, strict=True)}
+
+    return _collect(path, parsed, records(), groups)
+
+
+def _sdmx_time(period: str) -> str:
+    """An SDMX period (2024, 2024-Q1, 2024-01) as ILOSTAT time (2024, 2024Q1, 2024M01)."""
+    if re.match(r"^\d{4}-Q[1-4]$", period):
+        return period.replace("-", "")
+    if re.match(r"^\d{4}-\d{2}$", period):
+        return f"{period[:4]}M{period[5:]}"
+    return period
+
+
+def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
+          groups: frozenset[str]) -> Parsed:
+    parsed = Parsed("sdmx-csv", dataset_name(path))
+    dimensions = [d for d in names if d in SDMX_DIMENSIONS]
+    structure = names[0]
+
+    def records() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, record in _records(path, names, rows, parsed):
+            flow = record.get("STRUCTURE_ID", record.get(structure, ""))
+            match = re.match(r"^(?:[^:]+:)?(?:DF_)?([A-Z0-9_]+)(?:\(.*\))?$", flow)
+            classifs = [record[d] for d in dimensions if record.get(d)]
+            yield number, {
+                "ref_area": record.get("REF_AREA", ""),
+                "indicator": match.group(1) if match else "",
+                "source": record.get("SOURCE", ""),
+                "sex": record.get("SEX", ""),
+                "classif1": classifs[0] if classifs else "",
+                "classif2": classifs[1] if len(classifs) > 1 else "",
+                "time": _sdmx_time(record.get("TIME_PERIOD", "")),
+                "obs_value": record.get("OBS_VALUE", ""),
+                "obs_status": record.get("OBS_STATUS", ""),
+                "se": record.get("SE", ""),
+                "lower_bound": record.get("LOWER_BOUND", ""),
+                "upper_bound": record.get("UPPER_BOUND", ""),
+                "cv": record.get("CV", ""),
+                "sample_count": record.get("SAMPLE_COUNT", ""),
+            }
+
+    return _collect(path, parsed, records(), groups)
+
+
+def _wdi(path: Path, rows: Iterator[list[str]], groups: frozenset[str]) -> Parsed:
+    parsed = Parsed("wdi-csv", dataset_name(path))
+    for header in rows:
+        if header and header[0] == "Country Name":
+            break
+    else:
+        raise UnreadableFile(f"{path}: a WDI file without its 'Country Name' header line")
+    names = [h.strip() for h in header]
+    years = [(k, n) for k, n in enumerate(names) if re.match(r"^\d{4}$", n)]
+
+    def records() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in enumerate(rows, start=6):
+            if not row:
+                continue
+            if len(row) < len(names) - 1:
+                parsed.problems.append(Problem(str(path), number, "row",
+                                               f"{len(row)} fields, expected {len(names)}"))
+                continue
+            area = row[1] if is_known_area(row[1], groups) else f"{WDI_GROUP}{row[1]}"
+            for k, year in years:
+                value = row[k].strip() if k < len(row) else ""
+                if value:
+                    yield number, {"ref_area": area, "indicator": row[3],
+                                   "source": WDI_SOURCE, "time": year, "obs_value": value}
+
+    return _collect(path, parsed, records(), groups)
+
+
+def _dictionary(path: Path, names: list[str], rows: Iterator[list[str]]) -> Parsed:
+    parsed = Parsed("ilostat-dictionary", dataset_name(path))
+    match = re.search(r"_([a-z]{2})$", dataset_name(path))
+    lang = match.group(1) if match else "en"
+    labels = [
+        {"kind": names[0], "code": record[names[0]].strip(), "lang": lang,
+         "label": record[names[1]].strip()}
+        for _, record in _records(path, names, rows, parsed)
+        if record[names[0]].strip()
+    ]
+    parsed.labels = pd.DataFrame(labels, columns=["kind", "code", "lang", "label"])
+    return parsed

@@ -1,0 +1,239 @@
+"""Loading a file into the warehouse: one release, one transaction, nothing overwritten.
+
+A load compares the file with the warehouse's latest view: keys it does not have are added,
+keys whose values differ get a new row that supersedes the old one, identical keys add
+nothing; in a full release of a dataset, the dataset's keys missing from the file get a
+withdrawal row. The same file loaded twice (same dataset, same SHA-256) adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import platform
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from decentwork import __version__
+from decentwork import observations as schema
+from decentwork.warehouse import importers
+from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
+from decentwork.warehouse.views import Filters, view_query
+
+BATCH = 20_000
+
+
+class LoadError(ValueError):
+    """A file was refused: the message lists each bad row (file:line: field: problem)."""
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did."""
+
+    file: str
+    format: str
+    dataset: str
+    release: int | None
+    rows_read: int
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+    already_loaded: bool = False
+
+
+def checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full: bool = True,
+              skip_bad: bool = False, rejects: Path | None = None) -> LoadReport:
+    """Load one file as a release of ``dataset`` (default: the file's name).
+
+    Args:
+        full: the file is the whole dataset, so its keys the file lacks are withdrawn.
+        skip_bad: load the good rows and write the bad ones to ``rejects`` (default
+            ``<file>.rejects.csv``) instead of refusing the file.
+
+    Raises:
+        LoadError: bad rows (without ``skip_bad``), listed with file, line, field and problem.
+        importers.UnreadableFile: the file is not in a format decentwork reads.
+    """
+    return load_files(engine, [path], dataset=dataset, full=full, skip_bad=skip_bad,
+                      rejects=rejects)[0]
+
+
+def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = None,
+               full: bool = True, skip_bad: bool = False,
+               rejects: Path | None = None) -> list[LoadReport]:
+    """Load files in one transaction, one release each: if any file is refused, none is
+    loaded. Arguments as :func:`load_file` (``rejects`` only with one file)."""
+    with engine.begin() as connection:
+        return [_load(connection, path, dataset, full, skip_bad,
+                      rejects if len(paths) == 1 else None) for path in paths]
+
+
+def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool,
+          skip_bad: bool, rejects: Path | None) -> LoadReport:
+    parsed = importers.read(path, _groups(connection))
+    name = dataset or parsed.dataset
+    if parsed.problems and not skip_bad:
+        shown = parsed.problems[:importers.MAX_PROBLEMS]
+        more = len(parsed.problems) - len(shown)
+        raise LoadError(
+            f"{path}: {len(parsed.problems)} problem(s); nothing loaded (--skip-bad loads the "
+            "good rows):\n" + "\n".join(str(p) for p in shown)
+            + (f"\n... and {more} more" if more else "")
+        )
+    if parsed.problems:
+        _write_rejects(parsed, rejects or path.with_name(path.name + ".rejects.csv"))
+    digest = checksum(path)
+    rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
+    previous = connection.execute(
+        sa.select(releases.c.id).where(releases.c.dataset == name, releases.c.checksum == digest)
+    ).scalar()
+    if previous is not None:
+        return LoadReport(str(path), parsed.format, name, int(previous), rows_read,
+                          rejected=len(parsed.rejected), already_loaded=True)
+    release = _new_release(connection, path, name, digest, parsed.format, full, rows_read)
+    if parsed.labels is not None:
+        counts = _load_labels(connection, parsed.labels)
+    else:
+        counts = _load_observations(connection, parsed.rows, name, release, full)
+    connection.execute(releases.update().where(releases.c.id == release).values(
+        rows_added=counts[0], rows_changed=counts[1], rows_unchanged=counts[2],
+        rows_withdrawn=counts[3],
+    ))
+    return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
+                      rejected=len(parsed.rejected))
+
+
+def _groups(connection: sa.Connection) -> frozenset[str]:
+    """Area codes the warehouse knows beyond the standard ones (from loaded dictionaries)."""
+    rows = connection.execute(
+        sa.select(labels.c.code).where(labels.c.kind == "ref_area").distinct()
+    )
+    return frozenset(code for (code,) in rows)
+
+
+def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
+    columns = list(dict.fromkeys(k for _, record in parsed.rejected for k in record))
+    by_line: dict[int, list[str]] = {}
+    for problem in parsed.problems:
+        by_line.setdefault(problem.line, []).append(f"{problem.field}: {problem.problem}")
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "problems", *columns])
+        for line, record in parsed.rejected:
+            writer.writerow([line, "; ".join(by_line.get(line, [])),
+                             *(record.get(c, "") for c in columns)])
+
+
+def _new_release(connection: sa.Connection, path: Path, name: str, digest: str, fmt: str,
+                 full: bool, rows_read: int) -> int:
+    who = f"{getpass.getuser()}@{platform.node()} (decentwork {__version__})"
+    result = connection.execute(releases.insert().values(
+        dataset=name, file=str(path), checksum=digest, format=fmt,
+        loaded_at=datetime.now(UTC), loaded_by=who, full=full, rows_read=rows_read,
+        rows_added=0, rows_changed=0, rows_unchanged=0, rows_withdrawn=0,
+    ))
+    return int(result.inserted_primary_key[0])
+
+
+def _load_labels(connection: sa.Connection, table: pd.DataFrame) -> tuple[int, int, int, int]:
+    """Insert or replace labels; returns (added, changed, unchanged, 0)."""
+    existing = {
+        (k, c, lang): label for k, c, lang, label in connection.execute(
+            sa.select(labels.c.kind, labels.c.code, labels.c.lang, labels.c.label)
+            .where(labels.c.kind.in_(sorted(set(table["kind"]))))
+        )
+    }
+    added, changed, same = [], [], 0
+    for row in table.drop_duplicates(["kind", "code", "lang"], keep="last").to_dict("records"):
+        key = (row["kind"], row["code"], row["lang"])
+        if key not in existing:
+            added.append(row)
+        elif existing[key] != row["label"]:
+            changed.append(row)
+        else:
+            same += 1
+    for row in changed:
+        connection.execute(labels.update().where(
+            labels.c.kind == row["kind"], labels.c.code == row["code"],
+            labels.c.lang == row["lang"]).values(label=row["label"]))
+    if added:
+        connection.execute(labels.insert(), added)
+    return len(added), len(changed), same, 0
+
+
+def _current(connection: sa.Connection, indicators: list[str], name: str) -> pd.DataFrame:
+    """The latest view's rows (withdrawals included) of these indicators or this dataset."""
+    query = view_query(Filters({}), None, include_withdrawn=True)
+    query = query.where(sa.or_(observations.c.indicator.in_(indicators),
+                               observations.c.dataset == name))
+    rows = connection.execute(query).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in observations.c])
+
+
+def _same(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
+    """Row-wise: do the two aligned frames carry the same values?"""
+    equal = np.ones(len(new), dtype=bool)
+    for column in VALUES:
+        a, b = new[column], old[column]
+        if column in schema.FLOAT_COLUMNS or column == "sample_count":
+            a = pd.to_numeric(a, errors="coerce").to_numpy(dtype=float)
+            b = pd.to_numeric(b, errors="coerce").to_numpy(dtype=float)
+            equal &= (a == b) | (np.isnan(a) & np.isnan(b))
+        else:
+            equal &= a.fillna("").astype(str).to_numpy() == b.fillna("").astype(str).to_numpy()
+    return equal
+
+
+def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str, release: int,
+                       full: bool) -> tuple[int, int, int, int]:
+    """Insert what the file adds or changes, and withdrawals; returns the four counts."""
+    current = _current(connection, sorted(set(rows["indicator"])), name)
+    merged = rows.merge(current, on=list(KEY), how="left", suffixes=("", "_old"),
+                        indicator="_found")
+    known = (merged["_found"] == "both").to_numpy()
+    live = known & ~merged["withdrawn"].fillna(False).astype(bool).to_numpy()
+    old = merged[[f"{c}_old" for c in VALUES]].set_axis(list(VALUES), axis=1)
+    same = live & _same(merged[list(VALUES)], old)
+    fresh = merged[~same]
+    added = int((~live).sum())
+    changed = int((live & ~same).sum())
+    _insert(connection, fresh[list(schema.COLUMNS)], name, release, withdrawn=False)
+    withdrawn = 0
+    if full and not current.empty:
+        mine = current[(current["dataset"] == name) & ~current["withdrawn"].astype(bool)]
+        gone = mine.merge(rows[list(KEY)], on=list(KEY), how="left", indicator="_found")
+        gone = gone[gone["_found"] == "left_only"]
+        withdrawn = len(gone)
+        tombstones = schema.frame(gone[list(KEY)])
+        _insert(connection, tombstones, name, release, withdrawn=True)
+    return added, changed, int(same.sum()), withdrawn
+
+
+def _insert(connection: sa.Connection, frame: pd.DataFrame, name: str, release: int,
+            withdrawn: bool) -> None:
+    if frame.empty:
+        return
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for record in records:
+        record.update(release_id=release, dataset=name, withdrawn=withdrawn)
+        if record["sample_count"] is not None:
+            record["sample_count"] = int(record["sample_count"])
+    for start in range(0, len(records), BATCH):
+        connection.execute(observations.insert(), records[start:start + BATCH])

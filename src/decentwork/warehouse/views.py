@@ -1,0 +1,128 @@
+"""Reading the warehouse: the latest view, or the view as of a release or a date.
+
+For each observation key the view takes the row of the newest release at or before the cut
+(all releases for the latest view) and leaves the key out when that row is a withdrawal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+import pandas as pd
+import sqlalchemy as sa
+
+from decentwork import observations as schema
+from decentwork.warehouse.tables import KEY, observations, releases
+
+TIME_RANGE = re.compile(r"^(\d{4})?:(\d{4})?$")
+
+
+class QueryError(ValueError):
+    """A filter or cut that cannot be applied; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Observation filters: allowed codes per key column, and a range of years."""
+
+    codes: Mapping[str, Sequence[str]]
+    first_year: int | None = None
+    last_year: int | None = None
+
+    @classmethod
+    def parse(cls, codes: Mapping[str, Sequence[str] | None], time: str | None) -> Filters:
+        """Filters from code lists (None or empty: no filter) and a time range ``2015:2023``,
+        ``2015:``, ``:2023`` or one year ``2020``."""
+        unknown = [c for c in codes if c not in KEY]
+        if unknown:
+            raise QueryError(f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}")
+        first = last = None
+        if time:
+            if re.match(r"^\d{4}$", time):
+                first = last = int(time)
+            else:
+                match = TIME_RANGE.match(time)
+                if not match:
+                    raise QueryError(f"time {time!r}: expected YEAR, FIRST:LAST, FIRST: or :LAST")
+                first = int(match.group(1)) if match.group(1) else None
+                last = int(match.group(2)) if match.group(2) else None
+        return cls({k: list(v) for k, v in codes.items() if v}, first, last)
+
+    def where(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = [
+            table.c[column].in_(values) for column, values in self.codes.items()
+        ]
+        year = sa.func.substr(table.c.time, 1, 4)
+        if self.first_year is not None:
+            clauses.append(year >= f"{self.first_year:04d}")
+        if self.last_year is not None:
+            clauses.append(year <= f"{self.last_year:04d}")
+        return clauses
+
+
+def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
+    """The newest release id to include: ``as_of`` is a release number or a date
+    (``2024-03-31``, the whole day, or an ISO date-time); None for the latest view.
+
+    Raises:
+        QueryError: no such release, or a date before the first release.
+    """
+    if as_of is None:
+        return None
+    if as_of.isdigit():
+        found = connection.execute(
+            sa.select(releases.c.id).where(releases.c.id == int(as_of))
+        ).scalar()
+        if found is None:
+            raise QueryError(f"--as-of {as_of}: no release {as_of}")
+        return int(found)
+    try:
+        moment = datetime.fromisoformat(as_of)
+    except ValueError:
+        raise QueryError(f"--as-of {as_of!r}: expected a release number or a date "
+                         "(2024-03-31 or 2024-03-31T12:00)") from None
+    if len(as_of) == 10:
+        moment = datetime.combine(moment.date(), time.max)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    cut = connection.execute(
+        sa.select(sa.func.max(releases.c.id)).where(releases.c.loaded_at <= moment)
+    ).scalar()
+    if cut is None:
+        raise QueryError(f"--as-of {as_of}: the warehouse had no release yet")
+    return int(cut)
+
+
+def view_query(filters: Filters, cut: int | None, *, datasets: Sequence[str] = (),
+               include_withdrawn: bool = False) -> sa.Select:
+    """SQL for the view: the newest row per key at or before release ``cut``."""
+    newest = sa.select(*(observations.c[k] for k in KEY),
+                       sa.func.max(observations.c.release_id).label("release_id"))
+    conditions = filters.where(observations)
+    if cut is not None:
+        conditions.append(observations.c.release_id <= cut)
+    newest = newest.where(*conditions).group_by(*(observations.c[k] for k in KEY)).subquery()
+    joined = observations.join(newest, sa.and_(
+        *(observations.c[k] == newest.c[k] for k in KEY),
+        observations.c.release_id == newest.c.release_id,
+    ))
+    query = sa.select(observations).select_from(joined)
+    if datasets:
+        query = query.where(observations.c.dataset.in_(datasets))
+    if not include_withdrawn:
+        query = query.where(sa.not_(observations.c.withdrawn))
+    return query
+
+
+def view(connection: sa.Connection, filters: Filters | None = None, as_of: str | None = None,
+         *, datasets: Sequence[str] = ()) -> pd.DataFrame:
+    """The observations of the latest view (or as of a release or date), filtered, as an
+    observation table (``decentwork.observations.COLUMNS``) sorted by key."""
+    filters = filters or Filters({})
+    cut = release_cut(connection, as_of)
+    rows = connection.execute(view_query(filters, cut, datasets=datasets)).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in observations.c])
+    return schema.sort(schema.frame(frame))
