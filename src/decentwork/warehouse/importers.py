@@ -83,6 +83,11 @@ def _open_text(path: Path) -> io.TextIOBase:
             raw = gzip.decompress(raw)
         except (EOFError, OSError, gzip.BadGzipFile) as error:
             raise UnreadableFile(f"{path}: the gzip file is damaged or cut off ({error})") from None
+    if raw and not raw.endswith(b"\n"):
+        raise UnreadableFile(
+            f"{path}: the file does not end with a line break, so it may be cut off; "
+            "check it is complete (and add the final line break if it is)"
+        )
     try:
         return io.StringIO(raw.decode("utf-8-sig"), newline="")
     except UnicodeDecodeError as error:
