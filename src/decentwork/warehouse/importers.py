@@ -35,6 +35,7 @@ WDI_SOURCE = "WB:WDI"
 WDI_GROUP = "X_WB_"
 """Prefix of World Bank aggregates (``WLD``, ``ARB``...) as warehouse group codes."""
 MAX_PROBLEMS = 200
+CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,12 @@ class Problem:
 
 @dataclass
 class Parsed:
-    """A file read for loading: its format, default dataset name, the observation rows (with
-    their line numbers) or labels, and the rows that failed their checks."""
+    """A file read for loading: its format, default dataset name, the observation rows or
+    labels, and the rows that failed their checks."""
 
     format: str
     dataset: str
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
-    lines: list[int] = field(default_factory=list)
     labels: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, str]]] = field(default_factory=list)
@@ -206,7 +206,8 @@ def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
 
 def _collect(path: Path, parsed: Parsed, records: Iterator[tuple[int, dict[str, str]]],
              groups: frozenset[str]) -> Parsed:
-    rows, lines = [], []
+    rows: list[dict] = []
+    chunks: list[pd.DataFrame] = []
     seen: dict[tuple, int] = {}
     for number, record in records:
         checked = _check(path, number, record, parsed, groups)
@@ -220,9 +221,11 @@ def _collect(path: Path, parsed: Parsed, records: Iterator[tuple[int, dict[str, 
             continue
         seen[key] = number
         rows.append(checked)
-        lines.append(number)
-    parsed.rows = observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS))
-    parsed.lines = lines
+        if len(rows) == CHUNK:  # bounded memory: rows become columns as they come
+            chunks.append(observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS)))
+            rows = []
+    chunks.append(observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS)))
+    parsed.rows = pd.concat(chunks, ignore_index=True)
     return parsed
 
 

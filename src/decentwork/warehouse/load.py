@@ -87,8 +87,18 @@ def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = No
 
 def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool,
           skip_bad: bool, rejects: Path | None) -> LoadReport:
+    if not path.is_file():
+        raise importers.UnreadableFile(f"{path}: no such file")
+    name = dataset or importers.dataset_name(path)
+    digest = checksum(path)
+    previous = connection.execute(
+        sa.select(releases.c.id, releases.c.format, releases.c.rows_read)
+        .where(releases.c.dataset == name, releases.c.checksum == digest)
+    ).first()
+    if previous is not None:
+        return LoadReport(str(path), previous.format, name, int(previous.id),
+                          int(previous.rows_read), already_loaded=True)
     parsed = importers.read(path, _groups(connection))
-    name = dataset or parsed.dataset
     if parsed.problems and not skip_bad:
         shown = parsed.problems[:importers.MAX_PROBLEMS]
         more = len(parsed.problems) - len(shown)
@@ -99,14 +109,7 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
         )
     if parsed.problems:
         _write_rejects(parsed, rejects or path.with_name(path.name + ".rejects.csv"))
-    digest = checksum(path)
     rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
-    previous = connection.execute(
-        sa.select(releases.c.id).where(releases.c.dataset == name, releases.c.checksum == digest)
-    ).scalar()
-    if previous is not None:
-        return LoadReport(str(path), parsed.format, name, int(previous), rows_read,
-                          rejected=len(parsed.rejected), already_loaded=True)
     release = _new_release(connection, path, name, digest, parsed.format, full, rows_read)
     if parsed.labels is not None:
         counts = _load_labels(connection, parsed.labels)
@@ -228,12 +231,11 @@ def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str,
 
 def _insert(connection: sa.Connection, frame: pd.DataFrame, name: str, release: int,
             withdrawn: bool) -> None:
-    if frame.empty:
-        return
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for record in records:
-        record.update(release_id=release, dataset=name, withdrawn=withdrawn)
-        if record["sample_count"] is not None:
-            record["sample_count"] = int(record["sample_count"])
-    for start in range(0, len(records), BATCH):
-        connection.execute(observations.insert(), records[start:start + BATCH])
+    for start in range(0, len(frame), BATCH):
+        part = frame.iloc[start:start + BATCH]
+        records = part.astype(object).where(part.notna(), None).to_dict("records")
+        for record in records:
+            record.update(release_id=release, dataset=name, withdrawn=withdrawn)
+            if record["sample_count"] is not None:
+                record["sample_count"] = int(record["sample_count"])
+        connection.execute(observations.insert(), records)
