@@ -87,15 +87,15 @@ def demo(
         out.add_row(domain, *(_with_se(cells.loc[s]) for s in statistics))
     console.print(out)
     console.print(
-        "Estimate (standard error); * coefficient of variation above 20%. Standard errors by "
-        "Taylor linearisation over strata and PSUs: docs/estimation.md."
+        "Estimate (standard error); * unreliable (fewer than 15 records or CV above 33.3%). "
+        "Standard errors by Taylor linearisation over strata and PSUs: docs/estimation.md."
     )
 
 
 def _with_se(row: pd.Series) -> str:
     """``estimate (se)``, with a star when the coefficient of variation is above 20%."""
     digits = 2 if row["se"] < 10 else 0
-    flag = "*" if row["cv"] > 20 else ""
+    flag = "*" if row["obs_status"] == "U" else ""
     return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"
 
 
@@ -226,6 +226,8 @@ def compute(
         for file in files:
             if not file.is_file():
                 raise ValueError(f"{file}: no such file")
+        if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
     except (ValueError, ProfileError, CatalogueError) as error:
         fail(_message(error))
     results = []

@@ -75,7 +75,7 @@ def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) 
     """Headline labour market rates (percent) and the labour force (thousands), with SEs, for
     the whole area and by sex, youth and urban/rural areas, from the synthetic profile and the
     indicator catalogue. Columns: statistic, domain, estimate, se, lower, upper, cv (percent),
-    n."""
+    n, obs_status (U: unreliable)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "survey.parquet"
         pq.write_table(people, path)
@@ -92,5 +92,5 @@ def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) 
     rows = rows.sort_values(by=["domain", "statistic"], key=lambda d: d.map(order))
     return rows.rename(columns={"obs_value": "estimate", "lower_bound": "lower",
                                 "upper_bound": "upper", "sample_count": "n"})[
-        ["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n"]
+        ["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n", "obs_status"]
     ].reset_index(drop=True)

@@ -180,6 +180,27 @@ def test_zero_weights_are_allowed_and_give_nan_mean_in_an_empty_domain() -> None
     assert np.isfinite(others[["estimate", "se"]].to_numpy(float)).all()
 
 
+@pytest.mark.parametrize("source", ["frame", "stream"])
+def test_weights_only_total_with_zero_variance(source: str) -> None:
+    """Every record counts the same: the SE of the population total is exactly 0. The
+    one-pass moments flag it (zero next to a large magnitude), and the exact second read must
+    settle it instead of flagging it again. A domain's total keeps its variance: n/(n-1) x the
+    sum of squared deviations of w x 1{domain} (10 records of 2 and 20 of 0, mean 2/3)."""
+    data = pd.DataFrame({"w": [2.0] * 30, "one": [1.0] * 30, "sex": [1, 2, 3] * 10})
+    table = pa.Table.from_pandas(data)
+    given = table if source == "frame" else pa.RecordBatchReader.from_batches(
+        table.schema, table.to_batches())
+    if source == "stream":
+        with pytest.raises(EstimationError, match="one-shot stream"):
+            estimate(given, Design(weight="w"), totals=["one"], by=[(), ("sex",)])
+        return
+    result = estimate(given, Design(weight="w"), totals=["one"], by=[(), ("sex",)])
+    assert result["estimate"].tolist() == [60.0, 20.0, 20.0, 20.0]
+    domain = np.sqrt(30 / 29 * (10 * (4 / 3) ** 2 + 20 * (2 / 3) ** 2))
+    assert result["se"].tolist()[0] == 0.0
+    np.testing.assert_allclose(result["se"].to_numpy()[1:], domain, rtol=1e-12)
+
+
 # --- missing analysis values ----------------------------------------------------------------
 
 

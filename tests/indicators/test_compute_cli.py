@@ -486,7 +486,7 @@ def _binary_to_standard_output(folder: Path, survey: Survey,
 def _no_output_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     target = out.parent / "absent" / "out.csv"
     return (["synthetic", survey.path, "--out", target],
-            [f"cannot write {target}", "does not exist"])
+            [f"--out {target}", "does not exist"])
 
 
 def _output_is_a_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:

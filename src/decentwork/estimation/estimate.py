@@ -197,7 +197,10 @@ def _domain_statistic(
         magnitude = None
         if x is None:
             s1 = y
-            s2 = magnitude = per_group("yy") if plan.moments else y * y
+            if plan.moments:
+                s2 = magnitude = per_group("yy")
+            else:
+                s2 = y * y
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio, scale = est[groups.domain], 1.0 / x_total[groups.domain]

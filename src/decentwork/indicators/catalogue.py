@@ -32,6 +32,8 @@ class CatalogueError(ValueError):
 
 
 class Entry(BaseModel):
+    """A catalogue entry: unknown keys are refused."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -77,19 +79,19 @@ class Indicator(Entry):
 
     @property
     def kind(self) -> Literal["ratio", "mean", "total"]:
+        """ratio, mean or total."""
         return "ratio" if self.ratio else "mean" if self.mean else "total"
 
     @property
     def variables(self) -> tuple[str, ...]:
+        """The derived variables the indicator reads."""
         return self.ratio or self.mean or (self.total,)  # type: ignore[return-value]
 
-    @property
-    def unit_label(self) -> str:
-        """``percent``, ``thousands`` or the mean's ``unit``."""
-        return {"ratio": "percent", "total": "thousands"}.get(self.kind, self.unit or "")
 
 
 class CatalogueFile(Entry):
+    """The catalogue file's three sections."""
+
     variables: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Variable]
     classifications: dict[Annotated[str, Field(pattern=CODE)], Classification]
     indicators: list[Indicator]
@@ -109,23 +111,28 @@ class Catalogue:
     """A validated catalogue; :func:`load_catalogue` reads one."""
 
     def __init__(self, content: CatalogueFile, origin: str) -> None:
+        """Check the references between entries (``origin`` names the file in errors)."""
         self.content = content
         self.origin = origin
         self._check_references()
 
     @property
     def indicators(self) -> list[Indicator]:
+        """The indicators, in catalogue order."""
         return self.content.indicators
 
     @property
     def classifications(self) -> dict[str, Classification]:
+        """The classifications by code."""
         return self.content.classifications
 
     @property
     def variables(self) -> dict[str, Variable]:
+        """The derived variables by name."""
         return self.content.variables
 
     def indicator(self, code: str) -> Indicator:
+        """The indicator ``code``; CatalogueError if the catalogue has none."""
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator

@@ -23,7 +23,8 @@ from decentwork.estimation import EstimationError, estimate
 from decentwork.estimation.cells import quote
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.reliability import ReliabilityRule
-from decentwork.survey import Profile, design_of, harmonise
+from decentwork.survey import Profile, ProfileError, design_of, harmonise
+from decentwork.survey.check import record_problems
 from decentwork.survey.profile import REQUIRED_VARIABLES
 
 SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
@@ -108,16 +109,15 @@ def compute(
         family = _family(indicator, resolved, skipped)
         if family is not None:
             families.setdefault(family, []).append(indicator)
-    if not families:
-        return Computation(observations.frame(), skipped)
-    regional = bool(profile.metadata.regions)
-    if "ilo_region" in profile.variables and not regional:
+    if "ilo_region" in profile.variables and not profile.metadata.regions:
         skipped["regional estimates"] = (
             "metadata.regions does not give the area codes of ilo_region's values"
         )
     on_step(f"Reading {Path(path).name}")
     relation = harmonise(profile, path)
     _check_records(relation, profile, path)
+    if not families:
+        return Computation(observations.frame(), skipped)
     total_codes = {code: f"{code}_{c.total}" for code, c in catalogue.classifications.items()}
     pieces = []
     for number, (family, members) in enumerate(families.items(), start=1):
@@ -161,39 +161,12 @@ def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -
 
 def _check_records(relation: duckdb.DuckDBPyRelation, profile: Profile, path: str | Path) -> None:
     """Refuse records of working age without sex, age or status, or with unknown codes."""
-    checks = {
-        "ilo_age is missing": "ilo_age IS NULL",
-        "ilo_age is negative": "ilo_age < 0",
-        "time is missing": "time IS NULL",
-        "ilo_sex is missing (working age)": "ilo_age >= 15 AND ilo_sex IS NULL",
-        "ilo_sex is not 1 (male) or 2 (female) (working age)":
-            "ilo_age >= 15 AND ilo_sex NOT IN (1, 2)",
-        "ilo_lfs is missing (working age)": "ilo_age >= 15 AND ilo_lfs IS NULL",
-        "ilo_lfs is not 1, 2 or 3 (working age)": "ilo_age >= 15 AND ilo_lfs NOT IN (1, 2, 3)",
-    }
-    sql = ", ".join(f"COUNT(CASE WHEN {test} THEN 1 END)" for test in checks.values())
     try:
-        counts = relation.query("_h", f"SELECT {sql} FROM _h").fetchall()[0]
-    except duckdb.Error as error:
-        raise ComputeError(
-            f"{path}: the profile {profile.origin} fails on the data: "
-            f"{str(error).splitlines()[0]}"
-        ) from None
-    problems = [f"{what}: {n:,} records" for what, n in zip(checks, counts, strict=True) if n]
-    if profile.metadata.regions:
-        known = ", ".join(str(code) for code in profile.metadata.regions)
-        unknown = relation.query(
-            "_h", f"SELECT DISTINCT ilo_region FROM _h WHERE ilo_age >= 15 AND "
-            f"(ilo_region IS NULL OR ilo_region NOT IN ({known})) ORDER BY 1 LIMIT 10"
-        ).fetchall()
-        if unknown:
-            values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
-            problems.append(f"ilo_region has values without an area in metadata.regions: "
-                            f"{values} (known: {known})")
+        problems = record_problems(relation, profile)
+    except ProfileError as error:
+        raise ComputeError(f"{path}: {error}") from None
     if problems:
-        raise ComputeError(
-            f"{path} (profile {profile.origin}): " + "; ".join(problems)
-        )
+        raise ComputeError(f"{path} (profile {profile.origin}): " + "; ".join(problems))
 
 
 def _split_columns(resolved: Resolved, codes: tuple[str, ...]) -> dict[str, tuple[str, str]]:

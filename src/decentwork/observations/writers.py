@@ -88,10 +88,8 @@ def _atomic(path: Path, write_to: Callable[[Path], None]) -> None:
 
 
 def _dimension(code: str) -> str:
-    prefix = code.split("_", 1)[0]
-    if prefix not in SDMX_DIMENSIONS:
-        raise ValueError(f"classification code {code!r} has no ILOSTAT SDMX dimension")
-    return prefix
+    """The SDMX dimension of a classification code: its prefix (``AGE_...`` -> ``AGE``)."""
+    return code.split("_", 1)[0]
 
 
 def _measure(indicator: str) -> str:
@@ -118,9 +116,12 @@ def _sdmx_time(time: str) -> str:
 def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
     """Observations as SDMX-CSV 2.0 rows: one dataflow per indicator (``ILO:DF_<code>(1.0)``),
     dimensions REF_AREA, FREQ, MEASURE, SEX and the classification dimensions (AGE, GEO,
-    EDU, ECO, OCU, STE) with ILOSTAT's codes, TIME_PERIOD, OBS_VALUE, and the attributes
-    OBS_STATUS, SOURCE, the confidence interval in LOWER_BOUND and UPPER_BOUND, SE, CV and
-    SAMPLE_COUNT."""
+    EDU, ECO, OCU, STE, and any other classification's prefix) with ILOSTAT's codes,
+    TIME_PERIOD, OBS_VALUE, and the attributes OBS_STATUS, SOURCE, the confidence interval in
+    LOWER_BOUND and UPPER_BOUND, SE, CV and SAMPLE_COUNT."""
+    codes = [c for column in ("classif1", "classif2") for c in observations[column] if c]
+    extra = sorted({_dimension(c) for c in codes} - set(SDMX_DIMENSIONS))
+    dimensions = [*SDMX_DIMENSIONS, *extra]
     rows = []
     for record in observations.itertuples(index=False):
         row = {
@@ -132,7 +133,7 @@ def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
             "MEASURE": _measure(record.indicator),
             "SEX": record.sex,
         }
-        row.update({d: "" for d in SDMX_DIMENSIONS})
+        row.update({d: "" for d in dimensions})
         for code in (record.classif1, record.classif2):
             if code:
                 row[_dimension(code)] = code
@@ -149,6 +150,6 @@ def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
         })
         rows.append(row)
     columns = ["STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "FREQ", "MEASURE", "SEX",
-               *SDMX_DIMENSIONS, "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "SOURCE",
+               *dimensions, "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "SOURCE",
                "LOWER_BOUND", "UPPER_BOUND", "SE", "CV", "SAMPLE_COUNT"]
     return pd.DataFrame(rows, columns=columns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import duckdb
 
 from decentwork.estimation.source import database
 from decentwork.survey import readers
+from decentwork.survey.errors import ProfileError
 from decentwork.survey.harmonise import harmonise
 from decentwork.survey.profile import REQUIRED_VARIABLES, Profile
 
@@ -82,6 +84,10 @@ def check_profile(profile: Profile, path: str | Path) -> CheckReport:
         for d in distributions
         if d.variable in ("strata", "psu", "fpc") and d.missing and d.missing < records
     ]
+    try:
+        problems += record_problems(con.table("harmonised"), profile)
+    except ProfileError as error:
+        problems.append(f"the records cannot be checked: {error}")
     con.unregister("harmonised")
     return CheckReport(
         records=records,
@@ -89,6 +95,66 @@ def check_profile(profile: Profile, path: str | Path) -> CheckReport:
         unused_columns=[c for c in available if c.lower() not in wanted],
         problems=problems,
     )
+
+
+WORKING_AGE = 15
+TIME_FORMAT = r"^[0-9]{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$"
+
+
+def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list[str]:
+    """What makes the harmonised records unusable for labour statistics, one line per problem
+    with the number of records: ages missing, NaN or negative; time missing or not ``YYYY``,
+    ``YYYYQn`` or ``YYYYMmm``; persons of working age (15+) without a valid sex or labour
+    force status; regions without an area in ``metadata.regions``.
+
+    Raises:
+        ProfileError: an expression fails on the data (e.g. a text value where a number is
+            expected).
+    """
+    age = "ilo_age"
+    checks = {
+        "ilo_age is missing or NaN": f"{age} IS NULL OR isnan(CAST({age} AS DOUBLE))",
+        "ilo_age is negative": f"{age} < 0",
+        "time is missing": "time IS NULL",
+        "time is not YYYY, YYYYQn or YYYYMmm": f"NOT regexp_matches(time, '{TIME_FORMAT}')",
+        "ilo_sex is missing (working age)": f"{age} >= {WORKING_AGE} AND ilo_sex IS NULL",
+        "ilo_sex is not 1 (male) or 2 (female) (working age)":
+            f"{age} >= {WORKING_AGE} AND ilo_sex NOT IN (1, 2)",
+        "ilo_lfs is missing (working age)": f"{age} >= {WORKING_AGE} AND ilo_lfs IS NULL",
+        "ilo_lfs is not 1, 2 or 3 (working age)":
+            f"{age} >= {WORKING_AGE} AND ilo_lfs NOT IN (1, 2, 3)",
+    }
+    present = set(relation.columns)
+    usable = {what: test for what, test in checks.items()
+              if all(v in present for v in re.findall(r"\b(ilo_\w+|time)\b", test))}
+    problems = []
+    try:
+        if usable:
+            sql = ", ".join(f"COUNT(CASE WHEN {test} THEN 1 END)" for test in usable.values())
+            counts = relation.query("_h", f"SELECT {sql} FROM _h").fetchall()[0]
+            for (what, test), count in zip(usable.items(), counts, strict=True):
+                if not count:
+                    continue
+                example = relation.query(
+                    "_h", f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}"
+                ).fetchall()[0][0] if what.startswith("time is not") else None
+                problems.append(f"{what}: {count:,} records"
+                                + (f" (e.g. {example!r})" if example else ""))
+        if profile.metadata.regions and {"ilo_region", age} <= present:
+            known = ", ".join(repr(str(c)) for c in profile.metadata.regions)
+            unknown = relation.query(
+                "_h", f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
+                f"WHERE {age} >= {WORKING_AGE} AND (ilo_region IS NULL OR "
+                f"CAST(ilo_region AS VARCHAR) NOT IN ({known})) ORDER BY 1 LIMIT 10"
+            ).fetchall()
+            if unknown:
+                values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
+                problems.append(f"ilo_region has values without an area in metadata.regions: "
+                                f"{values} (known: {known.replace(chr(39), '')})")
+    except duckdb.Error as error:
+        raise ProfileError(f"{profile.origin}: the expressions fail on the data: "
+                           f"{str(error).splitlines()[0]}") from None
+    return problems
 
 
 def _numeric(kind: str) -> bool:
@@ -99,7 +165,7 @@ def _numeric(kind: str) -> bool:
     }
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> float:
     rows = con.execute(sql).fetchall()
     return rows[0][0] if rows else 0
 

@@ -8,6 +8,7 @@ process and archive.
 from __future__ import annotations
 
 import atexit
+import codecs
 import fnmatch
 import functools
 import shutil
@@ -122,12 +123,37 @@ def _scan(spec: Input, file: Path) -> duckdb.DuckDBPyRelation:
     try:
         if spec.format == "parquet":
             return con.read_parquet(str(file))
-        options: dict[str, Any] = {"encoding": spec.encoding}
+        options: dict[str, Any] = {}
         if spec.delimiter:
             options["delimiter"] = spec.delimiter
+        if _codec(spec.encoding) != "utf-8":
+            file = _transcoded(file.resolve(), file.stat().st_mtime_ns, spec.encoding)
         return con.read_csv(str(file), **options)
     except duckdb.Error as error:
         raise ProfileError(f"{file}: cannot read as {spec.format}: {_first_line(error)}") from None
+
+
+def _codec(encoding: str) -> str:
+    """Python's canonical name of an encoding (``latin-1`` -> ``iso8859-1``)."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise ProfileError(f"input.encoding: unknown encoding {encoding!r}") from None
+
+
+@functools.cache
+def _transcoded(path: Path, mtime_ns: int, encoding: str) -> Path:
+    """A UTF-8 copy of the text file ``path`` (DuckDB reads UTF-8 CSV only), streamed to a
+    temporary file, cached per file version."""
+    target = Path(tempfile.mkdtemp(dir=_scratch())) / path.name
+    try:
+        with path.open(encoding=encoding, newline="") as source, \
+                target.open("w", encoding="utf-8", newline="") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+    except UnicodeError as error:
+        raise ProfileError(f"{path}: not {encoding} text ({error}); check input.encoding"
+                           ) from None
+    return target
 
 
 def _readstat(spec: Input, file: Path, **options: Any) -> tuple[Any, Any]:
