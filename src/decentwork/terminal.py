@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 console = Console()
@@ -23,5 +24,5 @@ def progress_bar() -> Progress:
 
 def fail(message: str) -> NoReturn:
     """Print an error for the user and exit with status 2."""
-    errors.print(f"[bold red]Error:[/] {message}")
+    errors.print(f"[bold red]Error:[/] {escape(message)}")
     raise typer.Exit(2)

@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 
 ENVIRONMENT = "DECENTWORK_DB"
 SQLITE_TIMEOUT = 60.0  # seconds a writer waits for another's transaction on the same file
+LOCK_KEY = 0x6465636E  # PostgreSQL advisory lock of the warehouse's writers ("decn")
 
 
 class WarehouseError(RuntimeError):
@@ -49,17 +50,17 @@ def engine(url: str | None = None) -> sa.Engine:
     except sa.exc.ArgumentError as error:
         raise WarehouseError(f"database URL {target!r} is not valid ({error})") from None
     arguments: dict[str, object] = {}
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        arguments["connect_args"] = {"timeout": SQLITE_TIMEOUT}
     try:
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            arguments["connect_args"] = {"timeout": SQLITE_TIMEOUT}
         created = sa.create_engine(parsed, **arguments)
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(created, "connect", _sqlite_pragmas)
         upgrade(created)
-    except (sa.exc.OperationalError, sa.exc.ArgumentError, ModuleNotFoundError) as error:
+    except (sa.exc.SQLAlchemyError, OSError, ModuleNotFoundError) as error:
         raise WarehouseError(
             f"cannot open the warehouse {parsed.render_as_string(hide_password=True)}: "
             f"{str(error).splitlines()[0]}"
@@ -83,11 +84,28 @@ def _config(connection: sa.Connection) -> Config:
     return config
 
 
+def write_lock(connection: sa.Connection) -> None:
+    """Take the warehouse's write lock for the rest of the transaction, so that writers
+    (loads, migrations) run one after another: PostgreSQL's transaction-level advisory lock;
+    on SQLite, an empty write, which takes the database's write lock at once."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        connection.execute(sa.text("CREATE TABLE IF NOT EXISTS decentwork_lock (id INTEGER)"))
+        connection.execute(sa.text("DELETE FROM decentwork_lock WHERE 1 = 0"))
+
+
 def upgrade(target: sa.Engine) -> None:
-    """Bring the warehouse's schema to the newest migration (nothing when it is current)."""
-    with target.begin() as connection:
+    """Bring the warehouse's schema to the newest migration (nothing when it is current);
+    concurrent openers wait for each other under :func:`write_lock`."""
+    with target.connect() as connection:
         config = _config(connection)
         head = ScriptDirectory.from_config(config).get_current_head()
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
+    with target.begin() as connection:
+        write_lock(connection)
+        config = _config(connection)
         if MigrationContext.configure(connection).get_current_revision() != head:
             command.upgrade(config, "head")
 

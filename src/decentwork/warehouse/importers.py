@@ -32,6 +32,8 @@ REQUIRED = ("ref_area", "indicator", "time", "obs_value")
 INTEGER_COLUMNS = ("sample_count",)
 SDMX_DIMENSIONS = ("AGE", "GEO", "EDU", "ECO", "OCU", "STE")
 WDI_SOURCE = "WB:WDI"
+WDI_AREAS = {"XKX": "KOS", "CHI": "CHA"}
+"""World Bank codes of areas outside ISO 3166-1 -> ILOSTAT's codes (Kosovo, Channel Islands)."""
 WDI_GROUP = "X_WB_"
 """Prefix of World Bank aggregates (``WLD``, ``ARB``...) as warehouse group codes."""
 MAX_PROBLEMS = 200
@@ -134,7 +136,8 @@ def _records(path: Path, names: list[str], rows: Iterator[list[str]],
     """The data rows as dicts, with their line numbers; rows with the wrong number of
     fields become problems."""
     try:
-        for number, row in enumerate(rows, start=2):
+        for row in rows:
+            number = getattr(rows, "line_num", 0)  # the physical line the record ends on
             if not row:
                 continue
             if len(row) != len(names):
@@ -182,6 +185,7 @@ def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
                              f"unknown status {status!r} (ILOSTAT codes: "
                              f"{', '.join(sorted(STATUS_CODES))})"))
     for column in observations.FLOAT_COLUMNS:
+        out[column] = None
         try:
             out[column] = _number(record.get(column) or "")
         except ValueError:
@@ -195,7 +199,8 @@ def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
         except ValueError:
             found.append(Problem(str(path), number, "sample_count",
                                  f"{text!r} is not a whole number"))
-    if out["obs_value"] is None and not status:
+    unreadable = any(p.field == "obs_value" for p in found)
+    if out["obs_value"] is None and not status and not unreadable:
         found.append(Problem(str(path), number, "obs_value", "missing (and no status says why)"))
     if found:
         parsed.problems.extend(found)
@@ -268,6 +273,14 @@ def _sdmx_time(period: str) -> str:
     return period
 
 
+def _in_indicator_order(codes: list[str], indicator: str) -> list[str]:
+    """Classification codes in the order the indicator code names their breakdowns
+    (``EMP_TEMP_SEX_STE_GEO_NB``: STE, then GEO); the file's column order otherwise."""
+    parts = indicator.split("_")[2:]
+    return sorted(codes, key=lambda code: parts.index(code.split("_")[0])
+                  if code.split("_")[0] in parts else len(parts))
+
+
 def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
           groups: frozenset[str]) -> Parsed:
     parsed = Parsed("sdmx-csv", dataset_name(path))
@@ -278,7 +291,9 @@ def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
         for number, record in _records(path, names, rows, parsed):
             flow = record.get("STRUCTURE_ID", record.get(structure, ""))
             match = re.match(r"^(?:[^:]+:)?(?:DF_)?([A-Z0-9_]+)(?:\(.*\))?$", flow)
-            classifs = [record[d] for d in dimensions if record.get(d)]
+            classifs = _in_indicator_order(
+                [record[d] for d in dimensions if record.get(d)],
+                match.group(1) if match else "")
             yield number, {
                 "ref_area": record.get("REF_AREA", ""),
                 "indicator": match.group(1) if match else "",
@@ -310,14 +325,16 @@ def _wdi(path: Path, rows: Iterator[list[str]], groups: frozenset[str]) -> Parse
     years = [(k, n) for k, n in enumerate(names) if re.match(r"^\d{4}$", n)]
 
     def records() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(rows, start=6):
+        for row in rows:
+            number = getattr(rows, "line_num", 0)
             if not row:
                 continue
             if len(row) < len(names) - 1:
                 parsed.problems.append(Problem(str(path), number, "row",
                                                f"{len(row)} fields, expected {len(names)}"))
                 continue
-            area = row[1] if is_known_area(row[1], groups) else f"{WDI_GROUP}{row[1]}"
+            area = WDI_AREAS.get(row[1], row[1])
+            area = area if is_known_area(area, groups) else f"{WDI_GROUP}{area}"
             for k, year in years:
                 value = row[k].strip() if k < len(row) else ""
                 if value:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from decentwork import __version__
 from decentwork import observations as schema
 from decentwork.warehouse import importers
+from decentwork.warehouse.database import write_lock
 from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
@@ -81,6 +82,7 @@ def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = No
     """Load files in one transaction, one release each: if any file is refused, none is
     loaded. Arguments as :func:`load_file` (``rejects`` only with one file)."""
     with engine.begin() as connection:
+        write_lock(connection)
         return [_load(connection, path, dataset, full, skip_bad,
                       rejects if len(paths) == 1 else None) for path in paths]
 

@@ -86,8 +86,9 @@ def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
                          "(2024-03-31 or 2024-03-31T12:00)") from None
     if len(as_of) == 10:
         moment = datetime.combine(moment.date(), time.max)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if connection.dialect.name == "sqlite":
+        moment = moment.replace(tzinfo=None)  # SQLite keeps the UTC times without an offset
     cut = connection.execute(
         sa.select(sa.func.max(releases.c.id)).where(releases.c.loaded_at <= moment)
     ).scalar()
