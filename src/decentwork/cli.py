@@ -21,6 +21,10 @@ app = typer.Typer(
 )
 for name in ("info", "load", "query", "export", "releases"):
     app.command(name)(getattr(warehouse, name))
+ilostat_app = typer.Typer(help="ILOSTAT's bulk files: download and load them.",
+                          no_args_is_help=True)
+ilostat_app.command("pull")(warehouse.pull)
+app.add_typer(ilostat_app, name="ilostat")
 
 
 @app.command()

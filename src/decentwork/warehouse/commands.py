@@ -73,7 +73,6 @@ def load(
     """Load observation files (decentwork CSV/Parquet, ILOSTAT bulk CSV/.csv.gz, SDMX-CSV,
     World Bank WDI CSV) or ILOSTAT dictionaries into the warehouse, one release per file, with
     revision history: nothing is overwritten, a file loaded twice adds nothing."""
-    from rich.table import Table
 
     from decentwork.warehouse.importers import UnreadableFile
     from decentwork.warehouse.load import LoadError, load_files
@@ -85,6 +84,13 @@ def load(
                              skip_bad=skip_bad)
     except (LoadError, UnreadableFile) as error:
         fail(f"{error}\nNothing was loaded.")
+    _print_loaded(reports)
+
+
+def _print_loaded(reports: list) -> None:
+    """The table of what each load did."""
+    from rich.table import Table
+
     table = Table(title="Loaded", title_justify="left")
     for column in ("file", "format", "dataset", "release", "read", "added", "changed",
                    "unchanged", "withdrawn", "rejected"):
@@ -97,6 +103,65 @@ def load(
                       f"{report.rows_read:,}", f"{report.added:,}", f"{report.changed:,}",
                       f"{report.unchanged:,}", f"{report.withdrawn:,}", f"{report.rejected:,}")
     console.print(table)
+
+
+def pull(
+    indicators: Annotated[list[str], typer.Argument(
+        help="ILOSTAT indicator codes, with or without the frequency (_A annual, the "
+        "default; _Q; _M).")],
+    db: Db = None,
+    areas: Annotated[str | None, typer.Option(
+        help="Keep these areas only (comma-separated); each area is its own dataset.")]
+    = None,
+    mirror: Annotated[str | None, typer.Option(
+        "--from", help="A folder or URL laid out like the shared data folder (files under "
+        "ilostat/), instead of ILOSTAT's service; default $DECENTWORK_MIRROR.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Download again even if a copy is cached.")] = False,
+) -> None:
+    """Download ILOSTAT bulk files (from ILOSTAT's bulk download service or a mirror, with a
+    cache and retries) and load them into the warehouse."""
+    from rich.progress import DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from decentwork.warehouse import ilostat
+    from decentwork.warehouse.importers import UnreadableFile
+    from decentwork.warehouse.load import LoadError, load_files
+
+    target = _open(db)
+    with Progress(TextColumn("[bold]{task.description}"), DownloadColumn(),
+                  TransferSpeedColumn(), console=errors) as progress:
+        tasks: dict[str, int] = {}
+
+        def show(dataset: str, done: int, total: int | None) -> None:
+            if dataset not in tasks:
+                tasks[dataset] = progress.add_task(dataset, total=total)
+            progress.update(tasks[dataset], completed=done)
+
+        try:
+            fetched = ilostat.fetch(indicators, mirror=mirror, refresh=refresh,
+                                    on_progress=show)
+        except ilostat.PullError as error:
+            progress.stop()
+            fail(str(error))
+    files: list[Path] = []
+    for item in fetched:
+        errors.print(f"{item.dataset}: {'cached copy ' if item.cached else ''}{item.origin}")
+        if areas:
+            split = ilostat.split_by_area(item, areas.split(","),
+                                          ilostat.cache_dir() / "areas")
+            missing = sorted({a.strip().upper() for a in areas.split(",")} - set(split))
+            if missing:
+                errors.print(f"{item.dataset}: no data for {', '.join(missing)}")
+            files += split.values()
+        else:
+            files.append(item.path)
+    if not files:
+        fail("nothing to load")
+    try:
+        reports = load_files(target, files)
+    except (LoadError, UnreadableFile) as error:
+        fail(f"{error}\nNothing was loaded.")
+    _print_loaded(reports)
 
 
 def query(

@@ -1,0 +1,186 @@
+"""Fetching ILOSTAT bulk files: from ILOSTAT's bulk download service, or from a mirror.
+
+The service serves one gzipped CSV per dataset (indicator code plus frequency, e.g.
+``SDG_0852_SEX_AGE_RT_A``) at :data:`SERVICE`. A mirror (``--from`` or ``DECENTWORK_MIRROR``)
+is a folder or a URL laid out like the team's shared data folder, with the ILOSTAT files under
+``ilostat/`` (directly or one folder down). Downloads are cached in the user cache directory
+and retried with backoff; a folder mirror is read in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+SERVICE = "https://rplumber.ilo.org/data/indicator/?id={id}&type=code&format=.csv.gz"
+"""ILOSTAT's bulk download service (the address the ILO's own R package Rilostat uses)."""
+MIRROR = "DECENTWORK_MIRROR"
+RETRY_DELAYS = (1.0, 2.0, 4.0)
+"""Seconds to wait before the second, third and fourth attempt."""
+TIMEOUT = 60.0
+CHUNK = 1 << 16
+DATASET = re.compile(r"^[A-Z0-9]+_[A-Z0-9_]+$")
+FREQUENCIES = ("_A", "_Q", "_M")
+
+Progress = Callable[[str, int, int | None], None]
+"""on_progress(dataset, bytes so far, total bytes or None)."""
+
+
+class PullError(RuntimeError):
+    """A dataset could not be fetched; the message says which, from where and why."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A dataset's file on disk, and where it came from."""
+
+    dataset: str
+    path: Path
+    origin: str
+    cached: bool = False
+
+
+def dataset_id(code: str) -> str:
+    """ILOSTAT's dataset id: the indicator code with its frequency (``_A`` when not given)."""
+    code = code.strip().upper()
+    if not DATASET.match(code):
+        raise PullError(f"{code!r} is not an ILOSTAT indicator code (e.g. SDG_0852_SEX_AGE_RT)")
+    return code if code.endswith(FREQUENCIES) else f"{code}_A"
+
+
+def cache_dir() -> Path:
+    """Where downloaded ILOSTAT files are kept."""
+    return Path(platformdirs.user_cache_dir("decentwork", appauthor=False)) / "ilostat"
+
+
+def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = False,
+          on_progress: Progress = lambda *_: None, cache: Path | None = None) -> list[Fetched]:
+    """The files of the ILOSTAT datasets ``codes``, from ``mirror`` (default:
+    ``$DECENTWORK_MIRROR``, else ILOSTAT's service).
+
+    Raises:
+        PullError: a dataset missing from the mirror or the service, or the network down.
+    """
+    source = mirror or os.environ.get(MIRROR)
+    ids = [dataset_id(code) for code in codes]
+    if source and not re.match(r"^https?://", source):
+        return [_from_folder(Path(source), i) for i in ids]
+    folder = cache or cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    fetched = []
+    for i in ids:
+        target = folder / f"{i}.csv.gz"
+        if target.is_file() and not refresh:
+            fetched.append(Fetched(i, target, str(target), cached=True))
+            continue
+        urls = _mirror_urls(source, i) if source else [SERVICE.format(id=i)]
+        fetched.append(_download(i, urls, target, on_progress))
+    return fetched
+
+
+def _from_folder(root: Path, dataset: str) -> Fetched:
+    if not root.is_dir():
+        raise PullError(f"mirror {root}: no such folder")
+    base = root / "ilostat"
+    for name in (f"{dataset}.csv.gz", f"{dataset}.csv"):
+        found = sorted(base.glob(name)) + sorted(base.glob(f"*/{name}"))
+        if found:
+            return Fetched(dataset, found[-1], str(found[-1]))
+    raise PullError(f"mirror {root}: no {dataset}.csv.gz or {dataset}.csv under {base}")
+
+
+def _mirror_urls(base: str, dataset: str) -> list[str]:
+    """Candidate addresses of a dataset on a URL mirror: ``ilostat/`` and the folders its
+    index page lists."""
+    root = base.rstrip("/") + "/ilostat/"
+    folders = [root]
+    try:
+        with urllib.request.urlopen(root, timeout=TIMEOUT) as response:
+            page = response.read().decode("utf-8", "replace")
+        folders += [urllib.parse.urljoin(root, href) for href in
+                    re.findall(r'href="([^"?#/][^"?#]*/)"', page)]
+    except (urllib.error.URLError, OSError):
+        pass  # no index page: only the top folder is tried (the download says why it fails)
+    return [f"{folder}{dataset}{suffix}" for folder in folders for suffix in (".csv.gz", ".csv")]
+
+
+def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress) -> Fetched:
+    """The first of ``urls`` that exists, streamed to ``target`` (gzipped), with retries."""
+    missing = []
+    for url in urls:
+        for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
+            time.sleep(delay)
+            try:
+                _stream(dataset, url, target, on_progress)
+                return Fetched(dataset, target, url)
+            except urllib.error.HTTPError as error:
+                if error.code == 404:
+                    missing.append(url)
+                    break
+                if error.code < 500 or attempt == len(RETRY_DELAYS):
+                    raise PullError(f"{dataset}: {url} answered {error.code} {error.reason}"
+                                    ) from None
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+                if attempt == len(RETRY_DELAYS):
+                    reason = getattr(error, "reason", error)
+                    raise PullError(
+                        f"{dataset}: cannot reach {urllib.parse.urlsplit(url).netloc} "
+                        f"({reason}) after {attempt + 1} attempts; are you offline? Use "
+                        f"--from DIR_OR_URL or {MIRROR} to read a mirror instead"
+                    ) from None
+    raise PullError(f"{dataset}: not found (404) at {', '.join(missing)}")
+
+
+def _stream(dataset: str, url: str, target: Path, on_progress: Progress) -> None:
+    partial = target.with_name(target.name + ".partial")
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        total = response.headers.get("Content-Length")
+        done = 0
+        with partial.open("wb") as sink:
+            for block in iter(lambda: response.read(CHUNK), b""):
+                sink.write(block)
+                done += len(block)
+                on_progress(dataset, done, int(total) if total else None)
+    raw = partial.read_bytes()
+    if raw[:2] != b"\x1f\x8b":  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
+        raw = gzip.compress(raw)
+    partial.write_bytes(raw)
+    partial.replace(target)
+
+
+def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[str, Path]:
+    """One file per area of ``areas`` with that area's rows of the dataset (header kept),
+    written under ``folder``; areas without rows are left out."""
+    wanted = {a.strip().upper() for a in areas if a.strip()}
+    raw = fetched.path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    header = next(reader)
+    column = header.index("ref_area")
+    rows: dict[str, list[list[str]]] = {}
+    for row in reader:
+        if row and row[column] in wanted:
+            rows.setdefault(row[column], []).append(row)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for area, selected in sorted(rows.items()):
+        path = folder / f"{fetched.dataset}@{area}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(selected)
+        out[area] = path
+    return out
