@@ -25,6 +25,13 @@ ilostat_app = typer.Typer(help="ILOSTAT's bulk files: download and load them.",
                           no_args_is_help=True)
 ilostat_app.command("pull")(warehouse.pull)
 app.add_typer(ilostat_app, name="ilostat")
+groups_app = typer.Typer(help="Groups of areas (G20, BRICS, ASEAN... and your own).",
+                         no_args_is_help=True)
+groups_app.command("list")(warehouse.groups_list)
+groups_app.command("define")(warehouse.groups_define)
+groups_app.command("delete")(warehouse.groups_delete)
+app.add_typer(groups_app, name="groups")
+app.command("aggregate")(warehouse.aggregate)
 
 
 @app.command()

@@ -191,7 +191,7 @@ def test_csv_file_round_trips(survey: Survey, tmp_path: Path) -> None:
     result = invoke(survey.profile, survey.path, "--indicators", ",".join(CODES), "--out", out)
     assert result.exit_code == 0, result.output
     assert f"to {out} (csv)" in flat(result.stdout)
-    assert_same(read_observations(out), survey.expected, rtol=1e-8)
+    assert_same(read_observations(out), survey.expected, rtol=1e-12)  # written exactly
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
@@ -252,7 +252,7 @@ def test_sdmx_csv_has_ilostat_dimensions(survey: Survey, tmp_path: Path) -> None
         "cv": sdmx["CV"].replace("", np.nan), "sample_count": sdmx["SAMPLE_COUNT"],
         "note_indicator": "", "note_source": "", "note_classif": "",
     })
-    assert_same(back, survey.expected, rtol=1e-8)
+    assert_same(back, survey.expected, rtol=1e-12)
 
 
 def test_csv_on_standard_output_without_progress_or_skips(survey: Survey) -> None:
@@ -261,7 +261,7 @@ def test_csv_on_standard_output_without_progress_or_skips(survey: Survey) -> Non
     assert result.stdout.startswith(",".join(COLUMNS) + "\n")
     for noise in ("Done", "Skipped", "Wrote", "━"):
         assert noise not in result.stdout
-    assert_same(read_observations(result.stdout), survey.expected, rtol=1e-8)
+    assert_same(read_observations(result.stdout), survey.expected, rtol=1e-12)
     # What was skipped, and why, goes to standard error.
     errors = flat(result.stderr)
     assert "UNE_DEAP_SEX_AGE_GEO_RT" in errors and "ilo_geo" in errors

@@ -62,7 +62,7 @@ def write(observations: pd.DataFrame, path: Path | None, fmt: Format,
 
 def _text(observations: pd.DataFrame, fmt: str) -> str:
     table = sdmx_csv(observations) if fmt == "sdmx-csv" else observations
-    return table.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def _excel(observations: pd.DataFrame, skipped: dict[str, str], target: Path) -> None:

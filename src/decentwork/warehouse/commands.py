@@ -294,3 +294,102 @@ def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
         fail(f"cannot write {out}: {error}")
     if out is not None:
         console.print(f"Wrote {len(found):,} observations to {out} ({fmt})")
+
+
+def groups_list(db: Db = None) -> None:
+    """The area groups: bundled (G20, BRICS, ASEAN...) and your own."""
+    from rich.table import Table
+
+    from decentwork.warehouse.groups import groups
+
+    with _open(db).connect() as connection:
+        found = groups(connection)
+    listing = Table(title="Area groups", title_justify="left")
+    for column in ("code", "label", "members", "defined by"):
+        listing.add_column(column)
+    for group in found.values():
+        listing.add_row(group.code, group.label, ", ".join(group.members),
+                        "decentwork" if group.bundled else "you")
+    console.print(listing)
+
+
+def groups_define(
+    code: Annotated[str, typer.Argument(help="Group code: X_ then capitals, digits or _.")],
+    members: Annotated[str, typer.Option(help="Member areas, comma-separated ISO codes.")],
+    label: Annotated[str, typer.Option(help="The group's name.")],
+    db: Db = None,
+) -> None:
+    """Define a group of areas (or redefine one, including a bundled group)."""
+    from decentwork.warehouse.database import write_lock
+    from decentwork.warehouse.groups import GroupError, define
+
+    try:
+        with _open(db).begin() as connection:
+            write_lock(connection)
+            group = define(connection, code, label, members.split(","))
+    except GroupError as error:
+        fail(str(error))
+    console.print(f"Group {group.code} ({group.label}): {', '.join(group.members)}")
+
+
+def groups_delete(
+    code: Annotated[str, typer.Argument(help="A group you defined.")],
+    db: Db = None,
+) -> None:
+    """Delete a group you defined (a bundled group of the same code comes back)."""
+    from decentwork.warehouse.database import write_lock
+    from decentwork.warehouse.groups import GroupError, delete
+
+    try:
+        with _open(db).begin() as connection:
+            write_lock(connection)
+            delete(connection, code)
+    except GroupError as error:
+        fail(str(error))
+    console.print(f"Deleted group {code}")
+
+
+def aggregate(
+    group: Annotated[str, typer.Argument(help="Group code (decentwork groups list).")],
+    indicator: Annotated[str, typer.Argument(help="Indicator code: a rate or a level (_NB).")],
+    db: Db = None,
+    weight: Annotated[str | None, typer.Option(
+        help="The level weighting the rate (default: its denominator, e.g. the labour force "
+        "for an unemployment rate).")] = None,
+    time: Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
+    = None,
+    sex: Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
+    = None,
+    classif1: Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
+    = None,
+    min_coverage: Annotated[float, typer.Option(
+        help="Least share (0-1) of the group's weight with data.")] = 0.5,
+    store: Annotated[bool, typer.Option(help="Store the group values in the warehouse.")]
+    = True,
+) -> None:
+    """A group's value of an indicator: the weighted mean of its members' rates (or the sum
+    of their levels), with its coverage; stored as observations of the group."""
+    from decentwork.warehouse.aggregate import AggregateError
+    from decentwork.warehouse.aggregate import aggregate as compute_aggregate
+    from decentwork.warehouse.database import write_lock
+    from decentwork.warehouse.groups import GroupError
+    from decentwork.warehouse.groups import group as find_group
+    from decentwork.warehouse.views import QueryError
+
+    codes = {"sex": sex, "classif1": classif1}
+    try:
+        with _open(db).begin() as connection:
+            write_lock(connection)
+            result = compute_aggregate(
+                connection, find_group(connection, group), indicator, weight=weight,
+                time=time, min_coverage=min_coverage, store=store,
+                codes={k: v.split(",") for k, v in codes.items() if v})
+    except (AggregateError, GroupError, QueryError) as error:
+        fail(str(error))
+    _emit(result.rows, "table", None, 50, None)  # type: ignore[arg-type]
+    if not result.refused.empty:
+        errors.print(f"{len(result.refused)} value(s) refused: coverage below "
+                     f"{100 * min_coverage:.0f} % (lowest "
+                     f"{100 * result.refused['coverage'].min():.1f} %)")
+    if result.report is not None:
+        _print_loaded([result.report])

@@ -112,17 +112,40 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
     if parsed.problems:
         _write_rejects(parsed, rejects or path.with_name(path.name + ".rejects.csv"))
     rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
-    release = _new_release(connection, path, name, digest, parsed.format, full, rows_read)
+    release = _new_release(connection, str(path), name, digest, parsed.format, full, rows_read)
     if parsed.labels is not None:
         counts = _load_labels(connection, parsed.labels)
     else:
         counts = _load_observations(connection, parsed.rows, name, release, full)
+    _count(connection, release, counts)
+    return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
+                      rejected=len(parsed.rejected))
+
+
+def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
+               fmt: str) -> LoadReport:
+    """Store observations computed inside decentwork (e.g. group aggregates) as a full
+    release of ``dataset``, with the same revision rules as a file; ``origin`` says what
+    produced them. Identical content already loaded for the dataset adds nothing."""
+    rows = schema.frame(rows)
+    digest = hashlib.sha256(
+        rows.to_csv(index=False, float_format="%r").encode("utf-8")).hexdigest()
+    previous = connection.execute(
+        sa.select(releases.c.id).where(releases.c.dataset == dataset,
+                                       releases.c.checksum == digest)).scalar()
+    if previous is not None:
+        return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
+    release = _new_release(connection, origin, dataset, digest, fmt, True, len(rows))
+    counts = _load_observations(connection, rows, dataset, release, True)
+    _count(connection, release, counts)
+    return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
+
+
+def _count(connection: sa.Connection, release: int, counts: tuple[int, int, int, int]) -> None:
     connection.execute(releases.update().where(releases.c.id == release).values(
         rows_added=counts[0], rows_changed=counts[1], rows_unchanged=counts[2],
         rows_withdrawn=counts[3],
     ))
-    return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
-                      rejected=len(parsed.rejected))
 
 
 def _groups(connection: sa.Connection) -> frozenset[str]:
@@ -146,11 +169,11 @@ def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
                              *(record.get(c, "") for c in columns)])
 
 
-def _new_release(connection: sa.Connection, path: Path, name: str, digest: str, fmt: str,
+def _new_release(connection: sa.Connection, origin: str, name: str, digest: str, fmt: str,
                  full: bool, rows_read: int) -> int:
     who = f"{getpass.getuser()}@{platform.node()} (decentwork {__version__})"
     result = connection.execute(releases.insert().values(
-        dataset=name, file=str(path), checksum=digest, format=fmt,
+        dataset=name, file=origin, checksum=digest, format=fmt,
         loaded_at=datetime.now(UTC), loaded_by=who, full=full, rows_read=rows_read,
         rows_added=0, rows_changed=0, rows_unchanged=0, rows_withdrawn=0,
     ))

@@ -10,6 +10,8 @@ upgrade them; this module is the model the code queries.
 - ``labels``: code lists and their labels per language (indicators, areas, sexes,
   classification codes, sources, statuses, notes), from ILOSTAT dictionaries or the catalogue.
 - ``indicators``: indicator metadata (unit, definition).
+- ``area_groups``, ``area_group_members``: groups of areas users define (bundled groups come
+  from ``groups.yaml``).
 """
 
 from __future__ import annotations
@@ -77,4 +79,17 @@ indicators = sa.Table(
     sa.Column("code", sa.String(100), primary_key=True),
     sa.Column("unit", sa.String(40), nullable=False),
     sa.Column("definition", sa.Text, nullable=False),
+)
+
+area_groups = sa.Table(
+    "area_groups", metadata,
+    sa.Column("code", sa.String(100), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+area_group_members = sa.Table(
+    "area_group_members", metadata,
+    sa.Column("group_code", sa.String(100), sa.ForeignKey("area_groups.code"), primary_key=True),
+    sa.Column("ref_area", sa.String(100), primary_key=True),
 )
