@@ -6,7 +6,9 @@ the commands so that the program starts quickly.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +34,20 @@ def _open(db: str | None) -> sa.Engine:
     try:
         return engine(db)
     except WarehouseError as error:
+        fail(str(error))
+
+
+@contextlib.contextmanager
+def _writing(db: str | None, *failures: type[Exception]) -> Iterator[sa.Connection]:
+    """A transaction holding the warehouse's write lock; ``failures`` end the command with
+    their message (and roll the transaction back)."""
+    from decentwork.warehouse.database import write_lock
+
+    try:
+        with _open(db).begin() as connection:
+            write_lock(connection)
+            yield connection
+    except failures as error:
         fail(str(error))
 
 
@@ -320,15 +336,10 @@ def groups_define(
     db: Db = None,
 ) -> None:
     """Define a group of areas (or redefine one, including a bundled group)."""
-    from decentwork.warehouse.database import write_lock
     from decentwork.warehouse.groups import GroupError, define
 
-    try:
-        with _open(db).begin() as connection:
-            write_lock(connection)
-            group = define(connection, code, label, members.split(","))
-    except GroupError as error:
-        fail(str(error))
+    with _writing(db, GroupError) as connection:
+        group = define(connection, code, label, members.split(","))
     console.print(f"Group {group.code} ({group.label}): {', '.join(group.members)}")
 
 
@@ -337,15 +348,10 @@ def groups_delete(
     db: Db = None,
 ) -> None:
     """Delete a group you defined (a bundled group of the same code comes back)."""
-    from decentwork.warehouse.database import write_lock
     from decentwork.warehouse.groups import GroupError, delete
 
-    try:
-        with _open(db).begin() as connection:
-            write_lock(connection)
-            delete(connection, code)
-    except GroupError as error:
-        fail(str(error))
+    with _writing(db, GroupError) as connection:
+        delete(connection, code)
     console.print(f"Deleted group {code}")
 
 
@@ -371,21 +377,16 @@ def aggregate(
     of their levels), with its coverage; stored as observations of the group."""
     from decentwork.warehouse.aggregate import AggregateError
     from decentwork.warehouse.aggregate import aggregate as compute_aggregate
-    from decentwork.warehouse.database import write_lock
     from decentwork.warehouse.groups import GroupError
     from decentwork.warehouse.groups import group as find_group
     from decentwork.warehouse.views import QueryError
 
     codes = {"sex": sex, "classif1": classif1}
-    try:
-        with _open(db).begin() as connection:
-            write_lock(connection)
-            result = compute_aggregate(
-                connection, find_group(connection, group), indicator, weight=weight,
-                time=time, min_coverage=min_coverage, store=store,
-                codes={k: v.split(",") for k, v in codes.items() if v})
-    except (AggregateError, GroupError, QueryError) as error:
-        fail(str(error))
+    with _writing(db, AggregateError, GroupError, QueryError) as connection:
+        result = compute_aggregate(
+            connection, find_group(connection, group), indicator, weight=weight,
+            time=time, min_coverage=min_coverage, store=store,
+            codes={k: v.split(",") for k, v in codes.items() if v})
     _emit(result.rows, "table", None, 50, None)  # type: ignore[arg-type]
     if not result.refused.empty:
         errors.print(f"{len(result.refused)} value(s) refused: coverage below "
