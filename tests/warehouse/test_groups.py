@@ -180,3 +180,22 @@ def test_cli(loaded: sa.Engine, url: str) -> None:
     assert_refused(invoke("aggregate", "X_ATLANTIC", "SDG_0861_SEX_RT", "--db", url),
                    "no default weight")
     assert_ok(invoke("groups", "delete", "X_ATLANTIC", "--db", url))
+
+
+def test_loading_decentwork_output_records_indicator_metadata(loaded: sa.Engine,
+                                                               tmp_path: Path) -> None:
+    with loaded.connect() as connection:
+        described = {code: (unit, definition) for code, unit, definition in
+                     connection.execute(sa.text("SELECT code, unit, definition FROM indicators"))}
+        label = connection.execute(sa.text(
+            "SELECT label FROM labels WHERE kind = 'indicator' AND code = 'UNE_DEAP_SEX_AGE_RT'"
+        )).scalar()
+    assert described["UNE_DEAP_SEX_AGE_RT"] == (
+        "percent", "Unemployed / Labour force (employed plus unemployed) x 100")
+    assert described["EAP_TEAP_SEX_AGE_NB"][0] == "thousands"
+    assert label == "Unemployment rate by sex and age (%) (LU1)"
+    out = tmp_path / "une.xlsx"
+    assert_ok(invoke("query", "--indicator", "UNE_DEAP_SEX_AGE_RT", "--format", "xlsx",
+                     "--out", out, "--db", loaded.url.render_as_string(hide_password=False)))
+    notes = pd.read_excel(out, sheet_name="notes")
+    assert notes.loc[0, "unit"] == "percent" and "Labour force" in notes.loc[0, "definition"]

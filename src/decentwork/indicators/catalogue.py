@@ -83,6 +83,11 @@ class Indicator(Entry):
         return "ratio" if self.ratio else "mean" if self.mean else "total"
 
     @property
+    def unit_name(self) -> str:
+        """``percent`` (ratios), ``thousands`` (totals), or the mean's ``unit``."""
+        return {"ratio": "percent", "total": "thousands"}.get(self.kind) or self.unit or ""
+
+    @property
     def variables(self) -> tuple[str, ...]:
         """The derived variables the indicator reads."""
         return self.ratio or self.mean or (self.total,)  # type: ignore[return-value]
@@ -130,6 +135,14 @@ class Catalogue:
     def variables(self) -> dict[str, Variable]:
         """The derived variables by name."""
         return self.content.variables
+
+    def definition(self, indicator: Indicator) -> str:
+        """The indicator's formula in words, from its variables' labels."""
+        names = [self.variables[v].label for v in indicator.variables]
+        if indicator.kind == "total":
+            return f"Total (thousands): {names[0]}"
+        scale = "x 100" if indicator.kind == "ratio" else f"({indicator.unit_name})"
+        return f"{names[0]} / {names[1]} {scale}"
 
     def indicator(self, code: str) -> Indicator:
         """The indicator ``code``; CatalogueError if the catalogue has none."""

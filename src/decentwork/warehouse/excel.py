@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from decentwork.warehouse.tables import labels, releases
+from decentwork.warehouse.tables import indicators, labels, releases
 
 LABELLED = ("ref_area", "sex", "classif1", "classif2", "source")
 SHOWN = ("ref_area", "sex", "classif1", "classif2", "time", "obs_value", "obs_status", "se",
@@ -36,15 +36,18 @@ def _sheet_name(code: str, used: set[str]) -> str:
 def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str = "en") -> None:
     """Write the observations ``found`` to the workbook ``path``: a sheet per indicator with a
     ``<column>_label`` column beside each coded column (where the warehouse has labels), and
-    a ``notes`` sheet (indicators with their labels; releases with file, date and loader)."""
+    a ``notes`` sheet (indicators with their labels, units and definitions) and a
+    ``releases`` sheet (file, date and loader of each release)."""
     with target.connect() as connection:
         names = _labels(connection, lang)
+        described = {code: (unit, definition) for code, unit, definition in
+                     connection.execute(sa.select(indicators))}
         loaded = pd.DataFrame(connection.execute(sa.select(
             releases.c.id, releases.c.dataset, releases.c.file, releases.c.format,
             releases.c.loaded_at, releases.c.loaded_by)).mappings().all())
     used: set[str] = set()
     with pd.ExcelWriter(path, engine="openpyxl") as book:
-        indicators = []
+        listed = []
         for code, rows in found.groupby("indicator", sort=True):
             sheet = rows[list(SHOWN)].copy()
             for column in LABELLED:
@@ -52,9 +55,11 @@ def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str
                 values = [names.get((column, c), "") for c in sheet[column]]
                 sheet.insert(position, f"{column}_label", values)
             sheet.to_excel(book, sheet_name=_sheet_name(str(code), used), index=False)
-            indicators.append({"indicator": code, "label": names.get(("indicator", code), ""),
-                               "observations": len(rows)})
-        pd.DataFrame(indicators, columns=["indicator", "label", "observations"]).to_excel(
+            unit, definition = described.get(str(code), ("", ""))
+            listed.append({"indicator": code, "label": names.get(("indicator", code), ""),
+                           "unit": unit, "definition": definition, "observations": len(rows)})
+        pd.DataFrame(listed, columns=["indicator", "label", "unit", "definition",
+                                      "observations"]).to_excel(
             book, sheet_name=_sheet_name("notes", used), index=False)
         if not loaded.empty:
             loaded["loaded_at"] = loaded["loaded_at"].astype(str)

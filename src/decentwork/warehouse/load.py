@@ -22,9 +22,10 @@ import sqlalchemy as sa
 
 from decentwork import __version__
 from decentwork import observations as schema
+from decentwork.indicators.catalogue import load_catalogue
 from decentwork.warehouse import importers
 from decentwork.warehouse.database import write_lock
-from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
+from decentwork.warehouse.tables import KEY, VALUES, indicators, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
 BATCH = 20_000
@@ -117,9 +118,32 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
         counts = _load_labels(connection, parsed.labels)
     else:
         counts = _load_observations(connection, parsed.rows, name, release, full)
+        describe_indicators(connection, sorted(set(parsed.rows["indicator"])))
     _count(connection, release, counts)
     return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
                       rejected=len(parsed.rejected))
+
+
+def describe_indicators(connection: sa.Connection, codes: list[str]) -> None:
+    """Record the unit and definition of the indicators of decentwork's catalogue among
+    ``codes`` (and their English label, unless a dictionary gave one)."""
+    catalogue = load_catalogue()
+    known = {i.code: i for i in catalogue.indicators}
+    found = [known[c] for c in codes if c in known]
+    if not found:
+        return
+    connection.execute(indicators.delete().where(indicators.c.code.in_([i.code for i in found])))
+    connection.execute(indicators.insert(), [
+        {"code": i.code, "unit": i.unit_name, "definition": catalogue.definition(i)}
+        for i in found
+    ])
+    labelled = set(connection.execute(sa.select(labels.c.code).where(
+        labels.c.kind == "indicator", labels.c.lang == "en",
+        labels.c.code.in_([i.code for i in found]))).scalars())
+    missing = [{"kind": "indicator", "code": i.code, "lang": "en", "label": i.label}
+               for i in found if i.code not in labelled]
+    if missing:
+        connection.execute(labels.insert(), missing)
 
 
 def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
@@ -137,6 +161,7 @@ def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, orig
         return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
     release = _new_release(connection, origin, dataset, digest, fmt, True, len(rows))
     counts = _load_observations(connection, rows, dataset, release, True)
+    describe_indicators(connection, sorted(set(rows["indicator"])))
     _count(connection, release, counts)
     return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
 
