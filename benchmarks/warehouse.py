@@ -11,7 +11,8 @@
    p50 and p95. Target: p95 under 50 ms. Beside it, the bare indexed SELECT of the same rows
    (no latest-view logic) as a yardstick.
 
-``--quick`` divides the sizes by 20. Warehouses and files go to ``benchmarks/_data/``.
+``--quick`` divides the sizes by 20. Warehouses and files go to ``benchmarks/_data/``;
+``--postgres URL`` runs the cases on PostgreSQL instead, each in a fresh schema.
 """
 
 from __future__ import annotations
@@ -35,7 +36,20 @@ from decentwork.warehouse.tables import observations, releases
 DATA = Path(__file__).resolve().parents[1] / "benchmarks" / "_data"
 
 
+POSTGRES: str | None = None
+"""A PostgreSQL URL (--postgres): each case then runs in a fresh schema of that database."""
+
+
 def _fresh(name: str) -> sa.Engine:
+    if POSTGRES:
+        schema = "bench_" + name.split(".")[0]
+        admin = sa.create_engine(POSTGRES)
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        separator = "&" if "?" in POSTGRES else "?"
+        return engine(f"{POSTGRES}{separator}options=-csearch_path%3D{schema}")
     path = DATA / name
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -113,7 +127,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes divided by 20")
     parser.add_argument("--case", choices=("load", "query"), action="append")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="run on PostgreSQL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+                        " in fresh schemas, instead of SQLite")
     args = parser.parse_args()
+    global POSTGRES
+    POSTGRES = args.postgres
+    print(f"database: {'PostgreSQL ' + POSTGRES if POSTGRES else 'SQLite (embedded default)'}")
     scale = 20 if args.quick else 1
     cases = args.case or ["load", "query"]
     if "load" in cases:
