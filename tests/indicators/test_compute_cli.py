@@ -48,7 +48,8 @@ a classif2, and one the no-geo profile cannot give (so something is skipped)."""
 SDMX_COLUMNS = [
     "STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", "GEO",
     "EDU", "ECO", "OCU", "STE", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "SOURCE",
-    "LOWER_BOUND", "UPPER_BOUND", "SE", "CV", "SAMPLE_COUNT",
+    "LOWER_BOUND", "UPPER_BOUND", "SE", "CV", "SAMPLE_COUNT", "NOTE_INDICATOR", "NOTE_SOURCE",
+    "NOTE_CLASSIF",
 ]
 SUPPRESSED = "Suppressed: fewer than 1000000 sample records"
 AVERAGED = "Average of 3 monthly estimates"

@@ -76,8 +76,9 @@ def test_load_prints_what_it_did(url: str, tmp_path: Path) -> None:
     result = invoke("load", "--db", url, "--dataset", "one", second)
     assert_ok(result)
     lines = [flat(line.replace("\u2502", " ")) for line in result.stdout.splitlines()]
-    # the dataset 'one' now holds LAO only: its KHM rows are withdrawn
-    assert "two.csv ilostat-bulk one 3 3 0 0 3 3 0" in lines
+    # the dataset 'one' now holds LAO only: its KHM rows are withdrawn, and LAO's rows,
+    # identical, pass from dataset 'two' to 'one' (counted as changed)
+    assert "two.csv ilostat-bulk one 3 3 0 3 0 3 0" in lines
     result = invoke("query", "--db", url, "--format", "csv")
     assert_ok(result)
     assert_same(read_observations(result.stdout), read_observations(second))

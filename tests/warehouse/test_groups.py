@@ -90,7 +90,7 @@ def test_weighted_mean_equals_the_microdata_rate(loaded: sa.Engine) -> None:
     assert value == pytest.approx(_microdata_rate(ATLANTIC), rel=1e-12)
     note = rows.loc[("SEX_T", "AGE_YTHADULT_YGE15"), "note_indicator"]
     assert "Weighted mean of 4 of 4 members of X_ATLANTIC" in note
-    assert "coverage 100.0 % of the group's weight EAP_TEAP_SEX_AGE_NB" in note
+    assert "coverage 100.0 % (the smaller of the weight EAP_TEAP_SEX_AGE_NB share" in note
     assert set(result.rows["ref_area"]) == {"X_ATLANTIC"}
     assert set(result.rows["source"]) == {"DW:AGGREGATE"}
     with loaded.connect() as connection:
@@ -118,8 +118,12 @@ def test_coverage_is_reported_and_enforced(loaded: sa.Engine) -> None:
         mixed = define(connection, "X_MIXED", "Two provinces and a country without data",
                        ["CA-NL", "CA-PE", "USA"])
         result = aggregate(connection, mixed, "UNE_DEAP_SEX_AGE_RT", store=False)
-        # the United States has no weight here, so coverage is of the known weights
-        assert "2 of 3 members" in result.rows["note_indicator"].iloc[0]
+        # the United States has neither rate nor weight: 2 of 3 members, coverage 2/3
+        first = result.rows.iloc[0]
+        assert "2 of 3 members" in first["note_indicator"]
+        assert "coverage 66.7 %" in first["note_indicator"] and first["obs_status"] == "E"
+        assert aggregate(connection, mixed, "UNE_DEAP_SEX_AGE_RT", store=False,
+                         min_coverage=0.9).rows.empty
         strict = define(connection, "X_STRICT", "Atlantic", ATLANTIC)
         with pytest.raises(AggregateError, match="expected a share"):
             aggregate(connection, strict, "UNE_DEAP_SEX_AGE_RT", min_coverage=0)
@@ -149,7 +153,8 @@ def test_partial_coverage_below_the_threshold_is_refused(
         force = view(connection, Filters({"indicator": ["EAP_TEAP_SEX_AGE_NB"],
                                           "ref_area": ATLANTIC, "sex": ["SEX_T"],
                                           "classif1": ["AGE_YTHADULT_YGE15"]}))
-    share = 1 - force.set_index("ref_area").loc["CA-NB", "obs_value"] / force["obs_value"].sum()
+    share = min(1 - force.set_index("ref_area").loc["CA-NB", "obs_value"]
+                / force["obs_value"].sum(), 3 / 4)
     total = lenient.rows.query("sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'")
     assert total["obs_status"].item() == "E"
     assert f"coverage {100 * share:.1f} %" in total["note_indicator"].item()
@@ -199,3 +204,15 @@ def test_loading_decentwork_output_records_indicator_metadata(loaded: sa.Engine,
                      "--out", out, "--db", loaded.url.render_as_string(hide_password=False)))
     notes = pd.read_excel(out, sheet_name="notes")
     assert notes.loc[0, "unit"] == "percent" and "Labour force" in notes.loc[0, "definition"]
+
+
+def test_a_filtered_aggregate_revises_only_what_it_computed(loaded: sa.Engine) -> None:
+    with loaded.begin() as connection:
+        atlantic = define(connection, "X_ATLANTIC", "Atlantic provinces", ATLANTIC)
+        whole = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT")
+        women = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT",
+                          codes={"sex": ["SEX_F"]})
+    assert women.report is not None and women.report.withdrawn == 0
+    with loaded.connect() as connection:
+        stored = view(connection, Filters({"ref_area": ["X_ATLANTIC"]}))
+    assert len(stored) == len(whole.rows)

@@ -150,3 +150,27 @@ def test_mirror_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(ilostat.MIRROR, str(SHARED))
     fetched = ilostat.fetch(["SDG_0861_SEX_RT"])
     assert fetched[0].path == bulk_file("SDG_0861_SEX_RT_A.csv")
+
+
+@pytest.mark.parametrize("body", [b"<html>maintenance</html>\n", b"\x1f\x8b\x08\x00broken"])
+def test_a_damaged_download_is_not_cached(body: bytes) -> None:
+    class Damaged(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Damaged)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(ilostat.PullError, match=r"damaged or cut off|did not send a complete"):
+            ilostat.fetch(["SDG_0861_SEX_RT"],
+                          mirror=f"http://127.0.0.1:{httpd.server_address[1]}")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert list(ilostat.cache_dir().glob("*")) == []

@@ -24,6 +24,16 @@ SDMX_AGENCY = "ILO"
 SDMX_VERSION = "1.0"
 SDMX_DIMENSIONS = ("AGE", "GEO", "EDU", "ECO", "OCU", "STE")
 """ILOSTAT's SDMX dimension ids for classification codes, named by the code's prefix."""
+SDMX_ATTRIBUTES = {
+    "obs_status": "OBS_STATUS", "source": "SOURCE", "lower_bound": "LOWER_BOUND",
+    "upper_bound": "UPPER_BOUND", "se": "SE", "cv": "CV", "sample_count": "SAMPLE_COUNT",
+    "note_indicator": "NOTE_INDICATOR", "note_source": "NOTE_SOURCE",
+    "note_classif": "NOTE_CLASSIF",
+}
+"""Observation columns written as SDMX-CSV attributes, and their column names."""
+SDMX_FIXED = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "DATAFLOW", "REF_AREA", "FREQ", "MEASURE",
+              "SEX", "TIME_PERIOD", "OBS_VALUE", *SDMX_ATTRIBUTES.values())
+"""SDMX-CSV columns that are not classification dimensions."""
 
 
 def format_for(path: Path | None, requested: str | None) -> Format:
@@ -118,7 +128,8 @@ def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
     dimensions REF_AREA, FREQ, MEASURE, SEX and the classification dimensions (AGE, GEO,
     EDU, ECO, OCU, STE, and any other classification's prefix) with ILOSTAT's codes,
     TIME_PERIOD, OBS_VALUE, and the attributes OBS_STATUS, SOURCE, the confidence interval in
-    LOWER_BOUND and UPPER_BOUND, SE, CV and SAMPLE_COUNT."""
+    LOWER_BOUND and UPPER_BOUND, SE, CV, SAMPLE_COUNT and the three notes (NOTE_INDICATOR,
+    NOTE_SOURCE, NOTE_CLASSIF)."""
     codes = [c for column in ("classif1", "classif2") for c in observations[column] if c]
     extra = sorted({_dimension(c) for c in codes} - set(SDMX_DIMENSIONS))
     dimensions = [*SDMX_DIMENSIONS, *extra]
@@ -137,19 +148,9 @@ def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
         for code in (record.classif1, record.classif2):
             if code:
                 row[_dimension(code)] = code
-        row.update({
-            "TIME_PERIOD": _sdmx_time(record.time),
-            "OBS_VALUE": record.obs_value,
-            "OBS_STATUS": record.obs_status,
-            "SOURCE": record.source,
-            "LOWER_BOUND": record.lower_bound,
-            "UPPER_BOUND": record.upper_bound,
-            "SE": record.se,
-            "CV": record.cv,
-            "SAMPLE_COUNT": record.sample_count,
-        })
+        row.update({"TIME_PERIOD": _sdmx_time(record.time), "OBS_VALUE": record.obs_value})
+        row.update({name: getattr(record, column) for column, name in SDMX_ATTRIBUTES.items()})
         rows.append(row)
     columns = ["STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "FREQ", "MEASURE", "SEX",
-               *dimensions, "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "SOURCE",
-               "LOWER_BOUND", "UPPER_BOUND", "SE", "CV", "SAMPLE_COUNT"]
+               *dimensions, "TIME_PERIOD", "OBS_VALUE", *SDMX_ATTRIBUTES.values()]
     return pd.DataFrame(rows, columns=columns)

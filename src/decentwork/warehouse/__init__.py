@@ -3,7 +3,7 @@ indicator metadata, in SQLite (embedded default) or PostgreSQL; importers and vi
 
 from decentwork.warehouse.database import WarehouseError, database_url, default_path, engine
 from decentwork.warehouse.importers import UnreadableFile
-from decentwork.warehouse.load import LoadError, LoadReport, load_file
+from decentwork.warehouse.load import LoadError, LoadReport, load_file, load_files
 from decentwork.warehouse.views import Filters, QueryError, view
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "default_path",
     "engine",
     "load_file",
+    "load_files",
     "view",
 ]

@@ -5,8 +5,9 @@ weight (the labour force for an unemployment rate, the working-age population fo
 participation rate...), so the group rate is the rate of the group's summed population. A
 level (thousands) is the sum of the members' levels. Coverage is the share of the group's
 weight (for levels, of its members) that has data; below the threshold the group gets no
-value. Results are stored as observations of the group, with a note that says how they were
-made.
+value: coverage is the smaller of the share of the group's known weight that has data and
+the share of its members that have data (a member without a known weight cannot be weighed).
+Results are stored as observations of the group, with a note that says how they were made.
 """
 
 from __future__ import annotations
@@ -126,12 +127,15 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         wv=("wv", "sum"), w=("w", "sum"), n=("ref_area", "nunique"),
         areas=("ref_area", lambda a: ",".join(sorted(set(a)))),
     ).join(total).join(members).reset_index()
-    grouped["coverage"] = grouped["w"] / grouped["w_all"]
+    # Members without a known weight cannot be weighed: coverage is the smaller of the
+    # share of the known weight with data and the share of the members with data.
+    grouped["coverage"] = np.minimum(grouped["w"] / grouped["w_all"],
+                                     grouped["n"] / len(group.members))
     grouped["obs_value"] = grouped["wv"] if is_level else grouped["wv"] / grouped["w"]
     kind = "Sum" if is_level else "Weighted mean"
     grouped["note_indicator"] = [
         f"{kind} of {n} of {len(group.members)} members of {group.code} ({areas}); coverage "
-        f"{100 * c:.1f} % of the group's {basis}"
+        f"{100 * c:.1f} % (the smaller of the {basis} share and the member share)"
         for n, areas, c in zip(grouped["n"], grouped["areas"], grouped["coverage"], strict=True)
     ]
     ok = grouped["coverage"] >= min_coverage - 1e-12
@@ -140,6 +144,8 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
     rows = schema.sort(schema.frame(result))
     report = None
     if store and not rows.empty:
+        # A filtered run (some years, sexes or classifications) revises those values only.
         report = load_frame(connection, rows, f"aggregate:{group.code}:{indicator}",
-                            f"decentwork aggregate {group.code} {indicator}", "aggregate")
+                            f"decentwork aggregate {group.code} {indicator}", "aggregate",
+                            full=not (time or any(codes.values() if codes else ())))
     return Aggregated(rows, grouped[~ok].reset_index(drop=True), report)

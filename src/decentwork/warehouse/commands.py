@@ -1,4 +1,5 @@
-"""The warehouse's commands: ``info``, ``load``, ``query``, ``export``, ``releases``.
+"""The warehouse's commands: ``info``, ``load``, ``query``, ``export``, ``releases``,
+``ilostat pull``, ``groups list|define|delete`` and ``aggregate``.
 
 Registered on the ``decentwork`` program by :mod:`decentwork.cli`; heavy imports happen inside
 the commands so that the program starts quickly.
@@ -12,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import sqlalchemy as sa
 import typer
 
 from decentwork.terminal import console, errors, fail
 
 if TYPE_CHECKING:
     import pandas as pd
-    import sqlalchemy as sa
 
 Db = Annotated[
     str | None,
@@ -100,6 +101,9 @@ def load(
                              skip_bad=skip_bad)
     except (LoadError, UnreadableFile) as error:
         fail(f"{error}\nNothing was loaded.")
+    except sa.exc.SQLAlchemyError as error:
+        fail(f"the warehouse refused the load ({str(error).splitlines()[0]}); nothing was "
+             "loaded. If another load was running, try again when it has finished.")
     _print_loaded(reports)
 
 
@@ -177,6 +181,9 @@ def pull(
         reports = load_files(target, files)
     except (LoadError, UnreadableFile) as error:
         fail(f"{error}\nNothing was loaded.")
+    except sa.exc.SQLAlchemyError as error:
+        fail(f"the warehouse refused the load ({str(error).splitlines()[0]}); nothing was "
+             "loaded. If another load was running, try again when it has finished.")
     _print_loaded(reports)
 
 
@@ -198,8 +205,9 @@ def query(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The view as of a release number or a date (default: latest).")]
     = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")]
-    = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help=f"One of {', '.join(FORMATS)} (default: from --out's suffix, "
+        "else table).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
     limit: Annotated[int, typer.Option(help="Rows shown by --format table.")] = 50,
 ) -> None:
@@ -218,7 +226,7 @@ def query(
             found = view(connection, filters, as_of)
     except QueryError as error:
         fail(str(error))
-    _emit(found, fmt, out, limit, target)
+    _emit(found, _chosen(fmt, out, "table"), out, limit, target)
 
 
 def export(
@@ -235,8 +243,9 @@ def export(
     """Write whole datasets of the latest view (or --as-of) to a file."""
     from decentwork.warehouse.views import QueryError, view
 
-    chosen = fmt or {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}.get(
-        out.suffix.lower(), "csv")
+    chosen = _chosen(fmt, out, "csv")
+    if chosen == "table":
+        fail("export writes a file: --format csv, json, xlsx, sdmx-csv or parquet")
     names = [d.strip() for d in dataset.split(",") if d.strip()] if dataset else []
     target = _open(db)
     try:
@@ -267,6 +276,16 @@ def releases(db: Db = None) -> None:
                         f"{row['rows_added']:,}", f"{row['rows_changed']:,}",
                         f"{row['rows_withdrawn']:,}", row["loaded_by"])
     console.print(listing)
+
+
+def _chosen(fmt: str | None, out: Path | None, default: str) -> str:
+    """The output format: ``fmt``, else from ``out``'s suffix, else ``default``."""
+    if fmt:
+        return fmt
+    if out is None:
+        return default
+    return {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}.get(out.suffix.lower(),
+                                                                       "csv")
 
 
 def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,

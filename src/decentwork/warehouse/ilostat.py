@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import os
 import re
 import time
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from decentwork.warehouse.importers import UnreadableFile, open_text
 
 SERVICE = "https://rplumber.ilo.org/data/indicator/?id={id}&type=code&format=.csv.gz"
 """ILOSTAT's bulk download service (the address the ILO's own R package Rilostat uses)."""
@@ -154,9 +155,18 @@ def _stream(dataset: str, url: str, target: Path, on_progress: Progress) -> None
                 done += len(block)
                 on_progress(dataset, done, int(total) if total else None)
     raw = partial.read_bytes()
+    try:
+        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    except (EOFError, OSError) as error:
+        partial.unlink()
+        raise PullError(f"{dataset}: the download from {url} is damaged or cut off ({error}); "
+                        "try again") from None
+    if not text.lstrip(b"\xef\xbb\xbf").startswith(b"ref_area,") or not text.endswith(b"\n"):
+        partial.unlink()
+        raise PullError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file (it "
+                        f"starts {text[:40]!r}); try again, or check the address")
     if raw[:2] != b"\x1f\x8b":  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
-        raw = gzip.compress(raw)
-    partial.write_bytes(raw)
+        partial.write_bytes(gzip.compress(raw))
     partial.replace(target)
 
 
@@ -164,10 +174,10 @@ def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[
     """One file per area of ``areas`` with that area's rows of the dataset (header kept),
     written under ``folder``; areas without rows are left out."""
     wanted = {a.strip().upper() for a in areas if a.strip()}
-    raw = fetched.path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    try:
+        reader = csv.reader(open_text(fetched.path))
+    except UnreadableFile as error:
+        raise PullError(f"{error} (--refresh downloads it again)") from None
     header = next(reader)
     column = header.index("ref_area")
     rows: dict[str, list[list[str]]] = {}

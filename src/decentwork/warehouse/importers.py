@@ -23,14 +23,18 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from decentwork import observations
+from decentwork.observations.writers import SDMX_ATTRIBUTES, SDMX_FIXED
 from decentwork.warehouse.areas import is_known_area
 
 STATUS_CODES = frozenset("ABCEMPSURI")
 """ILOSTAT observation status codes (obs_status dictionary)."""
-TIME = re.compile(r"^\d{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$")
+TIME = re.compile(r"^[0-9]{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$")
+NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+WHOLE = re.compile(r"^\+?([0-9]+)(\.0*)?$")
+MAX_DIGITS = 18
+MAX_CODE = 100
+"""Longest code in a key column (the database columns hold 100 characters)."""
 REQUIRED = ("ref_area", "indicator", "time", "obs_value")
-INTEGER_COLUMNS = ("sample_count",)
-SDMX_DIMENSIONS = ("AGE", "GEO", "EDU", "ECO", "OCU", "STE")
 WDI_SOURCE = "WB:WDI"
 WDI_AREAS = {"XKX": "KOS", "CHI": "CHA"}
 """World Bank codes of areas outside ISO 3166-1 -> ILOSTAT's codes (Kosovo, Channel Islands)."""
@@ -78,7 +82,9 @@ def dataset_name(path: Path) -> str:
     return name
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def open_text(path: Path) -> io.TextIOBase:
+    """A CSV file's text (gunzipped when gzipped, without its byte-order mark), refused if
+    it does not end with a line break (a file cut off midway)."""
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
@@ -109,7 +115,7 @@ def read(path: Path, groups: frozenset[str] = frozenset()) -> Parsed:
         return _parquet(path, groups)
     if zipfile.is_zipfile(path):
         raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first")
-    text = _open_text(path)
+    text = open_text(path)
     rows = csv.reader(text)
     try:
         header = next(rows)
@@ -152,11 +158,14 @@ def _records(path: Path, names: list[str], rows: Iterator[list[str]],
 
 
 def _number(text: str) -> float | None:
+    """A plain decimal number (ASCII digits, optional sign, point and exponent), or None."""
     text = text.strip()
     if text == "":
         return None
+    if not NUMBER.match(text):
+        raise ValueError(text)
     value = float(text)
-    if math.isnan(value) or math.isinf(value):
+    if math.isinf(value):
         raise ValueError(text)
     return value
 
@@ -194,11 +203,16 @@ def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
     text = (record.get("sample_count") or "").strip()
     out["sample_count"] = None
     if text:
-        try:
-            out["sample_count"] = int(float(text))
-        except ValueError:
+        whole = WHOLE.match(text)
+        if whole and len(whole.group(1)) <= MAX_DIGITS:
+            out["sample_count"] = int(whole.group(1))
+        else:
             found.append(Problem(str(path), number, "sample_count",
-                                 f"{text!r} is not a whole number"))
+                                 f"{text!r} is not a whole number of records"))
+    for column in observations.KEY_COLUMNS:
+        if len(str(out[column])) > MAX_CODE:
+            found.append(Problem(str(path), number, column,
+                                 f"longer than {MAX_CODE} characters"))
     unreadable = any(p.field == "obs_value" for p in found)
     if out["obs_value"] is None and not status and not unreadable:
         found.append(Problem(str(path), number, "obs_value", "missing (and no status says why)"))
@@ -284,32 +298,32 @@ def _in_indicator_order(codes: list[str], indicator: str) -> list[str]:
 def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
           groups: frozenset[str]) -> Parsed:
     parsed = Parsed("sdmx-csv", dataset_name(path))
-    dimensions = [d for d in names if d in SDMX_DIMENSIONS]
+    candidates = [d for d in names if d not in SDMX_FIXED]
     structure = names[0]
 
     def records() -> Iterator[tuple[int, dict[str, str]]]:
         for number, record in _records(path, names, rows, parsed):
             flow = record.get("STRUCTURE_ID", record.get(structure, ""))
             match = re.match(r"^(?:[^:]+:)?(?:DF_)?([A-Z0-9_]+)(?:\(.*\))?$", flow)
+            indicator = match.group(1) if match else ""
             classifs = _in_indicator_order(
-                [record[d] for d in dimensions if record.get(d)],
-                match.group(1) if match else "")
-            yield number, {
-                "ref_area": record.get("REF_AREA", ""),
-                "indicator": match.group(1) if match else "",
-                "source": record.get("SOURCE", ""),
+                [record[d] for d in candidates if record[d].startswith(f"{d}_")], indicator)
+            out = {column: record.get(name, "") for column, name in SDMX_ATTRIBUTES.items()}
+            out.update({
+                "ref_area": record.get("REF_AREA", ""), "indicator": indicator,
                 "sex": record.get("SEX", ""),
                 "classif1": classifs[0] if classifs else "",
                 "classif2": classifs[1] if len(classifs) > 1 else "",
                 "time": _sdmx_time(record.get("TIME_PERIOD", "")),
                 "obs_value": record.get("OBS_VALUE", ""),
-                "obs_status": record.get("OBS_STATUS", ""),
-                "se": record.get("SE", ""),
-                "lower_bound": record.get("LOWER_BOUND", ""),
-                "upper_bound": record.get("UPPER_BOUND", ""),
-                "cv": record.get("CV", ""),
-                "sample_count": record.get("SAMPLE_COUNT", ""),
-            }
+            })
+            if len(classifs) > 2:
+                parsed.problems.append(Problem(str(path), number, "classifications",
+                                               f"{len(classifs)} classification dimensions; "
+                                               "an observation has at most two"))
+                parsed.rejected.append((number, record))
+                continue
+            yield number, out
 
     return _collect(path, parsed, records(), groups)
 

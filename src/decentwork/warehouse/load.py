@@ -29,6 +29,7 @@ from decentwork.warehouse.tables import KEY, VALUES, indicators, labels, observa
 from decentwork.warehouse.views import Filters, view_query
 
 BATCH = 20_000
+MAX_DATASET = 200
 
 
 class LoadError(ValueError):
@@ -53,6 +54,7 @@ class LoadReport:
 
 
 def checksum(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -82,6 +84,12 @@ def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = No
                rejects: Path | None = None) -> list[LoadReport]:
     """Load files in one transaction, one release each: if any file is refused, none is
     loaded. Arguments as :func:`load_file` (``rejects`` only with one file)."""
+    if dataset and full and len(paths) > 1:
+        raise LoadError(f"--dataset {dataset} with {len(paths)} files: each would be a full "
+                        "release of the dataset and withdraw the others' rows; load them with "
+                        "--partial, or as one file")
+    if dataset and len(dataset) > MAX_DATASET:
+        raise LoadError(f"--dataset: longer than {MAX_DATASET} characters")
     with engine.begin() as connection:
         write_lock(connection)
         return [_load(connection, path, dataset, full, skip_bad,
@@ -111,7 +119,16 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
             + (f"\n... and {more} more" if more else "")
         )
     if parsed.problems:
-        _write_rejects(parsed, rejects or path.with_name(path.name + ".rejects.csv"))
+        target = rejects or path.with_name(path.name + ".rejects.csv")
+        try:
+            _write_rejects(parsed, target)
+        except OSError as error:
+            raise LoadError(f"{path}: cannot write the rejected rows to {target} ({error}); "
+                            "nothing loaded") from None
+        full = False  # the rejected rows' keys are not absent: withdraw nothing
+    if parsed.labels is None and parsed.rows.empty and full:
+        raise LoadError(f"{path}: no observations; as a full release it would withdraw every "
+                        f"row of dataset {name} (load it with --partial if that is meant)")
     rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
     release = _new_release(connection, str(path), name, digest, parsed.format, full, rows_read)
     if parsed.labels is not None:
@@ -147,10 +164,11 @@ def describe_indicators(connection: sa.Connection, codes: list[str]) -> None:
 
 
 def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
-               fmt: str) -> LoadReport:
-    """Store observations computed inside decentwork (e.g. group aggregates) as a full
-    release of ``dataset``, with the same revision rules as a file; ``origin`` says what
-    produced them. Identical content already loaded for the dataset adds nothing."""
+               fmt: str, full: bool = True) -> LoadReport:
+    """Store observations computed inside decentwork (e.g. group aggregates) as a release of
+    ``dataset`` (full, or partial: nothing withdrawn), with the same revision rules as a
+    file; ``origin`` says what produced them. Identical content already loaded for the
+    dataset adds nothing."""
     rows = schema.frame(rows)
     digest = hashlib.sha256(
         rows.to_csv(index=False, float_format="%r").encode("utf-8")).hexdigest()
@@ -159,8 +177,8 @@ def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, orig
                                        releases.c.checksum == digest)).scalar()
     if previous is not None:
         return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
-    release = _new_release(connection, origin, dataset, digest, fmt, True, len(rows))
-    counts = _load_observations(connection, rows, dataset, release, True)
+    release = _new_release(connection, origin, dataset, digest, fmt, full, len(rows))
+    counts = _load_observations(connection, rows, dataset, release, full)
     describe_indicators(connection, sorted(set(rows["indicator"])))
     _count(connection, release, counts)
     return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
@@ -232,10 +250,14 @@ def _load_labels(connection: sa.Connection, table: pd.DataFrame) -> tuple[int, i
 
 
 def _current(connection: sa.Connection, indicators: list[str], name: str) -> pd.DataFrame:
-    """The latest view's rows (withdrawals included) of these indicators or this dataset."""
-    query = view_query(Filters({}), None, include_withdrawn=True)
-    query = query.where(sa.or_(observations.c.indicator.in_(indicators),
-                               observations.c.dataset == name))
+    """The latest view's rows (withdrawals included) of these indicators and of the
+    indicators the dataset has published before (the filter applies inside the view's
+    grouping, so only those indicators' rows are read)."""
+    published = connection.execute(
+        sa.select(observations.c.indicator).where(observations.c.dataset == name).distinct()
+    ).scalars().all()
+    wanted = sorted({*indicators, *published})
+    query = view_query(Filters({"indicator": wanted}), None, include_withdrawn=True)
     rows = connection.execute(query).mappings().all()
     return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in observations.c])
 
@@ -263,7 +285,10 @@ def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str,
     known = (merged["_found"] == "both").to_numpy()
     live = known & ~merged["withdrawn"].fillna(False).astype(bool).to_numpy()
     old = merged[[f"{c}_old" for c in VALUES]].set_axis(list(VALUES), axis=1)
-    same = live & _same(merged[list(VALUES)], old)
+    # A key another dataset published last changes hands even with the same values, so
+    # that the dataset now publishing it is the one whose full releases can withdraw it.
+    owned = (merged["dataset"].fillna(name) == name).to_numpy()
+    same = live & owned & _same(merged[list(VALUES)], old)
     fresh = merged[~same]
     added = int((~live).sum())
     changed = int((live & ~same).sum())

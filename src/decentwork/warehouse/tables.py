@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from decentwork.observations import COLUMNS, KEY_COLUMNS
+
 metadata = sa.MetaData()
 
-KEY = ("ref_area", "indicator", "source", "sex", "classif1", "classif2", "time")
-VALUES = ("obs_value", "obs_status", "se", "lower_bound", "upper_bound", "cv", "sample_count",
-          "note_indicator", "note_source", "note_classif")
+KEY = KEY_COLUMNS
+VALUES = tuple(c for c in COLUMNS if c not in KEY_COLUMNS)
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

@@ -52,6 +52,7 @@ class Filters:
         return cls({k: list(v) for k, v in codes.items() if v}, first, last)
 
     def where(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
+        """The filters as SQL conditions on ``table``'s columns."""
         clauses: list[sa.ColumnElement[bool]] = [
             table.c[column].in_(values) for column, values in self.codes.items()
         ]
