@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from decentwork import download
 from decentwork.warehouse import engine, ilostat, view
 from decentwork.warehouse.views import Filters
 from tests.warehouse.conftest import SHARED, assert_ok, assert_refused, bulk_file, invoke
@@ -27,7 +28,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     delays."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(ilostat.MIRROR, raising=False)
-    monkeypatch.setattr(ilostat, "RETRY_DELAYS", (0.01, 0.02, 0.04))
+    monkeypatch.setattr(download, "RETRY_DELAYS", (0.01, 0.02, 0.04))
 
 
 @pytest.fixture

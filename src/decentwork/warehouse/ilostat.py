@@ -10,10 +10,10 @@ and retried with backoff; a folder mirror is read in place.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import os
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,15 +23,12 @@ from pathlib import Path
 
 import platformdirs
 
+from decentwork.download import TIMEOUT, DownloadError, NotFound, download
 from decentwork.warehouse.importers import UnreadableFile, open_text
 
 SERVICE = "https://rplumber.ilo.org/data/indicator/?id={id}&type=code&format=.csv.gz"
 """ILOSTAT's bulk download service (the address the ILO's own R package Rilostat uses)."""
 MIRROR = "DECENTWORK_MIRROR"
-RETRY_DELAYS = (1.0, 2.0, 4.0)
-"""Seconds to wait before the second, third and fourth attempt."""
-TIMEOUT = 60.0
-CHUNK = 1 << 16
 DATASET = re.compile(r"^[A-Z0-9]+_[A-Z0-9_]+$")
 FREQUENCIES = ("_A", "_Q", "_M")
 
@@ -118,56 +115,35 @@ def _mirror_urls(base: str, dataset: str) -> list[str]:
 
 
 def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress) -> Fetched:
-    """The first of ``urls`` that exists, streamed to ``target`` (gzipped), with retries."""
+    """The first of ``urls`` that exists, saved gzipped as ``target`` once checked."""
     missing = []
     for url in urls:
-        for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
-            time.sleep(delay)
-            try:
-                _stream(dataset, url, target, on_progress)
-                return Fetched(dataset, target, url)
-            except urllib.error.HTTPError as error:
-                if error.code == 404:
-                    missing.append(url)
-                    break
-                if error.code < 500 or attempt == len(RETRY_DELAYS):
-                    raise PullError(f"{dataset}: {url} answered {error.code} {error.reason}"
-                                    ) from None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-                if attempt == len(RETRY_DELAYS):
-                    reason = getattr(error, "reason", error)
-                    raise PullError(
-                        f"{dataset}: cannot reach {urllib.parse.urlsplit(url).netloc} "
-                        f"({reason}) after {attempt + 1} attempts; are you offline? Use "
-                        f"--from DIR_OR_URL or {MIRROR} to read a mirror instead"
-                    ) from None
+        try:
+            download(url, target,
+                     on_progress=lambda done, total: on_progress(dataset, done, total),
+                     check=functools.partial(_check_bulk, dataset, url))
+            return Fetched(dataset, target, url)
+        except NotFound:
+            missing.append(url)
+        except DownloadError as error:
+            raise PullError(f"{dataset}: {error} Use --from DIR_OR_URL or {MIRROR} to read a "
+                            "mirror instead") from None
     raise PullError(f"{dataset}: not found (404) at {', '.join(missing)}")
 
 
-def _stream(dataset: str, url: str, target: Path, on_progress: Progress) -> None:
-    partial = target.with_name(target.name + ".partial")
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-        total = response.headers.get("Content-Length")
-        done = 0
-        with partial.open("wb") as sink:
-            for block in iter(lambda: response.read(CHUNK), b""):
-                sink.write(block)
-                done += len(block)
-                on_progress(dataset, done, int(total) if total else None)
-    raw = partial.read_bytes()
+def _check_bulk(dataset: str, url: str, path: Path) -> None:
+    """A complete ILOSTAT bulk CSV (gzipped or not); kept gzipped."""
+    raw = path.read_bytes()
     try:
         text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     except (EOFError, OSError) as error:
-        partial.unlink()
-        raise PullError(f"{dataset}: the download from {url} is damaged or cut off ({error}); "
-                        "try again") from None
+        raise DownloadError(f"{dataset}: the download from {url} is damaged or cut off "
+                            f"({error}); try again") from None
     if not text.lstrip(b"\xef\xbb\xbf").startswith(b"ref_area,") or not text.endswith(b"\n"):
-        partial.unlink()
-        raise PullError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file (it "
-                        f"starts {text[:40]!r}); try again, or check the address")
+        raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file (it "
+                            f"starts {text[:40]!r}); try again, or check the address")
     if raw[:2] != b"\x1f\x8b":  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
-        partial.write_bytes(gzip.compress(raw))
-    partial.replace(target)
+        path.write_bytes(gzip.compress(raw))
 
 
 def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[str, Path]:

@@ -1,0 +1,77 @@
+"""Downloading a publisher's file: streamed to a temporary name beside the target, checked,
+then renamed, with retries and backoff on network and server errors, and messages that say
+what happened (not found, unreachable, refused)."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+RETRY_DELAYS = (1.0, 2.0, 4.0)
+"""Seconds to wait before the second, third and fourth attempt."""
+TIMEOUT = 60.0
+CHUNK = 1 << 16
+
+Progress = Callable[[int, int | None], None]
+"""on_progress(bytes so far, total bytes or None)."""
+Check = Callable[[Path], None]
+"""check(downloaded file): raises DownloadError when the content is not what was expected."""
+
+
+class DownloadError(RuntimeError):
+    """A download failed; the message names the address and the reason."""
+
+
+class NotFound(DownloadError):
+    """The server has no such file (HTTP 404)."""
+
+
+def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
+             check: Check = lambda _: None) -> Path:
+    """Fetch ``url`` to ``target``; retried after :data:`RETRY_DELAYS` on network errors and
+    5xx answers. ``target`` appears only once complete and checked.
+
+    Raises:
+        NotFound: 404.
+        DownloadError: unreachable after the retries, another HTTP error, or ``check`` failed.
+    """
+    for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
+        time.sleep(delay)
+        try:
+            return _stream(url, target, on_progress, check)
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                raise NotFound(f"{url}: not found (404)") from None
+            if error.code < 500 or attempt == len(RETRY_DELAYS):
+                raise DownloadError(f"{url} answered {error.code} {error.reason}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            if attempt == len(RETRY_DELAYS):
+                reason = getattr(error, "reason", error)
+                raise DownloadError(
+                    f"cannot reach {urllib.parse.urlsplit(url).netloc} ({reason}) after "
+                    f"{attempt + 1} attempts; are you offline?"
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _stream(url: str, target: Path, on_progress: Progress, check: Check) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            total = response.headers.get("Content-Length")
+            done = 0
+            with partial.open("wb") as sink:
+                for block in iter(lambda: response.read(CHUNK), b""):
+                    sink.write(block)
+                    done += len(block)
+                    on_progress(done, int(total) if total else None)
+        check(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
