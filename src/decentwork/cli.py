@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from decentwork.classifications import commands as classification_commands
 from decentwork.terminal import console, errors, fail, progress_bar
 from decentwork.warehouse import commands as warehouse
 
@@ -32,6 +33,12 @@ groups_app.command("define")(warehouse.groups_define)
 groups_app.command("delete")(warehouse.groups_delete)
 app.add_typer(groups_app, name="groups")
 app.command("aggregate")(warehouse.aggregate)
+classifications_app = typer.Typer(
+    help="Reference classifications: ISCO-08, ISIC Rev.4, ISCED 2011, ICSE-93, ICSE-18.",
+    no_args_is_help=True)
+for name in ("fetch", "show", "validate"):
+    classifications_app.command(name)(getattr(classification_commands, name))
+app.add_typer(classifications_app, name="classifications")
 
 
 @app.command()

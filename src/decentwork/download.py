@@ -48,6 +48,8 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
                 raise NotFound(f"{url}: not found (404)") from None
             if error.code < 500 or attempt == len(RETRY_DELAYS):
                 raise DownloadError(f"{url} answered {error.code} {error.reason}") from None
+        except ValueError as error:  # a malformed address (http.client.InvalidURL...)
+            raise DownloadError(f"{url}: not a valid address ({error})") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             if attempt == len(RETRY_DELAYS):
                 reason = getattr(error, "reason", error)

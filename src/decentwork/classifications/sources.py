@@ -1,0 +1,122 @@
+"""The publishers' classification files: where they come from, and ``fetch``, which copies
+them from a mirror folder or downloads them into the user data directory.
+
+The data directory is laid out like the team's shared data folder (``isco08/``, ``isic4/``,
+``esco/``, ``ilostat/dictionary/``), so a mirror is simply such a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from decentwork.download import DownloadError, download
+
+MIRROR = "DECENTWORK_MIRROR"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One publisher file: its path in the data directory, who publishes it, and its address
+    (None where the publisher offers no direct download)."""
+
+    path: str
+    publisher: str
+    url: str | None
+    required: bool = True
+
+
+SOURCES = (
+    Source("isco08/ISCO-08 EN Structure and definitions.xlsx", "ILO (ISCO-08 structure and "
+           "definitions)", "https://www.ilo.org/ilostat-files/ISCO/newdocs-08-2021/ISCO-08/"
+           "ISCO-08%20EN%20Structure%20and%20definitions.xlsx"),
+    Source("isco08/isco08_index_titles_en.csv", "ILO ISCO-08 index of occupational titles",
+           None, required=False),
+    Source("isic4/ISIC_Rev_4_english_structure.txt", "UN Statistics Division (ISIC Rev.4)",
+           "https://unstats.un.org/unsd/classifications/Econ/Download/In%20Text/"
+           "ISIC_Rev_4_english_structure.Txt"),
+    Source("isic4/ISIC4_ISIC31_correspondence.txt", "UN Statistics Division (ISIC Rev.4 - "
+           "Rev.3.1 correspondence)", "https://unstats.un.org/unsd/classifications/Econ/tables/"
+           "ISIC/ISIC4_ISIC31/ISIC4_ISIC31.txt", required=False),
+    Source("ilostat/dictionary/classif1_en.csv", "ILOSTAT classification dictionary (ISCED "
+           "2011, ICSE-93, ICSE-18 labels)",
+           "https://rplumber.ilo.org/metadata/dic/?var=classif1&lang=en&format=.csv"),
+    Source("esco/ISCOGroups_en.csv", "ESCO (European Commission), ISCO groups in English",
+           None, required=False),
+    Source("esco/occupations_en.csv", "ESCO occupations in English", None, required=False),
+    Source("esco/fr_es/ISCOGroups_fr.csv", "ESCO ISCO groups in French", None, required=False),
+    Source("esco/fr_es/ISCOGroups_es.csv", "ESCO ISCO groups in Spanish", None, required=False),
+    Source("esco/fr_es/occupations_fr.csv", "ESCO occupations in French", None, required=False),
+    Source("esco/fr_es/occupations_es.csv", "ESCO occupations in Spanish", None, required=False),
+)
+"""ESCO has no stable direct download address (its portal builds each download on request):
+fetch takes ESCO files from a mirror only."""
+
+
+class FetchError(RuntimeError):
+    """A required file could not be fetched; the message says which, from where and why."""
+
+
+def data_dir() -> Path:
+    """Where decentwork keeps the classification files."""
+    return Path(platformdirs.user_data_dir("decentwork", appauthor=False)) / "classifications"
+
+
+def fetch(mirror: str | Path | None = None, *, target: Path | None = None,
+          on_file: Callable[[Source, str], None] = lambda *_: None) -> list[Path]:
+    """Copy the classification files from ``mirror`` (a folder laid out like the shared data
+    folder; default ``$DECENTWORK_MIRROR``) or download them from their publishers into
+    ``target`` (default :func:`data_dir`). Optional files missing from the mirror, or without
+    a download address, are skipped; ``on_file(source, what happened)`` reports each.
+
+    Raises:
+        FetchError: a required file is missing from the mirror or cannot be downloaded.
+    """
+    folder = target or data_dir()
+    source_dir = mirror or os.environ.get(MIRROR)
+    fetched = []
+    for source in SOURCES:
+        destination = folder / source.path
+        if source_dir:
+            origin = Path(source_dir) / source.path
+            if not origin.is_file():
+                if source.required:
+                    raise FetchError(f"mirror {source_dir}: no {source.path} ({source.publisher})")
+                on_file(source, "not in the mirror (optional)")
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(origin, destination)
+            on_file(source, f"copied from {origin}")
+        elif source.url:
+            try:
+                download(source.url, destination)
+            except DownloadError as error:
+                if source.required:
+                    raise FetchError(f"{source.path} ({source.publisher}): {error} Use --from "
+                                     f"DIR or {MIRROR} to read a mirror instead") from None
+                on_file(source, f"not downloaded ({error})")
+                continue
+            on_file(source, f"downloaded from {source.url}")
+        else:
+            on_file(source, "no direct download address: put it in a mirror (--from DIR)")
+            continue
+        fetched.append(destination)
+    return fetched
+
+
+def located(path: str, folder: Path | None = None) -> Path:
+    """The fetched file ``path`` (relative to the data directory).
+
+    Raises:
+        FetchError: it has not been fetched.
+    """
+    found = (folder or data_dir()) / path
+    if not found.is_file():
+        raise FetchError(f"{found} is missing: run 'decentwork classifications fetch' (or "
+                         "with --from DIR) first")
+    return found
