@@ -10,9 +10,9 @@ import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from decentwork.classifications import commands as classification_commands
+from decentwork.commands import classifications as classification_commands
+from decentwork.commands import warehouse
 from decentwork.terminal import console, errors, fail, progress_bar
-from decentwork.warehouse import commands as warehouse
 
 app = typer.Typer(
     help="decentwork: open labour market information system (survey microdata to ILO "
@@ -229,15 +229,15 @@ def compute(
         load_catalogue,
     )
     from decentwork.indicators import compute as compute_indicators
-    from decentwork.indicators.averages import AverageError, average
+    from decentwork.indicators.averages import MONTHS_IN, AverageError, average
     from decentwork.observations.writers import format_for, write
     from decentwork.survey import ProfileError, load_profile
 
     try:
         chosen = format_for(out, fmt)
         rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
-        if average_to not in (None, "year", "quarter"):
-            raise ValueError(f"--average-to {average_to!r}: expected year or quarter")
+        if average_to is not None and average_to not in MONTHS_IN:
+            raise ValueError(f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}")
         loaded = load_profile(profile)
         book = load_catalogue(catalogue)
         codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None

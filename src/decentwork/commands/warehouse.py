@@ -1,5 +1,6 @@
-"""The warehouse's commands: ``info``, ``load``, ``query``, ``export``, ``releases``,
-``ilostat pull``, ``groups list|define|delete`` and ``aggregate``.
+"""The warehouse's commands (registered by :mod:`decentwork.cli`): ``info``, ``load``,
+``query``, ``export``, ``releases``, ``ilostat pull``, ``groups list|define|delete`` and
+``aggregate``.
 
 Registered on the ``decentwork`` program by :mod:`decentwork.cli`; heavy imports happen inside
 the commands so that the program starts quickly.
@@ -13,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 
 from decentwork.terminal import console, errors, fail
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlalchemy as sa
 
 Db = Annotated[
     str | None,
@@ -91,14 +92,21 @@ def load(
     World Bank WDI CSV) or ILOSTAT dictionaries into the warehouse, one release per file, with
     revision history: nothing is overwritten, a file loaded twice adds nothing."""
 
+    target = _open(db)
+    errors.print(f"Loading {len(files)} file(s) in one transaction ...")
+    _load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad)
+
+
+def _load_and_report(target: sa.Engine, files: list[Path], **options: object) -> None:
+    """Load ``files`` in one transaction (``options`` as ``load_files``) and print what each
+    load did; a refusal ends the command with its message."""
+    import sqlalchemy as sa
+
     from decentwork.warehouse.importers import UnreadableFile
     from decentwork.warehouse.load import LoadError, load_files
 
-    target = _open(db)
-    errors.print(f"Loading {len(files)} file(s) in one transaction ...")
     try:
-        reports = load_files(target, files, dataset=dataset, full=not partial,
-                             skip_bad=skip_bad)
+        reports = load_files(target, files, **options)  # type: ignore[arg-type]
     except (LoadError, UnreadableFile) as error:
         fail(f"{error}\nNothing was loaded.")
     except sa.exc.SQLAlchemyError as error:
@@ -144,8 +152,6 @@ def pull(
     from rich.progress import DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
     from decentwork.warehouse import ilostat
-    from decentwork.warehouse.importers import UnreadableFile
-    from decentwork.warehouse.load import LoadError, load_files
 
     target = _open(db)
     with Progress(TextColumn("[bold]{task.description}"), DownloadColumn(),
@@ -177,14 +183,7 @@ def pull(
             files.append(item.path)
     if not files:
         fail("nothing to load")
-    try:
-        reports = load_files(target, files)
-    except (LoadError, UnreadableFile) as error:
-        fail(f"{error}\nNothing was loaded.")
-    except sa.exc.SQLAlchemyError as error:
-        fail(f"the warehouse refused the load ({str(error).splitlines()[0]}); nothing was "
-             "loaded. If another load was running, try again when it has finished.")
-    _print_loaded(reports)
+    _load_and_report(target, files)
 
 
 def query(
@@ -284,8 +283,9 @@ def _chosen(fmt: str | None, out: Path | None, default: str) -> str:
         return fmt
     if out is None:
         return default
-    return {".json": "json", ".xlsx": "xlsx", ".parquet": "parquet"}.get(out.suffix.lower(),
-                                                                       "csv")
+    from decentwork.observations.writers import SUFFIXES
+
+    return {**SUFFIXES, ".json": "json"}.get(out.suffix.lower(), "csv")
 
 
 def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
