@@ -176,6 +176,11 @@ def test_cli(loaded: sa.Engine, url: str) -> None:
     listing = invoke("groups", "list", "--db", url)
     assert_ok(listing)
     assert "X_ATLANTIC" in listing.output and "X_G20" in listing.output
+    assert "Arab States" in listing.output and "(57 areas)" in listing.output
+    one = invoke("groups", "list", "--code", "X49", "--db", url)
+    assert_ok(one)
+    assert "KHM" in one.output and "LAO" in one.output and "X06" not in one.output
+    assert_refused(invoke("groups", "list", "--code", "X_NOPE", "--db", url), "no group 'X_NOPE'")
     result = invoke("aggregate", "X_ATLANTIC", "UNE_DEAP_SEX_AGE_RT", "--sex", "SEX_T",
                     "--db", url)
     assert_ok(result)

@@ -46,6 +46,9 @@ SOURCES = (
     Source("ilostat/dictionary/classif1_en.csv", "ILOSTAT classification dictionary (ISCED "
            "2011, ICSE-93, ICSE-18 labels)",
            "https://rplumber.ilo.org/metadata/dic/?var=classif1&lang=en&format=.csv"),
+    Source("worldbank/CLASS.xlsx", "World Bank country and lending groups (income groups)",
+           "https://datacatalogfiles.worldbank.org/ddh-published/0037712/DR0090755/CLASS.xlsx",
+           required=False),
     Source("esco/ISCOGroups_en.csv", "ESCO (European Commission), ISCO groups in English",
            None, required=False),
     Source("esco/occupations_en.csv", "ESCO occupations in English", None, required=False),

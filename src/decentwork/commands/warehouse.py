@@ -331,19 +331,32 @@ def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
         console.print(f"Wrote {len(found):,} observations to {out} ({fmt})")
 
 
-def groups_list(db: Db = None) -> None:
-    """The area groups: bundled (G20, BRICS, ASEAN...) and your own."""
+def groups_list(
+    db: Db = None,
+    code: Annotated[str | None, typer.Option("--code", help="Show only this group, with all "
+                                             "its members.")] = None,
+) -> None:
+    """The area groups: bundled (G20, BRICS, ASEAN, the ILO regions, the World Bank income
+    groups once fetched) and your own. Long member lists are cut: --code shows one in full."""
     from rich.table import Table
 
-    from decentwork.warehouse.groups import groups
+    from decentwork.warehouse.groups import GroupError, groups
+    from decentwork.warehouse.groups import group as find_group
 
     with _open(db).connect() as connection:
-        found = groups(connection)
+        try:
+            found = {code: find_group(connection, code)} if code else groups(connection)
+        except GroupError as error:
+            fail(str(error))
     listing = Table(title="Area groups", title_justify="left")
     for column in ("code", "label", "members", "defined by"):
         listing.add_column(column)
     for group in found.values():
-        listing.add_row(group.code, group.label, ", ".join(group.members),
+        shown = group.members if code or len(group.members) <= 12 else group.members[:10]
+        members = ", ".join(shown)
+        if len(shown) < len(group.members):
+            members += f" ... ({len(group.members)} areas)"
+        listing.add_row(group.code, group.label, members,
                         "decentwork" if group.bundled else "you")
     console.print(listing)
 

@@ -1,16 +1,20 @@
 """Groups of areas: the bundled ones (``groups.yaml``: G20, BRICS, ASEAN, the Mekong partners
-of the ILO-China South-South project) and those users define in the warehouse, which replace
-a bundled group of the same code."""
+of the ILO-China South-South project; the ILO regions; the World Bank income groups once
+``decentwork classifications fetch`` has fetched the World Bank's classification) and those
+users define in the warehouse, which replace a bundled group of the same code."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
 
+from decentwork.classifications import country_groups
+from decentwork.classifications.sources import data_dir
 from decentwork.warehouse.areas import GROUP, is_known_area
 from decentwork.warehouse.tables import area_group_members, area_groups
 
@@ -20,21 +24,25 @@ class GroupError(ValueError):
 
 
 @dataclass(frozen=True)
-class Group:
-    """An area group: code (``X_...``), label, where its membership comes from, members."""
+class Group(country_groups.CountryGroup):
+    """An area group (code ``X_...`` or an ILOSTAT aggregate code), and whether it is bundled
+    with decentwork (True) or defined in the warehouse."""
 
-    code: str
-    label: str
-    source: str
-    members: tuple[str, ...]
     bundled: bool
 
 
-def bundled() -> dict[str, Group]:
-    """The groups shipped with decentwork."""
+def bundled(classifications: Path | None = None) -> dict[str, Group]:
+    """The groups shipped with decentwork, the ILO regions, and the World Bank income groups
+    when their file is in ``classifications`` (default: the fetched classifications)."""
     text = resources.files("decentwork.warehouse").joinpath("groups.yaml").read_text("utf-8")
-    return {code: Group(code, entry["label"], entry["source"], tuple(entry["members"]), True)
-            for code, entry in yaml.safe_load(text).items()}
+    found = {code: Group(code, entry["label"], entry["source"], tuple(entry["members"]), True)
+             for code, entry in yaml.safe_load(text).items()}
+    published = country_groups.ilo_regions()
+    income = (classifications or data_dir()) / country_groups.CLASS_FILE
+    if income.is_file():
+        published += country_groups.income_groups(income)
+    found.update({g.code: Group(g.code, g.label, g.source, g.members, True) for g in published})
+    return found
 
 
 def groups(connection: sa.Connection) -> dict[str, Group]:
