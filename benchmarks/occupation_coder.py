@@ -138,7 +138,7 @@ def polish_cross_validation(data: Path, cache: Path, folds: int = 5) -> dict:
             ranked += coder.model.rank([text for text, _ in test], k=3)
             truths += [isco_path(code) for _, code in test]
             if fold == 0:
-                coder.model.memory = None
+                coder.model.remember([])
                 baseline = report("Polish ads, no examples (fold 1)",
                                   [isco_path(code) for _, code in test],
                                   coder.model.rank([text for text, _ in test], k=3))

@@ -120,6 +120,7 @@ def test_cached_model_is_reused(mirror: Path, cache: Path, coder: OccupationCode
     (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es"),
     (["厨师"], {"lang": "zh"}, "csco2022"),
     (["cook"], {"k": 0}, "k=0"),
+    (["cook", None], {}, "text 2: NoneType, not text"),
 ])
 def test_bad_input(coder: OccupationCoder, texts: list[str], kwargs: dict, message: str) -> None:
     with pytest.raises(CoderError, match=message):

@@ -26,7 +26,7 @@ from decentwork.classifications.occupation_titles import csco_path, isco_path
 from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir, located
 from decentwork.classifications.text_features import normalise
-from decentwork.classifications.title_model import Memory, Title, TitleModel
+from decentwork.classifications.title_model import Title, TitleModel
 
 MODEL_VERSION = "2"
 """Changes whenever fitting changes, so that older cached models are not used."""
@@ -147,7 +147,13 @@ class OccupationCoder:
             put in the data directory).
         classification: ``isco08`` (default) or ``csco2022``.
         threshold: calibrated confidence a level needs to be decided without review.
+        cache: where fitted models are kept (default :func:`models_dir`).
         progress: told what is happening while a model is fitted (first use only).
+
+    Raises:
+        CoderError: an unknown classification, a threshold outside (0, 1], or a malformed
+            examples file.
+        FetchError: the classification files have not been fetched.
     """
 
     def __init__(self, folder: Path | None = None, *, classification: str = ISCO,
@@ -164,10 +170,9 @@ class OccupationCoder:
         self.hierarchy = self.scheme.hierarchy(self.folder)
         self.model = _model(self.scheme, classification, self.folder, cache or models_dir(),
                             progress)
-        examples = read_examples(examples_file(classification, self.folder), classification,
-                                 self.hierarchy) if examples_file(
-            classification, self.folder).is_file() else []
-        self.model.memory = Memory([title for title, _ in examples]) if examples else None
+        kept = examples_file(classification, self.folder)
+        examples = read_examples(kept, classification, self.hierarchy) if kept.is_file() else []
+        self.model.remember([title for title, _ in examples])
         self.languages = tuple(dict.fromkeys(
             [*MODEL_LANGUAGES[classification], *(lang for _, lang in examples if lang)]))
 
@@ -190,7 +195,9 @@ class OccupationCoder:
                              f"{', '.join(self.languages)}; add examples in {lang!r} with "
                              f"'decentwork classify train'{hint}")
         for number, text in enumerate(texts, start=1):
-            if not isinstance(text, str) or not normalise(text):
+            if not isinstance(text, str):
+                raise CoderError(f"text {number}: {type(text).__name__}, not text")
+            if not normalise(text):
                 raise CoderError(f"text {number}: empty (nothing but spaces or punctuation)")
             if len(text) > MAX_LENGTH:
                 raise CoderError(f"text {number}: {len(text):,} characters; the coder takes "

@@ -45,6 +45,9 @@ EXACT_BONUS = 10.0
 SETTLED = 0.99
 """The confidence of a code that a verbatim title or example settles."""
 CALIBRATION_SHARE = 0.1
+MEMORY_CALIBRATION = 30
+MEMORY_SAMPLE = 2_000
+"""With 30 examples or more, confidence is recalibrated on (at most 2,000 of) them."""
 SEED = 20261127
 
 
@@ -80,6 +83,7 @@ class TitleModel:
         self.depth = len(classes[0].split("\x1f"))
         self._paths = np.array([c.split("\x1f") for c in classes], dtype=object)
         self.memory: Memory | None = None
+        self.memory_calibration: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def fit(cls, titles: Sequence[Title], *, calibrate: bool = True,
@@ -120,30 +124,48 @@ class TitleModel:
         exact = {text: next(iter(found)) for text, found in codes.items() if len(found) == 1}
         return cls(vectoriser, classifier.classes_, coefficients, intercepts, calibration, exact)
 
-    def _calibrate(self, held: Sequence[Title]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _calibrate(self, held: Sequence[Title],
+                   leave_out: bool = False) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         from sklearn.isotonic import IsotonicRegression
 
-        ranked = self.rank([t.text for t in held], k=1, calibrated=False)
+        ranked = self.rank([t.text for t in held], k=1, calibrated=False, leave_out=leave_out)
         calibration = {}
         for level in range(1, self.depth + 1):
-            margins = [levels[level - 1][0].confidence for levels in ranked]
-            right = [levels[level - 1][0].code == title.path[level - 1]
-                     for levels, title in zip(ranked, held, strict=True)]
-            fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
-            fitted.fit(margins, right)
-            calibration[level] = (fitted.X_thresholds_.astype(np.float64),
-                                  fitted.y_thresholds_.astype(np.float64))
+            pairs = [(levels[level - 1][0].confidence,
+                      levels[level - 1][0].code == title.path[level - 1])
+                     for levels, title in zip(ranked, held, strict=True)
+                     if len(title.path) >= level]
+            if pairs:
+                fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
+                fitted.fit([margin for margin, _ in pairs], [right for _, right in pairs])
+                calibration[level] = (fitted.X_thresholds_.astype(np.float64),
+                                      fitted.y_thresholds_.astype(np.float64))
         return calibration
 
-    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    def remember(self, examples: Sequence[Title]) -> None:
+        """Use ``examples`` (a user's coded titles) from now on. With at least
+        ``MEMORY_CALIBRATION`` of them, confidence is recalibrated on them, each coded as if
+        it (and any example with the same text) were not there; with fewer, the fitted
+        calibration stays, which is optimistic about votes from a handful of examples."""
+        self.memory = Memory(examples) if examples else None
+        self.memory_calibration = {}
+        if self.memory is not None and len(examples) >= MEMORY_CALIBRATION:
+            sample = random.Random(SEED).sample(list(examples),
+                                                min(len(examples), MEMORY_SAMPLE))
+            self.memory_calibration = self._calibrate(sample, leave_out=True)
+
+    def scores(self, texts: Sequence[str], leave_out: bool = False,
+               ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """Decision values (texts x deepest-level classes), memory votes included, and per
-        text the path a verbatim example or training title settles (empty when none)."""
+        text the path a verbatim example or training title settles (empty when none).
+        ``leave_out``: examples with the same text as the one coded do not count."""
         vectors = self.vectoriser.transform(texts)
         found = np.asarray(vectors @ self.coefficients.T) + self.intercepts
         settled: list[tuple[str, ...]] = []
         for row, text in enumerate(texts):
             key = normalise(text)
-            path = self.memory.exact.get(key, ()) if self.memory is not None else ()
+            path = (self.memory.exact.get(key, ()) if self.memory is not None and not leave_out
+                    else ())
             if path:
                 found[row, _under(self.classes, path)] += EXACT_BONUS
             elif (column := self.exact.get(key)) is not None:
@@ -151,14 +173,15 @@ class TitleModel:
                 path = tuple(self._paths[column])
             settled.append(path)
         if self.memory is not None:
-            found += self.memory.votes(texts, self.classes)
+            found += self.memory.votes(texts, self.classes, leave_out)
         return found, settled
 
-    def rank(self, texts: Sequence[str], k: int = 5,
-             calibrated: bool = True) -> list[list[list[Ranked]]]:
+    def rank(self, texts: Sequence[str], k: int = 5, calibrated: bool = True,
+             leave_out: bool = False) -> list[list[list[Ranked]]]:
         """Per text, per level (top first), the ``k`` best groups, best first, with their
-        confidence (calibrated, or the raw margin when ``calibrated`` is False)."""
-        scores, settled = self.scores(texts)
+        confidence (calibrated, or the raw margin when ``calibrated`` is False); for
+        ``leave_out`` see :meth:`scores`."""
+        scores, settled = self.scores(texts, leave_out)
         found: list[list[list[Ranked]]] = [[] for _ in texts]
         for level in range(1, self.depth + 1):
             codes, members = np.unique(self._paths[:, level - 1].astype(str),
@@ -186,9 +209,10 @@ class TitleModel:
         return found
 
     def _confidence(self, level: int, margin: float, calibrated: bool) -> float:
-        if not calibrated or level not in self.calibration or margin < 0:
+        calibration = self.memory_calibration or self.calibration
+        if not calibrated or level not in calibration or margin < 0:
             return margin if not calibrated else 0.0
-        x, y = self.calibration[level]
+        x, y = calibration[level]
         return float(np.interp(margin, x, y))
 
     def save(self, path: Path) -> None:
@@ -226,16 +250,24 @@ class Memory:
             paths.setdefault(normalise(title.text), set()).add(title.path)
         self.exact = {text: next(iter(found)) for text, found in paths.items()
                       if len(found) == 1}
+        ids = {text: number for number, text in enumerate(paths)}
+        self.ids = np.array([ids[normalise(t.text)] for t in self.titles])
+        self._ids = ids
         self.vectoriser = Vectoriser.fit([t.text for t in self.titles], min_titles=1)
         self.vectors = self.vectoriser.transform([t.text for t in self.titles])
 
-    def votes(self, texts: Sequence[str], classes: np.ndarray) -> np.ndarray:
+    def votes(self, texts: Sequence[str], classes: np.ndarray,
+              leave_out: bool = False) -> np.ndarray:
         """Votes (texts x classes): among each text's nearest examples, a code gets
-        ``MEMORY_WEIGHT`` x the sum of its best ``MEMORY_BEST`` similarities."""
+        ``MEMORY_WEIGHT`` x the sum of its best ``MEMORY_BEST`` similarities.
+        ``leave_out``: examples with the same text as the one coded do not vote."""
         votes = np.zeros((len(texts), len(classes)), dtype=np.float32)
         if not self.titles:
             return votes
         similarities = (self.vectoriser.transform(texts) @ self.vectors.T).toarray()
+        if leave_out:
+            own = np.array([self._ids.get(normalise(text), -1) for text in texts])
+            similarities[own[:, None] == self.ids[None, :]] = 0
         under = {t.path: _under(classes, t.path) for t in self.titles}
         nearest = np.argsort(-similarities, axis=1)[:, :MEMORY_NEIGHBOURS]
         for row, columns in enumerate(nearest):
