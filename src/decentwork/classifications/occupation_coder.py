@@ -22,6 +22,7 @@ from pathlib import Path
 
 from decentwork.classifications import occupation_titles
 from decentwork.classifications.hierarchy import Hierarchy, Node
+from decentwork.classifications.job_board import clean_chinese
 from decentwork.classifications.occupation_titles import csco_path, isco_path
 from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir, located
@@ -86,6 +87,8 @@ class _Scheme:
     titles: Callable[[Path], list[Title]]
     hierarchy: Callable[[Path], Hierarchy]
     path: Callable[[str, Hierarchy], tuple[str, ...]]
+    clean: Callable[[str], str] = str
+    """What is taken off a text before coding (job-board noise)."""
 
 
 def _csco(folder: Path) -> Hierarchy:
@@ -125,7 +128,7 @@ SCHEMES = {
                               occupation_titles.INDEX_FILE, *occupation_titles.ESCO_FILES.values()),
                   occupation_titles.isco_titles, isco08, _isco_code),
     CSCO: _Scheme("CSCO 2022", (occupation_titles.CSCO_FILE,), occupation_titles.csco_titles,
-                  _csco, _csco_code),
+                  _csco, _csco_code, clean_chinese),
 }
 
 
@@ -202,7 +205,7 @@ class OccupationCoder:
             if len(text) > MAX_LENGTH:
                 raise CoderError(f"text {number}: {len(text):,} characters; the coder takes "
                                  f"job titles or advertisements up to {MAX_LENGTH:,}")
-        ranked = self.model.rank(texts, k=k) if texts else []
+        ranked = self.model.rank([self.scheme.clean(t) for t in texts], k=k) if texts else []
         return [self._coding(text, levels) for text, levels in zip(texts, ranked, strict=True)]
 
     def _coding(self, text: str, levels: list) -> Coding:
