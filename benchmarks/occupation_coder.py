@@ -3,9 +3,10 @@ load time, on three test sets.
 
 (a) ESCO alternative labels held out: a seeded fifth of ESCO occupations lose their
     alternative labels (in English, French and Spanish) from training; their English
-    alternative labels are the test titles. Preferred labels stay in training (``--whole``
-    holds out whole occupations, preferred labels too). Any training title equal to a test
-    title after normalisation is dropped, so the model never trains on what it is tested on.
+    alternative labels are the test titles. Preferred labels and descriptions stay in
+    training (``--whole`` holds out whole occupations, preferred labels and descriptions
+    too). Any training title equal to a test title after normalisation is dropped, so the
+    model never trains on what it is tested on.
 (b) Polish hand-coded job ads (OJALAB, 1,035 ads): 5-fold cross-validation, four folds given
     to the coder as a ministry's own examples (``decentwork classify train``), the fifth coded.
     The first 4 digits of KZiS are ISCO-08 except 9 national groups, which are coded and
@@ -92,6 +93,7 @@ def esco_held_out(data: Path, whole: bool) -> tuple[dict, list[str]]:
         for row in csv.DictReader((data / name).open(encoding="utf-8")):
             if row["conceptUri"] in held and not whole:
                 preferred.add((row["conceptUri"], row["preferredLabel"].strip()))
+                preferred.add((row["conceptUri"], row.get("description", "").strip()))
     training = [t for t in isco_titles(data)
                 if normalise(t.text) not in forbidden
                 and (t.group not in held or (t.group, t.text) in preferred)]

@@ -1,7 +1,7 @@
 """The coded titles an occupation coder learns from, read from the fetched publishers' files:
 ISCO-08 group titles and included occupations, definitions (ILO workbook), the ILO index of
-occupational titles, ESCO occupations' preferred and alternative labels in English, French
-and Spanish, CSCO 2022 titles and aliases, and a ministry's own coded examples."""
+occupational titles, ESCO occupations' preferred and alternative labels (and descriptions)
+in English, French and Spanish, CSCO 2022 titles and aliases."""
 
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ def _index_titles(path: Path, hierarchy: Hierarchy) -> list[Title]:
 
 
 def esco_titles(path: Path, hierarchy: Hierarchy, language: str) -> list[Title]:
-    """ESCO occupations' preferred and alternative labels, coded to their ISCO-08 unit group;
-    an occupation's labels share its URI as their group."""
+    """ESCO occupations' preferred and alternative labels and description, coded to their
+    ISCO-08 unit group; an occupation's texts share its URI as their group."""
     if not path.is_file():
         return []
     found = []
@@ -73,7 +73,8 @@ def esco_titles(path: Path, hierarchy: Hierarchy, language: str) -> list[Title]:
             code = row.get("iscoGroup", "")
             if code not in hierarchy:
                 continue
-            labels = [row.get("preferredLabel", ""), *row.get("altLabels", "").splitlines()]
+            labels = [row.get("preferredLabel", ""), *row.get("altLabels", "").splitlines(),
+                      row.get("description", "")]
             for label in dict.fromkeys(label.strip() for label in labels):
                 if label:
                     found.append(Title(label, isco_path(code), group=row["conceptUri"]))
