@@ -137,13 +137,13 @@ def polish_cross_validation(data: Path, cache: Path, folds: int = 5) -> dict:
                 writer.writerows([text, code, "pl"] for text, code in train)
             add_examples(examples, folder=folder, replace=True)
             coder = OccupationCoder(folder, cache=cache)
-            ranked += coder.model.rank([text for text, _ in test], k=3)
+            ranked += coder.levels([text for text, _ in test], k=3)
             truths += [isco_path(code) for _, code in test]
             if fold == 0:
                 coder.model.remember([])
                 baseline = report("Polish ads, no examples (fold 1)",
                                   [isco_path(code) for _, code in test],
-                                  coder.model.rank([text for text, _ in test], k=3))
+                                  coder.levels([text for text, _ in test], k=3))
     return {"with_examples": report("Polish ads, 5-fold, 4/5 as examples", truths, ranked),
             "without_examples": baseline}
 
@@ -155,7 +155,7 @@ def chinese(data: Path, cache: Path) -> dict:
     usable = [r for r in rows if r["expected_code"].strip() in coder.hierarchy]
     truths = [(*(n.code for n in coder.hierarchy.ancestors(r["expected_code"].strip())),
                r["expected_code"].strip()) for r in usable]
-    ranked = coder.model.rank([r["job_name"] for r in usable], k=3)
+    ranked = coder.levels([r["job_name"] for r in usable], k=3)
     found = report("Chinese job titles to CSCO 2022", truths, ranked)
     found["without_a_known_code"] = len(rows) - len(usable)
     return found

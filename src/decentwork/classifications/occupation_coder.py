@@ -27,7 +27,7 @@ from decentwork.classifications.occupation_titles import csco_path, isco_path
 from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir, located
 from decentwork.classifications.text_features import normalise
-from decentwork.classifications.title_model import Title, TitleModel
+from decentwork.classifications.title_model import Ranked, Title, TitleModel
 
 MODEL_VERSION = "3"
 """Changes whenever fitting changes, so that older cached models are not used."""
@@ -205,8 +205,13 @@ class OccupationCoder:
             if len(text) > MAX_LENGTH:
                 raise CoderError(f"text {number}: {len(text):,} characters; the coder takes "
                                  f"job titles or advertisements up to {MAX_LENGTH:,}")
-        ranked = self.model.rank([self.scheme.clean(t) for t in texts], k=k) if texts else []
+        ranked = self.levels(texts, k=k) if texts else []
         return [self._coding(text, levels) for text, levels in zip(texts, ranked, strict=True)]
+
+    def levels(self, texts: Sequence[str], k: int = 5) -> list[list[list[Ranked]]]:
+        """Per text, per level (top first), the ``k`` best groups with their score and
+        calibrated confidence (what :meth:`code` decides from; texts are not checked)."""
+        return self.model.rank([self.scheme.clean(t) for t in texts], k=k)
 
     def _coding(self, text: str, levels: list) -> Coding:
         nodes = {r.code: self.hierarchy.node(r.code) for level in levels for r in level[:1]}
