@@ -22,14 +22,16 @@ down (``("7", "75", "753", "7533")``).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 from decentwork.classifications.text_features import Vectoriser, normalise
 
+T = TypeVar("T")
 REGULARISATION = 1e-5
 EPOCHS = 8
 """The classifier's penalty (alpha) and passes over the titles, chosen on held-out ESCO
@@ -118,10 +120,7 @@ class TitleModel:
             coefficients = np.vstack([-coefficients, coefficients])
             intercepts = np.concatenate([-intercepts, intercepts])
         position = {label: i for i, label in enumerate(classifier.classes_)}
-        codes: dict[str, set[int]] = {}
-        for text, label in zip(texts, labels, strict=True):
-            codes.setdefault(normalise(text), set()).add(position[label])
-        exact = {text: next(iter(found)) for text, found in codes.items() if len(found) == 1}
+        exact = verbatim(zip(texts, (position[label] for label in labels), strict=True))
         return cls(vectoriser, classifier.classes_, coefficients, intercepts, calibration, exact)
 
     def _calibrate(self, held: Sequence[Title],
@@ -245,14 +244,10 @@ class Memory:
 
     def __init__(self, titles: Sequence[Title]) -> None:
         self.titles = list(titles)
-        paths: dict[str, set[tuple[str, ...]]] = {}
-        for title in self.titles:
-            paths.setdefault(normalise(title.text), set()).add(title.path)
-        self.exact = {text: next(iter(found)) for text, found in paths.items()
-                      if len(found) == 1}
-        ids = {text: number for number, text in enumerate(paths)}
-        self.ids = np.array([ids[normalise(t.text)] for t in self.titles])
-        self._ids = ids
+        keys = [normalise(t.text) for t in self.titles]
+        self.exact = verbatim(zip(keys, (t.path for t in self.titles), strict=True))
+        self.text_ids = {key: number for number, key in enumerate(dict.fromkeys(keys))}
+        self.ids = np.array([self.text_ids[key] for key in keys])
         self.vectoriser = Vectoriser.fit([t.text for t in self.titles], min_titles=1)
         self.vectors = self.vectoriser.transform([t.text for t in self.titles])
 
@@ -266,7 +261,7 @@ class Memory:
             return votes
         similarities = (self.vectoriser.transform(texts) @ self.vectors.T).toarray()
         if leave_out:
-            own = np.array([self._ids.get(normalise(text), -1) for text in texts])
+            own = np.array([self.text_ids.get(normalise(text), -1) for text in texts])
             similarities[own[:, None] == self.ids[None, :]] = 0
         under = {t.path: _under(classes, t.path) for t in self.titles}
         nearest = np.argsort(-similarities, axis=1)[:, :MEMORY_NEIGHBOURS]
@@ -281,6 +276,14 @@ class Memory:
                 votes[row, targets] = np.maximum(
                     votes[row, targets], MEMORY_WEIGHT * sum(values[:MEMORY_BEST]))
         return votes
+
+
+def verbatim(pairs: Iterable[tuple[str, T]]) -> dict[str, T]:
+    """{normalised text: value} for the texts whose occurrences all carry the same value."""
+    found: dict[str, set[T]] = {}
+    for text, value in pairs:
+        found.setdefault(normalise(text), set()).add(value)
+    return {text: next(iter(values)) for text, values in found.items() if len(values) == 1}
 
 
 def _under(classes: np.ndarray, path: tuple[str, ...]) -> np.ndarray:
