@@ -14,7 +14,7 @@ from decentwork.synthetic import generate
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["synth"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["synth"], ["demo"], ["serve"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output

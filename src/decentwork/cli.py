@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from decentwork.commands import classifications as classification_commands
 from decentwork.commands import classify as classify_commands
 from decentwork.commands import warehouse
+from decentwork.commands import web as web_commands
 from decentwork.terminal import console, errors, fail, progress_bar
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ groups_app.command("define")(warehouse.groups_define)
 groups_app.command("delete")(warehouse.groups_delete)
 app.add_typer(groups_app, name="groups")
 app.command("aggregate")(warehouse.aggregate)
+app.command("serve")(web_commands.serve)
 classifications_app = typer.Typer(
     help="Reference classifications: ISCO-08, ISIC Rev.4, ISCED 2011, ICSE-93, ICSE-18.",
     no_args_is_help=True)

@@ -212,14 +212,12 @@ def query(
 ) -> None:
     """Observations of the latest view (or --as-of a release or date), filtered on any
     dimension, as a table or a file."""
-    from decentwork.warehouse.views import Filters, QueryError, view
+    from decentwork.warehouse.views import Filters, QueryError, split_codes, view
 
     codes = {"indicator": indicator, "ref_area": area, "source": source, "sex": sex,
              "classif1": classif1, "classif2": classif2}
     try:
-        filters = Filters.parse(
-            {k: [c.strip() for c in v.split(",") if c.strip()] if v else None
-             for k, v in codes.items()}, time)
+        filters = Filters.parse({k: split_codes(v) for k, v in codes.items()}, time)
         target = _open(db)
         with target.connect() as connection:
             found = view(connection, filters, as_of)
@@ -257,14 +255,13 @@ def export(
 
 def releases(db: Db = None) -> None:
     """The releases loaded, newest first: file, dataset, when, by whom, what changed."""
-    import sqlalchemy as sa
     from rich.table import Table
 
-    from decentwork.warehouse.tables import releases as table
+    from decentwork.warehouse.contents import release_history
 
     target = _open(db)
     with target.connect() as connection:
-        rows = connection.execute(sa.select(table).order_by(table.c.id.desc())).mappings().all()
+        rows, _ = release_history(connection)
     listing = Table(title="Releases", title_justify="left")
     for column in ("id", "loaded_at", "dataset", "format", "file", "read", "added", "changed",
                    "withdrawn", "loaded_by"):

@@ -6,9 +6,11 @@ from decentwork.observations.schema import (
     COLUMNS,
     FLOAT_COLUMNS,
     KEY_COLUMNS,
+    SORT_ORDER,
     TEXT_COLUMNS,
     frame,
     sort,
 )
 
-__all__ = ["COLUMNS", "FLOAT_COLUMNS", "KEY_COLUMNS", "TEXT_COLUMNS", "frame", "sort"]
+__all__ = ["COLUMNS", "FLOAT_COLUMNS", "KEY_COLUMNS", "SORT_ORDER", "TEXT_COLUMNS", "frame",
+           "sort"]

@@ -36,7 +36,10 @@ def frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+SORT_ORDER = ("indicator", "ref_area", "source", "time", "sex", "classif1", "classif2")
+"""The key columns in the order observations are sorted by."""
+
+
 def sort(observations: pd.DataFrame) -> pd.DataFrame:
-    """Observations in key order (indicator, then sex, classifications and time)."""
-    order = ["indicator", "ref_area", "source", "time", "sex", "classif1", "classif2"]
-    return observations.sort_values(order, kind="stable").reset_index(drop=True)
+    """Observations in key order (:data:`SORT_ORDER`)."""
+    return observations.sort_values(list(SORT_ORDER), kind="stable").reset_index(drop=True)

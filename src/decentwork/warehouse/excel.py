@@ -9,18 +9,13 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
-from decentwork.warehouse.tables import indicators, labels, releases
+from decentwork.warehouse.contents import described, label_map
+from decentwork.warehouse.tables import releases
 
 LABELLED = ("ref_area", "sex", "classif1", "classif2", "source")
 SHOWN = ("ref_area", "sex", "classif1", "classif2", "time", "obs_value", "obs_status", "se",
          "lower_bound", "upper_bound", "sample_count", "source", "note_indicator",
          "note_source", "note_classif")
-
-
-def _labels(connection: sa.Connection, lang: str) -> dict[tuple[str, str], str]:
-    rows = connection.execute(sa.select(labels.c.kind, labels.c.code, labels.c.label)
-                              .where(labels.c.lang == lang))
-    return {(kind, code): label for kind, code, label in rows}
 
 
 def _sheet_name(code: str, used: set[str]) -> str:
@@ -39,9 +34,8 @@ def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str
     a ``notes`` sheet (indicators with their labels, units and definitions) and a
     ``releases`` sheet (file, date and loader of each release)."""
     with target.connect() as connection:
-        names = _labels(connection, lang)
-        described = {code: (unit, definition) for code, unit, definition in
-                     connection.execute(sa.select(indicators))}
+        names = label_map(connection, lang)
+        metadata = described(connection)
         loaded = pd.DataFrame(connection.execute(sa.select(
             releases.c.id, releases.c.dataset, releases.c.file, releases.c.format,
             releases.c.loaded_at, releases.c.loaded_by)).mappings().all())
@@ -55,7 +49,7 @@ def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str
                 values = [names.get((column, c), "") for c in sheet[column]]
                 sheet.insert(position, f"{column}_label", values)
             sheet.to_excel(book, sheet_name=_sheet_name(str(code), used), index=False)
-            unit, definition = described.get(str(code), ("", ""))
+            unit, definition = metadata.get(str(code), ("", ""))
             listed.append({"indicator": code, "label": names.get(("indicator", code), ""),
                            "unit": unit, "definition": definition, "observations": len(rows)})
         pd.DataFrame(listed, columns=["indicator", "label", "unit", "definition",

@@ -18,10 +18,17 @@ from decentwork import observations as schema
 from decentwork.warehouse.tables import KEY, observations, releases
 
 TIME_RANGE = re.compile(r"^(\d{4})?:(\d{4})?$")
+LAST_RELEASE = 2**31 - 1
+"""The largest release number the releases table can hold."""
 
 
 class QueryError(ValueError):
     """A filter or cut that cannot be applied; the message says which and why."""
+
+
+def split_codes(text: str | None) -> list[str] | None:
+    """Comma-separated codes (``KHM, LAO``) as a list, blanks dropped; None for no text."""
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,10 @@ class Filters:
         unknown = [c for c in codes if c not in KEY]
         if unknown:
             raise QueryError(f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}")
+        bad = [f"{column} {code!r}" for column, values in codes.items() for code in values or ()
+               if "\x00" in code]
+        if bad:
+            raise QueryError(f"{', '.join(bad)}: a code cannot contain a NUL character")
         first = last = None
         if time:
             if re.match(r"^\d{4}$", time):
@@ -49,6 +60,8 @@ class Filters:
                     raise QueryError(f"time {time!r}: expected YEAR, FIRST:LAST, FIRST: or :LAST")
                 first = int(match.group(1)) if match.group(1) else None
                 last = int(match.group(2)) if match.group(2) else None
+                if first is not None and last is not None and first > last:
+                    raise QueryError(f"time {time!r}: the first year comes after the last")
         return cls({k: list(v) for k, v in codes.items() if v}, first, last)
 
     def where(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
@@ -64,26 +77,28 @@ class Filters:
         return clauses
 
 
-def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
+def release_cut(connection: sa.Connection, as_of: str | None, *,
+                option: str = "--as-of") -> int | None:
     """The newest release id to include: ``as_of`` is a release number or a date
     (``2024-03-31``, the whole day, or an ISO date-time); None for the latest view.
+    ``option`` is how error messages name the setting (``as_of`` in the web API).
 
     Raises:
         QueryError: no such release, or a date before the first release.
     """
     if as_of is None:
         return None
-    if as_of.isdigit():
-        found = connection.execute(
+    if re.fullmatch(r"[0-9]+", as_of):
+        found = None if int(as_of) > LAST_RELEASE else connection.execute(
             sa.select(releases.c.id).where(releases.c.id == int(as_of))
         ).scalar()
         if found is None:
-            raise QueryError(f"--as-of {as_of}: no release {as_of}")
+            raise QueryError(f"{option} {as_of}: no release {as_of}")
         return int(found)
     try:
         moment = datetime.fromisoformat(as_of)
     except ValueError:
-        raise QueryError(f"--as-of {as_of!r}: expected a release number or a date "
+        raise QueryError(f"{option} {as_of!r}: expected a release number or a date "
                          "(2024-03-31 or 2024-03-31T12:00)") from None
     if len(as_of) == 10:
         moment = datetime.combine(moment.date(), time.max)
@@ -94,7 +109,7 @@ def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
         sa.select(sa.func.max(releases.c.id)).where(releases.c.loaded_at <= moment)
     ).scalar()
     if cut is None:
-        raise QueryError(f"--as-of {as_of}: the warehouse had no release yet")
+        raise QueryError(f"{option} {as_of}: the warehouse had no release yet")
     return int(cut)
 
 
@@ -126,5 +141,26 @@ def view(connection: sa.Connection, filters: Filters | None = None, as_of: str |
     filters = filters or Filters({})
     cut = release_cut(connection, as_of)
     rows = connection.execute(view_query(filters, cut, datasets=datasets)).mappings().all()
+    return schema.sort(_observation_frame(rows))
+
+
+def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *, limit: int,
+              offset: int = 0, option: str = "--as-of") -> tuple[pd.DataFrame, int]:
+    """``limit`` observations of the view from the ``offset``-th on, in the order
+    :func:`view` sorts them (text compared code point by code point, on PostgreSQL too), and
+    the number of observations in the whole filtered view. ``option`` names ``as_of`` in
+    error messages (see :func:`release_cut`)."""
+    cut = release_cut(connection, as_of, option=option)
+    found = view_query(filters, cut).subquery()
+    total = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
+    order = [found.c[c].collate("C") if connection.dialect.name == "postgresql" else found.c[c]
+             for c in schema.SORT_ORDER]
+    rows = connection.execute(
+        sa.select(found).order_by(*order).limit(limit).offset(offset)).mappings().all()
+    return _observation_frame(rows), int(total)
+
+
+def _observation_frame(rows: Sequence[sa.RowMapping]) -> pd.DataFrame:
+    """Rows of the observations table as an observation table."""
     frame = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in observations.c])
-    return schema.sort(schema.frame(frame))
+    return schema.frame(frame)

@@ -1,0 +1,33 @@
+"""The web command (registered by :mod:`decentwork.cli`): ``serve``. FastAPI and uvicorn are
+imported when it runs, so that the program starts quickly."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from decentwork.commands.warehouse import Db
+from decentwork.terminal import console, fail
+
+
+def serve(
+    db: Db = None,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the warehouse over HTTP: the REST API under /api/v1 (JSON and CSV, with its
+    OpenAPI documentation at /api/docs). Read-only; stop with Ctrl+C."""
+    import uvicorn
+
+    from decentwork.warehouse.database import WarehouseError
+    from decentwork.web.app import create_app
+
+    try:
+        app = create_app(db)
+    except WarehouseError as error:
+        fail(str(error))
+    console.print(f"Serving the API on http://{host}:{port}/api/v1 "
+                  f"(documentation: http://{host}:{port}/api/docs)")
+    uvicorn.run(app, host=host, port=port)

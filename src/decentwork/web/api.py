@@ -1,0 +1,250 @@
+"""The REST API, ``/api/v1``: observations (filters on every dimension, time ranges, latest or
+as of a release or date, pages, JSON or CSV), indicators, areas, groups and releases.
+
+Every route reads the warehouse through :mod:`decentwork.warehouse` (the same functions as
+``decentwork query``, ``groups list`` and ``releases``), with bound parameters only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from decentwork.warehouse.contents import (
+    Coverage,
+    coverage,
+    described,
+    label_map,
+    release_history,
+)
+from decentwork.warehouse.groups import Group, GroupError, group, groups
+from decentwork.warehouse.tables import KEY
+from decentwork.warehouse.views import Filters, split_codes, view_page
+from decentwork.web.formats import Format, csv_response, json_response, records
+
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10_000
+MAX_OFFSET = 10**12
+
+
+class Problem(BaseModel):
+    """An error: what was wrong, naming the parameter and what was expected."""
+
+    detail: str
+
+
+router = APIRouter(responses={
+    404: {"model": Problem, "description": "No such area, indicator or group."},
+    422: {"model": Problem, "description": "A parameter is invalid; the detail says which."},
+})
+
+
+class Page(BaseModel):
+    """Which slice of a long listing to return."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Rows per page (1 to {MAX_LIMIT:,}).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET,
+                        description="Rows to skip (the page's first row).")
+
+
+class ObservationQuery(Page):
+    """Filters on the observation key, the view and the format."""
+
+    ref_area: str | None = Field(None, description="Area codes, comma-separated (KHM,LAO).")
+    indicator: str | None = Field(None, description="Indicator codes, comma-separated.")
+    source: str | None = Field(None, description="Source codes, comma-separated (BA:1321).")
+    sex: str | None = Field(None, description="SEX_T, SEX_M, SEX_F, comma-separated.")
+    classif1: str | None = Field(None, description="classif1 codes, comma-separated.")
+    classif2: str | None = Field(None, description="classif2 codes, comma-separated.")
+    time: str | None = Field(None, description="Years: 2020, 2015:2023, 2015: or :2023.")
+    as_of: str | None = Field(None, description="The view as of a release number or a date "
+                              "(2024-03-31 or 2024-03-31T12:00, UTC); default the latest.")
+    format: Format | None = Field(None, description="json (default) or csv.")
+
+
+def _connect(request: Request) -> Iterator[sa.Connection]:
+    """A read connection on the application's warehouse for one request."""
+    with request.app.state.engine.connect() as connection:
+        yield connection
+
+
+Connection = Annotated[sa.Connection, Depends(_connect)]
+
+
+def _links(request: Request, offset: int, limit: int, total: int) -> dict[str, str | None]:
+    """The addresses of the next and previous pages (None at either end)."""
+    after = offset + limit
+    return {
+        "next": str(request.url.include_query_params(offset=after)) if after < total else None,
+        "previous": (str(request.url.include_query_params(offset=max(offset - limit, 0)))
+                     if offset > 0 else None),
+    }
+
+
+def _observations(request: Request, query: ObservationQuery, connection: sa.Connection,
+                  suffix: Format | None) -> Response:
+    """One page of observations in the format the suffix or ``format`` asks for."""
+    if suffix and query.format and query.format != suffix:
+        raise HTTPException(422, f"format: {query.format!r} contradicts the path's .{suffix} "
+                            "suffix (give one or the other)")
+    chosen = suffix or query.format or "json"
+    filters = Filters.parse({c: split_codes(getattr(query, c)) for c in KEY if c != "time"},
+                            query.time)
+    found, total = view_page(connection, filters, query.as_of, limit=query.limit,
+                             offset=query.offset, option="as_of")
+    links = _links(request, query.offset, query.limit, total)
+    if chosen == "csv":
+        headers = {"X-Total-Count": str(total)}
+        related = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url]
+        if related:
+            headers["Link"] = ", ".join(related)
+        return csv_response(found, "observations.csv", headers)
+    return json_response({"total": total, "limit": query.limit, "offset": query.offset,
+                          **links, "observations": records(found)})
+
+
+OBSERVATIONS = ("Observations of the latest view (or as of a release or date), filtered on any "
+                "dimension, a page at a time, in key order. JSON gives `total` and the `next` "
+                "and `previous` pages' addresses; CSV has the observation columns in schema "
+                "order, with the total in `X-Total-Count` and the pages in `Link`.")
+
+
+@router.get("/observations", summary="Observations", description=OBSERVATIONS,
+            responses={200: {"content": {"text/csv": {}}}})
+def observations(request: Request, query: Annotated[ObservationQuery, Query()],
+                 connection: Connection) -> Response:
+    """Observations as JSON or CSV (``format``)."""
+    return _observations(request, query, connection, None)
+
+
+@router.get("/observations.csv", summary="Observations as CSV", description=OBSERVATIONS,
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def observations_csv(request: Request, query: Annotated[ObservationQuery, Query()],
+                     connection: Connection) -> Response:
+    """Observations as CSV."""
+    return _observations(request, query, connection, "csv")
+
+
+@router.get("/observations.json", summary="Observations as JSON", description=OBSERVATIONS)
+def observations_json(request: Request, query: Annotated[ObservationQuery, Query()],
+                      connection: Connection) -> Response:
+    """Observations as JSON."""
+    return _observations(request, query, connection, "json")
+
+
+def _summary(found: Coverage) -> dict[str, Any]:
+    """An indicator or area in a listing: code, label, observations, first and last period."""
+    return {"code": found.code, "label": found.label, "observations": found.observations,
+            "first": found.times[0], "last": found.times[-1]}
+
+
+def _detail(found: Coverage) -> dict[str, Any]:
+    """An indicator or area with every period it has data for."""
+    return {"code": found.code, "label": found.label, "observations": found.observations,
+            "times": list(found.times)}
+
+
+@router.get("/indicators", summary="Indicators with data")
+def indicators(connection: Connection) -> Response:
+    """The indicators of the latest view: label, unit and definition where known, number of
+    observations, first and last period."""
+    metadata = described(connection)
+    listed = [{**_summary(found), "unit": metadata.get(found.code, (None, None))[0],
+               "definition": metadata.get(found.code, (None, None))[1]}
+              for found in coverage(connection, "indicator")]
+    return json_response({"total": len(listed), "indicators": listed})
+
+
+@router.get("/indicators/{code}", summary="One indicator and where it has data")
+def indicator(code: str, connection: Connection) -> Response:
+    """An indicator: label, unit and definition, its periods, and each area with data and its
+    periods."""
+    areas = coverage(connection, "ref_area", Filters.parse({"indicator": [code]}, None))
+    metadata = described(connection)
+    if not areas and code not in metadata:
+        raise HTTPException(404, f"indicator {code!r}: not in the warehouse (GET "
+                            "/api/v1/indicators lists the indicators with data)")
+    unit, definition = metadata.get(code, (None, None))
+    return json_response({
+        "code": code, "label": label_map(connection, kind="indicator").get(("indicator", code)),
+        "unit": unit, "definition": definition,
+        "observations": sum(a.observations for a in areas),
+        "times": sorted({t for a in areas for t in a.times}),
+        "areas": [_detail(a) for a in areas],
+    })
+
+
+@router.get("/areas", summary="Areas with data")
+def areas(connection: Connection) -> Response:
+    """The areas of the latest view: label where known, number of observations, first and last
+    period."""
+    listed = [_summary(found) for found in coverage(connection, "ref_area")]
+    return json_response({"total": len(listed), "areas": listed})
+
+
+@router.get("/areas/{ref_area}", summary="One area: its groups and indicators")
+def area(ref_area: str, connection: Connection) -> Response:
+    """An area: label, the groups it belongs to, and each indicator with data and its
+    periods."""
+    found = coverage(connection, "indicator", Filters.parse({"ref_area": [ref_area]}, None))
+    if not found:
+        raise HTTPException(404, f"area {ref_area!r}: no observations in the warehouse (GET "
+                            "/api/v1/areas lists the areas with data)")
+    return json_response({
+        "code": ref_area,
+        "label": label_map(connection, kind="ref_area").get(("ref_area", ref_area)),
+        "observations": sum(i.observations for i in found),
+        "groups": [{"code": g.code, "label": g.label} for g in groups(connection).values()
+                   if ref_area in g.members],
+        "indicators": [_detail(i) for i in found],
+    })
+
+
+def _group(found: Group) -> dict[str, Any]:
+    return {"code": found.code, "label": found.label, "source": found.source,
+            "bundled": found.bundled, "members": list(found.members)}
+
+
+@router.get("/groups", summary="Groups of areas")
+def groups_list(connection: Connection) -> Response:
+    """Every group: bundled with decentwork (G20, BRICS, ASEAN, the ILO regions, the World
+    Bank income groups once fetched) or defined in the warehouse, with its members."""
+    listed = [_group(g) for g in groups(connection).values()]
+    return json_response({"total": len(listed), "groups": listed})
+
+
+@router.get("/groups/{code}", summary="One group of areas")
+def group_detail(code: str, connection: Connection) -> Response:
+    """A group: label, where its membership comes from, members."""
+    try:
+        return json_response(_group(group(connection, code)))
+    except GroupError:
+        raise HTTPException(404, f"group {code!r}: no such group (GET /api/v1/groups lists "
+                            "the groups)") from None
+
+
+@router.get("/releases", summary="Releases, newest first")
+def releases(request: Request, page: Annotated[Page, Query()],
+             connection: Connection) -> Response:
+    """The revision history: one release per file loaded (dataset, file name, checksum,
+    format, when in UTC, by whom, full or partial, rows read, added, changed, unchanged and
+    withdrawn), newest first, a page at a time."""
+    rows, total = release_history(connection, page.limit, page.offset)
+    listed = []
+    for row in rows:
+        loaded = row["loaded_at"]
+        loaded = loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded.astimezone(UTC)
+        listed.append({**row, "file": Path(row["file"]).name, "loaded_at": loaded.isoformat()})
+    return json_response({"total": total, "limit": page.limit, "offset": page.offset,
+                          **_links(request, page.offset, page.limit, total),
+                          "releases": listed})
