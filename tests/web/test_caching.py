@@ -22,6 +22,7 @@ def test_every_get_has_an_etag_and_if_none_match_gives_304(served: Served, path:
     tag = first.headers["etag"]
     assert tag == etag(first.content)
     assert first.headers["cache-control"] == "no-cache"
+    assert "Cookie" in first.headers["vary"]
     again = served.client.get(path, headers={"If-None-Match": tag})
     assert again.status_code == 304
     assert again.content == b""

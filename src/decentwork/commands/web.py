@@ -17,8 +17,9 @@ def serve(
         help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the warehouse over HTTP: the REST API under /api/v1 (JSON and CSV, with its
-    OpenAPI documentation at /api/docs). Read-only; stop with Ctrl+C."""
+    """Serve the warehouse over HTTP: the dashboard's pages at / and the REST API under
+    /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs). Read-only; stop
+    with Ctrl+C."""
     import uvicorn
 
     from decentwork.warehouse.database import WarehouseError
@@ -28,6 +29,7 @@ def serve(
         app = create_app(db)
     except WarehouseError as error:
         fail(str(error))
-    console.print(f"Serving the API on http://{host}:{port}/api/v1 "
+    console.print(f"Serving the dashboard on http://{host}:{port}/ and the API on "
+                  f"http://{host}:{port}/api/v1 "
                   f"(documentation: http://{host}:{port}/api/docs)")
     uvicorn.run(app, host=host, port=port)

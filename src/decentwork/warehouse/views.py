@@ -144,17 +144,40 @@ def view(connection: sa.Connection, filters: Filters | None = None, as_of: str |
     return schema.sort(_observation_frame(rows))
 
 
+def sort_columns(sort: str | None) -> list[str]:
+    """A sort order ``obs_value,-time`` (observation columns, ``-`` for descending) as a list
+    of columns, checked.
+
+    Raises:
+        QueryError: a column that is not an observation column.
+    """
+    columns = split_codes(sort) or []
+    bad = [c for c in columns if c.removeprefix("-") not in schema.COLUMNS]
+    if bad:
+        raise QueryError(f"sort {', '.join(map(repr, bad))}: expected observation columns "
+                         f"({', '.join(schema.COLUMNS)}), each with - for descending")
+    return columns
+
+
 def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *, limit: int,
-              offset: int = 0, option: str = "--as-of") -> tuple[pd.DataFrame, int]:
+              offset: int = 0, option: str = "--as-of", sort: Sequence[str] = ()
+              ) -> tuple[pd.DataFrame, int]:
     """``limit`` observations of the view from the ``offset``-th on, in the order
-    :func:`view` sorts them (text compared code point by code point, on PostgreSQL too), and
-    the number of observations in the whole filtered view. ``option`` names ``as_of`` in
-    error messages (see :func:`release_cut`)."""
+    :func:`view` sorts them (text compared code point by code point, on PostgreSQL too), or
+    first by the ``sort`` columns (``-obs_value`` for descending, missing values last; see
+    :func:`sort_columns`), and the number of observations in the whole filtered view.
+    ``option`` names ``as_of`` in error messages (see :func:`release_cut`)."""
     cut = release_cut(connection, as_of, option=option)
     found = view_query(filters, cut).subquery()
     total = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
-    order = [found.c[c].collate("C") if connection.dialect.name == "postgresql" else found.c[c]
-             for c in schema.SORT_ORDER]
+
+    def column(name: str) -> sa.ColumnElement:
+        text = connection.dialect.name == "postgresql" and name in schema.TEXT_COLUMNS
+        return found.c[name].collate("C") if text else found.c[name]
+
+    order = [(column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last()
+             for c in sort]
+    order += [column(c) for c in schema.SORT_ORDER]
     rows = connection.execute(
         sa.select(found).order_by(*order).limit(limit).offset(offset)).mappings().all()
     return _observation_frame(rows), int(total)

@@ -1,8 +1,11 @@
-"""The web layer: the REST API under ``/api/v1`` (and, next, the dashboard's pages), served by
+"""The web layer: the dashboard's pages and the REST API under ``/api/v1``, served by
 ``decentwork serve``. It only reads the warehouse.
 
 - ``app``: :func:`create_app`, the FastAPI application with its middleware and error handlers.
 - ``api``: the ``/api/v1`` routes: observations, indicators, areas, groups, releases.
+- ``pages``: the dashboard's pages (HTML, and JSON and CSV twins) and their error pages.
+- ``charts``: inline SVG charts (time series with confidence bands, sparklines, ranked bars).
+- ``languages``: the interface languages, their Babel catalogues and Jinja2 environments.
 - ``formats``: observations as JSON and CSV responses.
 - ``caching``: ETags and ``If-None-Match`` on every GET.
 """

@@ -7,7 +7,7 @@ Every route reads the warehouse through :mod:`decentwork.warehouse` (the same fu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,7 +81,20 @@ def _connect(request: Request) -> Iterator[sa.Connection]:
 Connection = Annotated[sa.Connection, Depends(_connect)]
 
 
-def _links(request: Request, offset: int, limit: int, total: int) -> dict[str, str | None]:
+def query_filters(query: BaseModel, **fixed: str) -> Filters:
+    """The observation filters of a query's key fields (comma-separated codes and ``time``),
+    with ``fixed`` codes (``indicator="..."``) in place of the query's own.
+
+    Raises:
+        QueryError: a bad ``time`` or a code with a NUL character.
+    """
+    fields = {**{c: getattr(query, c, None) for c in KEY}, **fixed}
+    return Filters.parse({c: split_codes(fields[c]) for c in KEY if c != "time"},
+                         fields["time"])
+
+
+def page_links(request: Request, offset: int, limit: int, total: int
+               ) -> dict[str, str | None]:
     """The addresses of the next and previous pages (None at either end)."""
     after = offset + limit
     return {
@@ -98,11 +111,10 @@ def _observations(request: Request, query: ObservationQuery, connection: sa.Conn
         raise HTTPException(422, f"format: {query.format!r} contradicts the path's .{suffix} "
                             "suffix (give one or the other)")
     chosen = suffix or query.format or "json"
-    filters = Filters.parse({c: split_codes(getattr(query, c)) for c in KEY if c != "time"},
-                            query.time)
+    filters = query_filters(query)
     found, total = view_page(connection, filters, query.as_of, limit=query.limit,
                              offset=query.offset, option="as_of")
-    links = _links(request, query.offset, query.limit, total)
+    links = page_links(request, query.offset, query.limit, total)
     if chosen == "csv":
         headers = {"X-Total-Count": str(total)}
         related = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url]
@@ -233,6 +245,13 @@ def group_detail(code: str, connection: Connection) -> Response:
                             "the groups)") from None
 
 
+def release_record(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A release as JSON: its file's name (not the loader's path), ``loaded_at`` in UTC."""
+    loaded = row["loaded_at"]
+    loaded = loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded.astimezone(UTC)
+    return {**row, "file": Path(row["file"]).name, "loaded_at": loaded.isoformat()}
+
+
 @router.get("/releases", summary="Releases, newest first")
 def releases(request: Request, page: Annotated[Page, Query()],
              connection: Connection) -> Response:
@@ -240,11 +259,7 @@ def releases(request: Request, page: Annotated[Page, Query()],
     format, when in UTC, by whom, full or partial, rows read, added, changed, unchanged and
     withdrawn), newest first, a page at a time."""
     rows, total = release_history(connection, page.limit, page.offset)
-    listed = []
-    for row in rows:
-        loaded = row["loaded_at"]
-        loaded = loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded.astimezone(UTC)
-        listed.append({**row, "file": Path(row["file"]).name, "loaded_at": loaded.isoformat()})
+    listed = [release_record(row) for row in rows]
     return json_response({"total": total, "limit": page.limit, "offset": page.offset,
-                          **_links(request, page.offset, page.limit, total),
+                          **page_links(request, page.offset, page.limit, total),
                           "releases": listed})

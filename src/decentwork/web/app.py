@@ -1,21 +1,25 @@
-"""The web application: the API router, gzip, ETags and the errors' JSON bodies."""
+"""The web application: the API router, the dashboard's pages and static files, gzip, ETags,
+and the errors (JSON for the API, the page's format for the pages)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from decentwork import __version__
 from decentwork.warehouse.database import engine
 from decentwork.warehouse.views import QueryError
-from decentwork.web import api
+from decentwork.web import api, pages
 from decentwork.web.caching import ETagMiddleware
+from decentwork.web.pages import SuffixMiddleware
 
 API = "/api/v1"
 
@@ -29,12 +33,24 @@ def problem(error: dict[str, Any]) -> str:
     return f"{name}: {message} (got {error['input']!r})"
 
 
-async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
-    return JSONResponse({"detail": "; ".join(problem(e) for e in error.errors())}, 422)
+def _error(request: Request, status: int, detail: str,
+           headers: Mapping[str, str] | None = None) -> Response:
+    """An error: JSON ``{"detail"}`` for the API, the page's error page for the pages."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status, headers=dict(headers or {}))
+    return pages.error_page(request, status, detail)
 
 
-async def _refused(_request: Request, error: QueryError) -> JSONResponse:
-    return JSONResponse({"detail": str(error)}, 422)
+async def _invalid(request: Request, error: RequestValidationError) -> Response:
+    return _error(request, 422, "; ".join(problem(e) for e in error.errors()))
+
+
+async def _refused(request: Request, error: QueryError) -> Response:
+    return _error(request, 422, str(error))
+
+
+async def _failed(request: Request, error: StarletteHTTPException) -> Response:
+    return _error(request, error.status_code, str(error.detail), error.headers)
 
 
 def create_app(url: str | None = None) -> FastAPI:
@@ -63,8 +79,12 @@ def create_app(url: str | None = None) -> FastAPI:
     )
     app.state.engine = target
     app.include_router(api.router, prefix=API, tags=["API v1"])
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("decentwork.web", "static")]), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(QueryError, _refused)
+    app.add_exception_handler(StarletteHTTPException, _failed)
+    app.add_middleware(SuffixMiddleware)
     app.add_middleware(ETagMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)  # outermost: tags the plain body
     return app

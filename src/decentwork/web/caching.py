@@ -25,10 +25,11 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 
 class ETagMiddleware:
-    """Buffers the body of each GET response; a 200 gets an ``ETag`` (hash of the body) and
+    """Buffers the body of each GET response. A 200 gets an ``ETag`` (hash of the body),
     ``Cache-Control: no-cache`` (clients may keep it but ask again, since a load changes the
-    data); a request whose ``If-None-Match`` names the tag gets ``304 Not Modified`` with no
-    body. Placed inside the gzip middleware, so the tag is the uncompressed body's."""
+    data) and ``Vary: Cookie`` (a page's language comes from a cookie); a request whose
+    ``If-None-Match`` names the tag gets ``304 Not Modified`` with no body. Placed inside the
+    gzip middleware, so the tag is the uncompressed body's."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -60,6 +61,7 @@ class ETagMiddleware:
                 tag = etag(body)
                 headers["ETag"] = tag
                 headers["Cache-Control"] = "no-cache"
+                headers.add_vary_header("Cookie")  # pages follow the language cookie
                 if matches(if_none_match, tag):
                     del headers["Content-Length"]
                     start = {**start, "status": 304}
