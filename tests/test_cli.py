@@ -1,15 +1,30 @@
-"""The ``decentwork`` command line: help texts, ``synth`` and ``demo`` end to end."""
+"""The ``decentwork`` command line: help texts, ``synth`` and ``demo`` end to end (``demo``
+loading its warehouse from the shared data folder, without a network or a running server)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from decentwork.cli import app
+from decentwork.demo import (
+    DEMO_AREA,
+    DEMO_DATASET,
+    DICTIONARIES,
+    HEADLINE,
+    ILOSTAT_DATASETS,
+    demo_url,
+)
 from decentwork.synthetic import generate
+from decentwork.warehouse import engine, ilostat, view
+from decentwork.warehouse.tables import observations as observation_table
+from decentwork.warehouse.tables import releases
+from tests.warehouse.conftest import BULK_ROWS, SHARED, flat
 
 runner = CliRunner()
 
@@ -37,9 +52,81 @@ def test_synth_refuses_bad_sizes_with_a_message(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_demo_prints_rates_with_standard_errors() -> None:
-    result = runner.invoke(app, ["demo", "--records", "20000", "--seed", "3"])
+def _count(url: str, table: sa.Table) -> int:
+    target = engine(url)
+    try:
+        with target.connect() as connection:
+            return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    finally:
+        target.dispose()
+
+
+def _latest(url: str, datasets: list[str]) -> pd.DataFrame:
+    target = engine(url)
+    try:
+        with target.connect() as connection:
+            return view(connection, datasets=datasets)
+    finally:
+        target.dispose()
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No mirror, an empty download cache and a private user data directory."""
+    monkeypatch.delenv(ilostat.MIRROR, raising=False)
+    monkeypatch.delenv("DECENTWORK_DB", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path
+
+
+def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> None:
+    url = f"sqlite:///{offline}/demo.sqlite"
+    command = ["demo", "--records", "20000", "--seed", "3", "--no-serve", "--db", url,
+               "--from", str(SHARED)]
+    result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC survey, fictional area X_DW" in result.output
     for label in ("Unemployment", "Participation", "Total", "Women", "Age 15-24", "Rural"):
         assert label in result.output
+    synthetic = _latest(url, [DEMO_DATASET])
+    assert set(synthetic["source"]) == {"SYNTHETIC"}
+    assert {code.split("-")[0] for code in synthetic["ref_area"]} == {DEMO_AREA}
+    assert synthetic["indicator"].nunique() > len(HEADLINE)  # the whole catalogue
+    assert synthetic["se"].notna().any()
+    bulk = [ilostat.dataset_id(code) for code in ILOSTAT_DATASETS]
+    assert len(_latest(url, bulk)) == BULK_ROWS
+    rows, count = _count(url, observation_table), _count(url, releases)
+    assert count == 1 + len(ILOSTAT_DATASETS) + len(DICTIONARIES)
+
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0, again.output
+    assert "already loaded" in flat(again.output)
+    assert (_count(url, observation_table), _count(url, releases)) == (rows, count)
+
+
+def test_demo_without_a_mirror_says_how_to_get_ilostat(offline: Path) -> None:
+    url = f"sqlite:///{offline}/demo.sqlite"
+    result = runner.invoke(app, ["demo", "--records", "20000", "--no-serve", "--db", url])
+    assert result.exit_code == 0, result.output
+    hint = [line for line in result.stderr.splitlines() if "No ILOSTAT files" in line]
+    assert len(hint) == 1
+    assert "decentwork ilostat pull SDG_0831_SEX_ECO_RT" in hint[0]
+    assert "--from DIR" in hint[0]
+    assert len(_latest(url, [DEMO_DATASET])) > 0
+    assert _count(url, releases) == 1
+
+
+def test_demo_serves_its_own_warehouse(offline: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    ran: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+    result = runner.invoke(app, ["demo", "--records", "20000", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert (ran["host"], ran["port"]) == ("127.0.0.1", 8123)
+    demo_file = offline / "data" / "decentwork" / "demo.sqlite"
+    assert demo_url() == f"sqlite:///{demo_file}"
+    assert demo_file.is_file()
+    assert not (offline / "data" / "decentwork" / "warehouse.sqlite").exists()
+    assert "http://127.0.0.1:8123/" in flat(result.output)

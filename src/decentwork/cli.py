@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from decentwork import __version__
 from decentwork.commands import classifications as classification_commands
 from decentwork.commands import classify as classify_commands
 from decentwork.commands import warehouse
@@ -82,13 +83,30 @@ def synth(
 def demo(
     records: Annotated[int, typer.Option("--records", "-n", help="Synthetic records.")] = 200_000,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic survey.")] = 2026,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL of the demo's warehouse (default: demo.sqlite next to the "
+        "embedded warehouse file, apart from your own data).")] = None,
+    mirror: Annotated[str | None, typer.Option(
+        "--from", help="A folder or URL laid out like the shared data folder, to load "
+        "ILOSTAT's SDG 8 files from (default $DECENTWORK_MIRROR, else the download cache).")]
+    = None,
+    host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the dashboard listens on.")] = 8000,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Serve the dashboard once loaded (--no-serve: stop after "
+        "loading).")] = True,
 ) -> None:
-    """Generate a synthetic survey, estimate headline labour market rates with SEs, print them."""
+    """Generate a synthetic survey, compute the indicator catalogue with SEs, load it and
+    ILOSTAT's SDG 8 files into the demo warehouse, print the headline rates, serve the
+    dashboard."""
     from rich.table import Table
 
-    from decentwork.demo import DEMO_AREA, headline
+    from decentwork import demo as demonstration
     from decentwork.synthetic import generate
+    from decentwork.warehouse import ilostat
 
+    url = db or demonstration.demo_url()
+    target = warehouse.open_warehouse(url)
     with progress_bar() as progress:
         task = progress.add_task("Generating a synthetic survey", total=3)
         try:
@@ -101,9 +119,25 @@ def demo(
         def step(description: str) -> None:
             progress.update(task, description=description, advance=1)
 
-        table = headline(people, on_step=step)
+        found = demonstration.synthetic_indicators(people, on_step=step)
         progress.update(task, description="Done", completed=3)
-    title = f"SYNTHETIC survey, fictional area {DEMO_AREA}: {records:,} records, seed {seed}"
+    origin = (f"synthetic survey {demonstration.DEMO_AREA}: {records} records, seed {seed}, "
+              f"decentwork {__version__}")
+    warehouse.print_loaded([demonstration.load_synthetic(target, found, origin)])
+    try:
+        files = demonstration.ilostat_files(mirror)
+    except ilostat.PullError as error:
+        errors.print(f"ILOSTAT files not loaded: {error}")
+        files = None
+    if files:
+        warehouse.load_and_report(target, files)
+    else:
+        errors.print("No ILOSTAT files loaded: 'decentwork ilostat pull "
+                     f"{' '.join(demonstration.ILOSTAT_DATASETS)}' downloads them for the next "
+                     "run, or 'decentwork demo --from DIR' reads a mirror.", soft_wrap=True)
+    table = demonstration.headline(found)
+    title = (f"SYNTHETIC survey, fictional area {demonstration.DEMO_AREA}: {records:,} records, "
+             f"seed {seed}")
     out = Table(title=title, title_justify="left")
     out.add_column("Domain")
     statistics = list(dict.fromkeys(table["statistic"]))
@@ -117,6 +151,10 @@ def demo(
         "Estimate (standard error); * unreliable (fewer than 15 records or CV above 33.3%). "
         "Standard errors by Taylor linearisation over strata and PSUs: docs/estimation.md."
     )
+    target.dispose()
+    if serve:
+        console.print(f"Demo warehouse: {url}. Stop the dashboard with Ctrl+C.")
+        web_commands.serve(db=url, host=host, port=port)
 
 
 def _with_se(row: pd.Series) -> str:

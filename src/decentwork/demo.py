@@ -1,14 +1,18 @@
-"""The demo: a synthetic survey, its labour force status, and headline rates with uncertainty.
+"""The demo: a synthetic survey, its indicators with uncertainty, loaded into a warehouse of
+its own with ILOSTAT's SDG 8 files, for the dashboard.
 
-``headline`` runs the real pipeline: the synthetic survey through the bundled ``synthetic``
-profile and the indicator catalogue (``decentwork.indicators.compute``). ``labour_sql`` gives
-the same labour force status as one SQL projection over the raw synthetic columns, for the
-estimation kernel's own tests and benchmark, which exercise the kernel without the survey
-layer.
+``synthetic_indicators`` runs the real pipeline: the synthetic survey through the bundled
+``synthetic`` profile and the whole indicator catalogue (``decentwork.indicators.compute``);
+``headline`` picks the rates the demo prints; ``load_synthetic`` and ``ilostat_files`` give the
+warehouse its contents. ``labour_sql`` gives the same labour force status as one SQL
+projection over the raw synthetic columns, for the estimation kernel's own tests and
+benchmark, which exercise the kernel without the survey layer.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,14 +20,25 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import sqlalchemy as sa
 
 from decentwork.indicators import compute, load_catalogue
 from decentwork.indicators.catalogue import inline
 from decentwork.survey import load_profile
+from decentwork.warehouse import ilostat
+from decentwork.warehouse.database import default_path, write_lock
+from decentwork.warehouse.load import LoadReport, load_frame
+from decentwork.warehouse.tables import releases
 
 #: Area code of the synthetic demo survey (fictional; ILOSTAT uses no X_DW code).
 DEMO_AREA = "X_DW"
-
+DEMO_DATASET = "decentwork-demo-synthetic"
+"""The warehouse dataset of the synthetic survey's indicators."""
+ILOSTAT_DATASETS = ("SDG_0831_SEX_ECO_RT", "SDG_0851_SEX_OCU_NB", "SDG_0852_SEX_AGE_RT",
+                    "SDG_0861_SEX_RT", "SDG_A821_NOC_RT")
+"""The ILOSTAT SDG 8 bulk files the demo loads beside the synthetic survey (annual)."""
+DICTIONARIES = ("ref_area_en.csv", "indicator_en.csv")
+"""The ILOSTAT dictionaries (under ``ilostat/dictionary/`` of a folder mirror) it loads."""
 
 
 def labour_sql(source: str, min_age: int = 15) -> str:
@@ -71,18 +86,24 @@ DOMAINS = {
 }
 
 
-def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
-    """Headline labour market rates (percent) and the labour force (thousands), with SEs, for
-    the whole area and by sex, youth and urban/rural areas, from the synthetic profile and the
-    indicator catalogue. Columns: statistic, domain, estimate, se, lower, upper, cv (percent),
-    n, obs_status (U: unreliable)."""
+def synthetic_indicators(people: pa.Table,
+                         on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The whole indicator catalogue, with SEs, for the synthetic survey ``people`` (through the
+    bundled ``synthetic`` profile): an observation table for area :data:`DEMO_AREA` and its
+    regions, source ``SYNTHETIC``."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "survey.parquet"
         pq.write_table(people, path)
-        result = compute(load_profile("synthetic"), path, indicators=list(HEADLINE),
-                         on_step=on_step)
-    rows = result.observations
-    rows = rows[rows["ref_area"] == DEMO_AREA]
+        return compute(load_profile("synthetic"), path, on_step=on_step).observations
+
+
+def headline(observations: pd.DataFrame) -> pd.DataFrame:
+    """The headline labour market rates (percent) and the labour force (thousands), with SEs,
+    of the synthetic indicators (:func:`synthetic_indicators`): for the whole area and by sex,
+    youth and urban/rural areas. Columns: statistic, domain, estimate, se, lower, upper, cv
+    (percent), n, obs_status (U: unreliable)."""
+    rows = observations[(observations["ref_area"] == DEMO_AREA)
+                        & observations["indicator"].isin(list(HEADLINE))]
     keys = list(zip(rows["sex"], rows["classif1"], rows["classif2"], strict=True))
     rows = rows[[key in DOMAINS for key in keys]].copy()
     rows["domain"] = [DOMAINS[key] for key in zip(rows["sex"], rows["classif1"],
@@ -94,3 +115,46 @@ def headline(people: pa.Table, on_step: Callable[[str], None] = lambda _: None) 
                                 "upper_bound": "upper", "sample_count": "n"})[
         ["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n", "obs_status"]
     ].reset_index(drop=True)
+
+
+def demo_url() -> str:
+    """The demo's own warehouse: ``demo.sqlite`` next to the default warehouse file, so that
+    the demo never mixes with the user's data."""
+    return f"sqlite:///{default_path().with_name('demo.sqlite')}"
+
+
+def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str) -> LoadReport:
+    """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET`;
+    ``origin`` names the survey they come from (records, seed, decentwork version). When the
+    dataset's latest release came from the same ``origin`` nothing is added: a survey computed
+    again differs only in the last bits of its sums (added up in parallel)."""
+    with target.begin() as connection:
+        write_lock(connection)
+        latest = connection.execute(
+            sa.select(releases.c.id, releases.c.file, releases.c.format, releases.c.rows_read)
+            .where(releases.c.dataset == DEMO_DATASET)
+            .order_by(releases.c.id.desc()).limit(1)).first()
+        if latest is not None and latest.file == origin:
+            return LoadReport(origin, latest.format, DEMO_DATASET, int(latest.id),
+                              int(latest.rows_read), already_loaded=True)
+        return load_frame(connection, observations, DEMO_DATASET, origin, "synthetic")
+
+
+def ilostat_files(mirror: str | None = None) -> list[Path] | None:
+    """The ILOSTAT SDG 8 bulk files (:data:`ILOSTAT_DATASETS`) to load with the demo, and the
+    mirror's English area and indicator dictionaries where it has them: from ``mirror``
+    (default ``$DECENTWORK_MIRROR``), else from the download cache when every file is there;
+    ``None`` when there is neither (nothing is downloaded from ILOSTAT's service).
+
+    Raises:
+        ilostat.PullError: the mirror lacks a file or cannot be read.
+    """
+    source = mirror or os.environ.get(ilostat.MIRROR)
+    ids = [ilostat.dataset_id(code) for code in ILOSTAT_DATASETS]
+    if not source and not all(ilostat.cached_file(i).is_file() for i in ids):
+        return None
+    files = [item.path for item in ilostat.fetch(ids, mirror=source)]
+    if source and not re.match(r"^https?://", source):
+        folder = Path(source) / "ilostat" / "dictionary"
+        files += [folder / name for name in DICTIONARIES if (folder / name).is_file()]
+    return files

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -265,6 +266,24 @@ def test_the_openapi_schema_and_docs(served: Served) -> None:
     assert {"ref_area", "indicator", "source", "sex", "classif1", "classif2", "time", "as_of",
             "limit", "offset", "format"} == parameters
     assert served.client.get("/api/docs").status_code == 200
+
+
+def test_the_docs_page_loads_nothing_from_elsewhere(served: Served) -> None:
+    page = served.client.get("/api/docs")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    addresses = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page.text)
+    assert addresses, page.text
+    assert all(a.startswith("/static/") for a in addresses), addresses
+    assert "http://" not in page.text and "https://" not in page.text
+    assert "url: '/api/openapi.json'" in page.text
+    for name, kind in [("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "text/css"),
+                       ("favicon-32x32.png", "image/png")]:
+        answer = served.client.get(f"/static/swagger/{name}")
+        assert answer.status_code == 200, name
+        assert kind in answer.headers["content-type"]
+        assert f"/static/swagger/{name}" in addresses
+    assert served.client.get("/api/redoc").status_code == 404
 
 
 # Errors --------------------------------------------------------------------------------------

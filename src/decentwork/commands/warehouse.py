@@ -30,7 +30,9 @@ Db = Annotated[
 FORMATS = ("table", "csv", "json", "xlsx", "sdmx-csv", "parquet")
 
 
-def _open(db: str | None) -> sa.Engine:
+def open_warehouse(db: str | None) -> sa.Engine:
+    """The warehouse at ``db`` (see ``decentwork info``); one that cannot be opened ends the
+    command with the reason."""
     from decentwork.warehouse.database import WarehouseError, engine
 
     try:
@@ -46,7 +48,7 @@ def _writing(db: str | None, *failures: type[Exception]) -> Iterator[sa.Connecti
     from decentwork.warehouse.database import write_lock
 
     try:
-        with _open(db).begin() as connection:
+        with open_warehouse(db).begin() as connection:
             write_lock(connection)
             yield connection
     except failures as error:
@@ -60,7 +62,7 @@ def info(db: Db = None) -> None:
     from decentwork.warehouse.database import database_url, default_path, schema_revision
     from decentwork.warehouse.tables import labels, observations, releases
 
-    target = _open(db)
+    target = open_warehouse(db)
     with target.connect() as connection:
         count = connection.execute(sa.select(sa.func.count()).select_from(releases)).scalar()
         rows = connection.execute(sa.select(sa.func.count()).select_from(observations)).scalar()
@@ -92,12 +94,12 @@ def load(
     World Bank WDI CSV) or ILOSTAT dictionaries into the warehouse, one release per file, with
     revision history: nothing is overwritten, a file loaded twice adds nothing."""
 
-    target = _open(db)
+    target = open_warehouse(db)
     errors.print(f"Loading {len(files)} file(s) in one transaction ...")
-    _load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad)
+    load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad)
 
 
-def _load_and_report(target: sa.Engine, files: list[Path], **options: object) -> None:
+def load_and_report(target: sa.Engine, files: list[Path], **options: object) -> None:
     """Load ``files`` in one transaction (``options`` as ``load_files``) and print what each
     load did; a refusal ends the command with its message."""
     import sqlalchemy as sa
@@ -112,10 +114,10 @@ def _load_and_report(target: sa.Engine, files: list[Path], **options: object) ->
     except sa.exc.SQLAlchemyError as error:
         fail(f"the warehouse refused the load ({str(error).splitlines()[0]}); nothing was "
              "loaded. If another load was running, try again when it has finished.")
-    _print_loaded(reports)
+    print_loaded(reports)
 
 
-def _print_loaded(reports: list) -> None:
+def print_loaded(reports: list) -> None:
     """The table of what each load did."""
     from rich.table import Table
 
@@ -153,7 +155,7 @@ def pull(
 
     from decentwork.warehouse import ilostat
 
-    target = _open(db)
+    target = open_warehouse(db)
     with Progress(TextColumn("[bold]{task.description}"), DownloadColumn(),
                   TransferSpeedColumn(), console=errors) as progress:
         tasks: dict[str, int] = {}
@@ -183,7 +185,7 @@ def pull(
             files.append(item.path)
     if not files:
         fail("nothing to load")
-    _load_and_report(target, files)
+    load_and_report(target, files)
 
 
 def query(
@@ -218,7 +220,7 @@ def query(
              "classif1": classif1, "classif2": classif2}
     try:
         filters = Filters.parse({k: split_codes(v) for k, v in codes.items()}, time)
-        target = _open(db)
+        target = open_warehouse(db)
         with target.connect() as connection:
             found = view(connection, filters, as_of)
     except QueryError as error:
@@ -244,7 +246,7 @@ def export(
     if chosen == "table":
         fail("export writes a file: --format csv, json, xlsx, sdmx-csv or parquet")
     names = [d.strip() for d in dataset.split(",") if d.strip()] if dataset else []
-    target = _open(db)
+    target = open_warehouse(db)
     try:
         with target.connect() as connection:
             found = view(connection, None, as_of, datasets=names)
@@ -259,7 +261,7 @@ def releases(db: Db = None) -> None:
 
     from decentwork.warehouse.contents import release_history
 
-    target = _open(db)
+    target = open_warehouse(db)
     with target.connect() as connection:
         rows, _ = release_history(connection)
     listing = Table(title="Releases", title_justify="left")
@@ -340,7 +342,7 @@ def groups_list(
     from decentwork.warehouse.groups import GroupError, groups
     from decentwork.warehouse.groups import group as find_group
 
-    with _open(db).connect() as connection:
+    with open_warehouse(db).connect() as connection:
         try:
             found = {code: find_group(connection, code)} if code else groups(connection)
         except GroupError as error:
@@ -422,4 +424,4 @@ def aggregate(
                      f"{100 * min_coverage:.0f} % (lowest "
                      f"{100 * result.refused['coverage'].min():.1f} %)")
     if result.report is not None:
-        _print_loaded([result.report])
+        print_loaded([result.report])

@@ -63,6 +63,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("decentwork", appauthor=False)) / "ilostat"
 
 
+def cached_file(dataset: str, cache: Path | None = None) -> Path:
+    """Where the downloaded copy of ``dataset`` (an id such as ``SDG_0852_SEX_AGE_RT_A``) is
+    kept in ``cache`` (default: :func:`cache_dir`), whether or not it is there yet."""
+    return (cache or cache_dir()) / f"{dataset}.csv.gz"
+
+
 def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = False,
           on_progress: Progress = lambda *_: None, cache: Path | None = None) -> list[Fetched]:
     """The files of the ILOSTAT datasets ``codes``, from ``mirror`` (default:
@@ -79,7 +85,7 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
     folder.mkdir(parents=True, exist_ok=True)
     fetched = []
     for i in ids:
-        target = folder / f"{i}.csv.gz"
+        target = cached_file(i, folder)
         if target.is_file() and not refresh:
             fetched.append(Fetched(i, target, str(target), cached=True))
             continue

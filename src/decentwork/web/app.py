@@ -9,7 +9,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -22,6 +23,9 @@ from decentwork.web.caching import ETagMiddleware
 from decentwork.web.pages import SuffixMiddleware
 
 API = "/api/v1"
+OPENAPI = "/api/openapi.json"
+SWAGGER = "/static/swagger"
+"""Swagger UI's files (from the npm package swagger-ui-dist), served by the app itself."""
 
 
 def problem(error: dict[str, Any]) -> str:
@@ -53,6 +57,18 @@ async def _failed(request: Request, error: StarletteHTTPException) -> Response:
     return _error(request, error.status_code, str(error.detail), error.headers)
 
 
+async def _swagger() -> HTMLResponse:
+    """The API's documentation (Swagger UI), with its script, style and icon from /static: no
+    CDN; Swagger UI's online validator is off."""
+    return get_swagger_ui_html(
+        openapi_url=OPENAPI, title="decentwork API",
+        swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
 def create_app(url: str | None = None) -> FastAPI:
     """The web application on the warehouse at ``url`` (default: ``$DECENTWORK_DB``, else the
     embedded SQLite file), its schema brought up to date as every command does.
@@ -72,14 +88,15 @@ def create_app(url: str | None = None) -> FastAPI:
         version=__version__,
         summary="Labour market information: ILO decent-work indicators with their uncertainty "
         "and revision history.",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=OPENAPI,
         lifespan=lifespan,
     )
     app.state.engine = target
     app.include_router(api.router, prefix=API, tags=["API v1"])
     app.include_router(pages.router)
+    app.add_api_route("/api/docs", _swagger, include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("decentwork.web", "static")]), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(QueryError, _refused)
