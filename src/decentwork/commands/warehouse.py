@@ -28,6 +28,9 @@ Db = Annotated[
                  "file that 'decentwork info' prints)."),
 ]
 FORMATS = ("table", "csv", "json", "xlsx", "sdmx-csv", "parquet")
+Years = Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
+Sexes = Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
+Classif1 = Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
 
 
 def open_warehouse(db: str | None) -> sa.Engine:
@@ -195,14 +198,11 @@ def query(
     area: Annotated[str | None, typer.Option(help="Area codes (ref_area), comma-separated.")]
     = None,
     source: Annotated[str | None, typer.Option(help="Source codes, comma-separated.")] = None,
-    sex: Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
-    = None,
-    classif1: Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
-    = None,
+    sex: Sexes = None,
+    classif1: Classif1 = None,
     classif2: Annotated[str | None, typer.Option(help="classif2 codes, comma-separated.")]
     = None,
-    time: Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
-    = None,
+    time: Years = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="The view as of a release number or a date (default: latest).")]
     = None,
@@ -393,12 +393,9 @@ def aggregate(
     weight: Annotated[str | None, typer.Option(
         help="The level weighting the rate (default: its denominator, e.g. the labour force "
         "for an unemployment rate).")] = None,
-    time: Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
-    = None,
-    sex: Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
-    = None,
-    classif1: Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
-    = None,
+    time: Years = None,
+    sex: Sexes = None,
+    classif1: Classif1 = None,
     min_coverage: Annotated[float, typer.Option(
         help="Least share (0-1) of the group's weight with data.")] = 0.5,
     store: Annotated[bool, typer.Option(help="Store the group values in the warehouse.")]
