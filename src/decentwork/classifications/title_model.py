@@ -146,7 +146,7 @@ class TitleModel:
         ``MEMORY_CALIBRATION`` of them, confidence is recalibrated on them, each coded as if
         it (and any example with the same text) were not there; with fewer, the fitted
         calibration stays, which is optimistic about votes from a handful of examples."""
-        self.memory = Memory(examples) if examples else None
+        self.memory = Memory(examples, self.classes) if examples else None
         self.memory_calibration = {}
         if self.memory is not None and len(examples) >= MEMORY_CALIBRATION:
             sample = random.Random(SEED).sample(list(examples),
@@ -165,14 +165,14 @@ class TitleModel:
             key = normalise(text)
             path = (self.memory.exact.get(key, ()) if self.memory is not None and not leave_out
                     else ())
-            if path:
-                found[row, _under(self.classes, path)] += EXACT_BONUS
+            if path and self.memory is not None:
+                found[row, self.memory.under[path]] += EXACT_BONUS
             elif (column := self.exact.get(key)) is not None:
                 found[row, column] += EXACT_BONUS
                 path = tuple(self._paths[column])
             settled.append(path)
         if self.memory is not None:
-            found += self.memory.votes(texts, self.classes, leave_out)
+            found += self.memory.votes(texts, leave_out)
         return found, settled
 
     def rank(self, texts: Sequence[str], k: int = 5, calibrated: bool = True,
@@ -242,8 +242,11 @@ class Memory:
     nearest examples vote for the deepest-level classes under their codes (an example coded
     to a higher level votes for all the classes below it, equally)."""
 
-    def __init__(self, titles: Sequence[Title]) -> None:
+    def __init__(self, titles: Sequence[Title], classes: np.ndarray) -> None:
+        """``classes``: the model's deepest-level classes, which the examples vote for."""
         self.titles = list(titles)
+        self.classes = classes
+        self.under = {path: _under(classes, path) for path in {t.path for t in self.titles}}
         keys = [normalise(t.text) for t in self.titles]
         self.exact = verbatim(zip(keys, (t.path for t in self.titles), strict=True))
         self.text_ids = {key: number for number, key in enumerate(dict.fromkeys(keys))}
@@ -251,19 +254,17 @@ class Memory:
         self.vectoriser = Vectoriser.fit([t.text for t in self.titles], min_titles=1)
         self.vectors = self.vectoriser.transform([t.text for t in self.titles])
 
-    def votes(self, texts: Sequence[str], classes: np.ndarray,
-              leave_out: bool = False) -> np.ndarray:
+    def votes(self, texts: Sequence[str], leave_out: bool = False) -> np.ndarray:
         """Votes (texts x classes): among each text's nearest examples, a code gets
         ``MEMORY_WEIGHT`` x the sum of its best ``MEMORY_BEST`` similarities.
         ``leave_out``: examples with the same text as the one coded do not vote."""
-        votes = np.zeros((len(texts), len(classes)), dtype=np.float32)
+        votes = np.zeros((len(texts), len(self.classes)), dtype=np.float32)
         if not self.titles:
             return votes
         similarities = (self.vectoriser.transform(texts) @ self.vectors.T).toarray()
         if leave_out:
             own = np.array([self.text_ids.get(normalise(text), -1) for text in texts])
             similarities[own[:, None] == self.ids[None, :]] = 0
-        under = {t.path: _under(classes, t.path) for t in self.titles}
         nearest = np.argsort(-similarities, axis=1)[:, :MEMORY_NEIGHBOURS]
         for row, columns in enumerate(nearest):
             found: dict[tuple[str, ...], list[float]] = {}
@@ -272,7 +273,7 @@ class Memory:
                     found.setdefault(self.titles[column].path, []).append(
                         float(similarities[row, column]))
             for path, values in found.items():
-                targets = under[path]
+                targets = self.under[path]
                 votes[row, targets] = np.maximum(
                     votes[row, targets], MEMORY_WEIGHT * sum(values[:MEMORY_BEST]))
         return votes
