@@ -16,6 +16,9 @@ def serve(
     host: Annotated[str, typer.Option(
         help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    cache_mb: Annotated[int, typer.Option(
+        min=0, help="Memory for answers kept while the warehouse does not change, in MiB "
+        "(0: ask the warehouse every time).")] = 64,
 ) -> None:
     """Serve the warehouse over HTTP: the dashboard's pages at / and the REST API under
     /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs). Read-only; stop
@@ -26,7 +29,7 @@ def serve(
     from decentwork.web.app import create_app
 
     try:
-        app = create_app(db)
+        app = create_app(db, cache_bytes=cache_mb * 2**20)
     except WarehouseError as error:
         fail(str(error))
     console.print(f"Serving the dashboard on http://{host}:{port}/ and the API on "

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from decentwork.warehouse.tables import indicators, labels, releases
+from decentwork.warehouse.tables import (
+    area_group_members,
+    area_groups,
+    indicators,
+    labels,
+    releases,
+)
 from decentwork.warehouse.views import Filters, view_query
 
 
@@ -63,3 +69,14 @@ def release_history(connection: sa.Connection, limit: int | None = None, offset:
     rows = connection.execute(sa.select(releases).order_by(releases.c.id.desc())
                               .limit(limit).offset(offset)).mappings().all()
     return list(rows), int(total)
+
+
+def state_mark(connection: sa.Connection) -> tuple[int, ...]:
+    """A mark of the warehouse's state that changes whenever a load (a new release), a label
+    dictionary or a change of the area groups does: answers computed under one mark stay
+    true until the mark changes."""
+    counted = [sa.select(sa.func.count()).select_from(table).scalar_subquery()
+               for table in (labels, indicators, area_groups, area_group_members)]
+    row = connection.execute(sa.select(
+        sa.func.coalesce(sa.func.max(releases.c.id), 0), *counted)).one()
+    return tuple(int(value) for value in row)

@@ -38,8 +38,9 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENVIRONMENT) or f"sqlite:///{default_path()}"
 
 
-def engine(url: str | None = None) -> sa.Engine:
-    """An engine on the warehouse at ``url`` (see :func:`database_url`), its schema upgraded.
+def engine(url: str | None = None, *, connections: int | None = None) -> sa.Engine:
+    """An engine on the warehouse at ``url`` (see :func:`database_url`), its schema upgraded,
+    keeping at most ``connections`` connections open at once (None: SQLAlchemy's default).
 
     Raises:
         WarehouseError: the URL is malformed, the server unreachable or the file unwritable.
@@ -50,6 +51,8 @@ def engine(url: str | None = None) -> sa.Engine:
     except sa.exc.ArgumentError as error:
         raise WarehouseError(f"database URL {target!r} is not valid ({error})") from None
     arguments: dict[str, object] = {}
+    if connections is not None:
+        arguments.update(pool_size=connections, max_overflow=0)
     try:
         if parsed.get_backend_name() == "sqlite":
             database = parsed.database

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -16,14 +17,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from decentwork import __version__
+from decentwork.warehouse.contents import state_mark
 from decentwork.warehouse.database import engine
 from decentwork.warehouse.views import QueryError
 from decentwork.web import api, pages
-from decentwork.web.caching import ETagMiddleware
+from decentwork.web.caching import Admission, AnswerCache, ETagMiddleware
 from decentwork.web.pages import SuffixMiddleware
 
 API = "/api/v1"
 OPENAPI = "/api/openapi.json"
+ADMITTED = 20
+"""Requests let into the routes at once (the others wait their turn), and as many warehouse
+connections. A route holds its connection from its dependency's start to its end, and each of
+the three steps needs one of anyio's 40 worker threads: with more requests inside than
+connections, every thread could end up waiting for a connection that only a thread can give
+back."""
 SWAGGER = "/static/swagger"
 """Swagger UI's files (from the npm package swagger-ui-dist), served by the app itself."""
 
@@ -69,19 +77,25 @@ async def _swagger() -> HTMLResponse:
     )
 
 
-def create_app(url: str | None = None) -> FastAPI:
+def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20) -> FastAPI:
     """The web application on the warehouse at ``url`` (default: ``$DECENTWORK_DB``, else the
-    embedded SQLite file), its schema brought up to date as every command does.
+    embedded SQLite file), its schema brought up to date as every command does. Answers are
+    kept in memory (at most ``cache_bytes``; 0: none) while the warehouse does not change.
 
     Raises:
         WarehouseError: the warehouse cannot be opened.
     """
-    target = engine(url)
+    target = engine(url, connections=ADMITTED)
+    # The answer cache reads the warehouse's mark on its own connection: waiting for one of
+    # the routes' connections would block the event loop that the routes need to give it back.
+    watch = engine(url, connections=1) if cache_bytes else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        target.dispose()
+        for used in (target, watch):
+            if used is not None:
+                used.dispose()
 
     app = FastAPI(
         title="decentwork",
@@ -103,5 +117,14 @@ def create_app(url: str | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _failed)
     app.add_middleware(SuffixMiddleware)
     app.add_middleware(ETagMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=500)  # outermost: tags the plain body
+    app.add_middleware(Admission, limit=ADMITTED)
+    app.add_middleware(GZipMiddleware, minimum_size=500)  # tags the plain body
+    if watch is not None:
+        app.add_middleware(AnswerCache, mark=lambda: _mark(watch), max_bytes=cache_bytes)
     return app
+
+
+def _mark(target: sa.Engine) -> tuple[int, ...]:
+    """The warehouse's current state mark (see :class:`~decentwork.web.caching.AnswerCache`)."""
+    with target.connect() as connection:
+        return state_mark(connection)

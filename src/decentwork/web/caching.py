@@ -1,12 +1,22 @@
-"""HTTP caching: an ETag on every successful GET, and ``304 Not Modified`` when the client
-already has that body (``If-None-Match``)."""
+"""HTTP caching: an ETag on every successful GET, ``304 Not Modified`` when the client
+already has that body (``If-None-Match``), and an in-memory cache of answers that lasts while
+the warehouse does not change."""
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from decentwork.web.languages import COOKIE
 
 
 def etag(body: bytes) -> str:
@@ -70,3 +80,144 @@ class ETagMiddleware:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, hold)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A complete 200 answer as it went out: its headers, body and ETag."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    tag: str | None
+
+    @property
+    def size(self) -> int:
+        """Bytes held: body and headers."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
+
+
+class AnswerCache:
+    """Keeps recent answers to GET requests in memory and replays them while the warehouse
+    has not changed, so that a busy dashboard asks the database once per distinct request.
+
+    The key is the request's path and query, whether the client accepts gzip, and the
+    language cookie (pages follow it); an answer is kept when it is a 200 without
+    ``Set-Cookie``. Every ``check_every`` seconds the warehouse's :func:`state_mark` (newest
+    release, labels, groups) is read again, and a changed mark empties the cache: a load is
+    visible within that time. The least recently used answers are dropped beyond
+    ``max_bytes``; an answer larger than an eighth of it is never kept. A replayed answer
+    carries ``X-Cache: hit`` and honours ``If-None-Match`` (``304``) as the first one did.
+    Requests that arrive while the same request is being answered wait for that answer
+    instead of asking the warehouse again."""
+
+    def __init__(self, app: ASGIApp, mark: Callable[[], Hashable], *,
+                 check_every: float = 1.0, max_bytes: int = 64 * 2**20) -> None:
+        self.app = app
+        self.mark = mark
+        self.check_every = check_every
+        self.max_bytes = max_bytes
+        self.answers: OrderedDict[tuple[str, ...], Stored] = OrderedDict()
+        self.pending: dict[tuple[str, ...], anyio.Event] = {}
+        self.size = 0
+        self.current: Hashable = None
+        self.checked = -math.inf
+
+    def _refresh(self) -> None:
+        """Read the warehouse's mark when it is due; forget every answer if it changed."""
+        now = time.monotonic()
+        if now - self.checked < self.check_every:
+            return
+        mark = self.mark()
+        self.checked = now
+        if mark != self.current:
+            self.current = mark
+            self.answers.clear()
+            self.size = 0
+
+    def _keep(self, key: tuple[str, ...], stored: Stored) -> None:
+        """Store an answer, dropping the least recently used beyond the size limit."""
+        if stored.size > self.max_bytes // 8:
+            return
+        self.answers[key] = stored
+        self.size += stored.size
+        while self.size > self.max_bytes:
+            _, dropped = self.answers.popitem(last=False)
+            self.size -= dropped.size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Replay a kept answer, or run the application and keep its answer."""
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        request = Headers(scope=scope)
+        key = (scope["path"], scope["query_string"].decode("latin-1"),
+               "gzip" if "gzip" in request.get("accept-encoding", "") else "",
+               cookie_parser(request.get("cookie", "")).get(COOKIE, ""))
+        self._refresh()
+        while (pending := self.pending.get(key)) is not None:
+            await pending.wait()  # the same request is being answered: wait for its answer
+        found = self.answers.get(key)
+        if found is not None:
+            self.answers.move_to_end(key)
+            await _replay(found, request.get("if-none-match"), send)
+            return
+        self.pending[key] = anyio.Event()
+        try:
+            await self._answer(key, scope, receive, send)
+        finally:
+            self.pending.pop(key).set()
+
+    async def _answer(self, key: tuple[str, ...], scope: Scope, receive: Receive,
+                      send: Send) -> None:
+        """Run the application, keeping its answer."""
+        started: list[Message] = []
+        chunks: list[bytes] = []
+        mark = self.current
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and mark == self.current:
+                    self._store(key, started[0], b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _store(self, key: tuple[str, ...], start: Message, body: bytes) -> None:
+        """Keep a finished answer if it may be replayed to anyone asking the same."""
+        headers = MutableHeaders(raw=list(start["headers"]))
+        if start["status"] != 200 or "set-cookie" in headers:
+            return
+        self._keep(key, Stored(list(start["headers"]), body, headers.get("etag")))
+
+
+async def _replay(stored: Stored, if_none_match: str | None, send: Send) -> None:
+    """Send a kept answer (``304`` with no body when the client already has it)."""
+    headers = MutableHeaders(raw=list(stored.headers))
+    headers["X-Cache"] = "hit"
+    status = 200
+    body = stored.body
+    if stored.tag is not None and matches(if_none_match, stored.tag):
+        status, body = 304, b""
+        del headers["Content-Length"]
+    await send({"type": "http.response.start", "status": status, "headers": headers.raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Admission:
+    """Lets at most ``limit`` requests into the application at once; the others wait (without
+    holding a thread or a connection) until one finishes."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.slots = anyio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the application once a slot is free."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        async with self.slots:
+            await self.app(scope, receive, send)
