@@ -1,0 +1,263 @@
+"""A framework's progress read off the warehouse: for each area and indicator (and each of
+its breakdowns), the annual series of the latest view, assessed by each progress method
+beside the others, with the gaps between the groups the framework pairs.
+
+An indicator the warehouse has no data for gets a row with status ``no_data`` (and the
+reason), never a value made up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+import yaml
+from pydantic import ValidationError
+
+from decentwork.monitoring.frameworks import (
+    AreaSettings,
+    Breakdown,
+    Framework,
+    FrameworkError,
+    Indicator,
+)
+from decentwork.monitoring.gaps import Gap, gap
+from decentwork.monitoring.progress import METHODS, Assessment, Target, assess
+from decentwork.warehouse.views import Filters, view
+
+NO_DATA = "no_data"
+TOTAL = "total"
+"""The breakdown label of an indicator's own series (its filters as the framework gives them)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """An annual series: ``(year, value)`` points, the sources they came from, and the
+    standard errors where the warehouse has them (by year)."""
+
+    points: tuple[tuple[int, float], ...]
+    sources: tuple[str, ...] = ()
+    se: Mapping[int, float] = field(default_factory=dict)
+    reason: str | None = None
+    """Why the series is empty, when it is."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One area's progress on one framework indicator (or one of its breakdowns) by one
+    method."""
+
+    area: str
+    outcome: str
+    target: str
+    code: str
+    title: str
+    indicator: str | None
+    breakdown: str
+    series: Series
+    assessment: Assessment
+    milestones: tuple[tuple[int, float], ...] = ()
+
+    def as_dict(self) -> dict[str, str | int | float | None]:
+        """One flat row: where it belongs, then the assessment's components."""
+        return {"area": self.area, "outcome": self.outcome, "target": self.target,
+                "code": self.code, "title": self.title, "indicator": self.indicator,
+                "breakdown": self.breakdown, **self.assessment.as_dict(),
+                "sources": " ".join(self.series.sources)}
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """The gap between two breakdowns of one area's indicator by one method."""
+
+    area: str
+    code: str
+    gap: Gap
+
+    def as_dict(self) -> dict[str, str | int | float | None]:
+        """One flat row."""
+        return {"area": self.area, "code": self.code, **self.gap.as_dict(),
+                "summary": self.gap.summary()}
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """A framework's progress over some areas: every assessment and every gap."""
+
+    framework: Framework
+    areas: tuple[str, ...]
+    methods: tuple[str, ...]
+    rows: tuple[Progress, ...]
+    gaps: tuple[GapRow, ...]
+
+    def table(self) -> pd.DataFrame:
+        """The assessments as a table, one row per area, indicator, breakdown and method."""
+        return pd.DataFrame([row.as_dict() for row in self.rows])
+
+    def gap_table(self) -> pd.DataFrame:
+        """The gaps as a table."""
+        return pd.DataFrame([row.as_dict() for row in self.gaps])
+
+
+def track(connection: sa.Connection, framework: Framework,
+          areas: Sequence[str] | None = None, methods: Sequence[str] | None = None
+          ) -> Tracking:
+    """Assess every indicator of ``framework`` for each of ``areas`` (default: the
+    framework's own areas, else those its indicators give settings for) by each of
+    ``methods`` (default: all of :data:`~decentwork.monitoring.progress.METHODS`).
+
+    Raises:
+        FrameworkError: no areas to assess, or an unknown method.
+    """
+    chosen = tuple(methods or METHODS)
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown:
+        raise FrameworkError(f"unknown progress method {unknown[0]!r} (known: "
+                             f"{', '.join(METHODS)})")
+    places = tuple(areas or framework.areas or sorted(
+        {a for _, _, i in framework.indicators() for a in i.areas}))
+    if not places:
+        raise FrameworkError(f"framework {framework.code}: no areas given and none in the "
+                             "framework (name them with --areas)")
+    rows: list[Progress] = []
+    gaps: list[GapRow] = []
+    for area in places:
+        for outcome, target, spec in framework.indicators():
+            found: dict[str, dict[str, Assessment]] = {}
+            for breakdown in (None, *spec.breakdowns):
+                label = TOTAL if breakdown is None else breakdown.label
+                data = series(connection, area, spec, breakdown)
+                settings = spec.settings(area)
+                for method in chosen:
+                    result = _assessed(data, spec, settings, framework, area, method)
+                    found.setdefault(label, {})[method] = result
+                    rows.append(Progress(area, outcome.code, target.code, spec.code,
+                                         spec.title, spec.indicator, label, data, result,
+                                         tuple((m.year, m.value)
+                                               for m in settings.milestones)))
+            for first, second in spec.gaps:
+                gaps.extend(GapRow(area, spec.code, gap(found[first][method],
+                                                        found[second][method],
+                                                        (first, second)))
+                            for method in chosen
+                            if NO_DATA not in (found[first][method].status,
+                                               found[second][method].status))
+    return Tracking(framework, places, chosen, tuple(rows), tuple(gaps))
+
+
+def series(connection: sa.Connection, area: str, spec: Indicator,
+           breakdown: Breakdown | None = None) -> Series:
+    """The annual series of ``spec`` (with a breakdown's filters in place of its own) for
+    ``area`` in the warehouse's latest view.
+
+    Quarterly and monthly periods are left out. Without a ``classif1`` (``classif2``) the
+    series is the one with no classification, or a ``..._TOTAL`` one. When several sources
+    give a year, the value comes from the source with the most years in the series (ties:
+    the later source code), so the series keeps to one survey where it can.
+    """
+    if spec.indicator is None:
+        return Series((), reason=spec.note)
+    sex = (breakdown.sex if breakdown and breakdown.sex else None) or spec.sex
+    classif1 = (breakdown.classif1 if breakdown and breakdown.classif1 else None) \
+        or spec.classif1
+    classif2 = (breakdown.classif2 if breakdown and breakdown.classif2 else None) \
+        or spec.classif2
+    codes = {"ref_area": [area], "indicator": [spec.indicator], "sex": [sex] if sex else None}
+    if classif1:
+        codes["classif1"] = [classif1]
+    if classif2:
+        codes["classif2"] = [classif2]
+    found = view(connection, Filters.parse(codes, None))
+    found = found[found["time"].str.fullmatch(r"[0-9]{4}") & found["obs_value"].notna()]
+    if not sex:
+        found = found[found["sex"].isin(["SEX_T", ""])]
+    for column, given in (("classif1", classif1), ("classif2", classif2)):
+        if not given:
+            found = found[(found[column] == "") | found[column].str.endswith("_TOTAL")]
+            if found[column].nunique() > 1:
+                return Series((), reason=f"several {column} series ("
+                              f"{', '.join(sorted(found[column].unique()))}): name one in "
+                              "the framework")
+    if found.empty:
+        which = ", ".join(c for c in (sex, classif1, classif2) if c)
+        return Series((), reason=f"no annual data for {spec.indicator}"
+                      f"{f' ({which})' if which else ''} in {area}")
+    years = Counter(found["source"])
+    found = found.assign(rank=found["source"].map(lambda s: (years[s], s)))
+    found = found.sort_values(["time", "rank"]).drop_duplicates("time", keep="last")
+    return Series(tuple((int(t), float(v)) for t, v in zip(found["time"], found["obs_value"],
+                                                           strict=True)),
+                  tuple(sorted(set(found["source"]))),
+                  {int(t): float(s) for t, s in zip(found["time"], found["se"], strict=True)
+                   if pd.notna(s)})
+
+
+def _assessed(data: Series, spec: Indicator, settings: AreaSettings, framework: Framework,
+              area: str, method: str) -> Assessment:
+    """One method's assessment of one series under the area's settings."""
+    goal = spec.target_for(area)
+    direction = (goal.direction if goal and goal.direction else None) or spec.direction
+    if not data.points:
+        return Assessment(method, NO_DATA, "No data", direction,
+                          target_value=goal.value if goal else None,
+                          target_year=goal.year if goal else None, reason=data.reason)
+    points = dict(data.points)
+    baseline_year = settings.baseline_year or framework.baseline_year
+    notes: list[str] = []
+    if settings.baseline is not None:
+        baseline_year = settings.baseline.year
+        if points.get(baseline_year) != settings.baseline.value:
+            notes.append(f"baseline {baseline_year} = {settings.baseline.value:g} as the "
+                         "framework gives it" + (f" (the warehouse has {points[baseline_year]:g})"
+                                                 if baseline_year in points else ""))
+        points[baseline_year] = settings.baseline.value
+    target = Target(goal.value, goal.year, direction) if goal else direction
+    result = assess(sorted(points.items()), target, method, baseline_year=baseline_year)
+    return replace(result, notes=(*notes, *result.notes)) if notes else result
+
+
+def with_settings(framework: Framework, path: Path) -> Framework:
+    """``framework`` with per-area settings (baselines, targets, milestones) from the YAML
+    file at ``path``: a mapping of indicator code → area → settings, as under an indicator's
+    ``areas`` in a framework file. A setting replaces the framework's for that area.
+
+    Raises:
+        FrameworkError: the file is unreadable, not YAML, names an unknown indicator, or a
+            setting is invalid (the message names the file, indicator, area and field).
+    """
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise FrameworkError(f"{path}: cannot be read as YAML ({error})") from None
+    if not isinstance(content, dict):
+        raise FrameworkError(f"{path}: expected a mapping of indicator code -> area -> "
+                             "settings (baseline, target, milestones)")
+    known = {i.code for _, _, i in framework.indicators()}
+    settings: dict[str, dict[str, AreaSettings]] = {}
+    for code, areas in content.items():
+        if str(code) not in known:
+            raise FrameworkError(f"{path}: indicator {code!r} is not in framework "
+                                 f"{framework.code} (it has {', '.join(sorted(known))})")
+        if not isinstance(areas, dict):
+            raise FrameworkError(f"{path}: {code}: expected a mapping of area -> settings")
+        for area, given in areas.items():
+            try:
+                settings.setdefault(str(code), {})[str(area)] = \
+                    AreaSettings.model_validate(given)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+                raise FrameworkError(f"{path}: {code}: {area}: {problems}") from None
+    outcomes = tuple(
+        outcome.model_copy(update={"targets": tuple(
+            target.model_copy(update={"indicators": tuple(
+                indicator.model_copy(update={"areas": {**indicator.areas,
+                                                       **settings.get(indicator.code, {})}})
+                for indicator in target.indicators)})
+            for target in outcome.targets)})
+        for outcome in framework.outcomes)
+    return framework.model_copy(update={"outcomes": outcomes})
