@@ -9,3 +9,9 @@
 - ``formats``: observations as JSON and CSV responses.
 - ``caching``: ETags and ``If-None-Match`` on every GET.
 """
+
+import mimetypes
+
+# The static files' types come from ``mimetypes``, whose built-in table (Python 3.11) lacks
+# WOFF2: without /etc/mime.types the fonts (``static/fonts/``) would be served as text/plain.
+mimetypes.add_type("font/woff2", ".woff2")

@@ -1,5 +1,6 @@
 // Optional enhancements of the server-drawn SVG charts: a tooltip that follows the pointer
-// and legend keys that hide or show their series. Charts and tables work without this file.
+// and legend keys that hide or show their series (toggle buttons: click, Enter or Space).
+// Charts and tables work without this file.
 (function () {
   "use strict";
   var tip = null;
@@ -19,9 +20,18 @@
       mark.addEventListener("mouseleave", hide);
     });
     document.querySelectorAll(".chart .series .key").forEach(function (key) {
+      // A chart with keys to operate is no longer a mere image (whose parts are hidden from
+      // assistive technology) but a group holding toggle buttons, each named by its series.
+      key.closest("svg").setAttribute("role", "group");
+      var name = key.nextElementSibling;
       key.setAttribute("tabindex", "0");
       key.setAttribute("role", "button");
-      function toggle() { key.parentNode.classList.toggle("hidden"); }
+      key.setAttribute("aria-label", name ? name.textContent : "");
+      key.setAttribute("aria-pressed", "true");
+      function toggle() {
+        var hidden = key.parentNode.classList.toggle("hidden");
+        key.setAttribute("aria-pressed", hidden ? "false" : "true");
+      }
       key.addEventListener("click", toggle);
       key.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); }
