@@ -34,6 +34,8 @@ from decentwork.warehouse.tables import releases
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 BULK = SHARED / "ilostat" / "bulk_sdg8_2024-01"
 DICTIONARY = SHARED / "ilostat" / "dictionary"
+DICTIONARIES = ("ref_area_en.csv", "indicator_en.csv")
+"""The dictionaries the SDG 8 test warehouses load beside the bulk files."""
 WDI = SHARED / "worldbank_wdi" / "API_SL.UEM.TOTL.ZS_DS2_en_csv_v2_10473697.csv"
 BULK_FILES = (
     "SDG_0831_SEX_ECO_RT_A.csv", "SDG_0851_SEX_OCU_NB_A.csv", "SDG_0852_SEX_AGE_RT_A.csv",

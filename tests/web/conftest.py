@@ -1,6 +1,5 @@
-"""Shared fixtures of the web tests: one SQLite warehouse holding the five ILOSTAT SDG 8 bulk
-files and the English area and indicator dictionaries, loaded once for the whole session,
-and an API client on it."""
+"""Shared fixtures of the web tests: an API client on the session's SDG 8 warehouse
+(``sdg8_url``: the five ILOSTAT SDG 8 bulk files and the English dictionaries)."""
 
 from __future__ import annotations
 
@@ -13,13 +12,10 @@ from fastapi.testclient import TestClient
 
 from decentwork import observations
 from decentwork.warehouse import engine, view
-from decentwork.warehouse.load import load_files
 from decentwork.warehouse.views import Filters
 from decentwork.web.app import create_app
-from tests.warehouse.conftest import BULK_FILES, DICTIONARY, bulk_file
+from tests.warehouse.conftest import DICTIONARIES as DICTIONARIES
 from tests.warehouse.conftest import url as url  # the SQLite and PostgreSQL fixture
-
-DICTIONARIES = ("ref_area_en.csv", "indicator_en.csv")
 
 
 @dataclass(frozen=True)
@@ -40,14 +36,9 @@ class Served:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    address = f"sqlite:///{tmp_path_factory.mktemp('web')}/w.sqlite"
-    target = engine(address)
-    load_files(target, [*(bulk_file(name) for name in BULK_FILES),
-                        *(DICTIONARY / name for name in DICTIONARIES)])
-    target.dispose()
-    with TestClient(create_app(address)) as client:
-        yield Served(address, client)
+def served(sdg8_url: str) -> Iterator[Served]:
+    with TestClient(create_app(sdg8_url)) as client:
+        yield Served(sdg8_url, client)
 
 
 def from_json(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -95,22 +95,22 @@ def _print(found: Tracking, breakdowns: bool) -> None:
     """The assessments (and gaps) as Rich tables."""
     from rich.table import Table
 
-    from decentwork.monitoring.tracking import NO_DATA, TOTAL
+    from decentwork.monitoring.tracking import NO_DATA, TOTAL, untargeted
 
     listing = Table(title=f"{found.framework.title}: {', '.join(found.areas)}",
                     title_justify="left")
     for column in SHOWN:
         listing.add_column(column, justify="right" if column in (
             "baseline", "latest", "cagr", "required_cagr", "ratio", "projected") else "left")
-    untargeted: set[str] = set()
+    left_out: set[str] = set()
     for row in found.rows:
         if not breakdowns and row.breakdown != TOTAL:
             continue
         a = row.assessment
         if a.status == NO_DATA and a.method != found.methods[0]:
             continue  # one "no data" line per series is enough
-        if a.target_value is None and a.reason and a.reason.startswith("no numeric target"):
-            untargeted.add(a.method)
+        if untargeted(a):
+            left_out.add(a.method)
             continue
         listing.add_row(
             row.area, row.code, row.breakdown, "" if a.status == NO_DATA else a.method,
@@ -120,8 +120,8 @@ def _print(found: Tracking, breakdowns: bool) -> None:
             "" if a.projected_year is None
             else f"{_number(a.projected_value)} ({a.projected_year})",
             a.label + (f": {a.reason}" if a.reason else ""))
-    if untargeted:
-        listing.caption = (f"Not shown: {', '.join(sorted(untargeted))} on series without a "
+    if left_out:
+        listing.caption = (f"Not shown: {', '.join(sorted(left_out))} on series without a "
                            "numeric target (those methods need one; give national targets "
                            "with --targets FILE, see docs/monitoring.md).")
     console.print(listing)

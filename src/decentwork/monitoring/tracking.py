@@ -26,7 +26,7 @@ from decentwork.monitoring.frameworks import (
     Indicator,
 )
 from decentwork.monitoring.gaps import Gap, gap
-from decentwork.monitoring.progress import METHODS, Assessment, Target, assess
+from decentwork.monitoring.progress import METHODS, NO_ASSESSMENT, Assessment, Target, assess
 from decentwork.warehouse.views import Filters, view
 
 NO_DATA = "no_data"
@@ -36,14 +36,19 @@ TOTAL = "total"
 
 @dataclass(frozen=True)
 class Series:
-    """An annual series: ``(year, value)`` points, the sources they came from, and the
-    standard errors where the warehouse has them (by year)."""
+    """An annual series: ``(year, value)`` points, the sources they came from (all, and
+    each year's), and the standard errors and confidence bounds where the warehouse has them
+    (by year)."""
 
     points: tuple[tuple[int, float], ...]
     sources: tuple[str, ...] = ()
     se: Mapping[int, float] = field(default_factory=dict)
     reason: str | None = None
     """Why the series is empty, when it is."""
+    origins: Mapping[int, str] = field(default_factory=dict)
+    """The source of each year's value."""
+    bounds: Mapping[int, tuple[float, float]] = field(default_factory=dict)
+    """The lower and upper confidence bounds, for the years that have both."""
 
 
 @dataclass(frozen=True)
@@ -103,12 +108,21 @@ class Tracking:
         return pd.DataFrame([row.as_dict() for row in self.gaps])
 
 
+def untargeted(assessment: Assessment) -> bool:
+    """Whether ``assessment`` is a method's refusal for want of a numeric target (tables may
+    leave these out and say so once)."""
+    return (assessment.status == NO_ASSESSMENT and assessment.target_value is None
+            and (assessment.reason or "").startswith("no numeric target"))
+
+
 def track(connection: sa.Connection, framework: Framework,
-          areas: Sequence[str] | None = None, methods: Sequence[str] | None = None
-          ) -> Tracking:
-    """Assess every indicator of ``framework`` for each of ``areas`` (default: the
-    framework's own areas, else those its indicators give settings for) by each of
-    ``methods`` (default: all of :data:`~decentwork.monitoring.progress.METHODS`).
+          areas: Sequence[str] | None = None, methods: Sequence[str] | None = None, *,
+          codes: Sequence[str] | None = None, breakdowns: bool = True) -> Tracking:
+    """Assess every indicator of ``framework`` (or those with framework ``codes``) for each
+    of ``areas`` (default: the framework's own areas, else those its indicators give
+    settings for) by each of ``methods`` (default: all of
+    :data:`~decentwork.monitoring.progress.METHODS`), with the indicators' breakdowns and
+    gaps unless ``breakdowns`` is False.
 
     Raises:
         FrameworkError: no areas to assess, or an unknown method.
@@ -125,10 +139,12 @@ def track(connection: sa.Connection, framework: Framework,
                              "framework (name them with --areas)")
     rows: list[Progress] = []
     gaps: list[GapRow] = []
+    chosen_indicators = [(o, t, i) for o, t, i in framework.indicators()
+                         if codes is None or i.code in codes]
     for area in places:
-        for outcome, target, spec in framework.indicators():
+        for outcome, target, spec in chosen_indicators:
             found: dict[str, dict[str, Assessment]] = {}
-            for breakdown in (None, *spec.breakdowns):
+            for breakdown in (None, *(spec.breakdowns if breakdowns else ())):
                 label = TOTAL if breakdown is None else breakdown.label
                 data = series(connection, area, spec, breakdown)
                 settings = spec.settings(area)
@@ -139,7 +155,7 @@ def track(connection: sa.Connection, framework: Framework,
                                          spec.title, spec.indicator, label, data, result,
                                          tuple((m.year, m.value)
                                                for m in settings.milestones)))
-            for first, second in spec.gaps:
+            for first, second in spec.gaps if breakdowns else ():
                 gaps.extend(GapRow(area, spec.code, gap(found[first][method],
                                                         found[second][method],
                                                         (first, second)))
@@ -193,7 +209,11 @@ def series(connection: sa.Connection, area: str, spec: Indicator,
                                                            strict=True)),
                   tuple(sorted(set(found["source"]))),
                   {int(t): float(s) for t, s in zip(found["time"], found["se"], strict=True)
-                   if pd.notna(s)})
+                   if pd.notna(s)},
+                  origins=dict(zip(found["time"].astype(int), found["source"], strict=True)),
+                  bounds={int(r.time): (float(r.lower_bound), float(r.upper_bound))
+                          for r in found.itertuples()
+                          if pd.notna(r.lower_bound) and pd.notna(r.upper_bound)})
 
 
 def _assessed(data: Series, spec: Indicator, settings: AreaSettings, framework: Framework,

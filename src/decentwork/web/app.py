@@ -20,7 +20,7 @@ from decentwork import __version__
 from decentwork.warehouse.contents import state_mark
 from decentwork.warehouse.database import engine
 from decentwork.warehouse.views import QueryError
-from decentwork.web import api, pages
+from decentwork.web import api, pages, progress
 from decentwork.web.caching import Admission, AnswerCache, ETagMiddleware
 from decentwork.web.pages import SuffixMiddleware
 
@@ -110,6 +110,7 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20) -> Fast
     app.state.engine = target
     app.include_router(api.router, prefix=API, tags=["API v1"])
     app.include_router(pages.router)
+    app.include_router(progress.router)
     app.add_api_route("/api/docs", _swagger, include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("decentwork.web", "static")]), name="static")
     app.add_exception_handler(RequestValidationError, _invalid)

@@ -7,43 +7,23 @@ cookie, else English; an unknown ``lang`` is refused with 422."""
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from importlib import resources
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from decentwork import charts
+from decentwork.translations import LANGUAGES, catalogue, translations
 from decentwork.warehouse.views import QueryError
-from decentwork.web import charts
 
-LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español",
-             "km": "ខ្មែរ", "lo": "ລາວ"}
-"""The interface languages, each named in itself (for the language switcher)."""
 DEFAULT = "en"
 COOKIE = "lang"
 
 
 def catalogue_path(lang: str) -> resources.abc.Traversable:
     """The ``.po`` file of ``lang``."""
-    return resources.files("decentwork.web").joinpath(
-        "locales", lang, "LC_MESSAGES", "messages.po")
-
-
-@cache
-def translations(lang: str) -> NullTranslations:
-    """The interface strings of ``lang`` (English: the message ids themselves)."""
-    if lang == DEFAULT:
-        return NullTranslations()
-    with catalogue_path(lang).open("rb") as po:
-        catalogue = read_po(po, locale=lang)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(compiled)
+    return catalogue("decentwork.web", lang)
 
 
 @cache
@@ -51,9 +31,10 @@ def environment(lang: str) -> Environment:
     """The Jinja2 environment of the templates, speaking ``lang``."""
     env = Environment(loader=PackageLoader("decentwork.web", "templates"),
                       autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations("decentwork.web", lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(languages=LANGUAGES, lang=lang, time_series=charts.time_series,
-                       sparkline=charts.sparkline, ranked_bars=charts.ranked_bars)
+                       sparkline=charts.sparkline, ranked_bars=charts.ranked_bars,
+                       progress_chart=charts.progress_chart)
     return env
 
 

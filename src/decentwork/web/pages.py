@@ -21,13 +21,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from decentwork import charts
 from decentwork.observations.writers import sdmx_csv
 from decentwork.warehouse.contents import coverage, described, label_map, release_history
 from decentwork.warehouse.excel import write_workbook
 from decentwork.warehouse.groups import groups
 from decentwork.warehouse.tables import observations as observation_table
 from decentwork.warehouse.views import QueryError, sort_columns, view, view_page, view_query
-from decentwork.web import charts, languages
+from decentwork.web import languages
 from decentwork.web.api import (
     Connection,
     ObservationQuery,

@@ -42,6 +42,10 @@ PAGES = [
     PageType("data", "/data", "Data", "main table tbody tr", 100),
     PageType("releases", "/releases", "Sources and releases", "main table tbody tr", 8),
     PageType("release", "/releases/1", "Release 1", "main table tbody tr", 10),
+    PageType("progress", "/progress/sdg8?area=KHM,LAO", "SDG 8", "main table.grid tbody tr",
+             12),
+    PageType("indicator-progress", "/progress/sdg8/8.5.2?area=LAO", "Unemployment rate",
+             "main svg.progress-chart", 1),
     PageType("api-docs", "/api/docs", "decentwork", '[data-path="/api/v1/observations"]'),
 ]
 SERIOUS = ("serious", "critical")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decentwork.web import charts
+from decentwork import charts
 
 
 def test_time_series_has_title_desc_and_a_band_where_bounds_exist() -> None:

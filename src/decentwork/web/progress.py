@@ -1,0 +1,169 @@
+"""The dashboard's monitoring pages: the results frameworks, a framework's status grid (one
+row per indicator, one column per area, each cell the status in words and its ratio or
+growth rate) and an indicator's progress page (per area: the chart with baseline, target and
+projection, and every breakdown by every method with its components, and the gaps). Like
+every page, each is also JSON and CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from decentwork.monitoring.frameworks import Framework, FrameworkError, bundled, load_framework
+from decentwork.monitoring.progress import METHODS
+from decentwork.monitoring.tracking import TOTAL, Progress, Tracking, track, untargeted
+from decentwork.warehouse.views import split_codes
+from decentwork.web import languages
+from decentwork.web.api import Connection
+from decentwork.web.pages import FOCUS, Labels, PageQuery, View, output_format, render
+
+DEFAULT_METHOD = "open-sdg"
+"""The method of the status grid unless the address names another: the only one that also
+assesses series without a numeric target."""
+
+TONES = {"target_achieved": "good", "on_track": "good", "substantial_progress": "good",
+         "fair_progress": "fair", "moderate_progress": "fair", "acceleration_needed": "fair",
+         "limited_progress": "poor", "deterioration": "bad", "reverse_trend": "bad"}
+"""The colour family of each status (anything else is neutral); the status is always also
+written out, so colour is never the only cue."""
+
+router = APIRouter(include_in_schema=False)
+
+
+class ProgressQuery(PageQuery):
+    """A framework page's areas and method."""
+
+    area: str | None = None
+    method: str | None = None
+
+
+def _framework(name: str) -> Framework:
+    """A bundled framework, or 404."""
+    if name not in bundled():
+        raise HTTPException(404, f"framework {name!r}: not a bundled framework (they are "
+                            f"{', '.join(bundled())})")
+    try:
+        return load_framework(name)
+    except FrameworkError as error:
+        raise HTTPException(500, str(error)) from None
+
+
+def _method(query: ProgressQuery) -> str:
+    """The method asked for, or 422."""
+    method = query.method or DEFAULT_METHOD
+    if method not in METHODS:
+        raise HTTPException(422, f"method {method!r}: expected one of {', '.join(METHODS)}")
+    return method
+
+
+def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
+    """The areas asked for, else the framework's own, else the explorer's focus areas."""
+    return split_codes(query.area) or list(framework.areas) or list(FOCUS)
+
+
+def _row(row: Progress, names: Labels) -> dict[str, Any]:
+    """One assessment as a page row: the tracking row, the area label and the tone."""
+    return {**row.as_dict(), "area_label": names.text("ref_area", row.area),
+            "notes": list(row.assessment.notes),
+            "tone": TONES.get(row.assessment.status, "none")}
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def frameworks(request: Request, query: Annotated[PageQuery, Query()]) -> Response:
+    """The bundled results frameworks."""
+    fmt = output_format(request, query.format)
+    listed = []
+    for name in bundled():
+        framework = _framework(name)
+        listed.append({"code": name, "title": framework.title,
+                       "indicators": len(framework.indicators()),
+                       "areas": ",".join(framework.areas), "horizon": framework.horizon})
+    return render(request, View("frameworks.html", "frameworks", {"frameworks": listed},
+                                listed), fmt)
+
+
+@router.get("/progress/{name}", response_class=HTMLResponse)
+def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, Query()],
+                   connection: Connection) -> Response:
+    """A framework's status grid by one method, for some areas: the totals of every
+    indicator."""
+    fmt = output_format(request, query.format)
+    framework = _framework(name)
+    method = _method(query)
+    areas = _areas(framework, query)
+    found = track(connection, framework, areas, [method], breakdowns=False)
+    names = Labels(connection, languages.chosen(request))
+    rows = [_row(row, names) for row in found.rows]
+    cells = {(r["code"], r["area"]): r for r in rows}
+    data = {**_describe(framework), "method": method, "areas": areas, "assessments": rows}
+    context = {"framework": framework, "cells": cells, "methods": list(METHODS),
+               "names": names}
+    return render(request, View("framework.html", name, data, rows, context), fmt)
+
+
+@router.get("/progress/{name}/{code}", response_class=HTMLResponse)
+def indicator_progress(request: Request, name: str, code: str,
+                       query: Annotated[ProgressQuery, Query()],
+                       connection: Connection) -> Response:
+    """One indicator of a framework, for some areas: each breakdown by every method (or the
+    one asked for) with its components, the gaps, and a chart per area."""
+    fmt = output_format(request, query.format)
+    framework = _framework(name)
+    try:
+        outcome, target, spec = framework.indicator(code)
+    except FrameworkError as error:
+        raise HTTPException(404, str(error)) from None
+    methods = [_method(query)] if query.method else list(METHODS)
+    areas = _areas(framework, query)
+    found = track(connection, framework, areas, methods, codes=[code])
+    names = Labels(connection, languages.chosen(request))
+    rows = [_row(row, names) for row in found.rows if not untargeted(row.assessment)]
+    left_out = sorted({row.assessment.method for row in found.rows
+                       if untargeted(row.assessment)})
+    data = {**_describe(framework), "outcome": outcome.code, "target": target.code,
+            "code": code, "title": spec.title, "indicator": spec.indicator,
+            "direction": spec.direction, "note": spec.note, "methods": methods,
+            "areas": areas, "assessments": rows, "without_target": left_out,
+            "gaps": [g.as_dict() for g in found.gaps
+                     if not (untargeted(g.gap.first) or untargeted(g.gap.second))]}
+    context = {"framework": framework, "outcome": outcome, "target_spec": target,
+               "spec": spec, "charts": _charts(found, areas, methods), "names": names}
+    return render(request, View("framework_indicator.html", f"{name}-{code}", data, rows,
+                                context), fmt)
+
+
+def _describe(framework: Framework) -> dict[str, Any]:
+    """A framework's own description, for the JSON of its pages."""
+    return {"framework": framework.code, "title": framework.title,
+            "description": framework.description, "horizon": framework.horizon,
+            "baseline_year": framework.baseline_year,
+            "milestones": [m.model_dump() for m in framework.milestones],
+            "sources": list(framework.sources)}
+
+
+def _charts(found: Tracking, areas: list[str], methods: list[str]) -> dict[str, dict]:
+    """Per area, what the progress chart draws: the total series, the baseline and latest
+    points, the target and the projection of the first method that projects."""
+    charts: dict[str, dict] = {}
+    for area in areas:
+        totals = [r for r in found.rows if r.area == area and r.breakdown == TOTAL]
+        if not totals or not totals[0].series.points:
+            continue
+        based = next((r.assessment for r in totals if r.assessment.baseline_year is not None),
+                     totals[0].assessment)
+        projecting = next((r.assessment for r in totals
+                           if r.assessment.projected_value is not None), None)
+        charts[area] = {
+            "points": list(totals[0].series.points),
+            "baseline": ((based.baseline_year, based.baseline_value)
+                         if based.baseline_year is not None else None),
+            "target": ((based.target_year, based.target_value)
+                       if based.target_value is not None else None),
+            "projection": ((projecting.projected_year, projecting.projected_value)
+                           if projecting is not None else None),
+            "milestones": list(totals[0].milestones),
+            "methods": methods,
+        }
+    return charts
