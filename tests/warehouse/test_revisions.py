@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from decentwork import observations
-from decentwork.warehouse import LoadReport, QueryError, load_file, view
+from decentwork.warehouse import LoadReport, QueryError, database, load_file, tables, view
 from decentwork.warehouse.tables import releases
 from tests.warehouse.conftest import (
     ILOSTAT_HEADER,
@@ -242,3 +243,44 @@ def test_as_of_an_unknown_release(revised: Revised) -> None:
     with revised.engine.connect() as connection, pytest.raises(QueryError,
                                                                match="no release 99"):
         view(connection, None, "99")
+
+
+def superseded(target: sa.Engine) -> list[tuple[int, bool]]:
+    """Each observation row's id and ``superseded`` flag."""
+    with target.connect() as connection:
+        return [tuple(r) for r in connection.execute(
+            sa.select(tables.observations.c.id, tables.observations.c.superseded)
+            .order_by(tables.observations.c.id))]
+
+
+def test_the_latest_view_is_the_view_as_of_the_newest_release(revised: Revised,
+                                                              tmp_path: Path) -> None:
+    """The latest view reads the ``superseded`` flags; a view as of a release groups the
+    newest row per key: after a revision, a withdrawal and a partial update they agree."""
+    v3 = write_csv(tmp_path / "v3" / NAME, ILOSTAT_HEADER, [
+        ["KHM", INDICATOR, "BA:1321", "SEX_F", "AGE_YTHADULT_YGE15", "2020", "1.5", "", "",
+         "", ""],  # withdrawn by the second release, back now
+        ["LAO", INDICATOR, "BA:1321", "SEX_M", "AGE_YTHADULT_YGE15", "2021", "7", "", "",
+         "", ""]])
+    third = load_file(revised.engine, v3, full=False)
+    assert third.release is not None
+    pd.testing.assert_frame_equal(latest(revised.engine),
+                                  latest(revised.engine, as_of=str(third.release)),
+                                  check_exact=True)
+    flags = dict(superseded(revised.engine))
+    # 12 + (6 new or changed + 2 withdrawals) + 2 rows; superseded: the 4 rows the second
+    # release changed and the 2 it withdrew, then the tombstone and the first release's
+    # LAO 2021 value that the third replaced
+    assert len(flags) == 22 and sum(flags.values()) == 4 + 2 + 2
+
+
+def test_the_migration_flags_rows_superseded_before_it(revised: Revised) -> None:
+    """A warehouse loaded before the ``superseded`` column existed gets the same flags."""
+    loaded = superseded(revised.engine)
+    with revised.engine.begin() as connection:
+        command.downgrade(database._config(connection), "0002")
+    with revised.engine.begin() as connection:
+        command.upgrade(database._config(connection), "head")
+    assert superseded(revised.engine) == loaded
+    pd.testing.assert_frame_equal(latest(revised.engine), expected(revised.v2),
+                                  check_exact=True)

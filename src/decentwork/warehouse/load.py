@@ -293,6 +293,7 @@ def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str,
     added = int((~live).sum())
     changed = int((live & ~same).sum())
     _insert(connection, fresh[list(schema.COLUMNS)], name, release, withdrawn=False)
+    replaced = merged.loc[known & ~same, "id"].tolist()
     withdrawn = 0
     if full and not current.empty:
         mine = current[(current["dataset"] == name) & ~current["withdrawn"].astype(bool)]
@@ -301,7 +302,17 @@ def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str,
         withdrawn = len(gone)
         tombstones = schema.frame(gone[list(KEY)])
         _insert(connection, tombstones, name, release, withdrawn=True)
+        replaced += gone["id"].tolist()
+    _supersede(connection, replaced)
     return added, changed, int(same.sum()), withdrawn
+
+
+def _supersede(connection: sa.Connection, ids: list) -> None:
+    """Flag the rows a release has just replaced or withdrawn as superseded."""
+    for start in range(0, len(ids), BATCH):
+        part = [int(i) for i in ids[start:start + BATCH]]
+        connection.execute(observations.update().where(observations.c.id.in_(part))
+                           .values(superseded=True))
 
 
 def _insert(connection: sa.Connection, frame: pd.DataFrame, name: str, release: int,

@@ -5,8 +5,9 @@ upgrade them; this module is the model the code queries.
   in what format, whether it is a full release of the dataset, and its row counts.
 - ``observations``: append-only history. A row is one value of an observation key
   (ref_area, indicator, source, sex, classif1, classif2, time) as published by a release; a
-  later release's row for the same key supersedes it in the latest view; a ``withdrawn`` row
-  records that a full release no longer has the key. Empty classifications are ``''``.
+  later release's row for the same key supersedes it in the latest view (and sets its
+  ``superseded`` flag, so that the latest view is the rows not superseded); a ``withdrawn``
+  row records that a full release no longer has the key. Empty classifications are ``''``.
 - ``labels``: code lists and their labels per language (indicators, areas, sexes,
   classification codes, sources, statuses, notes), from ILOSTAT dictionaries or the catalogue.
 - ``indicators``: indicator metadata (unit, definition).
@@ -62,9 +63,11 @@ observations = sa.Table(
     sa.Column("note_source", sa.Text, nullable=False),
     sa.Column("note_classif", sa.Text, nullable=False),
     sa.Column("withdrawn", sa.Boolean, nullable=False),
+    sa.Column("superseded", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_observations_key", "indicator", "ref_area", "source", "sex", "classif1",
              "classif2", "time", "release_id"),
     sa.Index("ix_observations_dataset", "dataset", "release_id"),
+    sa.Index("ix_observations_latest", "superseded", "indicator", "ref_area"),
 )
 
 labels = sa.Table(

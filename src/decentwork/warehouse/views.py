@@ -115,18 +115,27 @@ def release_cut(connection: sa.Connection, as_of: str | None, *,
 
 def view_query(filters: Filters, cut: int | None, *, datasets: Sequence[str] = (),
                include_withdrawn: bool = False) -> sa.Select:
-    """SQL for the view: the newest row per key at or before release ``cut``."""
+    """SQL for the view: the newest row per key at or before release ``cut`` (the latest
+    view, ``cut`` None, is the rows no later release has superseded)."""
+    if cut is None:
+        query = sa.select(observations).where(*filters.where(observations),
+                                              sa.not_(observations.c.superseded))
+        return _restricted(query, datasets, include_withdrawn)
     newest = sa.select(*(observations.c[k] for k in KEY),
                        sa.func.max(observations.c.release_id).label("release_id"))
-    conditions = filters.where(observations)
-    if cut is not None:
-        conditions.append(observations.c.release_id <= cut)
+    conditions = [*filters.where(observations), observations.c.release_id <= cut]
     newest = newest.where(*conditions).group_by(*(observations.c[k] for k in KEY)).subquery()
     joined = observations.join(newest, sa.and_(
         *(observations.c[k] == newest.c[k] for k in KEY),
         observations.c.release_id == newest.c.release_id,
     ))
-    query = sa.select(observations).select_from(joined)
+    return _restricted(sa.select(observations).select_from(joined), datasets,
+                       include_withdrawn)
+
+
+def _restricted(query: sa.Select, datasets: Sequence[str], include_withdrawn: bool
+                ) -> sa.Select:
+    """A view query kept to some datasets' rows, and without withdrawals unless asked."""
     if datasets:
         query = query.where(observations.c.dataset.in_(datasets))
     if not include_withdrawn:
