@@ -6,10 +6,12 @@ For each observation key the view takes the row of the newest release at or befo
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -176,6 +178,16 @@ def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *,
     first by the ``sort`` columns (``-obs_value`` for descending, missing values last; see
     :func:`sort_columns`), and the number of observations in the whole filtered view.
     ``option`` names ``as_of`` in error messages (see :func:`release_cut`)."""
+    rows, total = view_page_rows(connection, filters, as_of, limit=limit, offset=offset,
+                                 option=option, sort=sort)
+    return schema.frame(pd.DataFrame(rows, columns=list(schema.COLUMNS))), total
+
+
+def view_page_rows(connection: sa.Connection, filters: Filters, as_of: str | None, *,
+                   limit: int, offset: int = 0, option: str = "--as-of",
+                   sort: Sequence[str] = ()) -> tuple[list[dict[str, Any]], int]:
+    """:func:`view_page` as plain rows (one dict of the observation columns per row, missing
+    numbers None), without building a table: the fast path for JSON answers."""
     cut = release_cut(connection, as_of, option=option)
     found = view_query(filters, cut).subquery()
     total = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
@@ -187,9 +199,15 @@ def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *,
     order = [(column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last()
              for c in sort]
     order += [column(c) for c in schema.SORT_ORDER]
-    rows = connection.execute(
-        sa.select(found).order_by(*order).limit(limit).offset(offset)).mappings().all()
-    return _observation_frame(rows), int(total)
+    rows = connection.execute(sa.select(*(found.c[c] for c in schema.COLUMNS))
+                              .order_by(*order).limit(limit).offset(offset))
+    return [{c: _missing(v) for c, v in zip(schema.COLUMNS, row, strict=True)}
+            for row in rows], int(total)
+
+
+def _missing(value: Any) -> Any:
+    """A stored value, NaN as None (PostgreSQL keeps NaN; SQLite reads it back as NULL)."""
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def _observation_frame(rows: Sequence[sa.RowMapping]) -> pd.DataFrame:

@@ -26,8 +26,8 @@ from decentwork.warehouse.contents import (
 )
 from decentwork.warehouse.groups import Group, GroupError, group, groups
 from decentwork.warehouse.tables import KEY
-from decentwork.warehouse.views import Filters, split_codes, view_page
-from decentwork.web.formats import Format, csv_response, json_response, records
+from decentwork.warehouse.views import Filters, split_codes, view_page, view_page_rows
+from decentwork.web.formats import Format, csv_response, json_response
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
@@ -111,18 +111,19 @@ def _observations(request: Request, query: ObservationQuery, connection: sa.Conn
         raise HTTPException(422, f"format: {query.format!r} contradicts the path's .{suffix} "
                             "suffix (give one or the other)")
     chosen = suffix or query.format or "json"
-    filters = query_filters(query)
-    found, total = view_page(connection, filters, query.as_of, limit=query.limit,
-                             offset=query.offset, option="as_of")
-    links = page_links(request, query.offset, query.limit, total)
+    page = {"limit": query.limit, "offset": query.offset, "option": "as_of"}
     if chosen == "csv":
+        found, total = view_page(connection, query_filters(query), query.as_of, **page)
+        links = page_links(request, query.offset, query.limit, total)
         headers = {"X-Total-Count": str(total)}
         related = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url]
         if related:
             headers["Link"] = ", ".join(related)
         return csv_response(found, "observations.csv", headers)
+    rows, total = view_page_rows(connection, query_filters(query), query.as_of, **page)
     return json_response({"total": total, "limit": query.limit, "offset": query.offset,
-                          **links, "observations": records(found)})
+                          **page_links(request, query.offset, query.limit, total),
+                          "observations": rows})
 
 
 OBSERVATIONS = ("Observations of the latest view (or as of a release or date), filtered on any "
