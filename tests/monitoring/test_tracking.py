@@ -14,8 +14,8 @@ import yaml
 
 from decentwork.monitoring.frameworks import load_framework
 from decentwork.monitoring.tracking import NO_DATA, Tracking, track, with_settings
-from decentwork.warehouse import engine
-from tests.warehouse.conftest import bulk_file, flat, invoke
+from decentwork.warehouse import engine, load_file
+from tests.warehouse.conftest import bulk_file, flat, invoke, write_csv
 
 
 def tracked(url: str, framework: str = "sdg8", areas: tuple[str, ...] = ("KHM", "LAO"),
@@ -161,3 +161,30 @@ def test_progress_command_errors(sdg8_url: str, args: tuple[str, ...], message: 
     result = invoke("progress", *args, "--db", sdg8_url)
     assert result.exit_code != 0
     assert message in flat(result.output)
+
+
+def test_urban_and_rural_series_and_their_gap(tmp_path: Path) -> None:
+    """The DWCP template's urban/rural indicator on a country's own file (classif2 codes),
+    with the country's target given by a --targets file."""
+    header = ("ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
+              "obs_value")
+    values = {"GEO_COV_NAT": (6.0, 5.0), "GEO_COV_URB": (5.0, 4.5), "GEO_COV_RUR": (7.0, 5.5)}
+    rows = [("KHM", "UNE_DEAP_SEX_AGE_GEO_RT", "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", geo,
+             str(year), str(value))
+            for geo, pair in values.items() for year, value in zip((2022, 2024), pair,
+                                                                  strict=True)]
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    target = engine(url)
+    load_file(target, write_csv(tmp_path / "une.csv", header, rows))
+    target.dispose()
+    targets = tmp_path / "targets.yaml"
+    targets.write_text(yaml.safe_dump({"P1.1.2": {"KHM": {"target": {"value": 4.0,
+                                                                       "year": 2028}}}}))
+    found = tracked(url, "dwcp-template", ("KHM",), targets)
+    rural = one(found, "KHM", "P1.1.2", "unsd-cagr", "rural").assessment
+    assert (rural.baseline_value, rural.latest_value) == (7.0, 5.5)
+    assert rural.ratio == pytest.approx(((5.5 / 7) ** (1 / 2) - 1)
+                                        / ((4.0 / 7) ** (1 / 6) - 1))
+    [gap] = [g.gap for g in found.gaps if g.code == "P1.1.2" and g.gap.first.method == "open-sdg"]
+    assert gap.labels == ("rural", "urban")
+    assert (gap.baseline_gap, gap.latest_gap, gap.trend) == (2.0, 1.0, "narrowing")
