@@ -28,3 +28,46 @@ def test_sparkline_and_ranked_bars() -> None:
                               highlight=["KHM"])
     assert bars.index("LAO: 3") < bars.index("KHM: 1")
     assert charts.PALETTE[1] in bars
+
+
+def test_progress_chart_draws_the_series_baseline_target_and_projection() -> None:
+    svg = charts.progress_chart(
+        [(2022, 4.2), (2015, 5.0), (2019, 4.4)], (2015, 5.0), (2030, 3.0), (2030, 3.44),
+        "Unemployment rate", intervals={2019: (4.0, 4.8), 2031: (1.0, 2.0)},
+        milestones=[(2025, 4.0)])
+    assert svg.startswith('<svg class="chart progress-chart"') and 'role="img"' in svg
+    assert "<title>Unemployment rate</title>" in svg
+    assert ("<desc>Series: 2015 5, 2019 4.4, 2022 4.2. Baseline: 2015 5. Target: 2030 3. "
+            "Projection: 2030 3.44. Milestone: 2025 4.</desc>") in svg
+    for part in ('class="baseline"', 'class="target"', 'class="projection"',
+                 'class="milestone"', 'class="interval"'):
+        assert svg.count(part) == 1, part
+    assert "<title>2019: [4, 4.8]</title>" in svg  # a year outside the series is ignored
+    assert 'stroke-dasharray="3 3"' in svg and 'stroke-dasharray="6 4"' in svg
+    assert "<title>Target 2030: 3</title>" in svg
+    for colour in charts.PROGRESS_COLOURS.values():
+        assert colour in svg and colour in charts.PALETTE
+    legend = svg.count('class="key"')
+    assert legend == 6  # series, interval, baseline, target, projection, milestone
+
+
+def test_progress_chart_without_target_legend_or_data() -> None:
+    svg = charts.progress_chart([(2015, 1.0), (2020, -2.0)], None, None, None, "Growth",
+                                "Custom description", legend=False,
+                                font_family='"Noto Sans Khmer", sans-serif')
+    assert "<desc>Custom description</desc>" in svg
+    assert 'class="target"' not in svg and 'class="key"' not in svg
+    assert 'class="zero"' in svg  # negative values: the zero line is drawn
+    assert 'font-family="&quot;Noto Sans Khmer&quot;, sans-serif"' in svg
+    empty = charts.progress_chart([], None, None, None, "Nothing")
+    assert "<title>Nothing</title>" in empty and "chart-empty" in empty
+
+
+def test_progress_chart_legend_in_another_language_and_escaped() -> None:
+    svg = charts.progress_chart([(2015, 1.0), (2020, 2.0)], (2015, 1.0), None, None,
+                                "<b>", labels={"series": "ស៊េរី", "baseline": "A & B"})
+    assert "<title>&lt;b&gt;</title>" in svg and "<b>" not in svg
+    assert "ស៊េរី" in svg and "A &amp; B" in svg and "Series" not in svg
+    key = charts.progress_key("target")
+    assert key.startswith('<svg class="key"') and 'aria-hidden="true"' in key
+    assert charts.PROGRESS_COLOURS["target"] in key and "<text" not in key

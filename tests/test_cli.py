@@ -29,7 +29,7 @@ from tests.warehouse.conftest import BULK_ROWS, SHARED, flat
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["synth"], ["demo"], ["serve"]])
+@pytest.mark.parametrize("command", [[], ["synth"], ["demo"], ["serve"], ["brief"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output

@@ -42,11 +42,14 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: str, css: str) -> Markup:
-    """An accessible SVG element: role img, labelled by its title and described by desc."""
+def _svg(width: int, height: int, title: str, desc: str, body: str, css: str,
+         font_family: str | None = None) -> Markup:
+    """An accessible SVG element: role img, labelled by its title and described by desc;
+    its text in ``font_family`` when given (else in the page's font)."""
+    font = "" if font_family is None else f' font-family="{escape(font_family)}"'
     return Markup(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img">'
+        f'width="{width}" height="{height}" role="img"{font}>'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>")
 
 
@@ -154,6 +157,10 @@ PROGRESS_LABELS: Mapping[str, str] = MappingProxyType({
     "series": "Series", "interval": "95% confidence interval", "baseline": "Baseline",
     "target": "Target", "projection": "Projection", "milestone": "Milestone"})
 """The progress chart's legend, in English (give ``labels`` for another language)."""
+PROGRESS_COLOURS: Mapping[str, str] = MappingProxyType({
+    "series": PALETTE[0], "interval": PALETTE[0], "baseline": PALETTE[2], "target": PALETTE[3],
+    "projection": PALETTE[1], "milestone": PALETTE[4]})
+"""The colour of each element of a progress chart (shapes and dashes differ too)."""
 
 
 def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
@@ -161,7 +168,8 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
                    desc: str | None = None, *, labels: Mapping[str, str] | None = None,
                    intervals: Mapping[int, tuple[float, float]] | None = None,
                    milestones: Sequence[YearValue] = (), width: int = 640,
-                   height: int = 300) -> Markup:
+                   height: int = 300, font_family: str | None = None,
+                   legend: bool = True) -> Markup:
     """An indicator's progress towards its target: the series (``(year, value)`` points,
     with 95% confidence intervals as whiskers where ``intervals`` gives them by year), the
     baseline marked, the target as a dashed line up to a point at the target year, interim
@@ -170,7 +178,10 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
     ``baseline``, ``target`` and ``projected`` are ``(year, value)`` or None. ``labels``
     names the legend's keys (:data:`PROGRESS_LABELS`'s, in the chart's language); ``desc``
     (default: every value of the chart, written out with those names) is the text
-    alternative."""
+    alternative. ``font_family`` (a CSS font-family list) sets the text's fonts where the
+    page's do not reach the chart, as in a PDF. Without ``legend``, the page gives the
+    legend itself (see :func:`progress_key`): SVG renderers that place text letter by
+    letter, as WeasyPrint does, cannot shape scripts such as Khmer and Lao."""
     names = {**PROGRESS_LABELS, **(labels or {})}
     series = sorted((int(year), float(value)) for year, value in points)
     bounds = {year: bound for year, bound in (intervals or {}).items()
@@ -180,11 +191,12 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
     if desc is None:
         desc = _progress_text(series, marks, milestones, names)
     if not series:
-        return _svg(width, 40, title, desc, "", "chart chart-empty")
+        return _svg(width, 40, title, desc, "", "chart chart-empty", font_family)
     keys = ["series", *(["interval"] if bounds else []),
             *(key for key, point in marks.items() if point is not None),
             *(["milestone"] if milestones else [])]
-    left, right, top, bottom = 56, 16, 12, 40 + 18 * ((len(keys) + 2) // 3)
+    rows = (len(keys) + 2) // 3 if legend else 0
+    left, right, top, bottom = 56, 16, 12, 22 + 18 * (rows + 1 if legend else 0)
     years = [year for year, _ in (*series, *extra)]
     values = [0.0, *(value for _, value in (*series, *extra)),
               *(v for bound in bounds.values() for v in bound)]
@@ -204,8 +216,7 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
     ticks = [*range(first, last - step // 2, step), last] if last > first else [first]
     parts.extend(f'<text x="{x(year):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
                  f'font-size="11">{year}</text>' for year in ticks)
-    drawn = {"series": PALETTE[0], "interval": PALETTE[0], "baseline": PALETTE[2],
-             "target": PALETTE[3], "projection": PALETTE[1], "milestone": PALETTE[4]}
+    drawn = PROGRESS_COLOURS
     for year, (lower, upper) in sorted(bounds.items()):
         parts.append(
             f'<g class="interval" stroke="{PALETTE[0]}"><line x1="{x(year):.1f}" '
@@ -241,13 +252,14 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
     if baseline is not None:
         parts.append(mark("baseline", baseline))
     parts.extend(mark("milestone", milestone) for milestone in milestones)
-    for n, key in enumerate(keys):
+    for n, key in enumerate(keys if legend else ()):
         lx = left + (n % 3) * (width - left) // 3
         ly = height - bottom + 34 + 18 * (n // 3)
         parts.append(f'<g class="key">{_progress_key(key, lx, ly - 3, drawn[key])}'
                      f'<text x="{lx + 26}" y="{ly + 1}" font-size="12">'
                      f"{escape(names[key])}</text></g>")
-    return _svg(width, height, title, desc, "".join(parts), "chart progress-chart")
+    return _svg(width, height, title, desc, "".join(parts), "chart progress-chart",
+                font_family)
 
 
 def _progress_shape(key: str, cx: float, cy: float, colour: str) -> str:
@@ -262,6 +274,13 @@ def _progress_shape(key: str, cx: float, cy: float, colour: str) -> str:
     radius = 6 if key == "baseline" else 4
     return (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="none" stroke="{colour}" '
             'stroke-width="2"/>')
+
+
+def progress_key(key: str) -> Markup:
+    """The symbol of ``key`` (a key of :data:`PROGRESS_LABELS`) in a progress chart's
+    legend, as a small SVG without text, for a legend written in the page."""
+    return Markup(f'<svg class="key" viewBox="0 0 30 14" width="30" height="14" '
+                  f'aria-hidden="true">{_progress_key(key, 4, 7, PROGRESS_COLOURS[key])}</svg>')
 
 
 def _progress_key(key: str, lx: float, ly: float, colour: str) -> str:

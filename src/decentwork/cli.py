@@ -14,6 +14,7 @@ from decentwork import __version__
 from decentwork.commands import classifications as classification_commands
 from decentwork.commands import classify as classify_commands
 from decentwork.commands import monitoring as monitoring_commands
+from decentwork.commands import reports as report_commands
 from decentwork.commands import warehouse
 from decentwork.commands import web as web_commands
 from decentwork.terminal import console, errors, fail, progress_bar
@@ -39,6 +40,7 @@ app.add_typer(groups_app, name="groups")
 app.command("aggregate")(warehouse.aggregate)
 app.command("serve")(web_commands.serve)
 app.command("progress")(monitoring_commands.progress)
+app.command("brief")(report_commands.brief)
 classifications_app = typer.Typer(
     help="Reference classifications: ISCO-08, ISIC Rev.4, ISCED 2011, ICSE-93, ICSE-18.",
     no_args_is_help=True)
