@@ -4,10 +4,13 @@
 - ``app``: :func:`create_app`, the FastAPI application with its middleware and error handlers.
 - ``api``: the ``/api/v1`` routes: observations, indicators, areas, groups, releases.
 - ``pages``: the dashboard's pages (HTML, and JSON and CSV twins) and their error pages.
-- ``charts``: inline SVG charts (time series with confidence bands, sparklines, ranked bars).
-- ``languages``: the interface languages, their Babel catalogues and Jinja2 environments.
+- ``progress``: the monitoring pages (results frameworks, status grids, indicator progress).
+- ``languages``: the interface languages and one Jinja2 environment per language (the
+  catalogues through :mod:`decentwork.translations`, the charts from
+  :mod:`decentwork.charts`).
 - ``formats``: observations as JSON and CSV responses.
-- ``caching``: ETags and ``If-None-Match`` on every GET.
+- ``caching``: ETags and ``If-None-Match`` on every GET, the answer cache, the admission
+  limit.
 """
 
 import mimetypes
