@@ -63,15 +63,8 @@ def test_every_page_type_opens_without_errors(page: Page, visit: Visit, shown: P
     assert visit.problems == []
 
 
-SWAGGER_UI = pytest.mark.xfail(strict=True, reason=(
-    "Swagger UI (the vendored swagger-ui-dist 5.35.0, on the page that web/app.py writes) has "
-    "serious violations that decentwork's templates cannot fix: html-has-lang (app.py's page "
-    "has no <html lang>), color-contrast (swagger-ui.css: the version badges, GET labels, the "
-    "schema link) and nested-interactive (Swagger UI's operation summary buttons)"))
-
-
 @pytest.mark.parametrize("shown", [
-    *(pytest.param(p, marks=SWAGGER_UI) if p.name == "api-docs" else p for p in PAGES),
+    *PAGES,
     PageType("area-km", "/areas/KHM?lang=km", "កម្ពុជា|Cambodia", "main table"),
     PageType("indicator-zh", f"{INDICATOR}?lang=zh", "SDG_0852", "main svg"),
 ], ids=lambda p: p.name)
