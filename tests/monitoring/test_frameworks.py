@@ -32,7 +32,7 @@ def write(folder: Path, content: object, name: str = "framework.yaml") -> Path:
 
 
 def test_the_bundled_frameworks_load() -> None:
-    assert bundled() == ["dwcp-template", "ilo-china-partnership-2016", "sdg8"]
+    assert bundled() == ("dwcp-template", "ilo-china-partnership-2016", "sdg8")
     sdg8 = load_framework("sdg8")
     codes = [i.code for _, _, i in sdg8.indicators()]
     for code in ("1.1.1", "1.3.1", "8.2.1", "8.3.1", "8.5.1", "8.5.2", "8.6.1", "8.7.1",

@@ -9,14 +9,14 @@ path of its file. Both are validated the same way; errors name the file and the 
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-Direction = Literal["increase", "decrease"]
+from decentwork.monitoring.progress import Direction
 
 
 class FrameworkError(ValueError):
@@ -175,15 +175,17 @@ class Framework(_Strict):
                              f"{', '.join(i.code for _, _, i in self.indicators())})")
 
 
-def bundled() -> list[str]:
+@cache
+def bundled() -> tuple[str, ...]:
     """The names of the bundled frameworks."""
     folder = resources.files("decentwork.monitoring").joinpath("frameworks")
-    return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir()
-                  if item.name.endswith(".yaml"))
+    return tuple(sorted(item.name.removesuffix(".yaml") for item in folder.iterdir()
+                        if item.name.endswith(".yaml")))
 
 
 def load_framework(name: str | Path) -> Framework:
-    """The bundled framework called ``name``, or the framework in the YAML file at ``name``.
+    """The bundled framework called ``name`` (read once per process), or the framework in
+    the YAML file at ``name``.
 
     Raises:
         FrameworkError: neither a bundled name nor a readable file, not YAML, or not a valid
@@ -191,20 +193,27 @@ def load_framework(name: str | Path) -> Framework:
     """
     text_name = str(name)
     if text_name in bundled():
-        source = resources.files("decentwork.monitoring").joinpath(
-            "frameworks", f"{text_name}.yaml")
-        label = f"bundled framework {text_name}"
-        text = source.read_text(encoding="utf-8")
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise FrameworkError(f"{text_name}: neither a bundled framework "
-                                 f"({', '.join(bundled())}) nor a file")
-        label = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise FrameworkError(f"{label}: cannot be read ({error})") from None
+        return _bundled(text_name)
+    path = Path(name)
+    if not path.is_file():
+        raise FrameworkError(f"{text_name}: neither a bundled framework "
+                             f"({', '.join(bundled())}) nor a file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FrameworkError(f"{path}: cannot be read ({error})") from None
+    return _parsed(text, str(path))
+
+
+@cache
+def _bundled(name: str) -> Framework:
+    """A bundled framework (frozen, so one copy serves every caller)."""
+    source = resources.files("decentwork.monitoring").joinpath("frameworks", f"{name}.yaml")
+    return _parsed(source.read_text(encoding="utf-8"), f"bundled framework {name}")
+
+
+def _parsed(text: str, label: str) -> Framework:
+    """The framework in YAML ``text`` from ``label`` (a file or bundled name), validated."""
     try:
         content = yaml.safe_load(text)
     except yaml.YAMLError as error:

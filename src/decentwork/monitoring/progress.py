@@ -44,6 +44,9 @@ METHODS: Mapping[str, str] = MappingProxyType({
              "https://data.unescap.org/resource-guides/progress-assessment-methodology)",
 })
 
+NEEDS_TARGET = frozenset({"unsd", "unsd-cagr", "escap"})
+"""The methods that assess a series only against a numeric target (``open-sdg`` also
+assesses the direction and speed of change alone)."""
 NO_ASSESSMENT = "no_assessment"
 TARGET_ACHIEVED = "target_achieved"
 DETERIORATION = "deterioration"
@@ -164,7 +167,7 @@ def assess(series: Iterable[Point], target: Target | Direction, method: str,
     def refuse(reason: str) -> Assessment:
         return replace(refusal, reason=reason, notes=tuple(notes))
 
-    if goal is None and method != "open-sdg":
+    if goal is None and method in NEEDS_TARGET:
         return refuse(f"no numeric target: method {method!r} needs one "
                       "('open-sdg' assesses a series without a target)")
     if baseline_year is not None and points:

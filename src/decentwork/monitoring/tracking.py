@@ -26,7 +26,14 @@ from decentwork.monitoring.frameworks import (
     Indicator,
 )
 from decentwork.monitoring.gaps import Gap, gap
-from decentwork.monitoring.progress import METHODS, NO_ASSESSMENT, Assessment, Target, assess
+from decentwork.monitoring.progress import (
+    METHODS,
+    NEEDS_TARGET,
+    NO_ASSESSMENT,
+    Assessment,
+    Target,
+    assess,
+)
 from decentwork.warehouse.views import Filters, view
 
 NO_DATA = "no_data"
@@ -112,7 +119,7 @@ def untargeted(assessment: Assessment) -> bool:
     """Whether ``assessment`` is a method's refusal for want of a numeric target (tables may
     leave these out and say so once)."""
     return (assessment.status == NO_ASSESSMENT and assessment.target_value is None
-            and (assessment.reason or "").startswith("no numeric target"))
+            and assessment.method in NEEDS_TARGET)
 
 
 def track(connection: sa.Connection, framework: Framework,
@@ -177,11 +184,9 @@ def series(connection: sa.Connection, area: str, spec: Indicator,
     """
     if spec.indicator is None:
         return Series((), reason=spec.note)
-    sex = (breakdown.sex if breakdown and breakdown.sex else None) or spec.sex
-    classif1 = (breakdown.classif1 if breakdown and breakdown.classif1 else None) \
-        or spec.classif1
-    classif2 = (breakdown.classif2 if breakdown and breakdown.classif2 else None) \
-        or spec.classif2
+    sex, classif1, classif2 = (
+        (getattr(breakdown, name) if breakdown else None) or getattr(spec, name)
+        for name in ("sex", "classif1", "classif2"))
     codes = {"ref_area": [area], "indicator": [spec.indicator], "sex": [sex] if sex else None}
     if classif1:
         codes["classif1"] = [classif1]
