@@ -16,6 +16,7 @@ from decentwork.observations.writers import write
 from decentwork.survey import load_profile
 from decentwork.warehouse import engine, load_file, view
 from decentwork.warehouse.aggregate import AggregateError, aggregate, weight_indicator
+from decentwork.warehouse.contents import state_mark
 from decentwork.warehouse.groups import GroupError, bundled, define, delete, group, groups
 from decentwork.warehouse.views import Filters
 from tests.survey.conftest import STATCAN_2024_01
@@ -221,3 +222,31 @@ def test_a_filtered_aggregate_revises_only_what_it_computed(loaded: sa.Engine) -
     with loaded.connect() as connection:
         stored = view(connection, Filters({"ref_area": ["X_ATLANTIC"]}))
     assert len(stored) == len(whole.rows)
+
+
+def test_the_state_mark_sees_changes_that_keep_the_counts(warehouse: sa.Engine,
+                                                          tmp_path: Path) -> None:
+    """The web cache trusts the mark: a group re-membered with as many members, or a label
+    replaced by another, must change it as a load does."""
+    def mark() -> tuple[int, int]:
+        with warehouse.connect() as connection:
+            return state_mark(connection)
+
+    marks = [mark()]
+    with warehouse.begin() as connection:
+        define(connection, "X_SSC", "South-South partners", ["KHM", "LAO"])
+    marks.append(mark())
+    with warehouse.begin() as connection:
+        define(connection, "X_SSC", "South-South partners", ["KHM", "THA"])
+    marks.append(mark())
+    dictionary = tmp_path / "ref_area_en.csv"
+    for label in ("Cambodia", "Kingdom of Cambodia"):
+        dictionary.write_text(f'ref_area, ref_area.label\n"KHM","{label}"\n', encoding="utf-8")
+        load_file(warehouse, dictionary)
+        marks.append(mark())
+    load_file(warehouse, dictionary)  # the same labels again: nothing changed
+    assert mark() == marks[-1]
+    with warehouse.begin() as connection:
+        delete(connection, "X_SSC")
+    marks.append(mark())
+    assert len(set(marks)) == len(marks), marks

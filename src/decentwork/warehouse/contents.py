@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from decentwork.warehouse.tables import (
-    area_group_members,
-    area_groups,
+    changes,
     indicators,
     labels,
     releases,
@@ -71,12 +70,11 @@ def release_history(connection: sa.Connection, limit: int | None = None, offset:
     return list(rows), int(total)
 
 
-def state_mark(connection: sa.Connection) -> tuple[int, ...]:
-    """A mark of the warehouse's state that changes whenever a load (a new release), a label
-    dictionary or a change of the area groups does: answers computed under one mark stay
-    true until the mark changes."""
-    counted = [sa.select(sa.func.count()).select_from(table).scalar_subquery()
-               for table in (labels, indicators, area_groups, area_group_members)]
-    row = connection.execute(sa.select(
-        sa.func.coalesce(sa.func.max(releases.c.id), 0), *counted)).one()
-    return tuple(int(value) for value in row)
+def state_mark(connection: sa.Connection) -> tuple[int, int]:
+    """A mark of the warehouse's state that changes whenever a load (a new release) or any
+    other change (labels, indicator metadata, area groups: the ``changes`` log) does:
+    answers computed under one mark stay true until the mark changes."""
+    row = connection.execute(sa.select(sa.func.coalesce(sa.func.max(releases.c.id), 0),
+                                       sa.select(sa.func.coalesce(sa.func.max(changes.c.id), 0))
+                                       .scalar_subquery())).one()
+    return int(row[0]), int(row[1])

@@ -16,7 +16,7 @@ import yaml
 from decentwork.classifications import country_groups
 from decentwork.classifications.sources import data_dir
 from decentwork.warehouse.areas import GROUP, is_known_area
-from decentwork.warehouse.tables import area_group_members, area_groups
+from decentwork.warehouse.tables import area_group_members, area_groups, note_change
 
 
 class GroupError(ValueError):
@@ -83,6 +83,7 @@ def define(connection: sa.Connection, code: str, label: str, members: list[str],
     connection.execute(area_groups.insert().values(code=code, label=label, source=source))
     connection.execute(area_group_members.insert(),
                        [{"group_code": code, "ref_area": a} for a in areas])
+    note_change(connection, f"group {code} defined: {', '.join(areas)}")
     return Group(code, label, source, tuple(areas), False)
 
 
@@ -93,3 +94,4 @@ def delete(connection: sa.Connection, code: str) -> None:
     gone += connection.execute(area_groups.delete().where(area_groups.c.code == code)).rowcount
     if not gone:
         raise GroupError(f"no user-defined group {code!r} to delete")
+    note_change(connection, f"group {code} deleted")

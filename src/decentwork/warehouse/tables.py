@@ -13,9 +13,14 @@ upgrade them; this module is the model the code queries.
 - ``indicators``: indicator metadata (unit, definition).
 - ``area_groups``, ``area_group_members``: groups of areas users define (bundled groups come
   from ``groups.yaml``).
+- ``changes``: one row per change made outside a release (labels or indicator metadata
+  loaded, an area group defined or deleted), so that the warehouse's state mark
+  (:func:`decentwork.warehouse.contents.state_mark`) sees every change.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -97,3 +102,16 @@ area_group_members = sa.Table(
     sa.Column("group_code", sa.String(100), sa.ForeignKey("area_groups.code"), primary_key=True),
     sa.Column("ref_area", sa.String(100), primary_key=True),
 )
+
+changes = sa.Table(
+    "changes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def note_change(connection: sa.Connection, what: str) -> None:
+    """Record a change made outside a release (see ``changes``)."""
+    connection.execute(changes.insert().values(
+        what=what, changed_at=datetime.now(UTC)))

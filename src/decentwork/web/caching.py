@@ -103,7 +103,7 @@ class AnswerCache:
     The key is the request's path and query, whether the client accepts gzip, and the
     language cookie (pages follow it); an answer is kept when it is a 200 without
     ``Set-Cookie``. Every ``check_every`` seconds the warehouse's :func:`state_mark` (newest
-    release, labels, groups) is read again, and a changed mark empties the cache: a load is
+    release, newest other change) is read again, and a changed mark empties the cache: a load is
     visible within that time. The least recently used answers are dropped beyond
     ``max_bytes``; an answer larger than an eighth of it is never kept. A replayed answer
     carries ``X-Cache: hit`` and honours ``If-None-Match`` (``304``) as the first one did.
