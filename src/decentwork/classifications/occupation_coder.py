@@ -29,7 +29,7 @@ from decentwork.classifications.sources import data_dir, located
 from decentwork.classifications.text_features import normalise
 from decentwork.classifications.title_model import Ranked, Title, TitleModel
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 """Changes whenever fitting changes, so that older cached models are not used."""
 THRESHOLD = 0.9
 """Calibrated confidence a level needs to be decided without review."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import pairwise
 
+import mmh3
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 FEATURES = 2**20
 """Hash buckets per kind of feature (character n-grams, then words)."""
@@ -36,18 +36,39 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", folded).strip()
 
 
-_CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=FEATURES,
-                           alternate_sign=False, norm=None, lowercase=False,
-                           preprocessor=normalise)
-_WORDS = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=FEATURES,
-                           alternate_sign=False, norm=None, lowercase=False,
-                           preprocessor=normalise, token_pattern=r"(?u)\b\w+\b")
+_WORD = re.compile(r"\w+")
+
+
+def features(text: str) -> list[int]:
+    """The hash buckets of ``text``'s features: character 2-4-grams of each word padded with a
+    space either side (a word shorter than n, padded, counts once as itself), then words
+    and word pairs, offset by FEATURES. MurmurHash3 (32-bit, seed 0) modulo FEATURES, so the
+    buckets are scikit-learn's HashingVectorizer's (analyzers ``char_wb`` and ``word``)."""
+    text = normalise(text)
+    grams = []
+    for word in text.split():
+        padded = f" {word} "
+        for size in (2, 3, 4):
+            if len(padded) <= size:
+                grams.append(padded)
+                break
+            grams.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
+    words = _WORD.findall(text)
+    terms = [*words, *(f"{a} {b}" for a, b in pairwise(words))]
+    return ([abs(mmh3.hash(g)) % FEATURES for g in grams]
+            + [FEATURES + abs(mmh3.hash(t)) % FEATURES for t in terms])
 
 
 def counts(texts: Sequence[str]) -> sp.csr_matrix:
     """Sub-linear term counts: character n-grams in the first FEATURES columns, words in the
     next FEATURES."""
-    found = sp.hstack([_CHARS.transform(texts), _WORDS.transform(texts)], format="csr")
+    buckets = [features(text) for text in texts]
+    columns = np.fromiter((b for row in buckets for b in row), dtype=np.int64)
+    pointers = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in buckets], out=pointers[1:])
+    found = sp.csr_matrix((np.ones(len(columns)), columns, pointers),
+                          shape=(len(texts), 2 * FEATURES))
+    found.sum_duplicates()
     found.data = 1 + np.log(found.data)
     return found
 
@@ -69,5 +90,7 @@ class Vectoriser:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The texts as unit vectors over ``columns``."""
-        found = counts(texts)[:, self.columns]
-        return normalize(found @ sp.diags(self.idf), copy=False).astype(np.float32).tocsr()
+        found = (counts(texts)[:, self.columns] @ sp.diags(self.idf)).tocsr()
+        lengths = np.sqrt(np.asarray(found.multiply(found).sum(axis=1)).ravel())
+        lengths[lengths == 0] = 1
+        return (sp.diags(1 / lengths) @ found).astype(np.float32).tocsr()

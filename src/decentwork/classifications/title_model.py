@@ -235,7 +235,7 @@ class TitleModel:
         """Write the model to ``path`` (.npz); the memory is kept elsewhere."""
         levels = sorted(self.calibration)
         np.savez(path, columns=self.vectoriser.columns, idf=self.vectoriser.idf,
-                 exact_texts=np.array(list(self.exact), dtype=str),
+                 exact_texts=np.frombuffer("\n".join(self.exact).encode(), dtype=np.uint8),
                  exact_classes=np.array(list(self.exact.values()), dtype=np.int64),
                  classes=self.classes.astype(str), coefficients=self.coefficients,
                  intercepts=self.intercepts, levels=np.array(levels, dtype=np.int64),
@@ -246,11 +246,12 @@ class TitleModel:
     def load(cls, path: Path) -> TitleModel:
         """The model saved at ``path``."""
         with np.load(path, allow_pickle=False) as saved:
+            texts = saved["exact_texts"].tobytes().decode()
             return cls(Vectoriser(saved["columns"], saved["idf"]), saved["classes"],
                        saved["coefficients"], saved["intercepts"],
                        {int(level): (saved[f"x{level}"], saved[f"y{level}"])
                         for level in saved["levels"]},
-                       dict(zip(saved["exact_texts"].tolist(),
+                       dict(zip(texts.split("\n") if texts else [],
                                 saved["exact_classes"].tolist(), strict=True)))
 
 
@@ -318,7 +319,8 @@ def verbatim(pairs: Iterable[tuple[str, T]]) -> dict[str, T]:
     """{normalised text: value} for the texts whose occurrences all carry the same value."""
     found: dict[str, set[T]] = {}
     for text, value in pairs:
-        found.setdefault(normalise(text), set()).add(value)
+        if key := normalise(text):
+            found.setdefault(key, set()).add(value)
     return {text: next(iter(values)) for text, values in found.items() if len(values) == 1}
 
 
