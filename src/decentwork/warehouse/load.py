@@ -25,15 +25,7 @@ from decentwork import observations as schema
 from decentwork.indicators.catalogue import load_catalogue
 from decentwork.warehouse import importers
 from decentwork.warehouse.database import write_lock
-from decentwork.warehouse.tables import (
-    KEY,
-    VALUES,
-    indicators,
-    labels,
-    note_change,
-    observations,
-    releases,
-)
+from decentwork.warehouse.tables import KEY, VALUES, indicators, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
 BATCH = 20_000
@@ -169,7 +161,6 @@ def describe_indicators(connection: sa.Connection, codes: list[str]) -> None:
                for i in found if i.code not in labelled]
     if missing:
         connection.execute(labels.insert(), missing)
-    note_change(connection, f"metadata of {len(found)} indicators")
 
 
 def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
@@ -255,8 +246,6 @@ def _load_labels(connection: sa.Connection, table: pd.DataFrame) -> tuple[int, i
             labels.c.lang == row["lang"]).values(label=row["label"]))
     if added:
         connection.execute(labels.insert(), added)
-    if added or changed:
-        note_change(connection, f"labels: {len(added)} added, {len(changed)} changed")
     return len(added), len(changed), same, 0
 
 

@@ -13,9 +13,9 @@ upgrade them; this module is the model the code queries.
 - ``indicators``: indicator metadata (unit, definition).
 - ``area_groups``, ``area_group_members``: groups of areas users define (bundled groups come
   from ``groups.yaml``).
-- ``changes``: one row per change made outside a release (labels or indicator metadata
-  loaded, an area group defined or deleted), so that the warehouse's state mark
-  (:func:`decentwork.warehouse.contents.state_mark`) sees every change.
+- ``changes``: one row per change made outside a release (an area group defined or
+  deleted; labels and indicator metadata come with releases), so that the warehouse's state
+  mark (:func:`decentwork.warehouse.contents.state_mark`) sees every change.
 """
 
 from __future__ import annotations

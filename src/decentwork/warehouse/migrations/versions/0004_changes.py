@@ -1,5 +1,5 @@
-"""A log of the changes made outside releases (labels, indicator metadata, area groups), so
-that the warehouse's state mark sees a label or a group member replaced by another.
+"""A log of the changes made outside releases (area groups defined or deleted), so that the
+warehouse's state mark sees a group member replaced by another.
 
 Revision ID: 0004
 Revises: 0003
