@@ -73,8 +73,8 @@ def release_history(connection: sa.Connection, limit: int | None = None, offset:
 def state_mark(connection: sa.Connection) -> tuple[int, int]:
     """A mark of the warehouse's state that changes whenever a load (a new release, which
     also brings labels and indicator metadata) or another change (area groups: the
-    ``changes`` log) does:
-    answers computed under one mark stay true until the mark changes."""
+    ``changes`` log) does: answers computed under one mark stay true until the mark
+    changes."""
     row = connection.execute(sa.select(sa.func.coalesce(sa.func.max(releases.c.id), 0),
                                        sa.select(sa.func.coalesce(sa.func.max(changes.c.id), 0))
                                        .scalar_subquery())).one()
