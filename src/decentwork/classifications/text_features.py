@@ -39,7 +39,7 @@ def normalise(text: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
-def features(text: str) -> list[int]:
+def _features(text: str) -> list[int]:
     """The hash buckets of ``text``'s features: character 2-4-grams of each word padded with a
     space either side (a word shorter than n, padded, counts once as itself), then words
     and word pairs, offset by FEATURES. MurmurHash3 (32-bit, seed 0) modulo FEATURES, so the
@@ -62,7 +62,7 @@ def features(text: str) -> list[int]:
 def counts(texts: Sequence[str]) -> sp.csr_matrix:
     """Sub-linear term counts: character n-grams in the first FEATURES columns, words in the
     next FEATURES."""
-    buckets = [features(text) for text in texts]
+    buckets = [_features(text) for text in texts]
     columns = np.fromiter((b for row in buckets for b in row), dtype=np.int64)
     pointers = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in buckets], out=pointers[1:])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 from decentwork.classifications import country_groups
 from decentwork.classifications.sources import data_dir
 from decentwork.warehouse.areas import GROUP, is_known_area
-from decentwork.warehouse.tables import area_group_members, area_groups, note_change
+from decentwork.warehouse.tables import area_group_members, area_groups, changes
 
 
 class GroupError(ValueError):
@@ -83,7 +84,7 @@ def define(connection: sa.Connection, code: str, label: str, members: list[str],
     connection.execute(area_groups.insert().values(code=code, label=label, source=source))
     connection.execute(area_group_members.insert(),
                        [{"group_code": code, "ref_area": a} for a in areas])
-    note_change(connection, f"group {code} defined: {', '.join(areas)}")
+    _log(connection, f"group {code} defined: {', '.join(areas)}")
     return Group(code, label, source, tuple(areas), False)
 
 
@@ -94,4 +95,9 @@ def delete(connection: sa.Connection, code: str) -> None:
     gone += connection.execute(area_groups.delete().where(area_groups.c.code == code)).rowcount
     if not gone:
         raise GroupError(f"no user-defined group {code!r} to delete")
-    note_change(connection, f"group {code} deleted")
+    _log(connection, f"group {code} deleted")
+
+
+def _log(connection: sa.Connection, what: str) -> None:
+    """Record a group change in the ``changes`` log (the warehouse's state mark reads it)."""
+    connection.execute(changes.insert().values(what=what, changed_at=datetime.now(UTC)))

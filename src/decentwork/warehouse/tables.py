@@ -20,8 +20,6 @@ upgrade them; this module is the model the code queries.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 
 from decentwork.observations import COLUMNS, KEY_COLUMNS
@@ -109,9 +107,3 @@ changes = sa.Table(
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
 )
-
-
-def note_change(connection: sa.Connection, what: str) -> None:
-    """Record a change made outside a release (see ``changes``)."""
-    connection.execute(changes.insert().values(
-        what=what, changed_at=datetime.now(UTC)))
