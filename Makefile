@@ -1,9 +1,10 @@
 # The two commands a newcomer needs: `make run` (the main job) and `make test` (the test suite).
+# The developer loop: `make lint`, `make test-fast` (no R, no browser, in parallel), `make bench`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(BIN)/decentwork: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +15,19 @@ $(BIN)/decentwork: pyproject.toml
 run: $(BIN)/decentwork
 	$(BIN)/decentwork demo
 
-test: $(BIN)/decentwork
+lint: $(BIN)/decentwork
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/pytest
 
+test-fast: $(BIN)/decentwork
+	$(BIN)/pytest -n 2 -m "not oracle" --ignore=tests/web/browser -q
+
 bench: $(BIN)/decentwork
-	$(BIN)/python benchmarks/estimation.py
+	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -1,5 +1,6 @@
 """What every command prints with: the Rich consoles (results on standard output, progress and
-errors on standard error), a progress bar, and the one way to fail."""
+errors on standard error), a progress bar, the one way to fail and the one way to report a
+:class:`~decentwork.errors.DecentworkError`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from decentwork.errors import DecentworkError
 
 console = Console()
 errors = Console(stderr=True)
@@ -26,3 +29,20 @@ def fail(message: str) -> NoReturn:
     """Print an error for the user and exit with status 2."""
     errors.print(f"[bold red]Error:[/] {escape(message)}")
     raise typer.Exit(2)
+
+
+def flag(parameter: str) -> str:
+    """The command-line option of a library parameter: ``as_of`` is ``--as-of`` (every
+    command names its options after the parameters they set)."""
+    return "--" + parameter.replace("_", "-")
+
+
+def report(error: DecentworkError) -> None:
+    """Print a library error for the user: its message, prefixed by the option it is about
+    when the message does not name it already, then the hint."""
+    message = error.message
+    if error.parameter is not None and flag(error.parameter) not in message:
+        message = f"{flag(error.parameter)}: {message}"
+    errors.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
+    if error.hint:
+        errors.print(f"Hint: {escape(error.hint)}", soft_wrap=True)

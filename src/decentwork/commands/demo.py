@@ -1,0 +1,99 @@
+"""The main job (registered by :mod:`decentwork.cli`): ``demo``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from decentwork import __version__
+from decentwork.commands import warehouse
+from decentwork.commands import web as web_commands
+from decentwork.terminal import console, errors, fail, progress_bar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def demo(
+    records: Annotated[int, typer.Option("--records", "-n", help="Synthetic records.")] = 200_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic survey.")] = 2026,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database URL of the demo's warehouse (default: demo.sqlite next to the "
+        "embedded warehouse file, apart from your own data).")] = None,
+    mirror: Annotated[str | None, typer.Option(
+        "--from", help="A folder or URL laid out like the shared data folder, to load "
+        "ILOSTAT's SDG 8 files from (default $DECENTWORK_MIRROR, else the download cache).")]
+    = None,
+    host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the dashboard listens on.")] = 8000,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Serve the dashboard once loaded (--no-serve: stop after "
+        "loading).")] = True,
+) -> None:
+    """Generate a synthetic survey, compute the indicator catalogue with SEs, load it and
+    ILOSTAT's SDG 8 files into the demo warehouse, print the headline rates, serve the
+    dashboard."""
+    from rich.table import Table
+
+    from decentwork import demo as demonstration
+    from decentwork.synthetic import generate
+    from decentwork.warehouse import ilostat
+
+    url = db or demonstration.demo_url()
+    target = warehouse.open_warehouse(url)
+    with progress_bar() as progress:
+        task = progress.add_task("Generating a synthetic survey", total=3)
+        try:
+            people = generate(records, seed=seed)
+        except (ValueError, TypeError) as error:
+            progress.stop()
+            fail(str(error))
+        progress.update(task, advance=1)
+
+        def step(description: str) -> None:
+            progress.update(task, description=description, advance=1)
+
+        found = demonstration.synthetic_indicators(people, on_step=step)
+        progress.update(task, description="Done", completed=3)
+    origin = (f"synthetic survey {demonstration.DEMO_AREA}: {records} records, seed {seed}, "
+              f"decentwork {__version__}")
+    warehouse.print_loaded([demonstration.load_synthetic(target, found, origin)])
+    try:
+        files = demonstration.ilostat_files(mirror)
+    except ilostat.PullError as error:
+        errors.print(f"ILOSTAT files not loaded: {error}")
+        files = None
+    if files:
+        warehouse.load_and_report(target, files)
+    else:
+        errors.print("No ILOSTAT files loaded: 'decentwork ilostat pull "
+                     f"{' '.join(demonstration.ILOSTAT_DATASETS)}' downloads them for the next "
+                     "run, or 'decentwork demo --from DIR' reads a mirror.", soft_wrap=True)
+    table = demonstration.headline(found)
+    title = (f"SYNTHETIC survey, fictional area {demonstration.DEMO_AREA}: {records:,} records, "
+             f"seed {seed}")
+    out = Table(title=title, title_justify="left")
+    out.add_column("Domain")
+    statistics = list(dict.fromkeys(table["statistic"]))
+    for statistic in statistics:
+        out.add_column(statistic, justify="right")
+    for domain, rows in table.groupby("domain", sort=False):
+        cells = rows.set_index("statistic")
+        out.add_row(domain, *(_with_se(cells.loc[s]) for s in statistics))
+    console.print(out)
+    console.print(
+        "Estimate (standard error); * unreliable (fewer than 15 records or CV above 33.3%). "
+        "Standard errors by Taylor linearisation over strata and PSUs: docs/estimation.md."
+    )
+    target.dispose()
+    if serve:
+        console.print(f"Demo warehouse: {url}. Stop the dashboard with Ctrl+C.")
+        web_commands.serve(db=url, host=host, port=port)
+
+
+def _with_se(row: pd.Series) -> str:
+    """``estimate (se)``, with a star when the coefficient of variation is above 20%."""
+    digits = 2 if row["se"] < 10 else 0
+    flag = "*" if row["obs_status"] == "U" else ""
+    return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"

@@ -1,0 +1,212 @@
+"""The survey commands (registered by :mod:`decentwork.cli`): ``profile check`` and
+``compute``. The survey, estimation and indicator packages (DuckDB, pandas) are imported when
+a command runs, so that the program starts quickly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from decentwork.terminal import console, errors, fail
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from decentwork.indicators import Catalogue, ReliabilityRule
+    from decentwork.survey import Profile
+
+
+def profile_check(
+    profile: Annotated[
+        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
+    ],
+    file: Annotated[Path, typer.Argument(help="Survey file (csv, parquet, dta, sav or zip).")],
+) -> None:
+    """Check a profile on a survey file: mapped variables, their values, unused columns,
+    problems. Exit status 0: no problem; 1: problems found; 2: the profile or file is unusable.
+    """
+    import duckdb
+    from rich.table import Table
+
+    from decentwork.survey import ProfileError, load_profile
+    from decentwork.survey.check import check_profile
+
+    try:
+        loaded = load_profile(profile)
+        report = check_profile(loaded, file)
+    except ProfileError as error:
+        fail(str(error))
+    except duckdb.Error as error:
+        fail(f"{file}: {str(error).splitlines()[0]}")
+    console.print(
+        f"Profile [bold]{loaded.metadata.name}[/] ({loaded.origin}) on {file}: "
+        f"{report.records:,} records"
+    )
+    mapped = Table(title="Standard variables", title_justify="left")
+    for column, justify in (("variable", "left"), ("raw columns", "left"), ("missing", "right"),
+                            ("values: unweighted count (weighted %)", "left")):
+        mapped.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for d in report.distributions:
+        if d.summary is not None:
+            low, mean, high = d.summary
+            values = f"min {low:,.4g}  mean {mean:,.4g}  max {high:,.4g}"
+        else:
+            values = "  ".join(f"{v}: {n:,} ({share:.1f}%)" for v, n, share in d.top)
+        mapped.add_row(d.variable, ", ".join(d.raw_columns) or "(constant)",
+                       f"{d.missing:,}", values)
+    console.print(mapped)
+    console.print(f"Raw columns not used ({len(report.unused_columns)}): "
+                  f"{', '.join(report.unused_columns) or 'none'}")
+    if not report.problems:
+        console.print("[bold green]No problems found.[/]")
+        return
+    problems = Table(title="Problems", title_justify="left")
+    problems.add_column("problem", style="red")
+    for problem in report.problems:
+        problems.add_row(problem)
+    console.print(problems)
+    raise typer.Exit(1)
+
+
+def compute(
+    profile: Annotated[
+        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
+    ],
+    files: Annotated[
+        list[Path], typer.Argument(help="Survey files, one per period (e.g. 12 monthly files).")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: CSV on standard output)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f",
+                     help="csv, parquet, xlsx or sdmx-csv (default: from --out's suffix, "
+                     "else csv)."),
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated indicator codes (default: the whole catalogue)."),
+    ] = None,
+    average_to: Annotated[
+        str | None,
+        typer.Option("--average-to",
+                     help="Also give averages of the monthly estimates: year or quarter."),
+    ] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option(help="Your own catalogue YAML (default: the bundled one).")
+    ] = None,
+    min_count: Annotated[
+        int, typer.Option(help="Flag U below this many sample records.")
+    ] = 15,
+    max_cv: Annotated[
+        float, typer.Option(help="Flag U above this coefficient of variation (percent).")
+    ] = 33.3,
+    suppress_below: Annotated[
+        int | None,
+        typer.Option(help="Blank the value and uncertainty of estimates from fewer records."),
+    ] = None,
+) -> None:
+    """Compute the ILO indicator catalogue from survey files, with standard errors, confidence
+    intervals and reliability flags, as ILOSTAT-shaped observations."""
+    import pandas as pd
+    from pydantic import ValidationError
+
+    from decentwork.indicators import CatalogueError, ReliabilityRule, load_catalogue
+    from decentwork.indicators.averages import MONTHS_IN, AverageError, average
+    from decentwork.observations.writers import format_for, write
+    from decentwork.survey import ProfileError, load_profile
+
+    try:
+        chosen = format_for(out, fmt)
+        rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
+        if average_to is not None and average_to not in MONTHS_IN:
+            raise ValueError(f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}")
+        loaded = load_profile(profile)
+        book = load_catalogue(catalogue)
+        codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
+        for file in files:
+            if not file.is_file():
+                raise ValueError(f"{file}: no such file")
+        if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
+            raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
+    except ValidationError as error:
+        fail("; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}"
+                       for e in error.errors()))
+    except (ValueError, ProfileError, CatalogueError) as error:
+        fail(str(error))
+    monthly, skipped = _compute_files(loaded, files, book, codes, rule)
+    table = monthly
+    if average_to:
+        try:
+            averages, incomplete = average(monthly, average_to, rule)  # type: ignore[arg-type]
+        except AverageError as error:
+            fail(str(error))
+        skipped.update(incomplete)
+        table = pd.concat([monthly, averages], ignore_index=True)
+    _print_skipped(skipped)
+    try:
+        write(table, out, chosen, skipped)
+    except (OSError, ValueError) as error:
+        fail(f"cannot write {out}: {error}")
+    if out is not None:
+        console.print(f"Wrote {len(table):,} observations of "
+                      f"{table['indicator'].nunique()} indicators to {out} ({chosen})")
+
+
+def _compute_files(
+    loaded: Profile, files: list[Path], book: Catalogue, codes: list[str] | None,
+    rule: ReliabilityRule,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Every file's observations (one period each, with a progress bar) and what was
+    skipped, with why."""
+    import pandas as pd
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from decentwork.indicators import ComputeError
+    from decentwork.indicators import compute as compute_indicators
+    from decentwork.survey import ProfileError
+
+    results = []
+    skipped: dict[str, str] = {}
+    seen: dict[str, Path] = {}
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TimeElapsedColumn(), console=errors) as progress:
+        task = progress.add_task("Computing", total=None)
+        for file in files:
+            try:
+                result = compute_indicators(
+                    loaded, file, catalogue=book, indicators=codes, rule=rule,
+                    on_step=lambda step: progress.update(task, description=step[:70]),
+                )
+            except (ComputeError, ProfileError) as error:
+                progress.stop()
+                fail(str(error))
+            for time in sorted(set(result.observations["time"])):
+                if time in seen:
+                    progress.stop()
+                    fail(f"{seen[time]} and {file} both give time {time}; give one file per "
+                         "period")
+                seen[time] = file
+            results.append(result.observations)
+            skipped.update(result.skipped)
+        progress.update(task, description="Done")
+    return pd.concat(results, ignore_index=True), skipped
+
+
+def _print_skipped(skipped: dict[str, str]) -> None:
+    """A table of the indicators and breakdowns not computed, with why."""
+    if not skipped:
+        return
+    from rich.table import Table
+
+    listing = Table(title="Skipped (the profile does not provide what they need)",
+                    title_justify="left")
+    listing.add_column("indicator or breakdown")
+    listing.add_column("reason")
+    for item, reason in skipped.items():
+        listing.add_row(item, reason)
+    errors.print(listing)
