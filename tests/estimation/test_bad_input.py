@@ -12,6 +12,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
+from decentwork.errors import BadInput, NotFound
 from decentwork.estimation import Design, EstimationError, estimate
 
 CLUSTERED = Design(weight="w", strata="stratum", psu="psu")
@@ -426,37 +427,49 @@ def test_integer_stratum_and_psu_labels_read_plainly_in_messages(case: str) -> N
     ids=["ci", "missing", "level-high", "level-zero", "by-string", "by-empty", "by-repeat"],
 )
 def test_invalid_estimate_option_is_named(option: dict, pattern: str) -> None:
-    with pytest.raises(EstimationError, match=pattern):
+    with pytest.raises(EstimationError, match=pattern) as raised:
         estimate(sample(), CLUSTERED, **{"totals": ["lf"], **option})
+    assert raised.value.parameter == next(iter(option))
+    assert isinstance(raised.value, BadInput) and raised.value.status == 422
 
 
 @pytest.mark.parametrize(
-    ("options", "pattern"),
+    ("options", "pattern", "parameter"),
     [
-        ({"lonely_psu": "skip"}, r"lonely_psu='skip'"),
+        ({"lonely_psu": "skip"}, r"lonely_psu='skip'", "lonely_psu"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jackknife"},
-         r"replicate_method='jackknife'"),
-        ({"replicate_weights": ["jk_0", "jk_1"]}, r"replicate_method=None"),
+         r"replicate_method='jackknife'", "replicate_method"),
+        ({"replicate_weights": ["jk_0", "jk_1"]}, r"replicate_method=None", "replicate_method"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay"},
-         names("'fay'", "fay_rho")),
+         names("'fay'", "fay_rho"), "fay_rho"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay", "fay_rho": 1.0},
-         names("'fay'", "fay_rho")),
+         names("'fay'", "fay_rho"), "fay_rho"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "fay_rho": 0.5},
-         names("fay_rho", "'jk1'")),
+         names("fay_rho", "'jk1'"), "fay_rho"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1",
-          "strata": "stratum"}, names("replicate_weights", "strata")),
+          "strata": "stratum"}, names("replicate_weights", "strata"), "replicate_weights"),
         ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "psu": "psu"},
-         names("replicate_weights", "psu")),
-        ({"replicate_method": "jk1"}, names("replicate_method", "without replicate_weights")),
-        ({"weight": ""}, r"weight='' must be a column name"),
+         names("replicate_weights", "psu"), "replicate_weights"),
+        ({"replicate_method": "jk1"}, names("replicate_method", "without replicate_weights"),
+         "replicate_method"),
+        ({"weight": ""}, r"weight='' must be a column name", "weight"),
     ],
     ids=["lonely_psu", "replicate_method", "no-method", "fay-no-rho", "fay-rho-1",
          "rho-not-fay", "replicates-and-strata", "replicates-and-psu", "method-no-weights",
          "empty-weight"],
 )
-def test_invalid_design_option_is_named(options: dict, pattern: str) -> None:
-    with pytest.raises(EstimationError, match=pattern):
+def test_invalid_design_option_is_named(options: dict, pattern: str, parameter: str) -> None:
+    with pytest.raises(EstimationError, match=pattern) as raised:
         Design(**{"weight": "w", **options})
+    assert raised.value.parameter == parameter
+
+
+def test_design_option_errors_say_what_was_expected() -> None:
+    with pytest.raises(EstimationError) as raised:
+        Design(weight="w", lonely_psu="skip")
+    error = raised.value
+    assert (error.parameter, error.given) == ("lonely_psu", "'skip'")
+    assert error.expected == "one of fail, remove, certainty, adjust, average"
 
 
 def test_too_few_replicate_weights_are_refused() -> None:
@@ -516,10 +529,18 @@ def test_data_without_records_are_refused() -> None:
 
 @pytest.mark.parametrize("name", ["absent.csv", "absent.parquet"])
 def test_missing_file_is_named(tmp_path: Path, name: str) -> None:
-    with pytest.raises(EstimationError, match=names(re.escape(name), "no such file")):
+    with pytest.raises(NotFound, match=names(re.escape(name), "no such file")):
         estimate(tmp_path / name, CLUSTERED, totals=["lf"])
-    with pytest.raises(EstimationError, match=names(re.escape(name), "no such file")):
+    with pytest.raises(NotFound, match=names(re.escape(name), "no such file")) as raised:
         estimate(str(tmp_path / name), CLUSTERED, totals=["lf"])
+    assert raised.value.parameter == "data"
+
+
+def test_unreadable_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "sample.parquet"
+    path.write_text("w,lf\n1,0\n")
+    with pytest.raises(EstimationError, match=names(re.escape(str(path)), "cannot read")):
+        estimate(path, CLUSTERED, totals=["lf"])
 
 
 def test_file_of_unknown_format_is_named(tmp_path: Path) -> None:

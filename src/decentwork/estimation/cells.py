@@ -17,6 +17,7 @@ import pandas as pd
 
 from decentwork.estimation.design import Design
 from decentwork.estimation.errors import EmptyData, EstimationError
+from decentwork.estimation.source import select
 
 Kind = Literal["ratio", "total", "mean"]
 
@@ -139,6 +140,12 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
             test += f" AND NOT isnan({quote(column)})"
         return test
 
+    def complete(stat: Statistic) -> str | None:
+        """The condition a record meets to enter ``stat`` (None: every record does)."""
+        if plan.missing == "error":
+            return None
+        return " AND ".join(observed(c) for c in stat.variables)
+
     def add_sum(alias: str, term: str, condition: str | None) -> None:
         if condition:
             outer[alias] = f"SUM(CASE WHEN {condition} THEN {term} ELSE 0 END)"
@@ -155,7 +162,7 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
         outer["__fpc_max"] = f"MAX({value(design.fpc)})"
     replicates = [value(c) for c in plan.replicate_columns]
     for i, stat in enumerate(plan.statistics):
-        ok = " AND ".join(observed(c) for c in stat.variables) if plan.missing == "drop" else None
+        ok = complete(stat)
         y = value(stat.numerator)
         x = value(stat.denominator) if stat.denominator else None
         if ok:
@@ -175,9 +182,9 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
             if stat.kind != "total":
                 add_sum(f"__s{i}_x_r{r}", f"{wr} * {x}" if x else wr, ok)
     if plan.gram:
-        owners = enumerate(plan.statistics) if plan.missing == "drop" else [(0, None)]
-        for i, stat in owners:
-            ok = " AND ".join(observed(c) for c in stat.variables) if stat else None
+        owners = plan.statistics if plan.missing == "drop" else plan.statistics[:1]
+        for i, stat in enumerate(owners):
+            ok = complete(stat)
             for r, wr in enumerate(replicates):
                 for s in range(r, len(replicates)):
                     add_sum(f"{gram_prefix(plan, i)}{r}_{s}", f"{wr} * {replicates[s]}", ok)
@@ -195,7 +202,7 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
     """
     types = {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
     check_columns(plan, list(types), list(types.values()))
-    cells = relation.query("_microdata", build_sql(plan, "_microdata", types)).df()
+    cells = select(relation, build_sql(plan, "_microdata", types), "_microdata").df()
     if cells.empty or not cells["__records"].sum():
         raise EmptyData("the data have no records")
     records = cells["__records"].to_numpy()
@@ -249,7 +256,7 @@ def _explain_non_finite(
         f"SUM(CASE WHEN abs({quote(c)}) = CAST('Infinity' AS DOUBLE) THEN 1 ELSE 0 END)"
         for c in floats
     )
-    found = relation.query("_microdata", f"SELECT {counts} FROM _microdata").fetchall()[0]
+    found = select(relation, f"SELECT {counts} FROM _microdata", "_microdata").fetchall()[0]
     for k, column in enumerate(floats):
         _refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
         if found[2 * k + 1]:

@@ -1,6 +1,9 @@
-"""The survey design object: which columns carry the design and which variance conventions apply.
+"""The survey design: which columns carry the design and which variance conventions apply.
 
-Every convention is an explicit option, named after the R ``survey`` option it matches.
+:class:`DesignOptions` is the one list of the options, with their types and defaults;
+:class:`Design` checks them for the estimator, and a survey profile's design section
+(:mod:`decentwork.survey.profile`) derives its keys from the same list. Every convention is an
+explicit option, named after the R ``survey`` option it matches.
 """
 
 from __future__ import annotations
@@ -17,10 +20,33 @@ ReplicateMethod = Literal["bootstrap", "jk1", "brr", "fay", "sdr"]
 
 LONELY_PSU_OPTIONS: tuple[str, ...] = get_args(LonelyPSU)
 REPLICATE_METHODS: tuple[str, ...] = get_args(ReplicateMethod)
+COLUMN_OPTIONS = ("weight", "strata", "psu", "fpc")
+"""The options that say where a design variable comes from (a column of the data); the
+others are conventions."""
 
 
 @dataclass(frozen=True)
-class Design:
+class DesignOptions:
+    """Every option of a survey design, with its type and default, unchecked.
+
+    The column options (:data:`COLUMN_OPTIONS`) name a column of the data for
+    :class:`Design`, and give an SQL expression over the raw columns in a survey profile.
+    """
+
+    weight: str
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+    nest: bool = True
+    lonely_psu: LonelyPSU = "fail"
+    replicate_weights: list[str] | tuple[str, ...] | str | None = None
+    replicate_method: ReplicateMethod | None = None
+    fay_rho: float | None = None
+    mse: bool = False
+
+
+@dataclass(frozen=True)
+class Design(DesignOptions):
     """A survey design: weights, strata, primary sampling units, FPC or replicate weights.
 
     Taylor-linearisation designs name ``weight`` and optionally ``strata``, ``psu`` and
@@ -30,63 +56,60 @@ class Design:
     Replicate-weight designs name ``weight`` (the full-sample weight), ``replicate_weights``
     (a list of columns, or a regular expression matched at the start of column names, such as
     ``"repw"`` or ``"repw[0-9]+"``) and ``replicate_method``; replicate weights are full
-    analysis weights (R: ``svrepdesign(..., combined.weights=TRUE)``).
-    """
+    analysis weights (R: ``svrepdesign(..., combined.weights=TRUE)``). ``mse=True`` centres
+    the replicates at the full-sample estimate rather than at their mean (R: ``mse=TRUE``).
 
-    weight: str
-    strata: str | None = None
-    psu: str | None = None
-    fpc: str | None = None
-    nest: bool = True
-    lonely_psu: LonelyPSU = "fail"
-    replicate_weights: Sequence[str] | str | None = None
-    replicate_method: ReplicateMethod | None = None
-    fay_rho: float | None = None
-    mse: bool = False
+    Raises:
+        EstimationError: an option of the wrong type, an unknown convention or options that
+            do not go together; :attr:`~decentwork.errors.DecentworkError.parameter` names the
+            option.
+    """
 
     def __post_init__(self) -> None:
         if not isinstance(self.weight, str) or not self.weight:
-            raise EstimationError(f"Design: weight={self.weight!r} must be a column name")
+            raise _bad("weight", self.weight, "a column name")
         for option in ("strata", "psu", "fpc"):
             value = getattr(self, option)
             if value is not None and (not isinstance(value, str) or not value):
-                raise EstimationError(f"Design: {option}={value!r} must be a column name or None")
+                raise _bad(option, value, "a column name or None")
         if self.fay_rho is not None and not isinstance(self.fay_rho, int | float):
-            raise EstimationError(f"Design: fay_rho={self.fay_rho!r} must be a number")
+            raise _bad("fay_rho", self.fay_rho, "a number")
         if self.lonely_psu not in LONELY_PSU_OPTIONS:
-            raise EstimationError(
-                f"Design: lonely_psu={self.lonely_psu!r} is not one of "
-                f"{', '.join(LONELY_PSU_OPTIONS)}"
-            )
+            raise _bad("lonely_psu", self.lonely_psu, f"one of {', '.join(LONELY_PSU_OPTIONS)}")
         if isinstance(self.replicate_weights, list | tuple):
             object.__setattr__(self, "replicate_weights", tuple(self.replicate_weights))
             if not all(isinstance(c, str) and c for c in self.replicate_weights):
-                raise EstimationError("Design: replicate_weights must be column names")
+                raise EstimationError("Design: replicate_weights must be column names",
+                                      parameter="replicate_weights",
+                                      given=self.replicate_weights, expected="column names")
         elif self.replicate_weights is not None and not isinstance(self.replicate_weights, str):
-            raise EstimationError(
-                "Design: replicate_weights must be a list of column names or a pattern"
-            )
+            raise _bad("replicate_weights", self.replicate_weights,
+                       "a list of column names or a pattern")
         if self.replicate_weights is None:
             if self.replicate_method is not None:
-                raise EstimationError("Design: replicate_method given without replicate_weights")
+                raise EstimationError("Design: replicate_method given without replicate_weights",
+                                      parameter="replicate_method",
+                                      given=self.replicate_method)
             return
         if self.replicate_method not in REPLICATE_METHODS:
-            raise EstimationError(
-                f"Design: replicate_method={self.replicate_method!r} is not one of "
-                f"{', '.join(REPLICATE_METHODS)}"
-            )
+            raise _bad("replicate_method", self.replicate_method,
+                       f"one of {', '.join(REPLICATE_METHODS)}")
         if self.strata or self.psu or self.fpc:
             raise EstimationError(
                 "Design: a replicate-weight design carries its strata and PSUs in the replicate "
-                "weights; give either replicate_weights or strata/psu/fpc, not both"
+                "weights; give either replicate_weights or strata/psu/fpc, not both",
+                parameter="replicate_weights",
             )
         if self.replicate_method == "fay":
             if self.fay_rho is None or not 0 < self.fay_rho < 1:
-                raise EstimationError("Design: replicate_method='fay' needs fay_rho in (0, 1)")
+                raise EstimationError("Design: replicate_method='fay' needs fay_rho in (0, 1)",
+                                      parameter="fay_rho", given=self.fay_rho,
+                                      expected="a number between 0 and 1")
         elif self.fay_rho is not None:
             raise EstimationError(
                 f"Design: fay_rho applies only to replicate_method='fay', not "
-                f"{self.replicate_method!r}"
+                f"{self.replicate_method!r}",
+                parameter="fay_rho", given=self.fay_rho,
             )
 
     @property
@@ -104,13 +127,16 @@ class Design:
             except re.error as error:
                 raise EstimationError(
                     f"Design: replicate_weights={self.replicate_weights!r} is not a valid "
-                    f"regular expression ({error})"
+                    f"regular expression ({error})",
+                    parameter="replicate_weights", given=self.replicate_weights,
+                    expected="a regular expression",
                 ) from None
             found = [c for c in columns if pattern.match(c) and c != self.weight]
             if not found:
                 raise EstimationError(
                     f"Design: no column matches the replicate-weight pattern "
-                    f"{self.replicate_weights!r}"
+                    f"{self.replicate_weights!r}",
+                    parameter="replicate_weights", given=self.replicate_weights,
                 )
             return found
         return list(self.replicate_weights)
@@ -118,7 +144,9 @@ class Design:
     def replicate_scale(self, n_replicates: int) -> float:
         """Multiplier of the sum of squared replicate deviations (R ``svrepdesign``'s scale)."""
         if n_replicates < 2:
-            raise EstimationError(f"Design: {n_replicates} replicate weights; need at least 2")
+            raise EstimationError(f"Design: {n_replicates} replicate weights; need at least 2",
+                                  parameter="replicate_weights", given=n_replicates,
+                                  expected="at least 2 replicate weights")
         return {
             "bootstrap": 1.0 / (n_replicates - 1),
             "jk1": (n_replicates - 1) / n_replicates,
@@ -130,3 +158,9 @@ class Design:
     def columns(self) -> list[str]:
         """The design columns (without replicate weights), in a stable order."""
         return [c for c in (self.weight, self.strata, self.psu, self.fpc) if c]
+
+
+def _bad(option: str, value: object, expected: str) -> EstimationError:
+    """The error for an option whose value is not what it should be."""
+    return EstimationError(f"Design: {option}={value!r} must be {expected}", parameter=option,
+                           given=repr(value), expected=expected)

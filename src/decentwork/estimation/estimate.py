@@ -16,7 +16,7 @@ from decentwork.estimation.domains import Cube, Groups
 from decentwork.estimation.errors import EmptyData, EstimationError
 from decentwork.estimation.intervals import CI, check_interval, coefficient_of_variation, interval
 from decentwork.estimation.replication import replicate_df, replicate_variance
-from decentwork.estimation.source import as_relation
+from decentwork.estimation.source import as_relation, select
 from decentwork.estimation.taylor import TaylorFrame
 
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
@@ -68,7 +68,8 @@ def estimate(
     statistics = _statistics(ratios, totals, means)
     groupings = _groupings(by)
     if missing not in ("error", "drop"):
-        raise EstimationError(f"missing={missing!r} must be 'error' or 'drop'")
+        raise EstimationError(f"missing={missing!r} must be 'error' or 'drop'",
+                              parameter="missing", given=missing, expected="'error' or 'drop'")
     check_interval(ci, level)
     relation = as_relation(data)
     replicates = tuple(design.replicate_columns(relation.columns))
@@ -86,7 +87,7 @@ def estimate(
     result = _estimate(plan, relation, groupings, ci, level)
     if result is None:
         # Records are the PSUs and the moments lost precision: keep every record as a unit.
-        numbered = relation.query("_m", f"SELECT *, ROW_NUMBER() OVER () AS {RECORD} FROM _m")
+        numbered = select(relation, f"SELECT *, ROW_NUMBER() OVER () AS {RECORD} FROM _m", "_m")
         exact = replace(plan, design=replace(design, psu=RECORD), moments=False)
         try:
             result = _estimate(exact, numbered, groupings, ci, level)
@@ -107,9 +108,12 @@ def _estimate(
     """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
     cells = aggregate(plan, relation)
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
-    units = (frame.unit_of_cell, frame.n_units) if frame else (np.zeros(len(cells), np.int64), 1)
+    if frame is None:  # replicate designs: the whole sample is the one unit
+        unit_of_cell, n_units = np.zeros(len(cells), np.int64), 1
+    else:
+        unit_of_cell, n_units = frame.unit_of_cell, frame.n_units
     sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g"))]
-    cube = Cube(cells, plan.by_columns, *units, sum_columns)
+    cube = Cube(cells, plan.by_columns, unit_of_cell, n_units, sum_columns)
     pieces: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
     for k in finest_first:
@@ -173,20 +177,21 @@ def _domain_statistic(
     y_total = per_domain(y)
     counted = per_group("n") if stat.kind == "ratio" else valid
     out: dict[str, np.ndarray] = {"n": per_domain(counted)}
-    x = x_total = None
+    denominator: tuple[np.ndarray, np.ndarray] | None = None  # per group, per domain
     est = y_total
     if stat.kind != "total":
         x = per_group("x")
         x_total = per_domain(x)
+        denominator = (x, x_total)
         with np.errstate(divide="ignore", invalid="ignore"):
             est = np.where(x_total != 0, y_total / x_total, np.nan)
+        if stat.kind == "ratio":
+            out.update(numerator_total=y_total, denominator_total=x_total)
     out["estimate"] = est
-    if stat.kind == "ratio":
-        out.update(numerator_total=y_total, denominator_total=x_total)
     if frame is None:
         n_rep = len(plan.replicate_columns)
         theta = np.column_stack([per_domain(per_group(f"y_r{r}")) for r in range(n_rep)])
-        if x is not None:
+        if denominator is not None:
             x_rep = np.column_stack([per_domain(per_group(f"x_r{r}")) for r in range(n_rep)])
             with np.errstate(divide="ignore", invalid="ignore"):
                 theta = theta / x_rep
@@ -195,13 +200,14 @@ def _domain_statistic(
         out["unstable"] = np.zeros(n_dom, dtype=bool)
     else:
         magnitude = None
-        if x is None:
+        if denominator is None:
             s1 = y
             if plan.moments:
                 s2 = magnitude = per_group("yy")
             else:
                 s2 = y * y
         else:
+            x, x_total = denominator
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio, scale = est[groups.domain], 1.0 / x_total[groups.domain]
             s1 = (y - ratio * x) * scale
@@ -225,15 +231,19 @@ def _statistics(
     for name, pair in (ratios or {}).items():
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise EstimationError(
-                f"ratio {name!r}: expected (numerator, denominator) column names, got {pair!r}"
+                f"ratio {name!r}: expected (numerator, denominator) column names, got {pair!r}",
+                parameter="ratios", given=repr(pair), expected="(numerator, denominator)",
             )
         stats.append(Statistic(name, "ratio", *pair))
     if isinstance(totals, str) or isinstance(means, str):
-        raise EstimationError("totals and means take a list of column names, not one string")
+        raise EstimationError("totals and means take a list of column names, not one string",
+                              parameter="totals" if isinstance(totals, str) else "means",
+                              expected="a list of column names")
     stats += [Statistic(c, "total", c) for c in totals]
     stats += [Statistic(c, "mean", c) for c in means]
     if not stats:
-        raise EstimationError("nothing to estimate: give ratios, totals or means")
+        raise EstimationError("nothing to estimate: give ratios, totals or means",
+                              parameter="ratios")
     for stat in stats:
         if not all(isinstance(v, str) and v for v in (stat.name, *stat.variables)):
             raise EstimationError(f"{stat.kind} {stat.name!r}: column names must be strings")
@@ -247,23 +257,28 @@ def _statistics(
 
 def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
     if isinstance(by, str):
-        raise EstimationError(f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]")
+        raise EstimationError(f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]",
+                              parameter="by", given=by, expected="a list of grouping sets")
     groupings = []
     for g in by:
         grouping = (g,) if isinstance(g, str) else tuple(g) if isinstance(g, Sequence) else None
         if grouping is None or not all(isinstance(c, str) and c for c in grouping):
             raise EstimationError(
-                f"grouping set {g!r}: give a tuple of column names, () for the population"
+                f"grouping set {g!r}: give a tuple of column names, () for the population",
+                parameter="by", given=repr(g), expected="a tuple of column names",
             )
         groupings.append(grouping)
     if not groupings:
-        raise EstimationError("by is empty: give at least one grouping set, () for the population")
+        raise EstimationError("by is empty: give at least one grouping set, () for the population",
+                              parameter="by")
     for g in groupings:
         if len(set(g)) != len(g):
-            raise EstimationError(f"grouping set {g!r} repeats a variable")
+            raise EstimationError(f"grouping set {g!r} repeats a variable", parameter="by",
+                                  given=repr(g))
         clash = set(g) & {"statistic", "kind", *RESULT_COLUMNS}
         if clash:
             raise EstimationError(
-                f"by-variable {sorted(clash)[0]!r} has the name of a result column; rename it"
+                f"by-variable {sorted(clash)[0]!r} has the name of a result column; rename it",
+                parameter="by", given=sorted(clash)[0],
             )
     return list(dict.fromkeys(groupings))

@@ -15,9 +15,19 @@ CI = Literal["normal", "t"]
 def check_interval(ci: str, level: float) -> None:
     """Refuse an unknown interval type or a level outside (0, 1)."""
     if ci not in ("normal", "t"):
-        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'")
+        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'", parameter="ci", given=ci,
+                              expected="'normal' or 't'")
     if not isinstance(level, int | float) or not 0 < level < 1:
-        raise EstimationError(f"level={level!r} must be a number between 0 and 1")
+        raise EstimationError(f"level={level!r} must be a number between 0 and 1",
+                              parameter="level", given=repr(level),
+                              expected="a number between 0 and 1")
+
+
+def normal_quantile(level: float = 0.95) -> float:
+    """The multiplier of the SE for a two-sided normal interval at confidence ``level``:
+    1.959964 for 0.95 (R: ``qnorm(1 - (1 - level) / 2)``)."""
+    check_interval("normal", level)
+    return float(stats.norm.ppf(0.5 + level / 2))
 
 
 def interval(
@@ -28,12 +38,11 @@ def interval(
     R: ``confint(..., level=)`` (normal) and ``confint(..., df=degf(design))`` (t).
     """
     check_interval(ci, level)
-    tail = 0.5 + level / 2
     if ci == "normal":
-        q = np.full(len(estimate), stats.norm.ppf(tail))
+        q = np.full(len(estimate), normal_quantile(level))
     else:
         with np.errstate(invalid="ignore"):
-            q = np.where(df > 0, stats.t.ppf(tail, np.where(df > 0, df, 1)), np.nan)
+            q = np.where(df > 0, stats.t.ppf(0.5 + level / 2, np.where(df > 0, df, 1)), np.nan)
     return estimate - q * se, estimate + q * se
 
 
