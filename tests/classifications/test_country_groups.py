@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +17,7 @@ from decentwork.classifications.country_groups import (
     income_groups,
 )
 from decentwork.classifications.sources import SOURCES, fetch
+from decentwork.errors import BadInput, NotFound
 from decentwork.warehouse.groups import bundled
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -102,8 +104,18 @@ def test_bad_world_bank_files(tmp_path: Path, rows: list, kwargs: dict, message:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "CLASS.xlsx"
     path.write_text("Economy,Code\n")
-    with pytest.raises(CountryGroupError, match="not an Excel workbook"):
+    with pytest.raises(CountryGroupError, match=r"CLASS\.xlsx: not an Excel workbook"):
         income_groups(path)
+    with zipfile.ZipFile(path, "w") as archive:  # a zip, but no workbook inside
+        archive.writestr("readme.txt", "")
+    with pytest.raises(CountryGroupError, match=r"CLASS\.xlsx: not an Excel workbook"):
+        income_groups(path)
+    (tmp_path / "folder.xlsx").mkdir()
+    with pytest.raises(CountryGroupError, match=r"folder\.xlsx: cannot be read \(Is a direc"):
+        income_groups(tmp_path / "folder.xlsx")
+    with pytest.raises(NotFound, match=r"nothing\.xlsx: no such file"):
+        income_groups(tmp_path / "nothing.xlsx")
+    assert issubclass(CountryGroupError, BadInput)
 
 
 def test_fetched_income_groups_become_bundled_groups(tmp_path: Path) -> None:

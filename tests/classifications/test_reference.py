@@ -30,6 +30,7 @@ from decentwork.classifications import (
     sources,
 )
 from decentwork.cli import app
+from decentwork.errors import NotFound, Unavailable
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 runner = CliRunner()
@@ -77,8 +78,12 @@ def test_code_validation_names_the_problem(folder: Path) -> None:
     assert isco.is_valid("2211") and isco.is_valid("22", level=2)
     assert isco.problem("221", level=4) == "ISCO-08: 221 is a minor group, not a unit group"
     assert "no code '2219'" in str(isco.problem("2219"))
-    with pytest.raises(UnknownCode, match="did you mean"):
+    with pytest.raises(UnknownCode, match="did you mean") as raised:
         isco.node("22111")
+    assert isinstance(raised.value, NotFound) and isinstance(raised.value, LookupError)
+    assert (raised.value.given, raised.value.expected) == ("22111", "a code of ISCO-08")
+    with pytest.raises(UnknownCode, match="ISCO-08: 2211 has no group at level 5"):
+        isco.at_level("2211", 5)
 
 
 def test_isic4_structure_and_correspondence(folder: Path) -> None:
@@ -103,19 +108,22 @@ def test_ilostat_code_lists(folder: Path) -> None:
     assert isced.label("6") == "Bachelor's or equivalent level"
     assert code_list("icse93", folder).label("5") == "Contributing family workers"
     assert code_list("icse18", folder).label("11") == "Employers in corporations"
-    with pytest.raises(KeyError, match="no code list 'isic9'"):
+    with pytest.raises(NotFound, match="no code list 'isic9'") as raised:
         code_list("isic9", folder)
+    assert raised.value.parameter == "name"
 
 
 def test_a_mirror_without_a_required_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "mirror" / "isco08").mkdir(parents=True)
     with pytest.raises(FetchError, match=r"no isco08/ISCO-08 EN Structure and definitions\.xlsx"):
         fetch(tmp_path / "mirror", target=tmp_path / "data")
+    assert issubclass(FetchError, Unavailable)
 
 
 def test_reading_before_fetching_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(FetchError, match="run 'decentwork classifications fetch'"):
+    with pytest.raises(FetchError, match=r"ISIC_Rev_4_english_structure\.txt is missing") as raised:
         isic4(tmp_path)
+    assert "run 'decentwork classifications fetch'" in str(raised.value.hint)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -185,8 +193,10 @@ def test_offline_download_names_the_mirror_option(tmp_path: Path,
     monkeypatch.setattr(download, "RETRY_DELAYS", (0.01,))
     local = (sources.Source("isic4/x.txt", "nobody", "http://127.0.0.1:1/x.txt"),)
     monkeypatch.setattr(sources, "SOURCES", local)
-    with pytest.raises(FetchError, match=r"cannot reach 127\.0\.0\.1:1.*--from DIR"):
+    with pytest.raises(FetchError,
+                       match=r"isic4/x\.txt \(nobody\): cannot reach 127\.0\.0\.1:1") as raised:
         fetch(target=tmp_path)
+    assert sources.MIRROR in str(raised.value.hint)
 
 
 def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,8 +211,36 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 1
     assert "221 is a minor group, not a unit group" in result.output
     result = runner.invoke(app, ["classifications", "show", "isco08", "99999"])
-    assert result.exit_code == 2 and "no code '99999'" in result.output
+    assert result.exit_code == 2 and "Error: ISCO-08: no code '99999'" in result.output
     result = runner.invoke(app, ["classifications", "show", "nace2"])
     assert result.exit_code == 2 and "no classification 'nace2'" in result.output
     for command in ("fetch", "show", "validate"):
         assert runner.invoke(app, ["classifications", command, "--help"]).exit_code == 0
+
+
+def test_cli_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Library errors reach the user through the program's one handler: message, hint, 2."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv(sources.MIRROR, raising=False)
+    unfetched = runner.invoke(app, ["classifications", "show", "isic4"])
+    assert unfetched.exit_code == 2
+    assert "ISIC_Rev_4_english_structure.txt is missing" in unfetched.output
+    assert "Hint: run 'decentwork classifications fetch' first" in unfetched.output
+    (tmp_path / "mirror").mkdir()
+    empty = runner.invoke(app, ["classifications", "fetch", "--from", str(tmp_path / "mirror")])
+    assert empty.exit_code == 2
+    assert f"Error: mirror {tmp_path / 'mirror'}: no isco08/ISCO-08" in empty.output
+
+
+def test_a_target_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         publisher: str) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(FetchError, match=r"isco08/ISCO-08 .*: cannot be copied from .* into "
+                       rf"{tmp_path}/file \(.*Not a directory"):
+        fetch(SHARED, target=tmp_path / "file")
+    monkeypatch.delenv(sources.MIRROR, raising=False)
+    local = (sources.Source("isic4/x.txt", "nobody", f"{publisher}/isic4/"
+                            "ISIC_Rev_4_english_structure.txt", required=False),)
+    monkeypatch.setattr(sources, "SOURCES", local)
+    with pytest.raises(FetchError, match=rf"isic4/x\.txt: cannot be downloaded into {tmp_path}"):
+        fetch(target=tmp_path / "file")

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from decentwork.errors import BadInput, NotFound, Unavailable
 
 ARAB_STATES = frozenset({"BHR", "IRQ", "JOR", "KWT", "LBN", "OMN", "PSE", "QAT", "SAU", "SYR",
                          "ARE", "YEM"})
@@ -75,7 +78,7 @@ CLASS_FILE = "worldbank/CLASS.xlsx"
 """Where ``decentwork classifications fetch`` puts the World Bank classification."""
 
 
-class CountryGroupError(ValueError):
+class CountryGroupError(BadInput):
     """A country grouping file that cannot be read; the message names the file, sheet and row."""
 
 
@@ -93,7 +96,8 @@ def _m49_subregions() -> dict[str, str]:
     """ISO alpha-3 -> M49 sub-region (or intermediate region), current countries only."""
     spec = importlib.util.find_spec("country_converter")
     if spec is None or not spec.submodule_search_locations:
-        raise CountryGroupError("the country_converter package is not installed")
+        raise Unavailable("the country_converter package is not installed",
+                          hint="install decentwork with its dependencies")
     table = Path(next(iter(spec.submodule_search_locations))) / "country_data.tsv"
     with table.open(encoding="utf-8", newline="") as handle:
         return {ILOSTAT_CODES.get(row["ISO3"], row["ISO3"]): row["UNregion"]
@@ -128,15 +132,23 @@ def income_groups(path: Path) -> list[CountryGroup]:
     """The World Bank income groups in ``path`` (the World Bank's CLASS.xlsx).
 
     Raises:
+        NotFound: no file ``path``.
         CountryGroupError: not a workbook, no "List of economies" sheet, missing columns, or an
             income group the World Bank does not use (the message names the row).
     """
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:
-        raise CountryGroupError(f"{path}: not an Excel workbook ({error})") from None
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such file") from None
+    except OSError as error:
+        raise CountryGroupError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
+        # KeyError: a zip archive without a workbook's parts ([Content_Types].xml...)
+        raise CountryGroupError(f"{path}: not an Excel workbook ({error})",
+                                expected="the World Bank's CLASS.xlsx") from None
     try:
         if "List of economies" not in book.sheetnames:
             raise CountryGroupError(f"{path}: no sheet 'List of economies' (sheets: "
@@ -158,7 +170,8 @@ def income_groups(path: Path) -> list[CountryGroup]:
             if income not in INCOME_GROUPS:
                 raise CountryGroupError(f"{path}, sheet 'List of economies', row {line}: income "
                                         f"group {income!r} for {code}; expected one of "
-                                        f"{', '.join(INCOME_GROUPS)}")
+                                        f"{', '.join(INCOME_GROUPS)}", given=income,
+                                        expected=f"one of {', '.join(INCOME_GROUPS)}")
             members[income].append(code)
     finally:
         book.close()

@@ -7,12 +7,12 @@ import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from decentwork.errors import NotFound
 
-class UnknownCode(KeyError):
-    """A code the classification does not have; ``str()`` says which and suggests others."""
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+class UnknownCode(NotFound):
+    """A code the classification does not have (or a group a code does not have); the
+    message says which and suggests close codes. A ``LookupError``, as a ``KeyError`` was."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,9 @@ class Hierarchy:
         if code in self._nodes:
             return self._nodes[code]
         close = difflib.get_close_matches(code, list(self._nodes), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UnknownCode(f"{self.name}: no code {code!r}{hint}")
+        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownCode(f"{self.name}: no code {code!r}{suggestion}", given=code,
+                          expected=f"a code of {self.name}")
 
     def problem(self, code: str, level: int | None = None) -> str | None:
         """Why ``code`` is not a valid code (at ``level``, when given), or None."""
@@ -105,7 +106,8 @@ class Hierarchy:
         for candidate in [*self.ancestors(code), node]:
             if candidate.level == level:
                 return candidate
-        raise UnknownCode(f"{self.name}: {code} has no group at level {level}")
+        raise UnknownCode(f"{self.name}: {code} has no group at level {level}", given=level,
+                          expected=f"a level from 1 to {node.level}")
 
     def label(self, code: str, lang: str = "en") -> str:
         """The group's title in ``lang`` (English titles, other languages where a source

@@ -15,6 +15,7 @@ import openpyxl
 
 from decentwork.classifications.hierarchy import Hierarchy, Node
 from decentwork.classifications.sources import data_dir, located
+from decentwork.errors import NotFound
 
 ISCO_LEVELS = {1: "major group", 2: "sub-major group", 3: "minor group", 4: "unit group"}
 ISIC_LEVELS = {1: "section", 2: "division", 3: "group", 4: "class"}
@@ -114,9 +115,15 @@ def code_list(name: str, folder: Path | None = None) -> Hierarchy:
     """ISCED 2011 levels (``isced11``), ICSE-93 (``icse93``) or ICSE-18 (``icse18``) from
     ILOSTAT's classification dictionary: one level, codes as ILOSTAT writes them after the
     prefix (``X``, ``0``...``9`` for ISCED; ``1``...``6`` for ICSE-93; ``11``...``52`` for
-    ICSE-18)."""
+    ICSE-18).
+
+    Raises:
+        NotFound: no code list ``name``.
+        FetchError: the ILOSTAT dictionary has not been fetched.
+    """
     if name not in ILOSTAT_LISTS:
-        raise KeyError(f"no code list {name!r} (lists: {', '.join(ILOSTAT_LISTS)})")
+        raise NotFound(f"no code list {name!r} (lists: {', '.join(ILOSTAT_LISTS)})",
+                       parameter="name", given=name, expected=f"one of {', '.join(ILOSTAT_LISTS)}")
     prefix, title = ILOSTAT_LISTS[name]
     path = located("ilostat/dictionary/classif1_en.csv", _folder(folder))
     nodes = []

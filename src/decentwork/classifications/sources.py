@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from decentwork.download import DownloadError, download
+from decentwork.errors import Unavailable
 
 MIRROR = "DECENTWORK_MIRROR"
 
@@ -69,8 +70,13 @@ SOURCES = (
 fetch takes ESCO files from a mirror only."""
 
 
-class FetchError(RuntimeError):
-    """A required file could not be fetched; the message says which, from where and why."""
+MIRROR_HINT = (f"set {MIRROR} to a folder laid out like the shared data folder (isco08/, "
+               "isic4/, esco/, ilostat/dictionary/) to fetch from it instead")
+
+
+class FetchError(Unavailable):
+    """A required classification file is not there: missing from the mirror, not downloaded,
+    or not fetched yet; the message says which, from where and why."""
 
 
 def data_dir() -> Path:
@@ -86,7 +92,8 @@ def fetch(mirror: str | Path | None = None, *, target: Path | None = None,
     a download address, are skipped; ``on_file(source, what happened)`` reports each.
 
     Raises:
-        FetchError: a required file is missing from the mirror or cannot be downloaded.
+        FetchError: a required file is missing from the mirror or cannot be downloaded, or a
+            file cannot be written into ``target``.
     """
     folder = target or data_dir()
     source_dir = mirror or os.environ.get(MIRROR)
@@ -97,24 +104,33 @@ def fetch(mirror: str | Path | None = None, *, target: Path | None = None,
             origin = Path(source_dir) / source.path
             if not origin.is_file():
                 if source.required:
-                    raise FetchError(f"mirror {source_dir}: no {source.path} ({source.publisher})")
+                    raise FetchError(f"mirror {source_dir}: no {source.path} ({source.publisher})",
+                                     given=source_dir, expected="a folder laid out like the "
+                                     "shared data folder")
                 on_file(source, "not in the mirror (optional)")
                 continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(origin, destination)
+            try:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(origin, destination)
+            except OSError as error:
+                raise FetchError(f"{source.path}: cannot be copied from {origin} into {folder} "
+                                 f"({error})") from None
             on_file(source, f"copied from {origin}")
         elif source.url:
             try:
                 _download(source, destination)
             except DownloadError as error:
                 if source.required:
-                    raise FetchError(f"{source.path} ({source.publisher}): {error} Use --from "
-                                     f"DIR or {MIRROR} to read a mirror instead") from None
+                    raise FetchError(f"{source.path} ({source.publisher}): {error}",
+                                     given=source.url, hint=MIRROR_HINT) from None
                 on_file(source, f"not downloaded ({error})")
                 continue
+            except OSError as error:
+                raise FetchError(f"{source.path}: cannot be downloaded into {folder} "
+                                 f"({error})") from None
             on_file(source, f"downloaded from {source.url}")
         else:
-            on_file(source, "no direct download address: put it in a mirror (--from DIR)")
+            on_file(source, "no direct download address: put it in a mirror folder")
             continue
         fetched.append(destination)
     return fetched
@@ -154,6 +170,7 @@ def located(path: str, folder: Path | None = None) -> Path:
     """
     found = (folder or data_dir()) / path
     if not found.is_file():
-        raise FetchError(f"{found} is missing: run 'decentwork classifications fetch' (or "
-                         "with --from DIR) first")
+        raise FetchError(f"{found} is missing: the classification files have not been fetched",
+                         hint="run 'decentwork classifications fetch' first (or call "
+                         "decentwork.classifications.fetch)")
     return found

@@ -18,15 +18,12 @@ Scheme = Annotated[str, typer.Argument(help=f"One of {', '.join(SCHEMES)}.")]
 
 
 def _hierarchy(scheme: str, folder: Path | None) -> Hierarchy:
-    from decentwork.classifications import FetchError, code_list, isco08, isic4
+    from decentwork.classifications import code_list, isco08, isic4
 
     readers = {"isco08": isco08, "isic4": isic4}
     if scheme not in SCHEMES:
         fail(f"no classification {scheme!r} (classifications: {', '.join(SCHEMES)})")
-    try:
-        return readers[scheme](folder) if scheme in readers else code_list(scheme, folder)
-    except FetchError as error:
-        fail(str(error))
+    return readers[scheme](folder) if scheme in readers else code_list(scheme, folder)
 
 
 def fetch(
@@ -36,14 +33,11 @@ def fetch(
 ) -> None:
     """Fetch the classification files (ILO ISCO-08 workbook, UN ISIC files, ILOSTAT
     dictionary, ESCO) into the user data directory."""
-    from decentwork.classifications.sources import FetchError, data_dir
+    from decentwork.classifications.sources import data_dir
     from decentwork.classifications.sources import fetch as fetch_files
 
-    try:
-        fetched = fetch_files(mirror, on_file=lambda source, what: errors.print(
-            f"{source.path}: {what}"))
-    except FetchError as error:
-        fail(str(error))
+    fetched = fetch_files(mirror, on_file=lambda source, what: errors.print(
+        f"{source.path}: {what}"))
     console.print(f"{len(fetched)} classification files in {data_dir()}")
 
 
@@ -56,27 +50,22 @@ def show(
 ) -> None:
     """A code with its place in the hierarchy (groups above, groups below), or the top
     level."""
-    from decentwork.classifications import UnknownCode
-
     hierarchy = _hierarchy(scheme, None)
     if lang not in hierarchy.languages:
         fail(f"{hierarchy.name}: no titles in {lang!r} (languages: "
              f"{', '.join(hierarchy.languages)})")
-    try:
-        if code is None:
-            below = hierarchy.children(None)
-        else:
-            node = hierarchy.node(code)
-            for above in hierarchy.ancestors(code):
-                console.print(f"{above.code:>5}  {hierarchy.label(above.code, lang)}")
-            console.print(f"[bold]{node.code:>5}  {hierarchy.label(node.code, lang)}[/] "
-                          f"({hierarchy.levels.get(node.level, node.level)})")
-            if details:
-                for name, text in node.details.items():
-                    console.print(f"\n[bold]{name}[/]\n{text}")
-            below = hierarchy.children(code)
-    except UnknownCode as error:
-        fail(str(error))
+    if code is None:
+        below = hierarchy.children(None)
+    else:
+        node = hierarchy.node(code)
+        for above in hierarchy.ancestors(code):
+            console.print(f"{above.code:>5}  {hierarchy.label(above.code, lang)}")
+        console.print(f"[bold]{node.code:>5}  {hierarchy.label(node.code, lang)}[/] "
+                      f"({hierarchy.levels.get(node.level, node.level)})")
+        if details:
+            for name, text in node.details.items():
+                console.print(f"\n[bold]{name}[/]\n{text}")
+        below = hierarchy.children(code)
     for child in below:
         console.print(f"{'':>7}{child.code:>5}  {hierarchy.label(child.code, lang)}")
 
