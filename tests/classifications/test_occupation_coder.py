@@ -21,6 +21,7 @@ from decentwork.classifications.occupation_coder import (
     examples_file,
 )
 from decentwork.cli import app
+from decentwork.errors import BadInput, NotFound
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 FILES = ("isco08/ISCO-08 EN Structure and definitions.xlsx", "isco08/isco08_index_titles_en.csv",
@@ -113,25 +114,35 @@ def test_cached_model_is_reused(mirror: Path, cache: Path, coder: OccupationCode
     assert again.code("cook")[0] == coder.code("cook")[0]
 
 
-@pytest.mark.parametrize(("texts", "kwargs", "message"), [
-    ([""], {}, "text 1: empty"),
-    (["cook", " -- "], {}, "text 2: empty"),
-    (["x" * 10_001], {}, "10,001 characters"),
-    (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es"),
-    (["厨师"], {"lang": "zh"}, "csco2022"),
-    (["cook"], {"k": 0}, "k=0"),
-    (["cook", None], {}, "text 2: NoneType, not text"),
+@pytest.mark.parametrize(("texts", "kwargs", "message", "parameter"), [
+    ([""], {}, "text 1: empty", None),
+    (["cook", " -- "], {}, "text 2: empty", None),
+    (["x" * 10_001], {}, "10,001 characters", None),
+    (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es", "lang"),
+    (["cook"], {"k": 0}, "k=0", "k"),
+    (["cook", None], {}, "text 2: NoneType, not text", None),
 ])
-def test_bad_input(coder: OccupationCoder, texts: list[str], kwargs: dict, message: str) -> None:
-    with pytest.raises(CoderError, match=message):
+def test_bad_input(coder: OccupationCoder, texts: list[str], kwargs: dict, message: str,
+                   parameter: str | None) -> None:
+    with pytest.raises(CoderError, match=message) as raised:
         coder.code(texts, **kwargs)
+    assert raised.value.parameter == parameter
+
+
+def test_chinese_titles_to_the_isco_coder_are_sent_to_csco(coder: OccupationCoder) -> None:
+    with pytest.raises(CoderError, match="language 'zh': this ISCO-08 coder knows") as raised:
+        coder.code("厨师", lang="zh")
+    assert "classification 'csco2022'" in str(raised.value.hint)
 
 
 def test_bad_options(mirror: Path, cache: Path) -> None:
-    with pytest.raises(CoderError, match="classification 'isco88'"):
+    with pytest.raises(CoderError, match="classification 'isco88'") as raised:
         OccupationCoder(mirror, classification="isco88", cache=cache)
-    with pytest.raises(CoderError, match=r"threshold 1\.5"):
+    assert raised.value.parameter == "classification"
+    with pytest.raises(CoderError, match=r"threshold 1\.5") as raised:
         OccupationCoder(mirror, threshold=1.5, cache=cache)
+    assert raised.value.parameter == "threshold"
+    assert issubclass(CoderError, BadInput)
 
 
 def test_user_examples_in_khmer_and_lao(folder: Path, cache: Path, tmp_path: Path) -> None:
@@ -169,7 +180,7 @@ def test_examples_are_added_and_replaced(folder: Path, tmp_path: Path) -> None:
     (b"title,code\nmotodop,9999\n", r"examples.csv:2: code: ISCO-08: no code '9999'"),
     (b"title,code\nmotodop,8321\n ,8322\n", r"examples.csv:3: title: empty"),
     (b"title,code\nmotodop,\n", r"examples.csv:2: code"),
-    (b"title,code\nm\xf6todop,8321\n", "not UTF-8"),
+    (b"title,code\nm\xf6todop,8321\n", r"examples.csv:2: not UTF-8"),
 ])
 def test_malformed_examples(folder: Path, tmp_path: Path, content: bytes, message: str) -> None:
     good = _write(tmp_path / "good.csv", [["cyclo driver", "9331", ""]])
@@ -177,9 +188,11 @@ def test_malformed_examples(folder: Path, tmp_path: Path, content: bytes, messag
     before = examples_file(folder=folder).read_bytes()
     bad = tmp_path / "examples.csv"
     bad.write_bytes(content)
-    with pytest.raises(CoderError, match=message):
+    with pytest.raises(BadInput, match=message):
         add_examples(bad, folder=folder)
     assert examples_file(folder=folder).read_bytes() == before
+    with pytest.raises(NotFound, match=r"none\.csv: no such file"):
+        add_examples(tmp_path / "none.csv", folder=folder)
 
 
 def test_chinese_titles_to_csco(mirror: Path, cache: Path) -> None:
@@ -220,6 +233,37 @@ def test_cli(mirror: Path, tmp_path: Path, data_home: Path,
     assert neither.exit_code == 2 and "either a TEXT" in neither.output
 
 
+def test_cli_errors(mirror: Path, tmp_path: Path, data_home: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bad input names its file and line, or its option; exit status 2."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    runner = CliRunner()
+    folder = ["--classifications", str(mirror)]
+
+    def refused(*arguments: str) -> str:
+        result = runner.invoke(app, ["classify", "occupation", *arguments, *folder])
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.output
+
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(b"title\ncook\nma\xe7on\n")
+    assert "latin1.csv:3: not UTF-8 text" in refused("--input", str(latin1), "--out", "x.csv")
+    assert "Hint: save it as CSV UTF-8" in refused("--input", str(latin1), "--out", "x.csv")
+    assert "none.csv: no such file" in refused("--input", str(tmp_path / "none.csv"), "--out",
+                                                "x.csv")
+    titles = _write(tmp_path / "titles.csv", [["cook"]], header=("title",))
+    out = tmp_path / "missing" / "coded.csv"
+    assert f"--out: {out}: cannot be written" in refused("--input", str(titles), "--out",
+                                                          str(out))
+    assert "Invalid value for '-k'" in refused("cook", "-k", "0")
+    assert "--classification: classification 'isco88'" in refused("cook", "--classification",
+                                                                   "isco88")
+    chinese = refused("厨师", "--classification", "isco08", "--lang", "zh")
+    assert "--lang: language 'zh': this ISCO-08 coder knows en, fr, es" in chinese
+    assert "Hint: Chinese titles are coded to CSCO 2022 (classification 'csco2022')" in chinese
+
+
 def test_cli_train(folder: Path, tmp_path: Path, data_home: Path,
                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
@@ -233,3 +277,6 @@ def test_cli_train(folder: Path, tmp_path: Path, data_home: Path,
     refused = runner.invoke(app, ["classify", "train", "--examples", str(bad),
                                   "--classifications", str(folder)])
     assert refused.exit_code == 2 and "bad.csv:2: code" in refused.output
+    missing = runner.invoke(app, ["classify", "train", "--examples", str(tmp_path / "none.csv"),
+                                  "--classifications", str(folder)])
+    assert missing.exit_code == 2 and "none.csv: no such file" in missing.output

@@ -27,7 +27,9 @@ from decentwork.classifications.occupation_titles import csco_path, isco_path
 from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir, located
 from decentwork.classifications.text_features import normalise
+from decentwork.classifications.text_files import csv_rows, write_csv
 from decentwork.classifications.title_model import Ranked, Title, TitleModel
+from decentwork.errors import BadInput, Unavailable
 
 MODEL_VERSION = "5"
 """Changes whenever fitting changes, so that older cached models are not used."""
@@ -40,9 +42,9 @@ MODEL_LANGUAGES = {ISCO: ("en", "fr", "es"), CSCO: ("zh",)}
 """Languages each classification's model is fitted in; examples add more."""
 
 
-class CoderError(ValueError):
-    """Text the coder cannot take, or an examples file it cannot read; the message says
-    which text, file, line or field, and what was expected."""
+class CoderError(BadInput):
+    """Text or an option the coder cannot take, or an examples file it cannot read; the
+    message says which text, file, line or field, and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,9 @@ class OccupationCoder:
 
     Raises:
         CoderError: an unknown classification, a threshold outside (0, 1], or a malformed
-            examples file.
+            examples file (which, unreadable or not UTF-8, is a :class:`BadInput`).
         FetchError: the classification files have not been fetched.
+        Unavailable: a fitted model cannot be written to ``cache``.
     """
 
     def __init__(self, folder: Path | None = None, *, classification: str = ISCO,
@@ -164,9 +167,12 @@ class OccupationCoder:
                  progress: Callable[[str], None] = lambda _: None) -> None:
         if classification not in SCHEMES:
             raise CoderError(f"classification {classification!r}: expected one of "
-                             f"{', '.join(SCHEMES)}")
+                             f"{', '.join(SCHEMES)}", parameter="classification",
+                             given=classification, expected=f"one of {', '.join(SCHEMES)}")
         if not 0 < threshold <= 1:
-            raise CoderError(f"threshold {threshold}: expected a confidence in (0, 1]")
+            raise CoderError(f"threshold {threshold}: expected a confidence in (0, 1]",
+                             parameter="threshold", given=threshold,
+                             expected="a confidence in (0, 1]")
         self.folder = folder or data_dir()
         self.classification, self.threshold = classification, threshold
         self.scheme = SCHEMES[classification]
@@ -190,13 +196,15 @@ class OccupationCoder:
         """
         texts = [texts] if isinstance(texts, str) else list(texts)
         if k < 1:
-            raise CoderError(f"k={k}: expected at least 1 candidate")
+            raise CoderError(f"k={k}: expected at least 1 candidate", parameter="k", given=k,
+                             expected="at least 1")
         if lang is not None and lang not in self.languages:
-            hint = (" (Chinese titles are coded to CSCO 2022: use classification='csco2022', "
-                    "--lang zh on the command line)" if lang == "zh" else "")
+            hint = (f"Chinese titles are coded to CSCO 2022 (classification {CSCO!r})"
+                    if lang == "zh" else f"teach the coder examples in {lang!r} "
+                    "(add_examples, or 'decentwork classify train')")
             raise CoderError(f"language {lang!r}: this {self.scheme.name} coder knows "
-                             f"{', '.join(self.languages)}; add examples in {lang!r} with "
-                             f"'decentwork classify train'{hint}")
+                             f"{', '.join(self.languages)}", parameter="lang", given=lang,
+                             expected=f"one of {', '.join(self.languages)}", hint=hint)
         for number, text in enumerate(texts, start=1):
             if not isinstance(text, str):
                 raise CoderError(f"text {number}: {type(text).__name__}, not text")
@@ -242,12 +250,16 @@ def _model(scheme: _Scheme, classification: str, folder: Path, cache: Path,
         return TitleModel.load(cached)
     progress(f"fitting the {scheme.name} coder from {folder} (once; it is then cached)")
     model = TitleModel.fit(scheme.titles(folder), progress=progress)
-    cache.mkdir(parents=True, exist_ok=True)
-    for older in cache.glob(f"{classification}-*.npz"):
-        older.unlink()
-    partial = cached.with_suffix(".partial.npz")
-    model.save(partial)
-    partial.replace(cached)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        for older in cache.glob(f"{classification}-*.npz"):
+            older.unlink()
+        partial = cached.with_suffix(".partial.npz")
+        model.save(partial)
+        partial.replace(cached)
+    except OSError as error:
+        raise Unavailable(f"{cache}: the coder's model cannot be cached there "
+                          f"({error.strerror or error})") from None
     return model
 
 
@@ -260,37 +272,36 @@ def read_examples(path: Path, classification: str,
     ``lang``), as titles with their language.
 
     Raises:
-        CoderError: not UTF-8, missing columns, an empty title or an unknown code (the message
-            gives file, line and field).
+        NotFound: no file ``path``.
+        BadInput: it cannot be read or is not UTF-8 (the message gives the line).
+        CoderError: missing columns, an empty or too long title, or an unknown code (the
+            message gives file, line and field).
     """
     scheme = SCHEMES[classification]
+    reader = csv_rows(path)
+    columns = reader.fieldnames or []
+    missing = [c for c in EXAMPLE_COLUMNS if c not in columns]
+    if missing:
+        raise CoderError(f"{path}: no column {', '.join(missing)}; expected a CSV with columns "
+                         f"title, code and optionally lang (found: "
+                         f"{', '.join(columns) or 'nothing'})")
     found = []
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in EXAMPLE_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CoderError(f"{path}: no column {', '.join(missing)}; expected a CSV with "
-                                 "columns title, code and optionally lang (found: "
-                                 f"{', '.join(reader.fieldnames or []) or 'nothing'})")
-            for row in reader:
-                line = reader.line_num
-                title = (row.get("title") or "").strip()
-                code = (row.get("code") or "").strip()
-                if not normalise(title):
-                    raise CoderError(f"{path}:{line}: title: empty")
-                if len(title) > MAX_LENGTH:
-                    raise CoderError(f"{path}:{line}: title: longer than {MAX_LENGTH:,} "
-                                     "characters")
-                problem = hierarchy.problem(code)
-                if problem:
-                    raise CoderError(f"{path}:{line}: code: {problem}")
-                lang = (row.get("lang") or "").strip().lower()
-                found.append((Title(title, scheme.path(code, hierarchy),
-                                    group=f"example:{line}"), lang))
-    except UnicodeDecodeError as error:
-        raise CoderError(f"{path}: not UTF-8 text ({error.reason} at byte "
-                         f"{error.start}); save it as CSV UTF-8") from None
+    for row in reader:
+        line = reader.line_num
+        title = (row.get("title") or "").strip()
+        code = (row.get("code") or "").strip()
+        if not normalise(title):
+            raise CoderError(f"{path}:{line}: title: empty")
+        if len(title) > MAX_LENGTH:
+            raise CoderError(f"{path}:{line}: title: longer than {MAX_LENGTH:,} characters",
+                             expected=f"at most {MAX_LENGTH:,} characters")
+        problem = hierarchy.problem(code)
+        if problem:
+            raise CoderError(f"{path}:{line}: code: {problem}", given=code,
+                             expected=f"a code of {hierarchy.name}")
+        lang = (row.get("lang") or "").strip().lower()
+        found.append((Title(title, scheme.path(code, hierarchy), group=f"example:{line}"),
+                      lang))
     return found
 
 
@@ -301,7 +312,8 @@ def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None 
     examples now kept).
 
     Raises:
-        CoderError: see :func:`read_examples`; nothing is kept then.
+        NotFound, BadInput, CoderError: see :func:`read_examples`; nothing is kept then.
+        Unavailable: the examples cannot be kept (the data directory cannot be written).
     """
     folder = folder or data_dir()
     hierarchy = SCHEMES[classification].hierarchy(folder)
@@ -310,13 +322,7 @@ def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None 
     kept = [] if replace or not kept_file.is_file() else _rows(kept_file, classification,
                                                                hierarchy)
     merged = {normalise(row["title"]): row for row in [*kept, *new]}
-    kept_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = kept_file.with_suffix(".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["title", "code", "lang"])
-        writer.writeheader()
-        writer.writerows(merged.values())
-    partial.replace(kept_file)
+    write_csv(kept_file, ["title", "code", "lang"], merged.values())
     return len(new), len(merged)
 
 

@@ -234,7 +234,8 @@ class TitleModel:
     def save(self, path: Path) -> None:
         """Write the model to ``path`` (.npz); the memory is kept elsewhere."""
         levels = sorted(self.calibration)
-        np.savez(path, columns=self.vectoriser.columns, idf=self.vectoriser.idf,
+        np.savez(path, allow_pickle=False, columns=self.vectoriser.columns,
+                 idf=self.vectoriser.idf,
                  exact_texts=np.frombuffer("\n".join(self.exact).encode(), dtype=np.uint8),
                  exact_classes=np.array(list(self.exact.values()), dtype=np.int64),
                  classes=self.classes.astype(str), coefficients=self.coefficients,
