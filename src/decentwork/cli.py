@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from decentwork.commands import classifications as classification_commands
 from decentwork.commands import classify as classify_commands
@@ -27,20 +27,38 @@ from decentwork.errors import DecentworkError
 from decentwork.terminal import report
 
 
+LEAF = "decentwork.command"
+"""Where a group records, in the context's shared ``meta``, the command it resolved."""
+
+
 class Program(TyperGroup):
-    """The root command group: turns a :class:`DecentworkError` from any sub-command into
-    its message and exit status."""
+    """A command group that turns a :class:`DecentworkError` from any of its sub-commands
+    into its message (naming the sub-command's own option for the parameter it is about) and
+    its exit status."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[LEAF] = command
+        return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except DecentworkError as error:
-            report(error)
+            report(error, options(ctx.meta.get(LEAF)))
             raise typer.Exit(error.exit_code) from None
 
 
+def options(command: Any) -> dict[str, str]:
+    """A command's option for each of its parameters (``mirror`` -> ``--from``)."""
+    if command is None:
+        return {}
+    return {parameter.name: max(parameter.opts, key=len) for parameter in command.params
+            if isinstance(parameter, TyperOption) and parameter.name}
+
+
 def _group(help: str) -> typer.Typer:
-    return typer.Typer(help=help, no_args_is_help=True)
+    return typer.Typer(cls=Program, help=help, no_args_is_help=True)
 
 
 app = typer.Typer(

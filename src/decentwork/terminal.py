@@ -4,6 +4,7 @@ errors on standard error), a progress bar, the one way to fail and the one way t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NoReturn
 
 import typer
@@ -37,12 +38,15 @@ def flag(parameter: str) -> str:
     return "--" + parameter.replace("_", "-")
 
 
-def report(error: DecentworkError) -> None:
+def report(error: DecentworkError, options: Mapping[str, str] | None = None) -> None:
     """Print a library error for the user: its message, prefixed by the option it is about
-    when the message does not name it already, then the hint."""
+    when the message does not name it already (the command's ``options`` by parameter name,
+    else :func:`flag`), then the hint."""
     message = error.message
-    if error.parameter is not None and flag(error.parameter) not in message:
-        message = f"{flag(error.parameter)}: {message}"
+    if error.parameter is not None:
+        option = (options or {}).get(error.parameter) or flag(error.parameter)
+        if option not in message:
+            message = f"{option}: {message}"
     errors.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
     if error.hint:
         errors.print(f"Hint: {escape(error.hint)}", soft_wrap=True)
