@@ -26,7 +26,6 @@ from decentwork.commands import web as web_commands
 from decentwork.errors import DecentworkError
 from decentwork.terminal import report
 
-
 LEAF = "decentwork.command"
 """Where a group records, in the context's shared ``meta``, the command it resolved."""
 
