@@ -42,7 +42,7 @@ def test_commands_have_help() -> None:
         assert "Usage" in result.output and "--db" in result.output
 
 
-def test_info_on_an_empty_warehouse(url: str) -> None:
+def test_info_on_an_empty_warehouse(warehouse: sa.Engine, url: str) -> None:
     result = invoke("info", "--db", url)
     assert_ok(result)
     text = flat(result.stdout)
@@ -84,7 +84,8 @@ def test_load_prints_what_it_did(url: str, tmp_path: Path) -> None:
     assert_same(read_observations(result.stdout), read_observations(second))
 
 
-def test_releases_on_an_empty_and_a_loaded_warehouse(url: str, tmp_path: Path) -> None:
+def test_releases_on_an_empty_and_a_loaded_warehouse(warehouse: sa.Engine, url: str,
+                                                    tmp_path: Path) -> None:
     result = invoke("releases", "--db", url)
     assert_ok(result)
     assert "Releases" in result.stdout and "small" not in result.stdout
@@ -95,7 +96,7 @@ def test_releases_on_an_empty_and_a_loaded_warehouse(url: str, tmp_path: Path) -
     assert " 1 " in text and "small ilostat-bulk small.csv 3 3 0 0" in text
 
 
-def test_query_on_an_empty_warehouse(url: str) -> None:
+def test_query_on_an_empty_warehouse(warehouse: sa.Engine, url: str) -> None:
     result = invoke("query", "--db", url)
     assert_ok(result)
     assert "0 observations" in result.stdout

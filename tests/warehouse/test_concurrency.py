@@ -85,12 +85,12 @@ def test_two_loads_into_a_new_sqlite_file_at_once(tmp_path: Path) -> None:
 
 
 def test_processes_opening_a_new_warehouse_at_once_all_succeed(url: str) -> None:
-    """Three processes open a warehouse that does not exist yet at the same moment: the
-    migrations run one after another under the write lock, every process succeeds, and the
-    schema is at its newest revision once."""
-    environment = {k: v for k, v in os.environ.items() if k != "DECENTWORK_DB"}
-    started = [subprocess.Popen([str(PROGRAM), "info", "--db", url], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=environment)
+    """Three processes open a warehouse that does not exist yet to write, at the same moment:
+    the migrations run one after another under the write lock, every process succeeds, and
+    the schema is at its newest revision once."""
+    opening = f"from decentwork.warehouse import engine; engine({url!r}).dispose()"
+    started = [subprocess.Popen([sys.executable, "-c", opening], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
                for _ in range(3)]
     results = [(process.wait(timeout=120), process.stderr.read()) for process in started]
     for code, message in results:

@@ -278,9 +278,9 @@ def test_the_migration_flags_rows_superseded_before_it(revised: Revised) -> None
     """A warehouse loaded before the ``superseded`` column existed gets the same flags."""
     loaded = superseded(revised.engine)
     with revised.engine.begin() as connection:
-        command.downgrade(database._config(connection), "0002")
+        command.downgrade(database.migration_config(connection), "0002")
     with revised.engine.begin() as connection:
-        command.upgrade(database._config(connection), "head")
+        command.upgrade(database.migration_config(connection), "head")
     assert superseded(revised.engine) == loaded
     pd.testing.assert_frame_equal(latest(revised.engine), expected(revised.v2),
                                   check_exact=True)

@@ -1,6 +1,7 @@
-"""The warehouse's commands (registered by :mod:`decentwork.cli`): ``info``, ``load``,
-``query``, ``export``, ``releases``, ``ilostat pull``, ``groups list|define|delete`` and
-``aggregate``.
+"""The warehouse's commands (registered by :mod:`decentwork.cli`): ``info``, ``migrate``,
+``load``, ``query``, ``export``, ``releases``, ``ilostat pull``, ``groups list|define|delete``
+and ``aggregate``. Reading commands open the warehouse read-only; writing commands create or
+migrate it.
 
 Registered on the ``decentwork`` program by :mod:`decentwork.cli`; heavy imports happen inside
 the commands so that the program starts quickly.
@@ -33,15 +34,13 @@ Sexes = Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-sepa
 Classif1 = Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
 
 
-def open_warehouse(db: str | None) -> sa.Engine:
-    """The warehouse at ``db`` (see ``decentwork info``); one that cannot be opened ends the
-    command with the reason."""
-    from decentwork.warehouse.database import WarehouseError, engine
+def open_warehouse(db: str | None, *, read_only: bool = False) -> sa.Engine:
+    """The warehouse at ``db`` (see ``decentwork info``): to write, created or migrated if
+    need be; ``read_only``, it must exist with its schema current (see
+    :func:`decentwork.warehouse.database.engine`)."""
+    from decentwork.warehouse.database import engine
 
-    try:
-        return engine(db)
-    except WarehouseError as error:
-        fail(str(error))
+    return engine(db, read_only=read_only)
 
 
 @contextlib.contextmanager
@@ -59,13 +58,26 @@ def _writing(db: str | None, *failures: type[Exception]) -> Iterator[sa.Connecti
 
 
 def info(db: Db = None) -> None:
-    """Where the warehouse is and what it holds."""
+    """Where the warehouse is and what it holds (a warehouse not created yet is not
+    created)."""
     import sqlalchemy as sa
 
-    from decentwork.warehouse.database import database_url, default_path, schema_revision
+    from decentwork.warehouse.database import (
+        NoWarehouse,
+        default_path,
+        parse_url,
+        schema_revision,
+        shown,
+    )
     from decentwork.warehouse.tables import labels, observations, releases
 
-    target = open_warehouse(db)
+    console.print(f"Warehouse: {shown(parse_url(db))}")
+    console.print(f"Embedded default file: {default_path()}")
+    try:
+        target = open_warehouse(db, read_only=True)
+    except NoWarehouse as error:
+        console.print(f"Not created yet: {error}")
+        return
     with target.connect() as connection:
         count = connection.execute(sa.select(sa.func.count()).select_from(releases)).scalar()
         rows = connection.execute(sa.select(sa.func.count()).select_from(observations)).scalar()
@@ -74,11 +86,31 @@ def info(db: Db = None) -> None:
         areas = connection.execute(sa.select(sa.func.count(
             sa.distinct(observations.c.ref_area)))).scalar()
         named = connection.execute(sa.select(sa.func.count()).select_from(labels)).scalar()
-    console.print(f"Warehouse: {sa.make_url(database_url(db)).render_as_string()}")
-    console.print(f"Embedded default file: {default_path()}")
     console.print(f"Schema revision: {schema_revision(target)}")
     console.print(f"Releases: {count:,}; observation rows (all revisions): {rows:,}; "
                   f"indicators: {series:,}; areas: {areas:,}; labels: {named:,}")
+    target.dispose()
+
+
+def migrate(
+    db: Db = None,
+    backup: Annotated[bool, typer.Option(
+        "--backup/--no-backup", help="Copy a SQLite file beside itself before changing its "
+        "schema.")] = True,
+) -> None:
+    """Bring the warehouse's schema to the newest migration (creating the warehouse if there
+    is none), so that reading commands and the dashboard can open it."""
+    from decentwork.warehouse.migration import migrate as upgrade_schema
+
+    done = upgrade_schema(db, backup=backup)
+    if done.backup is not None:
+        console.print(f"Backed up {done.warehouse} to {done.backup}")
+    if done.before == done.after:
+        console.print(f"Warehouse {done.warehouse}: schema revision {done.after}, already the "
+                      "newest")
+    else:
+        console.print(f"Warehouse {done.warehouse}: schema revision {done.before or 'none'} -> "
+                      f"{done.after}")
 
 
 def load(
@@ -220,7 +252,7 @@ def query(
              "classif1": classif1, "classif2": classif2}
     try:
         filters = Filters.parse({k: split_codes(v) for k, v in codes.items()}, time)
-        target = open_warehouse(db)
+        target = open_warehouse(db, read_only=True)
         with target.connect() as connection:
             found = view(connection, filters, as_of)
     except QueryError as error:
@@ -246,7 +278,7 @@ def export(
     if chosen == "table":
         fail("export writes a file: --format csv, json, xlsx, sdmx-csv or parquet")
     names = [d.strip() for d in dataset.split(",") if d.strip()] if dataset else []
-    target = open_warehouse(db)
+    target = open_warehouse(db, read_only=True)
     try:
         with target.connect() as connection:
             found = view(connection, None, as_of, datasets=names)
@@ -261,7 +293,7 @@ def releases(db: Db = None) -> None:
 
     from decentwork.warehouse.contents import release_history
 
-    target = open_warehouse(db)
+    target = open_warehouse(db, read_only=True)
     with target.connect() as connection:
         rows, _ = release_history(connection)
     listing = Table(title="Releases", title_justify="left")
@@ -342,7 +374,7 @@ def groups_list(
     from decentwork.warehouse.groups import GroupError, groups
     from decentwork.warehouse.groups import group as find_group
 
-    with open_warehouse(db).connect() as connection:
+    with open_warehouse(db, read_only=True).connect() as connection:
         try:
             found = {code: find_group(connection, code)} if code else groups(connection)
         except GroupError as error:
