@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from decentwork.errors import NotFound
 from decentwork.survey import ProfileError, bundled_profiles, design_of, load_profile
 from tests.survey.conftest import PROFILE, write_profile
 
@@ -36,8 +37,9 @@ def test_profile_loads_by_path(tmp_path: Path) -> None:
 
 
 def test_unknown_profile_name_lists_bundled() -> None:
-    with pytest.raises(ProfileError, match=r"bundled: .*statcan-lfs"):
+    with pytest.raises(NotFound, match=r"bundled: .*statcan-lfs") as raised:
         load_profile("no-such-profile")
+    assert (raised.value.parameter, raised.value.given) == ("profile", "no-such-profile")
 
 
 @pytest.mark.parametrize(
@@ -82,5 +84,5 @@ def test_yaml_that_is_not_a_mapping(tmp_path: Path) -> None:
 
 
 def test_missing_profile_file(tmp_path: Path) -> None:
-    with pytest.raises(ProfileError, match="no such profile file"):
+    with pytest.raises(NotFound, match="no such profile file"):
         load_profile(tmp_path / "absent.yaml")

@@ -9,6 +9,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
+from decentwork.errors import NotFound
 from decentwork.survey import ProfileError, readers, value_labels
 from decentwork.survey.profile import Input
 
@@ -90,5 +91,5 @@ def test_file_that_is_not_the_profile_format(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ProfileError, match=r"absent\.csv: no such file"):
+    with pytest.raises(NotFound, match=r"absent\.csv: no such file"):
         readers.columns(Input(format="csv"), tmp_path / "absent.csv")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from decentwork.estimation.source import database
+from decentwork.estimation.cells import quote
+from decentwork.estimation.source import database, select
 from decentwork.survey import readers
 from decentwork.survey.errors import ProfileError
-from decentwork.survey.harmonise import harmonise
+from decentwork.survey.expressions import literal
+from decentwork.survey.harmonise import expressions_fail, harmonise
 from decentwork.survey.profile import REQUIRED_VARIABLES, Profile
 
 TOP_VALUES = 8
@@ -46,16 +49,22 @@ def check_profile(profile: Profile, path: str | Path) -> CheckReport:
     """Harmonise ``path`` with ``profile`` and report what maps, how, and what looks wrong.
 
     Raises:
-        ProfileError: the profile cannot read the file at all.
+        NotFound: no such file.
+        ProfileError: the profile cannot read the file at all, or its expressions fail on
+            the data.
     """
     available = readers.columns(profile.input, path)
     used = profile.columns_used()
     con = database().cursor()
     relation = harmonise(profile, path)
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
-    con.register("harmonised", relation.to_arrow_table())
-    records = _scalar(con, "SELECT COUNT(*) FROM harmonised")
-    total_weight = _scalar(con, "SELECT SUM(weight) FROM harmonised WHERE weight > 0") or 0.0
+    try:
+        table = relation.to_arrow_table()
+    except duckdb.Error as error:
+        raise expressions_fail(profile, path, error) from None
+    con.register("harmonised", table)
+    records = int(_value(con, "SELECT COUNT(*) FROM harmonised"))
+    total_weight = float(_value(con, "SELECT SUM(weight) FROM harmonised WHERE weight > 0") or 0)
     distributions = [
         _distribution(con, name, tuple(sorted(used[name])), _numeric(types[name]), total_weight)
         for name in used
@@ -73,8 +82,8 @@ def check_profile(profile: Profile, path: str | Path) -> CheckReport:
         for d in distributions
         if records and d.missing == records
     ]
-    bad_weights = _scalar(con, "SELECT COUNT(*) FROM harmonised WHERE NOT (weight > 0)")
-    null_weights = _scalar(con, "SELECT COUNT(*) FROM harmonised WHERE weight IS NULL")
+    bad_weights = _value(con, "SELECT COUNT(*) FROM harmonised WHERE NOT (weight > 0)")
+    null_weights = _value(con, "SELECT COUNT(*) FROM harmonised WHERE weight IS NULL")
     if null_weights:
         problems.append(f"weight: missing for {null_weights:,} records")
     if bad_weights:
@@ -116,7 +125,7 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
         "ilo_age is missing or NaN": f"{age} IS NULL OR isnan(CAST({age} AS DOUBLE))",
         "ilo_age is negative": f"{age} < 0",
         "time is missing": "time IS NULL",
-        "time is not YYYY, YYYYQn or YYYYMmm": f"NOT regexp_matches(time, '{TIME_FORMAT}')",
+        "time is not YYYY, YYYYQn or YYYYMmm": f"NOT regexp_matches(time, {literal(TIME_FORMAT)})",
         "ilo_sex is missing (working age)": f"{age} >= {WORKING_AGE} AND ilo_sex IS NULL",
         "ilo_sex is not 1 (male) or 2 (female) (working age)":
             f"{age} >= {WORKING_AGE} AND ilo_sex NOT IN (1, 2)",
@@ -131,26 +140,27 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
     try:
         if usable:
             sql = ", ".join(f"COUNT(CASE WHEN {test} THEN 1 END)" for test in usable.values())
-            counts = relation.query("_h", f"SELECT {sql} FROM _h").fetchall()[0]
+            counts = select(relation, f"SELECT {sql} FROM _h", "_h").fetchall()[0]
             for (what, test), count in zip(usable.items(), counts, strict=True):
                 if not count:
                     continue
-                example = relation.query(
-                    "_h", f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}"
+                example = select(
+                    relation, f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}", "_h"
                 ).fetchall()[0][0] if what.startswith("time is not") else None
                 problems.append(f"{what}: {count:,} records"
                                 + (f" (e.g. {example!r})" if example else ""))
         if profile.metadata.regions and {"ilo_region", age} <= present:
-            known = ", ".join(repr(str(c)) for c in profile.metadata.regions)
-            unknown = relation.query(
-                "_h", f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
+            codes = [str(c) for c in profile.metadata.regions]
+            unknown = select(
+                relation, f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
                 f"WHERE {age} >= {WORKING_AGE} AND (ilo_region IS NULL OR "
-                f"CAST(ilo_region AS VARCHAR) NOT IN ({known})) ORDER BY 1 LIMIT 10"
+                f"CAST(ilo_region AS VARCHAR) NOT IN ({', '.join(map(literal, codes))})) "
+                "ORDER BY 1 LIMIT 10", "_h"
             ).fetchall()
             if unknown:
                 values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
                 problems.append(f"ilo_region has values without an area in metadata.regions: "
-                                f"{values} (known: {known.replace(chr(39), '')})")
+                                f"{values} (known: {', '.join(codes)})")
     except duckdb.Error as error:
         raise ProfileError(f"{profile.origin}: the expressions fail on the data: "
                            f"{str(error).splitlines()[0]}") from None
@@ -165,9 +175,10 @@ def _numeric(kind: str) -> bool:
     }
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+def _value(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value that the query ``sql`` selects."""
     rows = con.execute(sql).fetchall()
-    return rows[0][0] if rows else 0
+    return rows[0][0] if rows else None
 
 
 def _distribution(
@@ -178,17 +189,18 @@ def _distribution(
     total_weight: float,
 ) -> Distribution:
     """Top values (unweighted counts, weighted shares) or min/mean/max of ``name``."""
+    column = quote(name)
     missing, distinct = con.execute(
-        f"SELECT COUNT(*) - COUNT({name}), COUNT(DISTINCT {name}) FROM harmonised"
+        f"SELECT COUNT(*) - COUNT({column}), COUNT(DISTINCT {column}) FROM harmonised"
     ).fetchall()[0]
     if numeric and distinct > SUMMARY_ABOVE:
         low, mean, high = con.execute(
-            f"SELECT MIN({name}), AVG({name}), MAX({name}) FROM harmonised"
+            f"SELECT MIN({column}), AVG({column}), MAX({column}) FROM harmonised"
         ).fetchall()[0]
         return Distribution(name, raw, missing, summary=(low, mean, high))
     rows = con.execute(
-        f"SELECT {name}, COUNT(*) AS n, SUM(CASE WHEN weight > 0 THEN weight END) AS w "
-        f"FROM harmonised GROUP BY {name} ORDER BY n DESC, {name} LIMIT {TOP_VALUES}"
+        f"SELECT {column}, COUNT(*) AS n, SUM(CASE WHEN weight > 0 THEN weight END) AS w "
+        f"FROM harmonised GROUP BY {column} ORDER BY n DESC, {column} LIMIT {TOP_VALUES}"
     ).fetchall()
     top = [(value, n, 100.0 * (w or 0.0) / total_weight if total_weight else 0.0)
            for value, n, w in rows]

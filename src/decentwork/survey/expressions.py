@@ -1,4 +1,4 @@
-"""Validation of the SQL expressions of a survey profile.
+"""Validation of the SQL expressions of a survey profile, and the quoting of values in SQL.
 
 Each standard variable is one scalar SQL expression over the raw columns of the survey file,
 in a small portable subset of SQL that DuckDB and Spark SQL both run: no statements, queries,
@@ -36,7 +36,7 @@ OPERATORS: tuple[type[exp.Expression], ...] = (
 """Operators and operands allowed anywhere in an expression."""
 
 
-def _refusal(node: exp.Expression) -> str:
+def _refusal(node: exp.Expr) -> str:
     """Why ``node`` may not appear in a profile expression."""
     if isinstance(node, exp.Query | exp.Subquery):
         return "a query (SELECT or subquery) is not allowed; give a single scalar expression"
@@ -103,3 +103,8 @@ def missing_columns(
             hint = f"; did you mean {', '.join(folded[c] for c in close)}?" if close else ""
             problems.append(f"{variable}: no column {column!r} in {data}{hint}")
     return problems
+
+
+def literal(value: object) -> str:
+    """``value`` as an SQL string literal (``O'Neil`` -> ``'O''Neil'``)."""
+    return exp.Literal.string(str(value)).sql(DIALECT)

@@ -45,9 +45,15 @@ def harmonise(profile: Profile, path: str | Path) -> duckdb.DuckDBPyRelation:
     try:
         return relation.project(", ".join(selects))
     except duckdb.Error as error:
-        raise ProfileError(
-            f"{profile.origin}: the expressions fail on {path}: {str(error).splitlines()[0]}"
-        ) from None
+        raise expressions_fail(profile, path, error) from None
+
+
+def expressions_fail(profile: Profile, path: str | Path, error: duckdb.Error) -> ProfileError:
+    """The error for the profile's expressions failing on the file at ``path`` (DuckDB
+    evaluates them lazily, so this can come from whatever first reads the relation)."""
+    return ProfileError(
+        f"{profile.origin}: the expressions fail on {path}: {str(error).splitlines()[0]}"
+    )
 
 
 def design_of(profile: Profile) -> Design:

@@ -2,12 +2,14 @@
 variables, validated with Pydantic.
 
 Sections: ``metadata`` (name, ref_area, source, time), ``input`` (format, zip member,
-encoding, delimiter), ``design`` (weight, strata, psu, fpc, replicate weights, weight scale)
-and ``variables`` (standard variable name -> SQL expression over the raw columns).
+encoding, delimiter), ``design`` (every option of the estimation kernel's design, and the
+weight scale) and ``variables`` (standard variable name -> SQL expression over the raw
+columns).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from importlib import resources
 from pathlib import Path
@@ -23,9 +25,11 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.dataclasses import dataclass as validated_dataclass
 
+from decentwork.errors import NotFound
 from decentwork.estimation import Design, EstimationError
-from decentwork.estimation.design import LonelyPSU, ReplicateMethod
+from decentwork.estimation.design import COLUMN_OPTIONS, DesignOptions
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.expressions import expression_columns, missing_columns
 
@@ -77,18 +81,17 @@ class Input(Section):
     delimiter: str | None = None
 
 
-class DesignSection(Section):
-    """The sampling design, as SQL expressions over raw columns (usually a column name)."""
+@validated_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class DesignSection(DesignOptions):
+    """The sampling design: every option of the estimation kernel's design
+    (:class:`~decentwork.estimation.design.DesignOptions`, with its types and defaults), the
+    column options being SQL expressions over the raw columns (usually a column name), and
+    ``weight_scale``."""
 
     weight: Expression
     strata: Expression | None = None
     psu: Expression | None = None
     fpc: Expression | None = None
-    nest: bool = True
-    lonely_psu: LonelyPSU = "fail"
-    replicate_weights: list[str] | str | None = None
-    replicate_method: ReplicateMethod | None = None
-    fay_rho: float | None = None
     weight_scale: Annotated[float, Field(gt=0)] = 1.0
 
     @model_validator(mode="after")
@@ -100,18 +103,11 @@ class DesignSection(Section):
         return self
 
     def design(self) -> Design:
-        """The estimation design on the harmonised column names."""
-        return Design(
-            weight="weight",
-            strata="strata" if self.strata else None,
-            psu="psu" if self.psu else None,
-            fpc="fpc" if self.fpc else None,
-            nest=self.nest,
-            lonely_psu=self.lonely_psu,
-            replicate_weights=self.replicate_weights,
-            replicate_method=self.replicate_method,
-            fay_rho=self.fay_rho,
-        )
+        """The estimation design on the harmonised column names (a column option given in
+        the profile is the harmonised column of its name)."""
+        options = {o.name: getattr(self, o.name) for o in dataclasses.fields(DesignOptions)}
+        options.update({name: name if options[name] else None for name in COLUMN_OPTIONS})
+        return Design(**options)
 
 
 class Profile(Section):
@@ -141,7 +137,7 @@ class Profile(Section):
         time = self.metadata.time
         out = dict(self.variables)
         out["time"] = f"'{time}'" if LITERAL_TIME.match(time) else time
-        for column in ("weight", "strata", "psu", "fpc"):
+        for column in COLUMN_OPTIONS:
             sql = getattr(self.design, column)
             if sql:
                 out[column] = sql
@@ -193,22 +189,25 @@ def load_profile(profile: str | Path) -> Profile:
     """Read and validate a profile, given a bundled name (``"statcan-lfs"``) or a path.
 
     Raises:
-        ProfileError: the file is missing, not YAML, or not a valid profile; the message names
-            the file, the section or variable and the problem.
+        NotFound: no such file or bundled profile.
+        ProfileError: the file is not YAML, or not a valid profile; the message names the
+            file, the section or variable and the problem.
     """
     path = Path(profile)
     if path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise ProfileError(f"{path}: cannot read the profile ({error})") from None
+            raise ProfileError(f"{path}: cannot read the profile ({error})",
+                               parameter="profile", given=path) from None
         return parse_profile(text, origin=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
-        raise ProfileError(f"{path}: no such profile file")
+        raise NotFound(f"{path}: no such profile file", parameter="profile", given=path)
     if str(profile) not in bundled_profiles():
-        raise ProfileError(
+        raise NotFound(
             f"{profile}: no such profile file or bundled profile "
-            f"(bundled: {', '.join(bundled_profiles())})"
+            f"(bundled: {', '.join(bundled_profiles())})",
+            parameter="profile", given=profile, expected="a YAML file or a bundled profile",
         )
     text = resources.files(BUNDLED).joinpath(f"{profile}.yaml").read_text(encoding="utf-8")
     return parse_profile(text, origin=f"{profile} (bundled)")
@@ -246,7 +245,7 @@ def _describe(error: Any) -> str:
         return f"{'.'.join(loc[:-2])}: {loc[-2]!r} is not a standard variable name " \
             "(ilo_ followed by lower-case letters, digits or _)"
     where = ".".join(loc) or "profile"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"{where}: unknown key (allowed: {', '.join(_allowed(loc[:-1]))})"
     if kind == "missing":
         return f"{where}: required key missing"
@@ -255,8 +254,9 @@ def _describe(error: Any) -> str:
 
 
 def _allowed(loc: list[str]) -> list[str]:
-    """The keys allowed at ``loc`` (a path of section names)."""
-    model: type[BaseModel] = Profile
+    """The keys allowed at ``loc`` (a path of section names: models or validated
+    dataclasses)."""
+    section: Any = Profile
     for part in loc:
-        model = model.model_fields[part].annotation  # type: ignore[assignment]
-    return list(model.model_fields)
+        section = section.__pydantic_fields__[part].annotation
+    return list(section.__pydantic_fields__)

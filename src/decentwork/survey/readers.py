@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import pyreadstat
 
+from decentwork.errors import NotFound
 from decentwork.estimation.source import database
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Input
@@ -33,12 +34,13 @@ def data_file(spec: Input, path: str | Path) -> Path:
     """The file to read: ``path`` itself, or its zip member extracted to a temporary file.
 
     Raises:
-        ProfileError: no such file, a corrupt zip, no or several matching members, or a file
-            whose type is not the profile's format.
+        NotFound: no such file.
+        ProfileError: a corrupt zip, no or several matching members, or a file whose type is
+            not the profile's format.
     """
     path = Path(path)
     if not path.is_file():
-        raise ProfileError(f"{path}: no such file")
+        raise NotFound(f"{path}: no such file", parameter="path", given=path)
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return _extract(path.resolve(), path.stat().st_mtime_ns, _member(spec, path))
     if not path.name.lower().endswith(SUFFIXES[spec.format]):
@@ -160,7 +162,7 @@ def _readstat(spec: Input, file: Path, **options: Any) -> tuple[Any, Any]:
     """pyreadstat's (frame, metadata) for the format, turning its errors into ProfileError."""
     try:
         return READSTAT[spec.format](str(file), encoding=_readstat_encoding(spec), **options)
-    except Exception as error:  # pyreadstat raises several unrelated classes
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, UnicodeError) as error:
         raise ProfileError(f"{file}: cannot read as {spec.format}: {error}") from None
 
 
