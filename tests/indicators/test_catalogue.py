@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from decentwork.errors import NotFound
 from decentwork.indicators import CatalogueError, compute, load_catalogue, parse_catalogue
 from decentwork.survey import load_profile
 from decentwork.survey.expressions import expression_columns
@@ -52,8 +53,9 @@ def test_bundled_catalogue_loads() -> None:
         i.code for i in catalogue.indicators
     }
     assert catalogue.indicator("UNE_DEAP_SEX_AGE_RT").ratio == ("une", "eap")
-    with pytest.raises(CatalogueError, match="no indicator 'NOPE'"):
+    with pytest.raises(NotFound, match="no indicator 'NOPE'") as raised:
         catalogue.indicator("NOPE")
+    assert raised.value.given == "NOPE"
 
 
 def test_indicator_codes_are_ilostat_codes() -> None:
@@ -234,5 +236,9 @@ def test_user_catalogue_mistakes_are_refused(mistake: Any, named: list[str],
 def test_catalogue_that_is_not_yaml_or_missing(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="not valid YAML"):
         parse_catalogue("variables: [unclosed", "broken.yaml")
-    with pytest.raises(CatalogueError, match="cannot read the catalogue"):
+    with pytest.raises(NotFound, match=r"absent\.yaml: no such catalogue file"):
         load_catalogue(tmp_path / "absent.yaml")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("variables: {}  # Québec\n".encode("latin-1"))
+    with pytest.raises(CatalogueError, match=r"latin\.yaml: cannot read the catalogue"):
+        load_catalogue(latin)

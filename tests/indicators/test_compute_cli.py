@@ -476,24 +476,38 @@ def _missing_status(folder: Path, survey: Survey, out: Path) -> tuple[Arguments,
 
 def _unknown_format(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     return (["synthetic", survey.path, "--format", "json", "--out", out],
-            ["--format 'json'", "csv, parquet, xlsx, sdmx-csv"])
+            ["--format: unknown format 'json'", "csv, parquet, xlsx, sdmx-csv"])
 
 
 def _binary_to_standard_output(folder: Path, survey: Survey,
                                out: Path) -> tuple[Arguments, list[str]]:
-    return ["synthetic", survey.path, "--format", "parquet"], ["parquet", "give --out"]
+    return (["synthetic", survey.path, "--format", "parquet"],
+            ["--out: the parquet format writes a file"])
 
 
 def _no_output_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     target = out.parent / "absent" / "out.csv"
     return (["synthetic", survey.path, "--out", target],
-            [f"--out {target}", "does not exist"])
+            [f"--out: {target}: the folder {target.parent} does not exist"])
 
 
 def _output_is_a_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     target = folder / "out.csv"
     target.mkdir()
-    return ["synthetic", survey.path, "--out", target], [f"cannot write {target}"]
+    return ["synthetic", survey.path, "--out", target], [f"--out: cannot write {target}"]
+
+
+def _negative_min_count(folder: Path, survey: Survey,
+                        out: Path) -> tuple[Arguments, list[str]]:
+    return (["synthetic", survey.path, "--min-count", "-1", "--max-cv", "0", "--out", out],
+            ["--min-count: Input should be greater than or equal to 0",
+             "--max-cv: Input should be greater than 0"])
+
+
+def _missing_catalogue(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
+    path = folder / "absent.yaml"
+    return (["synthetic", survey.path, "--catalogue", path, "--out", out],
+            [f"{path}: no such catalogue file"])
 
 
 def _bad_catalogue(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
@@ -518,6 +532,8 @@ BAD_INPUTS: dict[str, Case] = {
     "binary format without --out": _binary_to_standard_output,
     "output folder does not exist": _no_output_folder,
     "output is a folder": _output_is_a_folder,
+    "reliability options out of range": _negative_min_count,
+    "missing catalogue": _missing_catalogue,
     "invalid catalogue": _bad_catalogue,
 }
 
@@ -539,6 +555,14 @@ def test_bad_input_exits_2_without_output(case: Case, survey: Survey, tmp_path: 
         assert not target.is_file()
         if target.parent.is_dir():
             assert list(target.parent.glob(f".{target.name}.*")) == []
+
+
+def test_unknown_indicator_code_is_named_with_its_option(survey: Survey, tmp_path: Path) -> None:
+    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AG_RT",
+                    "--out", tmp_path / "out.csv")
+    assert_refused(result, "--indicators: unknown indicator code(s): UNE_DEAP_SEX_AG_RT "
+                           "(did you mean UNE_DEAP_SEX_AGE_RT")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_invalid_recipe_in_catalogue_is_named(survey: Survey, tmp_path: Path) -> None:

@@ -5,11 +5,11 @@ a command runs, so that the program starts quickly."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from decentwork.terminal import console, errors, fail
+from decentwork.terminal import console, errors, flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,19 +27,13 @@ def profile_check(
     """Check a profile on a survey file: mapped variables, their values, unused columns,
     problems. Exit status 0: no problem; 1: problems found; 2: the profile or file is unusable.
     """
-    import duckdb
     from rich.table import Table
 
-    from decentwork.survey import ProfileError, load_profile
+    from decentwork.survey import load_profile
     from decentwork.survey.check import check_profile
 
-    try:
-        loaded = load_profile(profile)
-        report = check_profile(loaded, file)
-    except ProfileError as error:
-        fail(str(error))
-    except duckdb.Error as error:
-        fail(f"{file}: {str(error).splitlines()[0]}")
+    loaded = load_profile(profile)
+    report = check_profile(loaded, file)
     console.print(
         f"Profile [bold]{loaded.metadata.name}[/] ({loaded.origin}) on {file}: "
         f"{report.records:,} records"
@@ -115,43 +109,41 @@ def compute(
     import pandas as pd
     from pydantic import ValidationError
 
-    from decentwork.indicators import CatalogueError, ReliabilityRule, load_catalogue
-    from decentwork.indicators.averages import MONTHS_IN, AverageError, average
-    from decentwork.observations.writers import format_for, write
-    from decentwork.survey import ProfileError, load_profile
+    from decentwork.errors import BadInput, NotFound
+    from decentwork.indicators import ReliabilityRule, load_catalogue
+    from decentwork.indicators.averages import MONTHS_IN, Period, average
+    from decentwork.observations.writers import check_folder, format_for, write
+    from decentwork.survey import load_profile
 
+    chosen = format_for(out, fmt)
     try:
-        chosen = format_for(out, fmt)
         rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
-        if average_to is not None and average_to not in MONTHS_IN:
-            raise ValueError(f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}")
-        loaded = load_profile(profile)
-        book = load_catalogue(catalogue)
-        codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
-        for file in files:
-            if not file.is_file():
-                raise ValueError(f"{file}: no such file")
-        if out is not None and not (out.parent if str(out.parent) else Path(".")).is_dir():
-            raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
     except ValidationError as error:
-        fail("; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}"
-                       for e in error.errors()))
-    except (ValueError, ProfileError, CatalogueError) as error:
-        fail(str(error))
+        raise BadInput("; ".join(f"{flag(str(e['loc'][0]))}: {e['msg']}"
+                                 for e in error.errors())) from None
+    period: Period | None = None
+    if average_to is not None:
+        if average_to not in MONTHS_IN:
+            raise BadInput(f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}",
+                           parameter="average_to", given=average_to,
+                           expected=" or ".join(MONTHS_IN))
+        period = cast(Period, average_to)  # checked just above
+    loaded = load_profile(profile)
+    book = load_catalogue(catalogue)
+    codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
+    for file in files:
+        if not file.is_file():
+            raise NotFound(f"{file}: no such file", given=file)
+    if out is not None:
+        check_folder(out)
     monthly, skipped = _compute_files(loaded, files, book, codes, rule)
     table = monthly
-    if average_to:
-        try:
-            averages, incomplete = average(monthly, average_to, rule)  # type: ignore[arg-type]
-        except AverageError as error:
-            fail(str(error))
+    if period is not None:
+        averages, incomplete = average(monthly, period, rule)
         skipped.update(incomplete)
         table = pd.concat([monthly, averages], ignore_index=True)
     _print_skipped(skipped)
-    try:
-        write(table, out, chosen, skipped)
-    except (OSError, ValueError) as error:
-        fail(f"cannot write {out}: {error}")
+    write(table, out, chosen, skipped)
     if out is not None:
         console.print(f"Wrote {len(table):,} observations of "
                       f"{table['indicator'].nunique()} indicators to {out} ({chosen})")
@@ -166,9 +158,8 @@ def _compute_files(
     import pandas as pd
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from decentwork.indicators import ComputeError
+    from decentwork.errors import BadInput
     from decentwork.indicators import compute as compute_indicators
-    from decentwork.survey import ProfileError
 
     results = []
     skipped: dict[str, str] = {}
@@ -177,19 +168,14 @@ def _compute_files(
                   TimeElapsedColumn(), console=errors) as progress:
         task = progress.add_task("Computing", total=None)
         for file in files:
-            try:
-                result = compute_indicators(
-                    loaded, file, catalogue=book, indicators=codes, rule=rule,
-                    on_step=lambda step: progress.update(task, description=step[:70]),
-                )
-            except (ComputeError, ProfileError) as error:
-                progress.stop()
-                fail(str(error))
+            result = compute_indicators(
+                loaded, file, catalogue=book, indicators=codes, rule=rule,
+                on_step=lambda step: progress.update(task, description=step[:70]),
+            )
             for time in sorted(set(result.observations["time"])):
                 if time in seen:
-                    progress.stop()
-                    fail(f"{seen[time]} and {file} both give time {time}; give one file per "
-                         "period")
+                    raise BadInput(f"{seen[time]} and {file} both give time {time}; give one "
+                                   "file per period", given=file)
                 seen[time] = file
             results.append(result.observations)
             skipped.update(result.skipped)

@@ -7,9 +7,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from decentwork import observations
+from decentwork.errors import BadInput
+from decentwork.estimation.intervals import normal_quantile
 from decentwork.indicators.reliability import ReliabilityRule
 
 Period = Literal["year", "quarter"]
@@ -19,7 +20,7 @@ AVERAGE_NOTE = ("Average of {k} monthly estimates; SE assumes independent months
                 "the overlap of the monthly samples, so it understates the SE)")
 
 
-class AverageError(ValueError):
+class AverageError(BadInput):
     """The observations cannot be averaged (times that are not months)."""
 
 
@@ -28,7 +29,7 @@ def period_of(time: str, period: Period) -> str:
     match = MONTH.match(time)
     if not match:
         raise AverageError(f"time {time!r} is not a month (YYYYMmm); only monthly estimates "
-                           "can be averaged")
+                           "can be averaged", given=time, expected="a month (YYYYMmm)")
     year, month = match.group(1), int(match.group(2))
     return year if period == "year" else f"{year}Q{(month - 1) // 3 + 1}"
 
@@ -42,7 +43,8 @@ def average(monthly: pd.DataFrame, period: Period, rule: ReliabilityRule,
     with months missing gives nothing, and is listed in the returned skips with why.
     """
     if period not in MONTHS_IN:
-        raise AverageError(f"average to {period!r}: expected year or quarter")
+        raise AverageError(f"average to {period!r}: expected year or quarter",
+                           parameter="period", given=period, expected="year or quarter")
     if monthly.empty:
         return observations.frame(), {}
     data = monthly.dropna(subset=["obs_value"]).copy()
@@ -63,7 +65,7 @@ def average(monthly: pd.DataFrame, period: Period, rule: ReliabilityRule,
     }
     out = out[out["months"] == need].copy()
     out["se"] = np.sqrt(out.pop("se2")) / need
-    z = float(norm.ppf(0.5 + level / 2))
+    z = normal_quantile(level)
     out["lower_bound"] = out["obs_value"] - z * out["se"]
     out["upper_bound"] = out["obs_value"] + z * out["se"]
     out["cv"] = np.where(out["obs_value"] != 0,

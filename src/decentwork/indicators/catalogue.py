@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlglot import exp
 
+from decentwork.errors import BadInput, NotFound
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.expressions import DIALECT, expression_columns
 
@@ -27,7 +28,7 @@ BUNDLED = "decentwork.indicators"
 CODE = r"^[A-Z0-9_]+$"
 
 
-class CatalogueError(ValueError):
+class CatalogueError(BadInput):
     """The catalogue file is not valid; the message names the file, entry and problem."""
 
 
@@ -90,7 +91,7 @@ class Indicator(Entry):
     @property
     def variables(self) -> tuple[str, ...]:
         """The derived variables the indicator reads."""
-        return self.ratio or self.mean or (self.total,)  # type: ignore[return-value]
+        return self.ratio or self.mean or ((self.total,) if self.total else ())
 
 
 
@@ -145,11 +146,11 @@ class Catalogue:
         return f"{names[0]} / {names[1]} {scale}"
 
     def indicator(self, code: str) -> Indicator:
-        """The indicator ``code``; CatalogueError if the catalogue has none."""
+        """The indicator ``code``; NotFound if the catalogue has none."""
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
-        raise CatalogueError(f"{self.origin}: no indicator {code!r}")
+        raise NotFound(f"{self.origin}: no indicator {code!r}", parameter="code", given=code)
 
     def _check_references(self) -> None:
         problems = []
@@ -198,8 +199,7 @@ class Catalogue:
             recipes = self.variables[name].recipes
             for recipe in recipes:
                 needs = expression_columns(recipe)
-                lacking = sorted(c for c in needs if c not in mapped and c not in variables)
-                if not lacking:
+                if all(c in mapped or c in variables for c in needs):
                     variables[name] = inline(recipe, variables)
                     break
             else:
@@ -262,7 +262,7 @@ def _reason(recipes: list[str], mapped: set[str], variables: dict[str, str],
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> exp.Expr:
     return sqlglot.parse_one(sql, read=DIALECT)
 
 
@@ -271,7 +271,7 @@ def inline(sql: str, variables: dict[str, str]) -> str:
     (derived variables by their resolved SQL, or standard variables by a profile's raw-column
     expressions)."""
 
-    def substitute(node: exp.Expression) -> exp.Expression:
+    def substitute(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and node.name in variables:
             return exp.Paren(this=_parse(variables[node.name]).copy())
         return node
@@ -283,11 +283,14 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """The bundled catalogue, or the YAML catalogue file at ``path``.
 
     Raises:
-        CatalogueError: the file is missing, not YAML or not a valid catalogue.
+        NotFound: no file at ``path``.
+        CatalogueError: the file cannot be read, or is not YAML or not a valid catalogue.
     """
     if path is None:
         text = resources.files(BUNDLED).joinpath("catalogue.yaml").read_text(encoding="utf-8")
         return parse_catalogue(text, "catalogue.yaml (bundled)")
+    if not Path(path).is_file():
+        raise NotFound(f"{path}: no such catalogue file", given=path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from decentwork import observations
+from decentwork.errors import BadInput
 from decentwork.estimation import EstimationError, estimate
 from decentwork.estimation.cells import quote
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
@@ -31,7 +32,7 @@ SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
 SCALE = {"ratio": 100.0, "mean": 1.0, "total": 0.001}
 
 
-class ComputeError(ValueError):
+class ComputeError(BadInput):
     """The data cannot give the indicators; the message names the file, variable and problem."""
 
 
@@ -63,7 +64,8 @@ def select_indicators(catalogue: Catalogue, codes: Sequence[str] | None) -> list
         for code in unknown:
             close = difflib.get_close_matches(code, known, n=3)
             hints.append(f"{code}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
-        raise ComputeError(f"unknown indicator code(s): {'; '.join(hints)}")
+        raise ComputeError(f"unknown indicator code(s): {'; '.join(hints)}",
+                           parameter="indicators", given=", ".join(unknown))
     return [catalogue.indicator(c) for c in dict.fromkeys(codes)]
 
 
@@ -190,8 +192,9 @@ def _estimate_family(
     statistic_of: dict[str, str] = {}
     for indicator in members:
         if indicator.kind == "total":
-            column = f"t_{indicator.total}"
-            needed[column] = f"NULLIF({resolved.variables[indicator.total]}, 0)"
+            (total,) = indicator.variables
+            column = f"t_{total}"
+            needed[column] = f"NULLIF({resolved.variables[total]}, 0)"
             totals.append(column)
             statistic_of[indicator.code] = column
         else:
@@ -246,7 +249,7 @@ def _codes(result: pd.DataFrame, splits: dict[str, tuple[str, str]],
         return [(np.ones(len(result), bool), np.full(len(result), "", dtype=object))]
     aliases = list(splits)
     present = result[aliases].notna().to_numpy() if aliases else np.zeros((len(result), 0), bool)
-    none_set = ~present.any(axis=1)
+    none_set = np.count_nonzero(present, axis=1) == 0
     out = []
     for code in families:
         # The total code is filled in by the caller from the catalogue.

@@ -21,9 +21,9 @@ class ReliabilityRule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    min_count: int = Field(15, ge=0)
-    max_cv: float = Field(33.3, gt=0)
-    suppress_below: int | None = Field(None, ge=1)
+    min_count: int = Field(default=15, ge=0)
+    max_cv: float = Field(default=33.3, gt=0)
+    suppress_below: int | None = Field(default=None, ge=1)
 
     def apply(self, observations: pd.DataFrame) -> pd.DataFrame:
         """``observations`` with ``obs_status`` set and small cells suppressed (a copy).

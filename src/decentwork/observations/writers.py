@@ -1,7 +1,8 @@
 """Writing observations: CSV, Parquet, Excel and SDMX-CSV 2.0 with ILOSTAT's dimension ids.
 
 Files are written to a temporary name beside the target and renamed when complete, so a
-failure never leaves a partial output file.
+failure never leaves a partial output file. The file to write is the parameter ``out``,
+the format ``format``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, cast, get_args
 
 import pandas as pd
 
+from decentwork.errors import BadInput, NotFound
+
 Format = Literal["csv", "parquet", "xlsx", "sdmx-csv"]
-FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx", "sdmx-csv")
+FORMATS: tuple[str, ...] = get_args(Format)
 TEXT_FORMATS = ("csv", "sdmx-csv")
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 
@@ -36,38 +39,56 @@ SDMX_FIXED = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "DATAFLOW", "REF_AREA", "FR
 """SDMX-CSV columns that are not classification dimensions."""
 
 
-def format_for(path: Path | None, requested: str | None) -> Format:
-    """The output format: ``requested``, else from ``path``'s suffix, else CSV.
+def format_for(out: Path | None, format: str | None) -> Format:
+    """The output format: ``format``, else from the suffix of ``out``, else CSV.
 
     Raises:
-        ValueError: an unknown format, or a binary format with no file to write.
+        BadInput: an unknown format, or a binary format with no file to write.
     """
-    if requested is not None and requested not in FORMATS:
-        raise ValueError(f"--format {requested!r}: expected one of {', '.join(FORMATS)}")
-    chosen = requested or (SUFFIXES.get(path.suffix.lower(), "csv") if path else "csv")
-    if path is None and chosen not in TEXT_FORMATS:
-        raise ValueError(f"--format {chosen} writes a file: give --out PATH")
-    return chosen  # type: ignore[return-value]
+    if format is not None and format not in FORMATS:
+        raise BadInput(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}",
+                       parameter="format", given=format, expected=", ".join(FORMATS))
+    chosen = format or (SUFFIXES.get(out.suffix.lower(), "csv") if out else "csv")
+    if out is None and chosen not in TEXT_FORMATS:
+        raise BadInput(f"the {chosen} format writes a file, not standard output: give the file",
+                       parameter="out", expected="a file to write")
+    return cast(Format, chosen)  # one of FORMATS: given and checked, or from SUFFIXES
 
 
-def write(observations: pd.DataFrame, path: Path | None, fmt: Format,
+def check_folder(out: Path) -> None:
+    """Refuse a file to write whose folder does not exist (before any work is done).
+
+    Raises:
+        NotFound: naming the file and its folder.
+    """
+    folder = out.parent
+    if not folder.is_dir():
+        raise NotFound(f"{out}: the folder {folder} does not exist", parameter="out",
+                       given=out)
+
+
+def write(observations: pd.DataFrame, out: Path | None, format: Format,
           skipped: dict[str, str] | None = None, stdout: TextIO | None = None) -> None:
-    """Write ``observations`` to ``path`` (standard output when None) in format ``fmt``.
+    """Write ``observations`` to the file ``out`` (standard output when None) in ``format``.
 
     The Excel workbook has a second sheet listing what was skipped and why.
+
+    Raises:
+        NotFound: the folder of ``out`` does not exist.
+        BadInput: ``out`` cannot be written (a folder, no permission); nothing is left
+            behind.
     """
-    if path is None:
-        out = stdout or sys.stdout
-        out.write(_text(observations, fmt))
+    if out is None:
+        (stdout or sys.stdout).write(_text(observations, format))
         return
-    writers: dict[str, Callable[[Path], None]] = {
+    writers: dict[str, Callable[[Path], object]] = {
         "csv": lambda target: target.write_text(_text(observations, "csv"), encoding="utf-8"),
         "sdmx-csv": lambda target: target.write_text(_text(observations, "sdmx-csv"),
                                                      encoding="utf-8"),
         "parquet": lambda target: observations.to_parquet(target, index=False),
         "xlsx": lambda target: _excel(observations, skipped or {}, target),
     }
-    _atomic(path, writers[fmt])
+    _atomic(out, writers[format])
 
 
 def _text(observations: pd.DataFrame, fmt: str) -> str:
@@ -83,18 +104,27 @@ def _excel(observations: pd.DataFrame, skipped: dict[str, str], target: Path) ->
         )
 
 
-def _atomic(path: Path, write_to: Callable[[Path], None]) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OSError(f"{path}: the folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+def _atomic(out: Path, write_to: Callable[[Path], object]) -> None:
+    """Write with ``write_to`` to a temporary file beside ``out``, then rename it to ``out``."""
+    check_folder(out)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
     os.close(handle)
     try:
         write_to(Path(temporary))
-        os.replace(temporary, path)
+        os.replace(temporary, out)
+    except OSError as error:
+        raise _cannot_write(out, error) from None
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def _cannot_write(out: Path, error: OSError) -> BadInput:
+    return BadInput(f"cannot write {out}: {error.strerror or error}", parameter="out",
+                    given=out)
 
 
 def _dimension(code: str) -> str:
