@@ -44,12 +44,34 @@ def test_synth_writes_the_seeded_survey(tmp_path: Path) -> None:
     assert pq.read_table(out).equals(generate(3000, seed=5))
 
 
-def test_synth_refuses_bad_sizes_with_a_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--records", "100", "--psus", "101"],
+         "Error: --psus: psus=101 must not exceed records=100"),
+        (["--records", "1"], "Error: --records: records must be at least 2"),
+        (["--records", "100", "--strata", "0"], "Error: --strata: strata must be at least 1"),
+        (["--records", "100", "--seed", "-1"],
+         "Error: --seed: seed must be a non-negative integer"),
+    ],
+    ids=["psus", "records", "strata", "seed"],
+)
+def test_synth_refuses_bad_sizes_with_a_message(tmp_path: Path, arguments: list[str],
+                                                message: str) -> None:
     out = tmp_path / "x.parquet"
-    result = runner.invoke(app, ["synth", "--records", "100", "--psus", "101", "--out", str(out)])
+    result = runner.invoke(app, ["synth", *arguments, "--out", str(out)])
     assert result.exit_code == 2
-    assert "Error: psus" in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_synth_names_a_file_it_cannot_write(tmp_path: Path) -> None:
+    out = tmp_path / "absent" / "x.parquet"
+    result = runner.invoke(app, ["synth", "--records", "100", "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"Error: cannot write {out}" in flat(result.output)
+    assert "No such file or directory" in flat(result.output)
 
 
 def _count(url: str, table: sa.Table) -> int:

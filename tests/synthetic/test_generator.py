@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from decentwork.errors import BadInput
 from decentwork.synthetic import generate, write_parquet
 from decentwork.synthetic.classifications import DIVISION_CODES, OCCUPATIONS
 from decentwork.synthetic.schema import COLUMNS
@@ -195,20 +196,32 @@ def test_rates_cluster_within_psus_and_differ_between_strata(frame: pd.DataFrame
         ({"records": 100, "seed": -1}, "seed"),
     ],
 )
-def test_bad_arguments_raise_value_error(arguments: dict, message: str) -> None:
+def test_bad_arguments_are_bad_input_naming_the_argument(arguments: dict, message: str) -> None:
     arguments = {"seed": 1, **arguments}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(BadInput, match=message) as raised:
         generate(**arguments)
+    assert raised.value.parameter == message
 
 
 def test_bad_chunk_size_writes_nothing(tmp_path) -> None:
     path = tmp_path / "survey.parquet"
-    with pytest.raises(ValueError, match="chunk_records"):
+    with pytest.raises(BadInput, match="chunk_records") as raised:
         write_parquet(path, 100, seed=1, chunk_records=0)
+    assert raised.value.parameter == "chunk_records"
     assert not path.exists()
 
 
-def test_non_integer_sizes_are_refused() -> None:
-    with pytest.raises(TypeError, match="records"):
-        generate(1.5e3, seed=1)
+@pytest.mark.parametrize("records", [1.5e3, "100", True, None])
+def test_non_integer_sizes_are_refused(records: object) -> None:
+    with pytest.raises(BadInput, match=r"records must be an integer, got") as raised:
+        generate(records, seed=1)  # type: ignore[arg-type]
+    assert (raised.value.parameter, raised.value.given) == ("records", repr(records))
+
+
+def test_numpy_integers_are_sizes() -> None:
     assert generate(np.int64(100), seed=np.int32(1)).num_rows == 100
+
+
+def test_a_file_that_cannot_be_written_is_named(tmp_path) -> None:
+    with pytest.raises(BadInput, match=r"cannot write .*absent.*No such file"):
+        write_parquet(tmp_path / "absent" / "survey.parquet", 100, seed=1)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from decentwork.terminal import console, fail, progress_bar
+from decentwork.terminal import console, progress_bar
 
 
 def synth(
@@ -26,12 +26,8 @@ def synth(
 
     with progress_bar() as progress:
         task = progress.add_task(f"Generating {records:,} records", total=records)
-        try:
-            write_parquet(
-                out, records=records, seed=seed, strata=strata, psus=psus,
-                on_progress=lambda done: progress.update(task, completed=done),
-            )
-        except (ValueError, TypeError) as error:
-            progress.stop()
-            fail(str(error))
+        write_parquet(
+            out, records=records, seed=seed, strata=strata, psus=psus,
+            on_progress=lambda done: progress.update(task, completed=done),
+        )
     console.print(f"Wrote {records:,} synthetic records to {out}")

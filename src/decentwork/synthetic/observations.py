@@ -13,6 +13,8 @@ import pandas as pd
 import pycountry
 
 from decentwork import observations as schema
+from decentwork.errors import BadInput
+from decentwork.estimation.intervals import normal_quantile
 
 SEXES = ("SEX_T", "SEX_M", "SEX_F")
 AGES = ("AGE_YTHADULT_YGE15", "AGE_YTHADULT_Y15-24", "AGE_YTHADULT_YGE25",
@@ -28,7 +30,8 @@ def observation_table(rows: int, seed: int = 1, first_year: int = 1990) -> pd.Da
     urban/rural (classif2) x years from ``first_year``; the years grow as needed.
     """
     if rows < 0:
-        raise ValueError(f"rows={rows} must be >= 0")
+        raise BadInput(f"rows={rows} must be >= 0", parameter="rows", given=rows,
+                       expected="a number of rows >= 0")
     rng = np.random.default_rng(seed)
     areas = sorted(c.alpha_3 for c in pycountry.countries)
     indicators = [f"SYN_{k:02d}_SEX_AGE_RT" for k in range(40)]
@@ -40,6 +43,7 @@ def observation_table(rows: int, seed: int = 1, first_year: int = 1990) -> pd.Da
     indicator, cell = np.divmod(rest, len(cells))
     value = np.round(rng.gamma(2.0, 4.0, rows), 3)
     se = np.round(value * rng.uniform(0.01, 0.2, rows), 4)
+    z = normal_quantile(0.95)
     status = np.where(rng.random(rows) < 0.05, "U", np.where(rng.random(rows) < 0.02, "B", ""))
     frame = pd.DataFrame({
         "ref_area": np.asarray(areas, dtype=object)[area],
@@ -52,8 +56,8 @@ def observation_table(rows: int, seed: int = 1, first_year: int = 1990) -> pd.Da
         "obs_value": value,
         "obs_status": status,
         "se": se,
-        "lower_bound": np.round(value - 1.96 * se, 4),
-        "upper_bound": np.round(value + 1.96 * se, 4),
+        "lower_bound": np.round(value - z * se, 4),
+        "upper_bound": np.round(value + z * se, 4),
         "cv": np.round(100 * se / np.maximum(value, 1e-9), 3),
         "sample_count": rng.integers(5, 5000, rows),
     })

@@ -10,6 +10,8 @@ from itertools import chain
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from decentwork.errors import BadInput
+from decentwork.synthetic.sample_design import SampleDesign
 from decentwork.synthetic.schema import SCHEMA
 from decentwork.synthetic.sizes import check_integer
 from decentwork.synthetic.survey import blocks, plan
@@ -58,12 +60,25 @@ def write_parquet(
         chunk_records: rows per row group (at least 1).
 
     Raises:
-        ValueError: a bad size, seed or ``chunk_records``; nothing is written then.
+        BadInput: a bad size, seed or ``chunk_records`` (nothing is written then), or a file
+            that cannot be written.
     """
     chunk_records = check_integer("chunk_records", chunk_records)
     if chunk_records < 1:
-        raise ValueError(f"chunk_records must be at least 1, got {chunk_records}")
+        raise BadInput(f"chunk_records must be at least 1, got {chunk_records}",
+                       parameter="chunk_records", given=chunk_records, expected="at least 1")
     design = plan(records, seed, strata, psus)
+    try:
+        _write(path, design, seed, chunk_records, on_progress)
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}", given=path) from None
+
+
+def _write(
+    path: str | os.PathLike[str], design: SampleDesign, seed: int, chunk_records: int,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Write the records of ``design`` in row groups of ``chunk_records`` rows."""
     written = 0
     in_flight: tuple[Future[None], int] | None = None
     with pq.ParquetWriter(path, SCHEMA) as writer, ThreadPoolExecutor(1) as encoder:
