@@ -63,3 +63,18 @@ def test_check_errors_exit_2_without_traceback(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert result.output.startswith("Error:"), result.output
         assert "Traceback" not in result.output
+
+
+def test_missing_files_are_named_without_an_option(tmp_path: Path) -> None:
+    """The profile and the survey file are arguments: the message names them, no option."""
+    absent = tmp_path / "absent.zip"
+    for arguments, message in (
+        (["statcan-lfs", str(absent)], f"Error: {absent}: no such file"),
+        ([str(tmp_path / "p.yaml"), str(absent)],
+         f"Error: {tmp_path / 'p.yaml'}: no such profile file"),
+        (["no-such-profile", str(absent)],
+         "Error: no-such-profile: no such profile file or bundled profile"),
+    ):
+        result = runner.invoke(app, ["profile", "check", *arguments])
+        assert result.exit_code == 2, result.output
+        assert " ".join(result.output.split()).startswith(message), result.output

@@ -199,15 +199,15 @@ def load_profile(profile: str | Path) -> Profile:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ProfileError(f"{path}: cannot read the profile ({error})",
-                               parameter="profile", given=path) from None
+                               given=path) from None
         return parse_profile(text, origin=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
-        raise NotFound(f"{path}: no such profile file", parameter="profile", given=path)
+        raise NotFound(f"{path}: no such profile file", given=path)
     if str(profile) not in bundled_profiles():
         raise NotFound(
             f"{profile}: no such profile file or bundled profile "
             f"(bundled: {', '.join(bundled_profiles())})",
-            parameter="profile", given=profile, expected="a YAML file or a bundled profile",
+            given=profile, expected="a YAML file or a bundled profile",
         )
     text = resources.files(BUNDLED).joinpath(f"{profile}.yaml").read_text(encoding="utf-8")
     return parse_profile(text, origin=f"{profile} (bundled)")

@@ -40,7 +40,7 @@ def data_file(spec: Input, path: str | Path) -> Path:
     """
     path = Path(path)
     if not path.is_file():
-        raise NotFound(f"{path}: no such file", parameter="path", given=path)
+        raise NotFound(f"{path}: no such file", given=path)
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return _extract(path.resolve(), path.stat().st_mtime_ns, _member(spec, path))
     if not path.name.lower().endswith(SUFFIXES[spec.format]):
