@@ -1,0 +1,1 @@
+"""The PES database's Alembic migrations (run by :func:`decentwork.pes.database.upgrade`)."""
