@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from decentwork.monitoring.frameworks import FrameworkError, bundled, load_framework
+from decentwork.errors import BadInput, NotFound
+from decentwork.monitoring import frameworks
+from decentwork.monitoring.frameworks import (
+    FrameworkError,
+    bundled,
+    bundled_framework,
+    load_framework,
+)
 from decentwork.monitoring.tracking import with_settings
 
 MINIMAL = {
@@ -98,7 +105,7 @@ def test_repeated_codes_and_other_bad_files(tmp_path: Path) -> None:
     targets.append({**targets[0], "code": "T2"})
     with pytest.raises(FrameworkError, match="indicator codes repeat: I1"):
         load_framework(write(tmp_path, content))
-    with pytest.raises(FrameworkError, match="neither a bundled framework"):
+    with pytest.raises(NotFound, match="sdg9: neither a bundled framework"):
         load_framework("sdg9")
     bad = tmp_path / "bad.yaml"
     bad.write_text("code: [unclosed", encoding="utf-8")
@@ -106,6 +113,41 @@ def test_repeated_codes_and_other_bad_files(tmp_path: Path) -> None:
         load_framework(bad)
     with pytest.raises(FrameworkError, match="expected a mapping"):
         load_framework(write(tmp_path, ["a", "list"], "list.yaml"))
+
+
+def test_a_framework_error_is_bad_input() -> None:
+    assert issubclass(FrameworkError, BadInput) and FrameworkError.status == 422
+
+
+def test_a_bundled_framework_by_name_only() -> None:
+    assert bundled_framework("sdg8") is load_framework("sdg8")
+    with pytest.raises(NotFound, match=r"framework 'sdg9': not a bundled framework \(they are "
+                                       "dwcp-template, ilo-china-partnership-2016, sdg8") as raised:
+        bundled_framework("sdg9")
+    assert (raised.value.parameter, raised.value.given) == ("name", "sdg9")
+    with pytest.raises(NotFound):
+        bundled_framework(__file__)  # a file is not a bundled framework
+
+
+def test_a_broken_bundled_framework_is_a_defect_not_bad_input(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str, label: str) -> None:
+        raise FrameworkError(f"{label}: outcomes: Field required")
+
+    monkeypatch.setattr(frameworks, "_parsed", broken)
+    frameworks._bundled.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="decentwork's bundled framework sdg8: outcomes"):
+            load_framework("sdg8")
+    finally:
+        frameworks._bundled.cache_clear()
+
+
+def test_an_unknown_indicator_of_a_framework_is_not_found() -> None:
+    with pytest.raises(NotFound, match=r"framework sdg8: no indicator '9\.9\.9' \(it has "
+                                       r"1\.1\.1, ") as raised:
+        load_framework("sdg8").indicator("9.9.9")
+    assert (raised.value.parameter, raised.value.given) == ("code", "9.9.9")
 
 
 def test_settings_from_a_targets_file(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from decentwork.errors import BadInput
 from decentwork.monitoring import Target, assess, gap
 
 approx = pytest.approx
@@ -96,5 +97,5 @@ def test_different_years() -> None:
 
 def test_different_methods() -> None:
     series = [(2015, 5.0), (2022, 4.5)]
-    with pytest.raises(ValueError, match="different methods \\('unsd' and 'escap'\\)"):
+    with pytest.raises(BadInput, match="different methods \\('unsd' and 'escap'\\)"):
         gap(assess(series, TARGET, "unsd"), assess(series, TARGET, "escap"))

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from decentwork.errors import BadInput
 from decentwork.monitoring import METHODS, Target, assess
 
 approx = pytest.approx
@@ -418,13 +419,16 @@ def test_methods_name_their_sources() -> None:
 
 
 def test_duplicate_year() -> None:
-    with pytest.raises(ValueError, match="the series has two values for 2018"):
+    with pytest.raises(BadInput, match="the series has two values for 2018"):
         assess([(2015, 5.0), (2018, 4.0), (2018, 4.1)], UNEMPLOYMENT_TARGET, "unsd")
 
 
 def test_unknown_method() -> None:
-    with pytest.raises(ValueError, match=r"'sdsn' \(known: unsd, unsd-cagr, open-sdg, escap\)"):
+    with pytest.raises(BadInput, match=r"'sdsn': expected one of unsd, unsd-cagr, open-sdg, "
+                                       "escap") as raised:
         assess(UNEMPLOYMENT, UNEMPLOYMENT_TARGET, "sdsn")
+    assert (raised.value.parameter, raised.value.given) == ("method", "sdsn")
+    assert raised.value.status == 422
 
 
 @pytest.mark.parametrize(
@@ -441,7 +445,7 @@ def test_unknown_method() -> None:
     ],
 )
 def test_bad_points(point: object, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(BadInput, match=message):
         assess([point, (2022, 4.2)], UNEMPLOYMENT_TARGET, "unsd")  # type: ignore[list-item]
 
 
@@ -455,12 +459,12 @@ def test_bad_points(point: object, message: str) -> None:
     ],
 )
 def test_bad_targets(arguments: tuple[object, object, object], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(BadInput, match=message):
         Target(*arguments)  # type: ignore[arg-type]
 
 
 def test_bad_direction_without_target() -> None:
-    with pytest.raises(ValueError, match="direction 'up': expected 'increase' or 'decrease'"):
+    with pytest.raises(BadInput, match="direction 'up': expected 'increase' or 'decrease'"):
         assess(UNEMPLOYMENT, "up", "open-sdg")  # type: ignore[arg-type]
 
 

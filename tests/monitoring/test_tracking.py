@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from decentwork.monitoring.frameworks import load_framework
+from decentwork.errors import BadInput
+from decentwork.monitoring.frameworks import Framework, load_framework
 from decentwork.monitoring.tracking import NO_DATA, Tracking, track, with_settings
 from decentwork.warehouse import engine, load_file
-from tests.warehouse.conftest import bulk_file, flat, invoke, write_csv
+from tests.warehouse.conftest import assert_refused, bulk_file, flat, invoke, write_csv
 
 
 def tracked(url: str, framework: str = "sdg8", areas: tuple[str, ...] = ("KHM", "LAO"),
@@ -161,6 +162,47 @@ def test_progress_command_errors(sdg8_url: str, args: tuple[str, ...], message: 
     result = invoke("progress", *args, "--db", sdg8_url)
     assert result.exit_code != 0
     assert message in flat(result.output)
+
+
+NO_AREAS = {"code": "mine", "title": "Mine", "horizon": 2030, "baseline_year": 2015,
+            "outcomes": [{"code": "O1", "title": "Outcome", "targets": [{
+                "code": "T1", "title": "Target", "indicators": [{
+                    "code": "I1", "title": "Unemployment", "indicator": "SDG_0852_SEX_AGE_RT",
+                    "direction": "decrease"}]}]}]}
+"""A framework that names no areas, and gives no settings for any."""
+
+
+def test_track_refuses_an_unknown_method_or_no_areas(sdg8_url: str) -> None:
+    target = engine(sdg8_url)
+    try:
+        with target.connect() as connection:
+            with pytest.raises(BadInput, match="unknown progress method 'fast'") as raised:
+                track(connection, load_framework("sdg8"), ["LAO"], ["open-sdg", "fast"])
+            assert (raised.value.parameter, raised.value.given) == ("method", "fast")
+            with pytest.raises(BadInput, match="framework mine: no areas given") as raised:
+                track(connection, Framework.model_validate(NO_AREAS))
+            assert raised.value.parameter == "areas"
+    finally:
+        target.dispose()
+
+
+def test_progress_command_asks_for_areas_and_a_writable_file(sdg8_url: str,
+                                                             tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump(NO_AREAS), encoding="utf-8")
+    assert_refused(invoke("progress", mine, "--db", sdg8_url),
+                   "--areas: framework mine: no areas given and none in the framework",
+                   "Hint: name the areas to assess")
+    out = tmp_path / "no" / "progress.csv"
+    assert_refused(invoke("progress", "sdg8", "--areas", "LAO", "--format", "csv", "--out",
+                          out, "--db", sdg8_url), f"--out: {out}: cannot be written")
+    assert not out.parent.exists()
+
+
+def test_progress_command_reads_the_warehouse_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "w.sqlite"
+    assert_refused(invoke("progress", "sdg8", "--db", f"sqlite:///{missing}"), "no warehouse at")
+    assert not missing.exists()
 
 
 def test_urban_and_rural_series_and_their_gap(tmp_path: Path) -> None:

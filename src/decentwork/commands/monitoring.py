@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from decentwork.commands.warehouse import Db, open_warehouse
+from decentwork.commands.warehouse import Db
+from decentwork.errors import BadInput
 from decentwork.terminal import console, fail
 
 if TYPE_CHECKING:
@@ -45,21 +46,22 @@ def progress(
     area, by each progress method beside the others, with its components (baseline, latest,
     CAGR, required CAGR, ratio, projection) and the gaps between groups. An indicator without
     data says "no data"."""
-    from decentwork.monitoring.frameworks import FrameworkError, load_framework
+    from decentwork.monitoring.frameworks import load_framework
     from decentwork.monitoring.tracking import track, with_settings
+    from decentwork.warehouse.database import engine
     from decentwork.warehouse.views import split_codes
 
     if fmt not in OUTPUTS:
         fail(f"--format {fmt!r}: expected one of {', '.join(OUTPUTS)}")
+    chosen = load_framework(framework)
+    if targets is not None:
+        chosen = with_settings(chosen, targets)
+    target = engine(db, read_only=True)
     try:
-        chosen = load_framework(framework)
-        if targets is not None:
-            chosen = with_settings(chosen, targets)
-        target = open_warehouse(db)
         with target.connect() as connection:
             found = track(connection, chosen, split_codes(areas), split_codes(method))
-    except FrameworkError as error:
-        fail(str(error))
+    finally:
+        target.dispose()
     if fmt == "table":
         _print(found, breakdowns)
         return
@@ -74,14 +76,15 @@ def progress(
         }, ensure_ascii=False, indent=1)
     else:
         text = rows.to_csv(index=False)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
     try:
-        if out is None:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            out.write_text(text, encoding="utf-8")
-            console.print(f"Wrote {len(rows):,} assessments to {out} ({fmt})")
+        out.write_text(text, encoding="utf-8")
     except OSError as error:
-        fail(f"cannot write {out}: {error}")
+        raise BadInput(f"{out}: cannot be written ({error.strerror or error})",
+                       parameter="out", given=out) from None
+    console.print(f"Wrote {len(rows):,} assessments to {out} ({fmt})")
 
 
 def _number(value: object, digits: str = ".4g") -> str:
@@ -129,6 +132,6 @@ def _print(found: Tracking, breakdowns: bool) -> None:
         gaps = Table(title="Gaps between groups", title_justify="left")
         for column in ("area", "code", "method", "summary"):
             gaps.add_column(column)
-        for row in found.gaps:
-            gaps.add_row(row.area, row.code, row.gap.first.method, row.gap.summary())
+        for pair in found.gaps:
+            gaps.add_row(pair.area, pair.code, pair.gap.first.method, pair.gap.summary())
         console.print(gaps)

@@ -15,12 +15,15 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
+from decentwork.errors import BadInput, NotFound
 from decentwork.monitoring.progress import Direction
 
 
-class FrameworkError(ValueError):
-    """A framework cannot be found or is not valid; the message names the file and field."""
+class FrameworkError(BadInput):
+    """A framework, or a file of settings for one, is not valid; the message names the file
+    and the field."""
 
 
 class _Strict(BaseModel):
@@ -47,7 +50,7 @@ class AreaSettings(_Strict):
     where it differs from the warehouse's), its national target, its interim milestones."""
 
     baseline: Point | None = None
-    baseline_year: int | None = Field(None, ge=1900, le=2100)
+    baseline_year: int | None = Field(default=None, ge=1900, le=2100)
     target: TargetValue | None = None
     milestones: tuple[Point, ...] = ()
 
@@ -166,13 +169,14 @@ class Framework(_Strict):
         """The indicator with framework code ``code`` (``8.5.2``).
 
         Raises:
-            FrameworkError: no such indicator in the framework.
+            NotFound: no such indicator in the framework.
         """
         for found in self.indicators():
             if found[2].code == code:
                 return found
-        raise FrameworkError(f"framework {self.code}: no indicator {code!r} (it has "
-                             f"{', '.join(i.code for _, _, i in self.indicators())})")
+        codes = ", ".join(i.code for _, _, i in self.indicators())
+        raise NotFound(f"framework {self.code}: no indicator {code!r} (it has {codes})",
+                       parameter="code", given=code, expected=codes)
 
 
 @cache
@@ -183,21 +187,36 @@ def bundled() -> tuple[str, ...]:
                         if item.name.endswith(".yaml")))
 
 
+def bundled_framework(name: str) -> Framework:
+    """The bundled framework called ``name`` (read once per process).
+
+    Raises:
+        NotFound: no bundled framework has that name.
+    """
+    if name not in bundled():
+        raise NotFound(f"framework {name!r}: not a bundled framework (they are "
+                       f"{', '.join(bundled())})", parameter="name", given=name,
+                       expected=", ".join(bundled()))
+    return _bundled(name)
+
+
 def load_framework(name: str | Path) -> Framework:
     """The bundled framework called ``name`` (read once per process), or the framework in
     the YAML file at ``name``.
 
     Raises:
-        FrameworkError: neither a bundled name nor a readable file, not YAML, or not a valid
-            framework (the message names the file and each wrong field).
+        NotFound: neither a bundled name nor a file.
+        FrameworkError: the file cannot be read, is not YAML, or is not a valid framework
+            (the message names the file and each wrong field).
     """
     text_name = str(name)
     if text_name in bundled():
         return _bundled(text_name)
     path = Path(name)
     if not path.is_file():
-        raise FrameworkError(f"{text_name}: neither a bundled framework "
-                             f"({', '.join(bundled())}) nor a file")
+        raise NotFound(f"{text_name}: neither a bundled framework ({', '.join(bundled())}) "
+                       "nor a file", given=text_name,
+                       expected=f"{', '.join(bundled())} or a framework's YAML file")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -207,9 +226,13 @@ def load_framework(name: str | Path) -> Framework:
 
 @cache
 def _bundled(name: str) -> Framework:
-    """A bundled framework (frozen, so one copy serves every caller)."""
+    """A bundled framework (frozen, so one copy serves every caller). One that is not valid is
+    a defect of decentwork, not its user's problem."""
     source = resources.files("decentwork.monitoring").joinpath("frameworks", f"{name}.yaml")
-    return _parsed(source.read_text(encoding="utf-8"), f"bundled framework {name}")
+    try:
+        return _parsed(source.read_text(encoding="utf-8"), f"bundled framework {name}")
+    except FrameworkError as error:
+        raise RuntimeError(f"decentwork's {error}") from error
 
 
 def _parsed(text: str, label: str) -> Framework:
@@ -224,11 +247,15 @@ def _parsed(text: str, label: str) -> Framework:
     try:
         return Framework.model_validate(content)
     except ValidationError as error:
-        problems = "; ".join(_problem(e) for e in error.errors())
-        raise FrameworkError(f"{label}: {problems}") from None
+        raise FrameworkError(f"{label}: {problems(error)}") from None
 
 
-def _problem(error: dict) -> str:
+def problems(error: ValidationError) -> str:
+    """A validation error's problems as ``field.path: message``, separated by ``; ``."""
+    return "; ".join(_problem(each) for each in error.errors())
+
+
+def _problem(error: ErrorDetails) -> str:
     """One validation error as ``field.path: message``."""
     where = ".".join(str(part) for part in error["loc"])
     message = error["msg"].removeprefix("Value error, ")

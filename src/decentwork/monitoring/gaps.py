@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from decentwork.errors import BadInput
 from decentwork.monitoring.progress import Assessment
 
 Trend = Literal["narrowing", "widening", "unchanged"]
@@ -66,12 +67,16 @@ class Gap:
 
 def gap(first: Assessment, second: Assessment,
         labels: tuple[str, str] = ("women", "men")) -> Gap:
-    """The gap between two groups' assessments of the same indicator by the same method
-    (ValueError when the methods differ). The trend needs both groups' baseline and latest
-    values, in the same years."""
+    """The gap between two groups' assessments of the same indicator by the same method. The
+    trend needs both groups' baseline and latest values, in the same years.
+
+    Raises:
+        BadInput: the assessments use different methods.
+    """
     if first.method != second.method:
-        raise ValueError(f"the assessments use different methods ({first.method!r} and "
-                         f"{second.method!r})")
+        raise BadInput(f"the assessments use different methods ({first.method!r} and "
+                       f"{second.method!r})", parameter="second", given=second.method,
+                       expected=f"an assessment by {first.method!r}")
     baseline_gap = _difference(first.baseline_value, second.baseline_value)
     latest_gap = _difference(first.latest_value, second.latest_value)
     trend: Trend | None = None

@@ -22,7 +22,9 @@ import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from types import MappingProxyType
-from typing import Literal, cast, get_args
+from typing import Literal, TypedDict, Unpack, cast, get_args
+
+from decentwork.errors import BadInput
 
 Direction = Literal["increase", "decrease"]
 Point = tuple[int, float]
@@ -43,6 +45,25 @@ METHODS: Mapping[str, str] = MappingProxyType({
              "observed CAGR, against the target (Asia and the Pacific SDG Progress Report, "
              "https://data.unescap.org/resource-guides/progress-assessment-methodology)",
 })
+
+
+
+class Growth(TypedDict, total=False):
+    """An assessment's growth components (see :class:`Assessment`): the observed and required
+    CAGR, and the projection to the target year."""
+
+    cagr: float | None
+    required_cagr: float | None
+    projected_value: float | None
+    projected_year: int | None
+
+
+class Components(Growth, total=False):
+    """An assessment's components besides its baseline, latest point and target: the growth
+    components and the method's ratio."""
+
+    ratio: float | None
+
 
 NEEDS_TARGET = frozenset({"unsd", "unsd-cagr", "escap"})
 """The methods that assess a series only against a numeric target (``open-sdg`` also
@@ -98,10 +119,13 @@ class Target:
     def __post_init__(self) -> None:
         _check_direction(self.direction)
         if isinstance(self.year, bool) or not isinstance(self.year, numbers.Integral):
-            raise ValueError(f"target year {self.year!r}: expected an integer year")
+            raise BadInput(f"target year {self.year!r}: expected an integer year",
+                           parameter="year", given=repr(self.year), expected="an integer year")
         if (isinstance(self.value, bool) or not isinstance(self.value, numbers.Real)
                 or not math.isfinite(self.value)):
-            raise ValueError(f"target value {self.value!r}: expected a finite number")
+            raise BadInput(f"target value {self.value!r}: expected a finite number",
+                           parameter="value", given=repr(self.value),
+                           expected="a finite number")
         # plain int and float (not NumPy's), for the assessments' rows
         object.__setattr__(self, "year", int(self.year))
         object.__setattr__(self, "value", float(self.value))
@@ -153,10 +177,10 @@ def assess(series: Iterable[Point], target: Target | Direction, method: str,
     The baseline is ``baseline_year``, or the first year with data after it, or (when None)
     the series' first year; the latest point is the last year up to the target year. NaN
     values are dropped (with a note); a duplicate year, an infinite value or a point that is
-    not ``(integer year, number)`` raises ValueError, as does an unknown method.
+    not ``(integer year, number)`` raises :class:`~decentwork.errors.BadInput` (a
+    ValueError), as does an unknown method.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown progress method {method!r} (known: {', '.join(METHODS)})")
+    check_method(method)
     goal = None if isinstance(target, str) else target
     direction = _check_direction(target if isinstance(target, str) else target.direction)
     points, notes = _points(series)
@@ -206,7 +230,7 @@ class _Span:
     notes: tuple[str, ...]
 
     def result(self, status: str, label: str, notes: Sequence[str] = (),
-               **components: float | int | None) -> Assessment:
+               **components: Unpack[Components]) -> Assessment:
         return Assessment(
             self.method, status, label, self.direction,
             baseline_year=self.baseline[0], baseline_value=self.baseline[1],
@@ -216,7 +240,7 @@ class _Span:
             notes=(*self.notes, *notes), **components)
 
     def refuse(self, reason: str, notes: Sequence[str] = (),
-               **components: float | int | None) -> Assessment:
+               **components: Unpack[Components]) -> Assessment:
         return replace(self.result(NO_ASSESSMENT, "No assessment", notes, **components),
                        reason=reason)
 
@@ -281,7 +305,7 @@ def _open_sdg(span: _Span) -> Assessment:
     if required is None:
         return span.refuse(f"the target ({goal}) and the baseline ({base}) have opposite "
                            "signs: no growth rate leads from one to the other", notes, cagr=cagr)
-    components: dict[str, float | int | None] = {
+    components: Growth = {
         "cagr": cagr, "required_cagr": required, "projected_year": year,
         "projected_value": latest * (1 + cagr) ** (year - latest_year)}
     if _meets(latest, goal, span.direction):
@@ -307,7 +331,7 @@ class _Growth:
     required_cagr: float | None
     projected_value: float
 
-    def components(self) -> dict[str, float | int | None]:
+    def components(self) -> Growth:
         return {"cagr": self.cagr, "required_cagr": self.required_cagr,
                 "projected_value": self.projected_value, "projected_year": self.target.year}
 
@@ -357,9 +381,23 @@ def _band(value: float, bands: tuple[Band, ...]) -> tuple[str, str]:
                 if value >= lower - TOLERANCE)
 
 
+def check_method(method: str) -> str:
+    """``method``, when it is one of the :data:`METHODS`.
+
+    Raises:
+        BadInput: an unknown method (about the parameter ``method``).
+    """
+    if method not in METHODS:
+        raise BadInput(f"unknown progress method {method!r}: expected one of "
+                       f"{', '.join(METHODS)}", parameter="method", given=method,
+                       expected=", ".join(METHODS))
+    return method
+
+
 def _check_direction(direction: str) -> Direction:
     if direction not in get_args(Direction):
-        raise ValueError(f"direction {direction!r}: expected 'increase' or 'decrease'")
+        raise BadInput(f"direction {direction!r}: expected 'increase' or 'decrease'",
+                       parameter="direction", given=direction, expected="increase or decrease")
     return cast(Direction, direction)
 
 
@@ -371,25 +409,31 @@ def _points(series: Iterable[Point]) -> tuple[list[Point], list[str]]:
     for point in series:
         try:
             year, raw = point
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"series point {point!r}: expected (year, value)") from error
+        except (TypeError, ValueError):
+            raise _bad_point(point, "expected (year, value)") from None
         if isinstance(year, bool) or not isinstance(year, numbers.Integral):
-            raise ValueError(f"series point {point!r}: the year must be an integer")
+            raise _bad_point(point, "the year must be an integer")
         year = int(year)
         if year in seen:
-            raise ValueError(f"the series has two values for {year}")
+            raise BadInput(f"the series has two values for {year}", parameter="series",
+                           given=year, expected="one value per year")
         seen.add(year)
         try:
             value = float(raw)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"series point {point!r}: the value must be a number") from error
+        except (TypeError, ValueError):
+            raise _bad_point(point, "the value must be a number") from None
         if math.isnan(value):
             missing.append(year)
         elif math.isinf(value):
-            raise ValueError(f"series point {point!r}: the value is infinite")
+            raise _bad_point(point, "the value is infinite")
         else:
             points.append((year, value))
     notes = [f"missing (NaN) values dropped: {', '.join(map(str, sorted(missing)))}"
              ] if missing else []
     return sorted(points), notes
 
+
+def _bad_point(point: object, problem: str) -> BadInput:
+    """The error of a series point that is not ``(integer year, finite number)``."""
+    return BadInput(f"series point {point!r}: {problem}", parameter="series", given=repr(point),
+                    expected="(integer year, finite number)")

@@ -18,12 +18,14 @@ import sqlalchemy as sa
 import yaml
 from pydantic import ValidationError
 
+from decentwork.errors import BadInput
 from decentwork.monitoring.frameworks import (
     AreaSettings,
     Breakdown,
     Framework,
     FrameworkError,
     Indicator,
+    problems,
 )
 from decentwork.monitoring.gaps import Gap, gap
 from decentwork.monitoring.progress import (
@@ -33,6 +35,7 @@ from decentwork.monitoring.progress import (
     Assessment,
     Target,
     assess,
+    check_method,
 )
 from decentwork.warehouse.views import Filters, view
 
@@ -132,18 +135,16 @@ def track(connection: sa.Connection, framework: Framework,
     gaps unless ``breakdowns`` is False.
 
     Raises:
-        FrameworkError: no areas to assess, or an unknown method.
+        BadInput: an unknown method (about the parameter ``method``), or no areas to assess
+            (about ``areas``).
     """
-    chosen = tuple(methods or METHODS)
-    unknown = [m for m in chosen if m not in METHODS]
-    if unknown:
-        raise FrameworkError(f"unknown progress method {unknown[0]!r} (known: "
-                             f"{', '.join(METHODS)})")
+    chosen = tuple(check_method(method) for method in methods or METHODS)
     places = tuple(areas or framework.areas or sorted(
         {a for _, _, i in framework.indicators() for a in i.areas}))
     if not places:
-        raise FrameworkError(f"framework {framework.code}: no areas given and none in the "
-                             "framework (name them with --areas)")
+        raise BadInput(f"framework {framework.code}: no areas given and none in the framework",
+                       parameter="areas", expected="area codes",
+                       hint="name the areas to assess")
     rows: list[Progress] = []
     gaps: list[GapRow] = []
     chosen_indicators = [(o, t, i) for o, t, i in framework.indicators()
@@ -274,9 +275,7 @@ def with_settings(framework: Framework, path: Path) -> Framework:
                 settings.setdefault(str(code), {})[str(area)] = \
                     AreaSettings.model_validate(given)
             except ValidationError as error:
-                problems = "; ".join(
-                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
-                raise FrameworkError(f"{path}: {code}: {area}: {problems}") from None
+                raise FrameworkError(f"{path}: {code}: {area}: {problems(error)}") from None
     outcomes = tuple(
         outcome.model_copy(update={"targets": tuple(
             target.model_copy(update={"indicators": tuple(
