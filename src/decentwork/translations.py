@@ -13,11 +13,25 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from decentwork.errors import BadInput
+
 LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español",
              "km": "ខ្មែរ", "lo": "ລາວ"}
 """The languages, each named in itself (for a language switcher)."""
 SOURCE = "en"
 """The language the message ids are written in (it has no catalogue)."""
+
+
+def check_language(lang: str) -> str:
+    """``lang``, when it is one of the :data:`LANGUAGES`.
+
+    Raises:
+        BadInput: another language (about the parameter ``lang``).
+    """
+    if lang not in LANGUAGES:
+        raise BadInput(f"lang {lang!r}: expected one of {', '.join(LANGUAGES)}",
+                       parameter="lang", given=lang, expected=", ".join(LANGUAGES))
+    return lang
 
 
 def catalogue(package: str, lang: str) -> resources.abc.Traversable:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from decentwork import demo
+from decentwork.errors import NotFound
 from decentwork.monitoring.frameworks import load_framework
 from decentwork.monitoring.tracking import NO_DATA, track
-from decentwork.reports.brief import HEADLINE, PARTNERSHIP, SDG8, Z_95, BriefError, collect
+from decentwork.reports.brief import HEADLINE, PARTNERSHIP, SDG8, Z_95, collect
 from decentwork.reports.render import html
 from decentwork.warehouse import Filters, engine, view
 from tests.reports.conftest import brief_of
@@ -114,9 +115,10 @@ def test_a_group_keeps_the_warehouses_english_label(brief_url: str) -> None:
 
 def test_an_area_without_any_data_is_refused(brief_url: str) -> None:
     target = engine(brief_url)
-    with target.connect() as connection, pytest.raises(BriefError, match=r"'XYZ'.*no obs"):
+    with target.connect() as connection, pytest.raises(NotFound, match=r"'XYZ'.*no obs") as raised:
         collect(connection, "XYZ")
     target.dispose()
+    assert raised.value.given == "XYZ" and "decentwork info" in (raised.value.hint or "")
 
 
 def test_confidence_intervals_come_from_the_standard_error_or_the_stored_bounds(

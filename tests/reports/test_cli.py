@@ -1,5 +1,6 @@
 """``decentwork brief``: the Khmer brief of KHM as PDF through the command line, and clear
-errors for an area without data, an unknown language, a wrong suffix and a missing folder."""
+errors for an area without data, an unknown language, a wrong suffix, a missing folder and a
+missing warehouse (which it does not create)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_brief_refuses_what_it_cannot_do(brief_url: str, tmp_path: Path) -> None
     assert_refused(invoke("brief", "XYZ", "--out", out, "--db", brief_url),
                    "area 'XYZ'", "no observations", "such as KHM")
     assert_refused(invoke("brief", "KHM", "--lang", "de", "--out", out, "--db", brief_url),
-                   "--lang 'de'", "en, zh, fr, es, km, lo")
+                   "--lang: lang 'de'", "en, zh, fr, es, km, lo")
     assert_refused(invoke("brief", "KHM", "--out", tmp_path / "b.docx", "--db", brief_url),
                    "b.docx", ".pdf or .html", "'.docx'")
     assert_refused(invoke("brief", "KHM", "--out", tmp_path / "no" / "b.pdf", "--db",
@@ -39,3 +40,10 @@ def test_brief_refuses_what_it_cannot_do(brief_url: str, tmp_path: Path) -> None
     assert_refused(invoke("brief", "KHM", "--targets", wrong, "--out", out, "--db", brief_url),
                    "indicator '9.9.9' is not in framework sdg8")
     assert not out.exists()
+
+
+def test_brief_reads_the_warehouse_and_creates_none(tmp_path: Path) -> None:
+    missing = tmp_path / "w.sqlite"
+    assert_refused(invoke("brief", "KHM", "--out", tmp_path / "b.html", "--db",
+                          f"sqlite:///{missing}"), "no warehouse at")
+    assert list(tmp_path.iterdir()) == []

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from decentwork import demo
-from decentwork.reports.brief import Z_95
-from decentwork.reports.render import FORMATS, font_family, html, output_format
+from decentwork.reports.brief import Z_95, BriefError
+from decentwork.reports.render import FORMATS, font_family, html, output_format, write
 from decentwork.translations import translations
 from tests.reports.conftest import brief_of, run
 
@@ -118,6 +118,20 @@ def test_the_brief_shows_a_confidence_interval_from_a_real_standard_error(
 def test_the_output_format_comes_from_the_suffix() -> None:
     assert [output_format(Path(f"b.{suffix}")) for suffix in FORMATS] == list(FORMATS)
     assert output_format(Path("B.PDF")) == "pdf"
+
+
+def test_a_file_the_brief_cannot_be_written_to(brief_url: str, tmp_path: Path) -> None:
+    for out, message in ((tmp_path / "b.docx", r"b\.docx: expected a file name ending in "
+                                               r"\.pdf or \.html \(found '\.docx'\)"),
+                         (tmp_path / "b", r"expected a file name .* \(found 'no suffix'\)"),
+                         (tmp_path / "no" / "b.pdf", "the folder .*no does not exist")):
+        with pytest.raises(BriefError, match=message) as raised:
+            output_format(out)
+        assert (raised.value.parameter, raised.value.given) == ("out", str(out))
+    folder = tmp_path / "taken.html"
+    folder.mkdir()
+    with pytest.raises(BriefError, match=r"taken\.html: cannot be written \(Is a directory\)"):
+        write(brief_of(brief_url, "KHM"), folder)
 
 
 def test_each_language_puts_its_scripts_font_first() -> None:

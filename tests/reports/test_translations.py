@@ -13,11 +13,12 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 
 from decentwork import charts
+from decentwork.errors import BadInput
 from decentwork.monitoring import progress
 from decentwork.monitoring.frameworks import load_framework
 from decentwork.reports.brief import PARTNERSHIP, SDG8
 from decentwork.reports.render import METHOD_NAMES
-from decentwork.translations import LANGUAGES, catalogue, translations
+from decentwork.translations import LANGUAGES, catalogue, check_language, translations
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "decentwork" / "reports" / "templates"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
@@ -68,3 +69,11 @@ def test_khmer_and_lao_are_written_in_their_scripts() -> None:
     assert re.fullmatch(r"[\u0e80-\u0eff ]+", lao("Unemployment rate"))
     assert isinstance(translations("decentwork.reports", "en"), NullTranslations)
     assert translations("decentwork.reports", "en").gettext("Trends") == "Trends"
+
+
+def test_a_language_is_checked() -> None:
+    assert [check_language(lang) for lang in LANGUAGES] == list(LANGUAGES)
+    with pytest.raises(BadInput, match="lang 'de': expected one of en, zh, fr, es, km, lo") \
+            as raised:
+        check_language("de")
+    assert (raised.value.parameter, raised.value.given) == ("lang", "de")

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from decentwork.commands.warehouse import Db, open_warehouse
-from decentwork.terminal import console, errors, fail
+from decentwork.commands.warehouse import Db
+from decentwork.terminal import console, errors
 
 
 def brief(
@@ -29,29 +29,20 @@ def brief(
     """Write a country brief of two to four pages: the headline decent-work indicators with
     their uncertainty and trend charts, the SDG 8 progress table, the ILO-China partnership
     framework's status, and the sources and warehouse releases behind them."""
-    from decentwork.monitoring.frameworks import FrameworkError
-    from decentwork.reports.brief import BriefError, collect
-    from decentwork.reports.render import check_language, output_format, write
-    from decentwork.translations import LANGUAGES
+    from decentwork.reports.brief import collect
+    from decentwork.reports.render import output_format, write
+    from decentwork.translations import LANGUAGES, check_language
+    from decentwork.warehouse.database import engine
 
+    fmt = output_format(out)
+    check_language(lang)
+    target = engine(db, read_only=True)
     try:
-        fmt = output_format(out)
-        check_language(lang)
-    except BriefError as error:
-        fail(str(error))
-    if not out.parent.is_dir():
-        fail(f"--out {out}: the folder {out.parent} does not exist")
-    target = open_warehouse(db)
-    with errors.status(f"Writing the brief of {area} in {LANGUAGES[lang]} ({fmt}) ..."):
-        try:
+        with errors.status(f"Writing the brief of {area} in {LANGUAGES[lang]} ({fmt}) ..."):
             with target.connect() as connection:
                 found = collect(connection, area, lang, targets=targets)
             write(found, out)
-        except (BriefError, FrameworkError) as error:
-            fail(str(error))
-        except OSError as error:
-            fail(f"cannot write {out}: {error}")
-        finally:
-            target.dispose()
+    finally:
+        target.dispose()
     console.print(f"Wrote the brief of {found.area} ({found.label}) in {LANGUAGES[lang]} "
                   f"({lang}) to {out} ({fmt})")

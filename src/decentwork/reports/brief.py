@@ -17,6 +17,7 @@ import pycountry
 import sqlalchemy as sa
 from babel import Locale
 
+from decentwork.errors import BadInput, NotFound
 from decentwork.monitoring.frameworks import Framework, load_framework
 from decentwork.monitoring.progress import Assessment
 from decentwork.monitoring.tracking import (
@@ -43,8 +44,10 @@ Z_95 = 1.96
 """A 95% confidence interval is the value ± 1.96 standard errors (normal approximation)."""
 
 
-class BriefError(ValueError):
-    """A brief that cannot be made (an area without any data); the message says why."""
+class BriefError(BadInput):
+    """A brief that cannot be written as asked (to a file that is neither ``.pdf`` nor
+    ``.html``, in a folder that does not exist, or that cannot be written); the message says
+    why."""
 
 
 @dataclass(frozen=True)
@@ -168,14 +171,15 @@ def collect(connection: sa.Connection, area: str, lang: str = "en",
     :func:`~decentwork.monitoring.tracking.with_settings`).
 
     Raises:
-        BriefError: the warehouse has no observation of ``area`` at all.
+        NotFound: the warehouse has no observation of ``area`` at all.
+        QueryError: an area code with a NUL character.
         FrameworkError: the targets file is unreadable or not valid.
     """
-    held = view_query(Filters({"ref_area": [area]}), None).limit(1).subquery()
+    held = view_query(Filters.parse({"ref_area": [area]}, None), None).limit(1).subquery()
     if connection.execute(sa.select(sa.func.count()).select_from(held)).scalar_one() == 0:
-        raise BriefError(f"area {area!r}: the warehouse has no observations for it (expected "
-                         "an area code with data, such as KHM; 'decentwork info' counts what "
-                         "the warehouse holds)")
+        raise NotFound(f"area {area!r}: the warehouse has no observations for it (expected "
+                       "an area code with data, such as KHM)", given=area,
+                       hint="'decentwork info' counts what the warehouse holds")
     national = load_framework(SDG8)
     if targets is not None:
         national = with_settings(national, targets)

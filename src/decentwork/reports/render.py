@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from decentwork import charts
 from decentwork.reports.brief import Brief, BriefError, Row
-from decentwork.translations import LANGUAGES, SOURCE, translations
+from decentwork.translations import SOURCE, check_language, translations
 
 PACKAGE = "decentwork.reports"
 FORMATS = ("pdf", "html")
@@ -38,27 +38,22 @@ LEGEND = {"points": "series", "intervals": "interval", "baseline": "baseline",
 """The arguments of :func:`~decentwork.charts.progress_chart` and their legend keys."""
 
 
-def output_format(path: Path) -> str:
-    """The format of ``path`` from its suffix: ``pdf`` or ``html``.
+def output_format(out: Path) -> str:
+    """The format of the brief to write to ``out``, from its suffix: ``pdf`` or ``html``.
 
     Raises:
-        BriefError: another suffix.
+        BriefError: another suffix, or a folder that does not exist (about the parameter
+            ``out``).
     """
-    suffix = path.suffix.lower().removeprefix(".")
+    suffix = out.suffix.lower().removeprefix(".")
     if suffix not in FORMATS:
-        raise BriefError(f"--out {path}: expected a file name ending in .pdf or .html "
-                         f"(found {path.suffix or 'no suffix'!r})")
+        raise BriefError(f"{out}: expected a file name ending in .pdf or .html (found "
+                         f"{out.suffix or 'no suffix'!r})", parameter="out", given=out,
+                         expected="a file name ending in .pdf or .html")
+    if not out.parent.is_dir():
+        raise BriefError(f"{out}: the folder {out.parent} does not exist", parameter="out",
+                         given=out, hint="create the folder first, or name another")
     return suffix
-
-
-def check_language(lang: str) -> None:
-    """Check that a brief can be written in ``lang``.
-
-    Raises:
-        BriefError: not one of the languages.
-    """
-    if lang not in LANGUAGES:
-        raise BriefError(f"--lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
 
 
 def html(brief: Brief) -> str:
@@ -73,18 +68,20 @@ def pdf(brief: Brief) -> bytes:
     return HTML(string=html(brief)).write_pdf()
 
 
-def write(brief: Brief, path: Path) -> str:
-    """Write the brief to ``path`` as PDF or HTML, by the suffix; returns the format.
+def write(brief: Brief, out: Path) -> str:
+    """Write the brief to ``out`` as PDF or HTML, by the suffix; returns the format.
 
     Raises:
-        BriefError: the suffix is neither ``.pdf`` nor ``.html``.
-        OSError: the file cannot be written.
+        BriefError: the suffix is neither ``.pdf`` nor ``.html``, or the file cannot be
+            written (about the parameter ``out``).
     """
-    fmt = output_format(path)
-    if fmt == "pdf":
-        path.write_bytes(pdf(brief))
-    else:
-        path.write_text(html(brief), encoding="utf-8")
+    fmt = output_format(out)
+    content = pdf(brief) if fmt == "pdf" else html(brief).encode("utf-8")
+    try:
+        out.write_bytes(content)
+    except OSError as error:
+        raise BriefError(f"{out}: cannot be written ({error.strerror or error})",
+                         parameter="out", given=out) from None
     return fmt
 
 
