@@ -151,11 +151,14 @@ def _day(value: object) -> object:
     """Dates as ``YYYY-MM-DD`` text or dates; an Excel date-time at midnight is its date."""
     if isinstance(value, datetime):
         return value.date()
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, date) or value is None:
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         raise ValueError("not a date (expected YYYY-MM-DD)")
-    if not isinstance(value, str | date):
-        raise ValueError("not a date (expected YYYY-MM-DD)")
-    return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ValueError(f"not a date (expected YYYY-MM-DD): {error}") from None
 
 
 def _moment(value: datetime) -> datetime:
