@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +27,7 @@ from decentwork.indicators.catalogue import inline
 from decentwork.survey import load_profile
 from decentwork.warehouse import ilostat
 from decentwork.warehouse.database import default_path, write_lock
-from decentwork.warehouse.load import LoadReport, load_frame
+from decentwork.warehouse.load import IndicatorMetadata, LoadReport, load_frame
 from decentwork.warehouse.tables import releases
 
 #: Area code of the synthetic demo survey (fictional; ILOSTAT uses no X_DW code).
@@ -123,11 +123,13 @@ def demo_url() -> str:
     return f"sqlite:///{default_path().with_name('demo.sqlite')}"
 
 
-def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str) -> LoadReport:
-    """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET`;
-    ``origin`` names the survey they come from (records, seed, decentwork version). When the
-    dataset's latest release came from the same ``origin`` nothing is added: a survey computed
-    again differs only in the last bits of its sums (added up in parallel)."""
+def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str,
+                   metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+    """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET`, with
+    their indicators' ``metadata``; ``origin`` names the survey they come from (records, seed,
+    decentwork version). When the dataset's latest release came from the same ``origin``
+    nothing is added: a survey computed again differs only in the last bits of its sums
+    (added up in parallel)."""
     with target.begin() as connection:
         write_lock(connection)
         latest = connection.execute(
@@ -137,7 +139,8 @@ def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str) -
         if latest is not None and latest.file == origin:
             return LoadReport(origin, latest.format, DEMO_DATASET, int(latest.id),
                               int(latest.rows_read), already_loaded=True)
-        return load_frame(connection, observations, DEMO_DATASET, origin, "synthetic")
+        return load_frame(connection, observations, DEMO_DATASET, origin, "synthetic",
+                          metadata=metadata)
 
 
 def ilostat_files(mirror: str | None = None) -> list[Path] | None:

@@ -11,6 +11,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from decentwork import errors
+
 RETRY_DELAYS = (1.0, 2.0, 4.0)
 """Seconds to wait before the second, third and fourth attempt."""
 TIMEOUT = 60.0
@@ -22,11 +24,11 @@ Check = Callable[[Path], None]
 """check(downloaded file): raises DownloadError when the content is not what was expected."""
 
 
-class DownloadError(RuntimeError):
+class DownloadError(errors.Unavailable):
     """A download failed; the message names the address and the reason."""
 
 
-class NotFound(DownloadError):
+class NotFound(errors.NotFound, DownloadError):
     """The server has no such file (HTTP 404)."""
 
 
@@ -37,7 +39,8 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
 
     Raises:
         NotFound: 404.
-        DownloadError: unreachable after the retries, another HTTP error, or ``check`` failed.
+        DownloadError: unreachable after the retries, another HTTP error, ``check`` failed,
+            or ``target`` cannot be written.
     """
     for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
         time.sleep(delay)
@@ -45,33 +48,38 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
             return _stream(url, target, on_progress, check)
         except urllib.error.HTTPError as error:
             if error.code == 404:
-                raise NotFound(f"{url}: not found (404)") from None
+                raise NotFound(f"{url}: not found (404)", given=url) from None
             if error.code < 500 or attempt == len(RETRY_DELAYS):
-                raise DownloadError(f"{url} answered {error.code} {error.reason}") from None
+                raise DownloadError(f"{url} answered {error.code} {error.reason}",
+                                    given=url) from None
         except ValueError as error:  # a malformed address (http.client.InvalidURL...)
-            raise DownloadError(f"{url}: not a valid address ({error})") from None
+            raise DownloadError(f"{url}: not a valid address ({error})", given=url) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             if attempt == len(RETRY_DELAYS):
                 reason = getattr(error, "reason", error)
                 raise DownloadError(
                     f"cannot reach {urllib.parse.urlsplit(url).netloc} ({reason}) after "
-                    f"{attempt + 1} attempts; are you offline?"
+                    f"{attempt + 1} attempts; are you offline?", given=url
                 ) from None
     raise AssertionError("unreachable")
 
 
 def _stream(url: str, target: Path, on_progress: Progress, check: Check) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sink = partial.open("wb")
+    except OSError as error:
+        raise DownloadError(f"cannot write the download of {url} to {partial} "
+                            f"({error.strerror})", given=str(partial)) from None
+    try:
+        with sink, urllib.request.urlopen(url, timeout=TIMEOUT) as response:
             total = response.headers.get("Content-Length")
             done = 0
-            with partial.open("wb") as sink:
-                for block in iter(lambda: response.read(CHUNK), b""):
-                    sink.write(block)
-                    done += len(block)
-                    on_progress(done, int(total) if total else None)
+            for block in iter(lambda: response.read(CHUNK), b""):
+                sink.write(block)
+                done += len(block)
+                on_progress(done, int(total) if total else None)
         check(partial)
         partial.replace(target)
     finally:

@@ -102,7 +102,7 @@ def test_a_bad_row_is_refused_and_nothing_is_loaded(case: str, warehouse: sa.Eng
     assert_empty(warehouse)
     # the command line
     result = invoke("load", "--db", url, good, path)
-    assert_refused(result, reported, "Nothing was loaded.")
+    assert_refused(result, reported, "Hint: Nothing was loaded")
     assert_empty(warehouse)
     # the good file alone loads
     assert load_file(warehouse, good).added == 10
@@ -174,7 +174,8 @@ def test_a_truncated_gzip_file_is_unreadable(warehouse: sa.Engine, url: str,
         load_files(warehouse, [first, cut])
     assert_empty(warehouse)
     result = invoke("load", "--db", url, first, cut)
-    assert_refused(result, f"{cut}: the gzip file is damaged or cut off", "Nothing was loaded.")
+    assert_refused(result, f"{cut}: the gzip file is damaged or cut off",
+                   "Hint: Nothing was loaded")
     assert_empty(warehouse)
 
 

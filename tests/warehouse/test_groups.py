@@ -18,6 +18,7 @@ from decentwork.warehouse import engine, load_file, view
 from decentwork.warehouse.aggregate import AggregateError, aggregate, weight_indicator
 from decentwork.warehouse.contents import state_mark
 from decentwork.warehouse.groups import GroupError, bundled, define, delete, group, groups
+from decentwork.warehouse.load import IndicatorMetadata
 from decentwork.warehouse.views import Filters
 from tests.survey.conftest import STATCAN_2024_01
 from tests.warehouse.conftest import assert_ok, assert_refused, invoke
@@ -167,7 +168,7 @@ def test_partial_coverage_below_the_threshold_is_refused(
 def test_default_weights() -> None:
     assert weight_indicator("UNE_DEAP_SEX_AGE_RT") == "EAP_TEAP_SEX_AGE_NB"
     assert weight_indicator("EMP_DWAP_SEX_AGE_GEO_RT") == "POP_XWAP_SEX_AGE_GEO_NB"
-    with pytest.raises(AggregateError, match="give the level that weights it with --weight"):
+    with pytest.raises(AggregateError, match="give the level that weights it as weight"):
         weight_indicator("SDG_0861_SEX_RT")
 
 
@@ -193,23 +194,61 @@ def test_cli(loaded: sa.Engine, url: str) -> None:
     assert_ok(invoke("groups", "delete", "X_ATLANTIC", "--db", url))
 
 
-def test_loading_decentwork_output_records_indicator_metadata(loaded: sa.Engine,
-                                                               tmp_path: Path) -> None:
-    with loaded.connect() as connection:
+def _metadata(target: sa.Engine) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The indicators table (code: unit, definition) and the English indicator labels."""
+    with target.connect() as connection:
         described = {code: (unit, definition) for code, unit, definition in
                      connection.execute(sa.text("SELECT code, unit, definition FROM indicators"))}
-        label = connection.execute(sa.text(
-            "SELECT label FROM labels WHERE kind = 'indicator' AND code = 'UNE_DEAP_SEX_AGE_RT'"
-        )).scalar()
+        labels = dict(connection.execute(sa.text(
+            "SELECT code, label FROM labels WHERE kind = 'indicator' AND lang = 'en'")).all())
+    return described, labels
+
+
+def test_loading_decentwork_output_records_indicator_metadata(url: str,
+                                                               statcan_observations: Path,
+                                                               tmp_path: Path) -> None:
+    assert_ok(invoke("load", "--db", url, statcan_observations))
+    target = engine(url)
+    try:
+        described, labels = _metadata(target)
+    finally:
+        target.dispose()
+    assert sorted(described) == sorted(INDICATORS)
     assert described["UNE_DEAP_SEX_AGE_RT"] == (
         "percent", "Unemployed / Labour force (employed plus unemployed) x 100")
     assert described["EAP_TEAP_SEX_AGE_NB"][0] == "thousands"
-    assert label == "Unemployment rate by sex and age (%) (LU1)"
+    assert labels["UNE_DEAP_SEX_AGE_RT"] == "Unemployment rate by sex and age (%) (LU1)"
     out = tmp_path / "une.xlsx"
     assert_ok(invoke("query", "--indicator", "UNE_DEAP_SEX_AGE_RT", "--format", "xlsx",
-                     "--out", out, "--db", loaded.url.render_as_string(hide_password=False)))
+                     "--out", out, "--db", url))
     notes = pd.read_excel(out, sheet_name="notes")
     assert notes.loc[0, "unit"] == "percent" and "Labour force" in notes.loc[0, "definition"]
+
+
+def test_the_warehouse_records_the_metadata_its_caller_gives(loaded: sa.Engine,
+                                                            statcan_observations: Path) -> None:
+    """The library knows no catalogue: a load records the metadata given with it, of the
+    indicators loaded only, and keeps a label a dictionary gave; the aggregate command gives
+    the catalogue's."""
+    assert _metadata(loaded) == ({}, {})
+    given = [IndicatorMetadata("UNE_DEAP_SEX_AGE_RT", "percent", "a rate", "Unemployment"),
+             IndicatorMetadata("POP_XWAP_SEX_AGE_NB", "thousands", "people", "Population"),
+             IndicatorMetadata("NOT_LOADED_RT", "percent", "absent", "Absent")]
+    with loaded.begin() as connection:
+        connection.execute(sa.text("INSERT INTO labels VALUES ('indicator', "
+                                   "'POP_XWAP_SEX_AGE_NB', 'en', 'From a dictionary')"))
+    load_file(loaded, statcan_observations, dataset="again", metadata=given)
+    described, labels = _metadata(loaded)
+    assert described == {"UNE_DEAP_SEX_AGE_RT": ("percent", "a rate"),
+                         "POP_XWAP_SEX_AGE_NB": ("thousands", "people")}
+    assert labels == {"UNE_DEAP_SEX_AGE_RT": "Unemployment",
+                      "POP_XWAP_SEX_AGE_NB": "From a dictionary"}
+    address = loaded.url.render_as_string(hide_password=False)
+    assert_ok(invoke("groups", "define", "X_ATLANTIC", "--members", ",".join(ATLANTIC),
+                     "--label", "Atlantic provinces", "--db", address))
+    assert_ok(invoke("aggregate", "X_ATLANTIC", "UNE_DEAP_SEX_AGE_RT", "--db", address))
+    assert _metadata(loaded)[0]["UNE_DEAP_SEX_AGE_RT"] == (
+        "percent", "Unemployed / Labour force (employed plus unemployed) x 100")
 
 
 def test_a_filtered_aggregate_revises_only_what_it_computed(loaded: sa.Engine) -> None:

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from decentwork import download
+from decentwork.errors import BadInput
 from decentwork.warehouse import engine, ilostat, view
 from decentwork.warehouse.views import Filters
 from tests.warehouse.conftest import SHARED, assert_ok, assert_refused, bulk_file, invoke
@@ -64,7 +65,7 @@ def _expected(area: str | None = None) -> pd.DataFrame:
 def test_dataset_ids() -> None:
     assert ilostat.dataset_id("sdg_0852_sex_age_rt") == DATASET
     assert ilostat.dataset_id("UNE_DEAP_SEX_AGE_RT_Q") == "UNE_DEAP_SEX_AGE_RT_Q"
-    with pytest.raises(ilostat.PullError, match="not an ILOSTAT indicator code"):
+    with pytest.raises(BadInput, match="not an ILOSTAT indicator code"):
         ilostat.dataset_id("rate; drop")
 
 

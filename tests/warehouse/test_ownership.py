@@ -14,7 +14,7 @@ from decentwork import observations
 from decentwork.observations.writers import write
 from decentwork.warehouse import LoadError, load_file, load_files, view
 from decentwork.warehouse.views import Filters
-from tests.warehouse.conftest import write_csv
+from tests.warehouse.conftest import assert_refused, invoke, write_csv
 
 HEADER = ("ref_area", "indicator", "source", "sex", "classif1", "time", "obs_value",
           "obs_status", "sample_count")
@@ -60,12 +60,16 @@ def test_an_empty_full_release_is_refused(warehouse: sa.Engine, tmp_path: Path) 
     assert _latest(warehouse) == ["2019"]
 
 
-def test_several_files_into_one_dataset_must_be_partial(warehouse: sa.Engine,
+def test_several_files_into_one_dataset_must_be_partial(warehouse: sa.Engine, url: str,
                                                         tmp_path: Path) -> None:
     first = write_csv(tmp_path / "a.csv", HEADER, [_row("2019")])
     second = write_csv(tmp_path / "b.csv", HEADER, [_row("2020", area="LAO")])
-    with pytest.raises(LoadError, match="withdraw the others' rows; load them with --partial"):
+    with pytest.raises(LoadError, match=r"withdraw the others' rows; load them as partial "
+                       r"releases \(full=False\)") as refused:
         load_files(warehouse, [first, second], dataset="X")
+    assert refused.value.parameter == "dataset"
+    assert_refused(invoke("load", "--db", url, "--dataset", "X", first, second),
+                   "--dataset: dataset X with 2 files", "Hint: Nothing was loaded")
     load_files(warehouse, [first, second], dataset="X", full=False)
     with warehouse.connect() as connection:
         assert sorted(view(connection)["ref_area"]) == ["KHM", "LAO"]

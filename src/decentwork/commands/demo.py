@@ -9,7 +9,7 @@ import typer
 from decentwork import __version__
 from decentwork.commands import warehouse
 from decentwork.commands import web as web_commands
-from decentwork.terminal import console, errors, fail, progress_bar
+from decentwork.terminal import console, errors, progress_bar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +44,7 @@ def demo(
     target = warehouse.open_warehouse(url)
     with progress_bar() as progress:
         task = progress.add_task("Generating a synthetic survey", total=3)
-        try:
-            people = generate(records, seed=seed)
-        except (ValueError, TypeError) as error:
-            progress.stop()
-            fail(str(error))
+        people = generate(records, seed=seed)
         progress.update(task, advance=1)
 
         def step(description: str) -> None:
@@ -58,7 +54,8 @@ def demo(
         progress.update(task, description="Done", completed=3)
     origin = (f"synthetic survey {demonstration.DEMO_AREA}: {records} records, seed {seed}, "
               f"decentwork {__version__}")
-    warehouse.print_loaded([demonstration.load_synthetic(target, found, origin)])
+    warehouse.print_loaded([demonstration.load_synthetic(target, found, origin,
+                                                         warehouse.catalogue_metadata())])
     try:
         files = demonstration.ilostat_files(mirror)
     except ilostat.PullError as error:

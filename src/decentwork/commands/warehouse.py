@@ -13,7 +13,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -22,6 +22,9 @@ from decentwork.terminal import console, errors, fail
 if TYPE_CHECKING:
     import pandas as pd
     import sqlalchemy as sa
+
+    from decentwork.observations.writers import Format
+    from decentwork.warehouse.load import IndicatorMetadata, LoadReport
 
 Db = Annotated[
     str | None,
@@ -44,17 +47,24 @@ def open_warehouse(db: str | None, *, read_only: bool = False) -> sa.Engine:
 
 
 @contextlib.contextmanager
-def _writing(db: str | None, *failures: type[Exception]) -> Iterator[sa.Connection]:
-    """A transaction holding the warehouse's write lock; ``failures`` end the command with
-    their message (and roll the transaction back)."""
+def _writing(db: str | None) -> Iterator[sa.Connection]:
+    """A transaction holding the warehouse's write lock (rolled back if the command fails)."""
     from decentwork.warehouse.database import write_lock
 
-    try:
-        with open_warehouse(db).begin() as connection:
-            write_lock(connection)
-            yield connection
-    except failures as error:
-        fail(str(error))
+    with open_warehouse(db).begin() as connection:
+        write_lock(connection)
+        yield connection
+
+
+def catalogue_metadata() -> list[IndicatorMetadata]:
+    """The unit, definition and English label of every indicator of decentwork's catalogue,
+    which the warehouse records with the observations of those indicators."""
+    from decentwork.indicators.catalogue import load_catalogue
+    from decentwork.warehouse.load import IndicatorMetadata
+
+    catalogue = load_catalogue()
+    return [IndicatorMetadata(i.code, i.unit_name, catalogue.definition(i), i.label)
+            for i in catalogue.indicators]
 
 
 def info(db: Db = None) -> None:
@@ -134,25 +144,17 @@ def load(
     load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad)
 
 
-def load_and_report(target: sa.Engine, files: list[Path], **options: object) -> None:
-    """Load ``files`` in one transaction (``options`` as ``load_files``) and print what each
-    load did; a refusal ends the command with its message."""
-    import sqlalchemy as sa
+def load_and_report(target: sa.Engine, files: list[Path], *, dataset: str | None = None,
+                    full: bool = True, skip_bad: bool = False) -> None:
+    """Load ``files`` in one transaction (see ``load_files``), with the catalogue's
+    indicator metadata, and print what each load did."""
+    from decentwork.warehouse.load import load_files
 
-    from decentwork.warehouse.importers import UnreadableFile
-    from decentwork.warehouse.load import LoadError, load_files
-
-    try:
-        reports = load_files(target, files, **options)  # type: ignore[arg-type]
-    except (LoadError, UnreadableFile) as error:
-        fail(f"{error}\nNothing was loaded.")
-    except sa.exc.SQLAlchemyError as error:
-        fail(f"the warehouse refused the load ({str(error).splitlines()[0]}); nothing was "
-             "loaded. If another load was running, try again when it has finished.")
-    print_loaded(reports)
+    print_loaded(load_files(target, files, dataset=dataset, full=full, skip_bad=skip_bad,
+                            metadata=catalogue_metadata()))
 
 
-def print_loaded(reports: list) -> None:
+def print_loaded(reports: list[LoadReport]) -> None:
     """The table of what each load did."""
     from rich.table import Table
 
@@ -186,26 +188,27 @@ def pull(
 ) -> None:
     """Download ILOSTAT bulk files (from ILOSTAT's bulk download service or a mirror, with a
     cache and retries) and load them into the warehouse."""
-    from rich.progress import DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+    from rich.progress import (
+        DownloadColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TransferSpeedColumn,
+    )
 
     from decentwork.warehouse import ilostat
 
     target = open_warehouse(db)
     with Progress(TextColumn("[bold]{task.description}"), DownloadColumn(),
                   TransferSpeedColumn(), console=errors) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def show(dataset: str, done: int, total: int | None) -> None:
             if dataset not in tasks:
                 tasks[dataset] = progress.add_task(dataset, total=total)
             progress.update(tasks[dataset], completed=done)
 
-        try:
-            fetched = ilostat.fetch(indicators, mirror=mirror, refresh=refresh,
-                                    on_progress=show)
-        except ilostat.PullError as error:
-            progress.stop()
-            fail(str(error))
+        fetched = ilostat.fetch(indicators, mirror=mirror, refresh=refresh, on_progress=show)
     files: list[Path] = []
     for item in fetched:
         errors.print(f"{item.dataset}: {'cached copy ' if item.cached else ''}{item.origin}")
@@ -246,17 +249,14 @@ def query(
 ) -> None:
     """Observations of the latest view (or --as-of a release or date), filtered on any
     dimension, as a table or a file."""
-    from decentwork.warehouse.views import Filters, QueryError, split_codes, view
+    from decentwork.warehouse.views import Filters, split_codes, view
 
     codes = {"indicator": indicator, "ref_area": area, "source": source, "sex": sex,
              "classif1": classif1, "classif2": classif2}
-    try:
-        filters = Filters.parse({k: split_codes(v) for k, v in codes.items()}, time)
-        target = open_warehouse(db, read_only=True)
-        with target.connect() as connection:
-            found = view(connection, filters, as_of)
-    except QueryError as error:
-        fail(str(error))
+    filters = Filters.parse({k: split_codes(v) for k, v in codes.items()}, time)
+    target = open_warehouse(db, read_only=True)
+    with target.connect() as connection:
+        found = view(connection, filters, as_of)
     _emit(found, _chosen(fmt, out, "table"), out, limit, target)
 
 
@@ -272,18 +272,15 @@ def export(
     = None,
 ) -> None:
     """Write whole datasets of the latest view (or --as-of) to a file."""
-    from decentwork.warehouse.views import QueryError, view
+    from decentwork.warehouse.views import view
 
     chosen = _chosen(fmt, out, "csv")
     if chosen == "table":
         fail("export writes a file: --format csv, json, xlsx, sdmx-csv or parquet")
     names = [d.strip() for d in dataset.split(",") if d.strip()] if dataset else []
     target = open_warehouse(db, read_only=True)
-    try:
-        with target.connect() as connection:
-            found = view(connection, None, as_of, datasets=names)
-    except QueryError as error:
-        fail(str(error))
+    with target.connect() as connection:
+        found = view(connection, None, as_of, datasets=names)
     _emit(found, chosen, out, 0, target)
 
 
@@ -322,44 +319,64 @@ def _chosen(fmt: str | None, out: Path | None, default: str) -> str:
 def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
           target: sa.Engine) -> None:
     """Print or write a view in ``fmt``."""
-    from rich.table import Table
-
     from decentwork.observations.writers import write
     from decentwork.warehouse.excel import write_workbook
 
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if fmt == "table":
-        shown = found.head(limit) if limit else found
-        listing = Table(title=f"{len(found):,} observations", title_justify="left")
-        columns = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
-                   "obs_value", "obs_status", "se"]
-        for column in columns:
-            listing.add_column(column)
-        for row in shown.itertuples(index=False):
-            listing.add_row(*("" if str(getattr(row, c)) in ("nan", "<NA>") else
-                              str(getattr(row, c)) for c in columns))
-        console.print(listing)
+        _print_table(found, limit)
         return
-    try:
-        if fmt == "json":
-            text = found.to_json(orient="records", force_ascii=False)
-            if out is None:
-                sys.stdout.write(text + "\n")
-            else:
-                out.write_text(text, encoding="utf-8")
-        elif fmt == "xlsx":
-            if out is None:
-                fail("--format xlsx writes a file: give --out PATH")
-            write_workbook(found, out, target)
+    if fmt == "json":
+        text = found.to_json(orient="records", force_ascii=False)
+        if out is None:
+            sys.stdout.write(text + "\n")
         else:
-            if out is None and fmt == "parquet":
-                fail("--format parquet writes a file: give --out PATH")
-            write(found, out, fmt)  # type: ignore[arg-type]
-    except OSError as error:
-        fail(f"cannot write {out}: {error}")
+            _write_text(out, text)
+    elif fmt == "xlsx":
+        if out is None:
+            fail("--format xlsx writes a file: give --out PATH")
+        write_workbook(found, out, target)
+    else:
+        if out is None and fmt == "parquet":
+            fail("--format parquet writes a file: give --out PATH")
+        write(found, out, cast("Format", fmt))  # csv, sdmx-csv or parquet: checked above
     if out is not None:
         console.print(f"Wrote {len(found):,} observations to {out} ({fmt})")
+
+
+def _print_table(found: pd.DataFrame, limit: int) -> None:
+    """Print the first ``limit`` observations (all: 0) as a table."""
+    from rich.table import Table
+
+    shown = found.head(limit) if limit else found
+    listing = Table(title=f"{len(found):,} observations", title_justify="left")
+    columns = ["ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
+               "obs_value", "obs_status", "se"]
+    for column in columns:
+        listing.add_column(column)
+    for row in shown.itertuples(index=False):
+        listing.add_row(*("" if str(getattr(row, c)) in ("nan", "<NA>") else
+                          str(getattr(row, c)) for c in columns))
+    console.print(listing)
+
+
+def _write_text(out: Path, text: str) -> None:
+    """Write ``text`` to the file ``out``.
+
+    Raises:
+        NotFound: the folder of ``out`` does not exist.
+        BadInput: ``out`` cannot be written.
+    """
+    from decentwork.errors import BadInput
+    from decentwork.observations.writers import check_folder
+
+    check_folder(out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot write {out}: {error.strerror or error}", parameter="out",
+                       given=out) from None
 
 
 def groups_list(
@@ -371,14 +388,11 @@ def groups_list(
     groups once fetched) and your own. Long member lists are cut: --code shows one in full."""
     from rich.table import Table
 
-    from decentwork.warehouse.groups import GroupError, groups
     from decentwork.warehouse.groups import group as find_group
+    from decentwork.warehouse.groups import groups
 
     with open_warehouse(db, read_only=True).connect() as connection:
-        try:
-            found = {code: find_group(connection, code)} if code else groups(connection)
-        except GroupError as error:
-            fail(str(error))
+        found = {code: find_group(connection, code)} if code else groups(connection)
     listing = Table(title="Area groups", title_justify="left")
     for column in ("code", "label", "members", "defined by"):
         listing.add_column(column)
@@ -399,9 +413,9 @@ def groups_define(
     db: Db = None,
 ) -> None:
     """Define a group of areas (or redefine one, including a bundled group)."""
-    from decentwork.warehouse.groups import GroupError, define
+    from decentwork.warehouse.groups import define
 
-    with _writing(db, GroupError) as connection:
+    with _writing(db) as connection:
         group = define(connection, code, label, members.split(","))
     console.print(f"Group {group.code} ({group.label}): {', '.join(group.members)}")
 
@@ -411,9 +425,9 @@ def groups_delete(
     db: Db = None,
 ) -> None:
     """Delete a group you defined (a bundled group of the same code comes back)."""
-    from decentwork.warehouse.groups import GroupError, delete
+    from decentwork.warehouse.groups import delete
 
-    with _writing(db, GroupError) as connection:
+    with _writing(db) as connection:
         delete(connection, code)
     console.print(f"Deleted group {code}")
 
@@ -435,19 +449,17 @@ def aggregate(
 ) -> None:
     """A group's value of an indicator: the weighted mean of its members' rates (or the sum
     of their levels), with its coverage; stored as observations of the group."""
-    from decentwork.warehouse.aggregate import AggregateError
     from decentwork.warehouse.aggregate import aggregate as compute_aggregate
-    from decentwork.warehouse.groups import GroupError
     from decentwork.warehouse.groups import group as find_group
-    from decentwork.warehouse.views import QueryError
 
     codes = {"sex": sex, "classif1": classif1}
-    with _writing(db, AggregateError, GroupError, QueryError) as connection:
+    with _writing(db) as connection:
         result = compute_aggregate(
             connection, find_group(connection, group), indicator, weight=weight,
             time=time, min_coverage=min_coverage, store=store,
-            codes={k: v.split(",") for k, v in codes.items() if v})
-    _emit(result.rows, "table", None, 50, None)  # type: ignore[arg-type]
+            codes={k: v.split(",") for k, v in codes.items() if v},
+            metadata=catalogue_metadata())
+    _print_table(result.rows, 50)
     if not result.refused.empty:
         errors.print(f"{len(result.refused)} value(s) refused: coverage below "
                      f"{100 * min_coverage:.0f} % (lowest "

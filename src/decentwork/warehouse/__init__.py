@@ -10,12 +10,19 @@ from decentwork.warehouse.database import (
     engine,
 )
 from decentwork.warehouse.importers import UnreadableFile
-from decentwork.warehouse.load import LoadError, LoadReport, load_file, load_files
+from decentwork.warehouse.load import (
+    IndicatorMetadata,
+    LoadError,
+    LoadReport,
+    load_file,
+    load_files,
+)
 from decentwork.warehouse.migration import Migrated, migrate
 from decentwork.warehouse.views import Filters, QueryError, view
 
 __all__ = [
     "Filters",
+    "IndicatorMetadata",
     "LoadError",
     "LoadReport",
     "Migrated",

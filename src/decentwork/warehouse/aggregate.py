@@ -12,7 +12,7 @@ Results are stored as observations of the group, with a note that says how they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +20,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from decentwork import observations as schema
+from decentwork.errors import BadInput
 from decentwork.warehouse.groups import Group
-from decentwork.warehouse.load import LoadReport, load_frame
+from decentwork.warehouse.load import IndicatorMetadata, LoadReport, load_frame
 from decentwork.warehouse.views import Filters, view
 
 SOURCE = "DW:AGGREGATE"
@@ -41,7 +42,7 @@ code parts; ``{rest}`` is the rate's breakdown part (``SEX_AGE``)."""
 KEY = ("sex", "classif1", "classif2", "time")
 
 
-class AggregateError(ValueError):
+class AggregateError(BadInput):
     """A group value that cannot be computed as asked; the message says why."""
 
 
@@ -59,13 +60,15 @@ def weight_indicator(indicator: str) -> str:
     EAP_TEAP_SEX_AGE_NB.
 
     Raises:
-        AggregateError: no weight known for this rate (give one with ``--weight``).
+        AggregateError: no weight known for this rate (give one as ``weight``).
     """
     parts = indicator.split("_")
     prefix, rest = "_".join(parts[:2]), "_".join(parts[2:-1])
     if prefix not in WEIGHTS:
         raise AggregateError(f"{indicator}: no default weight for this rate; give the level "
-                             "that weights it with --weight (e.g. EAP_TEAP_SEX_AGE_NB)")
+                             "that weights it as weight (e.g. EAP_TEAP_SEX_AGE_NB)",
+                             parameter="weight", given=indicator,
+                             expected="the indicator of the level weighting the rate")
     return WEIGHTS[prefix].format(rest=rest)
 
 
@@ -83,7 +86,7 @@ def _one_source(rows: pd.DataFrame) -> pd.DataFrame:
 def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
               weight: str | None = None, time: str | None = None,
               min_coverage: float = 0.5, codes: dict[str, Sequence[str]] | None = None,
-              store: bool = True) -> Aggregated:
+              store: bool = True, metadata: Iterable[IndicatorMetadata] = ()) -> Aggregated:
     """The value of ``indicator`` for ``group`` per (sex, classif1, classif2, time).
 
     Args:
@@ -93,18 +96,26 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         min_coverage: the least share of the group's weight with data (0-1).
         codes: further filters (sex, classif1, classif2).
         store: store the results as a release of dataset ``aggregate:<group>:<indicator>``.
+        metadata: indicators' units, definitions and labels, recorded with the stored values
+            (see :func:`~decentwork.warehouse.load.describe_indicators`).
+
+    Raises:
+        AggregateError: a coverage that is not a share, no weight known for the rate, no data.
+        QueryError: a bad ``time``.
     """
     if not 0 < min_coverage <= 1:
-        raise AggregateError(f"minimum coverage {min_coverage}: expected a share in (0, 1]")
+        raise AggregateError(f"minimum coverage {min_coverage}: expected a share in (0, 1]",
+                             parameter="min_coverage", given=min_coverage,
+                             expected="a share in (0, 1]")
     is_level = indicator.endswith("_NB")
-    if not is_level:
-        weight = weight or weight_indicator(indicator)
+    weighting = "" if is_level else weight or weight_indicator(indicator)
     filters = {**(codes or {}), "ref_area": list(group.members)}
     values = _one_source(view(connection, Filters.parse({**filters, "indicator": [indicator]},
                                                         time)))
     values = values[values["obs_value"].notna()]
     if values.empty:
-        raise AggregateError(f"{indicator}: no data for any member of {group.code}")
+        raise AggregateError(f"{indicator}: no data for any member of {group.code}",
+                             given=indicator)
     if is_level:
         values = values.assign(w=1.0)
         weights = pd.DataFrame({"ref_area": list(group.members)}).assign(w=1.0)
@@ -112,14 +123,14 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         basis = "members"
     else:
         levels = _one_source(view(connection, Filters.parse(
-            {**filters, "indicator": [weight]}, time)))
+            {**filters, "indicator": [weighting]}, time)))
         weights = levels[["ref_area", *KEY, "obs_value"]].rename(columns={"obs_value": "w"})
         weights = weights[weights["w"].notna() & (weights["w"] > 0)]
         values = values.merge(weights, on=["ref_area", *KEY], how="inner")
         if values.empty:
             raise AggregateError(f"{indicator}: no member of {group.code} has both the rate "
-                                 f"and its weight {weight}")
-        basis = f"weight {weight}"
+                                 f"and its weight {weighting}", given=weighting)
+        basis = f"weight {weighting}"
     total = weights.groupby(list(KEY))["w"].sum().rename("w_all")
     members = weights.groupby(list(KEY))["ref_area"].nunique().rename("n_all")
     values = values.assign(wv=values["w"] * values["obs_value"])
@@ -147,5 +158,6 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         # A filtered run (some years, sexes or classifications) revises those values only.
         report = load_frame(connection, rows, f"aggregate:{group.code}:{indicator}",
                             f"decentwork aggregate {group.code} {indicator}", "aggregate",
-                            full=not (time or any(codes.values() if codes else ())))
+                            full=not (time or any(codes.values() if codes else ())),
+                            metadata=metadata)
     return Aggregated(rows, grouped[~ok].reset_index(drop=True), report)

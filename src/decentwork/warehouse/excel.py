@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from decentwork.errors import BadInput
+from decentwork.observations.writers import check_folder
 from decentwork.warehouse.contents import described, label_map
 from decentwork.warehouse.tables import releases
 
@@ -28,19 +30,34 @@ def _sheet_name(code: str, used: set[str]) -> str:
     return name
 
 
-def write_workbook(found: pd.DataFrame, path: Path, target: sa.Engine, lang: str = "en") -> None:
-    """Write the observations ``found`` to the workbook ``path``: a sheet per indicator with a
+def write_workbook(found: pd.DataFrame, out: Path, target: sa.Engine, lang: str = "en") -> None:
+    """Write the observations ``found`` to the workbook ``out``: a sheet per indicator with a
     ``<column>_label`` column beside each coded column (where the warehouse has labels), and
     a ``notes`` sheet (indicators with their labels, units and definitions) and a
-    ``releases`` sheet (file, date and loader of each release)."""
+    ``releases`` sheet (file, date and loader of each release).
+
+    Raises:
+        NotFound: the folder of ``out`` does not exist.
+        BadInput: ``out`` cannot be written.
+    """
+    check_folder(out)
     with target.connect() as connection:
         names = label_map(connection, lang)
         metadata = described(connection)
         loaded = pd.DataFrame(connection.execute(sa.select(
             releases.c.id, releases.c.dataset, releases.c.file, releases.c.format,
             releases.c.loaded_at, releases.c.loaded_by)).mappings().all())
+    try:
+        _workbook(found, out, names, metadata, loaded)
+    except OSError as error:
+        raise BadInput(f"cannot write {out}: {error.strerror or error}", parameter="out",
+                       given=out) from None
+
+
+def _workbook(found: pd.DataFrame, out: Path, names: dict[tuple[str, str], str],
+              metadata: dict[str, tuple[str, str]], loaded: pd.DataFrame) -> None:
     used: set[str] = set()
-    with pd.ExcelWriter(path, engine="openpyxl") as book:
+    with pd.ExcelWriter(out, engine="openpyxl") as book:
         listed = []
         for code, rows in found.groupby("indicator", sort=True):
             sheet = rows[list(SHOWN)].copy()

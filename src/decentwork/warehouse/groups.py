@@ -16,12 +16,17 @@ import yaml
 
 from decentwork.classifications import country_groups
 from decentwork.classifications.sources import data_dir
+from decentwork.errors import BadInput, NotFound
 from decentwork.warehouse.areas import GROUP, is_known_area
 from decentwork.warehouse.tables import area_group_members, area_groups, changes
 
 
-class GroupError(ValueError):
-    """A group that does not exist or cannot be defined; the message says why."""
+class GroupError(BadInput):
+    """A group that cannot be defined as asked; the message says why."""
+
+
+class UnknownGroup(NotFound, GroupError):
+    """No group (or no group of the user's) has the code asked for."""
 
 
 @dataclass(frozen=True)
@@ -61,24 +66,36 @@ def groups(connection: sa.Connection) -> dict[str, Group]:
 
 
 def group(connection: sa.Connection, code: str) -> Group:
-    """The group ``code``."""
+    """The group ``code``.
+
+    Raises:
+        UnknownGroup: no group has that code.
+    """
     known = groups(connection)
     if code not in known:
-        raise GroupError(f"no group {code!r} (groups: {', '.join(known)})")
+        raise UnknownGroup(f"no group {code!r} (groups: {', '.join(known)})", given=code,
+                           expected="a group code (decentwork groups list)")
     return known[code]
 
 
 def define(connection: sa.Connection, code: str, label: str, members: list[str],
            source: str = "defined by the user") -> Group:
-    """Define (or redefine) the group ``code`` with these member areas."""
+    """Define (or redefine) the group ``code`` with these member areas.
+
+    Raises:
+        GroupError: a code that is not ``X_...``, or members that are not ISO 3166 areas.
+    """
     if not GROUP.match(code):
         raise GroupError(f"group code {code!r}: expected X_ followed by capitals, digits or _ "
-                         "(e.g. X_SSC_PARTNERS)")
+                         "(e.g. X_SSC_PARTNERS)", given=code,
+                         expected="X_ followed by capitals, digits or _")
     areas = sorted({m.strip().upper() for m in members if m.strip()})
     unknown = [a for a in areas if not is_known_area(a) or re.match(r"^X_", a)]
     if unknown or not areas:
         raise GroupError(f"group {code}: members must be ISO 3166 area codes; "
-                         f"{'not areas: ' + ', '.join(unknown) if unknown else 'none given'}")
+                         f"{'not areas: ' + ', '.join(unknown) if unknown else 'none given'}",
+                         parameter="members", given=", ".join(unknown) or None,
+                         expected="ISO 3166 area codes")
     connection.execute(area_group_members.delete().where(area_group_members.c.group_code == code))
     connection.execute(area_groups.delete().where(area_groups.c.code == code))
     connection.execute(area_groups.insert().values(code=code, label=label, source=source))
@@ -89,12 +106,16 @@ def define(connection: sa.Connection, code: str, label: str, members: list[str],
 
 
 def delete(connection: sa.Connection, code: str) -> None:
-    """Remove the user's definition of ``code`` (a bundled group comes back)."""
+    """Remove the user's definition of ``code`` (a bundled group comes back).
+
+    Raises:
+        UnknownGroup: the user defined no group ``code``.
+    """
     gone = connection.execute(area_group_members.delete()
                               .where(area_group_members.c.group_code == code)).rowcount
     gone += connection.execute(area_groups.delete().where(area_groups.c.code == code)).rowcount
     if not gone:
-        raise GroupError(f"no user-defined group {code!r} to delete")
+        raise UnknownGroup(f"no user-defined group {code!r} to delete", given=code)
     _log(connection, f"group {code} deleted")
 
 

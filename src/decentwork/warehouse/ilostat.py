@@ -24,6 +24,8 @@ from pathlib import Path
 import platformdirs
 
 from decentwork.download import TIMEOUT, DownloadError, NotFound, download
+from decentwork.errors import BadInput, Unavailable
+from decentwork.errors import NotFound as Missing
 from decentwork.warehouse.importers import UnreadableFile, open_text
 
 SERVICE = "https://rplumber.ilo.org/data/indicator/?id={id}&type=code&format=.csv.gz"
@@ -36,8 +38,12 @@ Progress = Callable[[str, int, int | None], None]
 """on_progress(dataset, bytes so far, total bytes or None)."""
 
 
-class PullError(RuntimeError):
+class PullError(Unavailable):
     """A dataset could not be fetched; the message says which, from where and why."""
+
+
+class NotPublished(Missing, PullError):
+    """The mirror or the service has no such dataset, or the mirror no such folder."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,8 @@ def dataset_id(code: str) -> str:
     """ILOSTAT's dataset id: the indicator code with its frequency (``_A`` when not given)."""
     code = code.strip().upper()
     if not DATASET.match(code):
-        raise PullError(f"{code!r} is not an ILOSTAT indicator code (e.g. SDG_0852_SEX_AGE_RT)")
+        raise BadInput(f"{code!r} is not an ILOSTAT indicator code (e.g. SDG_0852_SEX_AGE_RT)",
+                       given=code, expected="an ILOSTAT indicator code")
     return code if code.endswith(FREQUENCIES) else f"{code}_A"
 
 
@@ -75,14 +82,15 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
     ``$DECENTWORK_MIRROR``, else ILOSTAT's service).
 
     Raises:
-        PullError: a dataset missing from the mirror or the service, or the network down.
+        BadInput: a code that is not an ILOSTAT indicator code.
+        NotPublished: a dataset missing from the mirror or the service.
+        PullError: the network down, a damaged download, a cache that cannot be written.
     """
     source = mirror or os.environ.get(MIRROR)
     ids = [dataset_id(code) for code in codes]
     if source and not re.match(r"^https?://", source):
         return [_from_folder(Path(source), i) for i in ids]
     folder = cache or cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     fetched = []
     for i in ids:
         target = cached_file(i, folder)
@@ -96,13 +104,14 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
 
 def _from_folder(root: Path, dataset: str) -> Fetched:
     if not root.is_dir():
-        raise PullError(f"mirror {root}: no such folder")
+        raise NotPublished(f"mirror {root}: no such folder", given=root)
     base = root / "ilostat"
     for name in (f"{dataset}.csv.gz", f"{dataset}.csv"):
         found = sorted(base.glob(name)) + sorted(base.glob(f"*/{name}"))
         if found:
             return Fetched(dataset, found[-1], str(found[-1]))
-    raise PullError(f"mirror {root}: no {dataset}.csv.gz or {dataset}.csv under {base}")
+    raise NotPublished(f"mirror {root}: no {dataset}.csv.gz or {dataset}.csv under {base}",
+                       given=dataset)
 
 
 def _mirror_urls(base: str, dataset: str) -> list[str]:
@@ -132,9 +141,10 @@ def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress
         except NotFound:
             missing.append(url)
         except DownloadError as error:
-            raise PullError(f"{dataset}: {error} Use --from DIR_OR_URL or {MIRROR} to read a "
-                            "mirror instead") from None
-    raise PullError(f"{dataset}: not found (404) at {', '.join(missing)}")
+            raise PullError(f"{dataset}: {error}", given=dataset,
+                            hint="read a mirror instead: a folder or URL laid out like the "
+                            f"shared data folder, given as mirror or in ${MIRROR}") from None
+    raise NotPublished(f"{dataset}: not found (404) at {', '.join(missing)}", given=dataset)
 
 
 def _check_bulk(dataset: str, url: str, path: Path) -> None:
@@ -159,7 +169,8 @@ def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[
     try:
         reader = csv.reader(open_text(fetched.path))
     except UnreadableFile as error:
-        raise PullError(f"{error} (--refresh downloads it again)") from None
+        raise PullError(str(error), given=str(fetched.path),
+                        hint="download it again (refresh)") from None
     header = next(reader)
     column = header.index("ref_area")
     rows: dict[str, list[list[str]]] = {}

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from decentwork import observations
+from decentwork.errors import BadInput, NotFound
 from decentwork.observations.writers import SDMX_ATTRIBUTES, SDMX_FIXED
 from decentwork.warehouse.areas import is_known_area
 
@@ -70,8 +71,12 @@ class Parsed:
     rejected: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(BadInput):
     """The file cannot be read at all (not a supported format, truncated, unreadable)."""
+
+
+class MissingFile(NotFound, UnreadableFile):
+    """There is no file at the path given."""
 
 
 def dataset_name(path: Path) -> str:
@@ -84,8 +89,15 @@ def dataset_name(path: Path) -> str:
 
 def open_text(path: Path) -> io.TextIOBase:
     """A CSV file's text (gunzipped when gzipped, without its byte-order mark), refused if
-    it does not end with a line break (a file cut off midway)."""
-    raw = path.read_bytes()
+    it does not end with a line break (a file cut off midway).
+
+    Raises:
+        UnreadableFile: the file cannot be read, is damaged, cut off or not UTF-8 text.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFile(f"{path}: cannot be read ({error.strerror})") from None
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
@@ -110,7 +122,7 @@ def read(path: Path, groups: frozenset[str] = frozenset()) -> Parsed:
         UnreadableFile: the file is not in a supported format or cannot be read.
     """
     if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+        raise MissingFile(f"{path}: no such file", given=str(path))
     if path.suffix.lower() == ".parquet":
         return _parquet(path, groups)
     if zipfile.is_zipfile(path):

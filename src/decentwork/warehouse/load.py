@@ -8,10 +8,12 @@ withdrawal row. The same file loaded twice (same dataset, same SHA-256) adds not
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import getpass
 import hashlib
 import platform
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +24,9 @@ import sqlalchemy as sa
 
 from decentwork import __version__
 from decentwork import observations as schema
-from decentwork.indicators.catalogue import load_catalogue
+from decentwork.errors import BadInput, DecentworkError
 from decentwork.warehouse import importers
-from decentwork.warehouse.database import write_lock
+from decentwork.warehouse.database import WarehouseError, shown, write_lock
 from decentwork.warehouse.tables import KEY, VALUES, indicators, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
@@ -32,8 +34,26 @@ BATCH = 20_000
 MAX_DATASET = 200
 
 
-class LoadError(ValueError):
-    """A file was refused: the message lists each bad row (file:line: field: problem)."""
+NOTHING_LOADED = "Nothing was loaded: the files of one load are loaded together or not at all."
+
+
+class LoadError(BadInput):
+    """A file or a load was refused; the message says why (each bad row as
+    ``file:line: field: problem``)."""
+
+
+@dataclass(frozen=True)
+class IndicatorMetadata:
+    """What the warehouse records about an indicator whose observations it stores, supplied
+    with them by the caller that knows it (decentwork's indicator catalogue)."""
+
+    code: str
+    unit: str
+    """``percent``, ``thousands``, ``hours``..."""
+    definition: str
+    """The definition in words."""
+    label: str
+    """The English label (kept only where no loaded dictionary gave one)."""
 
 
 @dataclass(frozen=True)
@@ -54,52 +74,87 @@ class LoadReport:
 
 
 def checksum(path: Path) -> str:
-    """SHA-256 of the file's bytes (hex)."""
+    """SHA-256 of the file's bytes (hex).
+
+    Raises:
+        importers.UnreadableFile: the file cannot be read.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise importers.UnreadableFile(f"{path}: cannot be read ({error.strerror})",
+                                       given=str(path)) from None
     return digest.hexdigest()
 
 
 def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full: bool = True,
-              skip_bad: bool = False, rejects: Path | None = None) -> LoadReport:
+              skip_bad: bool = False, rejects: Path | None = None,
+              metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
     """Load one file as a release of ``dataset`` (default: the file's name).
 
     Args:
         full: the file is the whole dataset, so its keys the file lacks are withdrawn.
         skip_bad: load the good rows and write the bad ones to ``rejects`` (default
             ``<file>.rejects.csv``) instead of refusing the file.
+        metadata: indicators' units, definitions and labels, recorded for those the file
+            has observations of (see :func:`describe_indicators`).
 
     Raises:
         LoadError: bad rows (without ``skip_bad``), listed with file, line, field and problem.
         importers.UnreadableFile: the file is not in a format decentwork reads.
+        WarehouseError: the database refused the load.
     """
     return load_files(engine, [path], dataset=dataset, full=full, skip_bad=skip_bad,
-                      rejects=rejects)[0]
+                      rejects=rejects, metadata=metadata)[0]
 
 
 def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = None,
-               full: bool = True, skip_bad: bool = False,
-               rejects: Path | None = None) -> list[LoadReport]:
+               full: bool = True, skip_bad: bool = False, rejects: Path | None = None,
+               metadata: Iterable[IndicatorMetadata] = ()) -> list[LoadReport]:
     """Load files in one transaction, one release each: if any file is refused, none is
-    loaded. Arguments as :func:`load_file` (``rejects`` only with one file)."""
-    if dataset and full and len(paths) > 1:
-        raise LoadError(f"--dataset {dataset} with {len(paths)} files: each would be a full "
-                        "release of the dataset and withdraw the others' rows; load them with "
-                        "--partial, or as one file")
-    if dataset and len(dataset) > MAX_DATASET:
-        raise LoadError(f"--dataset: longer than {MAX_DATASET} characters")
-    with engine.begin() as connection:
-        write_lock(connection)
-        return [_load(connection, path, dataset, full, skip_bad,
-                      rejects if len(paths) == 1 else None) for path in paths]
+    loaded (the error's hint says so). Arguments as :func:`load_file` (``rejects`` only with
+    one file)."""
+    described = list(metadata)
+    try:
+        if dataset and full and len(paths) > 1:
+            raise LoadError(f"dataset {dataset} with {len(paths)} files: each would be a full "
+                            "release of the dataset and withdraw the others' rows; load them "
+                            "as partial releases (full=False), or as one file",
+                            parameter="dataset", given=dataset)
+        if dataset and len(dataset) > MAX_DATASET:
+            raise LoadError(f"a dataset name of {len(dataset)} characters: at most "
+                            f"{MAX_DATASET} are allowed", parameter="dataset", given=dataset,
+                            expected=f"at most {MAX_DATASET} characters")
+        with _refusals(engine), engine.begin() as connection:
+            write_lock(connection)
+            return [_load(connection, path, dataset, full, skip_bad,
+                          rejects if len(paths) == 1 else None, described) for path in paths]
+    except DecentworkError as error:
+        error.hint = f"{error.hint} {NOTHING_LOADED}" if error.hint else NOTHING_LOADED
+        raise
+
+
+@contextlib.contextmanager
+def _refusals(engine: sa.Engine) -> Iterator[None]:
+    """The database refusing a load (a lock held too long, a read-only warehouse, a server
+    gone) as a :class:`WarehouseError` naming the warehouse."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InternalError) as error:
+        raise WarehouseError(
+            f"the warehouse {shown(engine.url)} refused the load "
+            f"({str(error.orig).splitlines()[0]})", given=shown(engine.url),
+            hint="If another load was running, try again when it has finished.") from None
 
 
 def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool,
-          skip_bad: bool, rejects: Path | None) -> LoadReport:
+          skip_bad: bool, rejects: Path | None,
+          metadata: Collection[IndicatorMetadata]) -> LoadReport:
     if not path.is_file():
-        raise importers.UnreadableFile(f"{path}: no such file")
+        raise importers.MissingFile(f"{path}: no such file", given=str(path))
     name = dataset or importers.dataset_name(path)
     digest = checksum(path)
     previous = connection.execute(
@@ -111,48 +166,46 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
                           int(previous.rows_read), already_loaded=True)
     parsed = importers.read(path, _groups(connection))
     if parsed.problems and not skip_bad:
-        shown = parsed.problems[:importers.MAX_PROBLEMS]
-        more = len(parsed.problems) - len(shown)
+        listed = parsed.problems[:importers.MAX_PROBLEMS]
+        more = len(parsed.problems) - len(listed)
         raise LoadError(
-            f"{path}: {len(parsed.problems)} problem(s); nothing loaded (--skip-bad loads the "
-            "good rows):\n" + "\n".join(str(p) for p in shown)
-            + (f"\n... and {more} more" if more else "")
-        )
+            f"{path}: {len(parsed.problems)} problem(s); nothing loaded (skip_bad loads the "
+            "good rows):\n" + "\n".join(str(p) for p in listed)
+            + (f"\n... and {more} more" if more else ""), given=str(path))
     if parsed.problems:
         target = rejects or path.with_name(path.name + ".rejects.csv")
         try:
             _write_rejects(parsed, target)
         except OSError as error:
             raise LoadError(f"{path}: cannot write the rejected rows to {target} ({error}); "
-                            "nothing loaded") from None
+                            "nothing loaded", parameter="rejects", given=str(target)) from None
         full = False  # the rejected rows' keys are not absent: withdraw nothing
     if parsed.labels is None and parsed.rows.empty and full:
         raise LoadError(f"{path}: no observations; as a full release it would withdraw every "
-                        f"row of dataset {name} (load it with --partial if that is meant)")
+                        f"row of dataset {name} (load it as a partial release, full=False, if "
+                        "that is meant)", given=str(path))
     rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
     release = _new_release(connection, str(path), name, digest, parsed.format, full, rows_read)
     if parsed.labels is not None:
         counts = _load_labels(connection, parsed.labels)
     else:
         counts = _load_observations(connection, parsed.rows, name, release, full)
-        describe_indicators(connection, sorted(set(parsed.rows["indicator"])))
+        describe_indicators(connection, set(parsed.rows["indicator"]), metadata)
     _count(connection, release, counts)
     return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
                       rejected=len(parsed.rejected))
 
 
-def describe_indicators(connection: sa.Connection, codes: list[str]) -> None:
-    """Record the unit and definition of the indicators of decentwork's catalogue among
-    ``codes`` (and their English label, unless a dictionary gave one)."""
-    catalogue = load_catalogue()
-    known = {i.code: i for i in catalogue.indicators}
-    found = [known[c] for c in codes if c in known]
+def describe_indicators(connection: sa.Connection, codes: Collection[str],
+                        metadata: Iterable[IndicatorMetadata]) -> None:
+    """Record the unit and definition of the indicators among ``codes`` that ``metadata``
+    describes (and their English label, unless a dictionary gave one)."""
+    found = sorted((m for m in metadata if m.code in codes), key=lambda m: m.code)
     if not found:
         return
     connection.execute(indicators.delete().where(indicators.c.code.in_([i.code for i in found])))
     connection.execute(indicators.insert(), [
-        {"code": i.code, "unit": i.unit_name, "definition": catalogue.definition(i)}
-        for i in found
+        {"code": i.code, "unit": i.unit, "definition": i.definition} for i in found
     ])
     labelled = set(connection.execute(sa.select(labels.c.code).where(
         labels.c.kind == "indicator", labels.c.lang == "en",
@@ -164,11 +217,13 @@ def describe_indicators(connection: sa.Connection, codes: list[str]) -> None:
 
 
 def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
-               fmt: str, full: bool = True) -> LoadReport:
+               fmt: str, full: bool = True,
+               metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
     """Store observations computed inside decentwork (e.g. group aggregates) as a release of
     ``dataset`` (full, or partial: nothing withdrawn), with the same revision rules as a
-    file; ``origin`` says what produced them. Identical content already loaded for the
-    dataset adds nothing."""
+    file, and the ``metadata`` of their indicators (see :func:`describe_indicators`);
+    ``origin`` says what produced them. Identical content already loaded for the dataset
+    adds nothing."""
     rows = schema.frame(rows)
     digest = hashlib.sha256(
         rows.to_csv(index=False, float_format="%r").encode("utf-8")).hexdigest()
@@ -179,7 +234,7 @@ def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, orig
         return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
     release = _new_release(connection, origin, dataset, digest, fmt, full, len(rows))
     counts = _load_observations(connection, rows, dataset, release, full)
-    describe_indicators(connection, sorted(set(rows["indicator"])))
+    describe_indicators(connection, set(rows["indicator"]), metadata)
     _count(connection, release, counts)
     return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
 
@@ -215,12 +270,11 @@ def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
 def _new_release(connection: sa.Connection, origin: str, name: str, digest: str, fmt: str,
                  full: bool, rows_read: int) -> int:
     who = f"{getpass.getuser()}@{platform.node()} (decentwork {__version__})"
-    result = connection.execute(releases.insert().values(
+    return int(connection.execute(releases.insert().values(
         dataset=name, file=origin, checksum=digest, format=fmt,
         loaded_at=datetime.now(UTC), loaded_by=who, full=full, rows_read=rows_read,
         rows_added=0, rows_changed=0, rows_unchanged=0, rows_withdrawn=0,
-    ))
-    return int(result.inserted_primary_key[0])
+    ).returning(releases.c.id)).scalar_one())
 
 
 def _load_labels(connection: sa.Connection, table: pd.DataFrame) -> tuple[int, int, int, int]:

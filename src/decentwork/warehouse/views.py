@@ -17,15 +17,18 @@ import pandas as pd
 import sqlalchemy as sa
 
 from decentwork import observations as schema
+from decentwork.errors import BadInput
 from decentwork.warehouse.tables import KEY, observations, releases
 
 TIME_RANGE = re.compile(r"^(\d{4})?:(\d{4})?$")
 LAST_RELEASE = 2**31 - 1
 """The largest release number the releases table can hold."""
+TIMES = "YEAR, FIRST:LAST, FIRST: or :LAST"
+AS_OF = "a release number or a date (2024-03-31 or 2024-03-31T12:00)"
 
 
-class QueryError(ValueError):
-    """A filter or cut that cannot be applied; the message says which and why."""
+class QueryError(BadInput):
+    """A filter, cut or order that cannot be applied; the message says which and why."""
 
 
 def split_codes(text: str | None) -> list[str] | None:
@@ -47,11 +50,13 @@ class Filters:
         ``2015:``, ``:2023`` or one year ``2020``."""
         unknown = [c for c in codes if c not in KEY]
         if unknown:
-            raise QueryError(f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}")
+            raise QueryError(f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}",
+                             given=", ".join(unknown), expected=", ".join(KEY))
         bad = [f"{column} {code!r}" for column, values in codes.items() for code in values or ()
                if "\x00" in code]
         if bad:
-            raise QueryError(f"{', '.join(bad)}: a code cannot contain a NUL character")
+            raise QueryError(f"{', '.join(bad)}: a code cannot contain a NUL character",
+                             given=", ".join(bad))
         first = last = None
         if time:
             if re.match(r"^\d{4}$", time):
@@ -59,11 +64,13 @@ class Filters:
             else:
                 match = TIME_RANGE.match(time)
                 if not match:
-                    raise QueryError(f"time {time!r}: expected YEAR, FIRST:LAST, FIRST: or :LAST")
+                    raise QueryError(f"time {time!r}: expected {TIMES}", parameter="time",
+                                     given=time, expected=TIMES)
                 first = int(match.group(1)) if match.group(1) else None
                 last = int(match.group(2)) if match.group(2) else None
                 if first is not None and last is not None and first > last:
-                    raise QueryError(f"time {time!r}: the first year comes after the last")
+                    raise QueryError(f"time {time!r}: the first year comes after the last",
+                                     parameter="time", given=time, expected=TIMES)
         return cls({k: list(v) for k, v in codes.items() if v}, first, last)
 
     def where(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
@@ -79,14 +86,13 @@ class Filters:
         return clauses
 
 
-def release_cut(connection: sa.Connection, as_of: str | None, *,
-                option: str = "--as-of") -> int | None:
+def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
     """The newest release id to include: ``as_of`` is a release number or a date
     (``2024-03-31``, the whole day, or an ISO date-time); None for the latest view.
-    ``option`` is how error messages name the setting (``as_of`` in the web API).
 
     Raises:
-        QueryError: no such release, or a date before the first release.
+        QueryError: ``as_of`` is neither a release number nor a date, no such release, or a
+            date before the first release.
     """
     if as_of is None:
         return None
@@ -95,13 +101,14 @@ def release_cut(connection: sa.Connection, as_of: str | None, *,
             sa.select(releases.c.id).where(releases.c.id == int(as_of))
         ).scalar()
         if found is None:
-            raise QueryError(f"{option} {as_of}: no release {as_of}")
+            raise QueryError(f"as_of {as_of}: no release {as_of}", parameter="as_of",
+                             given=as_of, expected="the number of a release loaded")
         return int(found)
     try:
         moment = datetime.fromisoformat(as_of)
     except ValueError:
-        raise QueryError(f"{option} {as_of!r}: expected a release number or a date "
-                         "(2024-03-31 or 2024-03-31T12:00)") from None
+        raise QueryError(f"as_of {as_of!r}: expected {AS_OF}", parameter="as_of", given=as_of,
+                         expected=AS_OF) from None
     if len(as_of) == 10:
         moment = datetime.combine(moment.date(), time.max)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -111,7 +118,8 @@ def release_cut(connection: sa.Connection, as_of: str | None, *,
         sa.select(sa.func.max(releases.c.id)).where(releases.c.loaded_at <= moment)
     ).scalar()
     if cut is None:
-        raise QueryError(f"{option} {as_of}: the warehouse had no release yet")
+        raise QueryError(f"as_of {as_of}: the warehouse had no release yet", parameter="as_of",
+                         given=as_of, expected="a date on or after the first release")
     return int(cut)
 
 
@@ -123,10 +131,10 @@ def view_query(filters: Filters, cut: int | None, *, datasets: Sequence[str] = (
         query = sa.select(observations).where(*filters.where(observations),
                                               sa.not_(observations.c.superseded))
         return _restricted(query, datasets, include_withdrawn)
-    newest = sa.select(*(observations.c[k] for k in KEY),
-                       sa.func.max(observations.c.release_id).label("release_id"))
     conditions = [*filters.where(observations), observations.c.release_id <= cut]
-    newest = newest.where(*conditions).group_by(*(observations.c[k] for k in KEY)).subquery()
+    newest = (sa.select(*(observations.c[k] for k in KEY),
+                        sa.func.max(observations.c.release_id).label("release_id"))
+              .where(*conditions).group_by(*(observations.c[k] for k in KEY)).subquery())
     joined = observations.join(newest, sa.and_(
         *(observations.c[k] == newest.c[k] for k in KEY),
         observations.c.release_id == newest.c.release_id,
@@ -165,30 +173,30 @@ def sort_columns(sort: str | None) -> list[str]:
     columns = split_codes(sort) or []
     bad = [c for c in columns if c.removeprefix("-") not in schema.COLUMNS]
     if bad:
-        raise QueryError(f"sort {', '.join(map(repr, bad))}: expected observation columns "
-                         f"({', '.join(schema.COLUMNS)}), each with - for descending")
+        expected = f"observation columns ({', '.join(schema.COLUMNS)}), each with - for " \
+            "descending"
+        raise QueryError(f"sort {', '.join(map(repr, bad))}: expected {expected}",
+                         parameter="sort", given=sort, expected=expected)
     return columns
 
 
 def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *, limit: int,
-              offset: int = 0, option: str = "--as-of", sort: Sequence[str] = ()
-              ) -> tuple[pd.DataFrame, int]:
+              offset: int = 0, sort: Sequence[str] = ()) -> tuple[pd.DataFrame, int]:
     """``limit`` observations of the view from the ``offset``-th on, in the order
     :func:`view` sorts them (text compared code point by code point, on PostgreSQL too), or
     first by the ``sort`` columns (``-obs_value`` for descending, missing values last; see
-    :func:`sort_columns`), and the number of observations in the whole filtered view.
-    ``option`` names ``as_of`` in error messages (see :func:`release_cut`)."""
+    :func:`sort_columns`), and the number of observations in the whole filtered view."""
     rows, total = view_page_rows(connection, filters, as_of, limit=limit, offset=offset,
-                                 option=option, sort=sort)
+                                 sort=sort)
     return schema.frame(pd.DataFrame(rows, columns=list(schema.COLUMNS))), total
 
 
 def view_page_rows(connection: sa.Connection, filters: Filters, as_of: str | None, *,
-                   limit: int, offset: int = 0, option: str = "--as-of",
-                   sort: Sequence[str] = ()) -> tuple[list[dict[str, Any]], int]:
+                   limit: int, offset: int = 0, sort: Sequence[str] = ()
+                   ) -> tuple[list[dict[str, Any]], int]:
     """:func:`view_page` as plain rows (one dict of the observation columns per row, missing
     numbers None), without building a table: the fast path for JSON answers."""
-    cut = release_cut(connection, as_of, option=option)
+    cut = release_cut(connection, as_of)
     found = view_query(filters, cut).subquery()
     total = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
 
@@ -196,8 +204,9 @@ def view_page_rows(connection: sa.Connection, filters: Filters, as_of: str | Non
         text = connection.dialect.name == "postgresql" and name in schema.TEXT_COLUMNS
         return found.c[name].collate("C") if text else found.c[name]
 
-    order = [(column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last()
-             for c in sort]
+    order: list[sa.ColumnElement[Any]] = [
+        (column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last()
+        for c in sort]
     order += [column(c) for c in schema.SORT_ORDER]
     rows = connection.execute(sa.select(*(found.c[c] for c in schema.COLUMNS))
                               .order_by(*order).limit(limit).offset(offset))
