@@ -36,7 +36,7 @@ def small_file(folder: Path, name: str = "small.csv", area: str = "KHM") -> Path
 
 
 def test_commands_have_help() -> None:
-    for command in ("info", "load", "query", "export", "releases"):
+    for command in ("info", "migrate", "load", "query", "export", "releases"):
         result = invoke(command, "--help")
         assert_ok(result)
         assert "Usage" in result.output and "--db" in result.output

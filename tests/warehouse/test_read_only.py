@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.pool import NullPool
 
-from decentwork.commands import warehouse as commands
 from decentwork.warehouse import (
     NoWarehouse,
     OldSchema,
@@ -156,8 +155,7 @@ def test_a_sqlite_file_that_is_no_warehouse(tmp_path: Path) -> None:
 # A schema that is not the newest -------------------------------------------------------------
 
 
-def test_an_old_schema_is_refused_until_migrated(url: str, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_old_schema_is_refused_until_migrated(url: str, tmp_path: Path) -> None:
     at_revision(url, OLD)
     with pytest.raises(OldSchema) as refused:
         engine(url, read_only=True)
@@ -190,22 +188,31 @@ def test_an_old_schema_is_refused_until_migrated(url: str, tmp_path: Path,
     finally:
         reader.dispose()
     # the command, again: nothing to do, no backup
-    commands.migrate(db=url)
-    printed = flat(capsys.readouterr().out)
+    result = invoke("migrate", "--db", url)
+    assert_ok(result)
+    printed = flat(result.stdout)
     assert f"schema revision {head_revision()}, already the newest" in printed
     assert "Backed up" not in printed
     assert len(list(tmp_path.glob("*.backup.sqlite"))) == (1 if is_sqlite(url) else 0)
 
 
-def test_the_migrate_command_reports_the_backup(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_migrate_command_reports_the_backup(tmp_path: Path) -> None:
     address = f"sqlite:///{tmp_path}/w.sqlite"
     at_revision(address, OLD)
-    commands.migrate(db=address)
-    printed = flat(capsys.readouterr().out)
+    result = invoke("migrate", "--db", address)
+    assert_ok(result)
+    printed = flat(result.stdout)
     (copy,) = tmp_path.glob("w.*.backup.sqlite")
     assert f"Backed up {address} to {copy}" in printed
     assert f"schema revision {OLD} -> {head_revision()}" in printed
+    other = f"sqlite:///{tmp_path}/other.sqlite"
+    at_revision(other, OLD)
+    result = invoke("migrate", "--db", other, "--no-backup")
+    assert_ok(result)
+    assert "Backed up" not in result.stdout
+    assert list(tmp_path.glob("other.*.backup.sqlite")) == []
+    assert revision_of(other) == head_revision()
+    assert_refused(invoke("migrate", "--db", "not a url"), "database URL 'not a url'")
 
 
 def test_migrate_without_backup_and_on_a_new_warehouse(tmp_path: Path) -> None:
