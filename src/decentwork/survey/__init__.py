@@ -2,6 +2,7 @@
 variables (``ilo_sex``, ``ilo_age``, ``ilo_lfs``...) with its design, through a YAML profile.
 """
 
+from decentwork.survey.compare import crosstab
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.harmonise import design_of, harmonise
 from decentwork.survey.profile import Profile, bundled_profiles, load_profile, parse_profile
@@ -11,6 +12,7 @@ __all__ = [
     "Profile",
     "ProfileError",
     "bundled_profiles",
+    "crosstab",
     "design_of",
     "harmonise",
     "load_profile",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from decentwork.estimation.cells import quote
 from decentwork.estimation.source import database, select
 from decentwork.survey import readers
 from decentwork.survey.errors import ProfileError
-from decentwork.survey.expressions import literal
+from decentwork.survey.expressions import bare_column, expression_columns, literal
 from decentwork.survey.harmonise import expressions_fail, harmonise
 from decentwork.survey.profile import REQUIRED_VARIABLES, Profile
 
@@ -33,6 +35,9 @@ class Distribution:
     """(value, unweighted count, weighted share in percent), most frequent first."""
     summary: tuple[float, float, float] | None = None
     """(min, mean, max) of a numeric variable with many values."""
+    labels: dict[object, str] = field(default_factory=dict)
+    """Labels of the top values, when the variable is a raw column with value labels (a
+    Stata or SPSS file's, a CSPro dictionary's value sets)."""
 
 
 @dataclass(frozen=True)
@@ -40,37 +45,58 @@ class CheckReport:
     """The result of checking a profile against a file."""
 
     records: int
+    """The records in the profile's scope (all the file's records when it sets none)."""
     distributions: list[Distribution]
+    """Each harmonised column, then each variant's variables (named ``variable (variant)``)."""
     unused_columns: list[str]
     problems: list[str]
+    out_of_scope: int = 0
+    """The file's records left out by ``metadata.scope``."""
 
 
-def check_profile(profile: Profile, path: str | Path) -> CheckReport:
-    """Harmonise ``path`` with ``profile`` and report what maps, how, and what looks wrong.
+def check_profile(profile: Profile, path: str | Path,
+                  dictionary: str | Path | None = None) -> CheckReport:
+    """Harmonise ``path`` with ``profile`` (a CSPro file through ``dictionary``, by default
+    the ``.dcf`` beside it) and report what maps, how, and what looks wrong.
 
     Raises:
-        NotFound: no such file.
+        NotFound: no such file, or no CSPro dictionary.
         ProfileError: the profile cannot read the file at all, or its expressions fail on
             the data.
     """
-    available = readers.columns(profile.input, path)
+    available = readers.columns(profile.input, path, dictionary)
+    labels = readers.value_labels(profile.input, path, dictionary)
     used = profile.columns_used()
     con = database().cursor()
-    relation = harmonise(profile, path)
-    types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
-    try:
-        table = relation.to_arrow_table()
-    except duckdb.Error as error:
-        raise expressions_fail(profile, path, error) from None
+    table, types = _materialise(profile, path, dictionary)
     con.register("harmonised", table)
     records = int(_value(con, "SELECT COUNT(*) FROM harmonised"))
     total_weight = float(_value(con, "SELECT SUM(weight) FROM harmonised WHERE weight > 0") or 0)
     distributions = [
-        _distribution(con, name, tuple(sorted(used[name])), _numeric(types[name]), total_weight)
+        _distribution(con, name, tuple(sorted(used[name])), _numeric(types[name]),
+                      total_weight, _labels(profile.expressions()[name], labels))
         for name in used
         if name != "weight"
     ]
+    variant_problems = []
+    for variant in profile.variants:
+        varied, varied_types = _materialise(profile.with_variant(variant), path, dictionary)
+        con.register("harmonised", varied)
+        variant_problems += [f"variant {variant}: {problem}"
+                             for problem in _record_problems(con, profile)]
+        distributions += [
+            dataclasses.replace(
+                _distribution(con, name, tuple(sorted(expression_columns(sql))),
+                              _numeric(varied_types[name]), total_weight, _labels(sql, labels)),
+                variable=f"{name} ({variant})")
+            for name, sql in profile.variants[variant].variables.items()
+        ]
+        con.register("harmonised", table)
     wanted = {c.lower() for columns in used.values() for c in columns}
+    wanted |= {c.lower() for v in profile.variants.values()
+               for sql in v.variables.values() for c in expression_columns(sql)}
+    if profile.metadata.scope:
+        wanted |= {c.lower() for c in expression_columns(profile.metadata.scope)}
     wanted |= {c.lower() for c in profile.replicate_columns(available)}
     problems = [
         f"{name}: required standard variable not mapped"
@@ -93,17 +119,53 @@ def check_profile(profile: Profile, path: str | Path) -> CheckReport:
         for d in distributions
         if d.variable in ("strata", "psu", "fpc") and d.missing and d.missing < records
     ]
-    try:
-        problems += record_problems(con.table("harmonised"), profile)
-    except ProfileError as error:
-        problems.append(f"the records cannot be checked: {error}")
+    problems += _record_problems(con, profile) + variant_problems
     con.unregister("harmonised")
     return CheckReport(
         records=records,
         distributions=distributions,
         unused_columns=[c for c in available if c.lower() not in wanted],
         problems=problems,
+        out_of_scope=_out_of_scope(profile, path, dictionary, records),
     )
+
+
+def _record_problems(con: duckdb.DuckDBPyConnection, profile: Profile) -> list[str]:
+    """:func:`record_problems` of the table ``harmonised``, or why they cannot be checked."""
+    try:
+        return record_problems(con.table("harmonised"), profile)
+    except ProfileError as error:
+        return [f"the records cannot be checked: {error}"]
+
+
+def _materialise(profile: Profile, path: str | Path,
+                 dictionary: str | Path | None) -> tuple[pa.Table, dict[str, str]]:
+    """The harmonised records as an Arrow table, and each column's DuckDB type."""
+    relation = harmonise(profile, path, dictionary)
+    types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
+    try:
+        return relation.to_arrow_table(), types
+    except duckdb.Error as error:
+        raise expressions_fail(profile, path, error) from None
+
+
+def _out_of_scope(profile: Profile, path: str | Path, dictionary: str | Path | None,
+                  records: int) -> int:
+    """How many of the file's records ``metadata.scope`` leaves out."""
+    if not profile.metadata.scope:
+        return 0
+    available = readers.columns(profile.input, path, dictionary)
+    every = readers.read(profile.input, path, available[:1], dictionary)
+    return int(every.aggregate("COUNT(*)").fetchall()[0][0]) - records
+
+
+def _labels(sql: str, labels: dict[str, dict[Any, str]]) -> dict[Any, str]:
+    """The value labels of the raw column that the expression ``sql`` is (if it is one)."""
+    column = bare_column(sql)
+    if column is None:
+        return {}
+    folded = {name.lower(): values for name, values in labels.items()}
+    return folded.get(column.lower(), {})
 
 
 WORKING_AGE = 15
@@ -187,8 +249,9 @@ def _distribution(
     raw: tuple[str, ...],
     numeric: bool,
     total_weight: float,
+    labels: dict[Any, str],
 ) -> Distribution:
-    """Top values (unweighted counts, weighted shares) or min/mean/max of ``name``."""
+    """Top values (unweighted counts, weighted shares, labels) or min/mean/max of ``name``."""
     column = quote(name)
     missing, distinct = con.execute(
         f"SELECT COUNT(*) - COUNT({column}), COUNT(DISTINCT {column}) FROM harmonised"
@@ -204,4 +267,6 @@ def _distribution(
     ).fetchall()
     top = [(value, n, 100.0 * (w or 0.0) / total_weight if total_weight else 0.0)
            for value, n, w in rows]
-    return Distribution(name, raw, missing, top=top)
+    shown = {value: labels[value] for value, _, _ in top
+             if value is not None and value in labels}
+    return Distribution(name, raw, missing, top=top, labels=shown)

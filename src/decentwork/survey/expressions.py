@@ -108,3 +108,12 @@ def missing_columns(
 def literal(value: object) -> str:
     """``value`` as an SQL string literal (``O'Neil`` -> ``'O''Neil'``)."""
     return exp.Literal.string(str(value)).sql(DIALECT)
+
+
+def bare_column(sql: str) -> str | None:
+    """The raw column that the expression ``sql`` is, alone or cast (``SEX``,
+    ``CAST(SEX AS INTEGER)``), else None."""
+    node = sqlglot.parse_one(sql, read=DIALECT)
+    while isinstance(node, exp.Cast | exp.Paren):
+        node = node.this
+    return node.name if isinstance(node, exp.Column) else None

@@ -3,6 +3,7 @@ and design columns ready for :func:`decentwork.estimation.estimate`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -14,22 +15,23 @@ from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Profile
 
 
-def harmonise(profile: Profile, path: str | Path) -> duckdb.DuckDBPyRelation:
+def harmonise(profile: Profile, path: str | Path,
+              dictionary: str | Path | None = None) -> duckdb.DuckDBPyRelation:
     """The survey file at ``path`` as a relation with one column per mapped standard variable,
     ``time`` (text), and the design columns that the profile gives: ``weight`` (a DOUBLE
     multiplied by ``weight_scale``), ``strata``, ``psu``, ``fpc`` and the replicate weights
-    (also scaled).
+    (also scaled). Records outside the profile's ``metadata.scope`` are left out.
 
-    Only the raw columns the expressions use are read. The relation is lazy: DuckDB evaluates
-    the expressions when it is consumed.
+    Only the raw columns the expressions use are read (a CSPro file through ``dictionary``,
+    by default the ``.dcf`` file beside it). The relation is lazy: DuckDB evaluates the
+    expressions when it is consumed.
 
     Raises:
+        NotFound: no such file, or no CSPro dictionary.
         ProfileError: the file cannot be read as the profile says, or an expression names a
             column it lacks or fails on the data.
     """
-    available = readers.columns(profile.input, path)
-    needed = profile.raw_columns(available, str(path))
-    relation = readers.read(profile.input, path, needed)
+    relation = in_scope(profile, path, dictionary)
     scale = profile.design.weight_scale
     selects = []
     for name, sql in profile.expressions().items():
@@ -39,11 +41,35 @@ def harmonise(profile: Profile, path: str | Path) -> duckdb.DuckDBPyRelation:
         elif name == "time":
             value = f"CAST({value} AS VARCHAR)"
         selects.append(f"{value} AS {name}")
-    for column in profile.replicate_columns(available):
+    for column in profile.replicate_columns(relation.columns):
         quoted = quote(column)
         selects.append(f"CAST({quoted} AS DOUBLE) * {scale!r} AS {quoted}")
     try:
         return relation.project(", ".join(selects))
+    except duckdb.Error as error:
+        raise expressions_fail(profile, path, error) from None
+
+
+def in_scope(profile: Profile, path: str | Path, dictionary: str | Path | None = None,
+             extra: Iterable[str] = ()) -> duckdb.DuckDBPyRelation:
+    """The raw columns the profile reads, and the ``extra`` raw columns, of the records in
+    its ``metadata.scope``.
+
+    Raises:
+        ProfileError: a column the file lacks, or the scope fails on the data.
+    """
+    available = readers.columns(profile.input, path, dictionary)
+    needed = profile.raw_columns(available, str(path))
+    folded = {c.lower(): c for c in available}
+    lacking = [c for c in extra if c.lower() not in folded]
+    if lacking:
+        raise ProfileError(f"{path}: no column {', '.join(lacking)}")
+    needed += [folded[c.lower()] for c in extra if folded[c.lower()] not in needed]
+    relation = readers.read(profile.input, path, needed, dictionary)
+    if not profile.metadata.scope:
+        return relation
+    try:
+        return relation.filter(f"({profile.metadata.scope})")
     except duckdb.Error as error:
         raise expressions_fail(profile, path, error) from None
 

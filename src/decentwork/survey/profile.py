@@ -1,16 +1,18 @@
 """The survey profile: a YAML file mapping a national survey file onto the ILO harmonised
 variables, validated with Pydantic.
 
-Sections: ``metadata`` (name, ref_area, source, time), ``input`` (format, zip member,
-encoding, delimiter), ``design`` (every option of the estimation kernel's design, and the
-weight scale) and ``variables`` (standard variable name -> SQL expression over the raw
-columns).
+Sections: ``metadata`` (name, ref_area, source, time, scope), ``input`` (format, zip
+member, encoding, delimiter, CSPro record), ``design`` (every option of the estimation
+kernel's design, and the weight scale), ``variables`` (standard variable name -> SQL
+expression over the raw columns) and ``variants`` (national definitions: other expressions for
+some variables, giving observations of their own source, marked by a note).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -70,15 +72,26 @@ class Metadata(Section):
     regions: dict[int, Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]] | None = None
     """Codes of ``ilo_region`` -> the sub-national area code used as ``ref_area`` for the
     region's estimates (ISO 3166-2 where one exists, e.g. ``CA-NL``)."""
+    scope: Expression | None = None
+    """The records the survey's statistics cover: an SQL condition over the raw columns;
+    records for which it is not true (false or NULL) are left out."""
 
 
 class Input(Section):
     """How the file is read."""
 
-    format: Literal["csv", "parquet", "dta", "sav"]
+    format: Literal["csv", "parquet", "dta", "sav", "cspro"]
     zip_member: str | None = None
     encoding: str = "utf-8"
     delimiter: str | None = None
+    record: str | None = None
+    """CSPro: the record type whose lines are read (needed when the dictionary has several)."""
+
+    @model_validator(mode="after")
+    def _format_options(self) -> Input:
+        if self.record is not None and self.format != "cspro":
+            raise ValueError("record is a CSPro option (format: cspro)")
+        return self
 
 
 @validated_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -110,6 +123,15 @@ class DesignSection(DesignOptions):
         return Design(**options)
 
 
+class Variant(Section):
+    """Another definition of some variables, usually the national one: its observations get
+    their own ``source`` code and carry ``note`` (their ``note_indicator``)."""
+
+    note: Annotated[str, Field(min_length=1)]
+    source: Annotated[str, Field(pattern=r"^[A-Za-z0-9_:.-]+$")]
+    variables: Annotated[dict[StandardName, Expression], Field(min_length=1)]
+
+
 class Profile(Section):
     """A validated survey profile; :attr:`origin` is the file it came from."""
 
@@ -117,6 +139,7 @@ class Profile(Section):
     input: Input
     design: DesignSection
     variables: dict[StandardName, Expression]
+    variants: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Variant] = {}
     _origin: str = PrivateAttr(default="<profile>")
 
     @model_validator(mode="after")
@@ -125,6 +148,38 @@ class Profile(Section):
             raise ValueError("metadata.regions names areas for ilo_region, which variables "
                              "does not map")
         return self
+
+    @model_validator(mode="after")
+    def _variants_replace(self) -> Profile:
+        for name, variant in self.variants.items():
+            unmapped = sorted(set(variant.variables) - set(self.variables))
+            if unmapped:
+                raise ValueError(f"variants.{name}: {', '.join(unmapped)} not mapped in "
+                                 "variables; a variant gives other expressions for mapped ones")
+            if variant.source == self.metadata.source:
+                raise ValueError(f"variants.{name}.source: {variant.source!r} is "
+                                 "metadata.source; a variant's observations need a source code "
+                                 "of their own")
+        return self
+
+    def with_variant(self, name: str) -> Profile:
+        """The profile with the variant ``name``'s expressions and source, and no variants.
+
+        Raises:
+            NotFound: the profile has no such variant.
+        """
+        if name not in self.variants:
+            raise NotFound(f"{self.origin}: no variant {name!r} (variants: "
+                           f"{', '.join(self.variants) or 'none'})", parameter="variant",
+                           given=name)
+        variant = self.variants[name]
+        varied = self.model_copy(update={
+            "metadata": self.metadata.model_copy(update={"source": variant.source}),
+            "variables": {**self.variables, **variant.variables},
+            "variants": {},
+        })
+        varied._origin = f"{self.origin}, variant {name}"
+        return varied
 
     @property
     def origin(self) -> str:
@@ -167,6 +222,8 @@ class Profile(Section):
         replicates = self.replicate_columns(available)
         if replicates:
             used["design.replicate_weights"] = frozenset(replicates)
+        if self.metadata.scope:
+            used["metadata.scope"] = expression_columns(self.metadata.scope)
         problems = missing_columns(used, available, data)
         if problems:
             raise ProfileError(
@@ -241,7 +298,10 @@ def _describe(error: Any) -> str:
     """One Pydantic error as ``section.key: problem``."""
     loc = [str(part) for part in error["loc"]]
     kind = error["type"]
-    if loc and loc[-1] == "[key]":
+    if loc[-1:] == ["[key]"] and loc[:-2] == ["variants"]:
+        return f"variants: {loc[-2]!r} is not a variant name (a lower-case letter, then " \
+            "lower-case letters, digits or _)"
+    if loc[-1:] == ["[key]"]:
         return f"{'.'.join(loc[:-2])}: {loc[-2]!r} is not a standard variable name " \
             "(ilo_ followed by lower-case letters, digits or _)"
     where = ".".join(loc) or "profile"
@@ -254,9 +314,12 @@ def _describe(error: Any) -> str:
 
 
 def _allowed(loc: list[str]) -> list[str]:
-    """The keys allowed at ``loc`` (a path of section names: models or validated
-    dataclasses)."""
+    """The keys allowed at ``loc`` (a path of section names, models or validated dataclasses,
+    and keys of mappings of sections such as ``variants.national``)."""
     section: Any = Profile
     for part in loc:
-        section = section.__pydantic_fields__[part].annotation
+        if typing.get_origin(section) is dict:
+            section = typing.get_args(section)[1]
+        else:
+            section = section.__pydantic_fields__[part].annotation
     return list(section.__pydantic_fields__)

@@ -1,8 +1,9 @@
 """Open a survey file as a DuckDB relation that reads only the columns a profile needs.
 
-CSV and Parquet are read by DuckDB; Stata ``.dta`` and SPSS ``.sav`` by pyreadstat. A zip
-archive's member is streamed to a temporary directory (DuckDB has no zip reader), once per
-process and archive.
+CSV and Parquet are read by DuckDB; Stata ``.dta`` and SPSS ``.sav`` by pyreadstat; CSPro
+text data by DuckDB through its data dictionary (:mod:`decentwork.survey.cspro`), found
+beside the data file by name unless given. A zip archive's member is streamed to a temporary
+directory (DuckDB has no zip reader), once per process and archive.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import functools
 import shutil
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import duckdb
@@ -22,12 +23,23 @@ import pyreadstat
 
 from decentwork.errors import NotFound
 from decentwork.estimation.source import database
+from decentwork.survey.cspro import data as cspro
+from decentwork.survey.cspro.dictionary import (
+    SUFFIX as DICTIONARY_SUFFIX,
+)
+from decentwork.survey.cspro.dictionary import (
+    Dictionary,
+    dictionary_beside,
+    read_dictionary,
+)
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Input
 
 SUFFIXES = {"csv": (".csv", ".txt", ".tsv"), "parquet": (".parquet", ".pq"),
             "dta": (".dta",), "sav": (".sav", ".zsav")}
+"""The file name suffixes of each format (CSPro data files have any suffix)."""
 READSTAT = {"dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}
+CSPRO_DATABASE = ".csdb"
 
 
 def data_file(spec: Input, path: str | Path) -> Path:
@@ -42,18 +54,47 @@ def data_file(spec: Input, path: str | Path) -> Path:
     if not path.is_file():
         raise NotFound(f"{path}: no such file", given=path)
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        return _extract(path.resolve(), path.stat().st_mtime_ns, _member(spec, path))
-    if not path.name.lower().endswith(SUFFIXES[spec.format]):
+        path = _extract(path.resolve(), path.stat().st_mtime_ns, _member(spec, path))
+    elif spec.format != "cspro" and not path.name.lower().endswith(SUFFIXES[spec.format]):
         raise ProfileError(
             f"{path}: the profile reads {spec.format} files "
             f"({', '.join(SUFFIXES[spec.format])}), not {path.suffix or 'files without suffix'}"
         )
+    if spec.format == "cspro":
+        _check_cspro_name(path)
     return path
+
+
+def _check_cspro_name(path: Path) -> None:
+    """Refuse a CSPro dictionary or database given as the data file."""
+    suffix = path.suffix.lower()
+    if suffix == DICTIONARY_SUFFIX:
+        raise ProfileError(f"{path}: this is a CSPro dictionary; give the data file (its "
+                           "dictionary is found beside it by name, or given as dictionary)")
+    if suffix == CSPRO_DATABASE:
+        raise ProfileError(f"{path}: a CSPro database (.csdb) cannot be read; export it to a "
+                           "text data file with CSPro (Export Data) and read that")
+
+
+def dictionary_file(spec: Input, path: str | Path, dictionary: str | Path | None = None) -> Path:
+    """The CSPro dictionary of the data file ``path``: ``dictionary`` when given, else the
+    ``.dcf`` file of the same name beside it (or beside the member in a zip archive).
+
+    Raises:
+        NotFound: no dictionary there.
+    """
+    if dictionary is not None:
+        if not Path(dictionary).is_file():
+            raise NotFound(f"{dictionary}: no such dictionary file", parameter="dictionary",
+                           given=dictionary)
+        return Path(dictionary)
+    return dictionary_beside(data_file(spec, path))
 
 
 def _member(spec: Input, path: Path) -> str:
     """The zip member to read: the one matching the profile's ``zip_member`` glob, or the only
-    member with the format's suffix."""
+    member with the format's suffix (CSPro: the only member with a dictionary beside it, which
+    is extracted with it)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i.filename for i in archive.infolist() if not i.is_dir()]
@@ -63,6 +104,12 @@ def _member(spec: Input, path: Path) -> str:
         found = [m for m in members if fnmatch.fnmatch(Path(m).name.lower(),
                                                        spec.zip_member.lower())]
         wanted = f"matches input.zip_member {spec.zip_member!r}"
+    elif spec.format == "cspro":
+        stems = {str(Path(m).with_suffix("")).lower() for m in members
+                 if m.lower().endswith(DICTIONARY_SUFFIX)}
+        found = [m for m in members if not m.lower().endswith(DICTIONARY_SUFFIX)
+                 and str(Path(m).with_suffix("")).lower() in stems]
+        wanted = "is a CSPro data file with its dictionary (set input.zip_member to choose)"
     else:
         found = [m for m in members if m.lower().endswith(SUFFIXES[spec.format])]
         wanted = f"is a {spec.format} file (set input.zip_member to choose)"
@@ -71,6 +118,11 @@ def _member(spec: Input, path: Path) -> str:
             f"{path}: {'no member' if not found else f'{len(found)} members'} {wanted}; "
             f"members: {', '.join(members) or 'none'}"
         )
+    if spec.format == "cspro":
+        stem = str(Path(found[0]).with_suffix("")).lower()
+        for member in members:
+            if member.lower() == stem + DICTIONARY_SUFFIX:
+                _extract(path.resolve(), path.stat().st_mtime_ns, member)
     return found[0]
 
 
@@ -84,8 +136,10 @@ def _scratch() -> Path:
 
 @functools.cache
 def _extract(path: Path, mtime_ns: int, member: str) -> Path:
-    """Stream ``member`` of the zip ``path`` to a temporary file (cached per file version)."""
-    target = Path(tempfile.mkdtemp(dir=_scratch())) / Path(member).name
+    """Stream ``member`` of the zip ``path`` to a temporary file (cached per file version),
+    in a folder of the archive's own, so that a CSPro dictionary lands beside its data."""
+    inside = PurePosixPath(member)
+    target = _folder(path, mtime_ns, str(inside.parent)) / inside.name
     try:
         with zipfile.ZipFile(path) as archive, archive.open(member) as source, \
                 target.open("wb") as sink:
@@ -95,28 +149,72 @@ def _extract(path: Path, mtime_ns: int, member: str) -> Path:
     return target
 
 
-def columns(spec: Input, path: str | Path) -> list[str]:
-    """The raw column names of the survey file."""
+@functools.cache
+def _folder(path: Path, mtime_ns: int, inside: str) -> Path:
+    """The temporary folder of the members of one folder ``inside`` one version of the zip
+    archive ``path``."""
+    return Path(tempfile.mkdtemp(dir=_scratch()))
+
+
+def columns(spec: Input, path: str | Path, dictionary: str | Path | None = None) -> list[str]:
+    """The raw column names of the survey file (``dictionary``: a CSPro file's dictionary,
+    by default the ``.dcf`` beside it)."""
     file = data_file(spec, path)
+    if spec.format == "cspro":
+        return cspro.columns(_dictionary(spec, path, dictionary), spec.record)
+    _no_dictionary(spec, dictionary)
     if spec.format in READSTAT:
         return list(_readstat_meta(spec, file).column_names)
     return list(_scan(spec, file).columns)
 
 
-def read(spec: Input, path: str | Path, needed: list[str]) -> duckdb.DuckDBPyRelation:
+def read(spec: Input, path: str | Path, needed: list[str],
+         dictionary: str | Path | None = None) -> duckdb.DuckDBPyRelation:
     """The survey file as a relation holding only the ``needed`` raw columns."""
     file = data_file(spec, path)
+    if spec.format == "cspro":
+        return cspro.read(_dictionary(spec, path, dictionary), _utf8(spec, file), needed,
+                          spec.record)
+    _no_dictionary(spec, dictionary)
     if spec.format in READSTAT:
         frame, _ = _readstat(spec, file, usecols=needed)
         return database().cursor().from_df(frame)
     return _scan(spec, file).select(*(duckdb.ColumnExpression(c) for c in needed))
 
 
-def value_labels(spec: Input, path: str | Path) -> dict[str, dict[Any, str]]:
-    """{column: {value: label}} from a Stata or SPSS file; empty for CSV and Parquet."""
+def value_labels(spec: Input, path: str | Path,
+                 dictionary: str | Path | None = None) -> dict[str, dict[Any, str]]:
+    """{column: {value: label}} from a Stata or SPSS file, or from the value sets of a CSPro
+    file's dictionary; empty for CSV and Parquet."""
+    if spec.format == "cspro":
+        found = _dictionary(spec, path, dictionary)
+        items = found.items(found.record(spec.record))
+        return {item.name: labels for item in items if (labels := item.labels())}
+    _no_dictionary(spec, dictionary)
     if spec.format not in READSTAT:
         return {}
     return dict(_readstat_meta(spec, data_file(spec, path)).variable_value_labels)
+
+
+def _no_dictionary(spec: Input, dictionary: str | Path | None) -> None:
+    """Refuse a dictionary for a format that has none."""
+    if dictionary is not None:
+        raise ProfileError(f"{dictionary}: a dictionary is read with CSPro data only; the "
+                           f"profile reads {spec.format} files", parameter="dictionary",
+                           given=dictionary, expected="no dictionary, or a profile of format "
+                           "cspro")
+
+
+def _dictionary(spec: Input, path: str | Path, dictionary: str | Path | None) -> Dictionary:
+    """The parsed CSPro dictionary of the data file ``path``."""
+    return read_dictionary(dictionary_file(spec, path, dictionary))
+
+
+def _utf8(spec: Input, file: Path) -> Path:
+    """``file``, or a UTF-8 copy of it when the profile gives another encoding."""
+    if _codec(spec.encoding) == "utf-8":
+        return file
+    return _transcoded(file.resolve(), file.stat().st_mtime_ns, spec.encoding)
 
 
 def _scan(spec: Input, file: Path) -> duckdb.DuckDBPyRelation:
@@ -128,9 +226,7 @@ def _scan(spec: Input, file: Path) -> duckdb.DuckDBPyRelation:
         options: dict[str, Any] = {}
         if spec.delimiter:
             options["delimiter"] = spec.delimiter
-        if _codec(spec.encoding) != "utf-8":
-            file = _transcoded(file.resolve(), file.stat().st_mtime_ns, spec.encoding)
-        return con.read_csv(str(file), **options)
+        return con.read_csv(str(_utf8(spec, file)), **options)
     except duckdb.Error as error:
         raise ProfileError(f"{file}: cannot read as {spec.format}: {_first_line(error)}") from None
 
