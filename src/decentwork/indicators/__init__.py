@@ -9,7 +9,14 @@ from decentwork.indicators.catalogue import (
     load_catalogue,
     parse_catalogue,
 )
-from decentwork.indicators.compute import Computation, ComputeError, compute, select_indicators
+from decentwork.indicators.compute import (
+    Computation,
+    ComputeError,
+    compute,
+    compute_files,
+    not_computable,
+    select_indicators,
+)
 from decentwork.indicators.reliability import ReliabilityRule
 
 __all__ = [
@@ -20,7 +27,9 @@ __all__ = [
     "Indicator",
     "ReliabilityRule",
     "compute",
+    "compute_files",
     "load_catalogue",
+    "not_computable",
     "parse_catalogue",
     "select_indicators",
 ]

@@ -11,6 +11,7 @@ import pandas as pd
 from decentwork import observations
 from decentwork.errors import BadInput
 from decentwork.estimation.intervals import normal_quantile
+from decentwork.indicators.notes import SEPARATOR
 from decentwork.indicators.reliability import ReliabilityRule
 
 Period = Literal["year", "quarter"]
@@ -39,7 +40,8 @@ def average(monthly: pd.DataFrame, period: Period, rule: ReliabilityRule,
     """The average of each observation over the months of each complete ``period``.
 
     The value is the mean of the monthly values; its SE is sqrt(sum of squared monthly SEs)/k
-    (independent months), the interval normal at ``level``, ``sample_count`` the sum. A period
+    (independent months), the interval normal at ``level``, ``sample_count`` the sum; the note
+    says it is an average, followed by the note all the months share (if they do). A period
     with months missing gives nothing, and is listed in the returned skips with why.
     """
     if period not in MONTHS_IN:
@@ -53,6 +55,8 @@ def average(monthly: pd.DataFrame, period: Period, rule: ReliabilityRule,
     grouped = data.groupby(keys, sort=False, dropna=False)
     out = grouped.agg(
         months=("time", "nunique"),
+        note=("note_indicator", "first"),
+        notes=("note_indicator", "nunique"),
         obs_value=("obs_value", "mean"),
         se2=("se", lambda s: float(np.sum(np.square(s)))),
         sample_count=("sample_count", "sum"),
@@ -71,5 +75,8 @@ def average(monthly: pd.DataFrame, period: Period, rule: ReliabilityRule,
     out["cv"] = np.where(out["obs_value"] != 0,
                          100 * out["se"] / out["obs_value"].abs(), np.nan)
     out["time"] = out.pop("period")
-    out["note_indicator"] = AVERAGE_NOTE.format(k=need)
+    # The average's note first, then the note every month shared (a national definition).
+    note = AVERAGE_NOTE.format(k=need)
+    shared = out.pop("note").where(out.pop("notes") == 1, "")
+    out["note_indicator"] = [f"{note}{SEPARATOR}{n}" if n else note for n in shared]
     return observations.sort(rule.apply(observations.frame(out))), skipped

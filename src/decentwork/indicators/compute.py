@@ -4,7 +4,8 @@ The harmonised records get one column per derived variable the catalogue's indic
 and one per classification split; indicators that share their classifications are estimated
 together by one :func:`decentwork.estimation.estimate` call (one pass over the data) over
 every grouping set they need: time x (total or sex) x (classif1 total or split) x (classif2
-total or split).
+total or split). A profile's variants (national definitions) give the indicators their
+variables change once more, under the variant's source code and note.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from decentwork.errors import BadInput
 from decentwork.estimation import EstimationError, estimate
 from decentwork.estimation.cells import quote
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
+from decentwork.indicators.notes import add_note
 from decentwork.indicators.reliability import ReliabilityRule
 from decentwork.survey import Profile, ProfileError, design_of, harmonise
 from decentwork.survey.check import record_problems
+from decentwork.survey.expressions import expression_columns
 from decentwork.survey.profile import REQUIRED_VARIABLES
 
 SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
@@ -77,8 +80,13 @@ def compute(
     indicators: Sequence[str] | None = None,
     rule: ReliabilityRule | None = None,
     on_step: Callable[[str], None] = lambda _: None,
+    dictionary: str | Path | None = None,
 ) -> Computation:
     """The catalogue's indicators for the survey file at ``path``, read through ``profile``.
+
+    Each of the profile's variants (a national definition of some variables) adds the
+    observations of the indicators whose variables it changes, computed with its expressions,
+    under its ``source`` code and with its ``note`` in ``note_indicator``.
 
     Args:
         profile: the survey profile.
@@ -87,6 +95,7 @@ def compute(
         indicators: indicator codes to compute (default: all).
         rule: the reliability rule for ``obs_status`` (default: :class:`ReliabilityRule`).
         on_step: called with a description before each pass over the data.
+        dictionary: a CSPro file's dictionary (default: the ``.dcf`` file beside it).
 
     Returns:
         The observations (:data:`decentwork.observations.COLUMNS`) and what was
@@ -100,10 +109,85 @@ def compute(
     catalogue = catalogue or load_catalogue()
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
-    unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
-    if unmapped:
-        raise ComputeError(f"{profile.origin}: variables: {', '.join(unmapped)} not mapped; "
-                           "every indicator needs them")
+    result = _computation(profile, path, catalogue, chosen, rule, on_step, dictionary)
+    pieces = [result.observations]
+    for name, variant in profile.variants.items():
+        changed = changed_by(catalogue, profile, set(variant.variables), chosen)
+        if not changed:
+            continue
+        on_step(f"Variant {name}")
+        varied = _computation(profile.with_variant(name), path, catalogue, changed, rule,
+                              on_step, dictionary).observations
+        varied["note_indicator"] = add_note(varied["note_indicator"], variant.note)
+        pieces.append(varied)
+    if len(pieces) == 1:
+        return result
+    return Computation(observations.sort(pd.concat(pieces, ignore_index=True)), result.skipped)
+
+
+def compute_files(
+    profile: Profile,
+    paths: Sequence[str | Path],
+    *,
+    catalogue: Catalogue | None = None,
+    indicators: Sequence[str] | None = None,
+    rule: ReliabilityRule | None = None,
+    on_step: Callable[[str], None] = lambda _: None,
+    dictionary: str | Path | None = None,
+) -> Computation:
+    """:func:`compute` for several survey files, one period each (e.g. a year of monthly
+    files), as one observation table.
+
+    Raises:
+        BadInput: two files give the same period.
+        ComputeError, ProfileError: as :func:`compute`.
+    """
+    catalogue = catalogue or load_catalogue()
+    results = []
+    skipped: dict[str, str] = {}
+    seen: dict[str, str | Path] = {}
+    for path in paths:
+        result = compute(profile, path, catalogue=catalogue, indicators=indicators, rule=rule,
+                         on_step=on_step, dictionary=dictionary)
+        for time in sorted(set(result.observations["time"])):
+            if time in seen:
+                raise BadInput(f"{seen[time]} and {path} both give time {time}; give one "
+                               "file per period", given=path)
+            seen[time] = path
+        results.append(result.observations)
+        skipped.update(result.skipped)
+    if not results:
+        return Computation(observations.frame(), skipped)
+    return Computation(pd.concat(results, ignore_index=True), skipped)
+
+
+def not_computable(profile: Profile, catalogue: Catalogue | None = None,
+                   indicators: Sequence[str] | None = None) -> dict[str, str]:
+    """The indicators and breakdowns the profile cannot give, each with the standard
+    variables it lacks (what :func:`compute` skips), without reading any data."""
+    catalogue = catalogue or load_catalogue()
+    return _plan(profile, catalogue, select_indicators(catalogue, indicators))[2]
+
+
+def changed_by(catalogue: Catalogue, profile: Profile, variables: set[str],
+               chosen: Sequence[Indicator]) -> list[Indicator]:
+    """The ``chosen`` indicators whose computation reads one of the standard ``variables``
+    (through their derived variables or classifications)."""
+    resolved = catalogue.resolve(set(profile.variables))
+    changed = []
+    for indicator in chosen:
+        sqls = [resolved.variables[v] for v in indicator.variables if v in resolved.variables]
+        sqls += [split for code in [*indicator.classif1, *indicator.classif2]
+                 for split in resolved.splits.get(code, [])]
+        if any(expression_columns(sql) & variables for sql in sqls):
+            changed.append(indicator)
+    return changed
+
+
+def _plan(profile: Profile, catalogue: Catalogue, chosen: list[Indicator],
+          ) -> tuple[Resolved, dict[_Family, list[Indicator]], dict[str, str]]:
+    """The catalogue resolved for the profile, the chosen indicators that can be computed
+    grouped in families, and what cannot, with why."""
     resolved = catalogue.resolve(set(profile.variables))
     skipped: dict[str, str] = {}
     families: dict[_Family, list[Indicator]] = {}
@@ -115,8 +199,21 @@ def compute(
         skipped["regional estimates"] = (
             "metadata.regions does not give the area codes of ilo_region's values"
         )
+    return resolved, families, skipped
+
+
+def _computation(profile: Profile, path: str | Path, catalogue: Catalogue,
+                 chosen: list[Indicator], rule: ReliabilityRule,
+                 on_step: Callable[[str], None], dictionary: str | Path | None) -> Computation:
+    """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
+    aside)."""
+    unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
+    if unmapped:
+        raise ComputeError(f"{profile.origin}: variables: {', '.join(unmapped)} not mapped; "
+                           "every indicator needs them")
+    resolved, families, skipped = _plan(profile, catalogue, chosen)
     on_step(f"Reading {Path(path).name}")
-    relation = harmonise(profile, path)
+    relation = harmonise(profile, path, dictionary)
     _check_records(relation, profile, path)
     if not families:
         return Computation(observations.frame(), skipped)

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from decentwork.indicators.notes import add_note
+
 UNRELIABLE = "U"
 SUPPRESSED_NOTE = "Suppressed: fewer than {n} sample records"
 
@@ -16,7 +18,7 @@ class ReliabilityRule(BaseModel):
     Defaults: ``U`` when fewer than 15 sample records enter the estimate or its coefficient of
     variation exceeds 33.3 %; nothing suppressed. With ``suppress_below=5``, estimates from
     fewer than 5 records lose their value and uncertainty (the row stays, flagged ``U``, with
-    a note saying why).
+    a note saying why, after any note it had).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,5 +43,6 @@ class ReliabilityRule(BaseModel):
             for column in ("obs_value", "se", "lower_bound", "upper_bound", "cv"):
                 out.loc[small, column] = np.nan
             out.loc[small, "obs_status"] = UNRELIABLE
-            out.loc[small, "note_indicator"] = SUPPRESSED_NOTE.format(n=self.suppress_below)
+            out.loc[small, "note_indicator"] = add_note(
+                out.loc[small, "note_indicator"], SUPPRESSED_NOTE.format(n=self.suppress_below))
         return out
