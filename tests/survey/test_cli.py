@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from decentwork.cli import app
 from decentwork.synthetic import generate
-from tests.survey.conftest import PROFILE, write_profile
+from tests.survey.conftest import PROFILE, SHARED, write_profile
 
 runner = CliRunner()
 
@@ -78,3 +78,47 @@ def test_missing_files_are_named_without_an_option(tmp_path: Path) -> None:
         result = runner.invoke(app, ["profile", "check", *arguments])
         assert result.exit_code == 2, result.output
         assert " ".join(result.output.split()).startswith(message), result.output
+
+
+PSA_SEPTEMBER = SHARED / "psa_lfs" / "2022" / "LFS_PUF_September_2022.F2"
+WIDE = {"COLUMNS": "250"}
+"""A terminal wide enough that Rich's tables do not wrap the values checked."""
+
+
+def test_check_psa_file_labels_values_and_lists_what_it_cannot_give() -> None:
+    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(PSA_SEPTEMBER)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "45,534 records in scope, 727 outside metadata.scope" in " ".join(
+        result.output.split())
+    assert "1 Male: 22,901 (50.5%)  2 Female: 22,633 (49.5%)" in result.output
+    assert "13 National Capital Region  (NCR): 6,145 (12.7%)" in result.output
+    assert "ilo_lfs (national)" in result.output and "PUFC26_WYNOT" in result.output
+    assert "Not computable from this profile" in result.output
+    for indicator, needs in (("EMP_NIFL_SEX_RT", "ilo_job1_ife_nature"),
+                             ("SDG_0861_SEX_RT", "ilo_edu_attendance"),
+                             ("SDG_0851_SEX_OCU_NB", "ilo_job1_lri_ees")):
+        line = next(line for line in result.output.splitlines() if indicator in line)
+        assert needs in line, line
+    assert "UNE_DEAP_SEX_AGE_RT" not in result.output
+    assert "No problems found" in result.output
+
+
+def test_check_with_a_dictionary_from_elsewhere(tmp_path: Path) -> None:
+    """A data file whose dictionary is not beside it under its name: --dictionary."""
+    data = tmp_path / "september.F2"
+    data.symlink_to(PSA_SEPTEMBER)
+    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data)], env=WIDE)
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()).startswith(
+        f"Error: --dictionary: {data}: no CSPro dictionary beside it (september.dcf)")
+    dictionary = PSA_SEPTEMBER.with_suffix(".dcf")
+    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data),
+                                 "--dictionary", str(dictionary)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "45,534 records in scope" in " ".join(result.output.split())
+    wrong = PSA_SEPTEMBER.with_name("LFS_PUF_March_2022.dcf")
+    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data),
+                                 "--dictionary", str(wrong)], env=WIDE)
+    assert result.exit_code == 2, result.output
+    assert "line 1 is 93 characters long, longer than record HHMEM of dictionary " \
+        "LFS_PUF_March_2022.dcf (92)" in " ".join(result.output.split())

@@ -18,25 +18,35 @@ if TYPE_CHECKING:
     from decentwork.survey import Profile
 
 
+PROFILE_HELP = "Bundled profile name (psa-lfs, statcan-lfs, synthetic) or YAML path."
+DICTIONARY_HELP = ("CSPro data dictionary (.dcf) of the survey files (default: the .dcf file "
+                   "of the same name beside each).")
+
+
 def profile_check(
-    profile: Annotated[
-        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
+    profile: Annotated[str, typer.Argument(help=PROFILE_HELP)],
+    file: Annotated[
+        Path, typer.Argument(help="Survey file (csv, parquet, dta, sav, CSPro data or zip).")
     ],
-    file: Annotated[Path, typer.Argument(help="Survey file (csv, parquet, dta, sav or zip).")],
+    dictionary: Annotated[Path | None, typer.Option(help=DICTIONARY_HELP)] = None,
 ) -> None:
-    """Check a profile on a survey file: mapped variables, their values, unused columns,
-    problems. Exit status 0: no problem; 1: problems found; 2: the profile or file is unusable.
+    """Check a profile on a survey file: mapped variables, their values (with their labels),
+    unused columns, the indicators it cannot give, problems. Exit status 0: no problem;
+    1: problems found; 2: the profile or file is unusable.
     """
     from rich.table import Table
 
+    from decentwork.indicators import not_computable
     from decentwork.survey import load_profile
     from decentwork.survey.check import check_profile
 
     loaded = load_profile(profile)
-    report = check_profile(loaded, file)
+    report = check_profile(loaded, file, dictionary)
+    scope = (f" in scope, {report.out_of_scope:,} outside metadata.scope"
+             if loaded.metadata.scope else "")
     console.print(
         f"Profile [bold]{loaded.metadata.name}[/] ({loaded.origin}) on {file}: "
-        f"{report.records:,} records"
+        f"{report.records:,} records{scope}"
     )
     mapped = Table(title="Standard variables", title_justify="left")
     for column, justify in (("variable", "left"), ("raw columns", "left"), ("missing", "right"),
@@ -47,12 +57,23 @@ def profile_check(
             low, mean, high = d.summary
             values = f"min {low:,.4g}  mean {mean:,.4g}  max {high:,.4g}"
         else:
-            values = "  ".join(f"{v}: {n:,} ({share:.1f}%)" for v, n, share in d.top)
+            values = "  ".join(
+                f"{v}{f' {d.labels[v]}' if v in d.labels else ''}: {n:,} ({share:.1f}%)"
+                for v, n, share in d.top)
         mapped.add_row(d.variable, ", ".join(d.raw_columns) or "(constant)",
                        f"{d.missing:,}", values)
     console.print(mapped)
     console.print(f"Raw columns not used ({len(report.unused_columns)}): "
                   f"{', '.join(report.unused_columns) or 'none'}")
+    lacking = not_computable(loaded)
+    if lacking:
+        listing = Table(title="Not computable from this profile (the standard variables "
+                        "missing)", title_justify="left")
+        listing.add_column("indicator or breakdown")
+        listing.add_column("needs")
+        for item, reason in lacking.items():
+            listing.add_row(item, reason)
+        console.print(listing)
     if not report.problems:
         console.print("[bold green]No problems found.[/]")
         return
@@ -65,9 +86,7 @@ def profile_check(
 
 
 def compute(
-    profile: Annotated[
-        str, typer.Argument(help="Bundled profile name (statcan-lfs, synthetic) or YAML path.")
-    ],
+    profile: Annotated[str, typer.Argument(help=PROFILE_HELP)],
     files: Annotated[
         list[Path], typer.Argument(help="Survey files, one per period (e.g. 12 monthly files).")
     ],
@@ -103,6 +122,7 @@ def compute(
         int | None,
         typer.Option(help="Blank the value and uncertainty of estimates from fewer records."),
     ] = None,
+    dictionary: Annotated[Path | None, typer.Option(help=DICTIONARY_HELP)] = None,
 ) -> None:
     """Compute the ILO indicator catalogue from survey files, with standard errors, confidence
     intervals and reliability flags, as ILOSTAT-shaped observations."""
@@ -114,6 +134,7 @@ def compute(
     from decentwork.indicators.averages import MONTHS_IN, Period, average
     from decentwork.observations.writers import check_folder, format_for, write
     from decentwork.survey import load_profile
+    from decentwork.survey.readers import dictionary_file
 
     chosen = format_for(out, fmt)
     try:
@@ -134,9 +155,11 @@ def compute(
     for file in files:
         if not file.is_file():
             raise NotFound(f"{file}: no such file", given=file)
+        if loaded.input.format == "cspro":
+            dictionary_file(loaded.input, file, dictionary)
     if out is not None:
         check_folder(out)
-    monthly, skipped = _compute_files(loaded, files, book, codes, rule)
+    monthly, skipped = _compute_files(loaded, files, book, codes, rule, dictionary)
     table = monthly
     if period is not None:
         averages, incomplete = average(monthly, period, rule)
@@ -151,36 +174,23 @@ def compute(
 
 def _compute_files(
     loaded: Profile, files: list[Path], book: Catalogue, codes: list[str] | None,
-    rule: ReliabilityRule,
+    rule: ReliabilityRule, dictionary: Path | None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every file's observations (one period each, with a progress bar) and what was
     skipped, with why."""
-    import pandas as pd
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from decentwork.errors import BadInput
-    from decentwork.indicators import compute as compute_indicators
+    from decentwork.indicators import compute_files
 
-    results = []
-    skipped: dict[str, str] = {}
-    seen: dict[str, Path] = {}
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TimeElapsedColumn(), console=errors) as progress:
         task = progress.add_task("Computing", total=None)
-        for file in files:
-            result = compute_indicators(
-                loaded, file, catalogue=book, indicators=codes, rule=rule,
-                on_step=lambda step: progress.update(task, description=step[:70]),
-            )
-            for time in sorted(set(result.observations["time"])):
-                if time in seen:
-                    raise BadInput(f"{seen[time]} and {file} both give time {time}; give one "
-                                   "file per period", given=file)
-                seen[time] = file
-            results.append(result.observations)
-            skipped.update(result.skipped)
+        result = compute_files(
+            loaded, files, catalogue=book, indicators=codes, rule=rule, dictionary=dictionary,
+            on_step=lambda step: progress.update(task, description=step[:70]),
+        )
         progress.update(task, description="Done")
-    return pd.concat(results, ignore_index=True), skipped
+    return result.observations, dict(result.skipped)
 
 
 def _print_skipped(skipped: dict[str, str]) -> None:
