@@ -210,3 +210,20 @@ def test_whole_catalogue_on_one_month() -> None:
     classifications = set(observations["classif1"]) | set(observations["classif2"])
     assert {"ECO_ISIC4_C", "OCU_ISCO08_0", "STE_ICSE93_5", "GEO_COV_RUR",
             "EDU_ISCED11_X", "EDU_ISCED11_8"} <= classifications
+
+
+def test_compute_with_a_dictionary_from_elsewhere(tmp_path: Path) -> None:
+    """Every file's dictionary is found before any is computed; --dictionary gives it."""
+    renamed = tmp_path / "september.F2"
+    renamed.symlink_to(data_file("2022-09"))
+    arguments = ["compute", "psa-lfs", str(data_file("2022-06")), str(renamed),
+                 "--indicators", "POP_XWAP_SEX_AGE_NB", "--out", str(tmp_path / "out.csv")]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    assert " ".join(result.output.split()).startswith(
+        f"Error: --dictionary: {renamed}: no CSPro dictionary beside it (september.dcf)")
+    assert not (tmp_path / "out.csv").exists()
+    result = runner.invoke(app, [*arguments[:2], *arguments[3:], "--dictionary",
+                                 str(data_file("2022-09").with_suffix(".dcf"))])
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(tmp_path / "out.csv")["time"]) == {"2022M09"}
