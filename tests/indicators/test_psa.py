@@ -176,14 +176,15 @@ def test_national_status_is_psa_own_for_every_person(month: str) -> None:
     assert (adults.loc[adults["olf_dlma"] == 2, "national"] == 2).all()
 
 
-def test_scope_is_psa_scope() -> None:
+@pytest.mark.parametrize("month", sorted(MONTHS))
+def test_scope_is_psa_scope(month: str) -> None:
     """Without the profile's scope, the persons aged 15+ whose PUFNEWEMPSTAT is blank are
     exactly those the scope leaves out (overseas workers and embassy staff abroad)."""
     profile = load_profile("psa-lfs")
     everyone = profile.model_copy(update={
         "metadata": profile.metadata.model_copy(update={"scope": None})})
     assert profile.metadata.scope is not None
-    table = crosstab(everyone, data_file("2022-06"), {
+    table = crosstab(everyone, data_file(month), {
         "in_scope": profile.metadata.scope, "blank": "PUFNEWEMPSTAT IS NULL",
         "adult": "PUFC05_AGE >= 15"})
     adults = table[table["adult"]]
