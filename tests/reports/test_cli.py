@@ -30,7 +30,7 @@ def test_brief_refuses_what_it_cannot_do(brief_url: str, tmp_path: Path) -> None
     assert_refused(invoke("brief", "XYZ", "--out", out, "--db", brief_url),
                    "area 'XYZ'", "no observations", "such as KHM")
     assert_refused(invoke("brief", "KHM", "--lang", "de", "--out", out, "--db", brief_url),
-                   "--lang: lang 'de'", "en, zh, fr, es, km, lo")
+                   "--lang 'de'", "en, zh, fr, es, km, lo")
     assert_refused(invoke("brief", "KHM", "--out", tmp_path / "b.docx", "--db", brief_url),
                    "b.docx", ".pdf or .html", "'.docx'")
     assert_refused(invoke("brief", "KHM", "--out", tmp_path / "no" / "b.pdf", "--db",

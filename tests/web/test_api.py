@@ -318,7 +318,9 @@ def test_a_format_that_contradicts_the_suffix_gives_422(served: Served) -> None:
     response = served.client.get(f"{API}/observations.csv", params={"format": "json"})
     assert response.status_code == 422
     assert response.json() == {"detail": "format: 'json' contradicts the path's .csv suffix "
-                                          "(give one or the other)"}
+                                          "(give one or the other)",
+                               "parameter": "format", "given": "json",
+                               "expected": "csv or nothing"}
 
 
 def test_bad_release_pages_give_422(served: Served) -> None:

@@ -1,5 +1,6 @@
-"""``decentwork serve``: its help, what it runs, its refusal of a bad database, and a program
-that starts without the web libraries."""
+"""``decentwork serve``: its help, what it runs, its refusal of a bad database or of a
+warehouse that does not exist (creating nothing), and a program that starts without the web
+libraries."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from decentwork.warehouse import engine
 from tests.warehouse.conftest import assert_refused, flat, invoke
+
+
+def created(folder: Path) -> str:
+    """The address of a new, empty warehouse in ``folder``."""
+    address = f"sqlite:///{folder}/w.sqlite"
+    engine(address).dispose()
+    return address
 
 
 def test_serve_help() -> None:
@@ -31,8 +40,7 @@ def test_serve_runs_the_app_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
     ran: dict[str, object] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
-    result = invoke("serve", "--db", f"sqlite:///{tmp_path}/w.sqlite", "--host", "0.0.0.0",
-                    "--port", "8123")
+    result = invoke("serve", "--db", created(tmp_path), "--host", "0.0.0.0", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert isinstance(ran["app"], FastAPI)
     assert (ran["host"], ran["port"]) == ("0.0.0.0", 8123)
@@ -41,6 +49,17 @@ def test_serve_runs_the_app_with_uvicorn(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_serve_refuses_a_warehouse_it_cannot_open() -> None:
     assert_refused(invoke("serve", "--db", "nosuchdb://x"), "cannot open the warehouse")
+
+
+def test_serve_refuses_a_missing_warehouse_and_creates_nothing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: pytest.fail("served"))
+    missing = tmp_path / "no" / "such" / "w.sqlite"
+    assert_refused(invoke("serve", "--db", f"sqlite:///{missing}"), "no warehouse at",
+                   str(missing))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_program_starts_without_fastapi() -> None:
@@ -56,7 +75,7 @@ def test_serve_answers_over_http(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     program = Path(sys.executable).with_name("decentwork")
-    server = subprocess.Popen([program, "serve", "--db", f"sqlite:///{tmp_path}/w.sqlite",
+    server = subprocess.Popen([program, "serve", "--db", created(tmp_path),
                                "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     try:

@@ -109,6 +109,28 @@ def test_data_sorts_by_a_column(served: Served) -> None:
     assert 'href="/data?indicator=SDG_0861_SEX_RT&amp;sort=obs_value&amp;offset=0"' in html
 
 
+@pytest.mark.parametrize(("path", "previous", "following"), [
+    ("/data?indicator=SDG_0861_SEX_RT&limit=5&offset=7", 2, 12),
+    ("/data?indicator=SDG_0861_SEX_RT&limit=5&offset=3", 0, 8),
+    ("/data?indicator=SDG_0861_SEX_RT&limit=5", None, 5),
+    ("/releases?limit=2&offset=6", 4, None),
+    ("/releases?limit=2", None, 2),
+])
+def test_pages_link_the_previous_and_next_pages_as_the_json_does(
+        served: Served, path: str, previous: int | None, following: int | None) -> None:
+    html = page(served, path)
+    base, _, query = path.partition("?")
+    kept = "&amp;".join(p for p in query.split("&") if not p.startswith("offset="))
+    for rel, offset in (("prev", previous), ("next", following)):
+        link = f'<a href="{base}?{kept}&amp;offset={offset}" rel="{rel}">'
+        assert (link in html) == (offset is not None), (rel, html)
+        assert (f'rel="{rel}"' in html) == (offset is not None)
+    data = served.client.get(f"{base}.json?{query}").json()
+    for key, offset in (("previous", previous), ("next", following)):
+        assert (data[key] is None) == (offset is None)
+        assert offset is None or data[key].endswith(f"offset={offset}")
+
+
 def test_downloads_of_the_indicator_page(served: Served) -> None:
     shown = {"ref_area": "KHM", "sex": "SEX_T"}
     sdmx = served.client.get(f"{INDICATOR}.sdmx-csv", params=shown)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from decentwork.commands.warehouse import Db
-from decentwork.terminal import console, fail
+from decentwork.terminal import console
 
 
 def serve(
@@ -25,17 +25,13 @@ def serve(
         "time).")] = False,
 ) -> None:
     """Serve the warehouse over HTTP: the dashboard's pages at / and the REST API under
-    /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs). Read-only; stop
-    with Ctrl+C."""
+    /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs). Read-only: the
+    warehouse must exist (a load creates it) with its schema current; stop with Ctrl+C."""
     import uvicorn
 
-    from decentwork.warehouse.database import WarehouseError
     from decentwork.web.app import create_app
 
-    try:
-        app = create_app(db, cache_bytes=cache_mb * 2**20)
-    except WarehouseError as error:
-        fail(str(error))
+    app = create_app(db, cache_bytes=cache_mb * 2**20)
     console.print(f"Serving the dashboard on http://{host}:{port}/ and the API on "
                   f"http://{host}:{port}/api/v1 "
                   f"(documentation: http://{host}:{port}/api/docs)")

@@ -1,7 +1,12 @@
 """The web layer: the dashboard's pages and the REST API under ``/api/v1``, served by
 ``decentwork serve``. It only reads the warehouse.
 
-- ``app``: :func:`create_app`, the FastAPI application with its middleware and error handlers.
+- ``app``: :func:`create_app`, the FastAPI application on a warehouse opened read-only, with
+  its middleware and its error handlers (one for every
+  :class:`~decentwork.errors.DecentworkError`).
+- ``requests``: what the API and the pages share about a request: the warehouse connection,
+  the filters, the format asked for, the paging model and its links, look-ups that answer
+  404.
 - ``api``: the ``/api/v1`` routes: observations, indicators, areas, groups, releases.
 - ``pages``: the dashboard's pages (HTML, and JSON and CSV twins) and their error pages.
 - ``progress``: the monitoring pages (results frameworks, status grids, indicator progress).

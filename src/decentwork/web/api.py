@@ -7,15 +7,14 @@ Every route reads the warehouse through :mod:`decentwork.warehouse` (the same fu
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from decentwork.warehouse.contents import (
     Coverage,
@@ -24,37 +23,35 @@ from decentwork.warehouse.contents import (
     label_map,
     release_history,
 )
-from decentwork.warehouse.groups import Group, GroupError, group, groups
-from decentwork.warehouse.tables import KEY
-from decentwork.warehouse.views import Filters, split_codes, view_page, view_page_rows
+from decentwork.warehouse.groups import Group, groups
+from decentwork.warehouse.views import Filters, view_page, view_page_rows
 from decentwork.web.formats import Format, csv_response, json_response
-
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10_000
-MAX_OFFSET = 10**12
+from decentwork.web.requests import (
+    GROUP,
+    Connection,
+    Page,
+    held,
+    look_up,
+    output_format,
+    query_filters,
+)
 
 
 class Problem(BaseModel):
-    """An error: what was wrong, naming the parameter and what was expected."""
+    """An error: what was wrong; the parameter it is about, what was given and expected,
+    and how to put it right, where known."""
 
     detail: str
+    parameter: str | None = None
+    given: str | None = None
+    expected: str | None = None
+    hint: str | None = None
 
 
 router = APIRouter(responses={
     404: {"model": Problem, "description": "No such area, indicator or group."},
     422: {"model": Problem, "description": "A parameter is invalid; the detail says which."},
 })
-
-
-class Page(BaseModel):
-    """Which slice of a long listing to return."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
-                       description=f"Rows per page (1 to {MAX_LIMIT:,}).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET,
-                        description="Rows to skip (the page's first row).")
 
 
 class ObservationQuery(Page):
@@ -72,58 +69,18 @@ class ObservationQuery(Page):
     format: Format | None = Field(None, description="json (default) or csv.")
 
 
-def _connect(request: Request) -> Iterator[sa.Connection]:
-    """A read connection on the application's warehouse for one request."""
-    with request.app.state.engine.connect() as connection:
-        yield connection
-
-
-Connection = Annotated[sa.Connection, Depends(_connect)]
-
-
-def query_filters(query: BaseModel, **fixed: str) -> Filters:
-    """The observation filters of a query's key fields (comma-separated codes and ``time``),
-    with ``fixed`` codes (``indicator="..."``) in place of the query's own.
-
-    Raises:
-        QueryError: a bad ``time`` or a code with a NUL character.
-    """
-    fields = {**{c: getattr(query, c, None) for c in KEY}, **fixed}
-    return Filters.parse({c: split_codes(fields[c]) for c in KEY if c != "time"},
-                         fields["time"])
-
-
-def page_links(request: Request, offset: int, limit: int, total: int
-               ) -> dict[str, str | None]:
-    """The addresses of the next and previous pages (None at either end)."""
-    after = offset + limit
-    return {
-        "next": str(request.url.include_query_params(offset=after)) if after < total else None,
-        "previous": (str(request.url.include_query_params(offset=max(offset - limit, 0)))
-                     if offset > 0 else None),
-    }
-
-
 def _observations(request: Request, query: ObservationQuery, connection: sa.Connection,
                   suffix: Format | None) -> Response:
     """One page of observations in the format the suffix or ``format`` asks for."""
-    if suffix and query.format and query.format != suffix:
-        raise HTTPException(422, f"format: {query.format!r} contradicts the path's .{suffix} "
-                            "suffix (give one or the other)")
-    chosen = suffix or query.format or "json"
-    page = {"limit": query.limit, "offset": query.offset, "option": "as_of"}
-    if chosen == "csv":
-        found, total = view_page(connection, query_filters(query), query.as_of, **page)
-        links = page_links(request, query.offset, query.limit, total)
-        headers = {"X-Total-Count": str(total)}
-        related = [f'<{url}>; rel="{rel}"' for rel, url in links.items() if url]
-        if related:
-            headers["Link"] = ", ".join(related)
-        return csv_response(found, "observations.csv", headers)
-    rows, total = view_page_rows(connection, query_filters(query), query.as_of, **page)
-    return json_response({"total": total, "limit": query.limit, "offset": query.offset,
-                          **page_links(request, query.offset, query.limit, total),
-                          "observations": rows})
+    fmt = output_format(suffix, query.format, "json")
+    filters = query_filters(query)
+    if fmt == "csv":
+        found, total = view_page(connection, filters, query.as_of, limit=query.limit,
+                                 offset=query.offset)
+        return csv_response(found, "observations.csv", query.headers(request, total))
+    rows, total = view_page_rows(connection, filters, query.as_of, limit=query.limit,
+                                 offset=query.offset)
+    return json_response({**query.described(request, total), "observations": rows})
 
 
 OBSERVATIONS = ("Observations of the latest view (or as of a release or date), filtered on any "
@@ -182,11 +139,9 @@ def indicators(connection: Connection) -> Response:
 def indicator(code: str, connection: Connection) -> Response:
     """An indicator: label, unit and definition, its periods, and each area with data and its
     periods."""
+    held(connection, "indicator", code)
     areas = coverage(connection, "ref_area", Filters.parse({"indicator": [code]}, None))
     metadata = described(connection)
-    if not areas and code not in metadata:
-        raise HTTPException(404, f"indicator {code!r}: not in the warehouse (GET "
-                            "/api/v1/indicators lists the indicators with data)")
     unit, definition = metadata.get(code, (None, None))
     return json_response({
         "code": code, "label": label_map(connection, kind="indicator").get(("indicator", code)),
@@ -209,10 +164,8 @@ def areas(connection: Connection) -> Response:
 def area(ref_area: str, connection: Connection) -> Response:
     """An area: label, the groups it belongs to, and each indicator with data and its
     periods."""
+    held(connection, "ref_area", ref_area)
     found = coverage(connection, "indicator", Filters.parse({"ref_area": [ref_area]}, None))
-    if not found:
-        raise HTTPException(404, f"area {ref_area!r}: no observations in the warehouse (GET "
-                            "/api/v1/areas lists the areas with data)")
     return json_response({
         "code": ref_area,
         "label": label_map(connection, kind="ref_area").get(("ref_area", ref_area)),
@@ -239,14 +192,10 @@ def groups_list(connection: Connection) -> Response:
 @router.get("/groups/{code}", summary="One group of areas")
 def group_detail(code: str, connection: Connection) -> Response:
     """A group: label, where its membership comes from, members."""
-    try:
-        return json_response(_group(group(connection, code)))
-    except GroupError:
-        raise HTTPException(404, f"group {code!r}: no such group (GET /api/v1/groups lists "
-                            "the groups)") from None
+    return json_response(_group(look_up(GROUP, code, groups(connection).get(code))))
 
 
-def release_record(row: Mapping[str, Any]) -> dict[str, Any]:
+def release_record(row: sa.RowMapping) -> dict[str, Any]:
     """A release as JSON: its file's name (not the loader's path), ``loaded_at`` in UTC."""
     loaded = row["loaded_at"]
     loaded = loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded.astimezone(UTC)
@@ -260,7 +209,5 @@ def releases(request: Request, page: Annotated[Page, Query()],
     format, when in UTC, by whom, full or partial, rows read, added, changed, unchanged and
     withdrawn), newest first, a page at a time."""
     rows, total = release_history(connection, page.limit, page.offset)
-    listed = [release_record(row) for row in rows]
-    return json_response({"total": total, "limit": page.limit, "offset": page.offset,
-                          **page_links(request, page.offset, page.limit, total),
-                          "releases": listed})
+    return json_response({**page.described(request, total),
+                          "releases": [release_record(row) for row in rows]})

@@ -1,5 +1,7 @@
 """The web application: the API router, the dashboard's pages and static files, gzip, ETags,
-and the errors (JSON for the API, the page's format for the pages)."""
+and the errors (JSON for the API, the page's format for the pages): any
+:class:`~decentwork.errors.DecentworkError` a route raises is answered by one handler, with the
+error's HTTP status."""
 
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from decentwork import __version__
+from decentwork.errors import DecentworkError
 from decentwork.warehouse.contents import state_mark
 from decentwork.warehouse.database import engine
-from decentwork.warehouse.views import QueryError
 from decentwork.web import api, pages, progress
 from decentwork.web.caching import Admission, AnswerCache, ETagMiddleware
 from decentwork.web.pages import SuffixMiddleware
@@ -45,24 +47,30 @@ def problem(error: dict[str, Any]) -> str:
     return f"{name}: {message} (got {error['input']!r})"
 
 
-def _error(request: Request, status: int, detail: str,
+def _error(request: Request, status: int, detail: str, details: Mapping[str, str] | None = None,
            headers: Mapping[str, str] | None = None) -> Response:
-    """An error: JSON ``{"detail"}`` for the API, the page's error page for the pages."""
+    """An error: JSON ``{"detail", ...details}`` for the API, the page's error page for the
+    pages."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": detail}, status, headers=dict(headers or {}))
-    return pages.error_page(request, status, detail)
+        return JSONResponse({"detail": detail, **(details or {})}, status,
+                            headers=dict(headers or {}))
+    return pages.error_page(request, status, detail, details)
+
+
+async def _reported(request: Request, error: DecentworkError) -> Response:
+    """A user's problem raised by a route or the library under it, with its status and
+    structured fields (parameter, given, expected, hint)."""
+    return _error(request, error.status, error.message, error.details())
 
 
 async def _invalid(request: Request, error: RequestValidationError) -> Response:
+    """Parameters that FastAPI's validation refused (422), each named."""
     return _error(request, 422, "; ".join(problem(e) for e in error.errors()))
 
 
-async def _refused(request: Request, error: QueryError) -> Response:
-    return _error(request, 422, str(error))
-
-
 async def _failed(request: Request, error: StarletteHTTPException) -> Response:
-    return _error(request, error.status_code, str(error.detail), error.headers)
+    """The framework's own errors: no such route (404), method not allowed (405)."""
+    return _error(request, error.status_code, str(error.detail), headers=error.headers)
 
 
 async def _swagger() -> HTMLResponse:
@@ -84,16 +92,19 @@ async def _swagger() -> HTMLResponse:
 
 def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20) -> FastAPI:
     """The web application on the warehouse at ``url`` (default: ``$DECENTWORK_DB``, else the
-    embedded SQLite file), its schema brought up to date as every command does. Answers are
-    kept in memory (at most ``cache_bytes``; 0: none) while the warehouse does not change.
+    embedded SQLite file), opened read-only: nothing is created or migrated, and nothing can
+    be written through the application. Answers are kept in memory (at most
+    ``cache_bytes``; 0: none) while the warehouse does not change.
 
     Raises:
+        NoWarehouse: there is no warehouse at ``url``.
+        OldSchema: the warehouse's schema is not the newest.
         WarehouseError: the warehouse cannot be opened.
     """
-    target = engine(url, connections=ADMITTED)
+    target = engine(url, read_only=True, connections=ADMITTED)
     # The answer cache reads the warehouse's mark on its own connection: waiting for one of
     # the routes' connections would block the event loop that the routes need to give it back.
-    watch = engine(url, connections=1) if cache_bytes else None
+    watch = engine(url, read_only=True, connections=1) if cache_bytes else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -111,6 +122,8 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20) -> Fast
         redoc_url=None,
         openapi_url=OPENAPI,
         lifespan=lifespan,
+        exception_handlers={DecentworkError: _reported, RequestValidationError: _invalid,
+                            StarletteHTTPException: _failed},
     )
     app.state.engine = target
     app.include_router(api.router, prefix=API, tags=["API v1"])
@@ -118,9 +131,6 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20) -> Fast
     app.include_router(progress.router)
     app.add_api_route("/api/docs", _swagger, include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("decentwork.web", "static")]), name="static")
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(QueryError, _refused)
-    app.add_exception_handler(StarletteHTTPException, _failed)
     app.add_middleware(SuffixMiddleware)
     app.add_middleware(ETagMiddleware)
     app.add_middleware(Admission, limit=ADMITTED)

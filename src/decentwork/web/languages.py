@@ -14,8 +14,7 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from decentwork import charts
-from decentwork.translations import LANGUAGES, catalogue, translations
-from decentwork.warehouse.views import QueryError
+from decentwork.translations import LANGUAGES, catalogue, check_language, translations
 
 DEFAULT = "en"
 COOKIE = "lang"
@@ -42,12 +41,10 @@ def chosen(request: Request) -> str:
     """The language of ``request``: ``?lang=``, else the cookie, else English.
 
     Raises:
-        QueryError: ``?lang=`` is not one of the languages.
+        BadInput: ``?lang=`` is not one of the languages (422).
     """
     asked = request.query_params.get("lang")
     if asked is not None:
-        if asked not in LANGUAGES:
-            raise QueryError(f"lang {asked!r}: expected one of {', '.join(LANGUAGES)}")
-        return asked
+        return check_language(asked)
     remembered = request.cookies.get(COOKIE)
     return remembered if remembered in LANGUAGES else DEFAULT

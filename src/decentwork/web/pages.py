@@ -8,7 +8,7 @@ functions as the API."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,28 +16,31 @@ from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from decentwork import charts
+from decentwork.errors import BadInput
 from decentwork.observations.writers import sdmx_csv
 from decentwork.warehouse.contents import coverage, described, label_map, release_history
 from decentwork.warehouse.excel import write_workbook
 from decentwork.warehouse.groups import groups
 from decentwork.warehouse.tables import observations as observation_table
-from decentwork.warehouse.views import QueryError, sort_columns, view, view_page, view_query
-from decentwork.web import languages
-from decentwork.web.api import (
-    Connection,
-    ObservationQuery,
-    Page,
-    page_links,
-    query_filters,
-    release_record,
-)
+from decentwork.warehouse.views import sort_columns, view, view_page, view_query
+from decentwork.web import languages, requests
+from decentwork.web.api import ObservationQuery, release_record
 from decentwork.web.formats import CSV_MEDIA_TYPE, csv_text, json_response, records
+from decentwork.web.requests import (
+    MAX_LIMIT,
+    RELEASE,
+    Connection,
+    Page,
+    held,
+    look_up,
+    query_filters,
+)
 
 SUFFIXES = ("json", "csv", "xlsx", "sdmx-csv")
 PageFormat = Literal["html", "json", "csv"]
@@ -83,7 +86,7 @@ class IndicatorQuery(PageQuery):
 class DataQuery(ObservationQuery):
     """The data table: the API's observation filters and pages, a sort and the language."""
 
-    limit: int = Field(DATA_LIMIT, ge=1, le=10_000)
+    limit: int = Field(default=DATA_LIMIT, ge=1, le=MAX_LIMIT)
     sort: str | None = None
     lang: str | None = None
     format: ObservationFormat | None = None  # type: ignore[assignment]
@@ -140,13 +143,9 @@ def output_format(request: Request, asked: str | None) -> str:
     """The format a page is asked for: the path's suffix, else ``format``, else HTML.
 
     Raises:
-        HTTPException: the suffix and ``format`` disagree (422).
+        BadInput: the suffix and ``format`` disagree (422).
     """
-    suffix = request.scope.get("decentwork.suffix")
-    if suffix and asked and asked != suffix:
-        raise HTTPException(422, f"format: {asked!r} contradicts the path's .{suffix} "
-                            "suffix (give one or the other)")
-    return suffix or asked or "html"
+    return requests.output_format(request.scope.get("decentwork.suffix"), asked, "html")
 
 
 class Labels:
@@ -323,10 +322,8 @@ def area(request: Request, ref_area: str, query: Annotated[PageQuery, Query()],
     """An area profile: headline and SDG 8 indicators (latest value, interval, trend, change)
     and the groups the area belongs to."""
     fmt = output_format(request, query.format)
+    held(connection, "ref_area", ref_area)
     found = view(connection, query_filters(query, ref_area=ref_area))
-    if found.empty:
-        raise HTTPException(404, f"area {ref_area!r}: no observations in the warehouse (GET "
-                            "/api/v1/areas lists the areas with data)")
     names = Labels(connection, languages.chosen(request))
     summaries = [_summary(str(code), rows, names)
                  for code, rows in found.groupby("indicator", sort=True)
@@ -373,10 +370,8 @@ def indicator(request: Request, code: str, query: Annotated[IndicatorQuery, Quer
     """The indicator explorer: a time series for the chosen areas, the ranking of areas in
     the latest year, and the table of exactly the observations shown."""
     fmt = output_format(request, query.format)
+    held(connection, "indicator", code)
     choices = _choices(connection, code)
-    if not choices["source"]:
-        raise HTTPException(404, f"indicator {code!r}: not in the warehouse (GET "
-                            "/api/v1/indicators lists the indicators with data)")
     names = Labels(connection, languages.chosen(request))
     sex = query.sex if query.sex is not None else ("SEX_T" if "SEX_T" in choices["sex"] else "")
     classif1 = query.classif1
@@ -425,11 +420,9 @@ def data_table(request: Request, query: Annotated[DataQuery, Query()],
     fmt = output_format(request, query.format)
     order = sort_columns(query.sort)
     found, total = view_page(connection, query_filters(query), query.as_of, limit=query.limit,
-                             offset=query.offset, option="as_of", sort=order)
-    data = {"total": total, "limit": query.limit, "offset": query.offset,
-            **page_links(request, query.offset, query.limit, total),
-            "observations": records(found)}
-    context = {"query": query, "sort": order}
+                             offset=query.offset, sort=order)
+    data = {**query.described(request, total), "observations": records(found)}
+    context = {"query": query, "page": query, "sort": order}
     return render(request, View("data.html", "observations", data, found, context), fmt)
 
 
@@ -443,9 +436,9 @@ def releases(request: Request, query: Annotated[ReleasesQuery, Query()],
     fmt = output_format(request, query.format)
     rows, total = release_history(connection, query.limit, query.offset)
     listed = [release_record(r) for r in rows]
-    data = {"total": total, "limit": query.limit, "offset": query.offset,
-            **page_links(request, query.offset, query.limit, total), "releases": listed}
-    return render(request, View("releases.html", "releases", data, listed), fmt)
+    data = {**query.described(request, total), "releases": listed}
+    return render(request, View("releases.html", "releases", data, listed, {"page": query}),
+                  fmt)
 
 
 @router.get("/releases/{release}", response_class=HTMLResponse)
@@ -454,10 +447,7 @@ def release(request: Request, release: int, query: Annotated[PageQuery, Query()]
     """One release: its provenance and, per indicator, the rows it brought and withdrew."""
     fmt = output_format(request, query.format)
     rows, _total = release_history(connection)
-    found = next((r for r in rows if r["id"] == release), None)
-    if found is None:
-        raise HTTPException(404, f"release {release}: no such release (GET /api/v1/releases "
-                            "lists the releases)")
+    found = look_up(RELEASE, release, next((r for r in rows if r["id"] == release), None))
     table = observation_table
     counted = connection.execute(
         sa.select(table.c.indicator, sa.func.count(), sa.func.sum(
@@ -475,17 +465,21 @@ def release(request: Request, release: int, query: Annotated[PageQuery, Query()]
 # Errors --------------------------------------------------------------------------------------
 
 
-def error_page(request: Request, status: int, detail: str) -> Response:
-    """An error as the page's format would have it: JSON ``{"detail"}`` for the JSON and CSV
-    twins, else an HTML page in the visitor's language."""
+def error_page(request: Request, status: int, detail: str,
+               details: Mapping[str, str] | None = None) -> Response:
+    """An error as the page's format would have it: JSON ``{"detail"}`` with the ``details``
+    (``parameter``, ``given``, ``expected``, ``hint``) for the JSON and CSV twins, else an
+    HTML page in the visitor's language."""
+    details = details or {}
     asked = request.scope.get("decentwork.suffix") or request.query_params.get("format")
     if asked in SUFFIXES:
-        return JSONResponse({"detail": detail}, status)
+        return JSONResponse({"detail": detail, **details}, status)
     try:
         lang = languages.chosen(request)
-    except QueryError:
+    except BadInput:  # the language itself is what is wrong
         lang = languages.DEFAULT
     html = languages.environment(lang).get_template("error.html").render(
-        status=status, detail=detail, request=request, address=_address(request), data={})
+        status=status, detail=detail, hint=details.get("hint"), request=request,
+        address=_address(request), data={})
     return HTMLResponse(html, status_code=status)
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from decentwork.monitoring.frameworks import Framework, FrameworkError, bundled, load_framework
-from decentwork.monitoring.progress import METHODS
+from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
+from decentwork.monitoring.progress import METHODS, check_method
 from decentwork.monitoring.tracking import TOTAL, Progress, Tracking, track, untargeted
 from decentwork.warehouse.views import split_codes
 from decentwork.web import languages
-from decentwork.web.api import Connection
 from decentwork.web.pages import FOCUS, Labels, PageQuery, View, output_format, render
+from decentwork.web.requests import Connection
 
 DEFAULT_METHOD = "open-sdg"
 """The method of the status grid unless the address names another: the only one that also
@@ -39,25 +39,6 @@ class ProgressQuery(PageQuery):
     method: str | None = None
 
 
-def _framework(name: str) -> Framework:
-    """A bundled framework, or 404."""
-    if name not in bundled():
-        raise HTTPException(404, f"framework {name!r}: not a bundled framework (they are "
-                            f"{', '.join(bundled())})")
-    try:
-        return load_framework(name)
-    except FrameworkError as error:
-        raise HTTPException(500, str(error)) from None
-
-
-def _method(query: ProgressQuery) -> str:
-    """The method asked for, or 422."""
-    method = query.method or DEFAULT_METHOD
-    if method not in METHODS:
-        raise HTTPException(422, f"method {method!r}: expected one of {', '.join(METHODS)}")
-    return method
-
-
 def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
     """The areas asked for, else the framework's own, else the explorer's focus areas."""
     return split_codes(query.area) or list(framework.areas) or list(FOCUS)
@@ -76,7 +57,7 @@ def frameworks(request: Request, query: Annotated[PageQuery, Query()]) -> Respon
     fmt = output_format(request, query.format)
     listed = []
     for name in bundled():
-        framework = _framework(name)
+        framework = bundled_framework(name)
         listed.append({"code": name, "title": framework.title,
                        "indicators": len(framework.indicators()),
                        "areas": ",".join(framework.areas), "horizon": framework.horizon})
@@ -90,8 +71,8 @@ def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, 
     """A framework's status grid by one method, for some areas: the totals of every
     indicator."""
     fmt = output_format(request, query.format)
-    framework = _framework(name)
-    method = _method(query)
+    framework = bundled_framework(name)
+    method = check_method(query.method or DEFAULT_METHOD)
     areas = _areas(framework, query)
     found = track(connection, framework, areas, [method], breakdowns=False)
     names = Labels(connection, languages.chosen(request))
@@ -110,12 +91,9 @@ def indicator_progress(request: Request, name: str, code: str,
     """One indicator of a framework, for some areas: each breakdown by every method (or the
     one asked for) with its components, the gaps, and a chart per area."""
     fmt = output_format(request, query.format)
-    framework = _framework(name)
-    try:
-        outcome, target, spec = framework.indicator(code)
-    except FrameworkError as error:
-        raise HTTPException(404, str(error)) from None
-    methods = [_method(query)] if query.method else list(METHODS)
+    framework = bundled_framework(name)
+    outcome, target, spec = framework.indicator(code)
+    methods = [check_method(query.method)] if query.method else list(METHODS)
     areas = _areas(framework, query)
     found = track(connection, framework, areas, methods, codes=[code])
     names = Labels(connection, languages.chosen(request))
