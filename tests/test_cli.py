@@ -48,11 +48,11 @@ def test_synth_writes_the_seeded_survey(tmp_path: Path) -> None:
     ("arguments", "message"),
     [
         (["--records", "100", "--psus", "101"],
-         "Error: --psus: psus=101 must not exceed records=100"),
-        (["--records", "1"], "Error: --records: records must be at least 2"),
-        (["--records", "100", "--strata", "0"], "Error: --strata: strata must be at least 1"),
+         "Error: --psus 101 must not exceed records=100"),
+        (["--records", "1"], "Error: --records must be at least 2"),
+        (["--records", "100", "--strata", "0"], "Error: --strata must be at least 1"),
         (["--records", "100", "--seed", "-1"],
-         "Error: --seed: seed must be a non-negative integer"),
+         "Error: --seed must be a non-negative integer"),
     ],
     ids=["psus", "records", "strata", "seed"],
 )

@@ -4,6 +4,7 @@ errors on standard error), a progress bar, the one way to fail and the one way t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NoReturn
 
@@ -39,13 +40,19 @@ def flag(parameter: str) -> str:
 
 
 def report(error: DecentworkError, options: Mapping[str, str] | None = None) -> None:
-    """Print a library error for the user: its message, prefixed by the option it is about
-    when the message does not name it already (the command's ``options`` by parameter name,
-    else :func:`flag`), then the hint."""
+    """Print a library error for the user: its message naming the option it is about (the
+    command's ``options`` by parameter name, else :func:`flag`): a message that starts with
+    the parameter's name (``as_of 'x': ...``, ``psus=101 ...``) has it replaced by the
+    option, any other is prefixed with it unless it names the option already; then the
+    hint."""
     message = error.message
     if error.parameter is not None:
         option = (options or {}).get(error.parameter) or flag(error.parameter)
-        if option not in message:
+        named = re.match(rf"{re.escape(error.parameter)}(=| |:)", message)
+        if named:
+            message = option + (" " if named.group(1) == "=" else named.group(1)) + message[
+                named.end():]
+        elif option not in message:
             message = f"{option}: {message}"
     errors.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
     if error.hint:

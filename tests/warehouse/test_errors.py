@@ -95,7 +95,7 @@ def test_bad_filters_and_sorts() -> None:
 
 def test_the_command_line_names_its_option(loaded: sa.Engine, url: str) -> None:
     result = invoke("query", "--db", url, "--as-of", "yesterday")
-    assert_refused(result, "--as-of: as_of 'yesterday': expected a release number or a date")
+    assert_refused(result, "--as-of 'yesterday': expected a release number or a date")
     result = invoke("query", "--db", url, "--time", "2023:2015")
     assert_refused(result, "--time: time '2023:2015': the first year comes after the last")
 
