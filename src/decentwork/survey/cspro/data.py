@@ -65,9 +65,10 @@ def read(dictionary: Dictionary, data: Path, needed: Sequence[str],
 
 def _value(item: Item) -> str:
     """SQL for the value of ``item`` in ``line``: NULL when blank, typed, decimals applied."""
-    text = f"NULLIF(TRIM(substr(line, {item.start}, {item.length})), '')"
+    cut = f"substr(line, {item.start}, {item.length})"
     if not item.numeric:
-        return f"NULLIF(RTRIM(substr(line, {item.start}, {item.length})), '')"
+        return f"NULLIF(RTRIM({cut}), '')"
+    text = f"NULLIF(TRIM({cut}), '')"
     if item.decimal_char:
         return f"CAST({text} AS DOUBLE)"
     kind = "BIGINT" if item.length <= INTEGER_DIGITS else "HUGEINT"
@@ -79,7 +80,7 @@ def _value(item: Item) -> str:
 @dataclass(frozen=True)
 class _Check:
     """One way a line can contradict the dictionary: an SQL condition on ``line`` and ``n``
-    (its length without trailing blanks), and the message for the first such line."""
+    (its length without trailing blanks), and the item a number check is about."""
 
     condition: str
     item: Item | None = None
