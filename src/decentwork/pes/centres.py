@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from decentwork.errors import Conflict, NotFound
 from decentwork.pes import audit
 from decentwork.pes.access import Actor, Role, acting, require
+from decentwork.pes.bulk import insert_rows
 from decentwork.pes.models import CentreIn, validated
 from decentwork.pes.records import Centre
 from decentwork.pes.registry import Registry
@@ -45,10 +46,8 @@ def insert(connection: sa.Connection, centres: Sequence[CentreIn], registry: Reg
         raise Conflict(f"job centre code(s) {', '.join(sorted(taken))} taken already",
                        parameter="code", given=", ".join(sorted(taken)))
     now = registry.clock()
-    return [int(i) for i in connection.execute(
-        sa.insert(job_centres).returning(job_centres.c.id, sort_by_parameter_order=True),
-        [{"code": c.code, "name": c.name, "area": c.area, "created_at": now} for c in centres],
-    ).scalars()]
+    return insert_rows(connection, job_centres, [
+        {"code": c.code, "name": c.name, "area": c.area, "created_at": now} for c in centres])
 
 
 def list_centres(registry: Registry, actor: Actor) -> list[Centre]:

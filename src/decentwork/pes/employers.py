@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from decentwork.errors import BadInput, Conflict
 from decentwork.pes import audit
 from decentwork.pes.access import Actor, Role, acting, not_found, require
+from decentwork.pes.bulk import insert_rows
 from decentwork.pes.locking import write_version
 from decentwork.pes.models import EmployerIn, validated
 from decentwork.pes.records import EmployerRecord
@@ -53,10 +54,9 @@ def insert(connection: sa.Connection, records: Sequence[EmployerIn], now: dateti
             raise Conflict(f"registration number(s) {', '.join(sorted(taken))} belong to "
                            "another employer", parameter="registration_number",
                            given=", ".join(sorted(taken)))
-    return [int(i) for i in connection.execute(
-        sa.insert(employers).returning(employers.c.id, sort_by_parameter_order=True),
-        [{**e.model_dump(include=set(FIELDS)), "created_at": now, "updated_at": now,
-          "version": 1} for e in records]).scalars()]
+    return insert_rows(connection, employers, [
+        {**e.model_dump(include=set(FIELDS)), "created_at": now, "updated_at": now,
+         "version": 1} for e in records])
 
 
 def load(connection: sa.Connection, employer_id: int) -> EmployerRecord:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from decentwork.errors import BadInput, Conflict
 from decentwork.pes import audit, duplicates
 from decentwork.pes.access import Actor, Role, not_found, require, require_centre, seeker_scope
+from decentwork.pes.bulk import insert_rows
 from decentwork.pes.duplicates import LikelyDuplicate
 from decentwork.pes.locking import write_version
 from decentwork.pes.models import SeekerIn, SeekerStatus, national_id_form, validated
@@ -95,14 +96,12 @@ def insert(connection: sa.Connection, records: Sequence[SeekerIn], *, user_id: i
     rows = [{**_columns(s), "created_by": user_id, "updated_by": user_id, "created_at": now,
              "updated_at": now, "version": 1} for s in records]
     try:
-        ids = connection.execute(
-            sa.insert(seekers).returning(seekers.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        ids = insert_rows(connection, seekers, rows)
     except sa.exc.IntegrityError:
         raise Conflict("a seeker with the same national ID was registered meanwhile",
                        parameter="national_id") from None
     _write_children(connection, list(zip(ids, records, strict=True)), user_id, now, {})
-    return [int(i) for i in ids]
+    return ids
 
 
 def _columns(seeker: SeekerIn) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from decentwork.errors import BadInput, Refused
 from decentwork.pes import audit
 from decentwork.pes.access import Actor, Role, not_found, require, vacancy_scope
+from decentwork.pes.bulk import insert_rows
 from decentwork.pes.locking import write_version
 from decentwork.pes.models import VacancyIn, VacancyStatus, validated
 from decentwork.pes.records import VacancyRecord
@@ -67,9 +68,7 @@ def insert(connection: sa.Connection, records: Sequence[VacancyIn], *, user_id: 
     """Insert validated vacancies (no access check) in the caller's transaction; their ids."""
     rows = [{**_columns(v), "created_by": user_id, "updated_by": user_id, "created_at": now,
              "updated_at": now, "version": 1} for v in records]
-    ids = [int(i) for i in connection.execute(
-        sa.insert(vacancies).returning(vacancies.c.id, sort_by_parameter_order=True), rows
-    ).scalars()]
+    ids = insert_rows(connection, vacancies, rows)
     skills = [{"vacancy_id": i, "uri": uri} for i, v in zip(ids, records, strict=True)
               for uri in dict.fromkeys(v.skills)]
     if skills:
