@@ -87,16 +87,17 @@ def opening(address: sa.URL) -> Iterator[None]:
 
 
 def engine(url: str | None = None, *, create: bool = True) -> sa.Engine:
-    """An engine on the PES database at ``url`` (see :func:`database_url`).
+    """An engine on the PES database at ``url`` (see :func:`database_url`), its schema
+    brought to the newest migration.
 
-    With ``create`` (the default) the database is created if need be and its schema brought
-    to the newest migration; without, the database must exist with its schema current, and
-    nothing is created (a web server asks this way whether there is a PES to serve).
+    With ``create`` (the default) the database is created if need be; without, there must be
+    a PES database at ``url`` already, and nothing is created (the commands other than
+    ``init`` open it so, and a web server asks so whether there is a PES to serve).
 
     Raises:
         NoPesDatabase: not ``create`` and there is no PES database at ``url``.
         PesDatabaseError: the URL is malformed, the server unreachable, the file not a
-            database, or the schema older or newer than this decentwork's.
+            database, or the schema one a newer decentwork made.
     """
     address = parse_url(url)
     path = _sqlite_file(address)
@@ -112,10 +113,10 @@ def engine(url: str | None = None, *, create: bool = True) -> sa.Engine:
         sa.event.listen(created, "connect", _sqlite_pragmas)
     try:
         with opening(address):
-            if create:
-                upgrade(created)
-            else:
-                require_current(created)
+            if not create and schema_revision(created) is None:
+                raise NoPesDatabase(f"no PES database at {shown(address)}: the database has "
+                                    "no PES tables", given=shown(address), hint=CREATE_HINT)
+            upgrade(created)
     except PesDatabaseError:
         created.dispose()
         raise
@@ -191,29 +192,6 @@ def upgrade(target: sa.Engine) -> None:
         if current != head:
             _check_known(current, shown(target.url))
             command.upgrade(migration_config(connection), "head")
-
-
-def require_current(target: sa.Engine) -> None:
-    """Refuse a database without the PES schema, or with an older or unknown one.
-
-    Raises:
-        NoPesDatabase: the database has no PES tables.
-        PesDatabaseError: an older schema (opening it to write upgrades it), or one a newer
-            decentwork made.
-    """
-    where = shown(target.url)
-    current = schema_revision(target)
-    head = head_revision()
-    if current == head:
-        return
-    if current is None:
-        raise NoPesDatabase(f"no PES database at {where}: the database has no PES tables",
-                            given=where, hint=CREATE_HINT)
-    _check_known(current, where)
-    raise PesDatabaseError(
-        f"the PES database {where} has schema revision {current}, older than this "
-        f"decentwork's {head}", given=current, expected=head,
-        hint="any writing 'decentwork pes' command upgrades it")
 
 
 def _check_known(revision: str | None, where: str) -> None:

@@ -43,6 +43,8 @@ from decentwork.pes.times import age
 
 MIN_AGE, MAX_AGE = 15, 100
 """Ages at registration the registry accepts."""
+MIN_PASSWORD, MAX_PASSWORD = 10, 1000
+"""Lengths of password the registry accepts."""
 PERSONAL_FIELDS = frozenset({
     "family_name", "given_names", "national_id", "birth_date", "phone", "email", "address",
     "contact_name", "password",
@@ -106,9 +108,13 @@ def _matching(pattern: str, what: str) -> AfterValidator:
     return AfterValidator(validate)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Unicode's control characters (category Cc) but line feeds and tabs."""
+
+
 def _plain_text(text: str) -> str:
     """Text in Unicode NFC, without control characters (line breaks and tabs allowed)."""
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
+    if _CONTROL.search(text):
         raise ValueError("contains control characters")
     return unicodedata.normalize("NFC", text)
 
@@ -438,7 +444,7 @@ class UserIn(Model):
                         _matching(r"[a-z0-9][a-z0-9._@-]*", "a username (letters, digits, "
                                   "dots, hyphens, underscores and @, without spaces)")]
     role: Role
-    password: Annotated[str, StringConstraints(min_length=10, max_length=1000,
+    password: Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD,
                                                strip_whitespace=False)]
     centres: list[int] = []
     employer: int | None = None
@@ -455,6 +461,13 @@ class UserIn(Model):
             raise ValueError(f"employer: only employer users have an employer, not "
                              f"{self.role}s")
         return self
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` is not acceptable (without repeating it), or None."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        return f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters"
+    return None
 
 
 # Validation --------------------------------------------------------------------------------
