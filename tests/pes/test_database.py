@@ -103,3 +103,15 @@ def test_the_audit_log_refuses_changes_and_deletions(url: str) -> None:
         assert connection.execute(sa.text("SELECT outcome FROM audit_log")).scalars().all() \
             == ["ok"]
     opened.dispose()
+
+
+def test_a_database_error_never_shows_the_values_written(url: str) -> None:
+    opened = engine(url)
+    with pytest.raises(sa.exc.IntegrityError) as caught, opened.begin() as connection:
+        connection.execute(sa.text("INSERT INTO areas (code, name, parent, created_at) "
+                                   "VALUES (:code, :name, :parent, CURRENT_TIMESTAMP)"),
+                           [{"code": "KH-12-01", "name": "Chamkar Mon", "parent": "KH-12"},
+                            {"code": "KH-12-01", "name": "Sensitive Name", "parent": "KH-12"}])
+    opened.dispose()
+    assert "Sensitive Name" not in str(caught.value)
+    assert "hidden due to hide_parameters" in str(caught.value)

@@ -9,7 +9,9 @@ from the Alembic migrations in :mod:`decentwork.pes.migrations`, recorded in a v
 of the PES's own (``pes_alembic_version``).
 
 SQLite files are opened with foreign keys checked, write-ahead logging and ``secure_delete``
-(erased personal data are overwritten, not merely unlinked).
+(erased personal data are overwritten, not merely unlinked). The engine never shows the
+values of a statement's parameters in its logs or errors (``hide_parameters``), so that a
+database error cannot carry a person's data into a log.
 """
 
 from __future__ import annotations
@@ -107,8 +109,9 @@ def engine(url: str | None = None, *, create: bool = True) -> sa.Engine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         created = sa.create_engine(
-            address, **({"connect_args": {"timeout": SQLITE_TIMEOUT}}
-                        if address.get_backend_name() == "sqlite" else {}))
+            address, hide_parameters=True,
+            **({"connect_args": {"timeout": SQLITE_TIMEOUT}}
+               if address.get_backend_name() == "sqlite" else {}))
     if address.get_backend_name() == "sqlite":
         sa.event.listen(created, "connect", _sqlite_pragmas)
     try:
