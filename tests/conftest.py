@@ -19,6 +19,7 @@ def sdg8_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A SQLite warehouse holding ILOSTAT's five SDG 8 bulk files and the English area and
     indicator dictionaries (from ../shared/data), loaded once for the whole session; treat
     it as read-only."""
+    from decentwork.commands.warehouse import catalogue_metadata
     from decentwork.warehouse import engine
     from decentwork.warehouse.load import load_files
     from tests.warehouse.conftest import BULK_FILES, DICTIONARIES, DICTIONARY, bulk_file
@@ -26,6 +27,7 @@ def sdg8_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     address = f"sqlite:///{tmp_path_factory.mktemp('sdg8')}/w.sqlite"
     target = engine(address)
     load_files(target, [*(bulk_file(name) for name in BULK_FILES),
-                        *(DICTIONARY / name for name in DICTIONARIES)])
+                        *(DICTIONARY / name for name in DICTIONARIES)],
+               metadata=catalogue_metadata())
     target.dispose()
     return address

@@ -18,7 +18,9 @@ from decentwork.demo import (
     DICTIONARIES,
     HEADLINE,
     ILOSTAT_DATASETS,
+    SURVEY_INDICATORS,
     demo_url,
+    survey_files,
 )
 from decentwork.synthetic import generate
 from decentwork.warehouse import engine, ilostat, view
@@ -105,7 +107,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> None:
     url = f"sqlite:///{offline}/demo.sqlite"
     command = ["demo", "--records", "20000", "--seed", "3", "--no-serve", "--db", url,
-               "--from", str(SHARED)]
+               "--from", str(SHARED), "--no-surveys"]
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC survey, fictional area X_DW" in result.output
@@ -125,6 +127,32 @@ def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> 
     assert again.exit_code == 0, again.output
     assert "already loaded" in flat(again.output)
     assert (_count(url, observation_table), _count(url, releases)) == (rows, count)
+
+
+def test_demo_computes_the_real_survey_months_a_mirror_has(offline: Path) -> None:
+    mirror = offline / "mirror"
+    for part in ("statcan_lfs/pumf/2024-03-CSV.zip", "psa_lfs/2022/LFS_PUF_March_2022.F2",
+                 "psa_lfs/2022/LFS_PUF_March_2022.dcf"):
+        (mirror / part).parent.mkdir(parents=True, exist_ok=True)
+        (mirror / part).symlink_to((SHARED / part).resolve())
+    assert {profile: [f.name for f in files] for profile, files in survey_files(
+        str(mirror)).items()} == {"statcan-lfs": ["2024-03-CSV.zip"],
+                                  "psa-lfs": ["LFS_PUF_March_2022.F2"]}
+    assert survey_files(None) == {} and survey_files("https://example.org/mirror") == {}
+    url = f"sqlite:///{offline}/demo.sqlite"
+    command = ["demo", "--records", "20000", "--no-serve", "--db", url, "--from", str(mirror)]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 0, result.output
+    for profile, area, time in (("statcan-lfs", "CAN", "2024M03"), ("psa-lfs", "PHL", "2022M03")):
+        rows = _latest(url, [f"decentwork-demo-{profile}"])
+        national = rows[(rows["ref_area"] == area) & (rows["sex"] == "SEX_T")
+                        & (rows["indicator"] == "UNE_DEAP_SEX_AGE_RT")]
+        assert set(rows["indicator"]) <= set(SURVEY_INDICATORS), profile
+        assert set(national["time"]) == {time}
+        assert national["se"].notna().all() and (national["obs_value"] > 0).all()
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0, again.output
+    assert flat(again.output).count("already loaded") >= 3
 
 
 def test_demo_without_a_mirror_says_how_to_get_ilostat(offline: Path) -> None:

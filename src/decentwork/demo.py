@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from decentwork.indicators import compute, load_catalogue
+from decentwork.indicators import compute, compute_files, load_catalogue
 from decentwork.indicators.catalogue import inline
 from decentwork.survey import load_profile
 from decentwork.warehouse import ilostat
@@ -117,30 +117,70 @@ def headline(observations: pd.DataFrame) -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+SURVEYS = {
+    "statcan-lfs": ("statcan_lfs/pumf", "*-CSV.zip"),
+    "psa-lfs": ("psa_lfs", "*/LFS_PUF_*.F2"),
+}
+"""Real survey files the demo computes when a mirror folder has them: bundled profile ->
+(folder of the mirror, file pattern): Statistics Canada's LFS public-use files and the
+Philippine Statistics Authority's LFS months (CSPro)."""
+SURVEY_INDICATORS = (
+    "EAP_DWAP_SEX_AGE_RT", "EMP_DWAP_SEX_AGE_RT", "UNE_DEAP_SEX_AGE_RT", "TRU_DEMP_SEX_AGE_RT",
+    "EAP_TEAP_SEX_AGE_NB", "EMP_TEMP_SEX_AGE_NB", "UNE_TUNE_SEX_AGE_NB",
+    "UNE_DEAP_SEX_AGE_GEO_RT", "SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT",
+)
+"""The headline indicators computed from the real surveys (the whole catalogue takes about
+11 s a month of the Philippine file; these about 5 s)."""
+
+
+def survey_files(mirror: str | None) -> dict[str, list[Path]]:
+    """The real survey files in the mirror folder ``mirror``, by bundled profile (see
+    :data:`SURVEYS`); none when ``mirror`` is not a local folder."""
+    if mirror is None or not Path(mirror).is_dir():
+        return {}
+    found = {profile: sorted((Path(mirror) / folder).glob(pattern))
+             for profile, (folder, pattern) in SURVEYS.items()}
+    return {profile: files for profile, files in found.items() if files}
+
+
+def survey_indicators(profile: str, files: list[Path],
+                      on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+    """The headline indicators (:data:`SURVEY_INDICATORS`) of a real survey's monthly
+    ``files`` through its bundled ``profile``, with SEs, as one observation table."""
+    return compute_files(load_profile(profile), files, indicators=list(SURVEY_INDICATORS),
+                         on_step=on_step).observations
+
+
 def demo_url() -> str:
     """The demo's own warehouse: ``demo.sqlite`` next to the default warehouse file, so that
     the demo never mixes with the user's data."""
     return f"sqlite:///{default_path().with_name('demo.sqlite')}"
 
 
-def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str,
-                   metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
-    """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET`, with
-    their indicators' ``metadata``; ``origin`` names the survey they come from (records, seed,
-    decentwork version). When the dataset's latest release came from the same ``origin``
-    nothing is added: a survey computed again differs only in the last bits of its sums
-    (added up in parallel)."""
+def load_computed(target: sa.Engine, observations: pd.DataFrame, dataset: str, origin: str,
+                  fmt: str, metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+    """Store indicators the demo computed as a full release of ``dataset`` (recorded as of
+    format ``fmt``), with their indicators' ``metadata``; ``origin`` names what they come
+    from (survey, records, seed, decentwork version). When the dataset's latest release came
+    from the same ``origin`` nothing is added: a survey computed again differs only in the
+    last bits of its sums (added up in parallel)."""
     with target.begin() as connection:
         write_lock(connection)
         latest = connection.execute(
             sa.select(releases.c.id, releases.c.file, releases.c.format, releases.c.rows_read)
-            .where(releases.c.dataset == DEMO_DATASET)
+            .where(releases.c.dataset == dataset)
             .order_by(releases.c.id.desc()).limit(1)).first()
         if latest is not None and latest.file == origin:
-            return LoadReport(origin, latest.format, DEMO_DATASET, int(latest.id),
+            return LoadReport(origin, latest.format, dataset, int(latest.id),
                               int(latest.rows_read), already_loaded=True)
-        return load_frame(connection, observations, DEMO_DATASET, origin, "synthetic",
-                          metadata=metadata)
+        return load_frame(connection, observations, dataset, origin, fmt, metadata=metadata)
+
+
+def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str,
+                   metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+    """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET` (see
+    :func:`load_computed`)."""
+    return load_computed(target, observations, DEMO_DATASET, origin, "synthetic", metadata)
 
 
 def ilostat_files(mirror: str | None = None) -> list[Path] | None:

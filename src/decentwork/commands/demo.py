@@ -13,6 +13,8 @@ from decentwork.terminal import console, errors, progress_bar
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlalchemy as sa
+    from rich.progress import TaskID
 
 
 def demo(
@@ -30,10 +32,15 @@ def demo(
     serve: Annotated[bool, typer.Option(
         "--serve/--no-serve", help="Serve the dashboard once loaded (--no-serve: stop after "
         "loading).")] = True,
+    surveys: Annotated[bool, typer.Option(
+        "--surveys/--no-surveys", help="Also compute the headline indicators of the real "
+        "survey files a --from folder has (Statistics Canada's and the Philippines' LFS "
+        "months: about a minute).")] = True,
 ) -> None:
     """Generate a synthetic survey, compute the indicator catalogue with SEs, load it and
-    ILOSTAT's SDG 8 files into the demo warehouse, print the headline rates, serve the
-    dashboard."""
+    ILOSTAT's SDG 8 files (and, from a --from folder, the real Canadian and Philippine
+    survey months' headline indicators) into the demo warehouse, print the headline rates,
+    serve the dashboard."""
     from rich.table import Table
 
     from decentwork import demo as demonstration
@@ -56,6 +63,8 @@ def demo(
               f"decentwork {__version__}")
     warehouse.print_loaded([demonstration.load_synthetic(target, found, origin,
                                                          warehouse.catalogue_metadata())])
+    if surveys:
+        _load_surveys(target, mirror)
     try:
         files = demonstration.ilostat_files(mirror)
     except ilostat.PullError as error:
@@ -87,6 +96,27 @@ def demo(
     if serve:
         console.print(f"Demo warehouse: {url}. Stop the dashboard with Ctrl+C.")
         web_commands.serve(db=url, host=host, port=port)
+
+
+def _load_surveys(target: sa.Engine, mirror: str | None) -> None:
+    """Compute and load the headline indicators of the real survey files in the mirror
+    folder, one dataset per survey (``decentwork-demo-<profile>``)."""
+    from decentwork import demo as demonstration
+
+    for profile, files in demonstration.survey_files(mirror).items():
+        with progress_bar() as progress:
+            task = progress.add_task(f"{profile}: {len(files)} files", total=None)
+
+            def step(description: str, task: TaskID = task) -> None:
+                progress.update(task, description=description[:60])
+
+            found = demonstration.survey_indicators(profile, files, on_step=step)
+            progress.update(task, description=f"{profile}: done")
+        origin = (f"{profile}: {', '.join(file.name for file in files)}, "
+                  f"decentwork {__version__}")
+        warehouse.print_loaded([demonstration.load_computed(
+            target, found, f"decentwork-demo-{profile}", origin, f"computed:{profile}",
+            warehouse.catalogue_metadata())])
 
 
 def _with_se(row: pd.Series) -> str:
