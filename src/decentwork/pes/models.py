@@ -73,10 +73,11 @@ class Problem:
 
 class InvalidRecord(BadInput):
     """A record refused on validation; ``problems`` lists every field's problem and
-    ``parameter`` is the first field."""
+    ``parameter`` is the first field, which the message begins with (``area: 'KH-99' is
+    not ...; education: ... (the seeker was not written)``)."""
 
     def __init__(self, kind: str, problems: list[Problem]) -> None:
-        super().__init__(f"{kind}: " + "; ".join(map(str, problems)),
+        super().__init__("; ".join(map(str, problems)) + f" (the {kind} was not written)",
                          parameter=problems[0].field)
         self.problems = problems
 
