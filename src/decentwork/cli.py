@@ -18,6 +18,7 @@ from decentwork.commands import classifications as classification_commands
 from decentwork.commands import classify as classify_commands
 from decentwork.commands import demo as demo_commands
 from decentwork.commands import monitoring as monitoring_commands
+from decentwork.commands import pes as pes_commands
 from decentwork.commands import reports as report_commands
 from decentwork.commands import survey as survey_commands
 from decentwork.commands import synthetic as synthetic_commands
@@ -49,11 +50,12 @@ class Program(TyperGroup):
 
 
 def options(command: Any) -> dict[str, str]:
-    """A command's option for each of its parameters (``mirror`` -> ``--from``)."""
+    """How a command shows each of its parameters: an option by its long flag (``mirror`` ->
+    ``--from``), an argument by its name (``username`` -> ``USERNAME``)."""
     if command is None:
         return {}
-    return {parameter.name: max(parameter.opts, key=len) for parameter in command.params
-            if isinstance(parameter, TyperOption) and parameter.name}
+    return {parameter.name: max(parameter.opts, key=len) if isinstance(parameter, TyperOption)
+            else parameter.name.upper() for parameter in command.params if parameter.name}
 
 
 def _group(help: str) -> typer.Typer:
@@ -68,7 +70,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("demo")(demo_commands.demo)
-app.command("synth")(synthetic_commands.synth)
+synth_app = typer.Typer(cls=Program, invoke_without_command=True)
+synth_app.callback()(synthetic_commands.synth)
+synth_app.command("pes")(pes_commands.synth_pes)
+app.add_typer(synth_app, name="synth")
 
 profile_app = _group("Survey profiles: map a survey file's columns onto the ILO standard "
                      "variables.")
@@ -101,3 +106,22 @@ classify_app = _group("The occupation coder: job titles to ISCO-08 (Chinese to C
 classify_app.command("occupation")(classify_commands.occupation)
 classify_app.command("train")(classify_commands.train)
 app.add_typer(classify_app, name="classify")
+
+pes_app = _group("The public employment service: its database, users, job centres, imports, "
+                 "a person's data and the audit log.")
+pes_app.command("init")(pes_commands.init)
+pes_app.command("audit")(pes_commands.audit)
+for group, commands, help in (
+    ("users", ("add", "list", "disable"), "Users of the PES: administrators, officers, "
+     "employers, analysts."),
+    ("centres", ("add", "list"), "Job centres."),
+    ("import", ("seekers", "vacancies", "centres", "districts"),
+     "Bulk import from CSV or Excel: nothing imported unless every row is good (or "
+     "--skip-bad)."),
+    ("person", ("export", "erase"), "A person's rights: everything held about them, erasure."),
+):
+    sub = _group(help)
+    for name in commands:
+        sub.command(name)(getattr(pes_commands, f"{group}_{name}"))
+    pes_app.add_typer(sub, name=group)
+app.add_typer(pes_app, name="pes")

@@ -65,6 +65,12 @@ SOURCES = (
     Source("esco/fr_es/ISCOGroups_es.csv", "ESCO ISCO groups in Spanish", None, required=False),
     Source("esco/fr_es/occupations_fr.csv", "ESCO occupations in French", None, required=False),
     Source("esco/fr_es/occupations_es.csv", "ESCO occupations in Spanish", None, required=False),
+    Source("esco/v1.1.1/ESCO dataset - v1.1.1 - classification - en - csv.zip",
+           "ESCO v1.1.1 (European Commission, CC BY 4.0), English classification: skills and "
+           "occupations", None, required=False),
+    Source("esco/v1.1.1/ESCO dataset - v1.1.1 - relations - csv.zip",
+           "ESCO v1.1.1 (European Commission, CC BY 4.0): occupation-skill relations", None,
+           required=False),
 )
 """ESCO has no stable direct download address (its portal builds each download on request):
 fetch takes ESCO files from a mirror only."""

@@ -11,7 +11,9 @@ from decentwork.terminal import console, progress_bar
 
 
 def synth(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Parquet file to write.")],
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Parquet file to write.")]
+    = None,
     records: Annotated[int, typer.Option("--records", "-n", help="Person records.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 1,
     strata: Annotated[
@@ -21,7 +23,12 @@ def synth(
         int | None, typer.Option(help="Number of PSUs (default: one per 100 records).")
     ] = None,
 ) -> None:
-    """Write a seeded synthetic labour force survey (households in PSUs in strata) as Parquet."""
+    """Write a seeded synthetic labour force survey (households in PSUs in strata) as Parquet
+    with --out; 'decentwork synth pes' writes a synthetic public employment service."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        raise typer.BadParameter("a Parquet file to write is required", param_hint="'--out'")
     from decentwork.synthetic import write_parquet
 
     with progress_bar() as progress:
