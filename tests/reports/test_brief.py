@@ -155,3 +155,11 @@ def test_national_targets_bring_the_other_methods_and_the_projection(
     for part in ('class="target"', 'class="projection"', 'class="milestone"'):
         assert part in chart, part
     assert "Target: 0.3 by 2030" in page and "ESCAP:" in page
+
+
+def test_the_brief_s_95_percent_quantile_is_the_kernel_s() -> None:
+    from decentwork.estimation.intervals import normal_quantile
+    from decentwork.reports.brief import Z_95
+
+    assert pytest.approx(normal_quantile(0.95), abs=1e-12) == Z_95
+    assert Z_95 != 1.96

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from statistics import NormalDist
 
 import pycountry
 import sqlalchemy as sa
@@ -40,8 +41,9 @@ unemployment rate, youth NEET, informality, hourly earnings and labour productiv
 OPEN_SDG = "open-sdg"
 """The method every row of the progress tables shows: the only one that also assesses
 series without a numeric target."""
-Z_95 = 1.96
-"""A 95% confidence interval is the value ± 1.96 standard errors (normal approximation)."""
+Z_95 = NormalDist().inv_cdf(0.975)
+"""A 95% confidence interval is the value ± 1.959964 standard errors (normal approximation;
+the same quantile as the estimation kernel's, which the reports may not import)."""
 
 
 class BriefError(BadInput):
@@ -77,7 +79,7 @@ class Row:
 
     def interval(self, year: int) -> tuple[float, float] | None:
         """The 95% confidence interval of ``year``'s value: the bounds stored with it, else
-        the value ± 1.96 standard errors, else None (no uncertainty in the warehouse)."""
+        the value ± :data:`Z_95` standard errors, else None (no uncertainty in the warehouse)."""
         if year in self.series.bounds:
             return self.series.bounds[year]
         if year in self.series.se:
