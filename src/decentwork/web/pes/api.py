@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from decentwork.errors import BadInput
 from decentwork.pes import aggregates, audit, centres, employers, rights, seekers, tokens, vacancies
 from decentwork.pes.access import Actor, Role
 from decentwork.pes.models import SeekerIn, VacancyIn
@@ -120,6 +121,45 @@ def _next(paging: Paging, found: int) -> int | None:
     return paging.offset + paging.limit if found == paging.limit else None
 
 
+async def _json_object(request: Request) -> dict[str, Any]:
+    """The request's body: a JSON object, which the service layer checks as a whole (every
+    field's problem at once, codes included).
+
+    Raises:
+        BadInput: the body is not a JSON object.
+    """
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise BadInput("the request body is not a JSON object", parameter="body",
+                       expected="a JSON object of the record's fields")
+    return body
+
+
+JsonObject = Annotated[dict[str, Any], Depends(_json_object)]
+
+
+def documented(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI description of a request body of ``model`` (its schema, nested models
+    written in place), for a route that reads the body as a :data:`JsonObject`."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": inline(schema)}}}}
+
+
 # Who, and where --------------------------------------------------------------------------
 
 
@@ -161,13 +201,13 @@ def seeker_search(registry: RegistryOf, actor: ApiActor, search: SeekerSearch) -
     return _seeker_page(registry, actor, search)
 
 
-@router.post("/seekers", status_code=201)
-def register(registry: RegistryOf, actor: ApiActor, seeker: SeekerIn,
+@router.post("/seekers", status_code=201, openapi_extra=documented(SeekerIn))
+def register(registry: RegistryOf, actor: ApiActor, seeker: JsonObject,
              confirm_not_duplicate: bool = False) -> SeekerRecord:
     """Register a job seeker. A likely duplicate is refused with 409 and its
     ``candidates``; a seeker born the same day with a similar name is registered with
     ``confirm_not_duplicate=true`` once it is checked to be another person."""
-    return seekers.register(registry, actor, seeker.model_dump(mode="json", exclude_unset=True),
+    return seekers.register(registry, actor, seeker,
                             confirm_not_duplicate=confirm_not_duplicate)
 
 
@@ -211,10 +251,10 @@ def vacancy_list(registry: RegistryOf, actor: ApiActor,
                        next=_next(filters, len(found)))
 
 
-@router.post("/vacancies", status_code=201)
-def post_vacancy(registry: RegistryOf, actor: ApiActor, vacancy: VacancyIn) -> VacancyRecord:
+@router.post("/vacancies", status_code=201, openapi_extra=documented(VacancyIn))
+def post_vacancy(registry: RegistryOf, actor: ApiActor, vacancy: JsonObject) -> VacancyRecord:
     """Post a vacancy (an employer's token, for its own employer)."""
-    return vacancies.post(registry, actor, vacancy.model_dump(mode="json", exclude_unset=True))
+    return vacancies.post(registry, actor, vacancy)
 
 
 @router.get("/vacancies/{vacancy_id}")

@@ -217,14 +217,16 @@ def edit_form(request: Request, seeker_id: int, registry: RegistryOf,
 @router.post("/seekers/{seeker_id}/edit", response_class=HTMLResponse)
 def edit(request: Request, seeker_id: int, registry: RegistryOf, suggester: SuggesterOf,
          actor: PostingActor, form: Form) -> Response:
-    """Save the fields the form changed, unless someone else changed the seeker since the
-    form's version was read (then nothing is written and the form says so)."""
+    """Save the fields the form changed (a control it lacks keeps its value), unless someone
+    else changed the seeker since the form's version was read (then nothing is written and
+    the form says so)."""
     values = submitted(form)
     current = seekers.read(registry, actor, seeker_id)
     if values.get("action", "").startswith("suggest-"):
         return _form(request, registry, actor, values, seeker=current, suggester=suggester)
-    new, rows = seeker_data(values)
-    changed = changes(new, seeker_data(seeker_values(current))[0])
+    shown = seeker_values(current)
+    new, rows = seeker_data({**shown, **values})
+    changed = changes(new, seeker_data(shown)[0])
     version = form_version(values)
     try:
         if changed or version != current.version:

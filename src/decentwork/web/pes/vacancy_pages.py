@@ -149,13 +149,14 @@ def edit_form(request: Request, vacancy_id: int, registry: RegistryOf,
 @router.post("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
 def edit(request: Request, vacancy_id: int, registry: RegistryOf, suggester: SuggesterOf,
          actor: PostingActor, form: Form) -> Response:
-    """Save the fields the form changed, unless someone else changed the vacancy since the
-    form's version was read."""
+    """Save the fields the form changed (a control it lacks keeps its value), unless someone
+    else changed the vacancy since the form's version was read."""
     values = submitted(form)
     current = vacancies.read(registry, actor, vacancy_id)
     if values.get("action") == "suggest":
         return _form(request, registry, actor, values, vacancy=current, suggester=suggester)
-    changed = changes(vacancy_data(values), vacancy_data(vacancy_values(current)))
+    shown = vacancy_values(current)
+    changed = changes(vacancy_data({**shown, **values}), vacancy_data(shown))
     version = form_version(values)
     try:
         if changed or version != current.version:
