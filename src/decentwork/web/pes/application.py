@@ -59,8 +59,11 @@ def install(app: FastAPI, pes_url: str | None, *, classifications: Path | None =
     (default: the data directory); occupation codes are suggested by ``suggester`` (default:
     the occupation coder, loaded on the first suggestion asked for).
 
-    Call it once ``app``'s own middleware is added: it puts the hand-over to the PES
-    application outside it.
+    The hand-over to the PES application is added as ``app``'s outermost middleware so far:
+    call this once the middleware the PES must not go through is added (the answer cache,
+    ETags, format suffixes, the warehouse's admission limit), and before any it should go
+    through (the security headers, ``HEAD``, allowed hosts, a time limit). The PES
+    application adds its own security headers whatever the order.
 
     Raises:
         NoPesDatabase: there is no PES database at ``pes_url`` (nothing is created).
