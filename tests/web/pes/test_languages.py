@@ -61,7 +61,7 @@ def test_lang_translates_the_pages_and_the_cookie_keeps_it(site: Site, lang: str
         assert skip in page.text  # the base template's string, from the dashboard's catalogue
     client.cookies.set("lang", lang)
     assert heading in client.get("/pes/login").text
-    assert 'hreflang="en"' in page.text and f'href="/pes/login?lang=en"' in page.text
+    assert 'hreflang="en"' in page.text and 'href="/pes/login?lang=en"' in page.text
 
 
 def test_a_logged_in_page_in_khmer(site: Site) -> None:
