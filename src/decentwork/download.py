@@ -17,6 +17,8 @@ RETRY_DELAYS = (1.0, 2.0, 4.0)
 """Seconds to wait before the second, third and fourth attempt."""
 TIMEOUT = 60.0
 CHUNK = 1 << 16
+SCHEMES = ("http", "https")
+"""What is downloaded: web addresses only (never ``file:`` or ``ftp:``)."""
 
 Progress = Callable[[int, int | None], None]
 """on_progress(bytes so far, total bytes or None)."""
@@ -39,9 +41,13 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
 
     Raises:
         NotFound: 404.
-        DownloadError: unreachable after the retries, another HTTP error, ``check`` failed,
-            or ``target`` cannot be written.
+        DownloadError: not an http(s) address, unreachable after the retries, another HTTP
+            error, ``check`` failed, or ``target`` cannot be written.
     """
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise DownloadError(f"{url}: not a web address (http or https), so not downloaded",
+                            given=url, expected="an http:// or https:// address")
     for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
         time.sleep(delay)
         try:

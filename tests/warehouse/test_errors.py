@@ -97,7 +97,7 @@ def test_the_command_line_names_its_option(loaded: sa.Engine, url: str) -> None:
     result = invoke("query", "--db", url, "--as-of", "yesterday")
     assert_refused(result, "--as-of 'yesterday': expected a release number or a date")
     result = invoke("query", "--db", url, "--time", "2023:2015")
-    assert_refused(result, "--time: time '2023:2015': the first year comes after the last")
+    assert_refused(result, "--time '2023:2015': the first year comes after the last")
 
 
 # Loads ---------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_a_missing_file_is_not_found(warehouse: sa.Engine, tmp_path: Path) -> No
 
 def test_a_long_dataset_name_names_the_parameter(warehouse: sa.Engine, tmp_path: Path,
                                                  url: str) -> None:
-    with pytest.raises(LoadError, match="a dataset name of 201 characters: at most 200 "
+    with pytest.raises(LoadError, match="a dataset name of 201 characters: 1 to 200 "
                        "are allowed") as refused:
         load_file(warehouse, small_file(tmp_path), dataset="D" * 201)
     assert refused.value.parameter == "dataset"

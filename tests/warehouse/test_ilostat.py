@@ -176,3 +176,41 @@ def test_a_damaged_download_is_not_cached(body: bytes) -> None:
         httpd.shutdown()
         httpd.server_close()
     assert list(ilostat.cache_dir().glob("*")) == []
+
+
+def test_a_mirror_index_is_followed_only_below_its_folder(tmp_path: Path) -> None:
+    """Links of a URL mirror's index page to another host, another scheme or outside its
+    ``ilostat/`` folder are not followed (the index page is the mirror's, not trusted)."""
+    links = ["bulk_2024/", "/ilostat/bulk_2025/", "http://evil.example/ilostat/",
+             "//evil.example/ilostat/", "file:///etc/", "../secrets/", "/other/",
+             "bulk_2024/../../up/"]
+    page = "".join(f'<a href="{link}">x</a>' for link in links).encode()
+
+    class Index(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/ilostat/" else 404)
+            self.end_headers()
+            self.wfile.write(page if self.path == "/ilostat/" else b"")
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Index)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        urls = ilostat._mirror_urls(base, DATASET)
+        with pytest.raises(ilostat.NotPublished):
+            ilostat.fetch([DATASET], mirror=base)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    folders = sorted({url.rsplit("/", 1)[0] for url in urls})
+    assert folders == [f"{base}/ilostat", f"{base}/ilostat/bulk_2024", f"{base}/ilostat/bulk_2025"]
+
+
+@pytest.mark.parametrize("address", ["file:///etc/passwd", "ftp://example.org/x.csv"])
+def test_only_web_addresses_are_downloaded(tmp_path: Path, address: str) -> None:
+    with pytest.raises(download.DownloadError, match="not a web address"):
+        download.download(address, tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []

@@ -69,7 +69,7 @@ def test_several_files_into_one_dataset_must_be_partial(warehouse: sa.Engine, ur
         load_files(warehouse, [first, second], dataset="X")
     assert refused.value.parameter == "dataset"
     assert_refused(invoke("load", "--db", url, "--dataset", "X", first, second),
-                   "--dataset: dataset X with 2 files", "Hint: Nothing was loaded")
+                   "--dataset X with 2 files", "Hint: Nothing was loaded")
     load_files(warehouse, [first, second], dataset="X", full=False)
     with warehouse.connect() as connection:
         assert sorted(view(connection)["ref_area"]) == ["KHM", "LAO"]

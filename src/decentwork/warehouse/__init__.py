@@ -2,6 +2,7 @@
 indicator metadata, in SQLite (embedded default) or PostgreSQL; importers and views."""
 
 from decentwork.warehouse.database import (
+    Busy,
     NoWarehouse,
     OldSchema,
     WarehouseError,
@@ -21,6 +22,7 @@ from decentwork.warehouse.migration import Migrated, migrate
 from decentwork.warehouse.views import Filters, QueryError, view
 
 __all__ = [
+    "Busy",
     "Filters",
     "IndicatorMetadata",
     "LoadError",

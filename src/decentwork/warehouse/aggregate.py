@@ -86,7 +86,8 @@ def _one_source(rows: pd.DataFrame) -> pd.DataFrame:
 def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
               weight: str | None = None, time: str | None = None,
               min_coverage: float = 0.5, codes: dict[str, Sequence[str]] | None = None,
-              store: bool = True, metadata: Iterable[IndicatorMetadata] = ()) -> Aggregated:
+              store: bool = True, metadata: Iterable[IndicatorMetadata] = (),
+              operator: str | None = None) -> Aggregated:
     """The value of ``indicator`` for ``group`` per (sex, classif1, classif2, time).
 
     Args:
@@ -97,7 +98,8 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         codes: further filters (sex, classif1, classif2).
         store: store the results as a release of dataset ``aggregate:<group>:<indicator>``.
         metadata: indicators' units, definitions and labels, recorded with the stored values
-            (see :func:`~decentwork.warehouse.load.describe_indicators`).
+            (see :func:`~decentwork.warehouse.descriptions.describe_indicators`).
+        operator: who stores them (see :func:`decentwork.warehouse.settings.operator`).
 
     Raises:
         AggregateError: a coverage that is not a share, no weight known for the rate, no data.
@@ -159,5 +161,5 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         report = load_frame(connection, rows, f"aggregate:{group.code}:{indicator}",
                             f"decentwork aggregate {group.code} {indicator}", "aggregate",
                             full=not (time or any(codes.values() if codes else ())),
-                            metadata=metadata)
+                            metadata=metadata, operator=operator)
     return Aggregated(rows, grouped[~ok].reset_index(drop=True), report)

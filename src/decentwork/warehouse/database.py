@@ -11,6 +11,7 @@ warehouse that does not exist or whose schema is not the newest.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -25,10 +26,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from decentwork.errors import NotFound, Unavailable
+from decentwork.errors import Conflict, NotFound, Unavailable
+from decentwork.warehouse.settings import LOCK_WAIT, lock_wait
 
 ENVIRONMENT = "DECENTWORK_DB"
-SQLITE_TIMEOUT = 60.0  # seconds a writer waits for another's transaction on the same file
+SQLITE_TIMEOUT = 60.0  # seconds a statement waits for another's transaction on the same file
 LOCK_KEY = 0x6465636E  # PostgreSQL advisory lock of the warehouse's writers ("decn")
 NO_WAREHOUSE = "check the address; loading a file (decentwork load FILE) creates a warehouse"
 OLD_SCHEMA = "'decentwork migrate' upgrades it (backing a SQLite file up first)"
@@ -44,6 +46,20 @@ class NoWarehouse(NotFound, WarehouseError):
 
 class OldSchema(WarehouseError):
     """The warehouse's schema is not at the newest migration (``decentwork migrate``)."""
+
+
+class Busy(Conflict):
+    """Another writer held the warehouse's write lock longer than a writer waits for it."""
+
+
+def busy(where: str, wait: float) -> Busy:
+    """The refusal of a writer that waited ``wait`` seconds for the write lock of the
+    warehouse ``where``."""
+    return Busy(f"the warehouse {where} is busy: another writer (a load, a migration, a group "
+                f"change) held its write lock for more than {wait:g} s",
+                given=where, expected=f"the write lock within {wait:g} s",
+                hint=f"Try again when it has finished ({LOCK_WAIT} sets how many seconds to "
+                "wait).")
 
 
 def default_path() -> Path:
@@ -215,15 +231,39 @@ def head_revision() -> str:
     return head
 
 
-def write_lock(connection: sa.Connection) -> None:
+def write_lock(connection: sa.Connection, wait: float | None = None) -> None:
     """Take the warehouse's write lock for the rest of the transaction, so that writers
-    (loads, migrations) run one after another: PostgreSQL's transaction-level advisory lock;
-    on SQLite, an empty write, which takes the database's write lock at once."""
+    (loads, migrations) run one after another, waiting at most ``wait`` seconds (default:
+    :func:`~decentwork.warehouse.settings.lock_wait`) for another writer to finish:
+    PostgreSQL's transaction-level advisory lock, tried until the wait is over (the
+    transaction's other lock waits are then bounded by the same time); on SQLite, an empty
+    write, which takes the database's write lock.
+
+    Raises:
+        Busy: another writer held the lock for longer than ``wait``.
+    """
+    wait = lock_wait() if wait is None else wait
+    where = shown(connection.engine.url)
     if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        deadline = time.monotonic() + wait
+        pause = 0.02
+        while not connection.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                     {"key": LOCK_KEY}).scalar_one():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise busy(where, wait)
+            time.sleep(min(pause, left))
+            pause = min(2 * pause, 0.5)
+        connection.execute(sa.text(f"SET LOCAL lock_timeout = {max(1, round(wait * 1000))}"))
     elif connection.dialect.name == "sqlite":
-        connection.execute(sa.text("CREATE TABLE IF NOT EXISTS decentwork_lock (id INTEGER)"))
-        connection.execute(sa.text("DELETE FROM decentwork_lock WHERE 1 = 0"))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {max(1, round(wait * 1000))}")
+        try:
+            connection.execute(sa.text("CREATE TABLE IF NOT EXISTS decentwork_lock (id INTEGER)"))
+            connection.execute(sa.text("DELETE FROM decentwork_lock WHERE 1 = 0"))
+        except sa.exc.OperationalError as error:
+            if "locked" in str(error.orig):
+                raise busy(where, wait) from None
+            raise
 
 
 def upgrade(target: sa.Engine) -> None:

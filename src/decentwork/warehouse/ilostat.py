@@ -14,6 +14,7 @@ import functools
 import gzip
 import os
 import re
+import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,12 +27,16 @@ import platformdirs
 from decentwork.download import TIMEOUT, DownloadError, NotFound, download
 from decentwork.errors import BadInput, Unavailable
 from decentwork.errors import NotFound as Missing
-from decentwork.warehouse.importers import UnreadableFile, open_text
+from decentwork.warehouse.importers import csv_rows
+from decentwork.warehouse.settings import Limits
+from decentwork.warehouse.textfile import UnreadableFile, is_gzip, text_lines
 
 SERVICE = "https://rplumber.ilo.org/data/indicator/?id={id}&type=code&format=.csv.gz"
 """ILOSTAT's bulk download service (the address the ILO's own R package Rilostat uses)."""
 MIRROR = "DECENTWORK_MIRROR"
 DATASET = re.compile(r"^[A-Z0-9]+_[A-Z0-9_]+$")
+MAX_INDEX = 1 << 20
+"""The most of a mirror's index page read (bytes)."""
 FREQUENCIES = ("_A", "_Q", "_M")
 
 Progress = Callable[[str, int, int | None], None]
@@ -116,17 +121,28 @@ def _from_folder(root: Path, dataset: str) -> Fetched:
 
 def _mirror_urls(base: str, dataset: str) -> list[str]:
     """Candidate addresses of a dataset on a URL mirror: ``ilostat/`` and the folders its
-    index page lists."""
+    index page lists under it (links elsewhere, to another host or outside ``ilostat/``,
+    are not followed)."""
     root = base.rstrip("/") + "/ilostat/"
     folders = [root]
     try:
         with urllib.request.urlopen(root, timeout=TIMEOUT) as response:
-            page = response.read().decode("utf-8", "replace")
-        folders += [urllib.parse.urljoin(root, href) for href in
-                    re.findall(r'href="([^"?#/][^"?#]*/)"', page)]
+            page = response.read(MAX_INDEX).decode("utf-8", "replace")
+        folders += [folder for href in re.findall(r'href="([^"?#]+/)"', page)
+                    if _under(root, folder := urllib.parse.urljoin(root, href))]
     except (urllib.error.URLError, OSError):
         pass  # no index page: only the top folder is tried (the download says why it fails)
-    return [f"{folder}{dataset}{suffix}" for folder in folders for suffix in (".csv.gz", ".csv")]
+    return [f"{folder}{dataset}{suffix}" for folder in dict.fromkeys(folders)
+            for suffix in (".csv.gz", ".csv")]
+
+
+def _under(root: str, address: str) -> bool:
+    """Whether ``address`` is a folder below ``root`` on the same host (same scheme, host
+    and port; a path under root's, without ``..``)."""
+    top, link = urllib.parse.urlsplit(root), urllib.parse.urlsplit(address)
+    return ((link.scheme, link.netloc) == (top.scheme, top.netloc)
+            and link.path.startswith(top.path) and link.path != top.path
+            and ".." not in link.path.split("/"))
 
 
 def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress) -> Fetched:
@@ -148,35 +164,43 @@ def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress
 
 
 def _check_bulk(dataset: str, url: str, path: Path) -> None:
-    """A complete ILOSTAT bulk CSV (gzipped or not); kept gzipped."""
-    raw = path.read_bytes()
+    """A complete ILOSTAT bulk CSV (gzipped or not, read as a stream within the load limits,
+    so a decompression bomb is refused early); kept gzipped."""
     try:
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-    except (EOFError, OSError) as error:
-        raise DownloadError(f"{dataset}: the download from {url} is damaged or cut off "
-                            f"({error}); try again") from None
-    if not text.lstrip(b"\xef\xbb\xbf").startswith(b"ref_area,") or not text.endswith(b"\n"):
-        raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file (it "
-                            f"starts {text[:40]!r}); try again, or check the address")
-    if raw[:2] != b"\x1f\x8b":  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
-        path.write_bytes(gzip.compress(raw))
+        lines = text_lines(path, Limits.from_environment())
+        header = next(lines, "")
+        if not header.startswith("ref_area,"):
+            raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file "
+                                f"(it starts {header[:40]!r}); try again, or check the "
+                                "address", given=url)
+        for _ in lines:
+            pass
+    except UnreadableFile as error:
+        raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file "
+                            f"({error}); try again", given=url) from None
+    if not is_gzip(path):  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
+        packed = path.with_name(path.name + ".gz")
+        with path.open("rb") as source, gzip.open(packed, "wb") as sink:
+            shutil.copyfileobj(source, sink)
+        packed.replace(path)
 
 
 def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[str, Path]:
     """One file per area of ``areas`` with that area's rows of the dataset (header kept),
     written under ``folder``; areas without rows are left out."""
     wanted = {a.strip().upper() for a in areas if a.strip()}
-    try:
-        reader = csv.reader(open_text(fetched.path))
-    except UnreadableFile as error:
-        raise PullError(str(error), given=str(fetched.path),
-                        hint="download it again (refresh)") from None
-    header = next(reader)
-    column = header.index("ref_area")
     rows: dict[str, list[list[str]]] = {}
-    for row in reader:
-        if row and row[column] in wanted:
-            rows.setdefault(row[column], []).append(row)
+    try:
+        records = csv_rows(fetched.path, text_lines(fetched.path, Limits.from_environment()))
+        _, _, header = next(records)
+        column = header.index("ref_area")
+        for _, _, row in records:
+            if len(row) > column and row[column] in wanted:
+                rows.setdefault(row[column], []).append(row)
+    except (UnreadableFile, StopIteration, ValueError) as error:
+        raise PullError(f"{fetched.path}: not a readable ILOSTAT bulk file "
+                        f"({error or 'empty'})", given=str(fetched.path),
+                        hint="download it again (refresh)") from None
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for area, selected in sorted(rows.items()):

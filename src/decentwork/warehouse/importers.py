@@ -3,15 +3,18 @@
 Formats: observation tables with ILOSTAT's column names (decentwork's own CSV and Parquet
 output, and ILOSTAT bulk files as ILOSTAT serves them: CSV or .csv.gz, byte-order mark,
 with or without classif1, classif2 and note columns), SDMX-CSV (1.0 and 2.0), World Bank WDI
-CSV (wide, with preamble lines) and ILOSTAT dictionaries (code, label). Every row is checked;
-each problem names the file, the line, the field and what was expected.
+CSV (wide, with preamble lines) and ILOSTAT dictionaries (code, label).
+
+Files are read as a stream (:mod:`decentwork.warehouse.textfile`), within the limits of
+:class:`~decentwork.warehouse.settings.Limits`, by a strict CSV reader: a quote that is not
+closed is an error naming its line, never a field that swallows the rest of the file. Every
+row is checked (:mod:`decentwork.warehouse.checks`); each problem names the file, the line,
+the field and what was expected.
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import math
 import re
 import zipfile
@@ -23,19 +26,25 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from decentwork import observations
-from decentwork.errors import BadInput, NotFound
 from decentwork.observations.writers import SDMX_ATTRIBUTES, SDMX_FIXED
 from decentwork.warehouse.areas import is_known_area
+from decentwork.warehouse.checks import (
+    CODE,
+    REQUIRED,
+    Known,
+    Problem,
+    RowChecker,
+    code_problem,
+    text_problem,
+)
+from decentwork.warehouse.settings import Limits
+from decentwork.warehouse.textfile import MissingFile, UnreadableFile, text_lines
 
-STATUS_CODES = frozenset("ABCEMPSURI")
-"""ILOSTAT observation status codes (obs_status dictionary)."""
-TIME = re.compile(r"^[0-9]{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$")
-NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
-WHOLE = re.compile(r"^\+?([0-9]+)(\.0*)?$")
-MAX_DIGITS = 18
-MAX_CODE = 100
-"""Longest code in a key column (the database columns hold 100 characters)."""
-REQUIRED = ("ref_area", "indicator", "time", "obs_value")
+__all__ = ["MissingFile", "Parsed", "Problem", "UnreadableFile", "dataset_name", "read"]
+
+COLUMNS_REQUIRED = (*REQUIRED, "obs_value")
+"""The columns an observation table must have."""
+SDMX_REQUIRED = ("REF_AREA", "TIME_PERIOD", "OBS_VALUE")
 WDI_SOURCE = "WB:WDI"
 WDI_AREAS = {"XKX": "KOS", "CHI": "CHA"}
 """World Bank codes of areas outside ISO 3166-1 -> ILOSTAT's codes (Kosovo, Channel Islands)."""
@@ -43,19 +52,15 @@ WDI_GROUP = "X_WB_"
 """Prefix of World Bank aggregates (``WLD``, ``ARB``...) as warehouse group codes."""
 MAX_PROBLEMS = 200
 CHUNK = 50_000
+MAX_KIND = 40
+"""Longest kind of code in a dictionary (the labels table holds 40 characters)."""
+DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
+"""Field separators other than the comma that a file may use by mistake."""
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One bad row: where, which field, what is wrong."""
-
-    file: str
-    line: int
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.problem}"
+Rows = Iterator[tuple[int, int, list[str]]]
+"""A CSV file's records: (first line, last line, fields)."""
+Records = Iterator[tuple[int, dict[str, str]]]
+"""Records by field name, with the line they are on."""
 
 
 @dataclass
@@ -70,13 +75,10 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
-
-class UnreadableFile(BadInput):
-    """The file cannot be read at all (not a supported format, truncated, unreadable)."""
-
-
-class MissingFile(NotFound, UnreadableFile):
-    """There is no file at the path given."""
+    def refuse(self, problem: Problem, record: dict[str, str]) -> None:
+        """Record a bad row."""
+        self.problems.append(problem)
+        self.rejected.append((problem.line, record))
 
 
 def dataset_name(path: Path) -> str:
@@ -87,207 +89,228 @@ def dataset_name(path: Path) -> str:
     return name
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """A CSV file's text (gunzipped when gzipped, without its byte-order mark), refused if
-    it does not end with a line break (a file cut off midway).
+def csv_rows(path: Path, lines: Iterator[str]) -> Rows:
+    """The records of a CSV text read strictly, with the lines each starts and ends on.
 
-    Raises:
-        UnreadableFile: the file cannot be read, is damaged, cut off or not UTF-8 text.
+    Raises (as the records are read):
+        UnreadableFile: a quoted field never closed (named by the line it opens on), a field
+            longer than the CSV reader allows, a quote in the wrong place.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UnreadableFile(f"{path}: cannot be read ({error.strerror})") from None
-    if raw[:2] == b"\x1f\x8b":
+    reader = csv.reader(lines, strict=True)
+    first = 1
+    while True:
         try:
-            raw = gzip.decompress(raw)
-        except (EOFError, OSError, gzip.BadGzipFile) as error:
-            raise UnreadableFile(f"{path}: the gzip file is damaged or cut off ({error})") from None
-    if raw and not raw.endswith(b"\n"):
-        raise UnreadableFile(
-            f"{path}: the file does not end with a line break, so it may be cut off; "
-            "check it is complete (and add the final line break if it is)"
-        )
-    try:
-        return io.StringIO(raw.decode("utf-8-sig"), newline="")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(f"{path}: not UTF-8 text (byte {error.start})") from None
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise UnreadableFile(_csv_problem(path, first, reader.line_num, error),
+                                 given=str(path)) from None
+        yield first, reader.line_num, row
+        first = reader.line_num + 1
 
 
-def read(path: Path, groups: frozenset[str] = frozenset()) -> Parsed:
-    """Read ``path`` in whichever supported format it is in; ``groups`` are area codes the
-    warehouse defines beyond the standard ones.
+def _csv_problem(path: Path, first: int, last: int, error: csv.Error) -> str:
+    """The CSV reader's complaint about the record on lines ``first`` to ``last``, said
+    with the line."""
+    text = str(error)
+    if text.startswith("unexpected end of data"):
+        return (f"{path}:{first}: a quoted field opens on this line and is never closed (a "
+                f"stray quote \"?), so the file's lines {first} to {last} cannot be read; "
+                "nothing of the file is loaded")
+    if text.startswith("new-line character seen in unquoted field"):
+        return (f"{path}:{last}: a line break (a carriage return) inside a field that is not "
+                "quoted")
+    if text.startswith("field larger than field limit"):
+        return (f"{path}:{first}: a field longer than {csv.field_size_limit():,} characters; "
+                "not a file decentwork reads")
+    return f"{path}:{last}: not valid CSV ({text}; a stray quote \"?)"
+
+
+def read(path: Path, known: Known | None = None, limits: Limits | None = None) -> Parsed:
+    """Read ``path`` in whichever supported format it is in; ``known`` are codes the
+    warehouse knows beyond the standard ones (areas of its dictionaries), ``limits`` how much
+    the file may hold (default: :class:`Limits`' defaults).
 
     Raises:
+        MissingFile: there is no file at ``path``.
         UnreadableFile: the file is not in a supported format or cannot be read.
     """
+    known = known or Known()
+    limits = limits or Limits()
     if not path.is_file():
         raise MissingFile(f"{path}: no such file", given=str(path))
     if path.suffix.lower() == ".parquet":
-        return _parquet(path, groups)
+        return _parquet(path, known, limits)
     if zipfile.is_zipfile(path):
-        raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first")
-    text = open_text(path)
-    rows = csv.reader(text)
+        raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first",
+                             given=str(path))
+    rows = csv_rows(path, text_lines(path, limits))
     try:
-        header = next(rows)
-    except (StopIteration, csv.Error):
-        raise UnreadableFile(f"{path}: empty file") from None
+        _, _, header = next(rows)
+    except StopIteration:
+        raise UnreadableFile(f"{path}: empty file", given=str(path)) from None
     names = [h.strip() for h in header]
+    _check_delimiter(path, names)
     if names and names[0] == "Data Source":
-        return _wdi(path, rows, groups)
+        return _wdi(path, rows, known)
     if names and names[0] in ("STRUCTURE", "DATAFLOW"):
-        return _sdmx(path, names, rows, groups)
+        return _sdmx(path, names, rows, known)
     if len(names) >= 2 and names[1] == f"{names[0]}.label":
         return _dictionary(path, names, rows)
     if {"ref_area", "indicator", "time"} <= set(names):
-        return _table(path, names, rows, groups)
+        return _table(path, names, rows, known)
     raise UnreadableFile(
         f"{path}: not a format decentwork loads (header {', '.join(names[:6])}...); expected "
         "an observation table (ref_area, indicator, ..., time, obs_value), SDMX-CSV, a World "
-        "Bank WDI CSV file or an ILOSTAT dictionary"
-    )
+        "Bank WDI CSV file or an ILOSTAT dictionary", given=str(path))
 
 
-def _records(path: Path, names: list[str], rows: Iterator[list[str]],
-             parsed: Parsed) -> Iterator[tuple[int, dict[str, str]]]:
+def _check_delimiter(path: Path, names: list[str]) -> None:
+    """Refuse a header of one field that another separator splits (a file saved with
+    semicolons, as spreadsheets do in many languages)."""
+    if len(names) != 1:
+        return
+    for separator, said in DELIMITERS.items():
+        if separator in names[0]:
+            raise UnreadableFile(
+                f"{path}:1: the fields are separated by {said}, not commas (header "
+                f"{names[0][:60]!r}); save the file as CSV with commas",
+                given=str(path), expected="comma-separated fields")
+
+
+def _records(path: Path, names: list[str], rows: Rows, parsed: Parsed) -> Records:
     """The data rows as dicts, with their line numbers; rows with the wrong number of
-    fields become problems."""
-    try:
-        for row in rows:
-            number = getattr(rows, "line_num", 0)  # the physical line the record ends on
-            if not row:
-                continue
-            if len(row) != len(names):
-                parsed.problems.append(Problem(
-                    str(path), number, "row", f"{len(row)} fields, expected {len(names)}"
-                ))
-                parsed.rejected.append((number, dict(zip(names, row, strict=False))))
-                continue
-            yield number, dict(zip(names, row, strict=True))
-    except csv.Error as error:
-        raise UnreadableFile(f"{path}: not valid CSV ({error})") from None
-
-
-def _number(text: str) -> float | None:
-    """A plain decimal number (ASCII digits, optional sign, point and exponent), or None."""
-    text = text.strip()
-    if text == "":
-        return None
-    if not NUMBER.match(text):
-        raise ValueError(text)
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError(text)
-    return value
-
-
-def _check(path: Path, number: int, record: dict[str, str], parsed: Parsed,
-           groups: frozenset[str]) -> dict | None:
-    """One observation, normalised, or None (its problems recorded)."""
-    found: list[Problem] = []
-    out: dict[str, object] = {}
-    for column in observations.TEXT_COLUMNS:
-        out[column] = (record.get(column) or "").strip()
-    for column in REQUIRED[:3]:
-        if not out[column]:
-            found.append(Problem(str(path), number, column, "missing"))
-    if out["time"] and not TIME.match(str(out["time"])):
-        found.append(Problem(str(path), number, "time",
-                             f"{out['time']!r} is not a year, quarter or month "
-                             "(2024, 2024Q1, 2024M01)"))
-    if out["ref_area"] and not is_known_area(str(out["ref_area"]), groups):
-        found.append(Problem(str(path), number, "ref_area",
-                             f"unknown area {out['ref_area']!r} (expected an ISO 3166 code, an "
-                             "ILOSTAT area or group code, or a group defined in the warehouse)"))
-    status = str(out["obs_status"])
-    if status and status not in STATUS_CODES:
-        found.append(Problem(str(path), number, "obs_status",
-                             f"unknown status {status!r} (ILOSTAT codes: "
-                             f"{', '.join(sorted(STATUS_CODES))})"))
-    for column in observations.FLOAT_COLUMNS:
-        out[column] = None
-        try:
-            out[column] = _number(record.get(column) or "")
-        except ValueError:
-            found.append(Problem(str(path), number, column,
-                                 f"{record.get(column)!r} is not a number"))
-    text = (record.get("sample_count") or "").strip()
-    out["sample_count"] = None
-    if text:
-        whole = WHOLE.match(text)
-        if whole and len(whole.group(1)) <= MAX_DIGITS:
-            out["sample_count"] = int(whole.group(1))
-        else:
-            found.append(Problem(str(path), number, "sample_count",
-                                 f"{text!r} is not a whole number of records"))
-    for column in observations.KEY_COLUMNS:
-        if len(str(out[column])) > MAX_CODE:
-            found.append(Problem(str(path), number, column,
-                                 f"longer than {MAX_CODE} characters"))
-    unreadable = any(p.field == "obs_value" for p in found)
-    if out["obs_value"] is None and not status and not unreadable:
-        found.append(Problem(str(path), number, "obs_value", "missing (and no status says why)"))
-    if found:
-        parsed.problems.extend(found)
-        parsed.rejected.append((number, record))
-        return None
-    return out
-
-
-def _collect(path: Path, parsed: Parsed, records: Iterator[tuple[int, dict[str, str]]],
-             groups: frozenset[str]) -> Parsed:
-    rows: list[dict] = []
-    chunks: list[pd.DataFrame] = []
-    seen: dict[tuple, int] = {}
-    for number, record in records:
-        checked = _check(path, number, record, parsed, groups)
-        if checked is None:
+    fields, or over several lines (a quoted field with a line break, or a stray quote that
+    another closes), become problems."""
+    for first, last, row in rows:
+        if not row:
             continue
-        key = tuple(checked[c] for c in observations.KEY_COLUMNS)
-        if key in seen:
-            parsed.problems.append(Problem(str(path), number, "key",
-                                           f"same observation as line {seen[key]}"))
+        record = dict(zip(names, row, strict=False))
+        if last > first:
+            parsed.refuse(Problem(str(path), first, "row",
+                                  f"a quoted field runs over lines {first} to {last} (a line "
+                                  "break in a field, or a stray quote \"?)"), record)
+        elif len(row) != len(names):
+            parsed.refuse(Problem(str(path), first, "row",
+                                  f"{len(row)} fields, expected {len(names)}"), record)
+        else:
+            yield first, record
+
+
+def _collect(path: Path, parsed: Parsed, records: Records, known: Known) -> Parsed:
+    """Check ``records`` into ``parsed.rows`` (and its problems), a chunk of rows at a time
+    becoming columns; a key seen on an earlier line is a problem."""
+    checker = RowChecker(str(path), known)
+    chunks: list[pd.DataFrame] = []
+    rows: list[dict[str, object]] = []
+    columns: list[str] = []
+    for number, record in records:
+        columns = columns or list(record)
+        checked, found = checker.check(number, record)
+        if found:
+            parsed.problems.extend(found)
             parsed.rejected.append((number, record))
             continue
-        seen[key] = number
+        checked["line"] = number
         rows.append(checked)
-        if len(rows) == CHUNK:  # bounded memory: rows become columns as they come
-            chunks.append(observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS)))
+        if len(rows) == CHUNK:
+            chunks.append(_chunk(rows))
             rows = []
-    chunks.append(observations.frame(pd.DataFrame(rows, columns=observations.COLUMNS)))
-    parsed.rows = pd.concat(chunks, ignore_index=True)
+    chunks.append(_chunk(rows))
+    table = pd.concat(chunks, ignore_index=True)
+    table = _without_repeats(path, table, columns, parsed)
+    parsed.rows = table.drop(columns="line")
+    parsed.problems.sort(key=lambda p: p.line)
+    parsed.rejected.sort(key=lambda r: r[0])
     return parsed
 
 
-def _table(path: Path, names: list[str], rows: Iterator[list[str]],
-           groups: frozenset[str]) -> Parsed:
+def _chunk(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Checked rows (with their ``line``) as an observation table with a ``line`` column."""
+    table = observations.frame(pd.DataFrame(rows, columns=[*observations.COLUMNS, "line"]))
+    table["line"] = pd.Series([r["line"] for r in rows], dtype="int64")
+    return table
+
+
+def _without_repeats(path: Path, table: pd.DataFrame, columns: list[str],
+                     parsed: Parsed) -> pd.DataFrame:
+    """``table`` without the rows whose key an earlier line has, each such row a problem
+    (its ``columns`` written as they were read)."""
+    key = list(observations.KEY_COLUMNS)
+    repeated = table.duplicated(key, keep="first").to_numpy()
+    if not repeated.any():
+        return table
+    involved = table[table.duplicated(key, keep=False)]
+    firsts = involved.groupby(key, sort=False)["line"].transform("min")
+    for index in table.index[repeated]:
+        row = table.loc[index]
+        parsed.refuse(Problem(str(path), int(row["line"]), "key",
+                              f"same observation as line {int(firsts[index])}"),
+                      {c: _written(row[c]) for c in columns if c in table.columns})
+    return table[~repeated].reset_index(drop=True)
+
+
+def _written(value: object) -> str:
+    """A checked value as text again (missing values empty)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _table(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
     unknown = [n for n in names if n not in observations.COLUMNS]
     if unknown:
         raise UnreadableFile(f"{path}: unknown column(s) {', '.join(unknown)} (expected "
-                           f"observation columns: {', '.join(observations.COLUMNS)})")
+                             f"observation columns: {', '.join(observations.COLUMNS)})",
+                             given=str(path))
+    _require(path, names, COLUMNS_REQUIRED)
     kind = "decentwork" if "se" in names else "ilostat-bulk"
     parsed = Parsed(kind, dataset_name(path))
-    return _collect(path, parsed, _records(path, names, rows, parsed), groups)
+    return _collect(path, parsed, _records(path, names, rows, parsed), known)
 
 
-def _parquet(path: Path, groups: frozenset[str]) -> Parsed:
+def _require(path: Path, names: list[str], required: tuple[str, ...]) -> None:
+    """Refuse a header without one of the ``required`` columns."""
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise UnreadableFile(
+            f"{path}: no {', '.join(missing)} column (the header has {', '.join(names)}); a "
+            f"file of observations needs {', '.join(required)}", given=str(path),
+            expected=", ".join(required))
+
+
+def _parquet(path: Path, known: Known, limits: Limits) -> Parsed:
     try:
-        table = pq.read_table(path)
+        source = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises several types for damaged files
-        raise UnreadableFile(f"{path}: not a readable Parquet file ({error})") from None
-    names = table.column_names
+        raise UnreadableFile(f"{path}: not a readable Parquet file ({error})",
+                             given=str(path)) from None
+    names = source.schema_arrow.names
     if not {"ref_area", "indicator", "time"} <= set(names):
-        raise UnreadableFile(f"{path}: not an observation table (columns {', '.join(names[:8])})")
-    frame = table.to_pandas()
+        raise UnreadableFile(f"{path}: not an observation table (columns "
+                             f"{', '.join(names[:8])})", given=str(path))
+    _require(path, names, COLUMNS_REQUIRED)
+    size = sum(source.metadata.row_group(k).total_byte_size
+               for k in range(source.metadata.num_row_groups))
+    if size > limits.max_bytes:
+        raise UnreadableFile(f"{path}: {size:,} bytes of data, more than {limits.size()}; "
+                             "split the file, or raise the limit", given=str(path),
+                             expected=f"at most {limits.size()}")
     parsed = Parsed("decentwork", dataset_name(path))
 
-    def records() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(frame.itertuples(index=False), start=1):
-            yield number, {k: ("" if pd.isna(v) else str(v)) for k, v in
-                           zip(names, row, strict=True)}
+    def records() -> Records:
+        number = 0
+        try:
+            for batch in source.iter_batches(batch_size=CHUNK):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield number, {k: _written(v) for k, v in row.items()}
+        except OSError as error:  # a damaged column chunk
+            raise UnreadableFile(f"{path}: row {number + 1}: not readable ({error})",
+                                 given=str(path)) from None
 
-    return _collect(path, parsed, records(), groups)
+    return _collect(path, parsed, records(), known)
 
 
 def _sdmx_time(period: str) -> str:
@@ -307,13 +330,13 @@ def _in_indicator_order(codes: list[str], indicator: str) -> list[str]:
                   if code.split("_")[0] in parts else len(parts))
 
 
-def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
-          groups: frozenset[str]) -> Parsed:
+def _sdmx(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
+    _require(path, names, SDMX_REQUIRED)
     parsed = Parsed("sdmx-csv", dataset_name(path))
     candidates = [d for d in names if d not in SDMX_FIXED]
     structure = names[0]
 
-    def records() -> Iterator[tuple[int, dict[str, str]]]:
+    def records() -> Records:
         for number, record in _records(path, names, rows, parsed):
             flow = record.get("STRUCTURE_ID", record.get(structure, ""))
             match = re.match(r"^(?:[^:]+:)?(?:DF_)?([A-Z0-9_]+)(?:\(.*\))?$", flow)
@@ -330,55 +353,72 @@ def _sdmx(path: Path, names: list[str], rows: Iterator[list[str]],
                 "obs_value": record.get("OBS_VALUE", ""),
             })
             if len(classifs) > 2:
-                parsed.problems.append(Problem(str(path), number, "classifications",
-                                               f"{len(classifs)} classification dimensions; "
-                                               "an observation has at most two"))
-                parsed.rejected.append((number, record))
+                parsed.refuse(Problem(str(path), number, "classifications",
+                                      f"{len(classifs)} classification dimensions; an "
+                                      "observation has at most two"), record)
                 continue
             yield number, out
 
-    return _collect(path, parsed, records(), groups)
+    return _collect(path, parsed, records(), known)
 
 
-def _wdi(path: Path, rows: Iterator[list[str]], groups: frozenset[str]) -> Parsed:
+def _wdi(path: Path, rows: Rows, known: Known) -> Parsed:
     parsed = Parsed("wdi-csv", dataset_name(path))
-    for header in rows:
+    for _, _, header in rows:
         if header and header[0] == "Country Name":
             break
     else:
-        raise UnreadableFile(f"{path}: a WDI file without its 'Country Name' header line")
+        raise UnreadableFile(f"{path}: a WDI file without its 'Country Name' header line",
+                             given=str(path))
     names = [h.strip() for h in header]
     years = [(k, n) for k, n in enumerate(names) if re.match(r"^\d{4}$", n)]
 
-    def records() -> Iterator[tuple[int, dict[str, str]]]:
-        for row in rows:
-            number = getattr(rows, "line_num", 0)
+    def records() -> Records:
+        for first, last, row in rows:
             if not row:
                 continue
+            record = dict(zip(names, row, strict=False))
+            if last > first:
+                parsed.refuse(Problem(str(path), first, "row",
+                                      f"a quoted field runs over lines {first} to {last} (a "
+                                      "line break in a field, or a stray quote \"?)"), record)
+                continue
             if len(row) < len(names) - 1:
-                parsed.problems.append(Problem(str(path), number, "row",
-                                               f"{len(row)} fields, expected {len(names)}"))
+                parsed.refuse(Problem(str(path), first, "row",
+                                      f"{len(row)} fields, expected {len(names)}"), record)
                 continue
             area = WDI_AREAS.get(row[1], row[1])
-            area = area if is_known_area(area, groups) else f"{WDI_GROUP}{area}"
+            area = area if is_known_area(area, known.areas) or not CODE.match(area) \
+                else f"{WDI_GROUP}{area}"
             for k, year in years:
                 value = row[k].strip() if k < len(row) else ""
                 if value:
-                    yield number, {"ref_area": area, "indicator": row[3],
-                                   "source": WDI_SOURCE, "time": year, "obs_value": value}
+                    yield first, {"ref_area": area, "indicator": row[3],
+                                  "source": WDI_SOURCE, "time": year, "obs_value": value}
 
-    return _collect(path, parsed, records(), groups)
+    return _collect(path, parsed, records(), known)
 
 
-def _dictionary(path: Path, names: list[str], rows: Iterator[list[str]]) -> Parsed:
+def _dictionary(path: Path, names: list[str], rows: Rows) -> Parsed:
+    kind = names[0]
+    bad_kind = code_problem(kind) or (f"longer than {MAX_KIND} characters"
+                                      if len(kind) > MAX_KIND else None)
+    if bad_kind:
+        raise UnreadableFile(f"{path}:1: the dictionary's kind of code {kind!r}: {bad_kind}",
+                             given=str(path))
     parsed = Parsed("ilostat-dictionary", dataset_name(path))
     match = re.search(r"_([a-z]{2})$", dataset_name(path))
     lang = match.group(1) if match else "en"
-    labels = [
-        {"kind": names[0], "code": record[names[0]].strip(), "lang": lang,
-         "label": record[names[1]].strip()}
-        for _, record in _records(path, names, rows, parsed)
-        if record[names[0]].strip()
-    ]
+    labels = []
+    for number, record in _records(path, names, rows, parsed):
+        code, label = record[kind].strip(" "), record[names[1]].strip(" ")
+        if not code:
+            continue
+        found = [Problem(str(path), number, column, problem) for column, problem in
+                 ((kind, code_problem(code)), (names[1], text_problem(label))) if problem]
+        for problem in found:
+            parsed.refuse(problem, record)
+        if not found:
+            labels.append({"kind": kind, "code": code, "lang": lang, "label": label})
     parsed.labels = pd.DataFrame(labels, columns=["kind", "code", "lang", "label"])
     return parsed

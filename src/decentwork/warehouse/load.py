@@ -1,19 +1,22 @@
 """Loading a file into the warehouse: one release, one transaction, nothing overwritten.
 
-A load compares the file with the warehouse's latest view: keys it does not have are added,
-keys whose values differ get a new row that supersedes the old one, identical keys add
-nothing; in a full release of a dataset, the dataset's keys missing from the file get a
-withdrawal row. The same file loaded twice (same dataset, same SHA-256) adds nothing.
+A load first reads and checks every file, outside any transaction (so that other writers
+are not kept waiting while a big file is parsed), keeping the parsed rows on disk; then it
+takes the warehouse's write lock and writes. It compares each file with the warehouse's
+latest view: keys it does not have are added, keys whose values differ get a new row that
+supersedes the old one, identical keys add nothing; in a full release of a dataset, the
+dataset's keys missing from the file get a withdrawal row. The same content loaded twice for
+a dataset (the same bytes, or the same rows in other bytes: a .csv.gz and its .csv) adds
+nothing. Each release records its operator, and the moment it was committed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import getpass
 import hashlib
-import platform
-from collections.abc import Collection, Iterable, Iterator
+import tempfile
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,13 +28,23 @@ import sqlalchemy as sa
 from decentwork import __version__
 from decentwork import observations as schema
 from decentwork.errors import BadInput, DecentworkError
-from decentwork.warehouse import importers
-from decentwork.warehouse.database import WarehouseError, shown, write_lock
-from decentwork.warehouse.tables import KEY, VALUES, indicators, labels, observations, releases
+from decentwork.warehouse import importers, settings
+from decentwork.warehouse.checks import Known
+from decentwork.warehouse.database import WarehouseError, busy, shown, write_lock
+from decentwork.warehouse.descriptions import (
+    IndicatorMetadata,
+    describe_indicators,
+    record_labels,
+)
+from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
+
+__all__ = ["IndicatorMetadata", "LoadError", "LoadReport", "load_file", "load_files",
+           "load_frame"]
 
 BATCH = 20_000
 MAX_DATASET = 200
+LABEL_KEY = ("kind", "code", "lang")
 
 
 NOTHING_LOADED = "Nothing was loaded: the files of one load are loaded together or not at all."
@@ -40,20 +53,6 @@ NOTHING_LOADED = "Nothing was loaded: the files of one load are loaded together 
 class LoadError(BadInput):
     """A file or a load was refused; the message says why (each bad row as
     ``file:line: field: problem``)."""
-
-
-@dataclass(frozen=True)
-class IndicatorMetadata:
-    """What the warehouse records about an indicator whose observations it stores, supplied
-    with them by the caller that knows it (decentwork's indicator catalogue)."""
-
-    code: str
-    unit: str
-    """``percent``, ``thousands``, ``hours``..."""
-    definition: str
-    """The definition in words."""
-    label: str
-    """The English label (kept only where no loaded dictionary gave one)."""
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,39 @@ class LoadReport:
     withdrawn: int = 0
     rejected: int = 0
     already_loaded: bool = False
+    unlabelled: tuple[str, ...] = ()
+    """Indicators of the file the warehouse has no label of, though it has labels of
+    indicators (a dictionary loaded): perhaps a code mistyped."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and checked, ready to write: its rows kept on disk (``spool``) or its
+    labels; or already loaded (``previous``)."""
+
+    path: Path
+    dataset: str
+    checksum: str
+    content: str
+    format: str
+    full: bool
+    rows_read: int
+    rejected: int = 0
+    spool: Path | None = None
+    labels: pd.DataFrame | None = None
+    unlabelled: tuple[str, ...] = ()
+    previous: LoadReport | None = None
 
 
 def checksum(path: Path) -> str:
     """SHA-256 of the file's bytes (hex).
 
     Raises:
+        importers.MissingFile: there is no file at ``path``.
         importers.UnreadableFile: the file cannot be read.
     """
+    if not path.is_file():
+        raise importers.MissingFile(f"{path}: no such file", given=str(path))
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
@@ -90,9 +114,22 @@ def checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
+def content_digest(table: pd.DataFrame, key: Sequence[str]) -> str:
+    """SHA-256 (hex) of a table's content, whatever the bytes it was read from: its rows
+    sorted by ``key`` (unique), written as CSV with every number exact."""
+    ordered = table.sort_values(list(key), kind="stable").reset_index(drop=True)
+    digest = hashlib.sha256()
+    for start in range(0, max(len(ordered), 1), importers.CHUNK):
+        part = ordered.iloc[start:start + importers.CHUNK]
+        digest.update(part.to_csv(index=False, header=start == 0, float_format="%r",
+                                  lineterminator="\n").encode("utf-8"))
+    return digest.hexdigest()
+
+
 def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full: bool = True,
               skip_bad: bool = False, rejects: Path | None = None,
-              metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+              metadata: Iterable[IndicatorMetadata] = (), operator: str | None = None,
+              limits: settings.Limits | None = None) -> LoadReport:
     """Load one file as a release of ``dataset`` (default: the file's name).
 
     Args:
@@ -101,70 +138,135 @@ def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full
             ``<file>.rejects.csv``) instead of refusing the file.
         metadata: indicators' units, definitions and labels, recorded for those the file
             has observations of (see :func:`describe_indicators`).
+        operator: who loads, recorded with the release (default: see
+            :func:`decentwork.warehouse.settings.operator`).
+        limits: how much the file may hold (default: from the environment, see
+            :class:`~decentwork.warehouse.settings.Limits`).
 
     Raises:
         LoadError: bad rows (without ``skip_bad``), listed with file, line, field and problem.
-        importers.UnreadableFile: the file is not in a format decentwork reads.
+        importers.UnreadableFile: the file is not in a format decentwork reads, or too big.
+        Busy: another writer held the write lock too long.
         WarehouseError: the database refused the load.
     """
     return load_files(engine, [path], dataset=dataset, full=full, skip_bad=skip_bad,
-                      rejects=rejects, metadata=metadata)[0]
+                      rejects=rejects, metadata=metadata, operator=operator, limits=limits)[0]
 
 
 def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = None,
                full: bool = True, skip_bad: bool = False, rejects: Path | None = None,
-               metadata: Iterable[IndicatorMetadata] = ()) -> list[LoadReport]:
+               metadata: Iterable[IndicatorMetadata] = (), operator: str | None = None,
+               limits: settings.Limits | None = None) -> list[LoadReport]:
     """Load files in one transaction, one release each: if any file is refused, none is
     loaded (the error's hint says so). Arguments as :func:`load_file` (``rejects`` only with
-    one file)."""
+    one file). Every file is read and checked before the write lock is taken."""
     described = list(metadata)
     try:
-        if dataset and full and len(paths) > 1:
-            raise LoadError(f"dataset {dataset} with {len(paths)} files: each would be a full "
-                            "release of the dataset and withdraw the others' rows; load them "
-                            "as partial releases (full=False), or as one file",
-                            parameter="dataset", given=dataset)
-        if dataset and len(dataset) > MAX_DATASET:
-            raise LoadError(f"a dataset name of {len(dataset)} characters: at most "
-                            f"{MAX_DATASET} are allowed", parameter="dataset", given=dataset,
-                            expected=f"at most {MAX_DATASET} characters")
-        with _refusals(engine), engine.begin() as connection:
-            write_lock(connection)
-            return [_load(connection, path, dataset, full, skip_bad,
-                          rejects if len(paths) == 1 else None, described) for path in paths]
+        _check_dataset(dataset, full, len(paths))
+        who = f"{settings.operator(operator)} (decentwork {__version__})"
+        limits = limits or settings.Limits.from_environment()
+        digests = [checksum(path) for path in paths]
+        with _refusals(engine):
+            with engine.connect() as connection:
+                known = _known(connection)
+                previous = [_loaded(connection, dataset or importers.dataset_name(path),
+                                    digest, path) for path, digest in zip(paths, digests,
+                                                                          strict=True)]
+            with tempfile.TemporaryDirectory(prefix="decentwork-load-") as spool:
+                prepared = []
+                for k, (path, digest, before) in enumerate(zip(paths, digests, previous,
+                                                              strict=True)):
+                    item = before or _prepare(
+                        path, digest, dataset, full, skip_bad,
+                        rejects if len(paths) == 1 else None, known, limits,
+                        Path(spool) / f"{k}.parquet", {m.code for m in described})
+                    prepared.append(item)
+                    if item.labels is not None and not item.labels.empty:
+                        kind = str(item.labels["kind"].iloc[0])
+                        known = known.adding(kind, frozenset(item.labels["code"]))
+                with engine.begin() as connection:
+                    write_lock(connection)
+                    reports = [_write(connection, item, who, described) for item in prepared]
+                    _stamp(connection, [r.release for r in reports
+                                        if not r.already_loaded and r.release is not None])
+        return reports
     except DecentworkError as error:
         error.hint = f"{error.hint} {NOTHING_LOADED}" if error.hint else NOTHING_LOADED
         raise
 
 
+def _check_dataset(dataset: str | None, full: bool, files: int) -> None:
+    """Refuse a dataset name that is too long or has control characters or quotes, and one
+    name for several full releases."""
+    if dataset and full and files > 1:
+        raise LoadError(f"dataset {dataset} with {files} files: each would be a full "
+                        "release of the dataset and withdraw the others' rows; load them "
+                        "as partial releases (full=False), or as one file",
+                        parameter="dataset", given=dataset)
+    if dataset is None:
+        return
+    expected = f"a name of 1 to {MAX_DATASET} characters, without control characters or \""
+    if not dataset.strip() or len(dataset) > MAX_DATASET:
+        raise LoadError(f"a dataset name of {len(dataset)} characters: 1 to {MAX_DATASET} are "
+                        "allowed", parameter="dataset", given=dataset, expected=expected)
+    if settings.CONTROL.search(dataset) or '"' in dataset:
+        raise LoadError(f"dataset {dataset!r}: a name cannot contain a control character "
+                        "or a double quote", parameter="dataset", given=dataset,
+                        expected=expected)
+
+
 @contextlib.contextmanager
 def _refusals(engine: sa.Engine) -> Iterator[None]:
     """The database refusing a load (a lock held too long, a read-only warehouse, a server
-    gone) as a :class:`WarehouseError` naming the warehouse."""
+    gone) as a :class:`WarehouseError` (:class:`Busy` for a lock) naming the warehouse."""
     try:
         yield
     except (sa.exc.OperationalError, sa.exc.InternalError) as error:
+        if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL: lock_timeout
+            raise busy(shown(engine.url), settings.lock_wait()) from None
         raise WarehouseError(
             f"the warehouse {shown(engine.url)} refused the load "
             f"({str(error.orig).splitlines()[0]})", given=shown(engine.url),
             hint="If another load was running, try again when it has finished.") from None
 
 
-def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool,
-          skip_bad: bool, rejects: Path | None,
-          metadata: Collection[IndicatorMetadata]) -> LoadReport:
-    if not path.is_file():
-        raise importers.MissingFile(f"{path}: no such file", given=str(path))
-    name = dataset or importers.dataset_name(path)
-    digest = checksum(path)
-    previous = connection.execute(
+def _loaded(connection: sa.Connection, name: str, digest: str, path: Path,
+            content: str | None = None) -> Prepared | None:
+    """The file as already loaded for dataset ``name``: a release with the same bytes
+    (``digest``) or, given, the same ``content``; None if there is none."""
+    same = releases.c.checksum == digest
+    if content is not None:
+        same = sa.or_(same, releases.c.content == content)
+    found = connection.execute(
         sa.select(releases.c.id, releases.c.format, releases.c.rows_read)
-        .where(releases.c.dataset == name, releases.c.checksum == digest)
-    ).first()
-    if previous is not None:
-        return LoadReport(str(path), previous.format, name, int(previous.id),
-                          int(previous.rows_read), already_loaded=True)
-    parsed = importers.read(path, _groups(connection))
+        .where(releases.c.dataset == name, same).order_by(releases.c.id).limit(1)).first()
+    if found is None:
+        return None
+    report = LoadReport(str(path), found.format, name, int(found.id), int(found.rows_read),
+                        already_loaded=True)
+    return Prepared(path, name, digest, content or "", found.format, False,
+                    int(found.rows_read), previous=report)
+
+
+def _known(connection: sa.Connection) -> Known:
+    """The area and indicator codes the warehouse has labels of (from loaded dictionaries
+    and the catalogue)."""
+    rows = connection.execute(
+        sa.select(labels.c.kind, labels.c.code).where(labels.c.kind.in_(["ref_area",
+                                                                         "indicator"]))
+        .distinct())
+    codes: dict[str, set[str]] = {"ref_area": set(), "indicator": set()}
+    for kind, code in rows:
+        codes[kind].add(code)
+    return Known(frozenset(codes["ref_area"]), frozenset(codes["indicator"]))
+
+
+def _prepare(path: Path, digest: str, dataset: str | None, full: bool, skip_bad: bool,
+             rejects: Path | None, known: Known, limits: settings.Limits, spool: Path,
+             described: set[str]) -> Prepared:
+    """Read and check one file (no transaction, no lock), its rows written to ``spool``."""
+    name = dataset or importers.dataset_name(path)
+    parsed = importers.read(path, known, limits)
     if parsed.problems and not skip_bad:
         listed = parsed.problems[:importers.MAX_PROBLEMS]
         more = len(parsed.problems) - len(listed)
@@ -180,62 +282,82 @@ def _load(connection: sa.Connection, path: Path, dataset: str | None, full: bool
             raise LoadError(f"{path}: cannot write the rejected rows to {target} ({error}); "
                             "nothing loaded", parameter="rejects", given=str(target)) from None
         full = False  # the rejected rows' keys are not absent: withdraw nothing
-    if parsed.labels is None and parsed.rows.empty and full:
+    if parsed.labels is not None:
+        table = parsed.labels.drop_duplicates(list(LABEL_KEY), keep="last")
+        return Prepared(path, name, digest, content_digest(table, LABEL_KEY), parsed.format,
+                        full, len(parsed.labels), len(parsed.rejected), labels=table)
+    if parsed.rows.empty and full:
         raise LoadError(f"{path}: no observations; as a full release it would withdraw every "
                         f"row of dataset {name} (load it as a partial release, full=False, if "
                         "that is meant)", given=str(path))
-    rows_read = len(parsed.rows) if parsed.labels is None else len(parsed.labels)
-    release = _new_release(connection, str(path), name, digest, parsed.format, full, rows_read)
-    if parsed.labels is not None:
-        counts = _load_labels(connection, parsed.labels)
+    content = content_digest(parsed.rows, KEY)
+    unlabelled: tuple[str, ...] = ()
+    if known.indicators and parsed.format != "wdi-csv":
+        unlabelled = tuple(sorted(set(parsed.rows["indicator"]) - known.indicators
+                                  - described))
+    parsed.rows.to_parquet(spool, index=False)
+    return Prepared(path, name, digest, content, parsed.format, full, len(parsed.rows),
+                    len(parsed.rejected), spool=spool, unlabelled=unlabelled)
+
+
+def _write(connection: sa.Connection, item: Prepared, who: str,
+           metadata: Collection[IndicatorMetadata]) -> LoadReport:
+    """Write one prepared file as a release (under the write lock), unless its content is
+    loaded already."""
+    if item.previous is not None:
+        return item.previous
+    again = _loaded(connection, item.dataset, item.checksum, item.path, item.content)
+    if again is not None and again.previous is not None:
+        return again.previous
+    release = _new_release(connection, str(item.path), item.dataset, item.checksum,
+                           item.content, item.format, item.full, item.rows_read, who)
+    if item.labels is not None:
+        counts = record_labels(connection, item.labels, release)
     else:
-        counts = _load_observations(connection, parsed.rows, name, release, full)
-        describe_indicators(connection, set(parsed.rows["indicator"]), metadata)
+        assert item.spool is not None  # prepared with its rows spooled
+        rows = schema.frame(pd.read_parquet(item.spool))
+        counts = _load_observations(connection, rows, item.dataset, release, item.full)
+        describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
-    return LoadReport(str(path), parsed.format, name, release, rows_read, *counts,
-                      rejected=len(parsed.rejected))
+    return LoadReport(str(item.path), item.format, item.dataset, release, item.rows_read,
+                      *counts, rejected=item.rejected, unlabelled=item.unlabelled)
 
 
-def describe_indicators(connection: sa.Connection, codes: Collection[str],
-                        metadata: Iterable[IndicatorMetadata]) -> None:
-    """Record the unit and definition of the indicators among ``codes`` that ``metadata``
-    describes (and their English label, unless a dictionary gave one)."""
-    found = sorted((m for m in metadata if m.code in codes), key=lambda m: m.code)
-    if not found:
-        return
-    connection.execute(indicators.delete().where(indicators.c.code.in_([i.code for i in found])))
-    connection.execute(indicators.insert(), [
-        {"code": i.code, "unit": i.unit, "definition": i.definition} for i in found
-    ])
-    labelled = set(connection.execute(sa.select(labels.c.code).where(
-        labels.c.kind == "indicator", labels.c.lang == "en",
-        labels.c.code.in_([i.code for i in found]))).scalars())
-    missing = [{"kind": "indicator", "code": i.code, "lang": "en", "label": i.label}
-               for i in found if i.code not in labelled]
-    if missing:
-        connection.execute(labels.insert(), missing)
+def _stamp(connection: sa.Connection, ids: list[int]) -> None:
+    """Stamp the releases ``ids`` with the time now, after all their rows are written and
+    just before the transaction commits, so that a view as of an earlier moment never shows
+    them."""
+    if ids:
+        connection.execute(releases.update().where(releases.c.id.in_(ids))
+                           .values(loaded_at=datetime.now(UTC)))
 
 
 def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
-               fmt: str, full: bool = True,
-               metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+               fmt: str, full: bool = True, metadata: Iterable[IndicatorMetadata] = (),
+               operator: str | None = None) -> LoadReport:
     """Store observations computed inside decentwork (e.g. group aggregates) as a release of
     ``dataset`` (full, or partial: nothing withdrawn), with the same revision rules as a
     file, and the ``metadata`` of their indicators (see :func:`describe_indicators`);
-    ``origin`` says what produced them. Identical content already loaded for the dataset
-    adds nothing."""
+    ``origin`` says what produced them, ``operator`` who (see
+    :func:`decentwork.warehouse.settings.operator`). Identical content already loaded for
+    the dataset adds nothing. The caller holds the write lock (:func:`write_lock`) and
+    commits right after: the release is stamped with the time its rows were all written."""
+    who = f"{settings.operator(operator)} (decentwork {__version__})"
     rows = schema.frame(rows)
-    digest = hashlib.sha256(
-        rows.to_csv(index=False, float_format="%r").encode("utf-8")).hexdigest()
+    digest = content_digest(rows, KEY)
     previous = connection.execute(
         sa.select(releases.c.id).where(releases.c.dataset == dataset,
-                                       releases.c.checksum == digest)).scalar()
+                                       sa.or_(releases.c.checksum == digest,
+                                              releases.c.content == digest))
+        .order_by(releases.c.id).limit(1)).scalar()
     if previous is not None:
         return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
-    release = _new_release(connection, origin, dataset, digest, fmt, full, len(rows))
+    release = _new_release(connection, origin, dataset, digest, digest, fmt, full, len(rows),
+                           who)
     counts = _load_observations(connection, rows, dataset, release, full)
-    describe_indicators(connection, set(rows["indicator"]), metadata)
+    describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
+    _stamp(connection, [release])
     return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
 
 
@@ -244,14 +366,6 @@ def _count(connection: sa.Connection, release: int, counts: tuple[int, int, int,
         rows_added=counts[0], rows_changed=counts[1], rows_unchanged=counts[2],
         rows_withdrawn=counts[3],
     ))
-
-
-def _groups(connection: sa.Connection) -> frozenset[str]:
-    """Area codes the warehouse knows beyond the standard ones (from loaded dictionaries)."""
-    rows = connection.execute(
-        sa.select(labels.c.code).where(labels.c.kind == "ref_area").distinct()
-    )
-    return frozenset(code for (code,) in rows)
 
 
 def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
@@ -267,40 +381,14 @@ def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
                              *(record.get(c, "") for c in columns)])
 
 
-def _new_release(connection: sa.Connection, origin: str, name: str, digest: str, fmt: str,
-                 full: bool, rows_read: int) -> int:
-    who = f"{getpass.getuser()}@{platform.node()} (decentwork {__version__})"
+def _new_release(connection: sa.Connection, origin: str, name: str, digest: str, content: str,
+                 fmt: str, full: bool, rows_read: int, who: str) -> int:
+    """A new release (its time stamped again by :func:`_stamp` at commit)."""
     return int(connection.execute(releases.insert().values(
-        dataset=name, file=origin, checksum=digest, format=fmt,
+        dataset=name, file=origin, checksum=digest, content=content, format=fmt,
         loaded_at=datetime.now(UTC), loaded_by=who, full=full, rows_read=rows_read,
         rows_added=0, rows_changed=0, rows_unchanged=0, rows_withdrawn=0,
     ).returning(releases.c.id)).scalar_one())
-
-
-def _load_labels(connection: sa.Connection, table: pd.DataFrame) -> tuple[int, int, int, int]:
-    """Insert or replace labels; returns (added, changed, unchanged, 0)."""
-    existing = {
-        (k, c, lang): label for k, c, lang, label in connection.execute(
-            sa.select(labels.c.kind, labels.c.code, labels.c.lang, labels.c.label)
-            .where(labels.c.kind.in_(sorted(set(table["kind"]))))
-        )
-    }
-    added, changed, same = [], [], 0
-    for row in table.drop_duplicates(["kind", "code", "lang"], keep="last").to_dict("records"):
-        key = (row["kind"], row["code"], row["lang"])
-        if key not in existing:
-            added.append(row)
-        elif existing[key] != row["label"]:
-            changed.append(row)
-        else:
-            same += 1
-    for row in changed:
-        connection.execute(labels.update().where(
-            labels.c.kind == row["kind"], labels.c.code == row["code"],
-            labels.c.lang == row["lang"]).values(label=row["label"]))
-    if added:
-        connection.execute(labels.insert(), added)
-    return len(added), len(changed), same, 0
 
 
 def _current(connection: sa.Connection, indicators: list[str], name: str) -> pd.DataFrame:
@@ -328,8 +416,6 @@ def _same(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
         else:
             equal &= a.fillna("").astype(str).to_numpy() == b.fillna("").astype(str).to_numpy()
     return equal
-
-
 def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str, release: int,
                        full: bool) -> tuple[int, int, int, int]:
     """Insert what the file adds or changes, and withdrawals; returns the four counts."""

@@ -1,14 +1,12 @@
 """Bringing a warehouse's schema to the newest migration on request (``decentwork migrate``),
-a SQLite file backed up beside itself first."""
+a SQLite file backed up beside itself first (:func:`~decentwork.warehouse.backup.backup_file`)."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+from decentwork.warehouse.backup import backup_file
 from decentwork.warehouse.database import (
     WarehouseError,
     connect,
@@ -52,33 +50,20 @@ def migrate(url: str | None = None, *, backup: bool = True) -> Migrated:
             before = schema_revision(target)
             copy = None
             if backup and path is not None and existed and before != head_revision():
-                copy = backup_file(path)
+                copy = _backed_up(path)
             upgrade(target)
     finally:
         target.dispose()
     return Migrated(shown(address), before, head_revision(), copy)
 
 
-def backup_file(path: Path, now: datetime | None = None) -> Path:
-    """Copy the SQLite database ``path`` (consistently, even while others write to it) to
-    ``<name>.<UTC time>.backup<suffix>`` beside it, e.g.
-    ``warehouse.20260131T120000Z.backup.sqlite``; returns the copy's path.
+def _backed_up(path: Path) -> Path:
+    """The backup of ``path`` before its migration (:func:`backup_file`).
 
     Raises:
-        WarehouseError: the database cannot be read or the copy written.
+        WarehouseError: it cannot be made (saying that nothing was migrated).
     """
-    stamp = f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%SZ}"
-    target = path.with_name(f"{path.stem}.{stamp}.backup{path.suffix}")
-    serial = 1
-    while target.exists():
-        serial += 1
-        target = path.with_name(f"{path.stem}.{stamp}-{serial}.backup{path.suffix}")
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source, \
-                closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
-    except (sqlite3.Error, OSError) as error:
-        target.unlink(missing_ok=True)
-        raise WarehouseError(f"cannot back {path} up to {target}: {error}; nothing migrated",
-                             given=str(path)) from None
-    return target
+        return backup_file(path)
+    except WarehouseError as error:
+        raise WarehouseError(f"{error.message}; nothing migrated", given=error.given) from None

@@ -1,16 +1,22 @@
 """The warehouse's tables (SQLAlchemy Core). Alembic migrations (``migrations/``) create and
 upgrade them; this module is the model the code queries.
 
-- ``releases``: one row per load: what file (name, SHA-256), which dataset, when, by whom,
-  in what format, whether it is a full release of the dataset, and its row counts.
+- ``releases``: one row per load: what file (as given, and the SHA-256 of its bytes), the
+  SHA-256 of its content (the normalised rows it was read as, so that the same rows in other
+  bytes are the same release), which dataset, when (stamped as the load commits), by whom
+  (the operator), in what format, whether it is a full release of the dataset, and its row
+  counts.
 - ``observations``: append-only history. A row is one value of an observation key
   (ref_area, indicator, source, sex, classif1, classif2, time) as published by a release; a
   later release's row for the same key supersedes it in the latest view (and sets its
   ``superseded`` flag, so that the latest view is the rows not superseded); a ``withdrawn``
   row records that a full release no longer has the key. Empty classifications are ``''``.
 - ``labels``: code lists and their labels per language (indicators, areas, sexes,
-  classification codes, sources, statuses, notes), from ILOSTAT dictionaries or the catalogue.
-- ``indicators``: indicator metadata (unit, definition).
+  classification codes, sources, statuses, notes), from ILOSTAT dictionaries or the catalogue:
+  the current ones; ``label_history`` keeps every label a release set (migration 0005), so
+  that a view as of a release shows the labels of then.
+- ``indicators``: indicator metadata (unit, definition), the current ones;
+  ``indicator_history`` keeps every version a release set.
 - ``area_groups``, ``area_group_members``: groups of areas users define (bundled groups come
   from ``groups.yaml``).
 - ``changes``: one row per change made outside a release (an area group defined or
@@ -46,7 +52,9 @@ releases = sa.Table(
     sa.Column("rows_changed", sa.Integer, nullable=False),
     sa.Column("rows_unchanged", sa.Integer, nullable=False),
     sa.Column("rows_withdrawn", sa.Integer, nullable=False),
+    sa.Column("content", sa.String(64)),
     sa.Index("ix_releases_dataset", "dataset", "checksum"),
+    sa.Index("ix_releases_content", "dataset", "content"),
 )
 
 observations = sa.Table(
@@ -87,6 +95,31 @@ indicators = sa.Table(
     sa.Column("unit", sa.String(40), nullable=False),
     sa.Column("definition", sa.Text, nullable=False),
 )
+
+label_history = sa.Table(
+    "label_history", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id")),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("code", sa.String(100), nullable=False),
+    sa.Column("lang", sa.String(10), nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Index("ix_label_history_release", "release_id"),
+)
+"""Every label a release set (``release_id`` NULL: held before history was kept, migration
+0005)."""
+
+indicator_history = sa.Table(
+    "indicator_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id")),
+    sa.Column("code", sa.String(100), nullable=False),
+    sa.Column("unit", sa.String(40), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Index("ix_indicator_history_release", "release_id"),
+)
+"""Every version of an indicator's metadata a release set (``release_id`` NULL: held before
+history was kept)."""
 
 area_groups = sa.Table(
     "area_groups", metadata,

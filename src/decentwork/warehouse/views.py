@@ -111,7 +111,12 @@ def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
                          expected=AS_OF) from None
     if len(as_of) == 10:
         moment = datetime.combine(moment.date(), time.max)
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None \
+            else moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable moment
+        raise QueryError(f"as_of {as_of!r}: out of range in UTC", parameter="as_of",
+                         given=as_of, expected=AS_OF) from None
     if connection.dialect.name == "sqlite":
         moment = moment.replace(tzinfo=None)  # SQLite keeps the UTC times without an offset
     cut = connection.execute(

@@ -1,0 +1,192 @@
+"""Checking one row read for the warehouse: its codes (character set, length, known areas),
+its period (a year, quarter or month in a sane range), its numbers (written plainly, bounds
+around the value) and its status. Each problem names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from decentwork import observations
+from decentwork.warehouse.areas import is_known_area
+from decentwork.warehouse.settings import CONTROL
+
+STATUS_CODES = frozenset("ABCEMPSURI")
+"""ILOSTAT observation status codes (obs_status dictionary)."""
+TIME = re.compile(r"^([0-9]{4})(Q[1-4]|M(0[1-9]|1[0-2]))?$")
+FIRST_YEAR, LAST_YEAR = 1800, 2100
+"""The years an observation may be about."""
+NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+WHOLE = re.compile(r"^\+?([0-9]+)(\.0*)?$")
+MAX_DIGITS = 18
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
+"""A code: ASCII letters and digits, and ``_ . : + -`` after the first character (ILOSTAT's
+``BA:1321``, ``AGE_YTHADULT_Y15-24``, ``CA-NL``; the World Bank's ``SL.UEM.TOTL.ZS``)."""
+CODE_CHARACTERS = "letters, digits and _ . : + - (starting with a letter or digit)"
+MAX_CODE = 100
+"""Longest code in a key column (the database columns hold 100 characters)."""
+CODED = ("ref_area", "indicator", "source", "sex", "classif1", "classif2")
+NOTES = ("note_indicator", "note_source", "note_classif")
+REQUIRED = ("ref_area", "indicator", "time")
+"""Key fields every observation has."""
+
+Report = Callable[[str, str], None]
+"""How a check reports a problem: report(field, problem)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad row: where, which field, what is wrong."""
+
+    file: str
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Known:
+    """Codes the warehouse knows beyond the standard ones: areas (from loaded ILOSTAT
+    dictionaries) and indicators (those it has labels of)."""
+
+    areas: frozenset[str] = frozenset()
+    indicators: frozenset[str] = frozenset()
+
+    def adding(self, kind: str, codes: frozenset[str]) -> Known:
+        """These codes with a dictionary's ``codes`` of ``kind`` added."""
+        if kind == "ref_area":
+            return Known(self.areas | codes, self.indicators)
+        if kind == "indicator":
+            return Known(self.areas, self.indicators | codes)
+        return self
+
+
+def code_problem(code: str) -> str | None:
+    """What is wrong with a code (None: nothing)."""
+    if len(code) > MAX_CODE:
+        return f"longer than {MAX_CODE} characters"
+    if not CODE.match(code):
+        return f"{code!r} is not a code: expected {CODE_CHARACTERS}"
+    return None
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with a free text (a note, a label): a control character (None:
+    nothing)."""
+    found = CONTROL.search(text)
+    if found:
+        return f"{text!r} contains a control character ({found.group()!r})"
+    return None
+
+
+def number(text: str) -> float | None:
+    """A plain decimal number (ASCII digits, optional sign, point and exponent), or None
+    when empty.
+
+    Raises:
+        ValueError: anything else (``1,000``, ``inf``, ``n/a``).
+    """
+    text = text.strip()
+    if text == "":
+        return None
+    if not NUMBER.match(text):
+        raise ValueError(text)
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(text)
+    return value
+
+
+class RowChecker:
+    """Checks the rows of one file and normalises them (text stripped, numbers parsed),
+    sharing one copy of each repeated text (codes repeat on every line) to keep memory
+    small."""
+
+    def __init__(self, file: str, known: Known) -> None:
+        self.file = file
+        self.known = known
+        self._texts: dict[str, str] = {}
+
+    def _shared(self, text: str) -> str:
+        return self._texts.setdefault(text, text)
+
+    def check(self, line: int, record: dict[str, str]) -> tuple[dict[str, object],
+                                                                list[Problem]]:
+        """One observation, normalised, and its problems (none: it can be loaded)."""
+        found: list[Problem] = []
+
+        def problem(field: str, text: str) -> None:
+            found.append(Problem(self.file, line, field, text))
+
+        out: dict[str, object] = {}
+        for column in observations.TEXT_COLUMNS:
+            out[column] = self._shared((record.get(column) or "").strip(" "))
+        for column in REQUIRED:
+            if not out[column]:
+                problem(column, "missing")
+        for column in CODED:
+            code = str(out[column])
+            wrong = code_problem(code) if code else None
+            if wrong:
+                problem(column, wrong)
+        for column in NOTES:
+            wrong = text_problem(str(out[column]))
+            if wrong:
+                problem(column, wrong)
+        self._time(str(out["time"]), problem)
+        area = str(out["ref_area"])
+        if area and CODE.match(area) and not is_known_area(area, self.known.areas):
+            problem("ref_area", f"unknown area {area!r} (expected an ISO 3166 code, an ILOSTAT "
+                    "area or group code, or a group defined in the warehouse)")
+        status = str(out["obs_status"])
+        if status and status not in STATUS_CODES:
+            problem("obs_status", f"unknown status {status!r} (ILOSTAT codes: "
+                    f"{', '.join(sorted(STATUS_CODES))})")
+        for column in observations.FLOAT_COLUMNS:
+            out[column] = None
+            try:
+                out[column] = number(record.get(column) or "")
+            except ValueError:
+                problem(column, f"{record.get(column)!r} is not a number")
+        out["sample_count"] = self._count((record.get("sample_count") or "").strip(), problem)
+        if out["obs_value"] is None and not status and not any(
+                p.field == "obs_value" for p in found):
+            problem("obs_value", "missing (and no status says why)")
+        self._bounds(out, problem)
+        return out, found
+
+    @staticmethod
+    def _time(time: str, problem: Report) -> None:
+        match = TIME.match(time)
+        if time and not match:
+            problem("time", f"{time!r} is not a year, quarter or month (2024, 2024Q1, 2024M01)")
+        elif match and not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            problem("time", f"{time!r}: the year is outside {FIRST_YEAR}-{LAST_YEAR}")
+
+    @staticmethod
+    def _count(text: str, problem: Report) -> int | None:
+        if not text:
+            return None
+        whole = WHOLE.match(text)
+        if whole and len(whole.group(1)) <= MAX_DIGITS:
+            return int(whole.group(1))
+        problem("sample_count", f"{text!r} is not a whole number of records")
+        return None
+
+    @staticmethod
+    def _bounds(out: dict[str, object], problem: Report) -> None:
+        """The interval's bounds in order, around the value."""
+        low, value, high = (out[c] for c in ("lower_bound", "obs_value", "upper_bound"))
+        if isinstance(low, float) and isinstance(high, float) and low > high:
+            problem("lower_bound", f"{low:g} is above the upper bound {high:g}")
+        elif isinstance(value, float):
+            if isinstance(low, float) and low > value:
+                problem("lower_bound", f"{low:g} is above the value {value:g}")
+            if isinstance(high, float) and high < value:
+                problem("upper_bound", f"{high:g} is below the value {value:g}")
