@@ -1,7 +1,7 @@
 """The warehouse's commands (registered by :mod:`decentwork.cli`): ``info``, ``migrate``,
-``load``, ``query``, ``export``, ``releases``, ``ilostat pull``, ``groups list|define|delete``
-and ``aggregate``. Reading commands open the warehouse read-only; writing commands create or
-migrate it.
+``backup``, ``load``, ``query``, ``export``, ``releases``, ``ilostat pull``,
+``groups list|define|delete`` and ``aggregate``. Reading commands open the warehouse
+read-only; writing commands create or migrate it.
 
 Registered on the ``decentwork`` program by :mod:`decentwork.cli`; heavy imports happen inside
 the commands so that the program starts quickly.
@@ -35,6 +35,11 @@ FORMATS = ("table", "csv", "json", "xlsx", "sdmx-csv", "parquet")
 Years = Annotated[str | None, typer.Option(help="Years: 2020, 2015:2023, 2015: or :2023.")]
 Sexes = Annotated[str | None, typer.Option(help="SEX_T, SEX_M, SEX_F, comma-separated.")]
 Classif1 = Annotated[str | None, typer.Option(help="classif1 codes, comma-separated.")]
+Operator = Annotated[
+    str | None,
+    typer.Option("--operator", help="Who loads, recorded with each release (default: "
+                 "$DECENTWORK_OPERATOR, else 'unknown operator' with the OS account)."),
+]
 
 
 def open_warehouse(db: str | None, *, read_only: bool = False) -> sa.Engine:
@@ -123,6 +128,21 @@ def migrate(
                       f"{done.after}")
 
 
+def backup(
+    db: Db = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="The backup file, which must not exist (default: beside a SQLite "
+        "file, or <database>.<time>.dump here for PostgreSQL).")] = None,
+) -> None:
+    """Back the warehouse up: a SQLite file with SQLite's online backup API (safe while
+    others load), a PostgreSQL database with pg_dump. docs/warehouse.md says how to
+    restore."""
+    from decentwork.warehouse.backup import backup as make_backup
+
+    done = make_backup(db, out)
+    console.print(f"Backed up {done.warehouse} to {done.file} ({done.how})")
+
+
 def load(
     files: Annotated[list[Path], typer.Argument(help="Files to load (format detected).")],
     db: Db = None,
@@ -134,24 +154,27 @@ def load(
         "are (default: a full release withdraws them).")] = False,
     skip_bad: Annotated[bool, typer.Option(
         "--skip-bad", help="Load the good rows; write the bad ones to FILE.rejects.csv.")] = False,
+    operator: Operator = None,
 ) -> None:
     """Load observation files (decentwork CSV/Parquet, ILOSTAT bulk CSV/.csv.gz, SDMX-CSV,
     World Bank WDI CSV) or ILOSTAT dictionaries into the warehouse, one release per file, with
-    revision history: nothing is overwritten, a file loaded twice adds nothing."""
+    revision history: nothing is overwritten, the same content loaded twice adds nothing."""
 
     target = open_warehouse(db)
     errors.print(f"Loading {len(files)} file(s) in one transaction ...")
-    load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad)
+    load_and_report(target, files, dataset=dataset, full=not partial, skip_bad=skip_bad,
+                    operator=operator)
 
 
 def load_and_report(target: sa.Engine, files: list[Path], *, dataset: str | None = None,
-                    full: bool = True, skip_bad: bool = False) -> None:
+                    full: bool = True, skip_bad: bool = False,
+                    operator: str | None = None) -> None:
     """Load ``files`` in one transaction (see ``load_files``), with the catalogue's
     indicator metadata, and print what each load did."""
     from decentwork.warehouse.load import load_files
 
     print_loaded(load_files(target, files, dataset=dataset, full=full, skip_bad=skip_bad,
-                            metadata=catalogue_metadata()))
+                            metadata=catalogue_metadata(), operator=operator))
 
 
 def print_loaded(reports: list[LoadReport]) -> None:
@@ -170,6 +193,11 @@ def print_loaded(reports: list[LoadReport]) -> None:
                       f"{report.rows_read:,}", f"{report.added:,}", f"{report.changed:,}",
                       f"{report.unchanged:,}", f"{report.withdrawn:,}", f"{report.rejected:,}")
     console.print(table)
+    for report in reports:
+        if report.unlabelled:
+            errors.print(f"Note: {Path(report.file).name}: the warehouse has no label of "
+                         f"indicator(s) {', '.join(report.unlabelled)} (mistyped, or not in "
+                         "the dictionaries loaded?)", soft_wrap=True)
 
 
 def pull(
@@ -185,6 +213,7 @@ def pull(
         "ilostat/), instead of ILOSTAT's service; default $DECENTWORK_MIRROR.")] = None,
     refresh: Annotated[bool, typer.Option(
         "--refresh", help="Download again even if a copy is cached.")] = False,
+    operator: Operator = None,
 ) -> None:
     """Download ILOSTAT bulk files (from ILOSTAT's bulk download service or a mirror, with a
     cache and retries) and load them into the warehouse."""
@@ -223,7 +252,7 @@ def pull(
             files.append(item.path)
     if not files:
         fail("nothing to load")
-    load_and_report(target, files)
+    load_and_report(target, files, operator=operator)
 
 
 def query(
@@ -257,7 +286,7 @@ def query(
     target = open_warehouse(db, read_only=True)
     with target.connect() as connection:
         found = view(connection, filters, as_of)
-    _emit(found, _chosen(fmt, out, "table"), out, limit, target)
+    _emit(found, _chosen(fmt, out, "table"), out, limit, target, as_of)
 
 
 def export(
@@ -281,7 +310,7 @@ def export(
     target = open_warehouse(db, read_only=True)
     with target.connect() as connection:
         found = view(connection, None, as_of, datasets=names)
-    _emit(found, chosen, out, 0, target)
+    _emit(found, chosen, out, 0, target, as_of)
 
 
 def releases(db: Db = None) -> None:
@@ -317,8 +346,8 @@ def _chosen(fmt: str | None, out: Path | None, default: str) -> str:
 
 
 def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
-          target: sa.Engine) -> None:
-    """Print or write a view in ``fmt``."""
+          target: sa.Engine, as_of: str | None) -> None:
+    """Print or write a view (as of ``as_of``) in ``fmt``."""
     from decentwork.observations.writers import write
     from decentwork.warehouse.excel import write_workbook
 
@@ -336,7 +365,7 @@ def _emit(found: pd.DataFrame, fmt: str, out: Path | None, limit: int,
     elif fmt == "xlsx":
         if out is None:
             fail("--format xlsx writes a file: give --out PATH")
-        write_workbook(found, out, target)
+        write_workbook(found, out, target, as_of=as_of)
     else:
         if out is None and fmt == "parquet":
             fail("--format parquet writes a file: give --out PATH")
@@ -446,6 +475,7 @@ def aggregate(
         help="Least share (0-1) of the group's weight with data.")] = 0.5,
     store: Annotated[bool, typer.Option(help="Store the group values in the warehouse.")]
     = True,
+    operator: Operator = None,
 ) -> None:
     """A group's value of an indicator: the weighted mean of its members' rates (or the sum
     of their levels), with its coverage; stored as observations of the group."""
@@ -458,7 +488,7 @@ def aggregate(
             connection, find_group(connection, group), indicator, weight=weight,
             time=time, min_coverage=min_coverage, store=store,
             codes={k: v.split(",") for k, v in codes.items() if v},
-            metadata=catalogue_metadata())
+            metadata=catalogue_metadata(), operator=operator)
     _print_table(result.rows, 50)
     if not result.refused.empty:
         errors.print(f"{len(result.refused)} value(s) refused: coverage below "

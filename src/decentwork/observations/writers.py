@@ -3,6 +3,12 @@
 Files are written to a temporary name beside the target and renamed when complete, so a
 failure never leaves a partial output file. The file to write is the parameter ``out``,
 the format ``format``.
+
+Text that a spreadsheet would take for a formula (a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return: OWASP's CSV-injection rule) is made inert in every CSV and
+Excel file decentwork writes, by :func:`inert` (a single quote put before it); numbers stay
+numbers. :func:`csv_text` and :func:`write_sheets` are the two ways to a spreadsheet that
+apply it, for any table.
 """
 
 from __future__ import annotations
@@ -10,11 +16,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal, TextIO, cast, get_args
 
+import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from decentwork.errors import BadInput, NotFound
 
@@ -34,6 +44,8 @@ SDMX_ATTRIBUTES = {
     "note_classif": "NOTE_CLASSIF",
 }
 """Observation columns written as SDMX-CSV attributes, and their column names."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula (OWASP)."""
 SDMX_FIXED = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "DATAFLOW", "REF_AREA", "FREQ", "MEASURE",
               "SEX", "TIME_PERIOD", "OBS_VALUE", *SDMX_ATTRIBUTES.values())
 """SDMX-CSV columns that are not classification dimensions."""
@@ -88,24 +100,85 @@ def write(observations: pd.DataFrame, out: Path | None, format: Format,
         "parquet": lambda target: observations.to_parquet(target, index=False),
         "xlsx": lambda target: _excel(observations, skipped or {}, target),
     }
-    _atomic(out, writers[format])
+    write_atomically(out, writers[format])
+
+
+def inert(value: object) -> object:
+    """A cell as a spreadsheet should show it: text starting like a formula
+    (:data:`FORMULA_STARTS`) with a single quote put before it, so that it stays text;
+    anything else (numbers, negative ones too; other text) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def inert_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell made :func:`inert` (numeric columns untouched)."""
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(inert)
+    return out
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """Any table as CSV text (a header, ``\\n`` line ends), its text cells :func:`inert`:
+    the one way decentwork writes CSV for people's spreadsheets."""
+    return inert_table(table).to_csv(index=False, lineterminator="\n")
 
 
 def _text(observations: pd.DataFrame, fmt: str) -> str:
-    table = sdmx_csv(observations) if fmt == "sdmx-csv" else observations
-    return table.to_csv(index=False, lineterminator="\n")
+    return csv_text(sdmx_csv(observations) if fmt == "sdmx-csv" else observations)
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+    """A value for an Excel cell: missing values empty, numbers as numbers, text
+    :func:`inert` and stored as a string (never a formula)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=inert(value))
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def write_sheets(target: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
+    """Write the workbook ``target`` with one sheet per table of ``sheets`` (by sheet name,
+    in order): a header row of the column names, then the rows, through :func:`_cell`.
+
+    Raises:
+        OSError: ``target`` cannot be written.
+    """
+    book = Workbook(write_only=True)
+    for name, table in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append([_cell(sheet, str(c)) for c in table.columns])
+        for row in table.itertuples(index=False, name=None):
+            sheet.append([_cell(sheet, v) for v in row])
+    book.save(target)
 
 
 def _excel(observations: pd.DataFrame, skipped: dict[str, str], target: Path) -> None:
-    with pd.ExcelWriter(target, engine="openpyxl") as book:
-        observations.to_excel(book, sheet_name="observations", index=False)
-        pd.DataFrame({"item": list(skipped), "reason": list(skipped.values())}).to_excel(
-            book, sheet_name="skipped", index=False
-        )
+    write_sheets(target, {
+        "observations": observations,
+        "skipped": pd.DataFrame({"item": list(skipped), "reason": list(skipped.values())}),
+    })
 
 
-def _atomic(out: Path, write_to: Callable[[Path], object]) -> None:
-    """Write with ``write_to`` to a temporary file beside ``out``, then rename it to ``out``."""
+def write_atomically(out: Path, write_to: Callable[[Path], object]) -> None:
+    """Write with ``write_to`` to a temporary file beside ``out``, then rename it to ``out``
+    (nothing left behind if it fails).
+
+    Raises:
+        NotFound: the folder of ``out`` does not exist.
+        BadInput: ``out`` cannot be written (a folder, no permission).
+    """
     check_folder(out)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)

@@ -1,19 +1,30 @@
 """What the warehouse holds: which indicators and areas have observations in the latest view,
-for which periods, with their labels and indicator metadata; and its releases."""
+for which periods, with their labels and indicator metadata (now, or as of a release); and
+its releases, in full for the operators or as they may be published."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
 from decentwork.warehouse.tables import (
     changes,
+    indicator_history,
     indicators,
+    label_history,
     labels,
     releases,
 )
 from decentwork.warehouse.views import Filters, view_query
+
+PUBLIC_RELEASE = ("id", "dataset", "file", "format", "loaded_at", "full", "rows_read",
+                  "rows_added", "rows_changed", "rows_unchanged", "rows_withdrawn", "checksum")
+"""What a public output (a workbook, the dashboard) shows of a release: not who loaded it
+(``loaded_by``, kept for the operators) and not the folder it was loaded from."""
 
 
 @dataclass(frozen=True)
@@ -28,19 +39,39 @@ class Coverage:
     """The periods with data, sorted (``2019``, ``2019Q1``, ``2019M01``...)."""
 
 
-def label_map(connection: sa.Connection, lang: str = "en",
-              kind: str | None = None) -> dict[tuple[str, str], str]:
-    """Labels in language ``lang`` (of one ``kind`` of code, or all) by (kind, code)."""
-    query = sa.select(labels.c.kind, labels.c.code, labels.c.label).where(labels.c.lang == lang)
+def label_map(connection: sa.Connection, lang: str = "en", kind: str | None = None,
+              cut: int | None = None) -> dict[tuple[str, str], str]:
+    """Labels in language ``lang`` (of one ``kind`` of code, or all) by (kind, code): the
+    current ones, or those of the view as of release ``cut`` (each code's label as the newest
+    release up to ``cut`` set it; labels held before history was kept count as the first)."""
+    if cut is None:
+        query = sa.select(labels.c.kind, labels.c.code, labels.c.label)
+        query = query.where(labels.c.lang == lang)
+        if kind is not None:
+            query = query.where(labels.c.kind == kind)
+        return {(k, code): label for k, code, label in connection.execute(query)}
+    history = label_history.c
+    query = sa.select(history.kind, history.code, history.label).where(
+        history.lang == lang, sa.func.coalesce(history.release_id, 0) <= cut,
+    ).order_by(sa.func.coalesce(history.release_id, 0), history.id)
     if kind is not None:
-        query = query.where(labels.c.kind == kind)
+        query = query.where(history.kind == kind)
     return {(k, code): label for k, code, label in connection.execute(query)}
 
 
-def described(connection: sa.Connection) -> dict[str, tuple[str, str]]:
-    """Indicator metadata: (unit, definition) by indicator code."""
-    return {code: (unit, definition)
-            for code, unit, definition in connection.execute(sa.select(indicators))}
+def described(connection: sa.Connection, cut: int | None = None
+              ) -> dict[str, tuple[str, str]]:
+    """Indicator metadata: (unit, definition) by indicator code, now or as of release
+    ``cut`` (as :func:`label_map`)."""
+    if cut is None:
+        return {code: (unit, definition)
+                for code, unit, definition in connection.execute(sa.select(indicators))}
+    history = indicator_history.c
+    rows = connection.execute(
+        sa.select(history.code, history.unit, history.definition)
+        .where(sa.func.coalesce(history.release_id, 0) <= cut)
+        .order_by(sa.func.coalesce(history.release_id, 0), history.id))
+    return {code: (unit, definition) for code, unit, definition in rows}
 
 
 def coverage(connection: sa.Connection, by: str, filters: Filters | None = None
@@ -68,6 +99,15 @@ def release_history(connection: sa.Connection, limit: int | None = None, offset:
     rows = connection.execute(sa.select(releases).order_by(releases.c.id.desc())
                               .limit(limit).offset(offset)).mappings().all()
     return list(rows), int(total)
+
+
+def public_release(release: Mapping[Any, Any]) -> dict[str, Any]:
+    """A release (a row of :func:`release_history`) as public outputs show it: the fields of
+    :data:`PUBLIC_RELEASE`, its file by name only (``/srv/in/lfs.csv`` and
+    ``C:\\in\\lfs.csv`` are ``lfs.csv``)."""
+    shown = {name: release[name] for name in PUBLIC_RELEASE if name in release}
+    shown["file"] = re.split(r"[\\/]", str(release["file"]))[-1]
+    return shown
 
 
 def state_mark(connection: sa.Connection) -> tuple[int, int]:
