@@ -44,8 +44,8 @@ TITLES = {"tailor": [("7531", "Tailors, Dressmakers, Furriers and Hatters", 0.82
 
 
 class FakeSuggester:
-    """Suggests codes for the few words of :data:`TITLES`, at once; refuses an empty text
-    as the coder does."""
+    """Suggests codes for the few words of :data:`TITLES` (each code once, at its best
+    confidence), at once; refuses an empty text as the coder does."""
 
     def __init__(self) -> None:
         self.asked: list[str] = []
@@ -54,10 +54,13 @@ class FakeSuggester:
         self.asked.append(text)
         if not text.strip():
             raise BadInput("text 1: empty (nothing but spaces or punctuation)")
-        found = [Suggestion(*s) for word, listed in TITLES.items() if word in text.lower()
-                 for s in listed]
-        return found[:k] or [Suggestion("9629", "Elementary Workers Not Elsewhere Classified",
-                                        0.05)]
+        found: dict[str, Suggestion] = {}
+        for word, listed in TITLES.items():
+            for code, title, confidence in listed if word in text.lower() else []:
+                if code not in found or confidence > found[code].confidence:
+                    found[code] = Suggestion(code, title, confidence)
+        best = sorted(found.values(), key=lambda s: -s.confidence)[:k]
+        return best or [Suggestion("9629", "Elementary Workers Not Elsewhere Classified", 0.05)]
 
 
 @pytest.fixture(scope="session")
