@@ -327,6 +327,7 @@ class SeekerIn(Model):
     skills: Annotated[list[Skill], Field(max_length=200)] = []
     work_history: Annotated[list[PastJob], Field(max_length=30)] = []
     available_from: Day | None = None
+    willing_to_move: YesNo | None = None
     expected_wage: Amount | None = None
     wage_currency: Currency | None = None
     wage_period: WagePeriod | None = None
@@ -391,6 +392,7 @@ class VacancyIn(Model):
     contract: Contract = Contract.PERMANENT
     posted_on: Day = Field(default_factory=lambda: datetime.now(UTC).date())
     expires_on: Day | None = None
+    starts_on: Day | None = None
     status: VacancyStatus = VacancyStatus.OPEN
 
     _no_description = field_validator("description", mode="before")(_empty)
@@ -404,6 +406,8 @@ class VacancyIn(Model):
                     ("wage_currency", "wage_period"))
         if self.expires_on is not None and self.expires_on < self.posted_on:
             raise ValueError("expires_on: before posted_on")
+        if self.starts_on is not None and self.starts_on < self.posted_on:
+            raise ValueError("starts_on: before posted_on")
         return self
 
 

@@ -74,6 +74,7 @@ class SeekerRecord(Record):
     skills: list[str]
     work_history: list[PastJobRecord]
     available_from: date | None
+    willing_to_move: bool | None
     expected_wage: Decimal | None
     wage_currency: str | None
     wage_period: str | None
@@ -143,6 +144,9 @@ class VacancyRecord(Record):
     contract: str
     posted_on: date
     expires_on: date | None
+    starts_on: date | None
+    filled: int
+    """Openings filled by placements (hires recorded on referrals)."""
     status: str
     created_by: int | None
     updated_by: int | None

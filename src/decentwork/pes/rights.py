@@ -6,8 +6,9 @@ Erasure keeps the sex, the age band (at registration), the area, the job centre,
 codes of the desired occupations and the work history, the registration date, and the status
 the seeker had (``status_at_erasure``; the status becomes ``erased``). Everything else goes:
 names, national ID, date of birth, disability, contact, education, languages, skills, the
-free text occupations were coded from, years of experience, availability, expected wage and
-the consent record. On SQLite the freed space is overwritten (``secure_delete``) and the
+free text occupations were coded from, years of experience, availability, willingness to move,
+expected wage and the consent record. Referrals (ids, dates, outcomes) stay: they hold no
+personal value. On SQLite the freed space is overwritten (``secure_delete``) and the
 write-ahead log is emptied after the erasure; on PostgreSQL the old row versions disappear at
 the next ``VACUUM`` (autovacuum runs it).
 """
@@ -19,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from decentwork.errors import Conflict
-from decentwork.pes import audit
+from decentwork.pes import audit, referrals
 from decentwork.pes.access import Actor, Role, require
 from decentwork.pes.areas import area_name
 from decentwork.pes.models import SeekerStatus
@@ -37,17 +38,18 @@ from decentwork.pes.tables import (
 ERASED_COLUMNS: dict[str, Any] = {
     "family_name": "", "given_names": "", "name_key": "", "national_id": None,
     "birth_date": None, "disability": None, "phone": None, "email": None, "address": None,
-    "education": None, "languages": "", "available_from": None, "expected_wage": None,
-    "wage_currency": None, "wage_period": None, "consent_purpose": None, "consent_at": None,
+    "education": None, "languages": "", "available_from": None, "willing_to_move": None,
+    "expected_wage": None, "wage_currency": None, "wage_period": None,
+    "consent_purpose": None, "consent_at": None,
 }
 """What erasure writes over the seeker's own columns."""
 
 
 def person_export(registry: Registry, actor: Actor, seeker_id: int) -> dict[str, Any]:
     """Everything held about seeker ``seeker_id``, as JSON-ready data: the record (with the
-    labels of its codes), their job centre, and every audit log entry about them (who read or
-    changed the record, when, through what). Administrators, and officers of the seeker's
-    centre; the export is logged.
+    labels of its codes), their job centre, their referrals to vacancies, and every audit
+    log entry about them (who read or changed the record, when, through what).
+    Administrators, and officers of the seeker's centre; the export is logged.
 
     Raises:
         NotFound: no such seeker, or one the officer may not see.
@@ -71,6 +73,8 @@ def person_export(registry: Registry, actor: Actor, seeker_id: int) -> dict[str,
             },
             "job_centre": {"id": centre["id"], "code": centre["code"], "name": centre["name"],
                            "area": centre["area"]},
+            "referrals": [r.model_dump(mode="json")
+                          for r in referrals.of_seeker(step.connection, seeker_id)],
             "audit_log": [{"at": e.at.isoformat(), "user_id": e.user_id, "role": e.role,
                            "interface": e.interface, "action": e.action, "outcome": e.outcome}
                           for e in history],

@@ -114,7 +114,8 @@ def _columns(seeker: SeekerIn) -> dict[str, Any]:
         "sex": seeker.sex.value, "disability": seeker.disability, "phone": seeker.phone,
         "email": seeker.email, "address": seeker.address, "area": seeker.area,
         "education": seeker.education, "languages": " ".join(dict.fromkeys(seeker.languages)),
-        "available_from": seeker.available_from, "expected_wage": seeker.expected_wage,
+        "available_from": seeker.available_from, "willing_to_move": seeker.willing_to_move,
+        "expected_wage": seeker.expected_wage,
         "wage_currency": seeker.wage_currency,
         "wage_period": None if seeker.wage_period is None else seeker.wage_period.value,
         "consent_purpose": seeker.consent.purpose, "consent_at": seeker.consent.given_at,
@@ -219,23 +220,36 @@ def search(registry: Registry, actor: Actor, *, name: str | None = None,
         query = (sa.select(seekers).where(seeker_scope(step.actor), *conditions)
                  .order_by(seekers.c.name_key, seekers.c.id).limit(limit).offset(offset))
         rows = step.connection.execute(query).mappings().all()
-        codes: dict[int, list[str]] = {}
-        ids = [row["id"] for row in rows]
-        if ids:
-            for seeker_id, isco in step.connection.execute(
-                    sa.select(seeker_occupations.c.seeker_id, seeker_occupations.c.isco)
-                    .where(seeker_occupations.c.seeker_id.in_(ids))
-                    .order_by(seeker_occupations.c.position)):
-                codes.setdefault(seeker_id, []).append(isco)
         used = [n for n, v in (("name", name), ("national_id", national_id),
                                ("occupation", occupation), ("area", area), ("status", status),
                                ("centre", centre)) if v is not None]
         step.detail = f"{len(rows)} results; filters: {', '.join(used) or 'none'}"
-        return [SeekerSummary(id=r["id"], centre=r["centre_id"], family_name=r["family_name"],
-                              given_names=r["given_names"], birth_date=r["birth_date"],
-                              sex=r["sex"], area=r["area"], status=r["status"],
-                              registered_on=r["registered_on"], occupations=codes.get(r["id"], []))
-                for r in rows]
+        return _summaries(step.connection, rows)
+
+
+def summaries(connection: sa.Connection, seeker_ids: Sequence[int]) -> dict[int, SeekerSummary]:
+    """Seekers ``seeker_ids`` as a search lists them, by id (no access check, not logged:
+    the caller does both)."""
+    rows = connection.execute(sa.select(seekers).where(seekers.c.id.in_(sorted(seeker_ids)))
+                              ).mappings().all()
+    return {summary.id: summary for summary in _summaries(connection, rows)}
+
+
+def _summaries(connection: sa.Connection, rows: Sequence[sa.RowMapping]) -> list[SeekerSummary]:
+    """The summaries of seekers' ``rows`` (with their desired occupations), in order."""
+    codes: dict[int, list[str]] = {}
+    ids = [row["id"] for row in rows]
+    if ids:
+        for seeker_id, isco in connection.execute(
+                sa.select(seeker_occupations.c.seeker_id, seeker_occupations.c.isco)
+                .where(seeker_occupations.c.seeker_id.in_(ids))
+                .order_by(seeker_occupations.c.position)):
+            codes.setdefault(seeker_id, []).append(isco)
+    return [SeekerSummary(id=r["id"], centre=r["centre_id"], family_name=r["family_name"],
+                          given_names=r["given_names"], birth_date=r["birth_date"],
+                          sex=r["sex"], area=r["area"], status=r["status"],
+                          registered_on=r["registered_on"], occupations=codes.get(r["id"], []))
+            for r in rows]
 
 
 def _filters(*, name: str | None, national_id: str | None, occupation: str | None,
@@ -326,7 +340,8 @@ def as_input(record: SeekerRecord) -> dict[str, Any]:
                         for o in record.occupations],
         "skills": record.skills,
         "work_history": [{"isco": j.isco, "years": j.years} for j in record.work_history],
-        "available_from": record.available_from, "expected_wage": record.expected_wage,
+        "available_from": record.available_from, "willing_to_move": record.willing_to_move,
+        "expected_wage": record.expected_wage,
         "wage_currency": record.wage_currency, "wage_period": record.wage_period,
         "consent": {"purpose": record.consent_purpose, "given_at": record.consent_at},
         "registered_on": record.registered_on, "status": record.status,

@@ -13,6 +13,9 @@ two agree).
   was coded from and who confirmed it), ``seeker_jobs`` (work history) and ``seeker_skills``
   (ESCO skill URIs).
 - ``vacancies`` with ``vacancy_skills``.
+- ``referrals``: a seeker referred to a vacancy (from a match list or by hand), and the
+  outcome (hired, not selected, did not attend, withdrawn); a hire is a placement. At most one
+  referral of a seeker to a vacancy awaits its outcome.
 - ``audit_log``: append-only (triggers refuse updates and deletes): who did what, when,
   through which interface, to which record, with what outcome; no personal values.
 
@@ -145,6 +148,7 @@ seekers = sa.Table(
     sa.Column("consent_at", Moment),
     sa.Column("registered_on", sa.Date, nullable=False),
     sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("willing_to_move", sa.Boolean),
     sa.Column("status_at_erasure", sa.String(10)),
     sa.Column("erased_at", Moment),
     sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id")),
@@ -153,6 +157,7 @@ seekers = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_seekers_centre", "centre_id", "status"),
     sa.Index("ix_seekers_birth_date", "birth_date"),
+    sa.Index("ix_seekers_updated", "updated_at"),
 )
 
 seeker_occupations = sa.Table(
@@ -199,6 +204,8 @@ vacancies = sa.Table(
     sa.Column("contract", sa.String(20), nullable=False),
     sa.Column("posted_on", sa.Date, nullable=False),
     sa.Column("expires_on", sa.Date),
+    sa.Column("starts_on", sa.Date),
+    sa.Column("filled", sa.Integer, nullable=False, server_default="0"),
     sa.Column("status", sa.String(10), nullable=False),
     sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id")),
     sa.Column("updated_by", sa.Integer, sa.ForeignKey("users.id")),
@@ -206,12 +213,37 @@ vacancies = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_vacancies_centre", "centre_id", "status"),
     sa.Index("ix_vacancies_employer", "employer_id"),
+    sa.Index("ix_vacancies_updated", "updated_at"),
 )
 
 vacancy_skills = sa.Table(
     "vacancy_skills", metadata,
     sa.Column("vacancy_id", sa.Integer, sa.ForeignKey("vacancies.id"), primary_key=True),
     sa.Column("uri", sa.String(200), primary_key=True),
+)
+
+PENDING = sa.text("status = 'referred'")
+"""The referrals that await their outcome."""
+
+referrals = sa.Table(
+    "referrals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seeker_id", sa.Integer, sa.ForeignKey("seekers.id"), nullable=False),
+    sa.Column("vacancy_id", sa.Integer, sa.ForeignKey("vacancies.id"), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("score", sa.Numeric(5, 4)),
+    sa.Column("referred_by", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("referred_at", Moment, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("outcome_on", sa.Date),
+    sa.Column("starts_on", sa.Date),
+    sa.Column("outcome_by", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("outcome_at", Moment),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_referrals_seeker", "seeker_id"),
+    sa.Index("ix_referrals_vacancy", "vacancy_id", "status"),
+    sa.Index("ux_referrals_pending", "seeker_id", "vacancy_id", unique=True,
+             sqlite_where=PENDING, postgresql_where=PENDING),
 )
 
 audit_log = sa.Table(

@@ -28,7 +28,8 @@ from decentwork.pes.tables import employers, vacancies, vacancy_skills
 KIND = "vacancy"
 MAX_RESULTS = 500
 FIELDS = ("title", "description", "isco", "area", "openings", "education", "experience_years",
-          "wage_min", "wage_max", "wage_currency", "contract", "posted_on", "expires_on")
+          "wage_min", "wage_max", "wage_currency", "contract", "posted_on", "expires_on",
+          "starts_on")
 
 
 def post(registry: Registry, actor: Actor, data: Mapping[str, Any]) -> VacancyRecord:
