@@ -13,7 +13,7 @@ from decentwork.pes.database import NoPesDatabase
 from decentwork.web.app import create_app
 from decentwork.web.pes import install
 from decentwork.web.pes.application import is_pes
-from tests.web.pes.conftest import Site, logged_in
+from tests.web.pes.conftest import Site, bearer, logged_in, post_form
 
 
 def test_without_a_pes_database_nothing_is_installed_or_created(tmp_path: Path,
@@ -63,3 +63,30 @@ def test_static_files_errors_and_headers(site: Site) -> None:
     unknown_language = logged_in(site, "admin").get("/pes/seekers?lang=xx")
     assert unknown_language.status_code == 422
     assert "lang &#39;xx&#39;: expected one of en, zh, fr, es, km, lo" in unknown_language.text
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("path", [
+    f"/pes/seekers/{HUGE}", f"/pes/seekers?offset={HUGE}", "/pes/seekers?centre=%C2%B2",
+    f"/pes/vacancies?employer={HUGE}", f"/pes/audit?record={HUGE}", "/pes/seekers/0",
+    f"/api/v1/pes/seekers/{HUGE}", f"/api/v1/pes/seekers?offset={HUGE}",
+    f"/api/v1/pes/vacancies?centre={HUGE}", f"/api/v1/pes/audit?record={HUGE}",
+    "/api/v1/pes/seekers/x"])
+def test_numbers_no_database_holds_are_bad_input(site: Site, path: str) -> None:
+    browser = logged_in(site, "admin")
+    answer = (site.client().get(path, headers=bearer(site.token("admin")))
+              if path.startswith("/api/") else browser.get(path))
+    assert answer.status_code == 422, answer.text
+
+
+def test_a_form_asking_for_suggestions_of_no_row_is_not_an_error_of_the_server(
+        site: Site) -> None:
+    browser = logged_in(site, "officer.a")
+    for action in ("suggest-x", "suggest-99", "suggest-", "something"):
+        answer = post_form(browser, "/pes/seekers/new", {"action": action,
+                                                         "occupation-9-text": "tailor"})
+        assert answer.status_code in (200, 422), action
+    versions = post_form(browser, "/pes/seekers/new", {"version": HUGE, "action": "save"})
+    assert versions.status_code == 422

@@ -14,7 +14,8 @@ the dashboard's application by :func:`install`.
   loaded once per process on first use).
 - ``rendering``: the templates (``web/templates/pes/``) in six languages
   (``web/pes/locales/``).
-- ``state``: the registry and the suggester the routes share.
+- ``state``: the registry and the suggester the routes share; ``ids``: record ids as the
+  routes take them.
 """
 
 from decentwork.web.pes.application import install

@@ -32,6 +32,7 @@ from decentwork.pes.records import (
 from decentwork.pes.registry import Registry
 from decentwork.web.pes.authentication import ApiActor
 from decentwork.web.pes.coding import SUGGESTIONS, Suggestion
+from decentwork.web.pes.ids import MAX_ID, QueryId, RecordId
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
 
 router = APIRouter()
@@ -55,7 +56,7 @@ class Paging(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=MAX_RESULTS)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 class SeekerFilters(Paging):
@@ -66,7 +67,7 @@ class SeekerFilters(Paging):
                                    description="An ISCO-08 code or its first digits.")
     area: str | None = Field(default=None, description="An area; its districts are included.")
     status: str | None = None
-    centre: int | None = None
+    centre: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class SeekerSearch(SeekerFilters):
@@ -93,8 +94,8 @@ class VacancyFilters(Paging):
                                    description="An ISCO-08 code or its first digits.")
     area: str | None = None
     status: str | None = None
-    employer: int | None = None
-    centre: int | None = None
+    employer: int | None = Field(default=None, ge=1, le=MAX_ID)
+    centre: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class VacancyPage(BaseModel):
@@ -113,7 +114,7 @@ class Change(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: int = Field(ge=0, le=MAX_ID)
     changes: dict[str, Any]
 
 
@@ -212,27 +213,27 @@ def register(registry: RegistryOf, actor: ApiActor, seeker: JsonObject,
 
 
 @router.get("/seekers/{seeker_id}")
-def seeker(registry: RegistryOf, actor: ApiActor, seeker_id: int) -> SeekerRecord:
+def seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId) -> SeekerRecord:
     """A seeker's whole record (the read is logged)."""
     return seekers.read(registry, actor, seeker_id)
 
 
 @router.patch("/seekers/{seeker_id}")
-def change_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: int,
+def change_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId,
                   change: Change) -> SeekerRecord:
     """Change a seeker read at ``version``."""
     return seekers.update(registry, actor, seeker_id, change.version, change.changes)
 
 
 @router.get("/seekers/{seeker_id}/export")
-def seeker_export(registry: RegistryOf, actor: ApiActor, seeker_id: int) -> dict[str, Any]:
+def seeker_export(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId) -> dict[str, Any]:
     """Everything held about a seeker: the record, the labels of its codes, the job centre
     and every audit entry about them (the export is logged)."""
     return rights.person_export(registry, actor, seeker_id)
 
 
 @router.post("/seekers/{seeker_id}/erasure")
-def erase_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: int) -> SeekerRecord:
+def erase_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId) -> SeekerRecord:
     """Erase a seeker's personal data, keeping only what the statistics need
     (administrators)."""
     return rights.person_erase(registry, actor, seeker_id)
@@ -258,13 +259,13 @@ def post_vacancy(registry: RegistryOf, actor: ApiActor, vacancy: JsonObject) -> 
 
 
 @router.get("/vacancies/{vacancy_id}")
-def vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: int) -> VacancyRecord:
+def vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: RecordId) -> VacancyRecord:
     """A vacancy."""
     return vacancies.read(registry, actor, vacancy_id)
 
 
 @router.patch("/vacancies/{vacancy_id}")
-def change_vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: int,
+def change_vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: RecordId,
                    change: Change) -> VacancyRecord:
     """Change a vacancy read at ``version``."""
     return vacancies.update(registry, actor, vacancy_id, change.version, change.changes)
@@ -280,7 +281,7 @@ def employer_list(registry: RegistryOf, actor: ApiActor,
 
 
 @router.get("/employers/{employer_id}")
-def employer(registry: RegistryOf, actor: ApiActor, employer_id: int) -> EmployerRecord:
+def employer(registry: RegistryOf, actor: ApiActor, employer_id: RecordId) -> EmployerRecord:
     """An employer (an employer's token: its own)."""
     return employers.read_employer(registry, actor, employer_id)
 
@@ -314,8 +315,8 @@ def vacancy_counts(registry: RegistryOf, actor: ApiActor,
 
 
 @router.get("/audit")
-def audit_log(registry: RegistryOf, actor: ApiActor, user: int | None = None,
-              action: str | None = None, kind: str | None = None, record: int | None = None,
+def audit_log(registry: RegistryOf, actor: ApiActor, user: QueryId = None,
+              action: str | None = None, kind: str | None = None, record: QueryId = None,
               since: datetime | None = None, until: datetime | None = None,
               limit: Annotated[int, Query(ge=1)] = 1000) -> list[audit.Entry]:
     """The audit log's newest ``limit`` rows, oldest first, filtered by user id, action (or
@@ -331,7 +332,7 @@ def token_list(registry: RegistryOf, actor: ApiActor) -> list[tokens.Token]:
 
 
 @router.delete("/tokens/{token_id}")
-def revoke_token(registry: RegistryOf, actor: ApiActor, token_id: int) -> tokens.Token:
+def revoke_token(registry: RegistryOf, actor: ApiActor, token_id: RecordId) -> tokens.Token:
     """Revoke a token (the user's own; an administrator's, anyone's): it stops working at
     once."""
     return tokens.revoke_token(registry, actor, token_id)

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from decentwork.errors import BadInput, DecentworkError
 from decentwork.pes.models import InvalidRecord
 from decentwork.pes.records import SeekerRecord, VacancyRecord
+from decentwork.web.pes.ids import MAX_ID
 
 MAX_OCCUPATIONS = 10
 """Desired occupations a seeker may have (as the registry takes them)."""
@@ -95,17 +96,22 @@ def whole_number(values: Mapping[str, str], name: str) -> int | None:
     text = values.get(name, "")
     if not text:
         return None
-    if not text.isdigit():
+    if not _whole(text):
         raise BadInput(f"{name} {text!r} is not a whole number", parameter=name, given=text,
-                       expected="a whole number")
+                       expected=f"a whole number up to {MAX_ID}")
     return int(text)
+
+
+def _whole(text: str) -> bool:
+    """Whether ``text`` is a whole number a database integer holds (ASCII digits only)."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 def form_version(values: Mapping[str, str]) -> int:
     """The version of the record an edit form was filled in on (-1, older than any, when
     the form lacks it)."""
     text = values.get("version", "")
-    return int(text) if text.isdigit() else -1
+    return int(text) if _whole(text) else -1
 
 
 def submitted(form: FormData) -> dict[str, str]:
@@ -184,6 +190,16 @@ def seeker_data(values: Mapping[str, str]) -> tuple[dict[str, Any], list[int]]:
     if occupations:
         data["occupations"] = occupations
     return data, rows
+
+
+def suggestion_row(values: Mapping[str, str]) -> int:
+    """The occupation row whose suggestions the form's button asked for (``action`` is
+    ``suggest-ROW``), or -1 when the form was submitted to be saved."""
+    asked = values.get("action", "")
+    row = asked.removeprefix("suggest-")
+    if row == asked or not row.isdigit():
+        return -1
+    return min(int(row), MAX_OCCUPATIONS - 1)
 
 
 def seeker_rows(values: Mapping[str, str]) -> int:

@@ -19,6 +19,7 @@ from decentwork.pes.access import Actor
 from decentwork.pes.registry import Registry
 from decentwork.web.pes.authentication import Form, PageActor, PostingActor, field
 from decentwork.web.pes.forms import FieldError, field_errors, whole_number
+from decentwork.web.pes.ids import RecordId
 from decentwork.web.pes.rendering import redirect, render
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
 from decentwork.web.pes.suggesting import suggested
@@ -153,7 +154,7 @@ def create_token(request: Request, registry: RegistryOf, actor: PostingActor,
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, registry: RegistryOf, actor: PostingActor) -> Response:
+def revoke_token(token_id: RecordId, registry: RegistryOf, actor: PostingActor) -> Response:
     """Revoke one of the user's tokens: it stops working at once."""
     tokens.revoke_token(registry, actor, token_id)
     return redirect("/pes/tokens?revoked=1")

@@ -12,7 +12,6 @@ writes the audit log.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -21,7 +20,7 @@ from decentwork.errors import BadInput, Conflict, DecentworkError, Refused
 from decentwork.pes import rights, seekers
 from decentwork.pes.access import Actor, Role, require
 from decentwork.pes.duplicates import LikelyDuplicate
-from decentwork.pes.records import SeekerRecord
+from decentwork.pes.records import SeekerRecord, SeekerSummary
 from decentwork.pes.registry import Registry
 from decentwork.web.pes import choices
 from decentwork.web.pes.authentication import Form, PageActor, PostingActor
@@ -36,8 +35,10 @@ from decentwork.web.pes.forms import (
     seeker_rows,
     seeker_values,
     submitted,
+    suggestion_row,
     whole_number,
 )
+from decentwork.web.pes.ids import RecordId
 from decentwork.web.pes.rendering import redirect, render
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
 from decentwork.web.pes.suggesting import suggested
@@ -47,8 +48,8 @@ router = APIRouter(include_in_schema=False)
 PAGE = 50
 """Seekers listed per page."""
 SEARCH_FIELDS = ("name", "national_id", "occupation", "area", "status", "centre")
-NOTICES = {"registered": "registered", "saved": "saved", "erased": "erased"}
-"""Query parameters a page is redirected to after a form, and the notice each shows."""
+NOTICES = ("registered", "saved", "erased")
+"""What a seeker's page says was done, from the query parameter a form redirected with."""
 
 
 # Listing and search --------------------------------------------------------------------------
@@ -57,13 +58,16 @@ NOTICES = {"registered": "registered", "saved": "saved", "erased": "erased"}
 def _search(request: Request, registry: Registry, actor: Actor,
             values: dict[str, str]) -> HTMLResponse:
     errors: list[FieldError] = []
-    found: list[Any] = []
+    found: list[SeekerSummary] = []
     offset = 0
     try:
         offset = whole_number(values, "offset") or 0
         found = seekers.search(
-            registry, actor, **{name: values.get(name) or None for name in SEARCH_FIELDS[:5]},
-            centre=whole_number(values, "centre"), limit=PAGE, offset=offset)
+            registry, actor, name=values.get("name") or None,
+            national_id=values.get("national_id") or None,
+            occupation=values.get("occupation") or None, area=values.get("area") or None,
+            status=values.get("status") or None, centre=whole_number(values, "centre"),
+            limit=PAGE, offset=offset)
     except BadInput as error:
         errors = field_errors(error, frozenset(SEARCH_FIELDS))
     return render(request, "seekers.html", {
@@ -99,10 +103,10 @@ def _form(request: Request, registry: Registry, actor: Actor, values: dict[str, 
           status: int = 200) -> HTMLResponse:
     """The register or edit form with ``values``; ``suggester`` set: with the suggestions
     for the occupation row the ``action`` asked them for."""
+    values = dict(values)
     suggestions, unavailable, row = {}, {}, -1
-    action = values.get("action", "")
-    if suggester is not None and action.startswith("suggest-"):
-        row = int(action.removeprefix("suggest-") or 0)
+    if suggester is not None:
+        row = suggestion_row(values)
         suggestions[row], unavailable[row] = suggested(
             suggester, values.get(f"occupation-{row}-text", ""))
     for pick in [k for k in values if k.endswith("-pick")]:
@@ -140,7 +144,7 @@ def register(request: Request, registry: RegistryOf, suggester: SuggesterOf,
     """Register the seeker of the form, or show the form again with the coder's
     suggestions, with what is wrong, or with the likely duplicates to confirm."""
     values = submitted(form)
-    if values.get("action", "").startswith("suggest-"):
+    if suggestion_row(values) >= 0:
         return _form(request, registry, actor, values, suggester=suggester)
     data, rows = seeker_data(values)
     try:
@@ -158,11 +162,11 @@ def register(request: Request, registry: RegistryOf, suggester: SuggesterOf,
 
 
 @router.get("/seekers/{seeker_id}", response_class=HTMLResponse)
-def seeker_page(request: Request, seeker_id: int, registry: RegistryOf,
+def seeker_page(request: Request, seeker_id: RecordId, registry: RegistryOf,
                 actor: PageActor) -> HTMLResponse:
     """A seeker's whole record (the read is logged)."""
     record = seekers.read(registry, actor, seeker_id)
-    notice = next((NOTICES[k] for k in NOTICES if k in request.query_params), None)
+    notice = next((k for k in NOTICES if k in request.query_params), None)
     titles = {code: registry.references.occupation_title(code)
               for code in {o.isco for o in record.occupations}
               | {j.isco for j in record.work_history}}
@@ -172,7 +176,7 @@ def seeker_page(request: Request, seeker_id: int, registry: RegistryOf,
 
 
 @router.get("/seekers/{seeker_id}/export")
-def seeker_export(seeker_id: int, registry: RegistryOf, actor: PageActor) -> Response:
+def seeker_export(seeker_id: RecordId, registry: RegistryOf, actor: PageActor) -> Response:
     """Everything held about the seeker, as a JSON download (the export is logged)."""
     exported = rights.person_export(registry, actor, seeker_id)
     return JSONResponse(exported, headers={
@@ -180,7 +184,7 @@ def seeker_export(seeker_id: int, registry: RegistryOf, actor: PageActor) -> Res
 
 
 @router.get("/seekers/{seeker_id}/erase", response_class=HTMLResponse)
-def erase_form(request: Request, seeker_id: int, registry: RegistryOf,
+def erase_form(request: Request, seeker_id: RecordId, registry: RegistryOf,
                actor: PageActor) -> HTMLResponse:
     """Asks an administrator to confirm the erasure of a seeker's personal data."""
     require(actor, Role.ADMINISTRATOR, to="erase a person's data")
@@ -189,9 +193,10 @@ def erase_form(request: Request, seeker_id: int, registry: RegistryOf,
 
 
 @router.post("/seekers/{seeker_id}/erase", response_class=HTMLResponse)
-def erase(request: Request, seeker_id: int, registry: RegistryOf, actor: PostingActor,
+def erase(request: Request, seeker_id: RecordId, registry: RegistryOf, actor: PostingActor,
           form: Form) -> Response:
     """Erase a seeker's personal data once the administrator has confirmed it."""
+    require(actor, Role.ADMINISTRATOR, to="erase a person's data")
     if submitted(form).get("confirm") != "yes":
         record = seekers.read(registry, actor, seeker_id)
         error = FieldError("confirm", "confirm", None,
@@ -206,7 +211,7 @@ def erase(request: Request, seeker_id: int, registry: RegistryOf, actor: Posting
 
 
 @router.get("/seekers/{seeker_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, seeker_id: int, registry: RegistryOf,
+def edit_form(request: Request, seeker_id: RecordId, registry: RegistryOf,
               actor: PageActor) -> HTMLResponse:
     """The edit form of a seeker, at the version read now."""
     record = seekers.read(registry, actor, seeker_id)
@@ -215,14 +220,14 @@ def edit_form(request: Request, seeker_id: int, registry: RegistryOf,
 
 
 @router.post("/seekers/{seeker_id}/edit", response_class=HTMLResponse)
-def edit(request: Request, seeker_id: int, registry: RegistryOf, suggester: SuggesterOf,
+def edit(request: Request, seeker_id: RecordId, registry: RegistryOf, suggester: SuggesterOf,
          actor: PostingActor, form: Form) -> Response:
     """Save the fields the form changed (a control it lacks keeps its value), unless someone
     else changed the seeker since the form's version was read (then nothing is written and
     the form says so)."""
     values = submitted(form)
     current = seekers.read(registry, actor, seeker_id)
-    if values.get("action", "").startswith("suggest-"):
+    if suggestion_row(values) >= 0:
         return _form(request, registry, actor, values, seeker=current, suggester=suggester)
     shown = seeker_values(current)
     new, rows = seeker_data({**shown, **values})

@@ -6,7 +6,6 @@ every right and writes the audit log."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,7 +17,7 @@ from decentwork.pes.records import VacancyRecord
 from decentwork.pes.registry import Registry
 from decentwork.web.pes import choices
 from decentwork.web.pes.authentication import Form, PageActor, PostingActor
-from decentwork.web.pes.coding import Suggester
+from decentwork.web.pes.coding import Suggester, Suggestion
 from decentwork.web.pes.forms import (
     VACANCY_CONTROLS,
     FieldError,
@@ -30,6 +29,7 @@ from decentwork.web.pes.forms import (
     vacancy_values,
     whole_number,
 )
+from decentwork.web.pes.ids import RecordId
 from decentwork.web.pes.rendering import redirect, render
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
 from decentwork.web.pes.suggesting import suggested
@@ -39,6 +39,8 @@ router = APIRouter(include_in_schema=False)
 PAGE = 50
 """Vacancies listed per page."""
 FILTERS = ("title", "occupation", "area", "status", "employer", "centre", "offset")
+NOTICES = ("posted", "saved")
+"""What a vacancy's page says was done, from the query parameter a form redirected with."""
 EMPLOYERS_LISTED = 500
 """Employers a form offers (by name)."""
 
@@ -82,7 +84,8 @@ def _form(request: Request, registry: Registry, actor: Actor, values: dict[str, 
           suggester: Suggester | None = None, status: int = 200) -> HTMLResponse:
     """The post or edit form with ``values``, and the coder's suggestions for the title
     when ``suggester`` is given."""
-    found: list[Any] = []
+    values = dict(values)
+    found: list[Suggestion] = []
     unavailable = None
     if suggester is not None:
         found, unavailable = suggested(suggester, values.get("title", ""))
@@ -125,11 +128,11 @@ def post(request: Request, registry: RegistryOf, suggester: SuggesterOf,
 
 
 @router.get("/vacancies/{vacancy_id}", response_class=HTMLResponse)
-def vacancy_page(request: Request, vacancy_id: int, registry: RegistryOf,
+def vacancy_page(request: Request, vacancy_id: RecordId, registry: RegistryOf,
                  actor: PageActor) -> HTMLResponse:
     """A vacancy (the read is logged)."""
     record = vacancies.read(registry, actor, vacancy_id)
-    done = next((k for k in ("posted", "saved") if k in request.query_params), None)
+    done = next((k for k in NOTICES if k in request.query_params), None)
     return render(request, "vacancy.html", {
         "vacancy": record, "title": record.title,
         "occupation": registry.references.occupation_title(record.isco),
@@ -138,7 +141,7 @@ def vacancy_page(request: Request, vacancy_id: int, registry: RegistryOf,
 
 
 @router.get("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, vacancy_id: int, registry: RegistryOf,
+def edit_form(request: Request, vacancy_id: RecordId, registry: RegistryOf,
               actor: PageActor) -> HTMLResponse:
     """The edit form of a vacancy, at the version read now."""
     record = vacancies.read(registry, actor, vacancy_id)
@@ -147,7 +150,7 @@ def edit_form(request: Request, vacancy_id: int, registry: RegistryOf,
 
 
 @router.post("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
-def edit(request: Request, vacancy_id: int, registry: RegistryOf, suggester: SuggesterOf,
+def edit(request: Request, vacancy_id: RecordId, registry: RegistryOf, suggester: SuggesterOf,
          actor: PostingActor, form: Form) -> Response:
     """Save the fields the form changed (a control it lacks keeps its value), unless someone
     else changed the vacancy since the form's version was read."""
