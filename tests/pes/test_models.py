@@ -162,3 +162,12 @@ def test_centres_districts_and_users_are_validated() -> None:
     found = problems(UserIn, {"username": "Bad Name", "role": "root", "password": "short"})
     assert set(found) == {"username", "role", "password"}
     assert "short" not in " ".join(found.values())
+
+
+@pytest.mark.parametrize("number", [0, -3, 2**63, 10**30])
+def test_record_ids_outside_a_database_key_are_bad_input(number: int) -> None:
+    assert "centre" in problems(SeekerIn, seeker_data(centre=number))
+    assert {"employer", "centre"} <= set(problems(VacancyIn, vacancy_data(number, number)))
+    assert "centres" in str(problems(UserIn, {"username": "o", "role": "officer",
+                                              "password": "long enough pass",
+                                              "centres": [1, number]}))

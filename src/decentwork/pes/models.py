@@ -184,6 +184,9 @@ def _yes_no(value: object) -> object:
 
 
 Text = Annotated[str, AfterValidator(_plain_text)]
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""A record's id: what a database's 64-bit integer key holds (a larger number is refused as
+bad input instead of overflowing the driver)."""
 Name = Annotated[str, StringConstraints(max_length=200), AfterValidator(_plain_text)]
 Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(_phone)]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
@@ -310,7 +313,7 @@ class Consent(Model):
 class SeekerIn(Model):
     """A job seeker as registered or edited."""
 
-    centre: int
+    centre: RecordId
     family_name: Name = ""
     given_names: Annotated[Name, StringConstraints(min_length=1)]
     national_id: NationalId | None = None
@@ -375,8 +378,8 @@ class EmployerIn(Model):
 class VacancyIn(Model):
     """A vacancy: its title and description as the employer gave them, and its coding."""
 
-    employer: int
-    centre: int
+    employer: RecordId
+    centre: RecordId
     title: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
     description: Annotated[Text, StringConstraints(max_length=20_000)] = ""
     isco: Occupation
@@ -451,8 +454,8 @@ class UserIn(Model):
     role: Role
     password: Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD,
                                                strip_whitespace=False)]
-    centres: list[int] = []
-    employer: int | None = None
+    centres: list[RecordId] = []
+    employer: RecordId | None = None
 
     @model_validator(mode="after")
     def _bound(self) -> UserIn:
