@@ -87,3 +87,58 @@ def test_an_indicator_is_found_by_its_observations_on_pages_and_in_the_api(
                                               "warehouse"
         assert client.get("/api/v1/indicators/EAP_DWAP_SEX_AGE_RT").status_code == 200
         assert client.get("/indicators/EAP_DWAP_SEX_AGE_RT").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "status", "detail"), [
+    ("GET", "/api/v1/nothing", 404, "Not Found"),
+    ("GET", "/api/nothing", 404, "Not Found"),
+    ("POST", "/api/v1/observations", 405, "Method Not Allowed"),
+    ("DELETE", "/api/v1/areas/KHM", 405, "Method Not Allowed"),
+    ("GET", "/api/v1/failing", 500, "internal error: the server could not answer this request"),
+])
+def test_every_api_failure_is_json(sdg8_url: str, method: str, path: str, status: int,
+                                   detail: str) -> None:
+    def failing() -> None:
+        raise TypeError("a bug")
+
+    app = create_app(sdg8_url, cache_bytes=0)
+    app.add_api_route("/api/v1/failing", failing)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.request(method, path)
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["detail"] == detail
+    assert "a bug" not in answer.text
+
+
+def test_a_page_that_fails_is_an_error_page(sdg8_url: str) -> None:
+    def failing() -> None:
+        raise TypeError("a bug")
+
+    app = create_app(sdg8_url, cache_bytes=0)
+    app.add_api_route("/failing", failing)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page, twin = client.get("/failing"), client.get("/failing.json")
+    assert page.status_code == twin.status_code == 500
+    assert page.headers["content-type"].startswith("text/html") and "a bug" not in page.text
+    assert twin.json()["detail"].startswith("internal error")
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_a_warehouse_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
+    """The database failing under a route (here: its file gone) is the server's
+    unavailability, not a programming error: 503 with JSON, the cause in the log only."""
+    url = f"sqlite:///{tmp_path}/w.sqlite"
+    engine(url).dispose()
+    app = create_app(url, cache_bytes=0)
+    with TestClient(app) as client:
+        assert client.get("/api/v1/areas").status_code == 200
+        app.state.engine.dispose()
+        (tmp_path / "w.sqlite").unlink()
+        answer = client.get("/api/v1/areas")
+        page = client.get("/areas/KHM")
+    assert answer.status_code == page.status_code == 503
+    assert answer.json() == {"detail": "the warehouse cannot be read at the moment",
+                             "hint": "try again in a moment; GET /health says whether it can "
+                                     "be read"}
+    assert str(tmp_path) not in answer.text + page.text

@@ -191,3 +191,60 @@ def test_charts_have_text_alternatives(served: Served) -> None:
     assert all(re.search(r'role="img"><title>[^<]+</title><desc>', c) for c in charts)
     area = page(served, "/areas/KHM")
     assert area.count('class="sparkline"') >= 2
+
+
+@pytest.mark.parametrize("area", ["KHM", "LAO", "BRA", "ZAF"])
+def test_an_area_profile_summarises_its_observations(served: Served, area: str) -> None:
+    profile = served.client.get(f"/areas/{area}.json").json()
+    found = served.view(Filters.parse({"ref_area": [area]}, None))
+    assert profile["observations"] == len(found)
+    assert {s["indicator"] for s in profile["indicators"]} == set(
+        found.dropna(subset=["obs_value"])["indicator"])
+    for summary in profile["indicators"]:
+        series = found[(found["indicator"] == summary["indicator"])
+                       & (found["sex"] == summary["sex"])
+                       & (found["classif1"] == summary["classif1"])
+                       & (found["classif2"] == summary["classif2"])
+                       & (found["source"] == summary["source"])].dropna(subset=["obs_value"])
+        series = series.sort_values("time")
+        assert summary["time"] == series["time"].iloc[-1]
+        assert summary["obs_value"] == series["obs_value"].iloc[-1]
+        assert profile["trends"][summary["indicator"]] == series["obs_value"].tolist()
+        if "SEX_T" in set(found[found["indicator"] == summary["indicator"]]["sex"]):
+            assert summary["sex"] == "SEX_T"
+
+
+def test_the_explorers_ranking_is_the_latest_year_by_value(served: Served) -> None:
+    ranking = served.client.get(f"{INDICATOR}.json").json()["ranking"]
+    found = served.view(Filters.parse({"indicator": ["SDG_0852_SEX_AGE_RT"], "sex": ["SEX_T"],
+                                       "classif1": ["AGE_YTHADULT_YGE15"]}, None))
+    annual = found[found["time"].str.len() == 4].dropna(subset=["obs_value"])
+    assert ranking["time"] == annual["time"].max()
+    latest = annual[annual["time"] == ranking["time"]]
+    assert [a["code"] for a in ranking["areas"]] == sorted(
+        set(latest["ref_area"]), key=lambda code: (-latest[latest["ref_area"] == code][
+            "obs_value"].iloc[0], code))
+    for entry in ranking["areas"][:10]:
+        assert entry["obs_value"] == latest[latest["ref_area"] == entry["code"]][
+            "obs_value"].iloc[0]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/releases", "/releases.json", "/releases.csv",
+                                  "/releases/1.json", "/releases/1", "/index.json", "/"])
+def test_public_pages_name_no_folder_and_no_operator(served: Served, path: str) -> None:
+    """Releases show their file's name, not the server's folders nor who loaded them."""
+    text = served.client.get(path).text
+    assert "/shared/data" not in text and "bulk_sdg8" not in text
+    assert "loaded_by" not in text and "@" not in text
+    assert "SDG_0852_SEX_AGE_RT_A.csv" in text or path.startswith("/releases/1")
+
+
+def test_csv_twins_make_formula_like_text_inert(served: Served,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A label that a spreadsheet would run (``=HYPERLINK(...)``) stays text in a page's CSV
+    (the OWASP rule, :func:`decentwork.observations.writers.inert`)."""
+    from decentwork.web.rendering import Labels
+
+    monkeypatch.setattr(Labels, "text", lambda self, kind, code: f"=HYPERLINK({code})")
+    rows = table(served.client.get("/search.csv", params={"q": "KHM"}).text)
+    assert rows["label"].tolist() == ["'=HYPERLINK(KHM)"]

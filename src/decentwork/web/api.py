@@ -8,7 +8,6 @@ Every route reads the warehouse through :mod:`decentwork.warehouse` (the same fu
 from __future__ import annotations
 
 from datetime import UTC
-from pathlib import Path
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -16,25 +15,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from decentwork.warehouse.contents import (
-    Coverage,
-    coverage,
-    described,
-    label_map,
-    release_history,
-)
-from decentwork.warehouse.groups import Group, groups
+from decentwork.warehouse.contents import Coverage, coverage, public_release, release_history
+from decentwork.warehouse.groups import Group
 from decentwork.warehouse.views import Filters, view_page, view_page_rows
 from decentwork.web.formats import Format, csv_response, json_response
-from decentwork.web.requests import (
-    GROUP,
-    Connection,
-    Page,
-    held,
-    look_up,
-    output_format,
-    query_filters,
-)
+from decentwork.web.requests import GROUP, Connection, Page, look_up, output_format, query_filters
+from decentwork.web.summaries import Known
 
 
 class Problem(BaseModel):
@@ -125,26 +111,25 @@ def _detail(found: Coverage) -> dict[str, Any]:
 
 
 @router.get("/indicators", summary="Indicators with data")
-def indicators(connection: Connection) -> Response:
+def indicators(contents: Known) -> Response:
     """The indicators of the latest view: label, unit and definition where known, number of
     observations, first and last period."""
-    metadata = described(connection)
+    metadata = contents.described()
     listed = [{**_summary(found), "unit": metadata.get(found.code, (None, None))[0],
                "definition": metadata.get(found.code, (None, None))[1]}
-              for found in coverage(connection, "indicator")]
+              for found in contents.coverage("indicator")]
     return json_response({"total": len(listed), "indicators": listed})
 
 
 @router.get("/indicators/{code}", summary="One indicator and where it has data")
-def indicator(code: str, connection: Connection) -> Response:
+def indicator(code: str, contents: Known) -> Response:
     """An indicator: label, unit and definition, its periods, and each area with data and its
     periods."""
-    held(connection, "indicator", code)
-    areas = coverage(connection, "ref_area", Filters.parse({"indicator": [code]}, None))
-    metadata = described(connection)
-    unit, definition = metadata.get(code, (None, None))
+    contents.held("indicator", code)
+    areas = coverage(contents.connection, "ref_area", Filters.parse({"indicator": [code]}, None))
+    unit, definition = contents.described().get(code, (None, None))
     return json_response({
-        "code": code, "label": label_map(connection, kind="indicator").get(("indicator", code)),
+        "code": code, "label": contents.labels("en").get(("indicator", code)),
         "unit": unit, "definition": definition,
         "observations": sum(a.observations for a in areas),
         "times": sorted({t for a in areas for t in a.times}),
@@ -153,24 +138,24 @@ def indicator(code: str, connection: Connection) -> Response:
 
 
 @router.get("/areas", summary="Areas with data")
-def areas(connection: Connection) -> Response:
+def areas(contents: Known) -> Response:
     """The areas of the latest view: label where known, number of observations, first and last
     period."""
-    listed = [_summary(found) for found in coverage(connection, "ref_area")]
+    listed = [_summary(found) for found in contents.coverage("ref_area")]
     return json_response({"total": len(listed), "areas": listed})
 
 
 @router.get("/areas/{ref_area}", summary="One area: its groups and indicators")
-def area(ref_area: str, connection: Connection) -> Response:
+def area(ref_area: str, contents: Known) -> Response:
     """An area: label, the groups it belongs to, and each indicator with data and its
     periods."""
-    held(connection, "ref_area", ref_area)
-    found = coverage(connection, "indicator", Filters.parse({"ref_area": [ref_area]}, None))
+    contents.held("ref_area", ref_area)
+    found = coverage(contents.connection, "indicator", Filters.parse(
+        {"ref_area": [ref_area], "indicator": list(contents.indicators_of(ref_area))}, None))
     return json_response({
-        "code": ref_area,
-        "label": label_map(connection, kind="ref_area").get(("ref_area", ref_area)),
+        "code": ref_area, "label": contents.labels("en").get(("ref_area", ref_area)),
         "observations": sum(i.observations for i in found),
-        "groups": [{"code": g.code, "label": g.label} for g in groups(connection).values()
+        "groups": [{"code": g.code, "label": g.label} for g in contents.groups().values()
                    if ref_area in g.members],
         "indicators": [_detail(i) for i in found],
     })
@@ -182,31 +167,33 @@ def _group(found: Group) -> dict[str, Any]:
 
 
 @router.get("/groups", summary="Groups of areas")
-def groups_list(connection: Connection) -> Response:
+def groups_list(contents: Known) -> Response:
     """Every group: bundled with decentwork (G20, BRICS, ASEAN, the ILO regions, the World
     Bank income groups once fetched) or defined in the warehouse, with its members."""
-    listed = [_group(g) for g in groups(connection).values()]
+    listed = [_group(g) for g in contents.groups().values()]
     return json_response({"total": len(listed), "groups": listed})
 
 
 @router.get("/groups/{code}", summary="One group of areas")
-def group_detail(code: str, connection: Connection) -> Response:
+def group_detail(code: str, contents: Known) -> Response:
     """A group: label, where its membership comes from, members."""
-    return json_response(_group(look_up(GROUP, code, groups(connection).get(code))))
+    return json_response(_group(look_up(GROUP, code, contents.groups().get(code))))
 
 
 def release_record(row: sa.RowMapping) -> dict[str, Any]:
-    """A release as JSON: its file's name (not the loader's path), ``loaded_at`` in UTC."""
+    """A release as the public sees it (:func:`~decentwork.warehouse.contents.public_release`:
+    its file's name, not the server's folders, and not who loaded it), ``loaded_at`` in
+    UTC."""
     loaded = row["loaded_at"]
     loaded = loaded.replace(tzinfo=UTC) if loaded.tzinfo is None else loaded.astimezone(UTC)
-    return {**row, "file": Path(row["file"]).name, "loaded_at": loaded.isoformat()}
+    return {**public_release(row), "loaded_at": loaded.isoformat()}
 
 
 @router.get("/releases", summary="Releases, newest first")
 def releases(request: Request, page: Annotated[Page, Query()],
              connection: Connection) -> Response:
     """The revision history: one release per file loaded (dataset, file name, checksum,
-    format, when in UTC, by whom, full or partial, rows read, added, changed, unchanged and
+    format, when in UTC, full or partial, rows read, added, changed, unchanged and
     withdrawn), newest first, a page at a time."""
     rows, total = release_history(connection, page.limit, page.offset)
     return json_response({**page.described(request, total),

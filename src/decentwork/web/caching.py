@@ -1,6 +1,7 @@
 """HTTP caching: an ETag on every successful GET, ``304 Not Modified`` when the client
 already has that body (``If-None-Match``), and an in-memory cache of answers that lasts while
-the warehouse does not change."""
+the warehouse does not change, keyed on everything an answer depends on (the public address
+its links start with, the path and query, the page's language, gzip)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,18 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import anyio
-from starlette.datastructures import Headers, MutableHeaders
+import sqlalchemy as sa
+from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from decentwork.web.languages import COOKIE
+from decentwork.web.languages import COOKIE, remembered
+from decentwork.web.requests import ORIGIN
+
+UNCACHED = ("/health",)
+"""Paths whose answers are never kept: they report the server's state at the moment."""
+LANGUAGE_FREE = ("/api/", "/static/")
+"""Paths whose answers do not depend on the visitor's language."""
 
 
 def etag(body: bytes) -> str:
@@ -46,7 +54,7 @@ class ETagMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the application, holding back a GET's response until its body is complete."""
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in UNCACHED:
             await self.app(scope, receive, send)
             return
         if_none_match = Headers(scope=scope).get("if-none-match")
@@ -100,11 +108,16 @@ class AnswerCache:
     """Keeps recent answers to GET requests in memory and replays them while the warehouse
     has not changed, so that a busy dashboard asks the database once per distinct request.
 
-    The key is the request's path and query, whether the client accepts gzip, and the
-    language cookie (pages follow it); an answer is kept when it is a 200 without
-    ``Set-Cookie``. Every ``check_every`` seconds the warehouse's :func:`state_mark` (newest
-    release, newest other change) is read again, and a changed mark empties the cache: a load is
-    visible within that time. The least recently used answers are dropped beyond
+    The key is what an answer depends on: the origin its links start with
+    (:data:`~decentwork.web.requests.ORIGIN`: the base URL, or the request's scheme and
+    host), the path and query, whether the client accepts gzip, and for pages the language
+    they are written in: ``?lang=`` (in the query), else the language cookie's, else English
+    (a stale cookie and no cookie are one answer). An answer is kept when it is a 200 that
+    sets no cookie but the language one (the same for everyone asking with the same
+    ``?lang=``). Every ``check_every`` seconds the warehouse's :func:`state_mark` (newest
+    release, newest other change) is read again (in a worker thread), and a changed mark
+    empties the cache: a load is visible within that time; while the mark cannot be read,
+    nothing is kept or replayed. The least recently used answers are dropped beyond
     ``max_bytes``; an answer larger than an eighth of it is never kept. A replayed answer
     carries ``X-Cache: hit`` and honours ``If-None-Match`` (``304``) as the first one did.
     Requests that arrive while the same request is being answered wait for that answer
@@ -122,14 +135,18 @@ class AnswerCache:
         self.current: Hashable = None
         self.checked = -math.inf
 
-    def _refresh(self) -> None:
-        """Read the warehouse's mark when it is due; forget every answer if it changed."""
+    async def _refresh(self) -> None:
+        """Read the warehouse's mark when it is due; forget every answer if it changed (or
+        cannot be read)."""
         now = time.monotonic()
         if now - self.checked < self.check_every:
             return
-        mark = self.mark()
         self.checked = now
-        if mark != self.current:
+        try:
+            mark = await anyio.to_thread.run_sync(self.mark)
+        except sa.exc.SQLAlchemyError:
+            mark = None  # the warehouse cannot be read: the routes will say so
+        if mark is None or mark != self.current:
             self.current = mark
             self.answers.clear()
             self.size = 0
@@ -146,14 +163,13 @@ class AnswerCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Replay a kept answer, or run the application and keep its answer."""
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if (scope["type"] != "http" or scope["method"] != "GET"
+                or scope["path"] in UNCACHED):
             await self.app(scope, receive, send)
             return
         request = Headers(scope=scope)
-        key = (scope["path"], scope["query_string"].decode("latin-1"),
-               "gzip" if "gzip" in request.get("accept-encoding", "") else "",
-               cookie_parser(request.get("cookie", "")).get(COOKIE, ""))
-        self._refresh()
+        key = answer_key(scope, request)
+        await self._refresh()
         while (pending := self.pending.get(key)) is not None:
             await pending.wait()  # the same request is being answered: wait for its answer
         found = self.answers.get(key)
@@ -179,7 +195,8 @@ class AnswerCache:
                 started.append(message)
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False) and mark == self.current:
+                if (not message.get("more_body", False) and mark is not None
+                        and mark == self.current):
                     self._store(key, started[0], b"".join(chunks))
             await send(message)
 
@@ -188,9 +205,23 @@ class AnswerCache:
     def _store(self, key: tuple[str, ...], start: Message, body: bytes) -> None:
         """Keep a finished answer if it may be replayed to anyone asking the same."""
         headers = MutableHeaders(raw=list(start["headers"]))
-        if start["status"] != 200 or "set-cookie" in headers:
+        if start["status"] != 200 or not all(
+                cookie.startswith(f"{COOKIE}=") for cookie in headers.getlist("set-cookie")):
             return
         self._keep(key, Stored(list(start["headers"]), body, headers.get("etag")))
+
+
+def answer_key(scope: Scope, request: Headers) -> tuple[str, ...]:
+    """What a GET's answer depends on: origin, path, query, gzip or not, and for a page
+    without ``?lang=`` (which the query holds) the language its cookie gives (empty for the
+    API and static files)."""
+    path = scope["path"]
+    query = scope["query_string"].decode("latin-1")
+    lang = ""
+    if not path.startswith(LANGUAGE_FREE) and "lang" not in QueryParams(query):
+        lang = remembered(cookie_parser(request.get("cookie", "")).get(COOKIE))
+    return (scope.get(ORIGIN) or "", path, query,
+            "gzip" if "gzip" in request.get("accept-encoding", "") else "", lang)
 
 
 async def _replay(stored: Stored, if_none_match: str | None, send: Send) -> None:
@@ -204,20 +235,3 @@ async def _replay(stored: Stored, if_none_match: str | None, send: Send) -> None
         del headers["Content-Length"]
     await send({"type": "http.response.start", "status": status, "headers": headers.raw})
     await send({"type": "http.response.body", "body": body})
-
-
-class Admission:
-    """Lets at most ``limit`` requests into the application at once; the others wait (without
-    holding a thread or a connection) until one finishes."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.slots = anyio.Semaphore(limit)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the application once a slot is free."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        async with self.slots:
-            await self.app(scope, receive, send)

@@ -1,10 +1,9 @@
 """Observations as API responses: JSON (rows as objects, missing numbers ``null``) and CSV
-(the observation columns in schema order, written by the same writer as ``decentwork
-query --format csv``)."""
+(the observation columns in schema order, written as ``decentwork query --format csv``
+writes them)."""
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -12,8 +11,7 @@ from typing import Any, Literal
 import pandas as pd
 from fastapi.responses import JSONResponse, Response
 
-from decentwork.observations import COLUMNS
-from decentwork.observations.writers import write
+from decentwork.observations import COLUMNS, writers
 
 Format = Literal["json", "csv"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -33,10 +31,9 @@ def records(found: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def csv_text(found: pd.DataFrame) -> str:
-    """Observations as CSV: a header with the observation columns, one line per row."""
-    buffer = io.StringIO()
-    write(found[list(COLUMNS)], None, "csv", stdout=buffer)
-    return buffer.getvalue()
+    """Observations as CSV: a header with the observation columns, one line per row, text
+    that a spreadsheet would take for a formula made inert."""
+    return writers.csv_text(found[list(COLUMNS)])
 
 
 def json_response(payload: Any, headers: Mapping[str, str] | None = None) -> JSONResponse:

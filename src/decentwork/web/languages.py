@@ -7,14 +7,16 @@ cookie, else English; an unknown ``lang`` is refused with 422."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 
 from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from decentwork import charts
 from decentwork.translations import LANGUAGES, catalogue, check_language, translations
+from decentwork.web.tables import OBSERVATION_COLUMNS, number, observation_rows
 
 DEFAULT = "en"
 COOKIE = "lang"
@@ -29,12 +31,25 @@ def catalogue_path(lang: str) -> resources.abc.Traversable:
 def environment(lang: str) -> Environment:
     """The Jinja2 environment of the templates, speaking ``lang``."""
     env = Environment(loader=PackageLoader("decentwork.web", "templates"),
-                      autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
+                      autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"],
+                      auto_reload=False)  # templates change with the package, not while served
     env.install_gettext_translations(translations("decentwork.web", lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(languages=LANGUAGES, lang=lang, time_series=charts.time_series,
                        sparkline=charts.sparkline, ranked_bars=charts.ranked_bars,
-                       progress_chart=charts.progress_chart)
+                       progress_chart=charts.progress_chart, number=number,
+                       observation_rows=observation_rows, OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
+                       label=partial(label, lang=lang))
     return env
+
+
+def label(text: str, text_lang: str | None, note: str, *, lang: str) -> Markup | str:
+    """A code's label on a page in ``lang``: as it is, or, when it is in another language
+    (``text_lang``: the English fallback), marked as such, followed by ``note`` (the page's
+    "(English)")."""
+    if text_lang and text_lang != lang:
+        return Markup('<span lang="{}">{}</span> <small class="fallback">{}</small>').format(
+            text_lang, text, note)
+    return text
 
 
 def chosen(request: Request) -> str:
@@ -46,5 +61,10 @@ def chosen(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked is not None:
         return check_language(asked)
-    remembered = request.cookies.get(COOKIE)
-    return remembered if remembered in LANGUAGES else DEFAULT
+    return remembered(request.cookies.get(COOKIE))
+
+
+def remembered(cookie: str | None) -> str:
+    """The language a ``lang`` cookie gives: its value, when one of the languages, else
+    English."""
+    return cookie if cookie is not None and cookie in LANGUAGES else DEFAULT

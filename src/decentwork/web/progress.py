@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
@@ -16,8 +16,10 @@ from decentwork.monitoring.progress import METHODS, check_method
 from decentwork.monitoring.tracking import TOTAL, Progress, Tracking, track, untargeted
 from decentwork.warehouse.views import split_codes
 from decentwork.web import languages
-from decentwork.web.pages import FOCUS, Labels, PageQuery, View, output_format, render
-from decentwork.web.requests import Connection
+from decentwork.web.limits import PROGRESS_AREAS, at_most
+from decentwork.web.pages import FOCUS, PageQuery
+from decentwork.web.rendering import Labels, View, output_format, render
+from decentwork.web.summaries import Known
 
 DEFAULT_METHOD = "open-sdg"
 """The method of the status grid unless the address names another: the only one that also
@@ -29,7 +31,7 @@ TONES = {"target_achieved": "good", "on_track": "good", "substantial_progress": 
 """The colour family of each status (anything else is neutral); the status is always also
 written out, so colour is never the only cue."""
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.chosen)])
 
 
 class ProgressQuery(PageQuery):
@@ -40,8 +42,14 @@ class ProgressQuery(PageQuery):
 
 
 def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
-    """The areas asked for, else the framework's own, else the explorer's focus areas."""
-    return split_codes(query.area) or list(framework.areas) or list(FOCUS)
+    """The areas asked for, else the framework's own, else the explorer's focus areas.
+
+    Raises:
+        BadInput: more than :data:`~decentwork.web.limits.PROGRESS_AREAS` asked for.
+    """
+    asked = split_codes(query.area)
+    at_most(asked, PROGRESS_AREAS, "area", "areas")
+    return asked or list(framework.areas) or list(FOCUS)
 
 
 def _row(row: Progress, names: Labels) -> dict[str, Any]:
@@ -67,15 +75,15 @@ def frameworks(request: Request, query: Annotated[PageQuery, Query()]) -> Respon
 
 @router.get("/progress/{name}", response_class=HTMLResponse)
 def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, Query()],
-                   connection: Connection) -> Response:
+                   contents: Known) -> Response:
     """A framework's status grid by one method, for some areas: the totals of every
     indicator."""
     fmt = output_format(request, query.format)
     framework = bundled_framework(name)
     method = check_method(query.method or DEFAULT_METHOD)
     areas = _areas(framework, query)
-    found = track(connection, framework, areas, [method], breakdowns=False)
-    names = Labels(connection, languages.chosen(request))
+    found = track(contents.connection, framework, areas, [method], breakdowns=False)
+    names = Labels(contents, languages.chosen(request))
     rows = [_row(row, names) for row in found.rows]
     cells = {(r["code"], r["area"]): r for r in rows}
     data = {**_describe(framework), "method": method, "areas": areas, "assessments": rows}
@@ -87,7 +95,7 @@ def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, 
 @router.get("/progress/{name}/{code}", response_class=HTMLResponse)
 def indicator_progress(request: Request, name: str, code: str,
                        query: Annotated[ProgressQuery, Query()],
-                       connection: Connection) -> Response:
+                       contents: Known) -> Response:
     """One indicator of a framework, for some areas: each breakdown by every method (or the
     one asked for) with its components, the gaps, and a chart per area."""
     fmt = output_format(request, query.format)
@@ -95,8 +103,8 @@ def indicator_progress(request: Request, name: str, code: str,
     outcome, target, spec = framework.indicator(code)
     methods = [check_method(query.method)] if query.method else list(METHODS)
     areas = _areas(framework, query)
-    found = track(connection, framework, areas, methods, codes=[code])
-    names = Labels(connection, languages.chosen(request))
+    found = track(contents.connection, framework, areas, methods, codes=[code])
+    names = Labels(contents, languages.chosen(request))
     rows = [_row(row, names) for row in found.rows if not untargeted(row.assessment)]
     left_out = sorted({row.assessment.method for row in found.rows
                        if untargeted(row.assessment)})

@@ -1,6 +1,7 @@
 """What the API and the pages share about a request: its warehouse connection, the filters of
-its query, the format it asks for, the page of a long listing it wants (and the links to the
-next and previous pages), and looking up what it names, or 404."""
+its query, the format it asks for, the public address it was sent to, the page of a long
+listing it wants (and the links to the next and previous pages), and looking up what it
+names, or 404."""
 
 from __future__ import annotations
 
@@ -11,14 +12,19 @@ from typing import Annotated, Any, TypeVar
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import URL
 
 from decentwork.errors import BadInput, NotFound
 from decentwork.warehouse.tables import KEY
-from decentwork.warehouse.views import Filters, split_codes, view_query
+from decentwork.warehouse.views import Filters, split_codes
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
 MAX_OFFSET = 10**12
+ORIGIN = "decentwork.origin"
+"""The request scope's key of the origin (``https://lmis.example.gov.kh``) that links in the
+answer start with: the configured base URL, or the scheme and checked ``Host`` the request
+came with (:class:`~decentwork.web.hosts.PublicAddress`)."""
 
 T = TypeVar("T")
 
@@ -31,6 +37,16 @@ def _connect(request: Request) -> Iterator[sa.Connection]:
 
 Connection = Annotated[sa.Connection, Depends(_connect)]
 """A route's parameter that receives the request's warehouse connection."""
+
+
+def public_url(request: Request) -> URL:
+    """The request's address as the public knows it: its path and query after the origin
+    :data:`ORIGIN` (the request's own address where none was set)."""
+    origin = request.scope.get(ORIGIN)
+    if origin is None:
+        return request.url
+    scheme, _, netloc = origin.partition("://")
+    return request.url.replace(scheme=scheme, netloc=netloc)
 
 
 def query_filters(query: BaseModel, **fixed: str | None) -> Filters:
@@ -83,7 +99,7 @@ class Page(BaseModel):
 
     def links(self, request: Request, total: int) -> dict[str, str | None]:
         """The addresses of the next and previous pages (None at either end)."""
-        return {rel: None if offset is None else str(request.url.include_query_params(
+        return {rel: None if offset is None else str(public_url(request).include_query_params(
                     offset=offset))
                 for rel, offset in (("next", self.following(total)),
                                     ("previous", self.preceding()))}
@@ -135,16 +151,3 @@ def look_up(kind: Kind, code: str | int, found: T | None) -> T:
         raise NotFound(f"{kind.name} {code!r}: {kind.missing}", parameter=kind.parameter,
                        given=code, hint=kind.listing)
     return found
-
-
-def held(connection: sa.Connection, column: str, code: str) -> str:
-    """``code``, when the latest view holds an observation with it in ``column``
-    (``ref_area`` or ``indicator``).
-
-    Raises:
-        NotFound: it holds none (404).
-        QueryError: a code with a NUL character (422).
-    """
-    found = view_query(Filters.parse({column: [code]}, None), None).limit(1).subquery()
-    count = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
-    return look_up(HELD[column], code, code if count else None)
