@@ -63,3 +63,12 @@ def test_a_failed_computation_is_tried_again() -> None:
     with pytest.raises(RuntimeError, match="once"):
         kept.get((1,), "k", failing)
     assert kept.get((1,), "k", lambda: 7) == 7 and not kept.pending
+
+
+def test_the_mark_is_read_again_once_due() -> None:
+    kept = Summaries(check_every=0.2)
+    marks = iter([(1,), (2,)])
+    assert kept.current(lambda: next(marks)) == (1,)
+    assert kept.current(lambda: next(marks)) == (1,)
+    time.sleep(0.25)
+    assert kept.current(lambda: next(marks)) == (2,)

@@ -2,12 +2,14 @@
 indicators have data (and for which periods), which indicators each area has, the labels in
 each language, the indicators' metadata, the groups of areas, and what a page asks to keep
 (an indicator's breakdowns, a ranking...). Each is computed once per process and per state of
-the warehouse (:func:`~decentwork.warehouse.contents.state_mark`, read once per request), so
-that a page's work is what is particular to it."""
+the warehouse (:func:`~decentwork.warehouse.contents.state_mark`, read again at most once a
+second, as the answer cache does: a load shows within a second), so that a page's work is
+what is particular to it."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -31,12 +33,23 @@ class Summaries:
     ``most`` of them, the least recently used dropped first). A value asked for while another
     thread computes it is waited for, not computed again."""
 
-    def __init__(self, most: int = 4096) -> None:
+    def __init__(self, most: int = 4096, check_every: float = 1.0) -> None:
         self.most = most
+        self.check_every = check_every
+        self.read: tuple[float, Mark] | None = None
         self.mark: Mark | None = None
         self.values: OrderedDict[Hashable, Any] = OrderedDict()
         self.pending: dict[Hashable, threading.Event] = {}
         self.lock = threading.Lock()
+
+    def current(self, read: Callable[[], Mark]) -> Mark:
+        """The warehouse's state mark, read again (by ``read``) when ``check_every`` seconds
+        have passed since it last was."""
+        last = self.read
+        now = time.monotonic()
+        if last is None or now - last[0] >= self.check_every:
+            last = self.read = (now, read())
+        return last[1]
 
     def get(self, mark: Mark, key: Hashable, compute: Callable[[], T]) -> T:
         """The value of ``key`` under the warehouse's state ``mark``, computed by ``compute``
@@ -75,7 +88,7 @@ class Summaries:
 
 @dataclass(frozen=True)
 class Contents:
-    """The shared values as one request sees them: under the state mark it read."""
+    """The shared values as one request sees them: under the state mark it got."""
 
     connection: sa.Connection
     mark: Mark
@@ -131,8 +144,10 @@ def _pairs(connection: sa.Connection) -> dict[str, tuple[str, ...]]:
 
 
 def _contents(request: Request, connection: Connection) -> Contents:
-    """The shared values for one request (its warehouse connection reads the mark)."""
-    return Contents(connection, state_mark(connection), request.app.state.summaries)
+    """The shared values for one request (its warehouse connection reads the mark when it is
+    due)."""
+    summaries: Summaries = request.app.state.summaries
+    return Contents(connection, summaries.current(lambda: state_mark(connection)), summaries)
 
 
 Known = Annotated[Contents, Depends(_contents)]
