@@ -5,6 +5,7 @@ interrupted: :mod:`decentwork.web.limits`)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import anyio
@@ -42,7 +43,8 @@ class TimeLimit:
     """Gives every request ``seconds`` to answer. A request not answered by then is answered
     503 (:class:`~decentwork.web.limits.TooSlow`), and what it sends later is dropped; its
     deadline (:data:`~decentwork.web.limits.DEADLINE`) interrupts its warehouse queries, so
-    that its work stops too."""
+    that its work stops too. The clock is a timer of the event loop (asyncio's, which uvicorn
+    runs), cheap enough for every request, the answer cache's replays included."""
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
@@ -53,36 +55,33 @@ class TimeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = late = False
+        started = False
+        refusal: asyncio.Task[None] | None = None
 
         async def guarded(message: Message) -> None:
             nonlocal started
-            if late:
-                return
-            started = True
-            await send(message)
+            if refusal is None:
+                started = True
+                await send(message)
 
-        async def watch() -> None:
-            nonlocal late
-            await anyio.sleep(self.seconds)
+        def expire() -> None:
+            nonlocal refusal
             if not started:
-                late = True
-                with anyio.CancelScope(shield=True):  # the answer goes out whole
-                    await send_error(scope, receive, send, TooSlow.of_request())
+                refusal = loop.create_task(
+                    send_error(scope, receive, send, TooSlow.after(self.seconds)))
 
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.seconds, expire)
         deadline = DEADLINE.set(time.monotonic() + self.seconds)
         limit = LIMIT.set(self.seconds)
-        failure: Exception | None = None
         try:
-            async with anyio.create_task_group() as group:
-                group.start_soon(watch)
-                try:
-                    await self.app(scope, receive, guarded)
-                except Exception as error:  # raised below, once the watch is cancelled
-                    failure = error
-                group.cancel_scope.cancel()
+            await self.app(scope, receive, guarded)
+        except sa.exc.OperationalError:
+            if refusal is None:  # not the interruption of a request already answered
+                raise
         finally:
+            timer.cancel()
             DEADLINE.reset(deadline)
             LIMIT.reset(limit)
-        if failure is not None and not (late and isinstance(failure, sa.exc.OperationalError)):
-            raise failure
+            if refusal is not None:
+                await refusal  # the 503 goes out whole before the request ends

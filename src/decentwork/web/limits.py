@@ -37,9 +37,8 @@ class TooSlow(Unavailable):
     """The request took longer than the server lets one request take (503)."""
 
     @classmethod
-    def of_request(cls) -> TooSlow:
-        """The error of the request being answered."""
-        seconds = LIMIT.get() or 0.0
+    def after(cls, seconds: float) -> TooSlow:
+        """The error of a request that had ``seconds``."""
         return cls(f"the request took longer than {seconds:g} s, the most one request may "
                    "take", given=f"{seconds:g} s",
                    hint="ask for less (fewer areas, a shorter time range, a smaller page), or "

@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from decentwork.errors import DecentworkError, Unavailable
 from decentwork.web import rendering
-from decentwork.web.limits import TooSlow, expired
+from decentwork.web.limits import LIMIT, TooSlow, expired
 from decentwork.web.protocol import SECURITY_HEADERS
 
 API = "/api/"
@@ -86,7 +86,7 @@ async def _unreadable(request: Request, error: sa.exc.OperationalError) -> Respo
     interrupted), or the warehouse cannot be reached (503, the cause in the server's log
     only: it may name servers and files)."""
     if expired():
-        found: DecentworkError = TooSlow.of_request()
+        found: DecentworkError = TooSlow.after(LIMIT.get() or 0.0)
     else:
         log.error("the warehouse cannot be read: %s", str(error).splitlines()[0])
         found = UNREADABLE
