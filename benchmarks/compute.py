@@ -88,8 +88,9 @@ def job(path: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 times fewer records")
-    parser.add_argument("--case", choices=sorted(CASES), action="append",
-                        help="case(s) to run (default: all)")
+    parser.add_argument(
+        "--case", choices=sorted(CASES), action="append", help="case(s) to run (default: all)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--job", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -106,21 +107,31 @@ def main() -> None:
         path = data_file(size["records"], size["strata"], size["psus"], args.seed)
         output = subprocess.run(
             [sys.executable, __file__, "--job", str(path)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         report = json.loads(output.strip().splitlines()[-1])
         seconds, peak = report["seconds"], report["peak_bytes"]
-        print(f"\n{name}: {size['records']:,} records, {size['strata']:,} strata, "
-              f"{size['psus']:,} PSUs")
+        print(
+            f"\n{name}: {size['records']:,} records, {size['strata']:,} strata, "
+            f"{size['psus']:,} PSUs"
+        )
         for description, spent in report["passes"]:
             print(f"  {spent:7.2f} s  {description[:90]}")
-        print(f"  whole catalogue: {seconds:.2f} s, peak memory {peak / 1024**2:,.0f} MB; "
-              f"{report['observations']:,} observations of {report['indicators']} indicators")
-        print(f"  yardstick: one DuckDB scan by PSU {report['scan_seconds']:.3f} s; "
-              f"catalogue / scan = {seconds / report['scan_seconds']:.0f}x")
+        print(
+            f"  whole catalogue: {seconds:.2f} s, peak memory {peak / 1024**2:,.0f} MB; "
+            f"{report['observations']:,} observations of {report['indicators']} indicators"
+        )
+        print(
+            f"  yardstick: one DuckDB scan by PSU {report['scan_seconds']:.3f} s; "
+            f"catalogue / scan = {seconds / report['scan_seconds']:.0f}x"
+        )
         if name == "10M" and not args.quick:
-            print(f"  target < {TARGET_SECONDS:.0f} s and < 4 GB: "
-                  f"{'met' if seconds < TARGET_SECONDS and peak < TARGET_BYTES else 'NOT met'}")
+            print(
+                f"  target < {TARGET_SECONDS:.0f} s and < 4 GB: "
+                f"{'met' if seconds < TARGET_SECONDS and peak < TARGET_BYTES else 'NOT met'}"
+            )
 
 
 if __name__ == "__main__":

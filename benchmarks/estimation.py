@@ -205,10 +205,18 @@ def prepared_data(size: Size, seed: int, data_dir: Path, csv: bool) -> Path:
         for stale in data_dir.glob(stem.rsplit("_", 1)[0] + "_*"):
             if not stale.name.startswith(stem):
                 stale.unlink()  # made by an older version of the generator
-        spec = {"tool": "prepare", "records": size.records, "strata": size.strata,
-                "psus": size.psus, "seed": seed, "path": str(path), "csv": csv}
-        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)],
-                       check=True)
+        spec = {
+            "tool": "prepare",
+            "records": size.records,
+            "strata": size.strata,
+            "psus": size.psus,
+            "seed": seed,
+            "path": str(path),
+            "csv": csv,
+        }
+        subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)], check=True
+        )
     return path
 
 
@@ -232,8 +240,9 @@ def job_prepare(spec: dict[str, Any]) -> dict[str, Any]:
         )
         raw = data_dir / f"{stem}.raw.parquet"
         started = time.perf_counter()
-        write_parquet(raw, people, seed, strata=size.strata, psus=size.psus,
-                      on_progress=_progress(people))
+        write_parquet(
+            raw, people, seed, strata=size.strata, psus=size.psus, on_progress=_progress(people)
+        )
         tmp = data_dir / f"{stem}.tmp.parquet"
         con = duckdb.connect()
         con.execute("SET enable_progress_bar = false")
@@ -259,8 +268,7 @@ def _share_aged_15(generate: Any, size: Size, seed: int) -> float:
     """Share of persons aged 15+, from a scaled-down survey with as many persons per PSU."""
     guess = size.records / 0.63
     k = max(1, round(guess / 200_000))
-    sample = generate(math.ceil(guess / k), seed, max(1, size.strata // k),
-                      max(2, size.psus // k))
+    sample = generate(math.ceil(guess / k), seed, max(1, size.strata // k), max(2, size.psus // k))
     return float((sample.column("age").to_numpy() >= 15).mean())
 
 
@@ -323,8 +331,7 @@ def job_decentwork(spec: dict[str, Any]) -> dict[str, Any]:
     times = []
     for _ in range(spec["repeats"]):
         started = time.perf_counter()
-        result = estimate(data, design, ratios={"ur": ("unemp", "lf")},
-                          by=GROUPINGS[spec["by"]])
+        result = estimate(data, design, ratios={"ur": ("unemp", "lf")}, by=GROUPINGS[spec["by"]])
         times.append(time.perf_counter() - started)
     step_hwm = _proc_status()["VmHWM"]
     keep = [c for c in result.columns if c in COLUMNS] + ["estimate", "se", "n"]
@@ -333,8 +340,13 @@ def job_decentwork(spec: dict[str, Any]) -> dict[str, Any]:
         if out[column].dtype == object:
             out[column] = out[column].astype("Float64")
     out.to_parquet(spec["out"])
-    return {"times": times, "load_rss": load_rss, "start_hwm": start_hwm, "step_hwm": step_hwm,
-            "records": _records(spec["data"])}
+    return {
+        "times": times,
+        "load_rss": load_rss,
+        "start_hwm": start_hwm,
+        "step_hwm": step_hwm,
+        "records": _records(spec["data"]),
+    }
 
 
 def job_svy(spec: dict[str, Any]) -> dict[str, Any]:
@@ -355,8 +367,15 @@ def job_svy(spec: dict[str, Any]) -> dict[str, Any]:
     step_hwm = _proc_status()["VmHWM"]
     table = result.to_polars().select("dom", pl.col("est").alias("estimate"), "se", "n")
     table.write_parquet(spec["out"])
-    return {"times": times, "load_rss": load_rss, "start_hwm": start_hwm, "step_hwm": step_hwm,
-            "design_seconds": design_seconds, "records": df.height, "version": svy.__version__}
+    return {
+        "times": times,
+        "load_rss": load_rss,
+        "start_hwm": start_hwm,
+        "step_hwm": step_hwm,
+        "design_seconds": design_seconds,
+        "records": df.height,
+        "version": svy.__version__,
+    }
 
 
 def _records(path: str) -> int:
@@ -391,8 +410,16 @@ def _run(cmd: list[str], log: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd[:3])} ... failed with exit code {done.returncode}")
 
 
-def measure(case: str, tool: str, what: str, data: Path, by: str, repeats: int,
-            workdir: Path, source: str = "arrow") -> Measure:
+def measure(
+    case: str,
+    tool: str,
+    what: str,
+    data: Path,
+    by: str,
+    repeats: int,
+    workdir: Path,
+    source: str = "arrow",
+) -> Measure:
     import pandas as pd
 
     tag = f"{case}-{tool}-{by}-{source}"
@@ -403,24 +430,55 @@ def measure(case: str, tool: str, what: str, data: Path, by: str, repeats: int,
         script = workdir / "svyby.R"
         script.write_text(R_SCRIPT)
         formula = "~" + "+".join(GROUPINGS[by][0])
-        cmd = ["Rscript", str(script), str(data.with_suffix(".csv")), formula, str(repeats),
-               str(out), str(report)]
+        cmd = [
+            "Rscript",
+            str(script),
+            str(data.with_suffix(".csv")),
+            formula,
+            str(repeats),
+            str(out),
+            str(report),
+        ]
         _run(cmd, log)
         results = pd.read_csv(out)
     else:
-        spec = {"tool": tool, "data": str(data), "by": by, "repeats": repeats,
-                "source": source, "out": str(out), "report": str(report)}
+        spec = {
+            "tool": tool,
+            "data": str(data),
+            "by": by,
+            "repeats": repeats,
+            "source": source,
+            "out": str(out),
+            "report": str(report),
+        }
         _run([sys.executable, str(Path(__file__).resolve()), "--job", json.dumps(spec)], log)
         results = pd.read_parquet(out)
     rep = json.loads(report.read_text())
-    extra = {k: v for k, v in rep.items()
-             if k not in ("times", "load_rss", "start_hwm", "step_hwm", "records")}
+    extra = {
+        k: v
+        for k, v in rep.items()
+        if k not in ("times", "load_rss", "start_hwm", "step_hwm", "records")
+    }
     extra["load_average"] = load_average
     peak = max(int(rep["start_hwm"]), int(rep["step_hwm"]))
-    m = Measure(case, tool, what, rep["records"], _groupings_domains(by), rep["times"], peak,
-                int(rep["load_rss"]), int(rep["step_hwm"]), extra, results)
-    print(f"    median {_seconds(m.seconds)} (runs: "
-          f"{', '.join(f'{t:.3f}' for t in m.times)}), peak {_bytes(peak)}", flush=True)
+    m = Measure(
+        case,
+        tool,
+        what,
+        rep["records"],
+        _groupings_domains(by),
+        rep["times"],
+        peak,
+        int(rep["load_rss"]),
+        int(rep["step_hwm"]),
+        extra,
+        results,
+    )
+    print(
+        f"    median {_seconds(m.seconds)} (runs: "
+        f"{', '.join(f'{t:.3f}' for t in m.times)}), peak {_bytes(peak)}",
+        flush=True,
+    )
     return m
 
 
@@ -469,59 +527,121 @@ def one_grouping(result: Any, grouping: tuple[str, ...]) -> Any:
 # --------------------------------------------------------------------------- cases
 
 
-def case1(args: argparse.Namespace, sizes: dict[str, Size], workdir: Path,
-          measures: list[Measure], checks: list[Check]) -> None:
+def case1(
+    args: argparse.Namespace,
+    sizes: dict[str, Size],
+    workdir: Path,
+    measures: list[Measure],
+    checks: list[Check],
+) -> None:
     size = sizes["small"]
     print(f"\nCase 1: ur = unemp/lf in 40 domains (region x sex x urban), {size.label()}")
     data = prepared_data(size, args.seed, args.data_dir, csv=args.r)
     dw = measure("1", "decentwork", "Arrow table in memory", data, "dom", args.repeats, workdir)
     measures.append(dw)
-    measures.append(measure("1", "decentwork", "DuckDB table in memory", data, "dom",
-                            args.repeats, workdir, source="duckdb"))
+    measures.append(
+        measure(
+            "1",
+            "decentwork",
+            "DuckDB table in memory",
+            data,
+            "dom",
+            args.repeats,
+            workdir,
+            source="duckdb",
+        )
+    )
     if args.svy:
-        sv = measure("1", "svy", "svy.Sample built before timing", data, "dom", args.repeats,
-                     workdir)
+        sv = measure(
+            "1", "svy", "svy.Sample built before timing", data, "dom", args.repeats, workdir
+        )
         measures.append(sv)
         checks.append(compare("1", "decentwork vs svy", dw.results, sv.results, ["dom"]))
     if args.r:
-        r = measure("1", "r", "svyby(svyratio); svydesign before timing", data, "dom",
-                    args.repeats, workdir)
+        r = measure(
+            "1", "r", "svyby(svyratio); svydesign before timing", data, "dom", args.repeats, workdir
+        )
         measures.append(r)
         checks.append(compare("1", "decentwork vs R survey", dw.results, r.results, ["dom"]))
 
 
-def case2(args: argparse.Namespace, sizes: dict[str, Size], workdir: Path,
-          measures: list[Measure], checks: list[Check]) -> None:
+def case2(
+    args: argparse.Namespace,
+    sizes: dict[str, Size],
+    workdir: Path,
+    measures: list[Measure],
+    checks: list[Check],
+) -> None:
     size = sizes["small"]
     print(f"\nCase 2: ur over the full cube (16 grouping sets, 693 domains), {size.label()}")
     data = prepared_data(size, args.seed, args.data_dir, csv=args.r)
-    dw = measure("2", "decentwork", "full cube, Arrow table", data, "cube", args.repeats,
-                 workdir)
+    dw = measure("2", "decentwork", "full cube, Arrow table", data, "cube", args.repeats, workdir)
     measures.append(dw)
     if args.r:
-        r = measure("2", "r", "sex x region only (20 domains)", data, "sex_region",
-                    args.repeats, workdir)
+        r = measure(
+            "2", "r", "sex x region only (20 domains)", data, "sex_region", args.repeats, workdir
+        )
         measures.append(r)
-        checks.append(compare("2", "decentwork cube vs R, sex x region",
-                              one_grouping(dw.results, ONE_SET), r.results, list(ONE_SET)))
+        checks.append(
+            compare(
+                "2",
+                "decentwork cube vs R, sex x region",
+                one_grouping(dw.results, ONE_SET),
+                r.results,
+                list(ONE_SET),
+            )
+        )
 
 
-def case3(args: argparse.Namespace, sizes: dict[str, Size], workdir: Path,
-          measures: list[Measure], checks: list[Check]) -> None:
+def case3(
+    args: argparse.Namespace,
+    sizes: dict[str, Size],
+    workdir: Path,
+    measures: list[Measure],
+    checks: list[Check],
+) -> None:
     size = sizes["large"]
     print(f"\nCase 3: ur over the full cube, {size.label()}")
     data = prepared_data(size, args.seed, args.data_dir, csv=False)
-    cube = measure("3", "decentwork", "full cube, Arrow table", data, "cube", args.repeats,
-                   workdir)
-    one = measure("3", "decentwork", "sex x region only, Arrow table", data, "sex_region",
-                  args.repeats, workdir)
-    parquet = measure("3", "decentwork", "full cube, read from the Parquet file", data,
-                      "cube", args.repeats, workdir, source="parquet")
+    cube = measure("3", "decentwork", "full cube, Arrow table", data, "cube", args.repeats, workdir)
+    one = measure(
+        "3",
+        "decentwork",
+        "sex x region only, Arrow table",
+        data,
+        "sex_region",
+        args.repeats,
+        workdir,
+    )
+    parquet = measure(
+        "3",
+        "decentwork",
+        "full cube, read from the Parquet file",
+        data,
+        "cube",
+        args.repeats,
+        workdir,
+        source="parquet",
+    )
     measures.extend([cube, one, parquet])
-    checks.append(compare("3", "cube vs single grouping set, sex x region",
-                          one_grouping(cube.results, ONE_SET), one.results, list(ONE_SET)))
-    checks.append(compare("3", "cube from Arrow vs from Parquet", _cube_keys(cube.results),
-                          _cube_keys(parquet.results), ["key"]))
+    checks.append(
+        compare(
+            "3",
+            "cube vs single grouping set, sex x region",
+            one_grouping(cube.results, ONE_SET),
+            one.results,
+            list(ONE_SET),
+        )
+    )
+    checks.append(
+        compare(
+            "3",
+            "cube from Arrow vs from Parquet",
+            _cube_keys(cube.results),
+            _cube_keys(parquet.results),
+            ["key"],
+        )
+    )
 
 
 def _cube_keys(result: Any) -> Any:
@@ -543,16 +663,23 @@ def machine() -> dict[str, str]:
     import pandas
     import pyarrow
 
-    info = {"python": platform.python_version(), "duckdb": duckdb.__version__,
-            "pyarrow": pyarrow.__version__, "pandas": pandas.__version__,
-            "numpy": numpy.__version__, "nproc": str(os.cpu_count()), "code": _git_state()}
+    info = {
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
+        "pandas": pandas.__version__,
+        "numpy": numpy.__version__,
+        "nproc": str(os.cpu_count()),
+        "code": _git_state(),
+    }
     try:
         with open("/proc/meminfo") as f:
             total = int(f.readline().split()[1]) * 1024
         info["ram"] = _bytes(total)
         with open("/proc/cpuinfo") as f:
-            model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
-                         "?")
+            model = next(
+                (ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "?"
+            )
         info["cpu"] = model
     except OSError:
         pass
@@ -562,10 +689,20 @@ def machine() -> dict[str, str]:
 def _git_state() -> str:
     """The commit of the code measured, with a note when the working tree differs from it."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                                capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT,
-                               check=True, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + (" + uncommitted changes in src/" if dirty else "")
@@ -573,28 +710,39 @@ def _git_state() -> str:
 
 def print_report(measures: list[Measure], checks: list[Check], quick: bool) -> bool:
     """Print the tables and target verdicts; return True when every agreement check passed."""
-    print("\nResults (time: median of the runs of the estimation step; memory: peak RSS of the"
-          " job's process, RSS once data are loaded, peak during the timed step; records: the"
-          " persons aged 15+ among ceil(N / share aged 15+) generated persons; load avg: the"
-          " machine's 1-minute load average when the job started)\n")
-    header = ("| case | tool | what | records | domains | time (median) | min | runs | "
-              "process peak | after load | step peak | load avg |")
+    print(
+        "\nResults (time: median of the runs of the estimation step; memory: peak RSS of the"
+        " job's process, RSS once data are loaded, peak during the timed step; records: the"
+        " persons aged 15+ among ceil(N / share aged 15+) generated persons; load avg: the"
+        " machine's 1-minute load average when the job started)\n"
+    )
+    header = (
+        "| case | tool | what | records | domains | time (median) | min | runs | "
+        "process peak | after load | step peak | load avg |"
+    )
     print(header)
     print("|---" * (header.count("|") - 1) + "|")
     for m in measures:
         runs = ", ".join(f"{t:.3f}" for t in m.times)
-        print(f"| {m.case} | {m.tool} | {m.what} | {m.records:,} | {m.domains} | "
-              f"{_seconds(m.seconds)} | {_seconds(min(m.times))} | {runs} | "
-              f"{_bytes(m.peak_rss)} | {_bytes(m.load_rss)} | {_bytes(m.step_hwm)} | "
-              f"{m.extra['load_average']:.1f} |")
-    versions = {("R survey" if m.tool == "r" else m.tool): m.extra["version"]
-                for m in measures if "version" in m.extra}
+        print(
+            f"| {m.case} | {m.tool} | {m.what} | {m.records:,} | {m.domains} | "
+            f"{_seconds(m.seconds)} | {_seconds(min(m.times))} | {runs} | "
+            f"{_bytes(m.peak_rss)} | {_bytes(m.load_rss)} | {_bytes(m.step_hwm)} | "
+            f"{m.extra['load_average']:.1f} |"
+        )
+    versions = {
+        ("R survey" if m.tool == "r" else m.tool): m.extra["version"]
+        for m in measures
+        if "version" in m.extra
+    }
     if versions:
         print("\n  versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     extras = [m for m in measures if "design_seconds" in m.extra]
     for m in extras:
-        print(f"\n  case {m.case} {m.tool}: building the design object took "
-              f"{m.extra['design_seconds']:.2f} s (not in the time above)")
+        print(
+            f"\n  case {m.case} {m.tool}: building the design object took "
+            f"{m.extra['design_seconds']:.2f} s (not in the time above)"
+        )
 
     print("\nSpeed ratios and targets\n")
     verdicts = _verdicts(measures, quick)
@@ -605,17 +753,24 @@ def print_report(measures: list[Measure], checks: list[Check], quick: bool) -> b
     print("| case | comparison | domains | estimate | SE | within tolerance |")
     print("|---|---|---|---|---|---|")
     for c in checks:
-        print(f"| {c.case} | {c.what} | {c.domains} | {c.est_diff:.1e} | {c.se_diff:.1e} | "
-              f"{'yes' if c.ok else 'NO ' + c.note} |")
+        print(
+            f"| {c.case} | {c.what} | {c.domains} | {c.est_diff:.1e} | {c.se_diff:.1e} | "
+            f"{'yes' if c.ok else 'NO ' + c.note} |"
+        )
     print(f"\n  tolerances: estimates {TOL_ESTIMATE:g}, SEs {TOL_SE:g} (relative)")
     return all(c.ok for c in checks)
 
 
 def _verdicts(measures: list[Measure], quick: bool) -> list[str]:
     def find(case: str, tool: str, what_start: str = "") -> Measure | None:
-        return next((m for m in measures
-                     if m.case == case and m.tool == tool and m.what.startswith(what_start)),
-                    None)
+        return next(
+            (
+                m
+                for m in measures
+                if m.case == case and m.tool == tool and m.what.startswith(what_start)
+            ),
+            None,
+        )
 
     lines = []
     suffix = " (quick run: sizes are not the targets' sizes)" if quick else ""
@@ -630,43 +785,59 @@ def _verdicts(measures: list[Measure], quick: bool) -> list[str]:
             target = TARGETS[key]
             verdict = "met" if ratio >= target else f"MISSED by {target / ratio:.1f}x"
             name = "R survey" if tool == "r" else "svy"
-            lines.append(f"case 1: {name} (design + estimation) / decentwork = {whole:.3f} / "
-                         f"{dw1.seconds:.3f} = {ratio:.1f}x (target >= {target:g}x: "
-                         f"{verdict}){suffix}")
-            lines.append(f"        {name}'s estimation step alone: {other.seconds:.3f} s, "
-                         f"{other.seconds / dw1.seconds:.1f}x (fastest runs "
-                         f"{min(other.times) / min(dw1.times):.1f}x)")
+            lines.append(
+                f"case 1: {name} (design + estimation) / decentwork = {whole:.3f} / "
+                f"{dw1.seconds:.3f} = {ratio:.1f}x (target >= {target:g}x: "
+                f"{verdict}){suffix}"
+            )
+            lines.append(
+                f"        {name}'s estimation step alone: {other.seconds:.3f} s, "
+                f"{other.seconds / dw1.seconds:.1f}x (fastest runs "
+                f"{min(other.times) / min(dw1.times):.1f}x)"
+            )
             if duck1:
-                lines.append(f"        against decentwork on the DuckDB table: "
-                             f"{whole / duck1.seconds:.1f}x")
+                lines.append(
+                    f"        against decentwork on the DuckDB table: {whole / duck1.seconds:.1f}x"
+                )
     dw2, r2 = find("2", "decentwork"), find("2", "r")
     if dw2:
         target = TARGETS["cube_seconds"]
         verdict = "met" if dw2.seconds < target else f"MISSED by {dw2.seconds / target:.1f}x"
-        lines.append(f"case 2: full cube ({dw2.domains} domains) in {dw2.seconds:.3f} s "
-                     f"(target < {target} s: {verdict}){suffix}")
+        lines.append(
+            f"case 2: full cube ({dw2.domains} domains) in {dw2.seconds:.3f} s "
+            f"(target < {target} s: {verdict}){suffix}"
+        )
         if r2:
-            lines.append(f"case 2: R needs {r2.seconds:.1f} s for the {r2.domains} sex x region "
-                         f"domains alone, {r2.seconds / dw2.seconds:.0f}x decentwork's time for "
-                         f"all {dw2.domains}")
+            lines.append(
+                f"case 2: R needs {r2.seconds:.1f} s for the {r2.domains} sex x region "
+                f"domains alone, {r2.seconds / dw2.seconds:.0f}x decentwork's time for "
+                f"all {dw2.domains}"
+            )
     cube3, one3 = find("3", "decentwork", "full cube, Arrow"), find("3", "decentwork", "sex")
     if cube3:
         t_target, b_target = TARGETS["large_seconds"], TARGETS["large_bytes"]
-        t_verdict = ("met" if cube3.seconds < t_target
-                     else f"MISSED by {cube3.seconds / t_target:.1f}x")
-        b_verdict = ("met" if cube3.peak_rss < b_target
-                     else f"MISSED by {cube3.peak_rss / b_target:.1f}x")
-        lines.append(f"case 3: full cube on {cube3.records:,} records in {cube3.seconds:.2f} s "
-                     f"(target < {t_target:g} s: {t_verdict}){suffix}")
-        lines.append(f"case 3: process peak {_bytes(cube3.peak_rss)} (target < "
-                     f"{_bytes(b_target)}: {b_verdict}); of which the data in memory "
-                     f"{_bytes(cube3.load_rss)}")
+        t_verdict = (
+            "met" if cube3.seconds < t_target else f"MISSED by {cube3.seconds / t_target:.1f}x"
+        )
+        b_verdict = (
+            "met" if cube3.peak_rss < b_target else f"MISSED by {cube3.peak_rss / b_target:.1f}x"
+        )
+        lines.append(
+            f"case 3: full cube on {cube3.records:,} records in {cube3.seconds:.2f} s "
+            f"(target < {t_target:g} s: {t_verdict}){suffix}"
+        )
+        lines.append(
+            f"case 3: process peak {_bytes(cube3.peak_rss)} (target < "
+            f"{_bytes(b_target)}: {b_verdict}); of which the data in memory "
+            f"{_bytes(cube3.load_rss)}"
+        )
         if one3:
             lines.append(
                 f"case 3: peak during the step: {one3.domains} domains "
                 f"{_bytes(one3.step_hwm)} (+{_bytes(one3.step_hwm - one3.load_rss)} over the "
                 f"loaded data) vs {cube3.domains} domains {_bytes(cube3.step_hwm)} "
-                f"(+{_bytes(cube3.step_hwm - cube3.load_rss)})")
+                f"(+{_bytes(cube3.step_hwm - cube3.load_rss)})"
+            )
     return lines
 
 
@@ -678,16 +849,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description=textwrap.dedent(__doc__ or "").split("\n\n")[0],
         epilog="Example: .venv/bin/python benchmarks/estimation.py --quick --cases 1,2",
     )
-    parser.add_argument("--cases", default="1,2,3",
-                        help="comma-separated cases to run (default: 1,2,3)")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes for a smoke run (100k and 1M records)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="timed runs of each estimation step; the median is reported "
-                             "(default: 3)")
+    parser.add_argument(
+        "--cases", default="1,2,3", help="comma-separated cases to run (default: 1,2,3)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes for a smoke run (100k and 1M records)"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="timed runs of each estimation step; the median is reported (default: 3)",
+    )
     parser.add_argument("--seed", type=int, default=20240601, help="synthetic data seed")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR,
-                        help="cache of prepared data (default: benchmarks/_data)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="cache of prepared data (default: benchmarks/_data)",
+    )
     parser.add_argument("--no-r", dest="r", action="store_false", help="skip R survey")
     parser.add_argument("--no-svy", dest="svy", action="store_false", help="skip svy")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file")
@@ -723,12 +903,21 @@ def main(argv: list[str] | None = None) -> int:
             runners[case](args, sizes, Path(tmp), measures, checks)
     agreed = print_report(measures, checks, args.quick)
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": info, "quick": args.quick,
-            "measures": [{k: v for k, v in vars(m).items() if k != "results"} | {
-                "median": m.seconds} for m in measures],
-            "checks": [vars(c) | {"ok": c.ok} for c in checks],
-        }, indent=2, default=str))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "quick": args.quick,
+                    "measures": [
+                        {k: v for k, v in vars(m).items() if k != "results"} | {"median": m.seconds}
+                        for m in measures
+                    ],
+                    "checks": [vars(c) | {"ok": c.ok} for c in checks],
+                },
+                indent=2,
+                default=str,
+            )
+        )
     if not agreed:
         print("\nAn agreement check FAILED.", file=sys.stderr)
         return 1

@@ -58,23 +58,32 @@ def report(name: str, truths: Sequence[tuple[str, ...]], ranked: list) -> dict:
     output, k >= 3) against ``truths`` (paths, top level first)."""
     found: dict = {"set": name, "titles": len(truths)}
     for level in range(1, 5):
-        scored = [(levels[level - 1], truth[level - 1])
-                  for levels, truth in zip(ranked, truths, strict=True) if len(truth) >= level]
+        scored = [
+            (levels[level - 1], truth[level - 1])
+            for levels, truth in zip(ranked, truths, strict=True)
+            if len(truth) >= level
+        ]
         if scored:
             found[f"top1_{level}"] = float(np.mean([r[0].code == t for r, t in scored]))
-            found[f"top3_{level}"] = float(np.mean([t in [c.code for c in r[:3]]
-                                                    for r, t in scored]))
-    deepest = [(levels[len(truth) - 1], truth[-1])
-               for levels, truth in zip(ranked, truths, strict=True)]
+            found[f"top3_{level}"] = float(
+                np.mean([t in [c.code for c in r[:3]] for r, t in scored])
+            )
+    deepest = [
+        (levels[len(truth) - 1], truth[-1]) for levels, truth in zip(ranked, truths, strict=True)
+    ]
     confidence = np.array([best[0].confidence for best, _ in deepest])
     margin = np.array([best[0].score - best[1].score for best, _ in deepest])
     right = np.array([best[0].code == truth for best, truth in deepest])
     order = np.lexsort((-margin, -confidence))  # by confidence, ties by the raw margin
-    found["curve"] = {f"{share:.0%}": float(right[order[:max(1, int(share * len(order)))]].mean())
-                      for share in COVERAGES}
+    found["curve"] = {
+        f"{share:.0%}": float(right[order[: max(1, int(share * len(order)))]].mean())
+        for share in COVERAGES
+    }
     auto = confidence >= THRESHOLD
-    found[f"at_{THRESHOLD}"] = {"coverage": float(auto.mean()),
-                                "accuracy": float(right[auto].mean()) if auto.any() else None}
+    found[f"at_{THRESHOLD}"] = {
+        "coverage": float(auto.mean()),
+        "accuracy": float(right[auto].mean()) if auto.any() else None,
+    }
     return found
 
 
@@ -84,9 +93,13 @@ def esco_held_out(data: Path, whole: bool) -> tuple[dict, list[str]]:
     rng = random.Random(1)
     english = list(csv.DictReader((data / ESCO_FILES["en"]).open(encoding="utf-8")))
     held = set(rng.sample(sorted(r["conceptUri"] for r in english), len(english) // 5))
-    tests = [(label.strip(), isco_path(r["iscoGroup"])) for r in english
-             if r["conceptUri"] in held and r["iscoGroup"] in hierarchy
-             for label in r["altLabels"].splitlines() if label.strip()]
+    tests = [
+        (label.strip(), isco_path(r["iscoGroup"]))
+        for r in english
+        if r["conceptUri"] in held and r["iscoGroup"] in hierarchy
+        for label in r["altLabels"].splitlines()
+        if label.strip()
+    ]
     forbidden = {normalise(text) for text, _ in tests}
     preferred = set()
     for name in ESCO_FILES.values():
@@ -94,16 +107,21 @@ def esco_held_out(data: Path, whole: bool) -> tuple[dict, list[str]]:
             if row["conceptUri"] in held and not whole:
                 preferred.add((row["conceptUri"], row["preferredLabel"].strip()))
                 preferred.add((row["conceptUri"], row.get("description", "").strip()))
-    training = [t for t in isco_titles(data)
-                if normalise(t.text) not in forbidden
-                and (t.group not in held or (t.group, t.text) in preferred)]
+    training = [
+        t
+        for t in isco_titles(data)
+        if normalise(t.text) not in forbidden
+        and (t.group not in held or (t.group, t.text) in preferred)
+    ]
     started = time.perf_counter()
     model = TitleModel.fit(training)
     fitted = time.perf_counter() - started
     ranked = model.rank([text for text, _ in tests], k=3)
-    found = report("ESCO alternative labels held out" + (" (whole occupations)" if whole
-                                                          else ""),
-                   [path for _, path in tests], ranked)
+    found = report(
+        "ESCO alternative labels held out" + (" (whole occupations)" if whole else ""),
+        [path for _, path in tests],
+        ranked,
+    )
     found["training_titles"], found["fit_seconds"] = len(training), round(fitted, 1)
     return found, [text for text, _ in tests]
 
@@ -141,11 +159,15 @@ def polish_cross_validation(data: Path, cache: Path, folds: int = 5) -> dict:
             truths += [isco_path(code) for _, code in test]
             if fold == 0:
                 coder.model.remember([])
-                baseline = report("Polish ads, no examples (fold 1)",
-                                  [isco_path(code) for _, code in test],
-                                  coder.levels([text for text, _ in test], k=3))
-    return {"with_examples": report("Polish ads, 5-fold, 4/5 as examples", truths, ranked),
-            "without_examples": baseline}
+                baseline = report(
+                    "Polish ads, no examples (fold 1)",
+                    [isco_path(code) for _, code in test],
+                    coder.levels([text for text, _ in test], k=3),
+                )
+    return {
+        "with_examples": report("Polish ads, 5-fold, 4/5 as examples", truths, ranked),
+        "without_examples": baseline,
+    }
 
 
 def chinese(data: Path, cache: Path) -> dict:
@@ -153,8 +175,13 @@ def chinese(data: Path, cache: Path) -> dict:
     coder = OccupationCoder(data, classification=CSCO, cache=cache)
     rows = list(csv.DictReader((data / CHINESE).open(encoding="utf-8")))
     usable = [r for r in rows if r["expected_code"].strip() in coder.hierarchy]
-    truths = [(*(n.code for n in coder.hierarchy.ancestors(r["expected_code"].strip())),
-               r["expected_code"].strip()) for r in usable]
+    truths = [
+        (
+            *(n.code for n in coder.hierarchy.ancestors(r["expected_code"].strip())),
+            r["expected_code"].strip(),
+        )
+        for r in usable
+    ]
     ranked = coder.levels([r["job_name"] for r in usable], k=3)
     found = report("Chinese job titles to CSCO 2022", truths, ranked)
     found["without_a_known_code"] = len(rows) - len(usable)
@@ -168,26 +195,43 @@ def speed(data: Path, cache: Path, titles: list[str]) -> dict:
     batch = (titles * (20_000 // len(titles) + 1))[:20_000]
     started = time.perf_counter()
     for start in range(0, len(batch), 2_000):
-        coder.code(batch[start:start + 2_000])
+        coder.code(batch[start : start + 2_000])
     per_second = len(batch) / (time.perf_counter() - started)
-    probe = ("import time; t0 = time.perf_counter(); "
-             "from decentwork.classifications.occupation_coder import OccupationCoder; "
-             "t1 = time.perf_counter(); from pathlib import Path; "
-             f"OccupationCoder(Path({str(data)!r}), cache=Path({str(cache)!r})); "
-             "t2 = time.perf_counter(); print(t1 - t0, t2 - t1)")
-    imports, load = map(float, subprocess.run([sys.executable, "-c", probe], check=True,
-                                              capture_output=True, text=True).stdout.split())
-    return {"titles_per_second": round(per_second), "load_seconds": round(load, 3),
-            "import_seconds": round(imports, 3)}
+    probe = (
+        "import time; t0 = time.perf_counter(); "
+        "from decentwork.classifications.occupation_coder import OccupationCoder; "
+        "t1 = time.perf_counter(); from pathlib import Path; "
+        f"OccupationCoder(Path({str(data)!r}), cache=Path({str(cache)!r})); "
+        "t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+    )
+    imports, load = map(
+        float,
+        subprocess.run(
+            [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+        ).stdout.split(),
+    )
+    return {
+        "titles_per_second": round(per_second),
+        "load_seconds": round(load, 3),
+        "import_seconds": round(imports, 3),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="A folder laid out like the shared data folder.")
-    parser.add_argument("--whole", action="store_true",
-                        help="(a) holds out whole ESCO occupations, preferred labels too.")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="A folder laid out like the shared data folder.",
+    )
+    parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="(a) holds out whole ESCO occupations, preferred labels too.",
+    )
     parser.add_argument("--skip", default="", help="Comma-separated cases to skip: a,b,c,speed")
     args = parser.parse_args()
     skip = set(args.skip.split(","))

@@ -65,14 +65,21 @@ def case_load(rows: int) -> None:
     started = time.perf_counter()
     report = load_file(warehouse, path)
     seconds = time.perf_counter() - started
-    print(f"load: {rows:,} observations ({path.stat().st_size / 1e6:.0f} MB CSV) in "
-          f"{seconds:.1f} s ({rows / seconds:,.0f} rows/s); added {report.added:,}"
-          + ("; target < 60 s: " + ("met" if seconds < 60 else "NOT met")
-             if rows >= 1_000_000 else ""))
+    print(
+        f"load: {rows:,} observations ({path.stat().st_size / 1e6:.0f} MB CSV) in "
+        f"{seconds:.1f} s ({rows / seconds:,.0f} rows/s); added {report.added:,}"
+        + (
+            "; target < 60 s: " + ("met" if seconds < 60 else "NOT met")
+            if rows >= 1_000_000
+            else ""
+        )
+    )
     started = time.perf_counter()
     again = load_file(warehouse, path)
-    print(f"  same file again: {time.perf_counter() - started:.1f} s, "
-          f"already loaded = {again.already_loaded}")
+    print(
+        f"  same file again: {time.perf_counter() - started:.1f} s, "
+        f"already loaded = {again.already_loaded}"
+    )
     rng = np.random.default_rng(2)
     changed = rng.choice(rows, size=max(rows // 100, 1), replace=False)
     table.loc[changed, "obs_value"] = table.loc[changed, "obs_value"] + 1.0
@@ -80,8 +87,10 @@ def case_load(rows: int) -> None:
     write(table, revised, "csv")
     started = time.perf_counter()
     report = load_file(warehouse, revised, dataset=report.dataset)
-    print(f"  revision ({report.changed:,} values changed, {report.unchanged:,} unchanged): "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"  revision ({report.changed:,} values changed, {report.unchanged:,} unchanged): "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     print(f"  peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
@@ -92,18 +101,31 @@ def case_query(rows: int, repeats: int) -> None:
     table = observation_table(rows, seed=3)
     with warehouse.begin() as connection:
         for start in range(0, rows, chunk):
-            release = connection.execute(releases.insert().values(
-                dataset="synthetic", file="(benchmark)", checksum=f"{start}", format="bench",
-                loaded_at=datetime.now(UTC), loaded_by="benchmarks/warehouse.py", full=False,
-                rows_read=chunk, rows_added=chunk, rows_changed=0, rows_unchanged=0,
-                rows_withdrawn=0)).inserted_primary_key[0]
-            _insert(connection, table.iloc[start:start + chunk], "synthetic", release, False)
+            release = connection.execute(
+                releases.insert().values(
+                    dataset="synthetic",
+                    file="(benchmark)",
+                    checksum=f"{start}",
+                    format="bench",
+                    loaded_at=datetime.now(UTC),
+                    loaded_by="benchmarks/warehouse.py",
+                    full=False,
+                    rows_read=chunk,
+                    rows_added=chunk,
+                    rows_changed=0,
+                    rows_unchanged=0,
+                    rows_withdrawn=0,
+                )
+            ).inserted_primary_key[0]
+            _insert(connection, table.iloc[start : start + chunk], "synthetic", release, False)
     print(f"query: {rows:,} observations stored in {time.perf_counter() - started:.0f} s")
     rng = np.random.default_rng(4)
     indicators = sorted(set(table["indicator"]))
     areas = sorted(set(table["ref_area"]))
-    pairs = [(indicators[rng.integers(len(indicators))], areas[rng.integers(len(areas))])
-             for _ in range(repeats)]
+    pairs = [
+        (indicators[rng.integers(len(indicators))], areas[rng.integers(len(areas))])
+        for _ in range(repeats)
+    ]
     times, bare, sizes = [], [], []
     with warehouse.connect() as connection:
         for indicator, area in pairs:
@@ -112,24 +134,34 @@ def case_query(rows: int, repeats: int) -> None:
             times.append(time.perf_counter() - started)
             sizes.append(len(found))
             started = time.perf_counter()
-            connection.execute(sa.select(observations).where(
-                observations.c.indicator == indicator, observations.c.ref_area == area)).all()
+            connection.execute(
+                sa.select(observations).where(
+                    observations.c.indicator == indicator, observations.c.ref_area == area
+                )
+            ).all()
             bare.append(time.perf_counter() - started)
     p95 = float(np.percentile(times, 95))
-    print(f"  dashboard query (one indicator, one area, latest view; {statistics.mean(sizes):.0f}"
-          f" rows): p50 {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms; "
-          f"target p95 < 50 ms: {'met' if p95 < 0.05 else 'NOT met'}")
-    print(f"  bare indexed SELECT of the same rows: p50 {1000 * statistics.median(bare):.1f} ms;"
-          f" view / bare = {statistics.median(times) / statistics.median(bare):.1f}x")
+    print(
+        f"  dashboard query (one indicator, one area, latest view; {statistics.mean(sizes):.0f}"
+        f" rows): p50 {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms; "
+        f"target p95 < 50 ms: {'met' if p95 < 0.05 else 'NOT met'}"
+    )
+    print(
+        f"  bare indexed SELECT of the same rows: p50 {1000 * statistics.median(bare):.1f} ms;"
+        f" view / bare = {statistics.median(times) / statistics.median(bare):.1f}x"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes divided by 20")
     parser.add_argument("--case", choices=("load", "query"), action="append")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="run on PostgreSQL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
-                        " in fresh schemas, instead of SQLite")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        " in fresh schemas, instead of SQLite",
+    )
     args = parser.parse_args()
     global POSTGRES
     POSTGRES = args.postgres

@@ -26,8 +26,10 @@ def sdg8_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     address = f"sqlite:///{tmp_path_factory.mktemp('sdg8')}/w.sqlite"
     target = engine(address)
-    load_files(target, [*(bulk_file(name) for name in BULK_FILES),
-                        *(DICTIONARY / name for name in DICTIONARIES)],
-               metadata=catalogue_metadata())
+    load_files(
+        target,
+        [*(bulk_file(name) for name in BULK_FILES), *(DICTIONARY / name for name in DICTIONARIES)],
+        metadata=catalogue_metadata(),
+    )
     target.dispose()
     return address

@@ -6,10 +6,14 @@ from decentwork import charts
 
 
 def test_time_series_has_title_desc_and_a_band_where_bounds_exist() -> None:
-    svg = charts.time_series([
-        charts.Series("KHM", [charts.Point("2019", 1.0, 0.5, 1.5), charts.Point("2020", 2.0)]),
-        charts.Series("<LAO>", [charts.Point("2019", 3.0)]),
-    ], "Unemployment", "One line per area")
+    svg = charts.time_series(
+        [
+            charts.Series("KHM", [charts.Point("2019", 1.0, 0.5, 1.5), charts.Point("2020", 2.0)]),
+            charts.Series("<LAO>", [charts.Point("2019", 3.0)]),
+        ],
+        "Unemployment",
+        "One line per area",
+    )
     assert "<title>Unemployment</title><desc>One line per area</desc>" in svg
     assert svg.count('class="band"') == 1
     assert charts.PALETTE[0] in svg and charts.PALETTE[1] in svg
@@ -24,23 +28,36 @@ def test_empty_charts_still_have_a_title() -> None:
 def test_sparkline_and_ranked_bars() -> None:
     line = charts.sparkline([1.0, 2.0, 1.5], "Trend")
     assert "<title>Trend</title>" in line and "1, 2, 1.5" in line
-    bars = charts.ranked_bars([("KHM", 1.0), ("LAO", 3.0)], "Ranking", "largest first",
-                              highlight=["KHM"])
+    bars = charts.ranked_bars(
+        [("KHM", 1.0), ("LAO", 3.0)], "Ranking", "largest first", highlight=["KHM"]
+    )
     assert bars.index("LAO: 3") < bars.index("KHM: 1")
     assert charts.PALETTE[1] in bars
 
 
 def test_progress_chart_draws_the_series_baseline_target_and_projection() -> None:
     svg = charts.progress_chart(
-        [(2022, 4.2), (2015, 5.0), (2019, 4.4)], (2015, 5.0), (2030, 3.0), (2030, 3.44),
-        "Unemployment rate", intervals={2019: (4.0, 4.8), 2031: (1.0, 2.0)},
-        milestones=[(2025, 4.0)])
+        [(2022, 4.2), (2015, 5.0), (2019, 4.4)],
+        (2015, 5.0),
+        (2030, 3.0),
+        (2030, 3.44),
+        "Unemployment rate",
+        intervals={2019: (4.0, 4.8), 2031: (1.0, 2.0)},
+        milestones=[(2025, 4.0)],
+    )
     assert svg.startswith('<svg class="chart progress-chart"') and 'role="img"' in svg
     assert "<title>Unemployment rate</title>" in svg
-    assert ("<desc>Series: 2015 5, 2019 4.4, 2022 4.2. Baseline: 2015 5. Target: 2030 3. "
-            "Projection: 2030 3.44. Milestone: 2025 4.</desc>") in svg
-    for part in ('class="baseline"', 'class="target"', 'class="projection"',
-                 'class="milestone"', 'class="interval"'):
+    assert (
+        "<desc>Series: 2015 5, 2019 4.4, 2022 4.2. Baseline: 2015 5. Target: 2030 3. "
+        "Projection: 2030 3.44. Milestone: 2025 4.</desc>"
+    ) in svg
+    for part in (
+        'class="baseline"',
+        'class="target"',
+        'class="projection"',
+        'class="milestone"',
+        'class="interval"',
+    ):
         assert svg.count(part) == 1, part
     assert "<title>2019: [4, 4.8]</title>" in svg  # a year outside the series is ignored
     assert 'stroke-dasharray="3 3"' in svg and 'stroke-dasharray="6 4"' in svg
@@ -52,9 +69,16 @@ def test_progress_chart_draws_the_series_baseline_target_and_projection() -> Non
 
 
 def test_progress_chart_without_target_legend_or_data() -> None:
-    svg = charts.progress_chart([(2015, 1.0), (2020, -2.0)], None, None, None, "Growth",
-                                "Custom description", legend=False,
-                                font_family='"Noto Sans Khmer", sans-serif')
+    svg = charts.progress_chart(
+        [(2015, 1.0), (2020, -2.0)],
+        None,
+        None,
+        None,
+        "Growth",
+        "Custom description",
+        legend=False,
+        font_family='"Noto Sans Khmer", sans-serif',
+    )
     assert "<desc>Custom description</desc>" in svg
     assert 'class="target"' not in svg and 'class="key"' not in svg
     assert 'class="zero"' in svg  # negative values: the zero line is drawn
@@ -64,8 +88,14 @@ def test_progress_chart_without_target_legend_or_data() -> None:
 
 
 def test_progress_chart_legend_in_another_language_and_escaped() -> None:
-    svg = charts.progress_chart([(2015, 1.0), (2020, 2.0)], (2015, 1.0), None, None,
-                                "<b>", labels={"series": "ស៊េរី", "baseline": "A & B"})
+    svg = charts.progress_chart(
+        [(2015, 1.0), (2020, 2.0)],
+        (2015, 1.0),
+        None,
+        None,
+        "<b>",
+        labels={"series": "ស៊េរី", "baseline": "A & B"},
+    )
     assert "<title>&lt;b&gt;</title>" in svg and "<b>" not in svg
     assert "ស៊េរី" in svg and "A &amp; B" in svg and "Series" not in svg
     key = charts.progress_key("target")

@@ -49,17 +49,16 @@ def test_synth_writes_the_seeded_survey(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--records", "100", "--psus", "101"],
-         "Error: --psus 101 must not exceed records=100"),
+        (["--records", "100", "--psus", "101"], "Error: --psus 101 must not exceed records=100"),
         (["--records", "1"], "Error: --records must be at least 2"),
         (["--records", "100", "--strata", "0"], "Error: --strata must be at least 1"),
-        (["--records", "100", "--seed", "-1"],
-         "Error: --seed must be a non-negative integer"),
+        (["--records", "100", "--seed", "-1"], "Error: --seed must be a non-negative integer"),
     ],
     ids=["psus", "records", "strata", "seed"],
 )
-def test_synth_refuses_bad_sizes_with_a_message(tmp_path: Path, arguments: list[str],
-                                                message: str) -> None:
+def test_synth_refuses_bad_sizes_with_a_message(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
     out = tmp_path / "x.parquet"
     result = runner.invoke(app, ["synth", *arguments, "--out", str(out)])
     assert result.exit_code == 2
@@ -106,8 +105,19 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> None:
     url = f"sqlite:///{offline}/demo.sqlite"
-    command = ["demo", "--records", "20000", "--seed", "3", "--no-serve", "--db", url,
-               "--from", str(SHARED), "--no-surveys"]
+    command = [
+        "demo",
+        "--records",
+        "20000",
+        "--seed",
+        "3",
+        "--no-serve",
+        "--db",
+        url,
+        "--from",
+        str(SHARED),
+        "--no-surveys",
+    ]
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC survey, fictional area X_DW" in result.output
@@ -131,13 +141,16 @@ def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> 
 
 def test_demo_computes_the_real_survey_months_a_mirror_has(offline: Path) -> None:
     mirror = offline / "mirror"
-    for part in ("statcan_lfs/pumf/2024-03-CSV.zip", "psa_lfs/2022/LFS_PUF_March_2022.F2",
-                 "psa_lfs/2022/LFS_PUF_March_2022.dcf"):
+    for part in (
+        "statcan_lfs/pumf/2024-03-CSV.zip",
+        "psa_lfs/2022/LFS_PUF_March_2022.F2",
+        "psa_lfs/2022/LFS_PUF_March_2022.dcf",
+    ):
         (mirror / part).parent.mkdir(parents=True, exist_ok=True)
         (mirror / part).symlink_to((SHARED / part).resolve())
-    assert {profile: [f.name for f in files] for profile, files in survey_files(
-        str(mirror)).items()} == {"statcan-lfs": ["2024-03-CSV.zip"],
-                                  "psa-lfs": ["LFS_PUF_March_2022.F2"]}
+    assert {
+        profile: [f.name for f in files] for profile, files in survey_files(str(mirror)).items()
+    } == {"statcan-lfs": ["2024-03-CSV.zip"], "psa-lfs": ["LFS_PUF_March_2022.F2"]}
     assert survey_files(None) == {} and survey_files("https://example.org/mirror") == {}
     url = f"sqlite:///{offline}/demo.sqlite"
     command = ["demo", "--records", "20000", "--no-serve", "--db", url, "--from", str(mirror)]
@@ -145,8 +158,11 @@ def test_demo_computes_the_real_survey_months_a_mirror_has(offline: Path) -> Non
     assert result.exit_code == 0, result.output
     for profile, area, time in (("statcan-lfs", "CAN", "2024M03"), ("psa-lfs", "PHL", "2022M03")):
         rows = _latest(url, [f"decentwork-demo-{profile}"])
-        national = rows[(rows["ref_area"] == area) & (rows["sex"] == "SEX_T")
-                        & (rows["indicator"] == "UNE_DEAP_SEX_AGE_RT")]
+        national = rows[
+            (rows["ref_area"] == area)
+            & (rows["sex"] == "SEX_T")
+            & (rows["indicator"] == "UNE_DEAP_SEX_AGE_RT")
+        ]
         assert set(rows["indicator"]) <= set(SURVEY_INDICATORS), profile
         assert set(national["time"]) == {time}
         assert national["se"].notna().all() and (national["obs_value"] > 0).all()

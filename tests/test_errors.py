@@ -51,11 +51,13 @@ def _run(error: Exception, *arguments: str) -> tuple[int, str, str, BaseExceptio
 
 
 def test_a_family_error_is_a_message_a_hint_and_status_2() -> None:
-    code, out, err, exception = _run(NotFound("no area 'XYZ' in the warehouse",
-                                              hint="see 'decentwork info' for the areas"))
+    code, out, err, exception = _run(
+        NotFound("no area 'XYZ' in the warehouse", hint="see 'decentwork info' for the areas")
+    )
     assert code == 2 and out == ""
-    assert err == ("Error: no area 'XYZ' in the warehouse\n"
-                   "Hint: see 'decentwork info' for the areas\n")
+    assert err == (
+        "Error: no area 'XYZ' in the warehouse\nHint: see 'decentwork info' for the areas\n"
+    )
     assert isinstance(exception, SystemExit)
 
 
@@ -64,16 +66,18 @@ def test_no_hint_no_hint_line() -> None:
     assert code == 2 and err == "Error: something the user can fix\n"
 
 
-@pytest.mark.parametrize("kind", [DecentworkError, BadInput, NotFound, Conflict, Unavailable,
-                                  Refused])
+@pytest.mark.parametrize(
+    "kind", [DecentworkError, BadInput, NotFound, Conflict, Unavailable, Refused]
+)
 def test_every_kind_exits_with_2(kind: type[DecentworkError]) -> None:
     code, _, err, _ = _run(kind("a problem"))
     assert code == kind.exit_code == 2 and err.startswith("Error: a problem")
 
 
 def test_a_parameter_gets_its_option() -> None:
-    code, _, err, _ = _run(BadInput("'2024-13-01' is not a date or release id",
-                                    parameter="as_of", given="2024-13-01"))
+    code, _, err, _ = _run(
+        BadInput("'2024-13-01' is not a date or release id", parameter="as_of", given="2024-13-01")
+    )
     assert code == 2
     assert err == "Error: --as-of: '2024-13-01' is not a date or release id\n"
 
@@ -99,9 +103,15 @@ def test_a_long_message_is_not_wrapped() -> None:
     assert err == f"Error: {message}\n"
 
 
-@pytest.mark.parametrize("bug", [TypeError("unsupported operand"), KeyError("ilo_wap"),
-                                 AttributeError("'NoneType' object has no attribute 'x'"),
-                                 ValueError("a plain ValueError is not the user's fault")])
+@pytest.mark.parametrize(
+    "bug",
+    [
+        TypeError("unsupported operand"),
+        KeyError("ilo_wap"),
+        AttributeError("'NoneType' object has no attribute 'x'"),
+        ValueError("a plain ValueError is not the user's fault"),
+    ],
+)
 def test_a_programming_error_is_not_swallowed(bug: Exception) -> None:
     code, _, err, exception = _run(bug)
     assert exception is bug and code == 1

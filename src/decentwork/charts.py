@@ -14,8 +14,7 @@ from types import MappingProxyType
 
 from markupsafe import Markup
 
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 """Okabe-Ito colours, darkest contrasts first (yellow last: weak on white)."""
 
 
@@ -42,15 +41,23 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: str, css: str,
-         font_family: str | None = None) -> Markup:
+def _svg(
+    width: int,
+    height: int,
+    title: str,
+    desc: str,
+    body: str,
+    css: str,
+    font_family: str | None = None,
+) -> Markup:
     """An accessible SVG element: role img, labelled by its title and described by desc;
     its text in ``font_family`` when given (else in the page's font)."""
     font = "" if font_family is None else f' font-family="{escape(font_family)}"'
     return Markup(
         f'<svg class="{css}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img"{font}>'
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>")
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>"
+    )
 
 
 def _scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
@@ -60,13 +67,15 @@ def _scale(low: float, high: float, start: float, end: float) -> Callable[[float
     return lambda v: start + (v - low) * (end - start) / (high - low)
 
 
-def time_series(series: Sequence[Series], title: str, desc: str, width: int = 640,
-                height: int = 300) -> Markup:
+def time_series(
+    series: Sequence[Series], title: str, desc: str, width: int = 640, height: int = 300
+) -> Markup:
     """Lines over time, one per series, with a shaded band between the lower and upper
     bounds where a series has them, a legend and labelled axes."""
     times = sorted({p.time for s in series for p in s.points})
-    values = [v for s in series for p in s.points
-              for v in (p.value, p.lower, p.upper) if v is not None]
+    values = [
+        v for s in series for p in s.points for v in (p.value, p.lower, p.upper) if v is not None
+    ]
     if not times or not values:
         return _svg(width, 40, title, desc, "", "chart chart-empty")
     left, right, top, bottom = 56, 16, 12, 40 + 18 * ((len(series) + 2) // 3)
@@ -74,16 +83,22 @@ def time_series(series: Sequence[Series], title: str, desc: str, width: int = 64
     x = _scale(0, max(len(times) - 1, 1), left, width - right)
     y = _scale(low, high, height - bottom, top)
     where = {t: i for i, t in enumerate(times)}
-    parts = [f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
-             f'y2="{y(low):.1f}" stroke="#555"/>']
+    parts = [
+        f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
+        f'y2="{y(low):.1f}" stroke="#555"/>'
+    ]
     for tick in (low, (low + high) / 2, high):
-        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                     f'font-size="11">{_number(tick)}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+            f'font-size="11">{_number(tick)}</text>'
+        )
     step = max(1, len(times) // 8)
     for i, t in enumerate(times):
         if i % step == 0 or i == len(times) - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
-                         f'font-size="11">{escape(t)}</text>')
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
+                f'font-size="11">{escape(t)}</text>'
+            )
     for n, line in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         points = sorted(line.points, key=lambda p: p.time)
@@ -92,43 +107,56 @@ def time_series(series: Sequence[Series], title: str, desc: str, width: int = 64
         if banded:
             edge = [f"{x(where[p.time]):.1f},{y(p.upper):.1f}" for p in banded]  # type: ignore[arg-type]
             edge += [f"{x(where[p.time]):.1f},{y(p.lower):.1f}" for p in reversed(banded)]  # type: ignore[arg-type]
-            group.append(f'<polygon class="band" points="{" ".join(edge)}" fill="{colour}" '
-                         'fill-opacity="0.2" stroke="none"/>')
+            group.append(
+                f'<polygon class="band" points="{" ".join(edge)}" fill="{colour}" '
+                'fill-opacity="0.2" stroke="none"/>'
+            )
         path = " ".join(f"{x(where[p.time]):.1f},{y(p.value):.1f}" for p in points)
-        group.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                     'stroke-width="2"/>')
+        group.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for p in points:
-            bounds = (f" [{_number(p.lower)}, {_number(p.upper)}]"
-                      if p.lower is not None and p.upper is not None else "")
-            group.append(f'<circle cx="{x(where[p.time]):.1f}" cy="{y(p.value):.1f}" r="3" '
-                         f'fill="{colour}"><title>{escape(line.name)} {escape(p.time)}: '
-                         f"{_number(p.value)}{bounds}</title></circle>")
+            bounds = (
+                f" [{_number(p.lower)}, {_number(p.upper)}]"
+                if p.lower is not None and p.upper is not None
+                else ""
+            )
+            group.append(
+                f'<circle cx="{x(where[p.time]):.1f}" cy="{y(p.value):.1f}" r="3" '
+                f'fill="{colour}"><title>{escape(line.name)} {escape(p.time)}: '
+                f"{_number(p.value)}{bounds}</title></circle>"
+            )
         column, row = n % 3, n // 3
         lx, ly = left + column * (width - left) // 3, height - bottom + 34 + 18 * row
-        group.append(f'<rect class="key" x="{lx}" y="{ly - 9}" width="12" height="12" '
-                     f'fill="{colour}"/><text x="{lx + 16}" y="{ly + 1}" font-size="12">'
-                     f"{escape(line.name)}</text></g>")
+        group.append(
+            f'<rect class="key" x="{lx}" y="{ly - 9}" width="12" height="12" '
+            f'fill="{colour}"/><text x="{lx + 16}" y="{ly + 1}" font-size="12">'
+            f"{escape(line.name)}</text></g>"
+        )
         parts.append("".join(group))
     return _svg(width, height, title, desc, "".join(parts), "chart time-series")
 
 
-def sparkline(values: Sequence[float], title: str, width: int = 100,
-              height: int = 24) -> Markup:
+def sparkline(values: Sequence[float], title: str, width: int = 100, height: int = 24) -> Markup:
     """A small line of ``values`` in time order, without axes; the title is its text."""
     if not values:
         return _svg(width, height, title, title, "", "sparkline")
     x = _scale(0, max(len(values) - 1, 1), 2, width - 2)
     y = _scale(min(values), max(values), height - 2, 2)
     path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-    last = (f'<circle cx="{x(len(values) - 1):.1f}" cy="{y(values[-1]):.1f}" r="2" '
-            f'fill="{PALETTE[0]}"/>')
-    body = (f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" '
-            f'stroke-width="1.5"/>{last}')
+    last = (
+        f'<circle cx="{x(len(values) - 1):.1f}" cy="{y(values[-1]):.1f}" r="2" '
+        f'fill="{PALETTE[0]}"/>'
+    )
+    body = f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/>{last}'
     return _svg(width, height, title, ", ".join(map(_number, values)), body, "sparkline")
 
 
-def ranked_bars(bars: Sequence[tuple[str, float]], title: str, desc: str,
-                width: int = 640, highlight: Sequence[str] = ()) -> Markup:
+def ranked_bars(
+    bars: Sequence[tuple[str, float]],
+    title: str,
+    desc: str,
+    width: int = 640,
+    highlight: Sequence[str] = (),
+) -> Markup:
     """Horizontal bars, largest first, each labelled with its name and value; names in
     ``highlight`` drawn in a second colour."""
     ranked = sorted(bars, key=lambda bar: (-bar[1], bar[0]))
@@ -147,29 +175,53 @@ def ranked_bars(bars: Sequence[tuple[str, float]], title: str, desc: str,
             f'font-size="11">{escape(name[:28])}</text><rect x="{start:.1f}" y="{top}" '
             f'width="{max(end - start, 1):.1f}" height="{row - 4}" fill="{colour}">'
             f"<title>{escape(name)}: {_number(value)}</title></rect>"
-            f'<text x="{end + 4:.1f}" y="{top + 11}" font-size="11">{_number(value)}</text></g>')
+            f'<text x="{end + 4:.1f}" y="{top + 11}" font-size="11">{_number(value)}</text></g>'
+        )
     return _svg(width, height, title, desc, "".join(parts), "chart ranked-bars")
 
 
 YearValue = tuple[int, float]
 """A value in a year: a point of a progress chart's series, its baseline, target..."""
-PROGRESS_LABELS: Mapping[str, str] = MappingProxyType({
-    "series": "Series", "interval": "95% confidence interval", "baseline": "Baseline",
-    "target": "Target", "projection": "Projection", "milestone": "Milestone"})
+PROGRESS_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "series": "Series",
+        "interval": "95% confidence interval",
+        "baseline": "Baseline",
+        "target": "Target",
+        "projection": "Projection",
+        "milestone": "Milestone",
+    }
+)
 """The progress chart's legend, in English (give ``labels`` for another language)."""
-PROGRESS_COLOURS: Mapping[str, str] = MappingProxyType({
-    "series": PALETTE[0], "interval": PALETTE[0], "baseline": PALETTE[2], "target": PALETTE[3],
-    "projection": PALETTE[1], "milestone": PALETTE[4]})
+PROGRESS_COLOURS: Mapping[str, str] = MappingProxyType(
+    {
+        "series": PALETTE[0],
+        "interval": PALETTE[0],
+        "baseline": PALETTE[2],
+        "target": PALETTE[3],
+        "projection": PALETTE[1],
+        "milestone": PALETTE[4],
+    }
+)
 """The colour of each element of a progress chart (shapes and dashes differ too)."""
 
 
-def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
-                   target: YearValue | None, projected: YearValue | None, title: str,
-                   desc: str | None = None, *, labels: Mapping[str, str] | None = None,
-                   intervals: Mapping[int, tuple[float, float]] | None = None,
-                   milestones: Sequence[YearValue] = (), width: int = 640,
-                   height: int = 300, font_family: str | None = None,
-                   legend: bool = True) -> Markup:
+def progress_chart(
+    points: Sequence[YearValue],
+    baseline: YearValue | None,
+    target: YearValue | None,
+    projected: YearValue | None,
+    title: str,
+    desc: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    intervals: Mapping[int, tuple[float, float]] | None = None,
+    milestones: Sequence[YearValue] = (),
+    width: int = 640,
+    height: int = 300,
+    font_family: str | None = None,
+    legend: bool = True,
+) -> Markup:
     """An indicator's progress towards its target: the series (``(year, value)`` points,
     with 95% confidence intervals as whiskers where ``intervals`` gives them by year), the
     baseline marked, the target as a dashed line up to a point at the target year, interim
@@ -184,127 +236,175 @@ def progress_chart(points: Sequence[YearValue], baseline: YearValue | None,
     letter, as WeasyPrint does, cannot shape scripts such as Khmer and Lao."""
     names = {**PROGRESS_LABELS, **(labels or {})}
     series = sorted((int(year), float(value)) for year, value in points)
-    bounds = {year: bound for year, bound in (intervals or {}).items()
-              if year in dict(series)}
+    bounds = {year: bound for year, bound in (intervals or {}).items() if year in dict(series)}
     marks = {"baseline": baseline, "target": target, "projection": projected}
     extra = [point for point in (*marks.values(), *milestones) if point is not None]
     if desc is None:
         desc = _progress_text(series, marks, milestones, names)
     if not series:
         return _svg(width, 40, title, desc, "", "chart chart-empty", font_family)
-    keys = ["series", *(["interval"] if bounds else []),
-            *(key for key, point in marks.items() if point is not None),
-            *(["milestone"] if milestones else [])]
+    keys = [
+        "series",
+        *(["interval"] if bounds else []),
+        *(key for key, point in marks.items() if point is not None),
+        *(["milestone"] if milestones else []),
+    ]
     rows = (len(keys) + 2) // 3 if legend else 0
     left, right, top, bottom = 56, 16, 12, 22 + 18 * (rows + 1 if legend else 0)
     years = [year for year, _ in (*series, *extra)]
-    values = [0.0, *(value for _, value in (*series, *extra)),
-              *(v for bound in bounds.values() for v in bound)]
+    values = [
+        0.0,
+        *(value for _, value in (*series, *extra)),
+        *(v for bound in bounds.values() for v in bound),
+    ]
     low, high = min(values), max(values)
     x = _scale(min(years), max(years), left + 8, width - right - 8)
     y = _scale(low, high, height - bottom, top)
-    parts = [f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
-             f'y2="{y(low):.1f}" stroke="#555"/>']
+    parts = [
+        f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
+        f'y2="{y(low):.1f}" stroke="#555"/>'
+    ]
     if low < 0 < high:
-        parts.append(f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{width - right}" '
-                     f'y2="{y(0):.1f}" stroke="#999" stroke-width="0.5"/>')
+        parts.append(
+            f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{width - right}" '
+            f'y2="{y(0):.1f}" stroke="#999" stroke-width="0.5"/>'
+        )
     for tick in (low, (low + high) / 2, high):
-        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                     f'font-size="11">{_number(tick)}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+            f'font-size="11">{_number(tick)}</text>'
+        )
     first, last = min(years), max(years)
     step = max(1, -(-(last - first) // 8))
     ticks = [*range(first, last - step // 2, step), last] if last > first else [first]
-    parts.extend(f'<text x="{x(year):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
-                 f'font-size="11">{year}</text>' for year in ticks)
+    parts.extend(
+        f'<text x="{x(year):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
+        f'font-size="11">{year}</text>'
+        for year in ticks
+    )
     drawn = PROGRESS_COLOURS
     for year, (lower, upper) in sorted(bounds.items()):
         parts.append(
             f'<g class="interval" stroke="{PALETTE[0]}"><line x1="{x(year):.1f}" '
             f'y1="{y(lower):.1f}" x2="{x(year):.1f}" y2="{y(upper):.1f}"/>'
-            + "".join(f'<line x1="{x(year) - 3:.1f}" y1="{y(v):.1f}" x2="{x(year) + 3:.1f}" '
-                      f'y2="{y(v):.1f}"/>' for v in (lower, upper))
-            + f"<title>{year}: [{_number(lower)}, {_number(upper)}]</title></g>")
+            + "".join(
+                f'<line x1="{x(year) - 3:.1f}" y1="{y(v):.1f}" x2="{x(year) + 3:.1f}" '
+                f'y2="{y(v):.1f}"/>'
+                for v in (lower, upper)
+            )
+            + f"<title>{year}: [{_number(lower)}, {_number(upper)}]</title></g>"
+        )
+
     def mark(key: str, point: YearValue, line: str = "") -> str:
         """A marked point (after the ``line`` leading to it), with its value as title."""
-        return (f'<g class="{key}">{line}'
-                f"{_progress_shape(key, x(point[0]), y(point[1]), drawn[key])}"
-                f"<title>{escape(names[key])} {point[0]}: {_number(point[1])}</title></g>")
+        return (
+            f'<g class="{key}">{line}'
+            f"{_progress_shape(key, x(point[0]), y(point[1]), drawn[key])}"
+            f"<title>{escape(names[key])} {point[0]}: {_number(point[1])}</title></g>"
+        )
 
     def dashed(start: YearValue, end: YearValue, key: str, dash: str) -> str:
-        return (f'<line x1="{x(start[0]):.1f}" y1="{y(start[1]):.1f}" x2="{x(end[0]):.1f}" '
-                f'y2="{y(end[1]):.1f}" stroke="{drawn[key]}" stroke-width="2" '
-                f'stroke-dasharray="{dash}"/>')
+        return (
+            f'<line x1="{x(start[0]):.1f}" y1="{y(start[1]):.1f}" x2="{x(end[0]):.1f}" '
+            f'y2="{y(end[1]):.1f}" stroke="{drawn[key]}" stroke-width="2" '
+            f'stroke-dasharray="{dash}"/>'
+        )
 
     if target is not None:
         start = baseline[0] if baseline is not None else series[0][0]
-        parts.append(mark("target", target, dashed((start, target[1]), target, "target",
-                                                   "6 4")))
+        parts.append(mark("target", target, dashed((start, target[1]), target, "target", "6 4")))
     if projected is not None:
         latest = next((p for p in reversed(series) if p[0] <= projected[0]), series[-1])
-        parts.append(mark("projection", projected,
-                          dashed(latest, projected, "projection", "3 3")))
+        parts.append(mark("projection", projected, dashed(latest, projected, "projection", "3 3")))
     path = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in series)
-    parts.append(f'<g class="series"><polyline points="{path}" fill="none" '
-                 f'stroke="{drawn["series"]}" stroke-width="2"/>'
-                 + "".join(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3" '
-                           f'fill="{drawn["series"]}"><title>{year}: {_number(value)}</title>'
-                           "</circle>" for year, value in series) + "</g>")
+    parts.append(
+        f'<g class="series"><polyline points="{path}" fill="none" '
+        f'stroke="{drawn["series"]}" stroke-width="2"/>'
+        + "".join(
+            f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3" '
+            f'fill="{drawn["series"]}"><title>{year}: {_number(value)}</title>'
+            "</circle>"
+            for year, value in series
+        )
+        + "</g>"
+    )
     if baseline is not None:
         parts.append(mark("baseline", baseline))
     parts.extend(mark("milestone", milestone) for milestone in milestones)
     for n, key in enumerate(keys if legend else ()):
         lx = left + (n % 3) * (width - left) // 3
         ly = height - bottom + 34 + 18 * (n // 3)
-        parts.append(f'<g class="key">{_progress_key(key, lx, ly - 3, drawn[key])}'
-                     f'<text x="{lx + 26}" y="{ly + 1}" font-size="12">'
-                     f"{escape(names[key])}</text></g>")
-    return _svg(width, height, title, desc, "".join(parts), "chart progress-chart",
-                font_family)
+        parts.append(
+            f'<g class="key">{_progress_key(key, lx, ly - 3, drawn[key])}'
+            f'<text x="{lx + 26}" y="{ly + 1}" font-size="12">'
+            f"{escape(names[key])}</text></g>"
+        )
+    return _svg(width, height, title, desc, "".join(parts), "chart progress-chart", font_family)
 
 
 def _progress_shape(key: str, cx: float, cy: float, colour: str) -> str:
     """The marker of a baseline (ring), target (square), projection (hollow circle) or
     milestone (diamond) centred on (cx, cy): shapes differ, so colour is not the only cue."""
     if key == "target":
-        return (f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" '
-                f'fill="{colour}"/>')
+        return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if key == "milestone":
-        return (f'<polygon points="{cx:.1f},{cy - 5:.1f} {cx + 5:.1f},{cy:.1f} {cx:.1f},'
-                f'{cy + 5:.1f} {cx - 5:.1f},{cy:.1f}" fill="{colour}"/>')
+        return (
+            f'<polygon points="{cx:.1f},{cy - 5:.1f} {cx + 5:.1f},{cy:.1f} {cx:.1f},'
+            f'{cy + 5:.1f} {cx - 5:.1f},{cy:.1f}" fill="{colour}"/>'
+        )
     radius = 6 if key == "baseline" else 4
-    return (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="none" stroke="{colour}" '
-            'stroke-width="2"/>')
+    return (
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="none" stroke="{colour}" '
+        'stroke-width="2"/>'
+    )
 
 
 def progress_key(key: str) -> Markup:
     """The symbol of ``key`` (a key of :data:`PROGRESS_LABELS`) in a progress chart's
     legend, as a small SVG without text, for a legend written in the page."""
-    return Markup(f'<svg class="key" viewBox="0 0 30 14" width="30" height="14" '
-                  f'aria-hidden="true">{_progress_key(key, 4, 7, PROGRESS_COLOURS[key])}</svg>')
+    return Markup(
+        f'<svg class="key" viewBox="0 0 30 14" width="30" height="14" '
+        f'aria-hidden="true">{_progress_key(key, 4, 7, PROGRESS_COLOURS[key])}</svg>'
+    )
 
 
 def _progress_key(key: str, lx: float, ly: float, colour: str) -> str:
     """The legend's symbol of ``key``, 18 units wide, centred at height ``ly``."""
     if key in ("series", "projection", "target"):
-        dash = {"series": "", "projection": ' stroke-dasharray="3 3"',
-                "target": ' stroke-dasharray="6 4"'}[key]
-        line = (f'<line x1="{lx}" y1="{ly:.1f}" x2="{lx + 18}" y2="{ly:.1f}" '
-                f'stroke="{colour}" stroke-width="2"{dash}/>')
+        dash = {
+            "series": "",
+            "projection": ' stroke-dasharray="3 3"',
+            "target": ' stroke-dasharray="6 4"',
+        }[key]
+        line = (
+            f'<line x1="{lx}" y1="{ly:.1f}" x2="{lx + 18}" y2="{ly:.1f}" '
+            f'stroke="{colour}" stroke-width="2"{dash}/>'
+        )
         return line if key == "series" else line + _progress_shape(key, lx + 18, ly, colour)
     if key == "interval":
-        return (f'<g stroke="{colour}"><line x1="{lx + 9}" y1="{ly - 6:.1f}" x2="{lx + 9}" '
-                f'y2="{ly + 6:.1f}"/><line x1="{lx + 6}" y1="{ly - 6:.1f}" x2="{lx + 12}" '
-                f'y2="{ly - 6:.1f}"/><line x1="{lx + 6}" y1="{ly + 6:.1f}" x2="{lx + 12}" '
-                f'y2="{ly + 6:.1f}"/></g>')
+        return (
+            f'<g stroke="{colour}"><line x1="{lx + 9}" y1="{ly - 6:.1f}" x2="{lx + 9}" '
+            f'y2="{ly + 6:.1f}"/><line x1="{lx + 6}" y1="{ly - 6:.1f}" x2="{lx + 12}" '
+            f'y2="{ly - 6:.1f}"/><line x1="{lx + 6}" y1="{ly + 6:.1f}" x2="{lx + 12}" '
+            f'y2="{ly + 6:.1f}"/></g>'
+        )
     return _progress_shape(key, lx + 9, ly, colour)
 
 
-def _progress_text(series: Sequence[YearValue], marks: Mapping[str, YearValue | None],
-                   milestones: Sequence[YearValue], names: Mapping[str, str]) -> str:
+def _progress_text(
+    series: Sequence[YearValue],
+    marks: Mapping[str, YearValue | None],
+    milestones: Sequence[YearValue],
+    names: Mapping[str, str],
+) -> str:
     """Every value of a progress chart in words: ``Series: 2015 5, 2022 4.2. Baseline:
     2015 5. Target: 2030 3.``"""
-    shown = [("series", series), *((key, [p]) for key, p in marks.items() if p is not None),
-             *([("milestone", milestones)] if milestones else [])]
-    return " ".join(f"{names[key]}: "
-                    + ", ".join(f"{year} {_number(value)}" for year, value in found) + "."
-                    for key, found in shown)
+    shown = [
+        ("series", series),
+        *((key, [p]) for key, p in marks.items() if p is not None),
+        *([("milestone", milestones)] if milestones else []),
+    ]
+    return " ".join(
+        f"{names[key]}: " + ", ".join(f"{year} {_number(value)}" for year, value in found) + "."
+        for key, found in shown
+    )

@@ -54,8 +54,13 @@ def options(command: Any) -> dict[str, str]:
     ``--from``), an argument by its name (``username`` -> ``USERNAME``)."""
     if command is None:
         return {}
-    return {parameter.name: max(parameter.opts, key=len) if isinstance(parameter, TyperOption)
-            else parameter.name.upper() for parameter in command.params if parameter.name}
+    return {
+        parameter.name: max(parameter.opts, key=len)
+        if isinstance(parameter, TyperOption)
+        else parameter.name.upper()
+        for parameter in command.params
+        if parameter.name
+    }
 
 
 def _group(help: str) -> typer.Typer:
@@ -75,8 +80,9 @@ synth_app.callback()(synthetic_commands.synth)
 synth_app.command("pes")(pes_commands.synth_pes)
 app.add_typer(synth_app, name="synth")
 
-profile_app = _group("Survey profiles: map a survey file's columns onto the ILO standard "
-                     "variables.")
+profile_app = _group(
+    "Survey profiles: map a survey file's columns onto the ILO standard variables."
+)
 profile_app.command("check")(survey_commands.profile_check)
 app.add_typer(profile_app, name="profile")
 app.command("compute")(survey_commands.compute)
@@ -97,8 +103,9 @@ app.command("serve")(web_commands.serve)
 app.command("progress")(monitoring_commands.progress)
 app.command("brief")(report_commands.brief)
 
-classifications_app = _group("Reference classifications: ISCO-08, ISIC Rev.4, ISCED 2011, "
-                             "ICSE-93, ICSE-18.")
+classifications_app = _group(
+    "Reference classifications: ISCO-08, ISIC Rev.4, ISCED 2011, ICSE-93, ICSE-18."
+)
 for name in ("fetch", "show", "validate"):
     classifications_app.command(name)(getattr(classification_commands, name))
 app.add_typer(classifications_app, name="classifications")
@@ -107,17 +114,24 @@ classify_app.command("occupation")(classify_commands.occupation)
 classify_app.command("train")(classify_commands.train)
 app.add_typer(classify_app, name="classify")
 
-pes_app = _group("The public employment service: its database, users, job centres, imports, "
-                 "a person's data and the audit log.")
+pes_app = _group(
+    "The public employment service: its database, users, job centres, imports, "
+    "a person's data and the audit log."
+)
 pes_app.command("init")(pes_commands.init)
 pes_app.command("audit")(pes_commands.audit)
 for group, commands, help in (
-    ("users", ("add", "list", "disable"), "Users of the PES: administrators, officers, "
-     "employers, analysts."),
+    (
+        "users",
+        ("add", "list", "disable"),
+        "Users of the PES: administrators, officers, employers, analysts.",
+    ),
     ("centres", ("add", "list"), "Job centres."),
-    ("import", ("seekers", "vacancies", "centres", "districts"),
-     "Bulk import from CSV or Excel: nothing imported unless every row is good (or "
-     "--skip-bad)."),
+    (
+        "import",
+        ("seekers", "vacancies", "centres", "districts"),
+        "Bulk import from CSV or Excel: nothing imported unless every row is good (or --skip-bad).",
+    ),
     ("person", ("export", "erase"), "A person's rights: everything held about them, erasure."),
 ):
     sub = _group(help)

@@ -34,8 +34,13 @@ from decentwork.warehouse.tables import releases
 DEMO_AREA = "X_DW"
 DEMO_DATASET = "decentwork-demo-synthetic"
 """The warehouse dataset of the synthetic survey's indicators."""
-ILOSTAT_DATASETS = ("SDG_0831_SEX_ECO_RT", "SDG_0851_SEX_OCU_NB", "SDG_0852_SEX_AGE_RT",
-                    "SDG_0861_SEX_RT", "SDG_A821_NOC_RT")
+ILOSTAT_DATASETS = (
+    "SDG_0831_SEX_ECO_RT",
+    "SDG_0851_SEX_OCU_NB",
+    "SDG_0852_SEX_AGE_RT",
+    "SDG_0861_SEX_RT",
+    "SDG_A821_NOC_RT",
+)
 """The ILOSTAT SDG 8 bulk files the demo loads beside the synthetic survey (annual)."""
 DICTIONARIES = ("ref_area_en.csv", "indicator_en.csv")
 """The ILOSTAT dictionaries (under ``ilostat/dictionary/`` of a folder mirror) it loads."""
@@ -86,8 +91,9 @@ DOMAINS = {
 }
 
 
-def synthetic_indicators(people: pa.Table,
-                         on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+def synthetic_indicators(
+    people: pa.Table, on_step: Callable[[str], None] = lambda _: None
+) -> pd.DataFrame:
     """The whole indicator catalogue, with SEs, for the synthetic survey ``people`` (through the
     bundled ``synthetic`` profile): an observation table for area :data:`DEMO_AREA` and its
     regions, source ``SYNTHETIC``."""
@@ -102,17 +108,25 @@ def headline(observations: pd.DataFrame) -> pd.DataFrame:
     of the synthetic indicators (:func:`synthetic_indicators`): for the whole area and by sex,
     youth and urban/rural areas. Columns: statistic, domain, estimate, se, lower, upper, cv
     (percent), n, obs_status (U: unreliable)."""
-    rows = observations[(observations["ref_area"] == DEMO_AREA)
-                        & observations["indicator"].isin(list(HEADLINE))]
+    rows = observations[
+        (observations["ref_area"] == DEMO_AREA) & observations["indicator"].isin(list(HEADLINE))
+    ]
     keys = list(zip(rows["sex"], rows["classif1"], rows["classif2"], strict=True))
     rows = rows[[key in DOMAINS for key in keys]].copy()
-    rows["domain"] = [DOMAINS[key] for key in zip(rows["sex"], rows["classif1"],
-                                                  rows["classif2"], strict=True)]
+    rows["domain"] = [
+        DOMAINS[key] for key in zip(rows["sex"], rows["classif1"], rows["classif2"], strict=True)
+    ]
     rows["statistic"] = rows["indicator"].map(HEADLINE)
     order = {name: k for k, name in enumerate([*DOMAINS.values(), *HEADLINE.values()])}
     rows = rows.sort_values(by=["domain", "statistic"], key=lambda d: d.map(order))
-    return rows.rename(columns={"obs_value": "estimate", "lower_bound": "lower",
-                                "upper_bound": "upper", "sample_count": "n"})[
+    return rows.rename(
+        columns={
+            "obs_value": "estimate",
+            "lower_bound": "lower",
+            "upper_bound": "upper",
+            "sample_count": "n",
+        }
+    )[
         ["statistic", "domain", "estimate", "se", "lower", "upper", "cv", "n", "obs_status"]
     ].reset_index(drop=True)
 
@@ -125,9 +139,16 @@ SURVEYS = {
 (folder of the mirror, file pattern): Statistics Canada's LFS public-use files and the
 Philippine Statistics Authority's LFS months (CSPro)."""
 SURVEY_INDICATORS = (
-    "EAP_DWAP_SEX_AGE_RT", "EMP_DWAP_SEX_AGE_RT", "UNE_DEAP_SEX_AGE_RT", "TRU_DEMP_SEX_AGE_RT",
-    "EAP_TEAP_SEX_AGE_NB", "EMP_TEMP_SEX_AGE_NB", "UNE_TUNE_SEX_AGE_NB",
-    "UNE_DEAP_SEX_AGE_GEO_RT", "SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT",
+    "EAP_DWAP_SEX_AGE_RT",
+    "EMP_DWAP_SEX_AGE_RT",
+    "UNE_DEAP_SEX_AGE_RT",
+    "TRU_DEMP_SEX_AGE_RT",
+    "EAP_TEAP_SEX_AGE_NB",
+    "EMP_TEMP_SEX_AGE_NB",
+    "UNE_TUNE_SEX_AGE_NB",
+    "UNE_DEAP_SEX_AGE_GEO_RT",
+    "SDG_0852_SEX_AGE_RT",
+    "SDG_0861_SEX_RT",
 )
 """The headline indicators computed from the real surveys (the whole catalogue takes about
 11 s a month of the Philippine file; these about 5 s)."""
@@ -138,17 +159,21 @@ def survey_files(mirror: str | None) -> dict[str, list[Path]]:
     :data:`SURVEYS`); none when ``mirror`` is not a local folder."""
     if mirror is None or not Path(mirror).is_dir():
         return {}
-    found = {profile: sorted((Path(mirror) / folder).glob(pattern))
-             for profile, (folder, pattern) in SURVEYS.items()}
+    found = {
+        profile: sorted((Path(mirror) / folder).glob(pattern))
+        for profile, (folder, pattern) in SURVEYS.items()
+    }
     return {profile: files for profile, files in found.items() if files}
 
 
-def survey_indicators(profile: str, files: list[Path],
-                      on_step: Callable[[str], None] = lambda _: None) -> pd.DataFrame:
+def survey_indicators(
+    profile: str, files: list[Path], on_step: Callable[[str], None] = lambda _: None
+) -> pd.DataFrame:
     """The headline indicators (:data:`SURVEY_INDICATORS`) of a real survey's monthly
     ``files`` through its bundled ``profile``, with SEs, as one observation table."""
-    return compute_files(load_profile(profile), files, indicators=list(SURVEY_INDICATORS),
-                         on_step=on_step).observations
+    return compute_files(
+        load_profile(profile), files, indicators=list(SURVEY_INDICATORS), on_step=on_step
+    ).observations
 
 
 def demo_url() -> str:
@@ -157,8 +182,14 @@ def demo_url() -> str:
     return f"sqlite:///{default_path().with_name('demo.sqlite')}"
 
 
-def load_computed(target: sa.Engine, observations: pd.DataFrame, dataset: str, origin: str,
-                  fmt: str, metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+def load_computed(
+    target: sa.Engine,
+    observations: pd.DataFrame,
+    dataset: str,
+    origin: str,
+    fmt: str,
+    metadata: Iterable[IndicatorMetadata] = (),
+) -> LoadReport:
     """Store indicators the demo computed as a full release of ``dataset`` (recorded as of
     format ``fmt``), with their indicators' ``metadata``; ``origin`` names what they come
     from (survey, records, seed, decentwork version). When the dataset's latest release came
@@ -169,15 +200,27 @@ def load_computed(target: sa.Engine, observations: pd.DataFrame, dataset: str, o
         latest = connection.execute(
             sa.select(releases.c.id, releases.c.file, releases.c.format, releases.c.rows_read)
             .where(releases.c.dataset == dataset)
-            .order_by(releases.c.id.desc()).limit(1)).first()
+            .order_by(releases.c.id.desc())
+            .limit(1)
+        ).first()
         if latest is not None and latest.file == origin:
-            return LoadReport(origin, latest.format, dataset, int(latest.id),
-                              int(latest.rows_read), already_loaded=True)
+            return LoadReport(
+                origin,
+                latest.format,
+                dataset,
+                int(latest.id),
+                int(latest.rows_read),
+                already_loaded=True,
+            )
         return load_frame(connection, observations, dataset, origin, fmt, metadata=metadata)
 
 
-def load_synthetic(target: sa.Engine, observations: pd.DataFrame, origin: str,
-                   metadata: Iterable[IndicatorMetadata] = ()) -> LoadReport:
+def load_synthetic(
+    target: sa.Engine,
+    observations: pd.DataFrame,
+    origin: str,
+    metadata: Iterable[IndicatorMetadata] = (),
+) -> LoadReport:
     """Store the synthetic indicators as a full release of dataset :data:`DEMO_DATASET` (see
     :func:`load_computed`)."""
     return load_computed(target, observations, DEMO_DATASET, origin, "synthetic", metadata)

@@ -34,8 +34,13 @@ class NotFound(errors.NotFound, DownloadError):
     """The server has no such file (HTTP 404)."""
 
 
-def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
-             check: Check = lambda _: None) -> Path:
+def download(
+    url: str,
+    target: Path,
+    *,
+    on_progress: Progress = lambda *_: None,
+    check: Check = lambda _: None,
+) -> Path:
     """Fetch ``url`` to ``target``; retried after :data:`RETRY_DELAYS` on network errors and
     5xx answers. ``target`` appears only once complete and checked.
 
@@ -46,8 +51,11 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
     """
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in SCHEMES:
-        raise DownloadError(f"{url}: not a web address (http or https), so not downloaded",
-                            given=url, expected="an http:// or https:// address")
+        raise DownloadError(
+            f"{url}: not a web address (http or https), so not downloaded",
+            given=url,
+            expected="an http:// or https:// address",
+        )
     for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
         time.sleep(delay)
         try:
@@ -56,8 +64,9 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
             if error.code == 404:
                 raise NotFound(f"{url}: not found (404)", given=url) from None
             if error.code < 500 or attempt == len(RETRY_DELAYS):
-                raise DownloadError(f"{url} answered {error.code} {error.reason}",
-                                    given=url) from None
+                raise DownloadError(
+                    f"{url} answered {error.code} {error.reason}", given=url
+                ) from None
         except ValueError as error:  # a malformed address (http.client.InvalidURL...)
             raise DownloadError(f"{url}: not a valid address ({error})", given=url) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
@@ -65,7 +74,8 @@ def download(url: str, target: Path, *, on_progress: Progress = lambda *_: None,
                 reason = getattr(error, "reason", error)
                 raise DownloadError(
                     f"cannot reach {urllib.parse.urlsplit(url).netloc} ({reason}) after "
-                    f"{attempt + 1} attempts; are you offline?", given=url
+                    f"{attempt + 1} attempts; are you offline?",
+                    given=url,
                 ) from None
     raise AssertionError("unreachable")
 
@@ -76,8 +86,10 @@ def _stream(url: str, target: Path, on_progress: Progress, check: Check) -> Path
         target.parent.mkdir(parents=True, exist_ok=True)
         sink = partial.open("wb")
     except OSError as error:
-        raise DownloadError(f"cannot write the download of {url} to {partial} "
-                            f"({error.strerror})", given=str(partial)) from None
+        raise DownloadError(
+            f"cannot write the download of {url} to {partial} ({error.strerror})",
+            given=str(partial),
+        ) from None
     try:
         with sink, urllib.request.urlopen(url, timeout=TIMEOUT) as response:
             total = response.headers.get("Content-Length")

@@ -56,8 +56,12 @@ class DecentworkError(Exception):
 
     def details(self) -> dict[str, str]:
         """The structured fields that are set, for a JSON error body."""
-        fields = {"parameter": self.parameter, "given": self.given,
-                  "expected": self.expected, "hint": self.hint}
+        fields = {
+            "parameter": self.parameter,
+            "given": self.given,
+            "expected": self.expected,
+            "hint": self.hint,
+        }
         return {name: value for name, value in fields.items() if value is not None}
 
 

@@ -22,8 +22,12 @@ errors = Console(stderr=True)
 def progress_bar() -> Progress:
     """A Rich progress bar for long work."""
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     )
 
 
@@ -50,8 +54,9 @@ def report(error: DecentworkError, options: Mapping[str, str] | None = None) -> 
         option = (options or {}).get(error.parameter) or flag(error.parameter)
         named = re.match(rf"{re.escape(error.parameter)}(=| |:)", message)
         if named:
-            message = option + (" " if named.group(1) == "=" else named.group(1)) + message[
-                named.end():]
+            message = (
+                option + (" " if named.group(1) == "=" else named.group(1)) + message[named.end() :]
+            )
         elif option not in message:
             message = f"{option}: {message}"
     errors.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)

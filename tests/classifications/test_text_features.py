@@ -12,15 +12,38 @@ from sklearn.preprocessing import normalize
 
 from decentwork.classifications.text_features import FEATURES, Vectoriser, counts, normalise
 
-_CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4), n_features=FEATURES,
-                           alternate_sign=False, norm=None, lowercase=False,
-                           preprocessor=normalise)
-_WORDS = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=FEATURES,
-                           alternate_sign=False, norm=None, lowercase=False,
-                           preprocessor=normalise, token_pattern=r"(?u)\b\w+\b")
-TITLES = ["sewing machine operator", "Motorbike taxi driver", "技术编辑", "ជាងកាត់ដេរ",
-          "ຊ່າງຕັດຫຍິບ", "a", "x y", "--", "O'Brien's co-op  manager (m/f/d)",
-          "Ingeniero/a de caminos, canales y puertos", "aa aa aa"]
+_CHARS = HashingVectorizer(
+    analyzer="char_wb",
+    ngram_range=(2, 4),
+    n_features=FEATURES,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
+    preprocessor=normalise,
+)
+_WORDS = HashingVectorizer(
+    analyzer="word",
+    ngram_range=(1, 2),
+    n_features=FEATURES,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
+    preprocessor=normalise,
+    token_pattern=r"(?u)\b\w+\b",
+)
+TITLES = [
+    "sewing machine operator",
+    "Motorbike taxi driver",
+    "技术编辑",
+    "ជាងកាត់ដេរ",
+    "ຊ່າງຕັດຫຍິບ",
+    "a",
+    "x y",
+    "--",
+    "O'Brien's co-op  manager (m/f/d)",
+    "Ingeniero/a de caminos, canales y puertos",
+    "aa aa aa",
+]
 
 
 def oracle(texts: list[str]) -> sp.csr_matrix:

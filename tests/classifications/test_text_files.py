@@ -23,8 +23,9 @@ def test_utf8_with_or_without_a_byte_order_mark(tmp_path: Path) -> None:
 def test_not_utf8_names_the_line_and_byte(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"\xef\xbb\xbftitle\ncook\nma\xe7on\n")
-    with pytest.raises(BadInput,
-                       match=r"latin1\.csv:3: not UTF-8 text \(.* at byte 16\)") as raised:
+    with pytest.raises(
+        BadInput, match=r"latin1\.csv:3: not UTF-8 text \(.* at byte 16\)"
+    ) as raised:
         read_utf8(path)
     assert raised.value.hint == "save it as CSV UTF-8"
 

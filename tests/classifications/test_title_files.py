@@ -30,11 +30,20 @@ class _Coder:
 
     def code(self, texts: Sequence[str], k: int = 5, lang: str | None = None) -> list[Coding]:
         self.given += texts
-        return [Coding(text, "isco08", (Candidate("5120", "Cooks", 4, 1.0, 0.95),
-                                        Candidate("9411", "Food Preparers", 4, 0.5, 0.03)),
-                       Decision("auto-coded", "5120", 4, 0.95) if text == "cook"
-                       else Decision("needs review", "5", 1, 0.91))
-                for text in texts]
+        return [
+            Coding(
+                text,
+                "isco08",
+                (
+                    Candidate("5120", "Cooks", 4, 1.0, 0.95),
+                    Candidate("9411", "Food Preparers", 4, 0.5, 0.03),
+                ),
+                Decision("auto-coded", "5120", 4, 0.95)
+                if text == "cook"
+                else Decision("needs review", "5", 1, 0.91),
+            )
+            for text in texts
+        ]
 
 
 def _table(tmp_path: Path, text: str) -> Path:
@@ -49,11 +58,14 @@ def test_read_titles(tmp_path: Path) -> None:
     assert table.rows == [{"id": "1", "job": "cook"}, {"id": "2", "job": ""}]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("id,job\n1,cook\n", r"titles\.csv: no column 'title' \(columns: id, job\)"),
-    ("", r"titles\.csv: no column 'title' \(columns: none\)"),
-    ("id,title\n1,cook\n2,baker,extra\n", r"titles\.csv:3: 3 fields; the header has 2"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id,job\n1,cook\n", r"titles\.csv: no column 'title' \(columns: id, job\)"),
+        ("", r"titles\.csv: no column 'title' \(columns: none\)"),
+        ("id,title\n1,cook\n2,baker,extra\n", r"titles\.csv:3: 3 fields; the header has 2"),
+    ],
+)
 def test_bad_title_files(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(BadInput, match=message):
         read_titles(_table(tmp_path, text))
@@ -72,18 +84,33 @@ def test_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_code_titles(tmp_path: Path) -> None:
-    table = TitleTable(tmp_path / "t.csv", ["id", "job"], [
-        {"id": "1", "job": "cook"}, {"id": "2", "job": " -- "}, {"id": "3", "job": "x" * 10_001},
-        {"id": "4", "job": "assistant"}])
+    table = TitleTable(
+        tmp_path / "t.csv",
+        ["id", "job"],
+        [
+            {"id": "1", "job": "cook"},
+            {"id": "2", "job": " -- "},
+            {"id": "3", "job": "x" * 10_001},
+            {"id": "4", "job": "assistant"},
+        ],
+    )
     coder = _Coder()
     told: list[tuple[int, int]] = []
-    counts = code_titles(cast(OccupationCoder, coder), table, "job",
-                         progress=lambda *done: told.append(done))
+    counts = code_titles(
+        cast(OccupationCoder, coder), table, "job", progress=lambda *done: told.append(done)
+    )
     assert coder.given == ["cook", "assistant"]
     assert told == [(0, 2), (2, 2)]
     assert counts == {"auto-coded": 1, "needs review": 1, "no text": 1, "too long": 1}
-    assert table.columns == ["id", "job", "isco08_status", "isco08_code", "isco08_level",
-                             "isco08_confidence", "isco08_candidates"]
+    assert table.columns == [
+        "id",
+        "job",
+        "isco08_status",
+        "isco08_code",
+        "isco08_level",
+        "isco08_confidence",
+        "isco08_candidates",
+    ]
     cook, empty, long, assistant = table.rows
     assert cook["isco08_code"] == "5120" and cook["isco08_level"] == "4"
     assert cook["isco08_candidates"] == "5120 0.9500; 9411 0.0300"

@@ -20,7 +20,9 @@ def run_r(script: str, workdir: Path, *args: str) -> None:
     assert rscript, "Rscript not found: .ci/run installs r-base-core and r-cran-survey"
     done = subprocess.run(
         [rscript, "--vanilla", str(ORACLE_DIR / script), str(ORACLE_DIR), str(workdir), *args],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, f"R oracle {script} failed:\n{done.stderr[-3000:]}"
 
@@ -56,7 +58,15 @@ def rows_of(
 
 
 _RESULT = (
-    "estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total", "denominator_total",
+    "estimate",
+    "se",
+    "lower",
+    "upper",
+    "cv",
+    "df",
+    "n",
+    "numerator_total",
+    "denominator_total",
 )
 
 
@@ -73,12 +83,16 @@ def compare(result: pd.DataFrame, oracle: pd.DataFrame, rtol: float = RTOL) -> i
         where = f"{statistic} ({kind}) by {grouping or '()'}"
         for column in ("estimate", "se"):
             np.testing.assert_allclose(
-                ours[column].to_numpy(float), expected[column].to_numpy(float),
-                rtol=rtol, atol=0, err_msg=f"{column} of {where}",
+                ours[column].to_numpy(float),
+                expected[column].to_numpy(float),
+                rtol=rtol,
+                atol=0,
+                err_msg=f"{column} of {where}",
             )
         if expected["df"].notna().any():
             np.testing.assert_array_equal(
-                ours["df"].to_numpy(float), expected["df"].to_numpy(float),
+                ours["df"].to_numpy(float),
+                expected["df"].to_numpy(float),
                 err_msg=f"df of {where}",
             )
         compared += 2 * len(keys)

@@ -43,16 +43,18 @@ def sample() -> pd.DataFrame:
     rng = np.random.default_rng(20240501)
     n = 36
     lf = rng.integers(0, 2, n).astype(float)
-    data = pd.DataFrame({
-        "stratum": np.repeat(["A", "B", "C"], 12),
-        "psu": np.tile(np.repeat(["p1", "p2", "p3"], 4), 3),
-        "w": rng.uniform(1.0, 5.0, n),
-        "lf": lf,
-        "unemp": lf * rng.integers(0, 2, n),
-        "hours": rng.normal(40.0, 6.0, n),
-        "sex": np.tile(["female", "male"], 18).astype(object),
-        "region": np.tile(["north", "south", "east"], 12).astype(object),
-    })
+    data = pd.DataFrame(
+        {
+            "stratum": np.repeat(["A", "B", "C"], 12),
+            "psu": np.tile(np.repeat(["p1", "p2", "p3"], 4), 3),
+            "w": rng.uniform(1.0, 5.0, n),
+            "lf": lf,
+            "unemp": lf * rng.integers(0, 2, n),
+            "hours": rng.normal(40.0, 6.0, n),
+            "sex": np.tile(["female", "male"], 18).astype(object),
+            "region": np.tile(["north", "south", "east"], 12).astype(object),
+        }
+    )
     return with_jk1(data)
 
 
@@ -67,8 +69,12 @@ def assert_rows_equal(
     assert len(actual) == len(expected)
     for column in columns:
         np.testing.assert_allclose(
-            actual[column].to_numpy(float), expected[column].to_numpy(float),
-            rtol=rtol, atol=1e-13, equal_nan=True, err_msg=column,
+            actual[column].to_numpy(float),
+            expected[column].to_numpy(float),
+            rtol=rtol,
+            atol=1e-13,
+            equal_nan=True,
+            err_msg=column,
         )
 
 
@@ -88,11 +94,24 @@ def assert_rows_equal(
         (Design(weight="w", strata="nope"), {"totals": ["lf"]}),
         (Design(weight="w", strata="stratum", psu="nope"), {"totals": ["lf"]}),
         (Design(weight="w", strata="stratum", psu="psu", fpc="nope"), {"totals": ["lf"]}),
-        (Design(weight="w", replicate_weights=["jk_0", "nope"], replicate_method="jk1"),
-         {"totals": ["lf"]}),
+        (
+            Design(weight="w", replicate_weights=["jk_0", "nope"], replicate_method="jk1"),
+            {"totals": ["lf"]},
+        ),
     ],
-    ids=["ratio-numerator", "ratio-denominator", "total", "mean", "by", "by-pair", "weight",
-         "strata", "psu", "fpc", "replicate-weight"],
+    ids=[
+        "ratio-numerator",
+        "ratio-denominator",
+        "total",
+        "mean",
+        "by",
+        "by-pair",
+        "weight",
+        "strata",
+        "psu",
+        "fpc",
+        "replicate-weight",
+    ],
 )
 def test_unknown_column_is_named(design: Design, request_: dict) -> None:
     with pytest.raises(EstimationError, match=r"unknown column 'nope'"):
@@ -189,8 +208,11 @@ def test_weights_only_total_with_zero_variance(source: str) -> None:
     sum of squared deviations of w x 1{domain} (10 records of 2 and 20 of 0, mean 2/3)."""
     data = pd.DataFrame({"w": [2.0] * 30, "one": [1.0] * 30, "sex": [1, 2, 3] * 10})
     table = pa.Table.from_pandas(data)
-    given = table if source == "frame" else pa.RecordBatchReader.from_batches(
-        table.schema, table.to_batches())
+    given = (
+        table
+        if source == "frame"
+        else pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+    )
     if source == "stream":
         with pytest.raises(EstimationError, match="one-shot stream"):
             estimate(given, Design(weight="w"), totals=["one"], by=[(), ("sex",)])
@@ -236,8 +258,7 @@ def test_nan_and_null_are_both_missing() -> None:
         with pytest.raises(EstimationError, match=names("'hours'", "3 missing")):
             estimate(frame, CLUSTERED, means=["hours"])
     dropped = [
-        estimate(frame, CLUSTERED, means=["hours"], by=BY, missing="drop")
-        for frame in (nan, null)
+        estimate(frame, CLUSTERED, means=["hours"], by=BY, missing="drop") for frame in (nan, null)
     ]
     assert_rows_equal(dropped[0], dropped[1], RESULT)
     assert dropped[0]["n"].iloc[0] == len(data) - 3
@@ -279,9 +300,7 @@ def test_drop_mean_equals_ratio_of_zero_filled_variable_to_observed_indicator(
     ratio_data = data.assign(
         hours=data["hours"].fillna(0.0), observed=data["hours"].notna().astype(float)
     )
-    expected = estimate(
-        ratio_data, DESIGNS[design], ratios={"hours": ("hours", "observed")}, by=BY
-    )
+    expected = estimate(ratio_data, DESIGNS[design], ratios={"hours": ("hours", "observed")}, by=BY)
     assert_rows_equal(dropped, expected, ["estimate", "se", "lower", "upper", "cv", "n"])
     # the estimate (not the SE: the dropped records stay in the design) is the mean of the
     # fully observed records
@@ -294,13 +313,13 @@ def test_drop_ratio_leaves_out_records_missing_either_variable(design: str) -> N
     data = sample()
     data.loc[[4, 20], "unemp"] = np.nan
     data.loc[[9, 33], "lf"] = np.nan
-    dropped = estimate(
-        data, DESIGNS[design], ratios={"ur": ("unemp", "lf")}, by=BY, missing="drop"
-    )
+    dropped = estimate(data, DESIGNS[design], ratios={"ur": ("unemp", "lf")}, by=BY, missing="drop")
     both = data[["unemp", "lf"]].notna().all(axis=1).astype(float)
     expected = estimate(
         data.assign(unemp=data["unemp"].fillna(0.0) * both, lf=data["lf"].fillna(0.0) * both),
-        DESIGNS[design], ratios={"ur": ("unemp", "lf")}, by=BY,
+        DESIGNS[design],
+        ratios={"ur": ("unemp", "lf")},
+        by=BY,
     )
     assert_rows_equal(dropped, expected, RESULT)
     complete = data.dropna(subset=["unemp", "lf"])
@@ -318,9 +337,7 @@ def test_missing_by_value_with_drop_leaves_record_out_of_domains_only(design: st
     without_by = estimate(sample(), DESIGNS[design], by=[()], **request)
     assert_rows_equal(whole, without_by, RESULT)
 
-    labelled = estimate(
-        data.fillna({"sex": "unknown"}), DESIGNS[design], by=BY[1:], **request
-    )
+    labelled = estimate(data.fillna({"sex": "unknown"}), DESIGNS[design], by=BY[1:], **request)
     labelled = labelled[labelled["sex"] != "unknown"].reset_index(drop=True)
     domains = result[result["sex"].notna()].reset_index(drop=True)
     assert set(domains["sex"]) == {"female", "male"}
@@ -344,8 +361,9 @@ def test_psu_labels_reused_across_strata_with_nest_false_name_the_psu() -> None:
 def test_unique_psu_labels_with_nest_false_equal_nest_true() -> None:
     data = sample()
     data["psu"] = data["stratum"] + data["psu"]
-    flat = estimate(data, Design(weight="w", strata="stratum", psu="psu", nest=False),
-                    totals=["lf"], by=BY)
+    flat = estimate(
+        data, Design(weight="w", strata="stratum", psu="psu", nest=False), totals=["lf"], by=BY
+    )
     nested = estimate(data, CLUSTERED, totals=["lf"], by=BY)
     assert_rows_equal(flat, nested, [*RESULT, "df"])
 
@@ -437,26 +455,56 @@ def test_invalid_estimate_option_is_named(option: dict, pattern: str) -> None:
     ("options", "pattern", "parameter"),
     [
         ({"lonely_psu": "skip"}, r"lonely_psu='skip'", "lonely_psu"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jackknife"},
-         r"replicate_method='jackknife'", "replicate_method"),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jackknife"},
+            r"replicate_method='jackknife'",
+            "replicate_method",
+        ),
         ({"replicate_weights": ["jk_0", "jk_1"]}, r"replicate_method=None", "replicate_method"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay"},
-         names("'fay'", "fay_rho"), "fay_rho"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay", "fay_rho": 1.0},
-         names("'fay'", "fay_rho"), "fay_rho"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "fay_rho": 0.5},
-         names("fay_rho", "'jk1'"), "fay_rho"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1",
-          "strata": "stratum"}, names("replicate_weights", "strata"), "replicate_weights"),
-        ({"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "psu": "psu"},
-         names("replicate_weights", "psu"), "replicate_weights"),
-        ({"replicate_method": "jk1"}, names("replicate_method", "without replicate_weights"),
-         "replicate_method"),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay"},
+            names("'fay'", "fay_rho"),
+            "fay_rho",
+        ),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "fay", "fay_rho": 1.0},
+            names("'fay'", "fay_rho"),
+            "fay_rho",
+        ),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "fay_rho": 0.5},
+            names("fay_rho", "'jk1'"),
+            "fay_rho",
+        ),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "strata": "stratum"},
+            names("replicate_weights", "strata"),
+            "replicate_weights",
+        ),
+        (
+            {"replicate_weights": ["jk_0", "jk_1"], "replicate_method": "jk1", "psu": "psu"},
+            names("replicate_weights", "psu"),
+            "replicate_weights",
+        ),
+        (
+            {"replicate_method": "jk1"},
+            names("replicate_method", "without replicate_weights"),
+            "replicate_method",
+        ),
         ({"weight": ""}, r"weight='' must be a column name", "weight"),
     ],
-    ids=["lonely_psu", "replicate_method", "no-method", "fay-no-rho", "fay-rho-1",
-         "rho-not-fay", "replicates-and-strata", "replicates-and-psu", "method-no-weights",
-         "empty-weight"],
+    ids=[
+        "lonely_psu",
+        "replicate_method",
+        "no-method",
+        "fay-no-rho",
+        "fay-rho-1",
+        "rho-not-fay",
+        "replicates-and-strata",
+        "replicates-and-psu",
+        "method-no-weights",
+        "empty-weight",
+    ],
 )
 def test_invalid_design_option_is_named(options: dict, pattern: str, parameter: str) -> None:
     with pytest.raises(EstimationError, match=pattern) as raised:
@@ -581,8 +629,7 @@ def test_domain_with_zero_denominator_gives_na_row(design: str) -> None:
     data = sample()
     east = data["region"] == "east"
     data.loc[east, ["lf", "unemp"]] = 0.0
-    result = estimate(data, DESIGNS[design], ratios={"ur": ("unemp", "lf")},
-                      by=[(), ("region",)])
+    result = estimate(data, DESIGNS[design], ratios={"ur": ("unemp", "lf")}, by=[(), ("region",)])
     row = result[result["region"] == "east"].iloc[0]
     assert np.isnan(row[["estimate", "se", "lower", "upper", "cv"]].to_numpy(float)).all()
     assert row["n"] == 0
@@ -609,9 +656,7 @@ def test_by_variable_named_like_a_result_column_is_refused(name: str) -> None:
 def test_infinite_fpc_is_an_infinite_population() -> None:
     data = sample().assign(fpc=np.inf)
     request = {"totals": ["lf"], "means": ["hours"], "by": BY}
-    with_fpc = estimate(
-        data, Design(weight="w", strata="stratum", psu="psu", fpc="fpc"), **request
-    )
+    with_fpc = estimate(data, Design(weight="w", strata="stratum", psu="psu", fpc="fpc"), **request)
     assert_rows_equal(with_fpc, estimate(data, CLUSTERED, **request), [*RESULT, "df"])
 
 
@@ -653,8 +698,10 @@ def test_malformed_requests_are_refused(request_: dict, message: str) -> None:
     ("options", "message"),
     [
         ({"replicate_weights": "jk[", "replicate_method": "jk1"}, "not a valid regular"),
-        ({"replicate_weights": "jk_", "replicate_method": "fay", "fay_rho": "0.5"},
-         "fay_rho='0.5' must be a number"),
+        (
+            {"replicate_weights": "jk_", "replicate_method": "fay", "fay_rho": "0.5"},
+            "fay_rho='0.5' must be a number",
+        ),
         ({"strata": 3}, "strata=3 must be a column name"),
     ],
     ids=["bad-regex", "rho-string", "strata-int"],

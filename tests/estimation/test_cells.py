@@ -31,9 +31,17 @@ def plan(design: Design, replicates: tuple[str, ...] = (), gram: bool = False) -
 
 
 TYPES = {
-    "stratum": "INTEGER", "psu": "INTEGER", "w": "DOUBLE", "fpc": "DOUBLE", "sex": "INTEGER",
-    "region": "VARCHAR", "unemp": "INTEGER", "lf": "INTEGER", "hours": "DOUBLE",
-    "r1": "DOUBLE", "r2": "DOUBLE",
+    "stratum": "INTEGER",
+    "psu": "INTEGER",
+    "w": "DOUBLE",
+    "fpc": "DOUBLE",
+    "sex": "INTEGER",
+    "region": "VARCHAR",
+    "unemp": "INTEGER",
+    "lf": "INTEGER",
+    "hours": "DOUBLE",
+    "r1": "DOUBLE",
+    "r2": "DOUBLE",
 }
 
 
@@ -46,8 +54,11 @@ def test_aggregate_sql_uses_only_portable_functions_and_transpiles_to_spark() ->
     designs = [
         plan(Design(weight="w", strata="stratum", psu="psu", fpc="fpc")),
         plan(Design(weight="w", strata="stratum")),
-        plan(Design(weight="w", replicate_weights=["r1", "r2"], replicate_method="jk1"),
-             replicates=("r1", "r2"), gram=True),
+        plan(
+            Design(weight="w", replicate_weights=["r1", "r2"], replicate_method="jk1"),
+            replicates=("r1", "r2"),
+            gram=True,
+        ),
     ]
     for cell_plan in designs:
         sql = build_sql(cell_plan, "microdata", TYPES)
@@ -68,12 +79,17 @@ def test_microdata_are_read_once_for_many_grouping_sets() -> None:
     """A one-shot Arrow stream can be read only once: the kernel's single pass suffices."""
     rng = np.random.default_rng(3)
     n = 5_000
-    frame = pd.DataFrame({
-        "stratum": rng.integers(1, 6, n), "psu": rng.integers(1, 5, n),
-        "w": rng.uniform(1, 3, n), "sex": rng.integers(1, 3, n),
-        "region": rng.integers(1, 4, n), "age": rng.integers(1, 7, n),
-        "lf": rng.integers(0, 2, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "stratum": rng.integers(1, 6, n),
+            "psu": rng.integers(1, 5, n),
+            "w": rng.uniform(1, 3, n),
+            "sex": rng.integers(1, 3, n),
+            "region": rng.integers(1, 4, n),
+            "age": rng.integers(1, 7, n),
+            "lf": rng.integers(0, 2, n),
+        }
+    )
     table = pa.Table.from_pandas(frame)
     stream = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=500))
     design = Design(weight="w", strata="stratum", psu="psu")
@@ -89,14 +105,22 @@ def test_grouping_sets_with_a_key_space_beyond_64_bits_are_exact() -> None:
     """Five by-variables of ~3,000 levels each: codes cannot be packed into one integer."""
     rng = np.random.default_rng(8)
     n = 6_000
-    frame = pd.DataFrame({
-        "stratum": np.repeat(np.arange(10), n // 10), "psu": np.tile(np.arange(6), n // 6),
-        "w": rng.uniform(1, 3, n), "one": 1,
-        **{f"v{j}": rng.integers(0, 3_000, n) for j in range(5)},
-    })
+    frame = pd.DataFrame(
+        {
+            "stratum": np.repeat(np.arange(10), n // 10),
+            "psu": np.tile(np.arange(6), n // 6),
+            "w": rng.uniform(1, 3, n),
+            "one": 1,
+            **{f"v{j}": rng.integers(0, 3_000, n) for j in range(5)},
+        }
+    )
     variables = [f"v{j}" for j in range(5)]
-    result = estimate(frame, Design(weight="w", strata="stratum", psu="psu"),
-                      totals=["one"], by=[tuple(variables)])
+    result = estimate(
+        frame,
+        Design(weight="w", strata="stratum", psu="psu"),
+        totals=["one"],
+        by=[tuple(variables)],
+    )
     truth = frame.groupby(variables)["w"].sum()
     ours = result.set_index(variables)["estimate"]
     ours.index = ours.index.set_levels([level.astype(int) for level in ours.index.levels])

@@ -26,8 +26,9 @@ def test_normal_quantile_refuses_a_level_outside_0_1(level: object) -> None:
 
 
 def test_normal_bounds_of_estimate_use_it() -> None:
-    result = estimate(sample(), Design(weight="w", strata="stratum", psu="psu"),
-                      totals=["lf"], level=0.9)
+    result = estimate(
+        sample(), Design(weight="w", strata="stratum", psu="psu"), totals=["lf"], level=0.9
+    )
     half = result["upper"] - result["estimate"]
     np.testing.assert_allclose(half, normal_quantile(0.9) * result["se"], rtol=1e-14)
     np.testing.assert_allclose(result["estimate"] - result["lower"], half, rtol=1e-14)

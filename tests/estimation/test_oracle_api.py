@@ -36,8 +36,12 @@ def test_api_designs_match_r(oracle: Path, case: str) -> None:
     expected = pd.read_csv(oracle / "api_oracle.csv", keep_default_na=False, na_values=["NA"])
     expected = expected[expected["case"] == case]
     result = estimate(
-        data, design,
-        ratios={"r": ("api00", "api99")}, totals=["enroll", "api00"], means=["api00"],
-        by=[(), ("sch.wide",), ("sch.wide", "awards")], missing="drop",
+        data,
+        design,
+        ratios={"r": ("api00", "api99")},
+        totals=["enroll", "api00"],
+        means=["api00"],
+        by=[(), ("sch.wide",), ("sch.wide", "awards")],
+        missing="drop",
     )
     assert compare(result, expected) == 2 * len(expected)

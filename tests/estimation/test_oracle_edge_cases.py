@@ -13,30 +13,43 @@ from tests.estimation.r_oracle import compare, run_r
 
 pytestmark = pytest.mark.oracle
 
-CERTAINTY = pd.DataFrame({
-    "h": [1, 1, 1, 1, 2, 2, 2, 2, 3, 3], "psu": [1, 1, 2, 2, 1, 1, 2, 2, 1, 1],
-    "w": [2.0, 3, 1, 4, 2, 2, 5, 1, 1, 1], "y": [1.0, 0, 3, 2, 5, 1, 0, 2, 4, 1],
-    "N": [10.0, 10, 10, 10, 10, 10, 10, 10, 1, 1],
-})
+CERTAINTY = pd.DataFrame(
+    {
+        "h": [1, 1, 1, 1, 2, 2, 2, 2, 3, 3],
+        "psu": [1, 1, 2, 2, 1, 1, 2, 2, 1, 1],
+        "w": [2.0, 3, 1, 4, 2, 2, 5, 1, 1, 1],
+        "y": [1.0, 0, 3, 2, 5, 1, 0, 2, 4, 1],
+        "N": [10.0, 10, 10, 10, 10, 10, 10, 10, 1, 1],
+    }
+)
 
 
 def cancellation() -> pd.DataFrame:
     """A variable whose spread (0..6) is tiny next to its mean (1e6)."""
     i = np.arange(20_000)
     rng = np.random.default_rng(11)
-    return pd.DataFrame({
-        "h": i % 5, "grp": i % 3, "w": rng.uniform(100, 3000, len(i)), "y": 1e6 + i % 7,
-    })
+    return pd.DataFrame(
+        {
+            "h": i % 5,
+            "grp": i % 3,
+            "w": rng.uniform(100, 3000, len(i)),
+            "y": 1e6 + i % 7,
+        }
+    )
 
 
 def replicates() -> pd.DataFrame:
     """JK1 over 4 PSUs; PSU 2 misses y; in domain 'b' only PSU 1 has a denominator."""
-    data = pd.DataFrame({
-        "psu": [1, 1, 2, 2, 3, 3, 4, 4], "w": [1.0, 2, 1, 2, 1, 2, 1, 2],
-        "y": [1.0, 2, np.nan, np.nan, 3, 1, 2, 5],
-        "dom": ["a", "b", "a", "b", "a", "b", "a", "b"],
-        "num": [1.0, 2, 3, 1, 2, 4, 1, 2], "den": [1.0, 1, 2, 0, 1, 0, 3, 0],
-    })
+    data = pd.DataFrame(
+        {
+            "psu": [1, 1, 2, 2, 3, 3, 4, 4],
+            "w": [1.0, 2, 1, 2, 1, 2, 1, 2],
+            "y": [1.0, 2, np.nan, np.nan, 3, 1, 2, 5],
+            "dom": ["a", "b", "a", "b", "a", "b", "a", "b"],
+            "num": [1.0, 2, 3, 1, 2, 4, 1, 2],
+            "den": [1.0, 1, 2, 0, 1, 0, 3, 0],
+        }
+    )
     for r in range(4):
         data[f"jk_{r + 1}"] = data["w"] * np.where(data["psu"] == r + 1, 0, 4 / 3)
     return data
@@ -81,8 +94,15 @@ def test_replicate_df_counts_observed_records_and_infinite_replicates_give_na(
 ) -> None:
     design = Design(weight="w", replicate_weights="jk_", replicate_method="jk1")
     data = replicates()
-    result = estimate(data, design, ratios={"r": ("num", "den")}, means=["y"],
-                      by=[(), ("dom",)], ci="t", missing="drop")
+    result = estimate(
+        data,
+        design,
+        ratios={"r": ("num", "den")},
+        means=["y"],
+        by=[(), ("dom",)],
+        ci="t",
+        missing="drop",
+    )
     rows = of(expected, "replicates")
     population = rows[rows["grouping"] == ""]
     ratio_rows = rows[rows["grouping"] == "dom"]

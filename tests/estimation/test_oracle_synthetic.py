@@ -44,8 +44,9 @@ def replicate_factors(psus: np.ndarray, strata: np.ndarray, seed: int) -> pd.Dat
     group = np.arange(n) % REPLICATES
     factors = {
         "bootstrap": rng.poisson(1.0, (n, REPLICATES)).astype(float),
-        "jk1": np.where(group[:, None] == np.arange(REPLICATES), 0.0,
-                        REPLICATES / (REPLICATES - 1)),
+        "jk1": np.where(
+            group[:, None] == np.arange(REPLICATES), 0.0, REPLICATES / (REPLICATES - 1)
+        ),
         "brr": np.where(half, 2.0, 0.0),
         "fay": np.where(half, 1.7, 0.3),
         "sdr": 1.0 + 0.7 * rng.choice([-1.0, 0.0, 1.0], (n, REPLICATES)),
@@ -107,8 +108,14 @@ BY = [(), ("sex",), ("sex", "region"), ("urban", "ageband")]
 
 def run(data: pd.DataFrame, design: Design, ci: str = "t", mean: bool = True) -> pd.DataFrame:
     return estimate(
-        data, design, ratios={"ur": ("unemp", "lf")}, totals=["lf"],
-        means=["hours"] if mean else [], by=BY, ci=ci, missing="drop",
+        data,
+        design,
+        ratios={"ur": ("unemp", "lf")},
+        totals=["lf"],
+        means=["hours"] if mean else [],
+        by=BY,
+        ci=ci,
+        missing="drop",
     )
 
 
@@ -141,8 +148,11 @@ def test_lonely_psu_fail_names_the_stratum_like_r(oracle: Oracle) -> None:
 @pytest.mark.parametrize("method", METHODS)
 def test_replicate_methods_match_r(oracle: Oracle, method: str, mse: bool) -> None:
     design = Design(
-        weight="weight", replicate_weights=f"{method}_", replicate_method=method,
-        fay_rho=0.3 if method == "fay" else None, mse=mse,
+        weight="weight",
+        replicate_weights=f"{method}_",
+        replicate_method=method,
+        fay_rho=0.3 if method == "fay" else None,
+        mse=mse,
     )
     data = with_replicates(oracle.data, oracle.factors, method)
     expected = expected_rows(oracle, method + ("_mse" if mse else ""))

@@ -55,16 +55,18 @@ def make_sample(seed: int, n_strata: int) -> pd.DataFrame:
             psus += [p + 1] * size
     n = len(strata)
     lf = rng.integers(0, 2, n).astype(float)
-    data = pd.DataFrame({
-        "stratum": np.array(strata, dtype=np.int64),
-        "psu": np.array(psus, dtype=np.int64),
-        "w": rng.uniform(0.5, 20.0, n),
-        "lf": lf,
-        "unemp": lf * rng.integers(0, 2, n),
-        "hours": rng.normal(38.0, 9.0, n),
-        "sex": rng.choice(["female", "male"], n),
-        "region": rng.choice(["north", "south", "east"], n),
-    })
+    data = pd.DataFrame(
+        {
+            "stratum": np.array(strata, dtype=np.int64),
+            "psu": np.array(psus, dtype=np.int64),
+            "w": rng.uniform(0.5, 20.0, n),
+            "lf": lf,
+            "unemp": lf * rng.integers(0, 2, n),
+            "hours": rng.normal(38.0, 9.0, n),
+            "sex": rng.choice(["female", "male"], n),
+            "region": rng.choice(["north", "south", "east"], n),
+        }
+    )
     cluster = pd.factorize(pd.MultiIndex.from_arrays([data["stratum"], data["psu"]]))[0]
     n_clusters = int(cluster.max()) + 1
     for g in range(n_clusters):
@@ -133,7 +135,10 @@ def test_scaling_weights_scales_totals_and_keeps_ratios_and_means(
     expected = base["estimate"].to_numpy(float) * factor
     assert_close(result["estimate"], expected, 1e-9, what="estimate")
     assert_close(
-        result["se"], base["se"].to_numpy(float) * factor, 1e-9, NOISE * np.abs(expected),
+        result["se"],
+        base["se"].to_numpy(float) * factor,
+        1e-9,
+        NOISE * np.abs(expected),
         what="se",
     )
     np.testing.assert_array_equal(result["n"].to_numpy(), base["n"].to_numpy())
@@ -146,9 +151,7 @@ def test_scaling_weights_scales_totals_and_keeps_ratios_and_means(
 @each_design
 @settings(max_examples=8, deadline=None)
 @given(data=samples)
-def test_domain_totals_and_counts_add_up_to_the_population(
-    design: str, data: pd.DataFrame
-) -> None:
+def test_domain_totals_and_counts_add_up_to_the_population(design: str, data: pd.DataFrame) -> None:
     result = run(data, design)
     whole = population(result)
     for grouping in (["sex"], ["sex", "region"]):
@@ -158,14 +161,23 @@ def test_domain_totals_and_counts_add_up_to_the_population(
         domains = result[mask]
         n_domains = data.groupby(grouping).ngroups
         assert (domains.groupby("statistic").size() == n_domains).all()
-        sums = domains.groupby("statistic")[["estimate", "numerator_total",
-                                             "denominator_total"]].sum(min_count=1)
+        sums = domains.groupby("statistic")[
+            ["estimate", "numerator_total", "denominator_total"]
+        ].sum(min_count=1)
         for statistic in TOTALS:
-            assert_close(sums.loc[statistic, "estimate"], whole.loc[statistic, "estimate"],
-                         1e-12, what=f"{statistic} by {grouping}")
+            assert_close(
+                sums.loc[statistic, "estimate"],
+                whole.loc[statistic, "estimate"],
+                1e-12,
+                what=f"{statistic} by {grouping}",
+            )
         for column in ("numerator_total", "denominator_total"):
-            assert_close(sums.loc["ur", column], whole.loc["ur", column], 1e-12,
-                         what=f"ur {column} by {grouping}")
+            assert_close(
+                sums.loc["ur", column],
+                whole.loc["ur", column],
+                1e-12,
+                what=f"ur {column} by {grouping}",
+            )
         counts = domains.groupby("statistic")["n"].sum()
         np.testing.assert_array_equal(
             counts.sort_index().to_numpy(), whole["n"].sort_index().to_numpy()
@@ -180,9 +192,7 @@ def test_domain_totals_and_counts_add_up_to_the_population(
 @each_design
 @settings(max_examples=8, deadline=None)
 @given(data=samples, order_seed=st.integers(0, 2**32 - 1))
-def test_permuting_rows_changes_nothing(
-    design: str, data: pd.DataFrame, order_seed: int
-) -> None:
+def test_permuting_rows_changes_nothing(design: str, data: pd.DataFrame, order_seed: int) -> None:
     order = np.random.default_rng(order_seed).permutation(len(data))
     shuffled = data.iloc[order].reset_index(drop=True)
     assert_same(run(shuffled, design), run(data, design), rtol=1e-12)
@@ -233,8 +243,12 @@ def test_rows_are_internally_consistent(
     ratio = result[result["kind"] == "ratio"]
     with np.errstate(divide="ignore", invalid="ignore"):
         quotient = ratio["numerator_total"] / ratio["denominator_total"]
-    assert_close(ratio["estimate"], quotient.where(ratio["denominator_total"] != 0), 1e-15,
-                 what="ratio estimate")
+    assert_close(
+        ratio["estimate"],
+        quotient.where(ratio["denominator_total"] != 0),
+        1e-15,
+        what="ratio estimate",
+    )
     other = result[result["kind"] != "ratio"]
     assert other[["numerator_total", "denominator_total"]].isna().all().all()
 
@@ -250,15 +264,26 @@ def test_rows_are_internally_consistent(
     assert positive.any()
     assert (lower[positive] < est[positive]).all() and (est[positive] < upper[positive]).all()
     rounding = 1e-15 * np.abs(est[positive])
-    assert_close(upper[positive] - est[positive], q[positive] * se[positive], 1e-12, rounding,
-                 what="upper half-width")
-    assert_close(est[positive] - lower[positive], q[positive] * se[positive], 1e-12, rounding,
-                 what="lower half-width")
+    assert_close(
+        upper[positive] - est[positive],
+        q[positive] * se[positive],
+        1e-12,
+        rounding,
+        what="upper half-width",
+    )
+    assert_close(
+        est[positive] - lower[positive],
+        q[positive] * se[positive],
+        1e-12,
+        rounding,
+        what="lower half-width",
+    )
     unknown = np.isnan(q) | np.isnan(se)
     assert np.isnan(lower[unknown]).all() and np.isnan(upper[unknown]).all()
     nonzero = ~np.isnan(est) & (est != 0)
-    assert_close(result["cv"].to_numpy(float)[nonzero], se[nonzero] / np.abs(est[nonzero]),
-                 1e-15, what="cv")
+    assert_close(
+        result["cv"].to_numpy(float)[nonzero], se[nonzero] / np.abs(est[nonzero]), 1e-15, what="cv"
+    )
     assert result["cv"][est == 0].isna().all()
     assert (se[~np.isnan(se)] >= 0).all()
 
@@ -284,22 +309,32 @@ def test_mean_is_a_ratio_to_one_and_total_is_a_ratio_numerator(
 ) -> None:
     data = data.assign(one=1.0)
     result = estimate(
-        data, DESIGNS[design], ratios={"hours_per_one": ("hours", "one")}, totals=["hours"],
-        means=["hours"], by=BY,
+        data,
+        DESIGNS[design],
+        ratios={"hours_per_one": ("hours", "one")},
+        totals=["hours"],
+        means=["hours"],
+        by=BY,
     )
-    rows = {kind: result[result["kind"] == kind].reset_index(drop=True) for kind in
-            ("ratio", "total", "mean")}
+    rows = {
+        kind: result[result["kind"] == kind].reset_index(drop=True)
+        for kind in ("ratio", "total", "mean")
+    }
     floor = NOISE * np.abs(rows["mean"]["estimate"].to_numpy(float))
     assert_close(rows["mean"]["estimate"], rows["ratio"]["estimate"], 1e-12, what="estimate")
     assert_close(rows["mean"]["se"], rows["ratio"]["se"], 1e-9, floor, what="se")
     np.testing.assert_array_equal(rows["mean"]["n"], rows["ratio"]["n"])
-    assert_close(rows["total"]["estimate"], rows["ratio"]["numerator_total"], 1e-12,
-                 what="total")
-    assert_close(rows["ratio"]["denominator_total"][0], data["w"].sum(), 1e-12,
-                 what="population weight total")
+    assert_close(rows["total"]["estimate"], rows["ratio"]["numerator_total"], 1e-12, what="total")
+    assert_close(
+        rows["ratio"]["denominator_total"][0],
+        data["w"].sum(),
+        1e-12,
+        what="population weight total",
+    )
 
 
 # --- integer storage of the same numbers ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("dtype", ["int64", "int32"])
 @pytest.mark.parametrize("design", DESIGNS)

@@ -65,9 +65,15 @@ def test_apply_returns_a_copy() -> None:
 
 
 def test_suppression_blanks_value_and_uncertainty() -> None:
-    rows = table(obs_value=[10.0, 20.0, 30.0], se=[1.0, 2.0, 3.0], lower_bound=[8.0, 16.0, 24.0],
-                 upper_bound=[12.0, 24.0, 36.0], cv=[10.0, 10.0, 10.0], sample_count=[4, 5, 15],
-                 note_indicator=["", "", "kept"])
+    rows = table(
+        obs_value=[10.0, 20.0, 30.0],
+        se=[1.0, 2.0, 3.0],
+        lower_bound=[8.0, 16.0, 24.0],
+        upper_bound=[12.0, 24.0, 36.0],
+        cv=[10.0, 10.0, 10.0],
+        sample_count=[4, 5, 15],
+        note_indicator=["", "", "kept"],
+    )
     out = ReliabilityRule(suppress_below=5).apply(rows)
     first, second, third = (out.iloc[i] for i in range(3))
     for column in ("obs_value", "se", "lower_bound", "upper_bound", "cv"):
@@ -88,8 +94,9 @@ def test_suppressed_rows_are_flagged_unreliable() -> None:
     assert out["obs_status"].tolist() == ["U", ""]
 
 
-@pytest.mark.parametrize("options", [{"min_count": -1}, {"max_cv": 0}, {"suppress_below": 0},
-                                     {"minimum": 3}])
+@pytest.mark.parametrize(
+    "options", [{"min_count": -1}, {"max_cv": 0}, {"suppress_below": 0}, {"minimum": 3}]
+)
 def test_invalid_rules_are_refused(options: dict[str, float]) -> None:
     with pytest.raises(pydantic.ValidationError):
         ReliabilityRule(**options)  # type: ignore[arg-type]
@@ -98,24 +105,46 @@ def test_invalid_rules_are_refused(options: dict[str, float]) -> None:
 # average ---------------------------------------------------------------------------------------
 
 
-def monthly(months: list[str], values: list[float], ses: list[float],
-            counts: list[int] | None = None, **keys: str) -> pd.DataFrame:
+def monthly(
+    months: list[str],
+    values: list[float],
+    ses: list[float],
+    counts: list[int] | None = None,
+    **keys: str,
+) -> pd.DataFrame:
     """One observation per month, with the same key (``keys`` override the defaults)."""
     n = len(months)
-    key = {"ref_area": "X", "indicator": "UNE_DEAP_SEX_AGE_RT", "source": "S", "sex": "SEX_T",
-           "classif1": "AGE_YTHADULT_YGE15", "classif2": ""} | keys
-    return table(**{k: [v] * n for k, v in key.items()}, time=months, obs_value=values, se=ses,
-                 cv=[100 * s / v for s, v in zip(ses, values, strict=True)],
-                 sample_count=counts or [100] * n, note_indicator=["monthly"] * n)
+    key = {
+        "ref_area": "X",
+        "indicator": "UNE_DEAP_SEX_AGE_RT",
+        "source": "S",
+        "sex": "SEX_T",
+        "classif1": "AGE_YTHADULT_YGE15",
+        "classif2": "",
+    } | keys
+    return table(
+        **{k: [v] * n for k, v in key.items()},
+        time=months,
+        obs_value=values,
+        se=ses,
+        cv=[100 * s / v for s, v in zip(ses, values, strict=True)],
+        sample_count=counts or [100] * n,
+        note_indicator=["monthly"] * n,
+    )
 
 
 def test_quarter_mean_and_standard_error() -> None:
-    data = pd.concat([
-        monthly(["2024M01", "2024M02", "2024M03"], [4.0, 5.0, 9.0], [0.3, 0.4, 1.2],
-                [100, 120, 140]),
-        monthly(["2024M01", "2024M02", "2024M03"], [10.0, 20.0, 30.0], [1.0, 2.0, 2.0],
-                sex="SEX_F"),
-    ], ignore_index=True)
+    data = pd.concat(
+        [
+            monthly(
+                ["2024M01", "2024M02", "2024M03"], [4.0, 5.0, 9.0], [0.3, 0.4, 1.2], [100, 120, 140]
+            ),
+            monthly(
+                ["2024M01", "2024M02", "2024M03"], [10.0, 20.0, 30.0], [1.0, 2.0, 2.0], sex="SEX_F"
+            ),
+        ],
+        ignore_index=True,
+    )
     out, skipped = average(data, "quarter", ReliabilityRule())
     assert skipped == {}
     assert list(out.columns) == list(observations.COLUMNS)
@@ -134,7 +163,11 @@ def test_quarter_mean_and_standard_error() -> None:
         assert row["note_indicator"].startswith("Average of 3 monthly estimates")
         assert row["obs_status"] == ""
         assert (row["ref_area"], row["indicator"], row["source"], row["classif1"]) == (
-            "X", "UNE_DEAP_SEX_AGE_RT", "S", "AGE_YTHADULT_YGE15")
+            "X",
+            "UNE_DEAP_SEX_AGE_RT",
+            "S",
+            "AGE_YTHADULT_YGE15",
+        )
 
 
 def test_interval_level() -> None:
@@ -146,8 +179,11 @@ def test_interval_level() -> None:
 
 
 def test_incomplete_quarter_is_listed_and_gives_nothing() -> None:
-    data = monthly(["2024M01", "2024M02", "2024M03", "2024M04", "2024M05"],
-                   [1.0, 2.0, 3.0, 4.0, 5.0], [0.1] * 5)
+    data = monthly(
+        ["2024M01", "2024M02", "2024M03", "2024M04", "2024M05"],
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        [0.1] * 5,
+    )
     out, skipped = average(data, "quarter", ReliabilityRule())
     assert out["time"].tolist() == ["2024Q1"]
     assert out.loc[0, "obs_value"] == pytest.approx(2.0)
@@ -179,8 +215,9 @@ def test_year_needs_twelve_months() -> None:
 
 
 def test_averages_are_flagged_by_the_rule() -> None:
-    data = monthly(["2024M01", "2024M02", "2024M03"], [1.0, 1.0, 1.0], [0.5, 0.5, 0.5],
-                   counts=[4, 4, 4])
+    data = monthly(
+        ["2024M01", "2024M02", "2024M03"], [1.0, 1.0, 1.0], [0.5, 0.5, 0.5], counts=[4, 4, 4]
+    )
     flagged, _ = average(data, "quarter", ReliabilityRule())
     assert flagged.loc[0, "sample_count"] == 12
     assert flagged.loc[0, "obs_status"] == "U"
@@ -198,7 +235,13 @@ def test_times_that_are_not_months_are_refused(time: str) -> None:
 
 def test_period_of() -> None:
     assert [period_of(f"2024M{m:02d}", "quarter") for m in (1, 3, 4, 9, 10, 12)] == [
-        "2024Q1", "2024Q1", "2024Q2", "2024Q3", "2024Q4", "2024Q4"]
+        "2024Q1",
+        "2024Q1",
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2024Q4",
+    ]
     assert period_of("2024M07", "year") == "2024"
 
 
@@ -216,8 +259,12 @@ def test_nothing_to_average() -> None:
 def test_a_cell_missing_a_month_gives_no_average() -> None:
     complete = monthly(["2024M01", "2024M02", "2024M03"], [1.0, 2.0, 3.0], [0.1] * 3)
     partial = monthly(["2024M01", "2024M03"], [5.0, 7.0], [0.1] * 2, classif1="AGE_YTHADULT_YGE25")
-    suppressed = monthly(["2024M01", "2024M02", "2024M03"], [1.0, 2.0, 3.0], [0.1] * 3,
-                         classif1="AGE_YTHADULT_Y15-24")
+    suppressed = monthly(
+        ["2024M01", "2024M02", "2024M03"],
+        [1.0, 2.0, 3.0],
+        [0.1] * 3,
+        classif1="AGE_YTHADULT_Y15-24",
+    )
     suppressed.loc[1, "obs_value"] = np.nan
     data = pd.concat([complete, partial, suppressed], ignore_index=True)
     out, skipped = average(data, "quarter", ReliabilityRule())

@@ -20,8 +20,10 @@ from decentwork.survey.expressions import expression_columns
 from tests.survey.conftest import SHARED, STATCAN_2024_01
 
 DICTIONARY = SHARED / "ilostat" / "dictionary"
-GRID = "SELECT CAST(v AS DOUBLE) AS {column} FROM (SELECT UNNEST(range(-2, 121)) AS v " \
+GRID = (
+    "SELECT CAST(v AS DOUBLE) AS {column} FROM (SELECT UNNEST(range(-2, 121)) AS v "
     "UNION ALL SELECT NULL)"
+)
 """Every value a classification's input plausibly takes (codes, ages, NULL)."""
 
 
@@ -38,8 +40,10 @@ def _codes(code: str, splits: list[str], total: str) -> set[str]:
     with duckdb.connect() as con:
         for split in splits:
             [column] = expression_columns(split)
-            rows = con.sql(f"SELECT DISTINCT ({split}) AS c FROM ({GRID.format(column=column)}) "
-                           "WHERE c IS NOT NULL").fetchall()
+            rows = con.sql(
+                f"SELECT DISTINCT ({split}) AS c FROM ({GRID.format(column=column)}) "
+                "WHERE c IS NOT NULL"
+            ).fetchall()
             assert rows, split
             codes |= {f"{code}_{value}" for (value,) in rows}
     return codes
@@ -108,8 +112,18 @@ def test_statcan_profile_skips_what_it_does_not_map() -> None:
     assert "ilo_joball_tru" in skipped["une_tru"]
     assert "ilo_olf_dlma" in skipped["une_plf"] and "ilo_olf_dlma" in skipped["eap_plf"]
     assert "ilo_geo" in skipped["GEO_COV"]
-    for variable in ("wap", "emp", "une", "eap", "olf", "neet", "employee", "hours_worked",
-                     "earnings", "edu_aggregate"):
+    for variable in (
+        "wap",
+        "emp",
+        "une",
+        "eap",
+        "olf",
+        "neet",
+        "employee",
+        "hours_worked",
+        "earnings",
+        "edu_aggregate",
+    ):
         assert variable in resolved.variables, variable
         assert variable not in skipped
     for sql in resolved.variables.values():
@@ -117,12 +131,23 @@ def test_statcan_profile_skips_what_it_does_not_map() -> None:
 
 
 def test_statcan_skipped_indicators_name_the_missing_variable() -> None:
-    result = compute(load_profile("statcan-lfs"), STATCAN_2024_01,
-                     indicators=["EIP_WPLF_SEX_AGE_NB", "TRU_DEMP_SEX_AGE_RT", "EMP_NIFL_SEX_RT",
-                                 "LUU_XLU4_SEX_AGE_RT"])
+    result = compute(
+        load_profile("statcan-lfs"),
+        STATCAN_2024_01,
+        indicators=[
+            "EIP_WPLF_SEX_AGE_NB",
+            "TRU_DEMP_SEX_AGE_RT",
+            "EMP_NIFL_SEX_RT",
+            "LUU_XLU4_SEX_AGE_RT",
+        ],
+    )
     assert result.observations.empty
-    assert set(result.skipped) == {"EIP_WPLF_SEX_AGE_NB", "TRU_DEMP_SEX_AGE_RT",
-                                   "EMP_NIFL_SEX_RT", "LUU_XLU4_SEX_AGE_RT"}
+    assert set(result.skipped) == {
+        "EIP_WPLF_SEX_AGE_NB",
+        "TRU_DEMP_SEX_AGE_RT",
+        "EMP_NIFL_SEX_RT",
+        "LUU_XLU4_SEX_AGE_RT",
+    }
     assert "ilo_olf_dlma" in result.skipped["EIP_WPLF_SEX_AGE_NB"]
     assert "ilo_joball_tru" in result.skipped["TRU_DEMP_SEX_AGE_RT"]
     assert "ilo_job1_ife_nature" in result.skipped["EMP_NIFL_SEX_RT"]
@@ -134,22 +159,42 @@ def test_statcan_skipped_indicators_name_the_missing_variable() -> None:
 
 VALID: dict[str, Any] = {
     "variables": {
-        "wap": {"label": "Working age", "reference": "r",
-                "recipes": ["CASE WHEN ilo_age >= 15 THEN 1 ELSE 0 END"]},
-        "une": {"label": "Unemployed", "reference": "r",
-                "recipes": ["CASE WHEN wap = 1 AND ilo_lfs = 2 THEN 1 ELSE 0 END"]},
-        "eap": {"label": "Labour force", "reference": "r",
-                "recipes": ["CASE WHEN wap = 1 AND ilo_lfs IN (1, 2) THEN 1 ELSE 0 END"]},
+        "wap": {
+            "label": "Working age",
+            "reference": "r",
+            "recipes": ["CASE WHEN ilo_age >= 15 THEN 1 ELSE 0 END"],
+        },
+        "une": {
+            "label": "Unemployed",
+            "reference": "r",
+            "recipes": ["CASE WHEN wap = 1 AND ilo_lfs = 2 THEN 1 ELSE 0 END"],
+        },
+        "eap": {
+            "label": "Labour force",
+            "reference": "r",
+            "recipes": ["CASE WHEN wap = 1 AND ilo_lfs IN (1, 2) THEN 1 ELSE 0 END"],
+        },
     },
     "classifications": {
-        "AGE_YTHADULT": {"label": "Age", "total": "YGE15",
-                         "splits": ["CASE WHEN ilo_age >= 25 THEN 'YGE25' END"]},
+        "AGE_YTHADULT": {
+            "label": "Age",
+            "total": "YGE15",
+            "splits": ["CASE WHEN ilo_age >= 25 THEN 'YGE25' END"],
+        },
     },
     "indicators": [
-        {"code": "UNE_TUNE_SEX_AGE_NB", "label": "Unemployment", "total": "une",
-         "classif1": ["AGE_YTHADULT"]},
-        {"code": "UNE_DEAP_SEX_AGE_RT", "label": "Unemployment rate", "ratio": ["une", "eap"],
-         "classif1": ["AGE_YTHADULT"]},
+        {
+            "code": "UNE_TUNE_SEX_AGE_NB",
+            "label": "Unemployment",
+            "total": "une",
+            "classif1": ["AGE_YTHADULT"],
+        },
+        {
+            "code": "UNE_DEAP_SEX_AGE_RT",
+            "label": "Unemployment rate",
+            "ratio": ["une", "eap"],
+            "classif1": ["AGE_YTHADULT"],
+        },
     ],
 }
 
@@ -204,24 +249,37 @@ def _duplicate_code(content: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("mistake", "named"),
     [
-        pytest.param(_unknown_variable, ["UNE_DEAP_SEX_AGE_RT", "'labour_force'"],
-                     id="unknown variable"),
+        pytest.param(
+            _unknown_variable, ["UNE_DEAP_SEX_AGE_RT", "'labour_force'"], id="unknown variable"
+        ),
         pytest.param(_cycle, ["variables.wap", "cycle"], id="cycle"),
-        pytest.param(_two_statements, ["variables.une", "2 statements"],
-                     id="multi-statement recipe"),
-        pytest.param(_aggregate, ["variables.une", "aggregate function 'SUM(ilo_age)'"],
-                     id="aggregate in a recipe"),
-        pytest.param(_two_statements_in_a_split, ["classifications.AGE_YTHADULT", "2 statements"],
-                     id="multi-statement split"),
-        pytest.param(_unknown_universe, ["classifications.AGE_YTHADULT", "'employed'"],
-                     id="unknown universe"),
-        pytest.param(_ratio_and_total, ["indicators.1", "exactly one of ratio, mean or total"],
-                     id="ratio and total"),
+        pytest.param(
+            _two_statements, ["variables.une", "2 statements"], id="multi-statement recipe"
+        ),
+        pytest.param(
+            _aggregate,
+            ["variables.une", "aggregate function 'SUM(ilo_age)'"],
+            id="aggregate in a recipe",
+        ),
+        pytest.param(
+            _two_statements_in_a_split,
+            ["classifications.AGE_YTHADULT", "2 statements"],
+            id="multi-statement split",
+        ),
+        pytest.param(
+            _unknown_universe, ["classifications.AGE_YTHADULT", "'employed'"], id="unknown universe"
+        ),
+        pytest.param(
+            _ratio_and_total,
+            ["indicators.1", "exactly one of ratio, mean or total"],
+            id="ratio and total",
+        ),
         pytest.param(_duplicate_code, ["UNE_TUNE_SEX_AGE_NB", "twice"], id="duplicate code"),
     ],
 )
-def test_user_catalogue_mistakes_are_refused(mistake: Any, named: list[str],
-                                             tmp_path: Path) -> None:
+def test_user_catalogue_mistakes_are_refused(
+    mistake: Any, named: list[str], tmp_path: Path
+) -> None:
     content = copy.deepcopy(VALID)
     mistake(content)
     path = _write(tmp_path, content)

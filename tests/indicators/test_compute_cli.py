@@ -40,15 +40,39 @@ SYNTHETIC = (
     resources.files("decentwork.survey.profiles").joinpath("synthetic.yaml").read_text("utf-8")
 )
 CODES = (
-    "UNE_DEAP_SEX_AGE_RT", "EMP_TEMP_SEX_AGE_NB", "SDG_0861_SEX_RT", "UNE_DEAP_SEX_AGE_EDU_RT",
+    "UNE_DEAP_SEX_AGE_RT",
+    "EMP_TEMP_SEX_AGE_NB",
+    "SDG_0861_SEX_RT",
+    "UNE_DEAP_SEX_AGE_EDU_RT",
     "UNE_DEAP_SEX_AGE_GEO_RT",
 )
 """Indicators of the round-trip tests: a rate, a total, one without classification, one with
 a classif2, and one the no-geo profile cannot give (so something is skipped)."""
 SDMX_COLUMNS = [
-    "STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "FREQ", "MEASURE", "SEX", "AGE", "GEO",
-    "EDU", "ECO", "OCU", "STE", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "SOURCE",
-    "LOWER_BOUND", "UPPER_BOUND", "SE", "CV", "SAMPLE_COUNT", "NOTE_INDICATOR", "NOTE_SOURCE",
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "ACTION",
+    "REF_AREA",
+    "FREQ",
+    "MEASURE",
+    "SEX",
+    "AGE",
+    "GEO",
+    "EDU",
+    "ECO",
+    "OCU",
+    "STE",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "OBS_STATUS",
+    "SOURCE",
+    "LOWER_BOUND",
+    "UPPER_BOUND",
+    "SE",
+    "CV",
+    "SAMPLE_COUNT",
+    "NOTE_INDICATOR",
+    "NOTE_SOURCE",
     "NOTE_CLASSIF",
 ]
 SUPPRESSED = "Suppressed: fewer than 1000000 sample records"
@@ -82,8 +106,9 @@ def flat(text: str) -> str:
 def read_observations(source: Path | str) -> pd.DataFrame:
     """Observations from a CSV file, or from CSV text; empty text cells stay ''."""
     handle = source if isinstance(source, Path) else io.StringIO(source)
-    table = pd.read_csv(handle, dtype=dict.fromkeys(TEXT_COLUMNS, str),
-                        keep_default_na=False, na_values=[""])
+    table = pd.read_csv(
+        handle, dtype=dict.fromkeys(TEXT_COLUMNS, str), keep_default_na=False, na_values=[""]
+    )
     table[list(TEXT_COLUMNS)] = table[list(TEXT_COLUMNS)].fillna("")
     return table
 
@@ -98,8 +123,14 @@ def assert_same(actual: pd.DataFrame, expected: pd.DataFrame, rtol: float) -> No
     for column in TEXT_COLUMNS:
         assert a[column].fillna("").astype(str).tolist() == e[column].astype(str).tolist(), column
     for column in (*FLOAT_COLUMNS, "sample_count"):
-        np.testing.assert_allclose(a[column].astype(float), e[column].astype(float), rtol=rtol,
-                                   atol=0, equal_nan=True, err_msg=column)
+        np.testing.assert_allclose(
+            a[column].astype(float),
+            e[column].astype(float),
+            rtol=rtol,
+            atol=0,
+            equal_nan=True,
+            err_msg=column,
+        )
 
 
 def assert_refused(result: Result, *culprits: str) -> None:
@@ -182,8 +213,16 @@ def one_thread() -> Iterator[None]:
 def test_compute_help() -> None:
     result = runner.invoke(app, ["compute", "--help"])
     assert result.exit_code == 0, result.output
-    for option in ("--out", "--format", "--indicators", "--average-to", "--catalogue",
-                   "--min-count", "--max-cv", "--suppress-below"):
+    for option in (
+        "--out",
+        "--format",
+        "--indicators",
+        "--average-to",
+        "--catalogue",
+        "--min-count",
+        "--max-cv",
+        "--suppress-below",
+    ):
         assert option in result.output
 
 
@@ -220,8 +259,16 @@ def test_excel_workbook_has_observations_and_skipped(survey: Survey, tmp_path: P
 
 def test_sdmx_csv_has_ilostat_dimensions(survey: Survey, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
-    result = invoke(survey.profile, survey.path, "--indicators", ",".join(CODES),
-                    "--format", "sdmx-csv", "--out", out)
+    result = invoke(
+        survey.profile,
+        survey.path,
+        "--indicators",
+        ",".join(CODES),
+        "--format",
+        "sdmx-csv",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     sdmx = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(sdmx.columns) == SDMX_COLUMNS
@@ -243,16 +290,27 @@ def test_sdmx_csv_has_ilostat_dimensions(survey: Survey, tmp_path: Path) -> None
     assert (sdmx.loc[indicator == "SDG_0861_SEX_RT", "AGE"] == "").all()
     assert (sdmx[["GEO", "ECO", "OCU", "STE"]] == "").all().all()
     # Back to observations: the same figures as the Python API.
-    back = pd.DataFrame({
-        "ref_area": sdmx["REF_AREA"], "indicator": indicator, "source": sdmx["SOURCE"],
-        "sex": sdmx["SEX"], "classif1": sdmx["AGE"], "classif2": sdmx["EDU"],
-        "time": sdmx["TIME_PERIOD"], "obs_value": sdmx["OBS_VALUE"].replace("", np.nan),
-        "obs_status": sdmx["OBS_STATUS"], "se": sdmx["SE"].replace("", np.nan),
-        "lower_bound": sdmx["LOWER_BOUND"].replace("", np.nan),
-        "upper_bound": sdmx["UPPER_BOUND"].replace("", np.nan),
-        "cv": sdmx["CV"].replace("", np.nan), "sample_count": sdmx["SAMPLE_COUNT"],
-        "note_indicator": "", "note_source": "", "note_classif": "",
-    })
+    back = pd.DataFrame(
+        {
+            "ref_area": sdmx["REF_AREA"],
+            "indicator": indicator,
+            "source": sdmx["SOURCE"],
+            "sex": sdmx["SEX"],
+            "classif1": sdmx["AGE"],
+            "classif2": sdmx["EDU"],
+            "time": sdmx["TIME_PERIOD"],
+            "obs_value": sdmx["OBS_VALUE"].replace("", np.nan),
+            "obs_status": sdmx["OBS_STATUS"],
+            "se": sdmx["SE"].replace("", np.nan),
+            "lower_bound": sdmx["LOWER_BOUND"].replace("", np.nan),
+            "upper_bound": sdmx["UPPER_BOUND"].replace("", np.nan),
+            "cv": sdmx["CV"].replace("", np.nan),
+            "sample_count": sdmx["SAMPLE_COUNT"],
+            "note_indicator": "",
+            "note_source": "",
+            "note_classif": "",
+        }
+    )
     assert_same(back, survey.expected, rtol=1e-12)
 
 
@@ -269,8 +327,7 @@ def test_csv_on_standard_output_without_progress_or_skips(survey: Survey) -> Non
 
 
 def test_indicators_option_restricts(survey: Survey) -> None:
-    result = invoke("synthetic", survey.path, "--indicators",
-                    "UNE_DEAP_SEX_AGE_RT,SDG_0861_SEX_RT")
+    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT,SDG_0861_SEX_RT")
     assert result.exit_code == 0, result.output
     table = read_observations(result.stdout)
     assert set(table["indicator"]) == {"UNE_DEAP_SEX_AGE_RT", "SDG_0861_SEX_RT"}
@@ -291,21 +348,32 @@ def test_unknown_indicator_is_refused_with_a_suggestion(survey: Survey) -> None:
 def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> None:
     out = tmp_path / "q.parquet"
     codes = "UNE_DEAP_SEX_AGE_RT,EMP_TEMP_SEX_AGE_NB"
-    result = invoke(months.profile, *months.files, "--indicators", codes,
-                    "--average-to", "quarter", "--out", out)
+    result = invoke(
+        months.profile,
+        *months.files,
+        "--indicators",
+        codes,
+        "--average-to",
+        "quarter",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     table = pd.read_parquet(out)
     assert set(table["time"]) == {"2024M01", "2024M02", "2024M03", "2024Q1"}
     # The monthly rows are each file's own computation.
     profile = load_profile(months.profile)
     monthly = table[table["time"] != "2024Q1"]
-    expected = pd.concat([compute(profile, f, indicators=codes.split(",")).observations
-                          for f in months.files], ignore_index=True)
+    expected = pd.concat(
+        [compute(profile, f, indicators=codes.split(",")).observations for f in months.files],
+        ignore_index=True,
+    )
     assert_same(monthly, expected, rtol=0)
     # The quarter: mean of the three months, SE sqrt(sum of squared SEs) / 3.
     full = monthly.groupby(GROUP).filter(lambda g: g["obs_value"].notna().sum() == 3)
     wanted = full.groupby(GROUP).agg(
-        obs_value=("obs_value", "mean"), se=("se", lambda s: np.sqrt(np.sum(s**2)) / 3),
+        obs_value=("obs_value", "mean"),
+        se=("se", lambda s: np.sqrt(np.sum(s**2)) / 3),
         sample_count=("sample_count", "sum"),
     )
     quarter = table[table["time"] == "2024Q1"].set_index(GROUP).sort_index()
@@ -315,10 +383,12 @@ def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> No
     np.testing.assert_allclose(quarter["se"], wanted["se"], rtol=1e-12)
     assert quarter["sample_count"].tolist() == wanted["sample_count"].tolist()
     z = norm.ppf(0.975)
-    np.testing.assert_allclose(quarter["lower_bound"], wanted["obs_value"] - z * wanted["se"],
-                               rtol=1e-12)
-    np.testing.assert_allclose(quarter["upper_bound"], wanted["obs_value"] + z * wanted["se"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        quarter["lower_bound"], wanted["obs_value"] - z * wanted["se"], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        quarter["upper_bound"], wanted["obs_value"] + z * wanted["se"], rtol=1e-12
+    )
     assert quarter["note_indicator"].str.contains(AVERAGED).all()
     unreliable = (quarter["sample_count"] < 15) | (quarter["cv"] > 33.3)
     assert (quarter["obs_status"] == np.where(unreliable, "U", "")).all()
@@ -326,8 +396,16 @@ def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> No
 
 
 def test_sdmx_periods_of_months_and_quarters(months: Months) -> None:
-    result = invoke(months.profile, *months.files, "--indicators", "SDG_0861_SEX_RT",
-                    "--average-to", "quarter", "--format", "sdmx-csv")
+    result = invoke(
+        months.profile,
+        *months.files,
+        "--indicators",
+        "SDG_0861_SEX_RT",
+        "--average-to",
+        "quarter",
+        "--format",
+        "sdmx-csv",
+    )
     assert result.exit_code == 0, result.output
     sdmx = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
     periods = set(zip(sdmx["TIME_PERIOD"], sdmx["FREQ"], strict=True))
@@ -336,8 +414,9 @@ def test_sdmx_periods_of_months_and_quarters(months: Months) -> None:
 
 
 def test_annual_average_of_three_months_is_skipped(months: Months) -> None:
-    result = invoke(months.profile, *months.files, "--indicators", "UNE_DEAP_SEX_AGE_RT",
-                    "--average-to", "year")
+    result = invoke(
+        months.profile, *months.files, "--indicators", "UNE_DEAP_SEX_AGE_RT", "--average-to", "year"
+    )
     assert result.exit_code == 0, result.output
     table = read_observations(result.stdout)
     assert set(table["time"]) == {"2024M01", "2024M02", "2024M03"}
@@ -347,16 +426,31 @@ def test_annual_average_of_three_months_is_skipped(months: Months) -> None:
 
 def test_two_files_of_the_same_month_are_refused(months: Months, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    result = invoke(months.profile, months.files[0], months.duplicate,
-                    "--indicators", "UNE_DEAP_SEX_AGE_RT", "--out", out)
+    result = invoke(
+        months.profile,
+        months.files[0],
+        months.duplicate,
+        "--indicators",
+        "UNE_DEAP_SEX_AGE_RT",
+        "--out",
+        out,
+    )
     assert_refused(result, str(months.files[0]), str(months.duplicate), "2024M01")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_averaging_a_time_that_is_not_a_month_is_refused(survey: Survey, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT",
-                    "--average-to", "quarter", "--out", out)
+    result = invoke(
+        "synthetic",
+        survey.path,
+        "--indicators",
+        "UNE_DEAP_SEX_AGE_RT",
+        "--average-to",
+        "quarter",
+        "--out",
+        out,
+    )
     assert_refused(result, "'2024' is not a month")
     assert list(tmp_path.iterdir()) == []
 
@@ -370,8 +464,9 @@ def test_unknown_average_period_is_refused(survey: Survey) -> None:
 
 
 def test_min_count_flags_everything(survey: Survey) -> None:
-    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT",
-                    "--min-count", "100000")
+    result = invoke(
+        "synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT", "--min-count", "100000"
+    )
     assert result.exit_code == 0, result.output
     table = read_observations(result.stdout)
     assert len(table) > 0
@@ -387,8 +482,14 @@ def test_default_rule_flags_small_or_imprecise_estimates(survey: Survey) -> None
 
 
 def test_suppress_below_blanks_values(survey: Survey, tmp_path: Path) -> None:
-    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT",
-                    "--suppress-below", "1000000")
+    result = invoke(
+        "synthetic",
+        survey.path,
+        "--indicators",
+        "UNE_DEAP_SEX_AGE_RT",
+        "--suppress-below",
+        "1000000",
+    )
     assert result.exit_code == 0, result.output
     table = read_observations(result.stdout)
     assert len(table) > 0
@@ -415,20 +516,24 @@ def _profile(folder: Path, text: str) -> Path:
 
 def _missing_column(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     profile = _profile(folder, remap("ilo_sex", "sexx"))
-    return ([profile, survey.path, "--out", out],
-            [str(profile), "ilo_sex", "'sexx'", "did you mean sex"])
+    return (
+        [profile, survey.path, "--out", out],
+        [str(profile), "ilo_sex", "'sexx'", "did you mean sex"],
+    )
 
 
 def _invalid_sql(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     profile = _profile(folder, remap("ilo_sex", "CASE WHEN sex = THEN 1 END"))
-    return [profile, survey.path, "--out", out], [str(profile), "variables.ilo_sex",
-                                                  "not valid SQL"]
+    return [profile, survey.path, "--out", out], [
+        str(profile),
+        "variables.ilo_sex",
+        "not valid SQL",
+    ]
 
 
 def _two_statements(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     profile = _profile(folder, remap("ilo_sex", "sex; DROP TABLE x"))
-    return [profile, survey.path, "--out", out], [str(profile), "variables.ilo_sex",
-                                                  "2 statements"]
+    return [profile, survey.path, "--out", out], [str(profile), "variables.ilo_sex", "2 statements"]
 
 
 def _csv_for_parquet(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
@@ -448,8 +553,12 @@ def _missing_weights(folder: Path, survey: Survey, out: Path) -> tuple[Arguments
     weights = table.column("weight").to_pylist()
     weights[3] = weights[40] = weights[41] = None
     path = folder / "weights.parquet"
-    pq.write_table(table.set_column(table.column_names.index("weight"), "weight",
-                                    pa.array(weights, pa.float64())), path)
+    pq.write_table(
+        table.set_column(
+            table.column_names.index("weight"), "weight", pa.array(weights, pa.float64())
+        ),
+        path,
+    )
     return ["synthetic", path, "--out", out], [str(path), "'weight'", "3 missing value"]
 
 
@@ -465,30 +574,40 @@ def _no_such_file(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, l
 
 
 def _missing_status(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
-    profile = _profile(folder, variant("WHEN age < 15 THEN NULL",
-                                       "WHEN age < 15 OR household % 7 = 0 THEN NULL"))
+    profile = _profile(
+        folder, variant("WHEN age < 15 THEN NULL", "WHEN age < 15 OR household % 7 = 0 THEN NULL")
+    )
     raw = pd.read_parquet(survey.path, columns=["age", "household"])
     count = int(((raw["age"] >= 15) & (raw["household"] % 7 == 0)).sum())
     assert count > 0
-    return ([profile, survey.path, "--out", out],
-            [str(survey.path), "ilo_lfs is missing", f": {count:,} records"])
+    return (
+        [profile, survey.path, "--out", out],
+        [str(survey.path), "ilo_lfs is missing", f": {count:,} records"],
+    )
 
 
 def _unknown_format(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
-    return (["synthetic", survey.path, "--format", "json", "--out", out],
-            ["--format: unknown format 'json'", "csv, parquet, xlsx, sdmx-csv"])
+    return (
+        ["synthetic", survey.path, "--format", "json", "--out", out],
+        ["--format: unknown format 'json'", "csv, parquet, xlsx, sdmx-csv"],
+    )
 
 
-def _binary_to_standard_output(folder: Path, survey: Survey,
-                               out: Path) -> tuple[Arguments, list[str]]:
-    return (["synthetic", survey.path, "--format", "parquet"],
-            ["--out: the parquet format writes a file"])
+def _binary_to_standard_output(
+    folder: Path, survey: Survey, out: Path
+) -> tuple[Arguments, list[str]]:
+    return (
+        ["synthetic", survey.path, "--format", "parquet"],
+        ["--out: the parquet format writes a file"],
+    )
 
 
 def _no_output_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     target = out.parent / "absent" / "out.csv"
-    return (["synthetic", survey.path, "--out", target],
-            [f"--out: {target}: the folder {target.parent} does not exist"])
+    return (
+        ["synthetic", survey.path, "--out", target],
+        [f"--out: {target}: the folder {target.parent} does not exist"],
+    )
 
 
 def _output_is_a_folder(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
@@ -497,25 +616,34 @@ def _output_is_a_folder(folder: Path, survey: Survey, out: Path) -> tuple[Argume
     return ["synthetic", survey.path, "--out", target], [f"--out: cannot write {target}"]
 
 
-def _negative_min_count(folder: Path, survey: Survey,
-                        out: Path) -> tuple[Arguments, list[str]]:
-    return (["synthetic", survey.path, "--min-count", "-1", "--max-cv", "0", "--out", out],
-            ["--min-count: Input should be greater than or equal to 0",
-             "--max-cv: Input should be greater than 0"])
+def _negative_min_count(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
+    return (
+        ["synthetic", survey.path, "--min-count", "-1", "--max-cv", "0", "--out", out],
+        [
+            "--min-count: Input should be greater than or equal to 0",
+            "--max-cv: Input should be greater than 0",
+        ],
+    )
 
 
 def _missing_catalogue(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     path = folder / "absent.yaml"
-    return (["synthetic", survey.path, "--catalogue", path, "--out", out],
-            [f"{path}: no such catalogue file"])
+    return (
+        ["synthetic", survey.path, "--catalogue", path, "--out", out],
+        [f"{path}: no such catalogue file"],
+    )
 
 
 def _bad_catalogue(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     path = folder / "catalogue.yaml"
-    path.write_text("variables: {}\nclassifications: {}\n"
-                    "indicators:\n  - {code: MY_RT, label: mine, ratio: [a, b]}\n")
-    return (["synthetic", survey.path, "--catalogue", path, "--out", out],
-            [str(path), "MY_RT", "'a'"])
+    path.write_text(
+        "variables: {}\nclassifications: {}\n"
+        "indicators:\n  - {code: MY_RT, label: mine, ratio: [a, b]}\n"
+    )
+    return (
+        ["synthetic", survey.path, "--catalogue", path, "--out", out],
+        [str(path), "MY_RT", "'a'"],
+    )
 
 
 BAD_INPUTS: dict[str, Case] = {
@@ -558,18 +686,29 @@ def test_bad_input_exits_2_without_output(case: Case, survey: Survey, tmp_path: 
 
 
 def test_unknown_indicator_code_is_named_with_its_option(survey: Survey, tmp_path: Path) -> None:
-    result = invoke("synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AG_RT",
-                    "--out", tmp_path / "out.csv")
-    assert_refused(result, "--indicators: unknown indicator code(s): UNE_DEAP_SEX_AG_RT "
-                           "(did you mean UNE_DEAP_SEX_AGE_RT")
+    result = invoke(
+        "synthetic",
+        survey.path,
+        "--indicators",
+        "UNE_DEAP_SEX_AG_RT",
+        "--out",
+        tmp_path / "out.csv",
+    )
+    assert_refused(
+        result,
+        "--indicators: unknown indicator code(s): UNE_DEAP_SEX_AG_RT "
+        "(did you mean UNE_DEAP_SEX_AGE_RT",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_invalid_recipe_in_catalogue_is_named(survey: Survey, tmp_path: Path) -> None:
     path = tmp_path / "catalogue.yaml"
-    path.write_text("variables:\n  une: {label: u, reference: r, recipes: ['ilo_lfs; DROP "
-                    "TABLE x']}\nclassifications: {}\n"
-                    "indicators:\n  - {code: MY_NB, label: mine, total: une}\n")
+    path.write_text(
+        "variables:\n  une: {label: u, reference: r, recipes: ['ilo_lfs; DROP "
+        "TABLE x']}\nclassifications: {}\n"
+        "indicators:\n  - {code: MY_NB, label: mine, total: une}\n"
+    )
     out = tmp_path / "out.csv"
     result = invoke("synthetic", survey.path, "--catalogue", path, "--out", out)
     assert_refused(result, str(path), "variables.une", "2 statements")
@@ -581,19 +720,31 @@ def test_invalid_recipe_in_catalogue_is_named(survey: Survey, tmp_path: Path) ->
 
 def test_statcan_month_on_standard_output() -> None:
     assert STATCAN_2024_01.is_file(), f"{STATCAN_2024_01} is missing: tests need ../shared/data"
-    result = invoke("statcan-lfs", STATCAN_2024_01,
-                    "--indicators", "UNE_DEAP_SEX_AGE_RT,EMP_NIFL_SEX_RT,TRU_DEMP_SEX_AGE_RT",
-                    "--average-to", "quarter")
+    result = invoke(
+        "statcan-lfs",
+        STATCAN_2024_01,
+        "--indicators",
+        "UNE_DEAP_SEX_AGE_RT,EMP_NIFL_SEX_RT,TRU_DEMP_SEX_AGE_RT",
+        "--average-to",
+        "quarter",
+    )
     assert result.exit_code == 0, result.output
     table = read_observations(result.stdout)
     assert set(table["indicator"]) == {"UNE_DEAP_SEX_AGE_RT"}
     assert set(table["time"]) == {"2024M01"}
-    national = table.query("ref_area == 'CAN' and sex == 'SEX_T' "
-                           "and classif1 == 'AGE_YTHADULT_YGE15'")
+    national = table.query(
+        "ref_area == 'CAN' and sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'"
+    )
     assert len(national) == 1
     assert national["obs_value"].iloc[0] == pytest.approx(6.14, abs=0.005)
     assert {"CA-ON", "CA-QC", "CA-NL"} <= set(table["ref_area"])
     errors = flat(result.stderr)
-    for item in ("EMP_NIFL_SEX_RT", "ilo_job1_ife_nature", "TRU_DEMP_SEX_AGE_RT",
-                 "ilo_joball_tru", "quarter 2024Q1", "only 1 of 3 months"):
+    for item in (
+        "EMP_NIFL_SEX_RT",
+        "ilo_job1_ife_nature",
+        "TRU_DEMP_SEX_AGE_RT",
+        "ilo_joball_tru",
+        "quarter 2024Q1",
+        "only 1 of 3 months",
+    ):
         assert item in errors, item

@@ -40,8 +40,18 @@ KEY = ["ref_area", "indicator", "sex", "classif1"]
 SEXES = ["SEX_T", "SEX_M", "SEX_F"]
 AGE_SPLITS = ["AGE_YTHADULT_Y15-24", "AGE_YTHADULT_YGE25", "AGE_YTHADULT_Y15-64"]
 REGIONS = [f"X_DW-R{r:02d}" for r in range(1, 11)]
-PROVINCES = ["CA-NL", "CA-PE", "CA-NS", "CA-NB", "CA-QC", "CA-ON", "CA-MB", "CA-SK", "CA-AB",
-             "CA-BC"]
+PROVINCES = [
+    "CA-NL",
+    "CA-PE",
+    "CA-NS",
+    "CA-NB",
+    "CA-QC",
+    "CA-ON",
+    "CA-MB",
+    "CA-SK",
+    "CA-AB",
+    "CA-BC",
+]
 
 # Indicator -> the classif1 code of its whole population (empty: no classif1).
 SYNTHETIC_INDICATORS = {
@@ -76,8 +86,11 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Case:
     table = generate(60_000, seed=11, strata=30, psus=600)
     pq.write_table(table, workdir / "synthetic.parquet")
     table.to_pandas().to_csv(workdir / "synthetic.csv", index=False)
-    computation = compute(load_profile("synthetic"), workdir / "synthetic.parquet",
-                          indicators=list(SYNTHETIC_INDICATORS))
+    computation = compute(
+        load_profile("synthetic"),
+        workdir / "synthetic.parquet",
+        indicators=list(SYNTHETIC_INDICATORS),
+    )
     run_r(str(ORACLE / "indicators.R"), workdir)
     return Case(computation, read_oracle(workdir / "synthetic_oracle.csv"))
 
@@ -88,8 +101,9 @@ def statcan(tmp_path_factory: pytest.TempPathFactory) -> Case:
     with zipfile.ZipFile(STATCAN_2024_01) as archive:
         (member,) = [n for n in archive.namelist() if n.startswith("pub") and n.endswith(".csv")]
     workdir = tmp_path_factory.mktemp("indicators_statcan")
-    computation = compute(load_profile("statcan-lfs"), STATCAN_2024_01,
-                          indicators=["UNE_DEAP_SEX_AGE_RT"])
+    computation = compute(
+        load_profile("statcan-lfs"), STATCAN_2024_01, indicators=["UNE_DEAP_SEX_AGE_RT"]
+    )
     run_r(str(ORACLE / "statcan.R"), workdir, str(STATCAN_2024_01), member)
     return Case(computation, read_oracle(workdir / "statcan_oracle.csv"))
 
@@ -102,8 +116,9 @@ def matched(case: Case, indicator: str | None = None) -> pd.DataFrame:
         expected = expected[expected["indicator"] == indicator]
     assert len(expected) > 0, indicator
     ours = case.computation.observations
-    both = expected.merge(ours, on=KEY, how="left", suffixes=("_r", ""), validate="one_to_one",
-                          indicator=True)
+    both = expected.merge(
+        ours, on=KEY, how="left", suffixes=("_r", ""), validate="one_to_one", indicator=True
+    )
     missing = both.loc[both["_merge"] != "both", KEY]
     assert missing.empty, f"decentwork lacks R's rows:\n{missing.to_string()}"
     return both
@@ -147,10 +162,8 @@ def test_synthetic_bounds_are_normal_95_percent_intervals(synthetic: Case) -> No
     both = matched(synthetic)
     assert_matches(both, ("lower_bound", "upper_bound"))
     z = stats.norm.ppf(0.975)
-    np.testing.assert_allclose(both["lower_bound"], both["obs_value"] - z * both["se"],
-                               rtol=1e-12)
-    np.testing.assert_allclose(both["upper_bound"], both["obs_value"] + z * both["se"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(both["lower_bound"], both["obs_value"] - z * both["se"], rtol=1e-12)
+    np.testing.assert_allclose(both["upper_bound"], both["obs_value"] + z * both["se"], rtol=1e-12)
 
 
 def test_statcan_unemployment_rate_matches_r(statcan: Case) -> None:

@@ -21,9 +21,16 @@ from tests.survey.conftest import SHARED
 
 PSA = SHARED / "psa_lfs"
 OFFICIAL = PSA / "official_figures_2022.csv"
-MONTHS = {"2022-02": "February", "2022-03": "March", "2022-05": "May", "2022-06": "June",
-          "2022-08": "August", "2022-09": "September", "2022-11": "November",
-          "2022-12": "December"}
+MONTHS = {
+    "2022-02": "February",
+    "2022-03": "March",
+    "2022-05": "May",
+    "2022-06": "June",
+    "2022-08": "August",
+    "2022-09": "September",
+    "2022-11": "November",
+    "2022-12": "December",
+}
 """The months of 2022 with a public use file in the shared data."""
 NATIONAL = "BA:629-NAT"
 ICLS = "BA:629"
@@ -87,8 +94,18 @@ def computed(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     months = sorted({row["month"] for row in official()} & set(MONTHS))
     out = tmp_path_factory.mktemp("psa") / "psa.csv"
     codes = ",".join(sorted({figure.indicator for figure in FIGURES.values()}))
-    result = runner.invoke(app, ["compute", "psa-lfs", *map(str, map(data_file, months)),
-                                 "--indicators", codes, "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "compute",
+            "psa-lfs",
+            *map(str, map(data_file, months)),
+            "--indicators",
+            codes,
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return pd.read_csv(out, keep_default_na=False, dtype={"obs_status": str})
 
@@ -104,11 +121,15 @@ def test_every_published_figure_to_its_decimal(computed: pd.DataFrame) -> None:
             continue
         figure = FIGURES[row["indicator"]]
         time = row["month"].replace("-", "M")
-        found = computed[(computed["indicator"] == figure.indicator)
-                         & (computed["source"] == figure.source)
-                         & (computed["ref_area"] == "PHL") & (computed["sex"] == figure.sex)
-                         & (computed["classif1"] == figure.classif1)
-                         & (computed["classif2"] == "") & (computed["time"] == time)]
+        found = computed[
+            (computed["indicator"] == figure.indicator)
+            & (computed["source"] == figure.source)
+            & (computed["ref_area"] == "PHL")
+            & (computed["sex"] == figure.sex)
+            & (computed["classif1"] == figure.classif1)
+            & (computed["classif2"] == "")
+            & (computed["time"] == time)
+        ]
         assert len(found) == 1, (row, len(found))
         value = float(found["obs_value"].iloc[0])
         if figure.millions:
@@ -116,8 +137,9 @@ def test_every_published_figure_to_its_decimal(computed: pd.DataFrame) -> None:
         if figure.complement:
             value = 100 - value
         decimals = len(row["official_value"].partition(".")[2])
-        checked.append((row["month"], row["indicator"], f"{value:.{decimals}f}",
-                        row["official_value"]))
+        checked.append(
+            (row["month"], row["indicator"], f"{value:.{decimals}f}", row["official_value"])
+        )
     wrong = [c for c in checked if c[2] != c[3]]
     assert not wrong, wrong
     assert len(checked) == 41
@@ -135,21 +157,28 @@ def test_national_figures_are_marked(computed: pd.DataFrame) -> None:
 def test_icls_unemployment_is_lower_than_national(computed: pd.DataFrame) -> None:
     """The 19th ICLS counts as unemployed only those who looked for work: about two thirds of
     PSA's unemployed (ILOSTAT's harmonised rate for 2021 is 3.4 %, PSA's 7.8 %)."""
-    rates = computed[(computed["indicator"] == "UNE_DEAP_SEX_AGE_RT")
-                     & (computed["ref_area"] == "PHL") & (computed["sex"] == "SEX_T")
-                     & (computed["classif1"] == "AGE_YTHADULT_YGE15")]
+    rates = computed[
+        (computed["indicator"] == "UNE_DEAP_SEX_AGE_RT")
+        & (computed["ref_area"] == "PHL")
+        & (computed["sex"] == "SEX_T")
+        & (computed["classif1"] == "AGE_YTHADULT_YGE15")
+    ]
     by_source = rates.pivot(index="time", columns="source", values="obs_value")
     ratio = by_source[ICLS] / by_source[NATIONAL]
     assert ((ratio > 0.5) & (ratio < 0.8)).all(), by_source
 
 
 def _statuses(profile: Profile, path: Path) -> pd.DataFrame:
-    return crosstab(profile, path, {
-        "icls": profile.variables["ilo_lfs"],
-        "olf_dlma": profile.variables["ilo_olf_dlma"],
-        "national": profile.variants["national"].variables["ilo_lfs"],
-        "PUFNEWEMPSTAT": "PUFNEWEMPSTAT",
-    })
+    return crosstab(
+        profile,
+        path,
+        {
+            "icls": profile.variables["ilo_lfs"],
+            "olf_dlma": profile.variables["ilo_olf_dlma"],
+            "national": profile.variants["national"].variables["ilo_lfs"],
+            "PUFNEWEMPSTAT": "PUFNEWEMPSTAT",
+        },
+    )
 
 
 @pytest.mark.parametrize("month", sorted(MONTHS))
@@ -165,9 +194,11 @@ def test_national_status_is_psa_own_for_every_person(month: str) -> None:
     assert table.loc[table["icls"].isna(), "PUFNEWEMPSTAT"].isna().all()
     moves = adults.groupby(["icls", "national"], as_index=False)[["records", "weighted"]].sum()
     moves["weighted"] = (moves["weighted"] / 1000).round(1)
-    print(f"\n{MONTHS[month]} 2022: ICLS status x national status (1 employed, 2 unemployed, "
-          f"3 outside the labour force), records and thousands of persons\n"
-          f"{moves.to_string(index=False)}")
+    print(
+        f"\n{MONTHS[month]} 2022: ICLS status x national status (1 employed, 2 unemployed, "
+        f"3 outside the labour force), records and thousands of persons\n"
+        f"{moves.to_string(index=False)}"
+    )
     # Who moves: exactly the available potential jobseekers (outside the labour force under
     # the ICLS, ilo_olf_dlma 2) are unemployed under the national definition; no one else.
     moved = adults[adults["icls"] != adults["national"]]
@@ -181,12 +212,19 @@ def test_scope_is_psa_scope(month: str) -> None:
     """Without the profile's scope, the persons aged 15+ whose PUFNEWEMPSTAT is blank are
     exactly those the scope leaves out (overseas workers and embassy staff abroad)."""
     profile = load_profile("psa-lfs")
-    everyone = profile.model_copy(update={
-        "metadata": profile.metadata.model_copy(update={"scope": None})})
+    everyone = profile.model_copy(
+        update={"metadata": profile.metadata.model_copy(update={"scope": None})}
+    )
     assert profile.metadata.scope is not None
-    table = crosstab(everyone, data_file(month), {
-        "in_scope": profile.metadata.scope, "blank": "PUFNEWEMPSTAT IS NULL",
-        "adult": "PUFC05_AGE >= 15"})
+    table = crosstab(
+        everyone,
+        data_file(month),
+        {
+            "in_scope": profile.metadata.scope,
+            "blank": "PUFNEWEMPSTAT IS NULL",
+            "adult": "PUFC05_AGE >= 15",
+        },
+    )
     adults = table[table["adult"]]
     assert (adults["in_scope"] != adults["blank"]).all(), adults
     assert adults.loc[~adults["in_scope"], "records"].sum() > 500
@@ -199,8 +237,13 @@ def test_whole_catalogue_on_one_month() -> None:
 
     result = compute(load_profile("psa-lfs"), data_file("2022-09"))
     skipped = {code for code in result.skipped if " by " not in code}
-    assert skipped == {"EMP_NIFL_SEX_RT", "EMP_NIFL_SEX_NB", "SDG_0861_SEX_RT",
-                       "SDG_0831_SEX_ECO_RT", "SDG_0851_SEX_OCU_NB"}
+    assert skipped == {
+        "EMP_NIFL_SEX_RT",
+        "EMP_NIFL_SEX_NB",
+        "SDG_0861_SEX_RT",
+        "SDG_0831_SEX_ECO_RT",
+        "SDG_0851_SEX_OCU_NB",
+    }
     assert "ilo_job1_ife_nature" in result.skipped["EMP_NIFL_SEX_RT"]
     assert "ilo_edu_attendance" in result.skipped["SDG_0861_SEX_RT"]
     catalogue = {indicator.code for indicator in load_catalogue().indicators}
@@ -209,22 +252,44 @@ def test_whole_catalogue_on_one_month() -> None:
     assert len(set(observations["ref_area"]) - {"PHL"}) == 17
     assert set(observations["time"]) == {"2022M09"}
     classifications = set(observations["classif1"]) | set(observations["classif2"])
-    assert {"ECO_ISIC4_C", "OCU_ISCO08_0", "STE_ICSE93_5", "GEO_COV_RUR",
-            "EDU_ISCED11_X", "EDU_ISCED11_8"} <= classifications
+    assert {
+        "ECO_ISIC4_C",
+        "OCU_ISCO08_0",
+        "STE_ICSE93_5",
+        "GEO_COV_RUR",
+        "EDU_ISCED11_X",
+        "EDU_ISCED11_8",
+    } <= classifications
 
 
 def test_compute_with_a_dictionary_from_elsewhere(tmp_path: Path) -> None:
     """Every file's dictionary is found before any is computed; --dictionary gives it."""
     renamed = tmp_path / "september.F2"
     renamed.symlink_to(data_file("2022-09"))
-    arguments = ["compute", "psa-lfs", str(data_file("2022-06")), str(renamed),
-                 "--indicators", "POP_XWAP_SEX_AGE_NB", "--out", str(tmp_path / "out.csv")]
+    arguments = [
+        "compute",
+        "psa-lfs",
+        str(data_file("2022-06")),
+        str(renamed),
+        "--indicators",
+        "POP_XWAP_SEX_AGE_NB",
+        "--out",
+        str(tmp_path / "out.csv"),
+    ]
     result = runner.invoke(app, arguments)
     assert result.exit_code == 2, result.output
     assert " ".join(result.output.split()).startswith(
-        f"Error: --dictionary: {renamed}: no CSPro dictionary beside it (september.dcf)")
+        f"Error: --dictionary: {renamed}: no CSPro dictionary beside it (september.dcf)"
+    )
     assert not (tmp_path / "out.csv").exists()
-    result = runner.invoke(app, [*arguments[:2], *arguments[3:], "--dictionary",
-                                 str(data_file("2022-09").with_suffix(".dcf"))])
+    result = runner.invoke(
+        app,
+        [
+            *arguments[:2],
+            *arguments[3:],
+            "--dictionary",
+            str(data_file("2022-09").with_suffix(".dcf")),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(tmp_path / "out.csv")["time"]) == {"2022M09"}

@@ -22,11 +22,23 @@ from tests.survey.conftest import SHARED, STATCAN_2024_01
 PUMF = SHARED / "statcan_lfs" / "pumf"
 MONTHS = {"2024-01": (STATCAN_2024_01, "2024M01"), "2024-03": (PUMF / "2024-03-CSV.zip", "2024M03")}
 OFFICIAL = (
-    SHARED / "statcan_lfs" / "official_tables"
+    SHARED
+    / "statcan_lfs"
+    / "official_tables"
     / "derived_1410028701-03_province_month_panel_1976-01_2024-02_vintage2024-03.csv"
 )
-PROVINCES = {10: "CA-NL", 11: "CA-PE", 12: "CA-NS", 13: "CA-NB", 24: "CA-QC", 35: "CA-ON",
-             46: "CA-MB", 47: "CA-SK", 48: "CA-AB", 59: "CA-BC"}
+PROVINCES = {
+    10: "CA-NL",
+    11: "CA-PE",
+    12: "CA-NS",
+    13: "CA-NB",
+    24: "CA-QC",
+    35: "CA-ON",
+    46: "CA-MB",
+    47: "CA-SK",
+    48: "CA-AB",
+    59: "CA-BC",
+}
 AGE_15_PLUS = "AGE_YTHADULT_YGE15"
 
 # Indicator -> (numerator, denominator): a level (thousands) when the denominator is None, else
@@ -82,18 +94,23 @@ def _independent(raw: pd.DataFrame) -> pd.DataFrame:
     assert set(raw["SEX"]) == {1, 2}
     assert set(raw["PROV"]) == set(PROVINCES)
     status = raw["LFSSTAT"]
-    member = pd.DataFrame({
-        "wap": np.ones(len(raw), bool),
-        "eap": status.isin([1, 2, 3]),
-        "emp": status.isin([1, 2]),
-        "une": status == 3,
-    })
+    member = pd.DataFrame(
+        {
+            "wap": np.ones(len(raw), bool),
+            "eap": status.isin([1, 2, 3]),
+            "emp": status.isin([1, 2]),
+            "une": status == 3,
+        }
+    )
     weights = member.mul(raw["FINALWT"].astype(float), axis=0)
     areas = {"CAN": np.ones(len(raw), bool)} | {
         area: (raw["PROV"] == code).to_numpy() for code, area in PROVINCES.items()
     }
-    sexes = {"SEX_T": np.ones(len(raw), bool), "SEX_M": (raw["SEX"] == 1).to_numpy(),
-             "SEX_F": (raw["SEX"] == 2).to_numpy()}
+    sexes = {
+        "SEX_T": np.ones(len(raw), bool),
+        "SEX_M": (raw["SEX"] == 1).to_numpy(),
+        "SEX_F": (raw["SEX"] == 2).to_numpy(),
+    }
     rows = []
     for area, in_area in areas.items():
         for sex, of_sex in sexes.items():
@@ -123,8 +140,9 @@ def month() -> Callable[[str], Month]:
             result = compute(profile, path, indicators=list(INDICATORS))
             observations = result.observations
             observations = observations[observations["classif1"] == AGE_15_PLUS]
-            cache[name] = Month(time, observations.reset_index(drop=True), result.skipped,
-                                _independent(_raw(path)))
+            cache[name] = Month(
+                time, observations.reset_index(drop=True), result.skipped, _independent(_raw(path))
+            )
         return cache[name]
 
     return get
@@ -160,11 +178,16 @@ def test_levels_and_rates_equal_an_independent_computation(
     month: Callable[[str], Month], name: str
 ) -> None:
     data = month(name)
-    merged = data.expected.merge(data.observations, on=KEY, how="outer",
-                                 suffixes=("_expected", ""), indicator=True)
+    merged = data.expected.merge(
+        data.observations, on=KEY, how="outer", suffixes=("_expected", ""), indicator=True
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][KEY]
-    np.testing.assert_allclose(merged["obs_value"].to_numpy(float),
-                               merged["obs_value_expected"].to_numpy(float), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        merged["obs_value"].to_numpy(float),
+        merged["obs_value_expected"].to_numpy(float),
+        rtol=1e-12,
+        atol=0,
+    )
 
 
 @pytest.mark.parametrize("name", list(MONTHS))

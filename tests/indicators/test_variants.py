@@ -22,7 +22,9 @@ SYNTHETIC = (
     resources.files("decentwork.survey.profiles").joinpath("synthetic.yaml").read_text("utf-8")
 )
 NOTE = "National definition: the unemployed include the available who did not look"
-WITH_VARIANT = SYNTHETIC + f"""variants:
+WITH_VARIANT = (
+    SYNTHETIC
+    + f"""variants:
   national:
     source: SYNTHETIC-NAT
     note: "{NOTE}"
@@ -31,6 +33,7 @@ WITH_VARIANT = SYNTHETIC + f"""variants:
         CASE WHEN age < 15 THEN NULL WHEN worked = 1 OR absent = 1 THEN 1
              WHEN available = 1 THEN 2 ELSE 3 END
 """
+)
 CODES = ["UNE_DEAP_SEX_AGE_RT", "POP_XWAP_SEX_AGE_NB", "EMP_TEMP_SEX_AGE_NB"]
 
 
@@ -45,9 +48,14 @@ def survey(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _national(table: pd.DataFrame, indicator: str, source: str) -> float:
-    row = table[(table["indicator"] == indicator) & (table["source"] == source)
-                & (table["ref_area"] == "X_DW") & (table["sex"] == "SEX_T")
-                & (table["classif1"] == "AGE_YTHADULT_YGE15") & (table["classif2"] == "")]
+    row = table[
+        (table["indicator"] == indicator)
+        & (table["source"] == source)
+        & (table["ref_area"] == "X_DW")
+        & (table["sex"] == "SEX_T")
+        & (table["classif1"] == "AGE_YTHADULT_YGE15")
+        & (table["classif2"] == "")
+    ]
     assert len(row) == 1, (indicator, source)
     return float(row["obs_value"].iloc[0])
 
@@ -57,18 +65,23 @@ def test_variant_gives_the_indicators_it_changes(survey: tuple[Path, Path]) -> N
     result = compute(load_profile(profile), path, indicators=CODES)
     table = result.observations
     by_source = table.groupby("source")["indicator"].unique().map(set).to_dict()
-    assert by_source == {"SYNTHETIC": set(CODES),
-                         "SYNTHETIC-NAT": {"UNE_DEAP_SEX_AGE_RT", "EMP_TEMP_SEX_AGE_NB"}}
+    assert by_source == {
+        "SYNTHETIC": set(CODES),
+        "SYNTHETIC-NAT": {"UNE_DEAP_SEX_AGE_RT", "EMP_TEMP_SEX_AGE_NB"},
+    }
     national = table[table["source"] == "SYNTHETIC-NAT"]
     assert (national["note_indicator"] == NOTE).all()
     assert (table.loc[table["source"] == "SYNTHETIC", "note_indicator"] == "").all()
-    assert (_national(table, "UNE_DEAP_SEX_AGE_RT", "SYNTHETIC-NAT")
-            > _national(table, "UNE_DEAP_SEX_AGE_RT", "SYNTHETIC"))
-    assert (_national(table, "EMP_TEMP_SEX_AGE_NB", "SYNTHETIC-NAT")
-            == _national(table, "EMP_TEMP_SEX_AGE_NB", "SYNTHETIC"))
+    assert _national(table, "UNE_DEAP_SEX_AGE_RT", "SYNTHETIC-NAT") > _national(
+        table, "UNE_DEAP_SEX_AGE_RT", "SYNTHETIC"
+    )
+    assert _national(table, "EMP_TEMP_SEX_AGE_NB", "SYNTHETIC-NAT") == _national(
+        table, "EMP_TEMP_SEX_AGE_NB", "SYNTHETIC"
+    )
     # The variant's rows are the profile with the variant's expressions, computed alone.
-    alone = compute(load_profile(profile).with_variant("national"), path,
-                    indicators=["UNE_DEAP_SEX_AGE_RT"]).observations
+    alone = compute(
+        load_profile(profile).with_variant("national"), path, indicators=["UNE_DEAP_SEX_AGE_RT"]
+    ).observations
     mine = national[national["indicator"] == "UNE_DEAP_SEX_AGE_RT"].reset_index(drop=True)
     pd.testing.assert_series_equal(mine["obs_value"], alone["obs_value"])
 
@@ -89,11 +102,22 @@ def test_variant_records_are_checked(tmp_path: Path, survey: tuple[Path, Path]) 
 
 def test_averages_keep_the_note_the_months_share() -> None:
     months = ["2024M01", "2024M02", "2024M03"]
-    monthly = pd.DataFrame({
-        "ref_area": "X", "indicator": "UNE_DEAP_SEX_AGE_RT", "source": "S-NAT", "sex": "SEX_T",
-        "classif1": "", "classif2": "", "time": months, "obs_value": [4.0, 5.0, 6.0],
-        "se": 0.5, "cv": 10.0, "sample_count": 100, "note_indicator": NOTE,
-    })
+    monthly = pd.DataFrame(
+        {
+            "ref_area": "X",
+            "indicator": "UNE_DEAP_SEX_AGE_RT",
+            "source": "S-NAT",
+            "sex": "SEX_T",
+            "classif1": "",
+            "classif2": "",
+            "time": months,
+            "obs_value": [4.0, 5.0, 6.0],
+            "se": 0.5,
+            "cv": 10.0,
+            "sample_count": 100,
+            "note_indicator": NOTE,
+        }
+    )
     out, _ = average(monthly, "quarter", ReliabilityRule())
     assert out["note_indicator"].tolist() == [f"{AVERAGE_NOTE.format(k=3)}; {NOTE}"]
     mixed = monthly.assign(note_indicator=[NOTE, NOTE, "other"])
@@ -102,9 +126,17 @@ def test_averages_keep_the_note_the_months_share() -> None:
 
 
 def test_suppression_adds_its_note() -> None:
-    table = pd.DataFrame({"sample_count": [3, 300], "cv": [5.0, 5.0], "obs_value": [1.0, 2.0],
-                          "se": 0.1, "lower_bound": 0.0, "upper_bound": 3.0,
-                          "note_indicator": [NOTE, NOTE]})
+    table = pd.DataFrame(
+        {
+            "sample_count": [3, 300],
+            "cv": [5.0, 5.0],
+            "obs_value": [1.0, 2.0],
+            "se": 0.1,
+            "lower_bound": 0.0,
+            "upper_bound": 3.0,
+            "note_indicator": [NOTE, NOTE],
+        }
+    )
     out = ReliabilityRule(suppress_below=5).apply(table)
     assert out["note_indicator"].tolist() == [f"{NOTE}; {SUPPRESSED_NOTE.format(n=5)}", NOTE]
 

@@ -19,16 +19,42 @@ from decentwork.monitoring.frameworks import (
 from decentwork.monitoring.tracking import with_settings
 
 MINIMAL = {
-    "code": "mine", "title": "My framework", "horizon": 2030, "baseline_year": 2015,
-    "outcomes": [{"code": "O1", "title": "Outcome", "targets": [{
-        "code": "T1", "title": "Target", "indicators": [{
-            "code": "I1", "title": "Unemployment", "indicator": "SDG_0852_SEX_AGE_RT",
-            "classif1": "AGE_YTHADULT_YGE15", "direction": "decrease",
-            "breakdowns": [{"label": "women", "sex": "SEX_F"}, {"label": "men", "sex": "SEX_M"}],
-            "gaps": [["women", "men"]],
-            "areas": {"KHM": {"baseline": {"year": 2015, "value": 5.0},
-                              "target": {"value": 3.0, "year": 2030}}},
-        }]}]}],
+    "code": "mine",
+    "title": "My framework",
+    "horizon": 2030,
+    "baseline_year": 2015,
+    "outcomes": [
+        {
+            "code": "O1",
+            "title": "Outcome",
+            "targets": [
+                {
+                    "code": "T1",
+                    "title": "Target",
+                    "indicators": [
+                        {
+                            "code": "I1",
+                            "title": "Unemployment",
+                            "indicator": "SDG_0852_SEX_AGE_RT",
+                            "classif1": "AGE_YTHADULT_YGE15",
+                            "direction": "decrease",
+                            "breakdowns": [
+                                {"label": "women", "sex": "SEX_F"},
+                                {"label": "men", "sex": "SEX_M"},
+                            ],
+                            "gaps": [["women", "men"]],
+                            "areas": {
+                                "KHM": {
+                                    "baseline": {"year": 2015, "value": 5.0},
+                                    "target": {"value": 3.0, "year": 2030},
+                                }
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -42,8 +68,19 @@ def test_the_bundled_frameworks_load() -> None:
     assert bundled() == ("dwcp-template", "ilo-china-partnership-2016", "sdg8")
     sdg8 = load_framework("sdg8")
     codes = [i.code for _, _, i in sdg8.indicators()]
-    for code in ("1.1.1", "1.3.1", "8.2.1", "8.3.1", "8.5.1", "8.5.2", "8.6.1", "8.7.1",
-                 "8.8.1", "8.8.2", "8.b.1"):
+    for code in (
+        "1.1.1",
+        "1.3.1",
+        "8.2.1",
+        "8.3.1",
+        "8.5.1",
+        "8.5.2",
+        "8.6.1",
+        "8.7.1",
+        "8.8.1",
+        "8.8.2",
+        "8.b.1",
+    ):
         assert code in codes
     assert sdg8.horizon == 2030
     assert sdg8.indicator("8.7.1")[2].target_for("KHM").value == 0  # end child labour
@@ -77,21 +114,33 @@ def broken(change: dict) -> dict:
     return content
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"direction": "up"}, "outcomes.0.targets.0.indicators.0.direction: Input should be "
-                          "'increase' or 'decrease'"),
-    ({"title": REMOVED}, "outcomes.0.targets.0.indicators.0.title: Field required"),
-    ({"gaps": [["women", "girls"]]}, "gap ['women', 'girls']: no breakdown labelled 'girls'"),
-    ({"indicator": None}, "an indicator without a warehouse code needs a note saying why"),
-    ({"colour": "red"}, "outcomes.0.targets.0.indicators.0.colour: Extra inputs are not "
-                        "permitted"),
-    ({"areas": {"KHM": {"target": {"value": "high", "year": 2030}}}},
-     "areas.KHM.target.value: Input should be a valid number"),
-    ({"areas": {"KHM": {"baseline": {"year": 2015, "value": 5}, "baseline_year": 2016}}},
-     "give baseline (year and value) or baseline_year, not both"),
-])
-def test_invalid_frameworks_name_the_file_and_field(tmp_path: Path, change: dict,
-                                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"direction": "up"},
+            "outcomes.0.targets.0.indicators.0.direction: Input should be 'increase' or 'decrease'",
+        ),
+        ({"title": REMOVED}, "outcomes.0.targets.0.indicators.0.title: Field required"),
+        ({"gaps": [["women", "girls"]]}, "gap ['women', 'girls']: no breakdown labelled 'girls'"),
+        ({"indicator": None}, "an indicator without a warehouse code needs a note saying why"),
+        (
+            {"colour": "red"},
+            "outcomes.0.targets.0.indicators.0.colour: Extra inputs are not permitted",
+        ),
+        (
+            {"areas": {"KHM": {"target": {"value": "high", "year": 2030}}}},
+            "areas.KHM.target.value: Input should be a valid number",
+        ),
+        (
+            {"areas": {"KHM": {"baseline": {"year": 2015, "value": 5}, "baseline_year": 2016}}},
+            "give baseline (year and value) or baseline_year, not both",
+        ),
+    ],
+)
+def test_invalid_frameworks_name_the_file_and_field(
+    tmp_path: Path, change: dict, message: str
+) -> None:
     path = write(tmp_path, broken(change))
     with pytest.raises(FrameworkError) as raised:
         load_framework(path)
@@ -121,8 +170,11 @@ def test_a_framework_error_is_bad_input() -> None:
 
 def test_a_bundled_framework_by_name_only() -> None:
     assert bundled_framework("sdg8") is load_framework("sdg8")
-    with pytest.raises(NotFound, match=r"framework 'sdg9': not a bundled framework \(they are "
-                                       "dwcp-template, ilo-china-partnership-2016, sdg8") as raised:
+    with pytest.raises(
+        NotFound,
+        match=r"framework 'sdg9': not a bundled framework \(they are "
+        "dwcp-template, ilo-china-partnership-2016, sdg8",
+    ) as raised:
         bundled_framework("sdg9")
     assert (raised.value.parameter, raised.value.given) == ("name", "sdg9")
     with pytest.raises(NotFound):
@@ -130,7 +182,8 @@ def test_a_bundled_framework_by_name_only() -> None:
 
 
 def test_a_broken_bundled_framework_is_a_defect_not_bad_input(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def broken(text: str, label: str) -> None:
         raise FrameworkError(f"{label}: outcomes: Field required")
 
@@ -144,17 +197,29 @@ def test_a_broken_bundled_framework_is_a_defect_not_bad_input(
 
 
 def test_an_unknown_indicator_of_a_framework_is_not_found() -> None:
-    with pytest.raises(NotFound, match=r"framework sdg8: no indicator '9\.9\.9' \(it has "
-                                       r"1\.1\.1, ") as raised:
+    with pytest.raises(
+        NotFound,
+        match=r"framework sdg8: no indicator '9\.9\.9' \(it has "
+        r"1\.1\.1, ",
+    ) as raised:
         load_framework("sdg8").indicator("9.9.9")
     assert (raised.value.parameter, raised.value.given) == ("code", "9.9.9")
 
 
 def test_settings_from_a_targets_file(tmp_path: Path) -> None:
     sdg8 = load_framework("sdg8")
-    path = write(tmp_path, {"8.5.2": {"KHM": {"target": {"value": 0.3, "year": 2030},
-                                              "milestones": [{"year": 2025, "value": 0.35}]}}},
-                 "targets.yaml")
+    path = write(
+        tmp_path,
+        {
+            "8.5.2": {
+                "KHM": {
+                    "target": {"value": 0.3, "year": 2030},
+                    "milestones": [{"year": 2025, "value": 0.35}],
+                }
+            }
+        },
+        "targets.yaml",
+    )
     changed = with_settings(sdg8, path)
     indicator = changed.indicator("8.5.2")[2]
     assert indicator.target_for("KHM").value == 0.3
@@ -163,8 +228,7 @@ def test_settings_from_a_targets_file(tmp_path: Path) -> None:
     for content, message in (
         ({"9.9.9": {"KHM": {}}}, "indicator '9.9.9' is not in framework sdg8"),
         ({"8.5.2": ["KHM"]}, "8.5.2: expected a mapping of area -> settings"),
-        ({"8.5.2": {"KHM": {"target": {"value": 1}}}}, "8.5.2: KHM: target.year: Field "
-                                                       "required"),
+        ({"8.5.2": {"KHM": {"target": {"value": 1}}}}, "8.5.2: KHM: target.year: Field required"),
     ):
         with pytest.raises(FrameworkError, match=message.replace(".", r"\.")):
             with_settings(sdg8, write(tmp_path, content, "bad-targets.yaml"))

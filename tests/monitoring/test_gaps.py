@@ -23,8 +23,7 @@ def test_women_and_men() -> None:
     men = assess([(2015, 5.0), (2022, 4.5)], TARGET, "open-sdg")
     ratio_women, ratio_men = open_sdg_ratio(8.0, 6.0), open_sdg_ratio(5.0, 4.5)  # 0.636, 0.446
     result = gap(women, men)
-    assert (result.first.status, result.second.status) == ("moderate_progress",
-                                                            "limited_progress")
+    assert (result.first.status, result.second.status) == ("moderate_progress", "limited_progress")
     assert result.ratio_difference == approx(ratio_women - ratio_men)
     assert result.cagr_difference == approx(((6 / 8) ** (1 / 7) - 1) - ((4.5 / 5) ** (1 / 7) - 1))
     assert (result.baseline_gap, result.latest_gap) == (3.0, 1.5)
@@ -32,7 +31,8 @@ def test_women_and_men() -> None:
     assert result.summary() == (
         f"women: Moderate progress / acceleration needed (ratio {ratio_women:.3g}); "
         f"men: Limited progress / acceleration needed (ratio {ratio_men:.3g}). "
-        "The gap (women - men) narrowed from 3 to 1.5 between 2015 and 2022.")
+        "The gap (women - men) narrowed from 3 to 1.5 between 2015 and 2022."
+    )
     row = result.as_dict()
     assert row["group_1"] == "women"
     assert row["status_2"] == "limited_progress"
@@ -43,19 +43,31 @@ def test_women_and_men() -> None:
 @pytest.mark.parametrize(
     ("first", "second", "trend", "sentence"),
     [
-        ([(2015, 6.0), (2022, 6.5)], [(2015, 5.0), (2022, 4.5)], "widening",
-         "The gap (rural - urban) widened from 1 to 2 between 2015 and 2022."),
-        ([(2015, 6.0), (2022, 5.0)], [(2015, 5.0), (2022, 4.0)], "unchanged",
-         "The gap (rural - urban) stayed at 1 between 2015 and 2022."),
+        (
+            [(2015, 6.0), (2022, 6.5)],
+            [(2015, 5.0), (2022, 4.5)],
+            "widening",
+            "The gap (rural - urban) widened from 1 to 2 between 2015 and 2022.",
+        ),
+        (
+            [(2015, 6.0), (2022, 5.0)],
+            [(2015, 5.0), (2022, 4.0)],
+            "unchanged",
+            "The gap (rural - urban) stayed at 1 between 2015 and 2022.",
+        ),
         # the groups change places: the gap is measured by its size
-        ([(2015, 6.0), (2022, 4.0)], [(2015, 5.0), (2022, 4.5)], "narrowing",
-         "The gap (rural - urban) narrowed from 1 to -0.5 between 2015 and 2022."),
+        (
+            [(2015, 6.0), (2022, 4.0)],
+            [(2015, 5.0), (2022, 4.5)],
+            "narrowing",
+            "The gap (rural - urban) narrowed from 1 to -0.5 between 2015 and 2022.",
+        ),
     ],
 )
-def test_trend(first: list[tuple[int, float]], second: list[tuple[int, float]], trend: str,
-               sentence: str) -> None:
-    result = gap(assess(first, TARGET, "unsd"), assess(second, TARGET, "unsd"),
-                 ("rural", "urban"))
+def test_trend(
+    first: list[tuple[int, float]], second: list[tuple[int, float]], trend: str, sentence: str
+) -> None:
+    result = gap(assess(first, TARGET, "unsd"), assess(second, TARGET, "unsd"), ("rural", "urban"))
     assert result.trend == trend
     assert result.summary().endswith(sentence)
 
@@ -65,10 +77,11 @@ def test_without_target_compares_growth_rates() -> None:
     adults = assess([(2015, 6.0), (2020, 5.7)], "decrease", "open-sdg")
     result = gap(youth, adults, ("youth", "adults"))
     assert result.ratio_difference is None
-    assert result.cagr_difference == approx((0.8 ** 0.2 - 1) - (0.95 ** 0.2 - 1))
+    assert result.cagr_difference == approx((0.8**0.2 - 1) - (0.95**0.2 - 1))
     assert result.trend == "narrowing"  # 14 points, then 10.3
     assert result.summary().startswith(
-        "youth: Substantial progress / on track; adults: Moderate progress / acceleration needed.")
+        "youth: Substantial progress / on track; adults: Moderate progress / acceleration needed."
+    )
 
 
 def test_a_group_without_assessment() -> None:
@@ -77,11 +90,13 @@ def test_a_group_without_assessment() -> None:
     result = gap(women, men)
     assert (result.first.status, result.second.status) == ("no_assessment", "limited_progress")
     assert (result.trend, result.baseline_gap, result.latest_gap) == (None, None, None)
-    assert result.reason == ("no values for women: a single data point (2022): at least two "
-                             "years are needed")
+    assert result.reason == (
+        "no values for women: a single data point (2022): at least two years are needed"
+    )
     assert result.summary().endswith(
         "No trend in the gap: no values for women: a single data point (2022): at least two "
-        "years are needed.")
+        "years are needed."
+    )
 
 
 def test_different_years() -> None:

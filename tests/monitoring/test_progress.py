@@ -16,8 +16,12 @@ from decentwork.monitoring import METHODS, Target, assess
 
 approx = pytest.approx
 TARGET_METHODS = ("unsd", "unsd-cagr", "open-sdg", "escap")
-ON_TRACK = {"unsd": "on_track", "unsd-cagr": "on_track", "open-sdg": "substantial_progress",
-            "escap": "on_track"}
+ON_TRACK = {
+    "unsd": "on_track",
+    "unsd-cagr": "on_track",
+    "open-sdg": "substantial_progress",
+    "escap": "on_track",
+}
 
 # The example: an unemployment rate of 5.0 % in 2015 and 4.2 % in 2022, to be brought
 # down to 3.0 % by 2030.
@@ -72,14 +76,23 @@ def test_open_sdg_worked_example() -> None:
         # CR = CAGR / required CAGR = -0.02460 / -0.03348 = 0.735, between 0.5 and 0.95
         ("unsd-cagr", CAGR / REQUIRED, "fair_progress", "Fair progress, but acceleration needed"),
         # projected 3.441 in 2030: (3.441 - 5) / (3 - 5) = 0.779 of the change required
-        ("unsd", (PROJECTED - 5.0) / (3.0 - 5.0), "fair_progress",
-         "Fair progress, but acceleration needed"),
-        ("escap", (PROJECTED - 5.0) / (3.0 - 5.0), "acceleration_needed",
-         "Accelerate progress to achieve the target"),
+        (
+            "unsd",
+            (PROJECTED - 5.0) / (3.0 - 5.0),
+            "fair_progress",
+            "Fair progress, but acceleration needed",
+        ),
+        (
+            "escap",
+            (PROJECTED - 5.0) / (3.0 - 5.0),
+            "acceleration_needed",
+            "Accelerate progress to achieve the target",
+        ),
     ],
 )
-def test_worked_example_by_the_other_methods(method: str, ratio: float, status: str,
-                                             label: str) -> None:
+def test_worked_example_by_the_other_methods(
+    method: str, ratio: float, status: str, label: str
+) -> None:
     result = assess(UNEMPLOYMENT, UNEMPLOYMENT_TARGET, method)
     assert (result.status, result.label) == (status, label)
     assert result.ratio == approx(ratio)
@@ -167,25 +180,61 @@ def test_open_sdg_ratio_bound_of_moderate_progress() -> None:
 @pytest.mark.parametrize(
     ("series", "direction", "cagr", "status", "label"),
     [
-        ([(2015, 100.0), (2020, 110.0)], "increase", 1.1 ** 0.2 - 1, "substantial_progress",
-         "Substantial progress / on track"),  # 1.92 % a year, above 1.5 %
-        ([(2015, 100.0), (2020, 104.0)], "increase", 1.04 ** 0.2 - 1, "moderate_progress",
-         "Moderate progress / acceleration needed"),  # 0.79 %
-        ([(2015, 100.0), (2020, 101.0)], "increase", 1.01 ** 0.2 - 1, "limited_progress",
-         "Limited progress / acceleration needed"),  # 0.20 %
-        ([(2015, 100.0), (2020, 99.0)], "increase", 0.99 ** 0.2 - 1, "deterioration",
-         "Deterioration"),  # -0.20 %
-        ([(2015, 100.0), (2020, 90.0)], "decrease", 0.9 ** 0.2 - 1, "substantial_progress",
-         "Substantial progress / on track"),  # -2.09 %, turned to +2.09 % by d = -1
-        ([(2015, 100.0), (2020, 101.0)], "decrease", 1.01 ** 0.2 - 1, "deterioration",
-         "Deterioration"),
+        (
+            [(2015, 100.0), (2020, 110.0)],
+            "increase",
+            1.1**0.2 - 1,
+            "substantial_progress",
+            "Substantial progress / on track",
+        ),  # 1.92 % a year, above 1.5 %
+        (
+            [(2015, 100.0), (2020, 104.0)],
+            "increase",
+            1.04**0.2 - 1,
+            "moderate_progress",
+            "Moderate progress / acceleration needed",
+        ),  # 0.79 %
+        (
+            [(2015, 100.0), (2020, 101.0)],
+            "increase",
+            1.01**0.2 - 1,
+            "limited_progress",
+            "Limited progress / acceleration needed",
+        ),  # 0.20 %
+        (
+            [(2015, 100.0), (2020, 99.0)],
+            "increase",
+            0.99**0.2 - 1,
+            "deterioration",
+            "Deterioration",
+        ),  # -0.20 %
+        (
+            [(2015, 100.0), (2020, 90.0)],
+            "decrease",
+            0.9**0.2 - 1,
+            "substantial_progress",
+            "Substantial progress / on track",
+        ),  # -2.09 %, turned to +2.09 % by d = -1
+        (
+            [(2015, 100.0), (2020, 101.0)],
+            "decrease",
+            1.01**0.2 - 1,
+            "deterioration",
+            "Deterioration",
+        ),
         # all values negative: the sign turns again; -10 to -8 is an increase of 4.4 % a year
-        ([(2015, -10.0), (2020, -8.0)], "increase", 0.8 ** 0.2 - 1, "substantial_progress",
-         "Substantial progress / on track"),
+        (
+            [(2015, -10.0), (2020, -8.0)],
+            "increase",
+            0.8**0.2 - 1,
+            "substantial_progress",
+            "Substantial progress / on track",
+        ),
     ],
 )
-def test_open_sdg_without_target(series: list[tuple[int, float]], direction: str,
-                                 cagr: float, status: str, label: str) -> None:
+def test_open_sdg_without_target(
+    series: list[tuple[int, float]], direction: str, cagr: float, status: str, label: str
+) -> None:
     result = assess(series, direction, "open-sdg")  # type: ignore[arg-type]
     assert (result.status, result.label) == (status, label)
     assert result.cagr == approx(cagr)
@@ -258,19 +307,29 @@ def test_baseline_beyond_target_then_lost_open_sdg() -> None:
 @pytest.mark.parametrize(
     ("series", "reason"),
     [
-        ([(2015, 0.0), (2022, 4.0)], "values must be positive for a growth rate "
-                                     "(found 0.0 in 2015)"),
-        ([(2015, 5.0), (2017, -1.0)], "values must be positive for a growth rate "
-                                      "(found -1.0 in 2017)"),
-        ([(2015, 5.0), (2022, 0.0)], "values must be positive for a growth rate "
-                                     "(found 0.0 in 2022)"),
+        (
+            [(2015, 0.0), (2022, 4.0)],
+            "values must be positive for a growth rate (found 0.0 in 2015)",
+        ),
+        (
+            [(2015, 5.0), (2017, -1.0)],
+            "values must be positive for a growth rate (found -1.0 in 2017)",
+        ),
+        (
+            [(2015, 5.0), (2022, 0.0)],
+            "values must be positive for a growth rate (found 0.0 in 2022)",
+        ),
     ],
 )
 def test_growth_methods_refuse_values_that_are_not_positive(
-        method: str, series: list[tuple[int, float]], reason: str) -> None:
+    method: str, series: list[tuple[int, float]], reason: str
+) -> None:
     result = assess(series, UNEMPLOYMENT_TARGET, method)
-    assert (result.status, result.label, result.reason) == ("no_assessment", "No assessment",
-                                                            reason)
+    assert (result.status, result.label, result.reason) == (
+        "no_assessment",
+        "No assessment",
+        reason,
+    )
     assert (result.baseline_value, result.latest_value) == (series[0][1], series[1][1])
     assert result.cagr is None
 
@@ -299,21 +358,24 @@ def test_open_sdg_replaces_a_zero_target() -> None:
 def test_open_sdg_refuses_values_of_opposite_signs() -> None:
     result = assess([(2015, 2.0), (2020, -1.0)], "increase", "open-sdg")
     assert result.status == "no_assessment"
-    assert result.reason == ("the baseline (2.0 in 2015) and latest (-1.0 in 2020) values have "
-                             "opposite signs: the growth rate needs both positive or both "
-                             "negative")
-    negative_target = assess([(2015, 2.0), (2020, 1.0)], Target(-1.0, 2030, "decrease"),
-                             "open-sdg")
-    assert negative_target.reason == ("the target (-1.0) and the baseline (2.0) have opposite "
-                                      "signs: no growth rate leads from one to the other")
-    assert negative_target.cagr == approx(0.5 ** 0.2 - 1)
+    assert result.reason == (
+        "the baseline (2.0 in 2015) and latest (-1.0 in 2020) values have "
+        "opposite signs: the growth rate needs both positive or both "
+        "negative"
+    )
+    negative_target = assess([(2015, 2.0), (2020, 1.0)], Target(-1.0, 2030, "decrease"), "open-sdg")
+    assert negative_target.reason == (
+        "the target (-1.0) and the baseline (2.0) have opposite "
+        "signs: no growth rate leads from one to the other"
+    )
+    assert negative_target.cagr == approx(0.5**0.2 - 1)
 
 
 def test_a_negative_target() -> None:
     series, target = [(2015, 5.0), (2020, 4.0)], Target(-1.0, 2030, "decrease")
     refused = assess(series, target, "unsd-cagr")
     assert refused.reason == "the target (-1.0) must not be negative for a growth rate"
-    assert (refused.cagr, refused.required_cagr) == (approx(0.8 ** 0.2 - 1), None)
+    assert (refused.cagr, refused.required_cagr) == (approx(0.8**0.2 - 1), None)
     assert refused.ratio is None
     # the projection ratio needs no growth rate to the target: 4 * 0.8**2 = 2.56 in 2030
     result = assess(series, target, "unsd")
@@ -328,8 +390,7 @@ def test_gaps_in_years_use_the_actual_span() -> None:
     result = assess(series, UNEMPLOYMENT_TARGET, "open-sdg")
     assert result.cagr == approx(cagr)
     assert result.ratio == approx(-1 * cagr / abs(REQUIRED))
-    other_middle = assess([(2015, 5.0), (2017, 9.9), (2023, 4.0)], UNEMPLOYMENT_TARGET,
-                          "open-sdg")
+    other_middle = assess([(2015, 5.0), (2017, 9.9), (2023, 4.0)], UNEMPLOYMENT_TARGET, "open-sdg")
     assert other_middle == result
 
 
@@ -339,10 +400,13 @@ def test_baseline_year_without_data_moves_to_the_next_year() -> None:
     assert (result.baseline_year, result.baseline_value) == (2018, 4.6)
     assert result.cagr == approx((4.0 / 4.6) ** (1 / 5) - 1)
     assert result.required_cagr == approx((3.0 / 4.6) ** (1 / 12) - 1)
-    assert result.notes == ("no data for the baseline year 2016: the baseline is 2018, the "
-                            "first year with data after it",)
-    assert assess(series, UNEMPLOYMENT_TARGET, "unsd-cagr", baseline_year=2015).baseline_year \
-        == 2015
+    assert result.notes == (
+        "no data for the baseline year 2016: the baseline is 2018, the "
+        "first year with data after it",
+    )
+    assert (
+        assess(series, UNEMPLOYMENT_TARGET, "unsd-cagr", baseline_year=2015).baseline_year == 2015
+    )
     assert assess(series, UNEMPLOYMENT_TARGET, "unsd-cagr").baseline_year == 2013
 
 
@@ -377,8 +441,10 @@ def test_target_year_not_after_the_baseline() -> None:
 def test_methods_that_need_a_target(method: str) -> None:
     result = assess(UNEMPLOYMENT, "decrease", method)
     assert result.status == "no_assessment"
-    assert result.reason == (f"no numeric target: method {method!r} needs one ('open-sdg' "
-                             "assesses a series without a target)")
+    assert result.reason == (
+        f"no numeric target: method {method!r} needs one ('open-sdg' "
+        "assesses a series without a target)"
+    )
 
 
 def test_no_data() -> None:
@@ -392,27 +458,45 @@ def test_no_data() -> None:
 def test_unsorted_input_is_sorted() -> None:
     series = [(2022, 4.2), (2015, 5.0), (2018, 4.5)]
     assert assess(series, UNEMPLOYMENT_TARGET, "unsd") == assess(
-        sorted(series), UNEMPLOYMENT_TARGET, "unsd")
+        sorted(series), UNEMPLOYMENT_TARGET, "unsd"
+    )
 
 
 # Output ---------------------------------------------------------------------------------------
 
 
 def test_as_dict() -> None:
-    row = assess([(2015, 5.0), (2018, math.nan), (2022, 4.2)], UNEMPLOYMENT_TARGET,
-                 "open-sdg").as_dict()
-    assert list(row) == ["method", "status", "label", "direction", "baseline_year",
-                         "baseline_value", "latest_year", "latest_value", "cagr",
-                         "required_cagr", "ratio", "projected_value", "projected_year",
-                         "target_value", "target_year", "reason", "notes"]
+    row = assess(
+        [(2015, 5.0), (2018, math.nan), (2022, 4.2)], UNEMPLOYMENT_TARGET, "open-sdg"
+    ).as_dict()
+    assert list(row) == [
+        "method",
+        "status",
+        "label",
+        "direction",
+        "baseline_year",
+        "baseline_value",
+        "latest_year",
+        "latest_value",
+        "cagr",
+        "required_cagr",
+        "ratio",
+        "projected_value",
+        "projected_year",
+        "target_value",
+        "target_year",
+        "reason",
+        "notes",
+    ]
     assert row["status"] == "moderate_progress"
     assert row["notes"] == "missing (NaN) values dropped: 2018"
 
 
 def test_methods_name_their_sources() -> None:
     assert list(METHODS) == ["unsd", "unsd-cagr", "open-sdg", "escap"]
-    assert all("http" in description or "Technical Note" in description
-               for description in METHODS.values())
+    assert all(
+        "http" in description or "Technical Note" in description for description in METHODS.values()
+    )
 
 
 # Bad input ------------------------------------------------------------------------------------
@@ -424,8 +508,11 @@ def test_duplicate_year() -> None:
 
 
 def test_unknown_method() -> None:
-    with pytest.raises(BadInput, match=r"'sdsn': expected one of unsd, unsd-cagr, open-sdg, "
-                                       "escap") as raised:
+    with pytest.raises(
+        BadInput,
+        match=r"'sdsn': expected one of unsd, unsd-cagr, open-sdg, "
+        "escap",
+    ) as raised:
         assess(UNEMPLOYMENT, UNEMPLOYMENT_TARGET, "sdsn")
     assert (raised.value.parameter, raised.value.given) == ("method", "sdsn")
     assert raised.value.status == 422
@@ -474,9 +561,10 @@ def test_numpy_style_integers_are_years() -> None:
     target = Target(np.float64(3.0), np.int64(2030), "decrease")
     result = assess(series, target, "open-sdg")
     assert (result.baseline_year, round(result.ratio, 3)) == (2015, 0.735)
-    assert [type(result.as_dict()[key]) for key in ("baseline_year", "baseline_value",
-                                                      "target_year", "target_value")] \
-        == [int, float, int, float]
+    assert [
+        type(result.as_dict()[key])
+        for key in ("baseline_year", "baseline_value", "target_year", "target_value")
+    ] == [int, float, int, float]
 
 
 # Properties -----------------------------------------------------------------------------------
@@ -498,7 +586,8 @@ def on_the_required_path(draw: st.DrawFn) -> tuple[list[tuple[int, float]], Targ
 
 @given(on_the_required_path())
 def test_a_series_on_the_required_path_is_on_track(
-        case: tuple[list[tuple[int, float]], Target]) -> None:
+    case: tuple[list[tuple[int, float]], Target],
+) -> None:
     series, target = case
     for method in TARGET_METHODS:
         result = assess(series, target, method)
@@ -506,24 +595,41 @@ def test_a_series_on_the_required_path_is_on_track(
         assert result.ratio == approx(1.0)
 
 
-@given(st.lists(st.tuples(st.integers(2000, 2029), st.floats(0.1, 100.0)), min_size=2,
-                unique_by=lambda point: point[0]),
-       st.sampled_from(TARGET_METHODS), st.randoms())
-def test_order_does_not_matter(series: list[tuple[int, float]], method: str,
-                               shuffler: random.Random) -> None:
+@given(
+    st.lists(
+        st.tuples(st.integers(2000, 2029), st.floats(0.1, 100.0)),
+        min_size=2,
+        unique_by=lambda point: point[0],
+    ),
+    st.sampled_from(TARGET_METHODS),
+    st.randoms(),
+)
+def test_order_does_not_matter(
+    series: list[tuple[int, float]], method: str, shuffler: random.Random
+) -> None:
     shuffled = list(series)
     shuffler.shuffle(shuffled)
     assert assess(shuffled, UNEMPLOYMENT_TARGET, method) == assess(
-        sorted(series), UNEMPLOYMENT_TARGET, method)
+        sorted(series), UNEMPLOYMENT_TARGET, method
+    )
 
 
-@given(st.floats(0.1, 100.0), st.floats(0.1, 100.0), st.floats(0.01, 2.0),
-       st.integers(1, 14), st.sampled_from(["increase", "decrease"]))
+@given(
+    st.floats(0.1, 100.0),
+    st.floats(0.1, 100.0),
+    st.floats(0.01, 2.0),
+    st.integers(1, 14),
+    st.sampled_from(["increase", "decrease"]),
+)
 def test_open_sdg_ratio_is_the_unsd_cagr_ratio_while_the_target_is_ahead(
-        base: float, latest: float, beyond: float, years: int, direction: str) -> None:
+    base: float, latest: float, beyond: float, years: int, direction: str
+) -> None:
     # the target lies ahead of both points in the desired direction, by a factor 1 + beyond
-    goal = (max(base, latest) * (1 + beyond) if direction == "increase"
-            else min(base, latest) / (1 + beyond))
+    goal = (
+        max(base, latest) * (1 + beyond)
+        if direction == "increase"
+        else min(base, latest) / (1 + beyond)
+    )
     target = Target(goal, 2030, direction)  # type: ignore[arg-type]
     series = [(2015, base), (2015 + years, latest)]
     open_sdg, unsd = assess(series, target, "open-sdg"), assess(series, target, "unsd-cagr")

@@ -33,8 +33,19 @@ from decentwork.warehouse import engine, load_file
 from decentwork.warehouse.tables import releases
 
 runner = CliRunner()
-HEADER = ("ref_area", "indicator", "source", "sex", "classif1", "time", "obs_value",
-          "obs_status", "note_classif", "note_indicator", "note_source")
+HEADER = (
+    "ref_area",
+    "indicator",
+    "source",
+    "sex",
+    "classif1",
+    "time",
+    "obs_value",
+    "obs_status",
+    "note_classif",
+    "note_indicator",
+    "note_source",
+)
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+2", "-2+3", "@SUM(A1)"]
 """Notes a loaded file carries that a spreadsheet would take for formulas (a tab or a
 carriage return cannot be loaded: the warehouse refuses control characters)."""
@@ -62,9 +73,18 @@ def test_csv_text_keeps_numbers_as_numbers() -> None:
 
 def test_a_workbook_cell_is_a_string_never_a_formula(tmp_path: Path) -> None:
     out = tmp_path / "x.xlsx"
-    write_sheets(out, {"s": pd.DataFrame({"note": ["=1+2", "@A1", "plain"],
-                                          "value": [-1.0, float("nan"), 3.0],
-                                          "count": pd.array([1, None, 3], dtype="Int64")})})
+    write_sheets(
+        out,
+        {
+            "s": pd.DataFrame(
+                {
+                    "note": ["=1+2", "@A1", "plain"],
+                    "value": [-1.0, float("nan"), 3.0],
+                    "count": pd.array([1, None, 3], dtype="Int64"),
+                }
+            )
+        },
+    )
     sheet = openpyxl.load_workbook(out)["s"]
     notes = [sheet.cell(row, 1) for row in (2, 3, 4)]
     assert [c.value for c in notes] == ["'=1+2", "'@A1", "plain"]
@@ -83,8 +103,9 @@ def loaded_file(folder: Path) -> Path:
     lines = [",".join(HEADER)]
     for year, note in enumerate(FORMULAS, start=2010):
         cell = '"' + note.replace('"', '""') + '"'
-        lines.append(f"KHM,{INDICATOR},BA:1,SEX_T,AGE_YTHADULT_YGE15,{year},-{year % 7}.5,,,,"
-                     f"{cell}")
+        lines.append(
+            f"KHM,{INDICATOR},BA:1,SEX_T,AGE_YTHADULT_YGE15,{year},-{year % 7}.5,,,,{cell}"
+        )
     path = folder / "notes.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
     return path
@@ -132,8 +153,9 @@ def assert_inert_workbook(path: Path, sheet: str) -> None:
 def test_query_and_export_files(warehouse: str, tmp_path: Path) -> None:
     for command, fmt in (("query", "csv"), ("export", "csv"), ("query", "sdmx-csv")):
         out = tmp_path / f"{command}.{fmt}"
-        result = runner.invoke(app, [command, "--db", warehouse, "--format", fmt, "--out",
-                                     str(out)])
+        result = runner.invoke(
+            app, [command, "--db", warehouse, "--format", fmt, "--out", str(out)]
+        )
         assert result.exit_code == 0, result.output
         column = "NOTE_SOURCE" if fmt == "sdmx-csv" else "note_source"
         assert_inert_csv(out.read_text("utf-8"), column)
@@ -141,14 +163,14 @@ def test_query_and_export_files(warehouse: str, tmp_path: Path) -> None:
     assert_inert_csv(standard.stdout)
     for command in ("query", "export"):
         out = tmp_path / f"{command}.xlsx"
-        result = runner.invoke(app, [command, "--db", warehouse, "--format", "xlsx", "--out",
-                                     str(out)])
+        result = runner.invoke(
+            app, [command, "--db", warehouse, "--format", "xlsx", "--out", str(out)]
+        )
         assert result.exit_code == 0, result.output
         assert_inert_workbook(out, INDICATOR)
 
 
-def test_the_workbook_shows_no_server_path_nor_operator(warehouse: str,
-                                                      tmp_path: Path) -> None:
+def test_the_workbook_shows_no_server_path_nor_operator(warehouse: str, tmp_path: Path) -> None:
     target = engine(warehouse, read_only=True)
     with target.connect() as connection:
         stored = connection.execute(sa.select(releases.c.file, releases.c.loaded_by)).one()
@@ -169,15 +191,29 @@ def test_compute_files(tmp_path: Path) -> None:
     survey = tmp_path / "lfs.parquet"
     pq.write_table(generate(2000, seed=7), survey)
     profile = tmp_path / "profile.yaml"
-    text = resources.files("decentwork.survey.profiles").joinpath("synthetic.yaml")\
-        .read_text("utf-8")
-    profile.write_text(text + "variants:\n  national:\n    source: \"X:1\"\n"
-                       "    note: '=HYPERLINK(\"http://evil.example\",\"x\")'\n"
-                       "    variables:\n      ilo_age: age\n", "utf-8")
+    text = (
+        resources.files("decentwork.survey.profiles").joinpath("synthetic.yaml").read_text("utf-8")
+    )
+    profile.write_text(
+        text + 'variants:\n  national:\n    source: "X:1"\n'
+        '    note: \'=HYPERLINK("http://evil.example","x")\'\n'
+        "    variables:\n      ilo_age: age\n",
+        "utf-8",
+    )
     for suffix in ("csv", "xlsx"):
         out = tmp_path / f"x.{suffix}"
-        result = runner.invoke(app, ["compute", str(profile), str(survey), "--indicators",
-                                     "UNE_DEAP_SEX_AGE_RT", "--out", str(out)])
+        result = runner.invoke(
+            app,
+            [
+                "compute",
+                str(profile),
+                str(survey),
+                "--indicators",
+                "UNE_DEAP_SEX_AGE_RT",
+                "--out",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         if suffix == "csv":
             notes = read_csv(out.read_text("utf-8"))["note_indicator"]
@@ -212,7 +248,8 @@ def test_the_dashboards_downloads(warehouse: str) -> None:
 
 def test_write_neutralises_standard_output_too() -> None:
     table = pd.DataFrame([{c: "" for c in COLUMNS}]).assign(
-        ref_area="KHM", indicator=INDICATOR, time="2020", obs_value=-1.0, note_source="=1")
+        ref_area="KHM", indicator=INDICATOR, time="2020", obs_value=-1.0, note_source="=1"
+    )
     buffer = io.StringIO()
     write(table, None, "csv", stdout=buffer)
     assert read_csv(buffer.getvalue())["note_source"].tolist() == ["'=1"]

@@ -90,8 +90,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
 
 
 @pytest.fixture(params=DATABASES)
-def url(request: pytest.FixtureRequest, tmp_path: Path,
-        templates: dict[str, str]) -> Iterator[str]:
+def url(request: pytest.FixtureRequest, tmp_path: Path, templates: dict[str, str]) -> Iterator[str]:
     """The URL of a fresh, migrated, empty PES database on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         shutil.copyfile(templates["sqlite"], tmp_path / "pes.sqlite")
@@ -100,8 +99,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path,
     name = f"{templates['postgresql']}_{uuid.uuid4().hex[:8]}"
     admin = _admin()
     with admin.connect() as connection:
-        connection.exec_driver_sql(
-            f'CREATE DATABASE "{name}" TEMPLATE "{templates["postgresql"]}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{templates["postgresql"]}"')
     try:
         yield f"{SERVER}/{name}"
     finally:
@@ -156,42 +154,82 @@ class World:
 def world(registry: Registry) -> World:
     accounts.create_first_administrator(registry, "admin", PASSWORD)
     admin = accounts.cli_actor(registry)
-    centre_a = centres.add_centre(registry, admin, {"code": "PNH", "name": "Phnom Penh job "
-                                                    "centre", "area": "KH-12"}).id
-    centre_b = centres.add_centre(registry, admin, {"code": "REP", "name": "Siem Reap job "
-                                                    "centre", "area": "KH-17"}).id
+    centre_a = centres.add_centre(
+        registry, admin, {"code": "PNH", "name": "Phnom Penh job centre", "area": "KH-12"}
+    ).id
+    centre_b = centres.add_centre(
+        registry, admin, {"code": "REP", "name": "Siem Reap job centre", "area": "KH-17"}
+    ).id
     employer_1 = employers.add_employer(registry, admin, employer_data()).id
-    employer_2 = employers.add_employer(registry, admin, employer_data(
-        name="Angkor Hotel", registration_number="H-2002", isic="5510", area="KH-17")).id
+    employer_2 = employers.add_employer(
+        registry,
+        admin,
+        employer_data(name="Angkor Hotel", registration_number="H-2002", isic="5510", area="KH-17"),
+    ).id
     for username, role, extra in (
-            ("officer.a", "officer", {"centres": [centre_a]}),
-            ("officer.b", "officer", {"centres": [centre_b]}),
-            ("analyst", "analyst", {}),
-            ("employer.1", "employer", {"employer": employer_1}),
-            ("employer.2", "employer", {"employer": employer_2})):
-        accounts.add_user(registry, admin, {"username": username, "role": role,
-                                            "password": PASSWORD, **extra})
-    partial = World(registry, admin, admin, admin, admin, admin, admin, centre_a, centre_b,
-                    employer_1, employer_2)
-    return World(registry, admin, partial.actor("officer.a"), partial.actor("officer.b"),
-                 partial.actor("analyst"), partial.actor("employer.1"),
-                 partial.actor("employer.2"), centre_a, centre_b, employer_1, employer_2)
+        ("officer.a", "officer", {"centres": [centre_a]}),
+        ("officer.b", "officer", {"centres": [centre_b]}),
+        ("analyst", "analyst", {}),
+        ("employer.1", "employer", {"employer": employer_1}),
+        ("employer.2", "employer", {"employer": employer_2}),
+    ):
+        accounts.add_user(
+            registry, admin, {"username": username, "role": role, "password": PASSWORD, **extra}
+        )
+    partial = World(
+        registry,
+        admin,
+        admin,
+        admin,
+        admin,
+        admin,
+        admin,
+        centre_a,
+        centre_b,
+        employer_1,
+        employer_2,
+    )
+    return World(
+        registry,
+        admin,
+        partial.actor("officer.a"),
+        partial.actor("officer.b"),
+        partial.actor("analyst"),
+        partial.actor("employer.1"),
+        partial.actor("employer.2"),
+        centre_a,
+        centre_b,
+        employer_1,
+        employer_2,
+    )
 
 
 def seeker_data(**changes: Any) -> dict[str, Any]:
     """A valid seeker (a Khmer name) at centre ``centre`` (give it), changed by ``changes``."""
     data: dict[str, Any] = {
-        "family_name": "ចាន់", "given_names": "សុភា", "national_id": "010203040",
-        "birth_date": "1998-04-12", "sex": "F", "disability": False,
-        "phone": "+855 12 345 678", "email": "sophea@example.org",
-        "address": "Street 271, Tuol Kork", "area": "KH-12", "education": "3",
+        "family_name": "ចាន់",
+        "given_names": "សុភា",
+        "national_id": "010203040",
+        "birth_date": "1998-04-12",
+        "sex": "F",
+        "disability": False,
+        "phone": "+855 12 345 678",
+        "email": "sophea@example.org",
+        "address": "Street 271, Tuol Kork",
+        "area": "KH-12",
+        "education": "3",
         "languages": ["km", "en"],
         "occupations": [{"isco": "7531", "text": "ជាងកាត់ដេរ (tailor)"}],
-        "skills": [SKILL], "work_history": [{"isco": "8153", "years": 3}],
-        "available_from": "2026-01-05", "expected_wage": 250, "wage_currency": "USD",
+        "skills": [SKILL],
+        "work_history": [{"isco": "8153", "years": 3}],
+        "available_from": "2026-01-05",
+        "expected_wage": 250,
+        "wage_currency": "USD",
         "wage_period": "month",
-        "consent": {"purpose": "registration and referral to vacancies",
-                    "given_at": "2025-11-02T09:30:00+07:00"},
+        "consent": {
+            "purpose": "registration and referral to vacancies",
+            "given_at": "2025-11-02T09:30:00+07:00",
+        },
         "registered_on": (date.today() - timedelta(days=30)).isoformat(),
     }
     data.update(changes)
@@ -201,9 +239,14 @@ def seeker_data(**changes: Any) -> dict[str, Any]:
 def employer_data(**changes: Any) -> dict[str, Any]:
     """A valid employer, changed by ``changes``."""
     data: dict[str, Any] = {
-        "name": "Mekong Garments Co., Ltd.", "registration_number": "G-1001", "isic": "1410",
-        "area": "KH-12", "contact_name": "Dara Keo", "phone": "023 456 789",
-        "email": "hr@mekong-garments.example", "address": "National Road 4, Pur Senchey",
+        "name": "Mekong Garments Co., Ltd.",
+        "registration_number": "G-1001",
+        "isic": "1410",
+        "area": "KH-12",
+        "contact_name": "Dara Keo",
+        "phone": "023 456 789",
+        "email": "hr@mekong-garments.example",
+        "address": "National Road 4, Pur Senchey",
     }
     data.update(changes)
     return data
@@ -212,11 +255,21 @@ def employer_data(**changes: Any) -> dict[str, Any]:
 def vacancy_data(employer: int, centre: int, **changes: Any) -> dict[str, Any]:
     """A valid vacancy of ``employer`` at ``centre``, changed by ``changes``."""
     data: dict[str, Any] = {
-        "employer": employer, "centre": centre, "title": "Sewing machine operators (20)",
-        "description": "Operate industrial sewing machines; day shift.", "isco": "8153",
-        "area": "KH-12", "openings": 20, "education": "1", "experience_years": 1,
-        "skills": [SKILL], "wage_min": 204, "wage_max": 260, "wage_currency": "USD",
-        "wage_period": "month", "contract": "fixed-term",
+        "employer": employer,
+        "centre": centre,
+        "title": "Sewing machine operators (20)",
+        "description": "Operate industrial sewing machines; day shift.",
+        "isco": "8153",
+        "area": "KH-12",
+        "openings": 20,
+        "education": "1",
+        "experience_years": 1,
+        "skills": [SKILL],
+        "wage_min": 204,
+        "wage_max": 260,
+        "wage_currency": "USD",
+        "wage_period": "month",
+        "contract": "fixed-term",
         "posted_on": date.today().isoformat(),
         "expires_on": (date.today() + timedelta(days=30)).isoformat(),
     }

@@ -53,8 +53,9 @@ def test_an_officer_cannot_see_or_touch_a_seeker_of_another_centre(world: World)
     assert seekers.search(registry, world.officer_a, national_id=theirs.national_id) == []
     assert [s.id for s in seekers.search(registry, world.officer_b)] == [theirs.id]
     with pytest.raises(Refused, match="not one of this officer's centres"):
-        seekers.register(registry, world.officer_a, seeker_data(centre=world.centre_b,
-                                                                national_id=None))
+        seekers.register(
+            registry, world.officer_a, seeker_data(centre=world.centre_b, national_id=None)
+        )
     with pytest.raises(Refused, match="may not erase"):
         rights.person_erase(registry, world.officer_b, theirs.id)
     # the officer of centre B moves nobody to centre A... nor A's officer to B
@@ -62,23 +63,34 @@ def test_an_officer_cannot_see_or_touch_a_seeker_of_another_centre(world: World)
         seekers.update(registry, world.officer_b, theirs.id, 1, {"centre": world.centre_a})
     assert seekers.read(registry, world.officer_b, theirs.id).version == 1
     with registry.engine.connect() as connection:
-        probes = connection.execute(sa.select(audit_log.c.action, audit_log.c.record_id,
-                                              audit_log.c.outcome).where(
-            audit_log.c.user_id == world.officer_a.user_id,
-            audit_log.c.outcome == "not found")).all()
+        probes = connection.execute(
+            sa.select(audit_log.c.action, audit_log.c.record_id, audit_log.c.outcome).where(
+                audit_log.c.user_id == world.officer_a.user_id, audit_log.c.outcome == "not found"
+            )
+        ).all()
     assert ("seeker.read", theirs.id, "not found") in probes
     assert ("seeker.read", theirs.id + 1000, "not found") in probes
 
 
 def test_an_officer_with_two_centres_sees_both(world: World) -> None:
     registry = world.registry
-    both = accounts.add_user(registry, world.admin, {
-        "username": "officer.ab", "role": "officer", "password": "a long password",
-        "centres": [world.centre_a, world.centre_b]})
+    both = accounts.add_user(
+        registry,
+        world.admin,
+        {
+            "username": "officer.ab",
+            "role": "officer",
+            "password": "a long password",
+            "centres": [world.centre_a, world.centre_b],
+        },
+    )
     assert both.centres == (world.centre_a, world.centre_b)
     seekers.register(registry, world.officer_a, seeker_data(centre=world.centre_a))
-    seekers.register(registry, world.officer_b, seeker_data(
-        centre=world.centre_b, national_id=None, given_names="Dara", family_name="Keo"))
+    seekers.register(
+        registry,
+        world.officer_b,
+        seeker_data(centre=world.centre_b, national_id=None, given_names="Dara", family_name="Keo"),
+    )
     assert len(seekers.search(registry, world.actor("officer.ab"))) == 2
 
 
@@ -92,24 +104,36 @@ def test_employers_and_analysts_see_no_person(world: World, role: str) -> None:
     with pytest.raises(Refused):
         seekers.search(world.registry, actor)
     with pytest.raises(Refused):
-        seekers.register(world.registry, actor, seeker_data(centre=world.centre_a,
-                                                            national_id=None))
+        seekers.register(
+            world.registry, actor, seeker_data(centre=world.centre_a, national_id=None)
+        )
 
 
 def test_an_analyst_gets_counts_never_a_name(world: World) -> None:
     registry = world.registry
     seekers.register(registry, world.admin, seeker_data(centre=world.centre_a))
-    seekers.register(registry, world.admin, seeker_data(
-        centre=world.centre_b, national_id=None, sex="M", given_names="Dara",
-        family_name="Keo", birth_date="1970-05-05"))
+    seekers.register(
+        registry,
+        world.admin,
+        seeker_data(
+            centre=world.centre_b,
+            national_id=None,
+            sex="M",
+            given_names="Dara",
+            family_name="Keo",
+            birth_date="1970-05-05",
+        ),
+    )
     vacancies.post(registry, world.admin, vacancy_data(world.employer_1_id, world.centre_a))
     counts = aggregates.seeker_counts(registry, world.analyst, by=["centre", "sex", "age_band"])
     assert counts == [
         {"centre": world.centre_a, "sex": "F", "age_band": "25-34", "seekers": 1},
-        {"centre": world.centre_b, "sex": "M", "age_band": "55-64", "seekers": 1}]
+        {"centre": world.centre_b, "sex": "M", "age_band": "55-64", "seekers": 1},
+    ]
     assert "Keo" not in repr(counts) and "ចាន់" not in repr(counts)
     assert aggregates.vacancy_counts(registry, world.analyst, by=["isco"]) == [
-        {"isco": "8153", "vacancies": 1, "openings": 20}]
+        {"isco": "8153", "vacancies": 1, "openings": 20}
+    ]
     with pytest.raises(Refused):
         vacancies.search(registry, world.analyst)
     for actor in (world.officer_a, world.employer_1):
@@ -121,26 +145,32 @@ def test_an_analyst_gets_counts_never_a_name(world: World) -> None:
 
 def test_an_employer_sees_and_changes_only_its_own_vacancies(world: World) -> None:
     registry = world.registry
-    own = vacancies.post(registry, world.employer_1, vacancy_data(world.employer_1_id,
-                                                                  world.centre_a))
-    other = vacancies.post(registry, world.officer_b, vacancy_data(
-        world.employer_2_id, world.centre_b, title="Housekeepers", isco="9112", area="KH-17"))
+    own = vacancies.post(
+        registry, world.employer_1, vacancy_data(world.employer_1_id, world.centre_a)
+    )
+    other = vacancies.post(
+        registry,
+        world.officer_b,
+        vacancy_data(
+            world.employer_2_id, world.centre_b, title="Housekeepers", isco="9112", area="KH-17"
+        ),
+    )
     assert [v.id for v in vacancies.search(registry, world.employer_1)] == [own.id]
     assert [v.id for v in vacancies.search(registry, world.employer_2)] == [other.id]
     assert vacancies.read(registry, world.employer_1, own.id).title == own.title
-    for operation in (lambda: vacancies.read(registry, world.employer_1, other.id),
-                      lambda: vacancies.update(registry, world.employer_1, other.id, 1,
-                                               {"openings": 1}),
-                      lambda: employers.read_employer(registry, world.employer_1,
-                                                      world.employer_2_id)):
+    for operation in (
+        lambda: vacancies.read(registry, world.employer_1, other.id),
+        lambda: vacancies.update(registry, world.employer_1, other.id, 1, {"openings": 1}),
+        lambda: employers.read_employer(registry, world.employer_1, world.employer_2_id),
+    ):
         with pytest.raises(NotFound):
             operation()
     with pytest.raises(Refused, match="its own employer only"):
-        vacancies.post(registry, world.employer_1, vacancy_data(world.employer_2_id,
-                                                                world.centre_a))
+        vacancies.post(
+            registry, world.employer_1, vacancy_data(world.employer_2_id, world.centre_a)
+        )
     with pytest.raises(Refused, match="its own employer only"):
-        vacancies.update(registry, world.employer_1, own.id, 1,
-                         {"employer": world.employer_2_id})
+        vacancies.update(registry, world.employer_1, own.id, 1, {"employer": world.employer_2_id})
     assert vacancies.update(registry, world.employer_1, own.id, 1, {"openings": 5}).openings == 5
     # officers see their centres' vacancies
     assert [v.id for v in vacancies.search(registry, world.officer_a)] == [own.id]
@@ -153,13 +183,14 @@ def test_only_administrators_manage_users_centres_and_the_audit_log(world: World
     registry = world.registry
     for actor in (world.officer_a, world.employer_1, world.analyst):
         for operation in (
-                lambda a: accounts.add_user(registry, a, {"username": "x1", "role": "analyst",
-                                                          "password": "long enough 1"}),
-                lambda a: accounts.list_users(registry, a),
-                lambda a: accounts.set_disabled(registry, a, "officer.b"),
-                lambda a: centres.add_centre(registry, a, {"code": "X", "name": "X",
-                                                           "area": "KH-1"}),
-                lambda a: audit.entries(registry, a)):
+            lambda a: accounts.add_user(
+                registry, a, {"username": "x1", "role": "analyst", "password": "long enough 1"}
+            ),
+            lambda a: accounts.list_users(registry, a),
+            lambda a: accounts.set_disabled(registry, a, "officer.b"),
+            lambda a: centres.add_centre(registry, a, {"code": "X", "name": "X", "area": "KH-1"}),
+            lambda a: audit.entries(registry, a),
+        ):
             with pytest.raises(Refused):
                 operation(actor)
     with pytest.raises(Refused):
@@ -190,7 +221,9 @@ def test_a_change_of_centres_takes_effect_at_once(world: World) -> None:
     record = seekers.register(registry, world.officer_a, seeker_data(centre=world.centre_a))
     officer = world.officer_a
     with registry.engine.begin() as connection:
-        connection.execute(sa.text("UPDATE user_centres SET centre_id = :b WHERE user_id = :u"),
-                           {"b": world.centre_b, "u": officer.user_id})
+        connection.execute(
+            sa.text("UPDATE user_centres SET centre_id = :b WHERE user_id = :u"),
+            {"b": world.centre_b, "u": officer.user_id},
+        )
     with pytest.raises(NotFound):
         seekers.read(registry, officer, record.id)

@@ -42,8 +42,7 @@ def test_the_first_administrator_is_created_once(registry: Registry) -> None:
     assert (actor.username, actor.interface) == ("root", Interface.CLI)
 
 
-def test_a_weak_password_or_bad_name_is_refused_without_repeating_it(registry: Registry
-                                                                     ) -> None:
+def test_a_weak_password_or_bad_name_is_refused_without_repeating_it(registry: Registry) -> None:
     with pytest.raises(InvalidRecord) as caught:
         accounts.create_first_administrator(registry, "admin", "secret")
     assert caught.value.parameter == "password" and "secret" not in str(caught.value)
@@ -55,19 +54,33 @@ def test_users_are_added_listed_and_their_names_unique(world: World) -> None:
     registry = world.registry
     listed = accounts.list_users(registry, world.admin)
     assert [(u.username, u.role.value) for u in listed] == [
-        ("admin", "administrator"), ("analyst", "analyst"), ("employer.1", "employer"),
-        ("employer.2", "employer"), ("officer.a", "officer"), ("officer.b", "officer")]
+        ("admin", "administrator"),
+        ("analyst", "analyst"),
+        ("employer.1", "employer"),
+        ("employer.2", "employer"),
+        ("officer.a", "officer"),
+        ("officer.b", "officer"),
+    ]
     assert listed[4].centres == (world.centre_a,)
     assert listed[2].employer == world.employer_1_id
     with pytest.raises(Conflict, match=r"username 'officer\.a' is taken"):
-        accounts.add_user(registry, world.admin, {"username": "Officer.A", "role": "analyst",
-                                                  "password": PASSWORD})
+        accounts.add_user(
+            registry,
+            world.admin,
+            {"username": "Officer.A", "role": "analyst", "password": PASSWORD},
+        )
     with pytest.raises(ValueError, match="no job centre 99"):
-        accounts.add_user(registry, world.admin, {"username": "o2", "role": "officer",
-                                                  "password": PASSWORD, "centres": [99]})
+        accounts.add_user(
+            registry,
+            world.admin,
+            {"username": "o2", "role": "officer", "password": PASSWORD, "centres": [99]},
+        )
     with pytest.raises(ValueError, match="no employer 99"):
-        accounts.add_user(registry, world.admin, {"username": "e3", "role": "employer",
-                                                  "password": PASSWORD, "employer": 99})
+        accounts.add_user(
+            registry,
+            world.admin,
+            {"username": "e3", "role": "employer", "password": PASSWORD, "employer": 99},
+        )
 
 
 def test_the_command_line_acts_as_an_administrator(world: World) -> None:
@@ -108,9 +121,10 @@ def test_the_database_keeps_no_session_id_nor_token(world: World) -> None:
     made = tokens.create_token(world.registry, world.admin, "partner", "employer.1")
     with world.registry.engine.connect() as connection:
         dump = repr(connection.execute(sa.text("SELECT * FROM sessions")).all()) + repr(
-            connection.execute(sa.text("SELECT * FROM api_tokens")).all())
+            connection.execute(sa.text("SELECT * FROM api_tokens")).all()
+        )
     assert opened.id not in dump and made.secret not in dump
-    assert made.secret[:tokens.SHOWN] in dump
+    assert made.secret[: tokens.SHOWN] in dump
 
 
 def test_logout_disabling_and_a_new_password_end_sessions(world: World) -> None:
@@ -151,8 +165,10 @@ def test_repeated_failures_throttle_the_login_for_fifteen_minutes(world: World) 
     with pytest.raises(Refused, match="too many failed logins"):
         sessions.login(registry, "officer.a", PASSWORD, address="10.0.0.9")
     clock.advance(minutes=1, seconds=1)
-    assert sessions.login(registry, "officer.a", PASSWORD, address="10.0.0.9").actor.role \
+    assert (
+        sessions.login(registry, "officer.a", PASSWORD, address="10.0.0.9").actor.role
         == Role.OFFICER
+    )
     with registry.engine.connect() as connection:  # a success forgets the pair's failures
         left = connection.execute(sa.select(sa.func.count()).select_from(login_failures))
         assert left.scalar_one() == 0
@@ -206,7 +222,10 @@ def test_api_tokens_work_until_revoked_or_their_user_is_disabled(world: World) -
     clock.advance(minutes=5)
     actor = tokens.token_actor(registry, made.secret)
     assert (actor.username, actor.interface, actor.employer) == (
-        "employer.1", Interface.API, world.employer_1_id)
+        "employer.1",
+        Interface.API,
+        world.employer_1_id,
+    )
     listed = tokens.list_tokens(registry, world.employer_1)
     assert [(t.name, t.last_used_at) for t in listed] == [("payroll system", clock.now)]
     with pytest.raises(NotAuthenticated):
@@ -228,6 +247,8 @@ def test_api_tokens_work_until_revoked_or_their_user_is_disabled(world: World) -
         tokens.token_actor(registry, made.secret)
     own = tokens.create_token(registry, world.officer_a, "my script")
     assert [t.id for t in tokens.list_tokens(registry, world.admin, "*")] == [
-        made.token.id, own.token.id]
+        made.token.id,
+        own.token.id,
+    ]
     with pytest.raises(ValueError, match="1 to 100 characters"):
         tokens.create_token(registry, world.admin, " ")

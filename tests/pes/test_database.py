@@ -21,9 +21,11 @@ def test_the_migrations_make_the_tables_the_code_queries(url: str) -> None:
     opened = engine(url)
     with opened.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = [d for d in compare_metadata(context, metadata)
-                       if not (d[0] == "remove_table" and d[1].name in (
-                           database.VERSION_TABLE, "pes_lock"))]
+        differences = [
+            d
+            for d in compare_metadata(context, metadata)
+            if not (d[0] == "remove_table" and d[1].name in (database.VERSION_TABLE, "pes_lock"))
+        ]
     opened.dispose()
     assert differences == []
 
@@ -36,8 +38,7 @@ def test_the_schema_revision_is_kept_in_a_table_of_the_pes_own(url: str) -> None
     opened.dispose()
 
 
-def test_the_default_database_lies_beside_the_warehouse(monkeypatch: pytest.MonkeyPatch
-                                                        ) -> None:
+def test_the_default_database_lies_beside_the_warehouse(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(database.ENVIRONMENT, raising=False)
     assert database.default_path().parent == warehouse_path().parent
     assert database.default_path().name == "pes.sqlite"
@@ -48,7 +49,8 @@ def test_the_default_database_lies_beside_the_warehouse(monkeypatch: pytest.Monk
 
 
 def test_opening_without_creating_refuses_a_missing_file_and_creates_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "folder" / "pes.sqlite"
     with pytest.raises(NoPesDatabase, match="no PES database at") as caught:
         engine(f"sqlite:///{path}", create=False)
@@ -92,26 +94,35 @@ def test_a_file_that_is_not_a_database_is_refused_naming_it(tmp_path: Path) -> N
 def test_the_audit_log_refuses_changes_and_deletions(url: str) -> None:
     opened = engine(url)
     with opened.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO audit_log (at, interface, action, outcome, detail) "
-            "VALUES (CURRENT_TIMESTAMP, 'cli', 'test', 'ok', '')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO audit_log (at, interface, action, outcome, detail) "
+                "VALUES (CURRENT_TIMESTAMP, 'cli', 'test', 'ok', '')"
+            )
+        )
     for statement in ("UPDATE audit_log SET outcome = 'changed'", "DELETE FROM audit_log"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
-                opened.begin() as connection:
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), opened.begin() as connection:
             connection.execute(sa.text(statement))
     with opened.connect() as connection:
-        assert connection.execute(sa.text("SELECT outcome FROM audit_log")).scalars().all() \
-            == ["ok"]
+        assert connection.execute(sa.text("SELECT outcome FROM audit_log")).scalars().all() == [
+            "ok"
+        ]
     opened.dispose()
 
 
 def test_a_database_error_never_shows_the_values_written(url: str) -> None:
     opened = engine(url)
     with pytest.raises(sa.exc.IntegrityError) as caught, opened.begin() as connection:
-        connection.execute(sa.text("INSERT INTO areas (code, name, parent, created_at) "
-                                   "VALUES (:code, :name, :parent, CURRENT_TIMESTAMP)"),
-                           [{"code": "KH-12-01", "name": "Chamkar Mon", "parent": "KH-12"},
-                            {"code": "KH-12-01", "name": "Sensitive Name", "parent": "KH-12"}])
+        connection.execute(
+            sa.text(
+                "INSERT INTO areas (code, name, parent, created_at) "
+                "VALUES (:code, :name, :parent, CURRENT_TIMESTAMP)"
+            ),
+            [
+                {"code": "KH-12-01", "name": "Chamkar Mon", "parent": "KH-12"},
+                {"code": "KH-12-01", "name": "Sensitive Name", "parent": "KH-12"},
+            ],
+        )
     opened.dispose()
     assert "Sensitive Name" not in str(caught.value)
     assert "hidden due to hide_parameters" in str(caught.value)

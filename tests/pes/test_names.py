@@ -10,18 +10,22 @@ from decentwork.pes.names import THRESHOLD, name_key, normal_form, search_terms,
 COENG, RO, TA, DA = "\u17d2", "\u179a", "\u178f", "\u178a"
 
 
-@pytest.mark.parametrize(("typed", "normal"), [
-    ("Nguyễn Văn An", "nguyenvanan"),
-    ("NGUYEN van-an", "nguyenvanan"),
-    ("Đặng Thị Ánh", "dangthianh"),
-    ("O'Brien, Seán", "obriensean"),
-    ("Straße", "strasse"),
-    ("\uff33\uff4f\uff4b\u3000\uff24\uff41\uff52\uff41", "sokdara"),  # full-width
-    ("王 小明", "王小明"),
-    ("Łukasz Żółć", "lukaszzolc"),
-])
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("Nguyễn Văn An", "nguyenvanan"),
+        ("NGUYEN van-an", "nguyenvanan"),
+        ("Đặng Thị Ánh", "dangthianh"),
+        ("O'Brien, Seán", "obriensean"),
+        ("Straße", "strasse"),
+        ("\uff33\uff4f\uff4b\u3000\uff24\uff41\uff52\uff41", "sokdara"),  # full-width
+        ("王 小明", "王小明"),
+        ("Łukasz Żółć", "lukaszzolc"),
+    ],
+)
 def test_latin_and_other_names_lose_case_spaces_punctuation_and_latin_marks(
-        typed: str, normal: str) -> None:
+    typed: str, normal: str
+) -> None:
     assert normal_form(typed) == normal
 
 

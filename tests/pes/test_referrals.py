@@ -18,31 +18,54 @@ from tests.pes.conftest import World, seeker_data, vacancy_data
 
 def seeker(world: World, number: int, centre: int | None = None) -> SeekerRecord:
     """A distinct seeker of centre A (or ``centre``)."""
-    return seekers.register(world.registry, world.admin, seeker_data(
-        centre=centre or world.centre_a, national_id=f"KH{number:07d}",
-        given_names=f"Seeker {number}", birth_date=f"{1980 + number}-01-01"))
+    return seekers.register(
+        world.registry,
+        world.admin,
+        seeker_data(
+            centre=centre or world.centre_a,
+            national_id=f"KH{number:07d}",
+            given_names=f"Seeker {number}",
+            birth_date=f"{1980 + number}-01-01",
+        ),
+    )
 
 
-def vacancy(world: World, openings: int = 2, employer: int | None = None,
-            centre: int | None = None, **changes: object) -> VacancyRecord:
-    return vacancies.post(world.registry, world.admin, vacancy_data(
-        employer or world.employer_1_id, centre or world.centre_a, openings=openings,
-        **changes))
+def vacancy(
+    world: World,
+    openings: int = 2,
+    employer: int | None = None,
+    centre: int | None = None,
+    **changes: object,
+) -> VacancyRecord:
+    return vacancies.post(
+        world.registry,
+        world.admin,
+        vacancy_data(
+            employer or world.employer_1_id, centre or world.centre_a, openings=openings, **changes
+        ),
+    )
 
 
-def test_a_hire_fills_an_opening_places_the_seeker_and_closes_a_full_vacancy(
-        world: World) -> None:
+def test_a_hire_fills_an_opening_places_the_seeker_and_closes_a_full_vacancy(world: World) -> None:
     registry, officer = world.registry, world.officer_a
     job = vacancy(world, openings=2)
     first, second = seeker(world, 1), seeker(world, 2)
     referred = referrals.refer(registry, officer, first.id, job.id, source="match", score=0.8125)
     assert (referred.status, referred.source, float(referred.score or 0)) == (
-        "referred", "match", 0.8125)
+        "referred",
+        "match",
+        0.8125,
+    )
     assert (referred.seeker_name, referred.vacancy_title) == ("Seeker 1 ចាន់", job.title)
-    hired = referrals.record_outcome(registry, world.employer_1, referred.id, 1, "hired",
-                                     starts_on=date.today() + timedelta(days=7))
-    assert (hired.status, hired.version, hired.outcome_by) == (
-        "hired", 2, world.employer_1.user_id)
+    hired = referrals.record_outcome(
+        registry,
+        world.employer_1,
+        referred.id,
+        1,
+        "hired",
+        starts_on=date.today() + timedelta(days=7),
+    )
+    assert (hired.status, hired.version, hired.outcome_by) == ("hired", 2, world.employer_1.user_id)
     assert hired.outcome_on == registry.clock().date()
     assert seekers.read(registry, officer, first.id).status == "placed"
     half = vacancies.read(registry, officer, job.id)
@@ -54,13 +77,17 @@ def test_a_hire_fills_an_opening_places_the_seeker_and_closes_a_full_vacancy(
     assert (full.filled, full.status) == (2, "filled")
     with pytest.raises(Conflict, match=f"vacancy {job.id} is filled"):
         referrals.refer(registry, officer, seeker(world, 3).id, job.id)
-    assert [(e.action, e.record_id, e.outcome) for e in audit.entries(
-        registry, world.admin, kind="vacancy", record=job.id)][-4:] == [
-        ("vacancy.update", job.id, "ok"), ("vacancy.read", job.id, "ok"),
-        ("vacancy.update", job.id, "ok"), ("vacancy.read", job.id, "ok")]
+    assert [
+        (e.action, e.record_id, e.outcome)
+        for e in audit.entries(registry, world.admin, kind="vacancy", record=job.id)
+    ][-4:] == [
+        ("vacancy.update", job.id, "ok"),
+        ("vacancy.read", job.id, "ok"),
+        ("vacancy.update", job.id, "ok"),
+        ("vacancy.read", job.id, "ok"),
+    ]
     entry = audit.entries(registry, world.admin, action="referral.outcome")[-1]
-    assert entry.detail == (f"hired: vacancy {job.id}: 2 of 2 filled; seeker {second.id} "
-                            "placed")
+    assert entry.detail == (f"hired: vacancy {job.id}: 2 of 2 filled; seeker {second.id} placed")
     placed = audit.entries(registry, world.admin, kind="seeker", record=first.id)[-2]
     assert (placed.action, placed.role) == ("seeker.update", "employer")
     assert placed.detail == f"fields: status (placed; referral {referred.id})"
@@ -71,23 +98,29 @@ def test_other_outcomes_leave_the_seeker_active_and_are_final(world: World) -> N
     job, person = vacancy(world), seeker(world, 1)
     for outcome in ("not selected", "did not attend", "withdrawn"):
         made = referrals.refer(registry, officer, person.id, job.id)
-        done = referrals.record_outcome(registry, officer, made.id, 1, outcome,
-                                        on=registry.clock().date())
+        done = referrals.record_outcome(
+            registry, officer, made.id, 1, outcome, on=registry.clock().date()
+        )
         assert done.status == outcome
         with pytest.raises(Conflict, match=f"referral {made.id} has its outcome already"):
             referrals.record_outcome(registry, officer, made.id, 2, "hired")
     assert seekers.read(registry, officer, person.id).status == "active"
     assert vacancies.read(registry, officer, job.id).filled == 0
     assert [r.status for r in referrals.referrals(registry, officer, seeker=person.id)] == [
-        "withdrawn", "did not attend", "not selected"]
+        "withdrawn",
+        "did not attend",
+        "not selected",
+    ]
 
 
 def test_bad_referrals_and_outcomes_are_refused_naming_why(world: World) -> None:
     registry, officer = world.registry, world.officer_a
     job, person = vacancy(world), seeker(world, 1)
     made = referrals.refer(registry, officer, person.id, job.id)
-    with pytest.raises(Conflict, match=f"seeker {person.id} is referred to vacancy {job.id} "
-                       f"already \\(referral {made.id}"):
+    with pytest.raises(
+        Conflict,
+        match=f"seeker {person.id} is referred to vacancy {job.id} already \\(referral {made.id}",
+    ):
         referrals.refer(registry, officer, person.id, job.id)
     for bad, parameter in (({"score": 1.5}, "score"), ({"source": "phone"}, "source")):
         with pytest.raises(BadInput) as caught:
@@ -97,12 +130,13 @@ def test_bad_referrals_and_outcomes_are_refused_naming_why(world: World) -> None
         referrals.record_outcome(registry, officer, made.id, 1, "married")
     assert outcome.value.parameter == "outcome"
     today = registry.clock().date()
-    for changes, parameter in (({"on": today + timedelta(days=1)}, "on"),
-                               ({"on": today - timedelta(days=5)}, "on"),
-                               ({"starts_on": today - timedelta(days=1)}, "starts_on")):
+    for changes, parameter in (
+        ({"on": today + timedelta(days=1)}, "on"),
+        ({"on": today - timedelta(days=5)}, "on"),
+        ({"starts_on": today - timedelta(days=1)}, "starts_on"),
+    ):
         with pytest.raises(BadInput) as dated:
-            referrals.record_outcome(registry, officer, made.id, 1, "hired",
-                                     **changes)  # type: ignore[arg-type]
+            referrals.record_outcome(registry, officer, made.id, 1, "hired", **changes)  # type: ignore[arg-type]
         assert dated.value.parameter == parameter
     with pytest.raises(BadInput, match="starts_on is for a hire"):
         referrals.record_outcome(registry, officer, made.id, 1, "withdrawn", starts_on=today)
@@ -114,8 +148,11 @@ def test_bad_referrals_and_outcomes_are_refused_naming_why(world: World) -> None
     seekers.update(registry, officer, inactive.id, 1, {"status": "inactive"})
     with pytest.raises(Conflict, match=f"seeker {inactive.id} is inactive"):
         referrals.refer(registry, officer, inactive.id, job.id)
-    expired = vacancy(world, posted_on=(today - timedelta(days=40)).isoformat(),
-                      expires_on=(today - timedelta(days=1)).isoformat())
+    expired = vacancy(
+        world,
+        posted_on=(today - timedelta(days=40)).isoformat(),
+        expires_on=(today - timedelta(days=1)).isoformat(),
+    )
     with pytest.raises(Conflict, match=f"vacancy {expired.id} expired on"):
         referrals.refer(registry, officer, person.id, expired.id)
     closed = vacancy(world, status="closed")
@@ -144,8 +181,11 @@ def test_who_may_see_and_record_referrals(world: World) -> None:
     assert seen(world.admin, centre=world.centre_b) == [far_away.id]
     assert seen(world.admin, vacancy=own.id, status="referred") == [far_away.id, to_own.id]
     # another employer's referral is "not found", exactly as one that does not exist
-    for actor, referral in ((world.employer_2, to_own), (world.officer_b, to_own),
-                            (world.officer_a, far_away)):
+    for actor, referral in (
+        (world.employer_2, to_own),
+        (world.officer_b, to_own),
+        (world.officer_a, far_away),
+    ):
         with pytest.raises(NotFound, match=f"no referral {referral.id}$"):
             referrals.read_referral(registry, actor, referral.id)
         with pytest.raises(NotFound, match=f"no referral {referral.id}$"):
@@ -162,12 +202,15 @@ def test_who_may_see_and_record_referrals(world: World) -> None:
     theirs = vacancy(world, centre=world.centre_b)
     with pytest.raises(NotFound, match=f"no vacancy {theirs.id}$"):
         referrals.refer(registry, world.officer_a, person.id, theirs.id)
-    assert referrals.record_outcome(registry, world.employer_1, to_own.id, 1,
-                                    "not selected").status == "not selected"
+    assert (
+        referrals.record_outcome(registry, world.employer_1, to_own.id, 1, "not selected").status
+        == "not selected"
+    )
     entries = audit.entries(registry, world.admin, action="referral.list")
     assert entries[0].detail == "3 results; filters: none"
     assert [e.outcome for e in audit.entries(registry, world.admin, action="referral.read")][
-        :2] == ["not found", "not found"]
+        :2
+    ] == ["not found", "not found"]
 
 
 def test_a_person_export_holds_their_referrals_and_erasure_keeps_them(world: World) -> None:
@@ -176,7 +219,8 @@ def test_a_person_export_holds_their_referrals_and_erasure_keeps_them(world: Wor
     made = referrals.refer(registry, world.officer_a, person.id, job.id)
     exported = rights.person_export(registry, world.admin, person.id)
     assert [(r["id"], r["vacancy"], r["status"]) for r in exported["referrals"]] == [
-        (made.id, job.id, "referred")]
+        (made.id, job.id, "referred")
+    ]
     rights.person_erase(registry, world.admin, person.id)
     kept = referrals.read_referral(registry, world.admin, made.id)
     assert (kept.seeker, kept.status, kept.seeker_name) == (person.id, "referred", "")

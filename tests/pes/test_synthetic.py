@@ -17,8 +17,11 @@ from tests.pes.conftest import SHARED, World
 
 
 def script_of(text: str) -> set[str]:
-    return {"khmer" if "\u1780" <= c <= "\u17ff" else "lao" if "\u0e80" <= c <= "\u0eff"
-            else "other" for c in text if c.isalpha()}
+    return {
+        "khmer" if "\u1780" <= c <= "\u17ff" else "lao" if "\u0e80" <= c <= "\u0eff" else "other"
+        for c in text
+        if c.isalpha()
+    }
 
 
 def test_a_synthetic_cambodian_registry_is_plausible(world: World) -> None:
@@ -26,23 +29,31 @@ def test_a_synthetic_cambodian_registry_is_plausible(world: World) -> None:
     made = generate("KHM", 600, 80, 7, registry=registry)
     assert (made.centres, made.employers, made.seekers, made.vacancies) == (25, 20, 600, 80)
     found = seekers.search(registry, admin, limit=500) + seekers.search(
-        registry, admin, limit=500, offset=500)
+        registry, admin, limit=500, offset=500
+    )
     generated = [s for s in found if s.centre not in (world.centre_a, world.centre_b)]
     assert len(generated) == 600
     assert all(script_of(s.family_name + s.given_names) == {"khmer"} for s in generated)
     assert all(s.area.startswith("KH-") and s.registered_on <= UNTIL for s in generated)
-    counts = {row["age_band"]: row["seekers"]
-              for row in aggregates.seeker_counts(registry, admin, by=["age_band"])}
+    counts = {
+        row["age_band"]: row["seekers"]
+        for row in aggregates.seeker_counts(registry, admin, by=["age_band"])
+    }
     assert set(counts) <= {"15-24", "25-34", "35-44", "45-54", "55-64"}
     assert counts["15-24"] + counts["25-34"] > 0.5 * 600  # job seekers are mostly young
-    by_area = {row["area"]: row["seekers"]
-               for row in aggregates.seeker_counts(registry, admin, by=["area"])}
+    by_area = {
+        row["area"]: row["seekers"]
+        for row in aggregates.seeker_counts(registry, admin, by=["area"])
+    }
     assert max(by_area, key=by_area.__getitem__) == "KH-12"  # Phnom Penh registers most
-    status = {row["status"]: row["seekers"]
-              for row in aggregates.seeker_counts(registry, admin, by=["status"])}
+    status = {
+        row["status"]: row["seekers"]
+        for row in aggregates.seeker_counts(registry, admin, by=["status"])
+    }
     assert 0.1 < status["placed"] / 600 < 0.3
-    sexes = {row["sex"]: row["seekers"]
-             for row in aggregates.seeker_counts(registry, admin, by=["sex"])}
+    sexes = {
+        row["sex"]: row["seekers"] for row in aggregates.seeker_counts(registry, admin, by=["sex"])
+    }
     assert 0.35 < sexes["F"] / 600 < 0.65
     record = seekers.read(registry, admin, generated[0].id)
     assert record.occupations and record.occupations[0].text
@@ -50,7 +61,8 @@ def test_a_synthetic_cambodian_registry_is_plausible(world: World) -> None:
     posted = vacancies.search(registry, admin, limit=100)
     assert len(posted) == 80 and all(v.title and v.isco.isdigit() for v in posted)
     assert {e.action for e in audit.entries(registry, admin, action="seeker.generate")} == {
-        "seeker.generate"}
+        "seeker.generate"
+    }
     with pytest.raises(Conflict, match="taken already"):  # generated once per registry
         generate("KHM", 10, 1, 8, registry=registry)
 
@@ -70,8 +82,9 @@ def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
         generate("KHM", 200, 30, seed, out=tmp_path / folder, classifications=SHARED)
     for name in ("centres.csv", "seekers.csv", "vacancies.csv"):
         assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False)
-    assert not filecmp.cmp(tmp_path / "a" / "seekers.csv", tmp_path / "c" / "seekers.csv",
-                           shallow=False)
+    assert not filecmp.cmp(
+        tmp_path / "a" / "seekers.csv", tmp_path / "c" / "seekers.csv", shallow=False
+    )
 
 
 def test_bad_arguments_are_refused(registry: Registry, tmp_path: Path) -> None:

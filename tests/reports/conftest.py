@@ -25,8 +25,10 @@ from tests.warehouse.conftest import DICTIONARY
 
 MADE = date(2026, 11, 27)
 """The date the test briefs say they were made on."""
-INSTALLED_BY_CI = ("{what} is missing: .ci/run installs poppler-utils (pdftotext, pdffonts, "
-                   "pdfinfo) and fonts-noto-core fonts-noto-cjk (the Noto fonts of the briefs)")
+INSTALLED_BY_CI = (
+    "{what} is missing: .ci/run installs poppler-utils (pdftotext, pdffonts, "
+    "pdfinfo) and fonts-noto-core fonts-noto-cjk (the Noto fonts of the briefs)"
+)
 FONTS = ("Noto Sans", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans CJK SC")
 
 
@@ -35,8 +37,10 @@ def brief_url(sdg8_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The session's SDG 8 warehouse (copied, it is shared) with ILOSTAT's English source
     dictionary as well, for the labels of the sources a brief lists."""
     address = f"sqlite:///{tmp_path_factory.mktemp('reports')}/w.sqlite"
-    with closing(sqlite3.connect(sa.make_url(sdg8_url).database)) as shared, \
-            closing(sqlite3.connect(sa.make_url(address).database)) as copy:
+    with (
+        closing(sqlite3.connect(sa.make_url(sdg8_url).database)) as shared,
+        closing(sqlite3.connect(sa.make_url(address).database)) as copy,
+    ):
         shared.backup(copy)
     target = engine(address)
     load_files(target, [DICTIONARY / "source_en.csv"])
@@ -85,8 +89,9 @@ def rendered(brief_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 def tool(name: str) -> str:
     """The path of a poppler-utils program, or a test failure saying what installs it."""
-    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").is_file()
-                                   else None)
+    found = shutil.which(name) or (
+        f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").is_file() else None
+    )
     if found is None:
         pytest.fail(INSTALLED_BY_CI.format(what=name))
     return found
@@ -94,8 +99,9 @@ def tool(name: str) -> str:
 
 def run(name: str, *args: str | Path) -> str:
     """The standard output of a poppler-utils program."""
-    return subprocess.run([tool(name), *map(str, args)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [tool(name), *map(str, args)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.fixture(scope="session", autouse=True)

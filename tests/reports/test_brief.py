@@ -25,9 +25,17 @@ def annual(url: str, area: str, indicator: str, **codes: str):
     target = engine(url)
     try:
         with target.connect() as connection:
-            found = view(connection, Filters.parse(
-                {"ref_area": [area], "indicator": [indicator],
-                 **{column: [code] for column, code in codes.items()}}, None))
+            found = view(
+                connection,
+                Filters.parse(
+                    {
+                        "ref_area": [area],
+                        "indicator": [indicator],
+                        **{column: [code] for column, code in codes.items()},
+                    },
+                    None,
+                ),
+            )
     finally:
         target.dispose()
     return found[found["time"].str.fullmatch(r"[0-9]{4}") & found["obs_value"].notna()]
@@ -38,17 +46,23 @@ def test_the_headline_is_the_sdg8_frameworks_five_indicators(brief_url: str) -> 
     sdg8 = load_framework(SDG8)
     assert [row.code for row in brief.headline] == list(HEADLINE)
     assert [row.indicator for row in brief.headline] == [
-        sdg8.indicator(code)[2].indicator for code in HEADLINE]
+        sdg8.indicator(code)[2].indicator for code in HEADLINE
+    ]
     assert [row.indicator for row in brief.headline] == [
-        "SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT", "SDG_0831_SEX_ECO_RT", "SDG_0851_SEX_OCU_NB",
-        "SDG_A821_NOC_RT"]
+        "SDG_0852_SEX_AGE_RT",
+        "SDG_0861_SEX_RT",
+        "SDG_0831_SEX_ECO_RT",
+        "SDG_0851_SEX_OCU_NB",
+        "SDG_A821_NOC_RT",
+    ]
 
 
 def test_latest_values_and_changes_equal_the_warehouses(brief_url: str) -> None:
     brief = brief_of(brief_url, "KHM")
     unemployment = brief.headline[0]
-    rows = annual(brief_url, "KHM", "SDG_0852_SEX_AGE_RT", sex="SEX_T",
-                  classif1="AGE_YTHADULT_YGE15")
+    rows = annual(
+        brief_url, "KHM", "SDG_0852_SEX_AGE_RT", sex="SEX_T", classif1="AGE_YTHADULT_YGE15"
+    )
     year = rows["time"].astype(int).max()
     latest = rows[rows["time"] == str(year)]
     assert len(latest) == 1  # one source in 2021
@@ -68,7 +82,8 @@ def test_the_progress_tables_are_the_frameworks_tracked_totals(brief_url: str) -
     for status, name in ((brief.sdg8, SDG8), (brief.partnership, PARTNERSHIP)):
         framework = load_framework(name)
         assert [row.code for row in status.rows] == [
-            spec.code for _, _, spec in framework.indicators()]
+            spec.code for _, _, spec in framework.indicators()
+        ]
         target = engine(brief_url)
         with target.connect() as connection:
             expected = track(connection, framework, ["KHM"], breakdowns=False)
@@ -90,20 +105,37 @@ def test_sources_and_releases_are_those_of_the_figures(brief_url: str) -> None:
     brief = brief_of(brief_url, "KHM")
     assert brief.sources["BB:3064"] == "HIES - Household Socio-Economic Survey"
     assert brief.sources["BA:1321"] == "LFS - Labour Force Survey"
-    used = {source for status in (brief.sdg8, brief.partnership) for row in status.rows
-            for source in row.series.sources}
+    used = {
+        source
+        for status in (brief.sdg8, brief.partnership)
+        for row in status.rows
+        for source in row.series.sources
+    }
     assert set(brief.sources) == used
     assert [r.dataset for r in brief.releases] == [
-        "SDG_0831_SEX_ECO_RT_A", "SDG_0851_SEX_OCU_NB_A", "SDG_0852_SEX_AGE_RT_A",
-        "SDG_0861_SEX_RT_A", "SDG_A821_NOC_RT_A"]
+        "SDG_0831_SEX_ECO_RT_A",
+        "SDG_0851_SEX_OCU_NB_A",
+        "SDG_0852_SEX_AGE_RT_A",
+        "SDG_0861_SEX_RT_A",
+        "SDG_A821_NOC_RT_A",
+    ]
     assert all(r.loaded_at is not None for r in brief.releases)
 
 
-@pytest.mark.parametrize(("lang", "name", "named_in"), [
-    ("en", "Cambodia", "en"), ("km", "កម្ពុជា", "km"), ("lo", "ກຳປູເຈຍ", "lo"),
-    ("zh", "柬埔寨", "zh"), ("fr", "Cambodge", "fr"), ("es", "Camboya", "es")])
-def test_the_area_is_named_in_the_briefs_language(brief_url: str, lang: str, name: str,
-                                                 named_in: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "name", "named_in"),
+    [
+        ("en", "Cambodia", "en"),
+        ("km", "កម្ពុជា", "km"),
+        ("lo", "ກຳປູເຈຍ", "lo"),
+        ("zh", "柬埔寨", "zh"),
+        ("fr", "Cambodge", "fr"),
+        ("es", "Camboya", "es"),
+    ],
+)
+def test_the_area_is_named_in_the_briefs_language(
+    brief_url: str, lang: str, name: str, named_in: str
+) -> None:
     brief = brief_of(brief_url, "KHM", lang)
     assert (brief.label, brief.label_lang) == (name, named_in)
 
@@ -122,26 +154,31 @@ def test_an_area_without_any_data_is_refused(brief_url: str) -> None:
 
 
 def test_confidence_intervals_come_from_the_standard_error_or_the_stored_bounds(
-        demo_url: str) -> None:
+    demo_url: str,
+) -> None:
     brief = brief_of(demo_url, demo.DEMO_AREA)
     unemployment, neet = brief.headline[0], brief.headline[1]
-    rows = annual(demo_url, demo.DEMO_AREA, "SDG_0852_SEX_AGE_RT", sex="SEX_T",
-                  classif1="AGE_YTHADULT_YGE15")
+    rows = annual(
+        demo_url, demo.DEMO_AREA, "SDG_0852_SEX_AGE_RT", sex="SEX_T", classif1="AGE_YTHADULT_YGE15"
+    )
     value, se = rows["obs_value"].iloc[0], rows["se"].iloc[0]
     assert se > 0 and math.isnan(rows["lower_bound"].iloc[0])
     year = unemployment.latest[0]
     assert unemployment.interval(year) == (value - Z_95 * se, value + Z_95 * se)
     stored = annual(demo_url, demo.DEMO_AREA, "SDG_0861_SEX_RT", sex="SEX_T")
-    assert neet.interval(year) == (stored["lower_bound"].iloc[0],
-                                   stored["upper_bound"].iloc[0])
+    assert neet.interval(year) == (stored["lower_bound"].iloc[0], stored["upper_bound"].iloc[0])
     assert unemployment.change is None  # one survey year: nothing to compare with
 
 
 def test_national_targets_bring_the_other_methods_and_the_projection(
-        brief_url: str, tmp_path: Path) -> None:
+    brief_url: str, tmp_path: Path
+) -> None:
     targets = tmp_path / "targets.yaml"
-    targets.write_text('"8.5.2":\n  KHM:\n    target: {value: 0.3, year: 2030}\n'
-                       "    milestones: [{year: 2025, value: 0.35}]\n", encoding="utf-8")
+    targets.write_text(
+        '"8.5.2":\n  KHM:\n    target: {value: 0.3, year: 2030}\n'
+        "    milestones: [{year: 2025, value: 0.35}]\n",
+        encoding="utf-8",
+    )
     target = engine(brief_url)
     with target.connect() as connection:
         brief = collect(connection, "KHM", targets=targets)

@@ -33,8 +33,9 @@ def squeezed(text: str) -> str:
 
 def fonts_of(pdf: Path) -> list[tuple[str, str]]:
     """(font name, embedded: yes or no) of every font pdffonts lists."""
-    return re.findall(r"^(\S+) .* (yes|no) +(?:yes|no) +(?:yes|no) +\d+ +\d+$",
-                      run("pdffonts", pdf), re.MULTILINE)
+    return re.findall(
+        r"^(\S+) .* (yes|no) +(?:yes|no) +(?:yes|no) +\d+ +\d+$", run("pdffonts", pdf), re.MULTILINE
+    )
 
 
 def pages_of(pdf: Path) -> int:
@@ -43,9 +44,17 @@ def pages_of(pdf: Path) -> int:
 
 def test_the_english_pdf_reads_back(rendered: dict[str, Path]) -> None:
     text = " ".join(text_of(rendered["en"]).split())
-    for heading in ("Decent work country brief", "Cambodia", "Headline indicators", "Trends",
-                    "SDG 8 progress", "Partnership framework status", "Milestones",
-                    "Sources and notes", "Methods"):
+    for heading in (
+        "Decent work country brief",
+        "Cambodia",
+        "Headline indicators",
+        "Trends",
+        "SDG 8 progress",
+        "Partnership framework status",
+        "Milestones",
+        "Sources and notes",
+        "Methods",
+    ):
         assert heading in text, heading
     assert "Unemployment rate 0.396 (2021)" in text
     assert "BB:3064" in text and "HIES - Household Socio-Economic Survey" in text
@@ -63,9 +72,17 @@ def test_the_khmer_pdf_holds_the_khmer_text(rendered: dict[str, Path]) -> None:
     assert "0.396 (2021)" in text
 
 
-@pytest.mark.parametrize(("lang", "family"), [
-    ("en", "Noto-Sans"), ("km", "Noto-Sans-Khmer"), ("lo", "Noto-Sans-Lao"),
-    ("zh", "Noto-Sans-CJK-SC"), ("fr", "Noto-Sans"), ("es", "Noto-Sans")])
+@pytest.mark.parametrize(
+    ("lang", "family"),
+    [
+        ("en", "Noto-Sans"),
+        ("km", "Noto-Sans-Khmer"),
+        ("lo", "Noto-Sans-Lao"),
+        ("zh", "Noto-Sans-CJK-SC"),
+        ("fr", "Noto-Sans"),
+        ("es", "Noto-Sans"),
+    ],
+)
 def test_every_font_is_embedded(rendered: dict[str, Path], lang: str, family: str) -> None:
     fonts = fonts_of(rendered[lang])
     assert fonts and all(embedded == "yes" for _, embedded in fonts), fonts
@@ -86,8 +103,7 @@ def test_the_chinese_pdf_speaks_chinese(rendered: dict[str, Path]) -> None:
         assert chinese in text, chinese
 
 
-def test_the_html_has_inline_svg_charts_with_text_alternatives(
-        rendered: dict[str, Path]) -> None:
+def test_the_html_has_inline_svg_charts_with_text_alternatives(rendered: dict[str, Path]) -> None:
     page = rendered["html"].read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
     charts = re.findall(r'<svg class="chart progress-chart".*?</svg>', page, re.DOTALL)
@@ -102,15 +118,15 @@ def test_the_html_has_inline_svg_charts_with_text_alternatives(
     assert "<link" not in page and "<script" not in page  # self-contained
 
 
-def test_the_brief_shows_a_confidence_interval_from_a_real_standard_error(
-        demo_url: str) -> None:
+def test_the_brief_shows_a_confidence_interval_from_a_real_standard_error(demo_url: str) -> None:
     brief = brief_of(demo_url, demo.DEMO_AREA)
     unemployment = brief.headline[0]
     year, value = unemployment.latest
     se = unemployment.series.se[year]
     page = " ".join(html(brief).split())
-    low, high = (f"{bound:,.3f}".rstrip("0").rstrip(".")
-                 for bound in (value - Z_95 * se, value + Z_95 * se))
+    low, high = (
+        f"{bound:,.3f}".rstrip("0").rstrip(".") for bound in (value - Z_95 * se, value + Z_95 * se)
+    )
     assert f"{low} \u2013 {high}" in page  # an en dash between the bounds
     assert "SYNTHETIC" in page  # its source
 
@@ -121,10 +137,15 @@ def test_the_output_format_comes_from_the_suffix() -> None:
 
 
 def test_a_file_the_brief_cannot_be_written_to(brief_url: str, tmp_path: Path) -> None:
-    for out, message in ((tmp_path / "b.docx", r"b\.docx: expected a file name ending in "
-                                               r"\.pdf or \.html \(found '\.docx'\)"),
-                         (tmp_path / "b", r"expected a file name .* \(found 'no suffix'\)"),
-                         (tmp_path / "no" / "b.pdf", "the folder .*no does not exist")):
+    for out, message in (
+        (
+            tmp_path / "b.docx",
+            r"b\.docx: expected a file name ending in "
+            r"\.pdf or \.html \(found '\.docx'\)",
+        ),
+        (tmp_path / "b", r"expected a file name .* \(found 'no suffix'\)"),
+        (tmp_path / "no" / "b.pdf", "the folder .*no does not exist"),
+    ):
         with pytest.raises(BriefError, match=message) as raised:
             output_format(out)
         assert (raised.value.parameter, raised.value.given) == ("out", str(out))
@@ -137,5 +158,6 @@ def test_a_file_the_brief_cannot_be_written_to(brief_url: str, tmp_path: Path) -
 def test_each_language_puts_its_scripts_font_first() -> None:
     assert font_family("km").startswith('"Noto Sans Khmer", "Noto Sans",')
     assert font_family("zh").startswith('"Noto Sans CJK SC"')
-    assert font_family("en") == ('"Noto Sans", "Noto Sans Khmer", "Noto Sans Lao", '
-                                 '"Noto Sans CJK SC", sans-serif')
+    assert font_family("en") == (
+        '"Noto Sans", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans CJK SC", sans-serif'
+    )

@@ -26,18 +26,35 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 
 def template_messages() -> set[str]:
     """The msgids ``pybabel extract`` finds in the brief's template."""
-    found = extract_from_dir(TEMPLATES, method_map=[("**.html", "jinja2")],
-                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    found = extract_from_dir(
+        TEMPLATES,
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    )
     return {message for _file, _line, message, _comments, _context in found}
 
 
 def data_messages() -> set[str]:
     """The texts from data that the brief passes through its catalogue."""
-    statuses = {label for bands in (progress.UNSD_BANDS, progress.UNSD_CAGR_BANDS,
-                                    progress.OPEN_SDG_RATIO_BANDS, progress.OPEN_SDG_CAGR_BANDS,
-                                    progress.ESCAP_BANDS) for _, _, label in bands}
-    texts = {*charts.PROGRESS_LABELS.values(), *METHOD_NAMES.values(), *statuses,
-             "Target achieved", "No assessment", "No data"}
+    statuses = {
+        label
+        for bands in (
+            progress.UNSD_BANDS,
+            progress.UNSD_CAGR_BANDS,
+            progress.OPEN_SDG_RATIO_BANDS,
+            progress.OPEN_SDG_CAGR_BANDS,
+            progress.ESCAP_BANDS,
+        )
+        for _, _, label in bands
+    }
+    texts = {
+        *charts.PROGRESS_LABELS.values(),
+        *METHOD_NAMES.values(),
+        *statuses,
+        "Target achieved",
+        "No assessment",
+        "No data",
+    }
     for name in (SDG8, PARTNERSHIP):
         framework = load_framework(name)
         texts |= {outcome.title for outcome in framework.outcomes}
@@ -56,7 +73,8 @@ def test_every_message_is_translated(lang: str) -> None:
     assert not [m.id for m in found.values() if m.fuzzy]
     for message in found.values():
         assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-            PLACEHOLDER.findall(message.string)), message.id
+            PLACEHOLDER.findall(message.string)
+        ), message.id
         # data texts and template texts differ in how % is written (%% in the template)
         if message.id not in template_messages():
             assert "%%" not in message.string, message.id
@@ -73,7 +91,8 @@ def test_khmer_and_lao_are_written_in_their_scripts() -> None:
 
 def test_a_language_is_checked() -> None:
     assert [check_language(lang) for lang in LANGUAGES] == list(LANGUAGES)
-    with pytest.raises(BadInput, match="lang 'de': expected one of en, zh, fr, es, km, lo") \
-            as raised:
+    with pytest.raises(
+        BadInput, match="lang 'de': expected one of en, zh, fr, es, km, lo"
+    ) as raised:
         check_language("de")
     assert (raised.value.parameter, raised.value.given) == ("lang", "de")

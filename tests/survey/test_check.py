@@ -24,8 +24,15 @@ def test_literal_reads_back_as_the_value(value: str) -> None:
 
 
 def _survey(tmp_path: Path, **columns: list[object]) -> Path:
-    frame = pd.DataFrame({"sex": [1, 2, 1], "age": [20, 30, 40], "status": [1, 1, 2],
-                          "w": [1.0, 1.0, 1.0], **columns})
+    frame = pd.DataFrame(
+        {
+            "sex": [1, 2, 1],
+            "age": [20, 30, 40],
+            "status": [1, 1, 2],
+            "w": [1.0, 1.0, 1.0],
+            **columns,
+        }
+    )
     path = tmp_path / "s.csv"
     frame.to_csv(path, index=False)
     return path
@@ -33,20 +40,25 @@ def _survey(tmp_path: Path, **columns: list[object]) -> Path:
 
 def test_region_with_a_quote_is_named(tmp_path: Path) -> None:
     path = _survey(tmp_path, region=["O'Neil", "1", "1"])
-    text = PROFILE.format(format="csv").replace(
-        '  time: "2024Q1"\n', '  time: "2024Q1"\n  regions: {1: XY-A}\n'
-    ) + "  ilo_region: region\n"
+    text = (
+        PROFILE.format(format="csv").replace(
+            '  time: "2024Q1"\n', '  time: "2024Q1"\n  regions: {1: XY-A}\n'
+        )
+        + "  ilo_region: region\n"
+    )
     profile = load_profile(write_profile(tmp_path, text))
     problems = record_problems(harmonise(profile, path), profile)
-    assert problems == ["ilo_region has values without an area in metadata.regions: O'Neil "
-                        "(known: 1)"]
+    assert problems == [
+        "ilo_region has values without an area in metadata.regions: O'Neil (known: 1)"
+    ]
 
 
 def _failing(tmp_path: Path) -> tuple[Path, Path]:
     """A profile whose ilo_lfs casts a text column to integer, and a file where it fails."""
     path = _survey(tmp_path, status=["1", "one", "2"])
-    text = PROFILE.format(format="csv").replace("CASE WHEN status = 1 THEN 1 ELSE 3 END",
-                                                "CAST(status AS INTEGER)")
+    text = PROFILE.format(format="csv").replace(
+        "CASE WHEN status = 1 THEN 1 ELSE 3 END", "CAST(status AS INTEGER)"
+    )
     return write_profile(tmp_path, text), path
 
 

@@ -56,9 +56,11 @@ def test_check_reports_problems_with_exit_1(tmp_path: Path) -> None:
 def test_check_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     pd.DataFrame({"sex": [1], "age": [20], "w": [1.0]}).to_csv(tmp_path / "s.csv", index=False)
     bad = write_profile(tmp_path, PROFILE.format(format="csv").replace("status", "stat; x"))
-    for arguments in ([str(bad), str(tmp_path / "s.csv")],
-                      ["synthetic", str(tmp_path / "s.csv")],
-                      ["statcan-lfs", str(tmp_path / "absent.zip")]):
+    for arguments in (
+        [str(bad), str(tmp_path / "s.csv")],
+        ["synthetic", str(tmp_path / "s.csv")],
+        ["statcan-lfs", str(tmp_path / "absent.zip")],
+    ):
         result = runner.invoke(app, ["profile", "check", *arguments])
         assert result.exit_code == 2, result.output
         assert result.output.startswith("Error:"), result.output
@@ -70,10 +72,14 @@ def test_missing_files_are_named_without_an_option(tmp_path: Path) -> None:
     absent = tmp_path / "absent.zip"
     for arguments, message in (
         (["statcan-lfs", str(absent)], f"Error: {absent}: no such file"),
-        ([str(tmp_path / "p.yaml"), str(absent)],
-         f"Error: {tmp_path / 'p.yaml'}: no such profile file"),
-        (["no-such-profile", str(absent)],
-         "Error: no-such-profile: no such profile file or bundled profile"),
+        (
+            [str(tmp_path / "p.yaml"), str(absent)],
+            f"Error: {tmp_path / 'p.yaml'}: no such profile file",
+        ),
+        (
+            ["no-such-profile", str(absent)],
+            "Error: no-such-profile: no such profile file or bundled profile",
+        ),
     ):
         result = runner.invoke(app, ["profile", "check", *arguments])
         assert result.exit_code == 2, result.output
@@ -88,15 +94,16 @@ WIDE = {"COLUMNS": "250"}
 def test_check_psa_file_labels_values_and_lists_what_it_cannot_give() -> None:
     result = runner.invoke(app, ["profile", "check", "psa-lfs", str(PSA_SEPTEMBER)], env=WIDE)
     assert result.exit_code == 0, result.output
-    assert "45,534 records in scope, 727 outside metadata.scope" in " ".join(
-        result.output.split())
+    assert "45,534 records in scope, 727 outside metadata.scope" in " ".join(result.output.split())
     assert "1 Male: 22,901 (50.5%)  2 Female: 22,633 (49.5%)" in result.output
     assert "13 National Capital Region  (NCR): 6,145 (12.7%)" in result.output
     assert "ilo_lfs (national)" in result.output and "PUFC26_WYNOT" in result.output
     assert "Not computable from this profile" in result.output
-    for indicator, needs in (("EMP_NIFL_SEX_RT", "ilo_job1_ife_nature"),
-                             ("SDG_0861_SEX_RT", "ilo_edu_attendance"),
-                             ("SDG_0851_SEX_OCU_NB", "ilo_job1_lri_ees")):
+    for indicator, needs in (
+        ("EMP_NIFL_SEX_RT", "ilo_job1_ife_nature"),
+        ("SDG_0861_SEX_RT", "ilo_edu_attendance"),
+        ("SDG_0851_SEX_OCU_NB", "ilo_job1_lri_ees"),
+    ):
         line = next(line for line in result.output.splitlines() if indicator in line)
         assert needs in line, line
     assert "UNE_DEAP_SEX_AGE_RT" not in result.output
@@ -110,15 +117,20 @@ def test_check_with_a_dictionary_from_elsewhere(tmp_path: Path) -> None:
     result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data)], env=WIDE)
     assert result.exit_code == 2, result.output
     assert " ".join(result.output.split()).startswith(
-        f"Error: --dictionary: {data}: no CSPro dictionary beside it (september.dcf)")
+        f"Error: --dictionary: {data}: no CSPro dictionary beside it (september.dcf)"
+    )
     dictionary = PSA_SEPTEMBER.with_suffix(".dcf")
-    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data),
-                                 "--dictionary", str(dictionary)], env=WIDE)
+    result = runner.invoke(
+        app, ["profile", "check", "psa-lfs", str(data), "--dictionary", str(dictionary)], env=WIDE
+    )
     assert result.exit_code == 0, result.output
     assert "45,534 records in scope" in " ".join(result.output.split())
     wrong = PSA_SEPTEMBER.with_name("LFS_PUF_March_2022.dcf")
-    result = runner.invoke(app, ["profile", "check", "psa-lfs", str(data),
-                                 "--dictionary", str(wrong)], env=WIDE)
+    result = runner.invoke(
+        app, ["profile", "check", "psa-lfs", str(data), "--dictionary", str(wrong)], env=WIDE
+    )
     assert result.exit_code == 2, result.output
-    assert "line 1 is 93 characters long, longer than record HHMEM of dictionary " \
+    assert (
+        "line 1 is 93 characters long, longer than record HHMEM of dictionary "
         "LFS_PUF_March_2022.dcf (92)" in " ".join(result.output.split())
+    )

@@ -67,19 +67,26 @@ def test_column_options_are_checked_sql_expressions(option: str) -> None:
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
-        ({"strata": "s", "psu": "p", "nest": "false"},
-         {"strata": "strata", "psu": "psu", "nest": False}),
+        (
+            {"strata": "s", "psu": "p", "nest": "false"},
+            {"strata": "strata", "psu": "psu", "nest": False},
+        ),
         ({"strata": "s", "lonely_psu": "adjust"}, {"strata": "strata", "lonely_psu": "adjust"}),
         ({"strata": "s", "fpc": "N"}, {"strata": "strata", "fpc": "fpc"}),
-        ({"replicate_weights": "repw", "replicate_method": "fay", "fay_rho": 0.5},
-         {"replicate_weights": "repw", "replicate_method": "fay", "fay_rho": 0.5}),
-        ({"replicate_weights": "[r1, r2]", "replicate_method": "bootstrap", "mse": "true"},
-         {"replicate_weights": ("r1", "r2"), "replicate_method": "bootstrap", "mse": True}),
+        (
+            {"replicate_weights": "repw", "replicate_method": "fay", "fay_rho": 0.5},
+            {"replicate_weights": "repw", "replicate_method": "fay", "fay_rho": 0.5},
+        ),
+        (
+            {"replicate_weights": "[r1, r2]", "replicate_method": "bootstrap", "mse": "true"},
+            {"replicate_weights": ("r1", "r2"), "replicate_method": "bootstrap", "mse": True},
+        ),
     ],
     ids=["nest", "lonely_psu", "fpc", "fay", "mse"],
 )
-def test_every_option_reaches_the_kernel(keys: dict[str, object],
-                                         expected: dict[str, object]) -> None:
+def test_every_option_reaches_the_kernel(
+    keys: dict[str, object], expected: dict[str, object]
+) -> None:
     design = design_of(parse_profile(_section(**keys)))
     defaults = {f.name: f.default for f in dataclasses.fields(Design)}
     assert dataclasses.asdict(design) == {**defaults, "weight": "weight", **expected}
@@ -96,12 +103,14 @@ def test_mse_from_a_profile_gives_the_kernels_mse_standard_errors(tmp_path: Path
         profile_path.write_text(REPLICATES.format(extra=f"  mse: {str(mse).lower()}\n"))
         profile = load_profile(profile_path)
         assert design_of(profile).mse is mse
-        results[mse] = estimate(harmonise(profile, path), design_of(profile), ratios=ratios,
-                                by=[(), ("ilo_sex",)])
+        results[mse] = estimate(
+            harmonise(profile, path), design_of(profile), ratios=ratios, by=[(), ("ilo_sex",)]
+        )
     kernel = estimate(
-        data, Design(weight="w", replicate_weights="jk_[0-9]+", replicate_method="jk1",
-                     mse=True),
-        ratios={"ur": ("unemp", "lf")}, by=[(), ("sex",)],
+        data,
+        Design(weight="w", replicate_weights="jk_[0-9]+", replicate_method="jk1", mse=True),
+        ratios={"ur": ("unemp", "lf")},
+        by=[(), ("sex",)],
     )
     np.testing.assert_allclose(results[True]["se"], kernel["se"], rtol=1e-12)
     np.testing.assert_allclose(results[True]["estimate"], kernel["estimate"], rtol=1e-12)
@@ -113,7 +122,8 @@ def test_an_unknown_design_key_lists_every_option() -> None:
         parse_profile(_section(mse_="true"))
     allowed = str(raised.value).split("allowed: ")[1]
     assert allowed.rstrip(")").split(", ") == [
-        *(f.name for f in dataclasses.fields(Design)), *PROFILE_ONLY
+        *(f.name for f in dataclasses.fields(Design)),
+        *PROFILE_ONLY,
     ]
 
 

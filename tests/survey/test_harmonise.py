@@ -40,16 +40,21 @@ def test_statcan_january_2024_matches_published_figures(statcan_file: Path) -> N
         "COUNT(*), MIN(ilo_age), MAX(ilo_age), MIN(time), MAX(time)"
     ).fetchall() == [(109_278, 15, 70, "2024M01", "2024M01")]
     figures = _headline(relation, "statcan-lfs")
-    for name, thousands in (("pop", 33_078.3), ("lf", 21_351.8), ("emp", 20_040.5),
-                            ("une", 1_311.3)):
+    for name, thousands in (
+        ("pop", 33_078.3),
+        ("lf", 21_351.8),
+        ("emp", 20_040.5),
+        ("une", 1_311.3),
+    ):
         assert figures[name] / 1000 == pytest.approx(thousands, abs=0.05), name
     assert 100 * figures["ur"] == pytest.approx(6.14, abs=0.005)
 
 
 def test_weight_scale_multiplies_the_weight(statcan_file: Path, tmp_path: Path) -> None:
     yaml = resources.files("decentwork.survey.profiles").joinpath("statcan-lfs.yaml").read_text()
-    scaled = write_profile(tmp_path, yaml.replace("weight: FINALWT", "weight: FINALWT\n"
-                                                  "  weight_scale: 0.001"))
+    scaled = write_profile(
+        tmp_path, yaml.replace("weight: FINALWT", "weight: FINALWT\n  weight_scale: 0.001")
+    )
     relation = harmonise(load_profile(scaled), statcan_file)
     total = relation.aggregate("SUM(weight)").fetchall()[0][0]
     assert total == pytest.approx(33_078.3, abs=0.05)
@@ -70,7 +75,8 @@ def test_synthetic_profile_full_design(tmp_path: Path) -> None:
         adults["weight"] * (employed | unemployed)
     ).sum()
     result = estimate(
-        relation.filter("ilo_age >= 15").project(LABOUR), design_of(profile),
+        relation.filter("ilo_age >= 15").project(LABOUR),
+        design_of(profile),
         ratios={"ur": ("une", "lf")},
     )
     assert result["estimate"].iloc[0] == pytest.approx(expected, rel=1e-12)

@@ -35,12 +35,15 @@ def test_csv_and_parquet_read_only_the_needed_columns(tmp_path: Path) -> None:
 def test_csv_delimiter(tmp_path: Path) -> None:
     FRAME.to_csv(tmp_path / "s.csv", index=False, sep=";")
     assert readers.columns(Input(format="csv", delimiter=";"), tmp_path / "s.csv") == [
-        "sex", "age", "w",
+        "sex",
+        "age",
+        "w",
     ]
 
 
-@pytest.mark.parametrize(("format", "writer"), [("dta", pyreadstat.write_dta),
-                                                ("sav", pyreadstat.write_sav)])
+@pytest.mark.parametrize(
+    ("format", "writer"), [("dta", pyreadstat.write_dta), ("sav", pyreadstat.write_sav)]
+)
 def test_stata_and_spss_keep_value_labels(tmp_path: Path, format: str, writer: object) -> None:
     path = tmp_path / f"s.{format}"
     writer(FRAME, str(path), variable_value_labels=LABELS)  # type: ignore[operator]

@@ -14,8 +14,11 @@ from decentwork.survey.check import check_profile
 from tests.survey.conftest import PROFILE, write_profile
 
 SCOPED = PROFILE.format(format="csv").replace(
-    '  time: "2024Q1"\n', '  time: "2024Q1"\n  scope: abroad IS NULL OR abroad <> 1\n')
-VARIANT = SCOPED + """  ilo_geo: CASE WHEN urban = 1 THEN 1 ELSE 2 END
+    '  time: "2024Q1"\n', '  time: "2024Q1"\n  scope: abroad IS NULL OR abroad <> 1\n'
+)
+VARIANT = (
+    SCOPED
+    + """  ilo_geo: CASE WHEN urban = 1 THEN 1 ELSE 2 END
 variants:
   national:
     source: "BA:1-NAT"
@@ -23,15 +26,21 @@ variants:
     variables:
       ilo_lfs: CASE WHEN status IN (1, 2) THEN 1 ELSE 3 END
 """
+)
 
 
 def _survey(tmp_path: Path) -> Path:
     path = tmp_path / "s.csv"
-    pd.DataFrame({
-        "sex": [1, 2, 1, 2, 1], "age": [20, 30, 40, 50, 60], "status": [1, 2, 3, 1, 2],
-        "abroad": [None, 0, 1, None, 1], "urban": [1, 1, 2, 2, 1],
-        "w": [1.0, 2.0, 3.0, 4.0, 5.0],
-    }).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "sex": [1, 2, 1, 2, 1],
+            "age": [20, 30, 40, 50, 60],
+            "status": [1, 2, 3, 1, 2],
+            "abroad": [None, 0, 1, None, 1],
+            "urban": [1, 1, 2, 2, 1],
+            "w": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    ).to_csv(path, index=False)
     return path
 
 
@@ -49,8 +58,11 @@ def test_scope_is_checked_like_an_expression(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match=r"metadata.scope: aggregate function"):
         load_profile(write_profile(tmp_path, text))
     profile = load_profile(write_profile(tmp_path, SCOPED.replace("abroad IS", "abrod IS")))
-    with pytest.raises(ProfileError, match=r"metadata.scope: no column 'abrod' in .*s.csv; "
-                       r"did you mean abroad\?"):
+    with pytest.raises(
+        ProfileError,
+        match=r"metadata.scope: no column 'abrod' in .*s.csv; "
+        r"did you mean abroad\?",
+    ):
         harmonise(profile, _survey(tmp_path))
 
 
@@ -65,19 +77,31 @@ def test_variant_replaces_variables_and_source(tmp_path: Path) -> None:
         profile.with_variant("regional")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("source: \"BA:1-NAT\"", "source: \"BA:1\""),
-     r"variants.national.source: 'BA:1' is metadata.source; a variant's observations need a "
-     r"source code of their own"),
-    (("      ilo_lfs:", "      ilo_edu_isced11:"),
-     r"variants.national: ilo_edu_isced11 not mapped in variables"),
-    (("    note: National definition\n", ""), r"variants.national.note: required key missing"),
-    (("    note:", "    notes:"), r"variants.national.notes: unknown key \(allowed: note, "
-                                  r"source, variables\)"),
-    (("  national:", "  National:"), r"variants: 'National' is not a variant name"),
-    (("status IN (1, 2)", "status IN (SELECT 1)"),
-     r"variants.national.variables.ilo_lfs: a query \(SELECT or subquery\) is not allowed"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('source: "BA:1-NAT"', 'source: "BA:1"'),
+            r"variants.national.source: 'BA:1' is metadata.source; a variant's observations need a "
+            r"source code of their own",
+        ),
+        (
+            ("      ilo_lfs:", "      ilo_edu_isced11:"),
+            r"variants.national: ilo_edu_isced11 not mapped in variables",
+        ),
+        (("    note: National definition\n", ""), r"variants.national.note: required key missing"),
+        (
+            ("    note:", "    notes:"),
+            r"variants.national.notes: unknown key \(allowed: note, "
+            r"source, variables\)",
+        ),
+        (("  national:", "  National:"), r"variants: 'National' is not a variant name"),
+        (
+            ("status IN (1, 2)", "status IN (SELECT 1)"),
+            r"variants.national.variables.ilo_lfs: a query \(SELECT or subquery\) is not allowed",
+        ),
+    ],
+)
 def test_bad_variants(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     assert change[0] in VARIANT
     with pytest.raises(ProfileError, match=message):
@@ -99,20 +123,36 @@ def test_check_shows_variants_and_checks_their_records(tmp_path: Path) -> None:
     assert {value: n for value, n, _ in shown["ilo_lfs (national)"].top} == {1: 3}
     assert shown["ilo_lfs (national)"].raw_columns == ("status",)
     assert report.problems == []
-    broken = load_profile(write_profile(tmp_path, VARIANT.replace(
-        "status IN (1, 2) THEN 1", "status IN (1, 2) THEN 4")))
+    broken = load_profile(
+        write_profile(
+            tmp_path, VARIANT.replace("status IN (1, 2) THEN 1", "status IN (1, 2) THEN 4")
+        )
+    )
     assert check_profile(broken, path).problems == [
-        "variant national: ilo_lfs is not 1, 2 or 3 (working age): 3 records"]
+        "variant national: ilo_lfs is not 1, 2 or 3 (working age): 3 records"
+    ]
 
 
 def test_check_labels_values_of_labelled_columns(tmp_path: Path) -> None:
     import pyreadstat
 
     path = tmp_path / "s.dta"
-    frame = pd.DataFrame({"sex": [1.0, 2.0, 2.0], "age": [20.0, 30.0, 40.0],
-                          "status": [1.0, 1.0, 2.0], "w": [1.0, 1.0, 2.0]})
-    pyreadstat.write_dta(frame, str(path), variable_value_labels={
-        "sex": {1.0: "Male", 2.0: "Female"}, "status": {1.0: "Works", 2.0: "Looks"}})
+    frame = pd.DataFrame(
+        {
+            "sex": [1.0, 2.0, 2.0],
+            "age": [20.0, 30.0, 40.0],
+            "status": [1.0, 1.0, 2.0],
+            "w": [1.0, 1.0, 2.0],
+        }
+    )
+    pyreadstat.write_dta(
+        frame,
+        str(path),
+        variable_value_labels={
+            "sex": {1.0: "Male", 2.0: "Female"},
+            "status": {1.0: "Works", 2.0: "Looks"},
+        },
+    )
     profile = load_profile(write_profile(tmp_path, format="dta"))
     shown = {d.variable: d for d in check_profile(profile, path).distributions}
     assert shown["ilo_sex"].labels == {1: "Male", 2: "Female"}
@@ -123,11 +163,15 @@ def test_check_labels_values_of_labelled_columns(tmp_path: Path) -> None:
 def test_crosstab_of_a_variable_and_its_variant(tmp_path: Path) -> None:
     path = _survey(tmp_path)
     profile = load_profile(write_profile(tmp_path, VARIANT))
-    table = crosstab(profile, path, {
-        "icls": profile.variables["ilo_lfs"],
-        "national": profile.variants["national"].variables["ilo_lfs"],
-        "raw": "status",
-    })
+    table = crosstab(
+        profile,
+        path,
+        {
+            "icls": profile.variables["ilo_lfs"],
+            "national": profile.variants["national"].variables["ilo_lfs"],
+            "raw": "status",
+        },
+    )
     assert table.to_dict("records") == [
         {"icls": 1, "national": 1, "raw": 1, "records": 2, "weighted": 5.0},
         {"icls": 3, "national": 1, "raw": 2, "records": 1, "weighted": 2.0},

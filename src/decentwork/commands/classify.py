@@ -14,39 +14,68 @@ if TYPE_CHECKING:
     from decentwork.classifications.occupation_coder import Coding, OccupationCoder
     from decentwork.classifications.title_files import TitleTable
 
-Lang = Annotated[str | None, typer.Option(
-    "--lang", help="Language of the titles: en, fr, es, or one your examples add (km, lo...); "
-    "zh codes Chinese titles to CSCO 2022.")]
-Classification = Annotated[str | None, typer.Option(
-    "--classification", help="isco08 (default) or csco2022 (the default for --lang zh).")]
-Folder = Annotated[Path | None, typer.Option(
-    "--classifications", help="Folder of fetched classification files (default: those "
-    "'decentwork classifications fetch' put in the data directory).")]
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the titles: en, fr, es, or one your examples add (km, lo...); "
+        "zh codes Chinese titles to CSCO 2022.",
+    ),
+]
+Classification = Annotated[
+    str | None,
+    typer.Option(
+        "--classification", help="isco08 (default) or csco2022 (the default for --lang zh)."
+    ),
+]
+Folder = Annotated[
+    Path | None,
+    typer.Option(
+        "--classifications",
+        help="Folder of fetched classification files (default: those "
+        "'decentwork classifications fetch' put in the data directory).",
+    ),
+]
 
 
-def _coder(classification: str | None, lang: str | None, folder: Path | None,
-           threshold: float) -> OccupationCoder:
+def _coder(
+    classification: str | None, lang: str | None, folder: Path | None, threshold: float
+) -> OccupationCoder:
     from decentwork.classifications.occupation_coder import CSCO, ISCO, OccupationCoder
 
     chosen = classification or (CSCO if lang == "zh" else ISCO)
     with console.status("Loading the occupation coder") as status:
-        return OccupationCoder(folder, classification=chosen, threshold=threshold,
-                               progress=lambda what: status.update(what))
+        return OccupationCoder(
+            folder,
+            classification=chosen,
+            threshold=threshold,
+            progress=lambda what: status.update(what),
+        )
 
 
 def occupation(
     text: Annotated[str | None, typer.Argument(help="A job title (or use --input).")] = None,
-    input_file: Annotated[Path | None, typer.Option(
-        "--input", help="CSV file (UTF-8) of titles to code.")] = None,
-    column: Annotated[str, typer.Option(help="The column of --input holding the titles.")]
-    = "title",
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="CSV file to write (with --input): the input columns, then the "
-        "decision and candidates.")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", help="CSV file (UTF-8) of titles to code.")
+    ] = None,
+    column: Annotated[
+        str, typer.Option(help="The column of --input holding the titles.")
+    ] = "title",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="CSV file to write (with --input): the input columns, then the "
+            "decision and candidates.",
+        ),
+    ] = None,
     lang: Lang = None,
     k: Annotated[int, typer.Option("-k", min=1, help="Candidates per title.")] = 5,
-    threshold: Annotated[float, typer.Option(
-        help="Calibrated confidence a level needs to be decided without review.")] = 0.9,
+    threshold: Annotated[
+        float,
+        typer.Option(help="Calibrated confidence a level needs to be decided without review."),
+    ] = 0.9,
     classification: Classification = None,
     folder: Folder = None,
 ) -> None:
@@ -71,20 +100,23 @@ def _show(coding: Coding) -> None:
     from rich.table import Table
 
     decision = coding.decision
-    where = (f"{decision.code} (level {decision.level})" if decision.code
-             else "no level reliable enough")
+    where = (
+        f"{decision.code} (level {decision.level})" if decision.code else "no level reliable enough"
+    )
     console.print(f"[bold]{decision.status}[/]: {where}, confidence {decision.confidence:.2f}")
     listing = Table(title=f"Candidates for {coding.text!r}", title_justify="left")
     for name in ("code", "title", "score", "confidence"):
         listing.add_column(name)
     for candidate in coding.candidates:
-        listing.add_row(candidate.code, candidate.title, f"{candidate.score:.3f}",
-                        f"{candidate.confidence:.2f}")
+        listing.add_row(
+            candidate.code, candidate.title, f"{candidate.score:.3f}", f"{candidate.confidence:.2f}"
+        )
     console.print(listing)
 
 
-def _batch(coder: OccupationCoder, table: TitleTable, column: str, out: Path, k: int,
-           lang: str | None) -> None:
+def _batch(
+    coder: OccupationCoder, table: TitleTable, column: str, out: Path, k: int, lang: str | None
+) -> None:
     from decentwork.classifications.text_files import write_csv
     from decentwork.classifications.title_files import NOT_CODED, code_titles
 
@@ -96,19 +128,25 @@ def _batch(coder: OccupationCoder, table: TitleTable, column: str, out: Path, k:
 
         counts = code_titles(coder, table, column, k=k, lang=lang, progress=advance)
     write_csv(out, table.columns, table.rows, parameter="out")
-    console.print(f"Wrote {len(table.rows):,} rows to {out}: {counts['auto-coded']:,} "
-                  f"auto-coded, {counts['needs review']:,} to review")
+    console.print(
+        f"Wrote {len(table.rows):,} rows to {out}: {counts['auto-coded']:,} "
+        f"auto-coded, {counts['needs review']:,} to review"
+    )
     for problem in NOT_CODED:
         if counts[problem]:
-            errors.print(f"{counts[problem]:,} rows with {problem} (status {problem!r}, not "
-                         "coded)")
+            errors.print(f"{counts[problem]:,} rows with {problem} (status {problem!r}, not coded)")
 
 
 def train(
-    examples: Annotated[Path, typer.Option(
-        "--examples", help="CSV (UTF-8) with columns title, code and optionally lang.")],
-    replace: Annotated[bool, typer.Option(
-        help="Forget the examples kept before (default: add to them).")] = False,
+    examples: Annotated[
+        Path,
+        typer.Option(
+            "--examples", help="CSV (UTF-8) with columns title, code and optionally lang."
+        ),
+    ],
+    replace: Annotated[
+        bool, typer.Option(help="Forget the examples kept before (default: add to them).")
+    ] = False,
     classification: Classification = None,
     folder: Folder = None,
 ) -> None:
@@ -116,6 +154,7 @@ def train(
     kept in the data directory, and used by every later coding at once."""
     from decentwork.classifications.occupation_coder import ISCO, add_examples
 
-    read, kept = add_examples(examples, classification=classification or ISCO, folder=folder,
-                              replace=replace)
+    read, kept = add_examples(
+        examples, classification=classification or ISCO, folder=folder, replace=replace
+    )
     console.print(f"{read:,} examples read from {examples}; the coder now keeps {kept:,}")

@@ -20,22 +20,40 @@ if TYPE_CHECKING:
 def demo(
     records: Annotated[int, typer.Option("--records", "-n", help="Synthetic records.")] = 200_000,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic survey.")] = 2026,
-    db: Annotated[str | None, typer.Option(
-        "--db", help="Database URL of the demo's warehouse (default: demo.sqlite next to the "
-        "embedded warehouse file, apart from your own data).")] = None,
-    mirror: Annotated[str | None, typer.Option(
-        "--from", help="A folder or URL laid out like the shared data folder, to load "
-        "ILOSTAT's SDG 8 files from (default $DECENTWORK_MIRROR, else the download cache).")]
-    = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database URL of the demo's warehouse (default: demo.sqlite next to the "
+            "embedded warehouse file, apart from your own data).",
+        ),
+    ] = None,
+    mirror: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="A folder or URL laid out like the shared data folder, to load "
+            "ILOSTAT's SDG 8 files from (default $DECENTWORK_MIRROR, else the download cache).",
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port the dashboard listens on.")] = 8000,
-    serve: Annotated[bool, typer.Option(
-        "--serve/--no-serve", help="Serve the dashboard once loaded (--no-serve: stop after "
-        "loading).")] = True,
-    surveys: Annotated[bool, typer.Option(
-        "--surveys/--no-surveys", help="Also compute the headline indicators of the real "
-        "survey files a --from folder has (Statistics Canada's and the Philippines' LFS "
-        "months: about a minute).")] = True,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Serve the dashboard once loaded (--no-serve: stop after loading).",
+        ),
+    ] = True,
+    surveys: Annotated[
+        bool,
+        typer.Option(
+            "--surveys/--no-surveys",
+            help="Also compute the headline indicators of the real "
+            "survey files a --from folder has (Statistics Canada's and the Philippines' LFS "
+            "months: about a minute).",
+        ),
+    ] = True,
 ) -> None:
     """Generate a synthetic survey, compute the indicator catalogue with SEs, load it and
     ILOSTAT's SDG 8 files (and, from a --from folder, the real Canadian and Philippine
@@ -59,10 +77,13 @@ def demo(
 
         found = demonstration.synthetic_indicators(people, on_step=step)
         progress.update(task, description="Done", completed=3)
-    origin = (f"synthetic survey {demonstration.DEMO_AREA}: {records} records, seed {seed}, "
-              f"decentwork {__version__}")
-    warehouse.print_loaded([demonstration.load_synthetic(target, found, origin,
-                                                         warehouse.catalogue_metadata())])
+    origin = (
+        f"synthetic survey {demonstration.DEMO_AREA}: {records} records, seed {seed}, "
+        f"decentwork {__version__}"
+    )
+    warehouse.print_loaded(
+        [demonstration.load_synthetic(target, found, origin, warehouse.catalogue_metadata())]
+    )
     if surveys:
         _load_surveys(target, mirror)
     try:
@@ -73,12 +94,17 @@ def demo(
     if files:
         warehouse.load_and_report(target, files)
     else:
-        errors.print("No ILOSTAT files loaded: 'decentwork ilostat pull "
-                     f"{' '.join(demonstration.ILOSTAT_DATASETS)}' downloads them for the next "
-                     "run, or 'decentwork demo --from DIR' reads a mirror.", soft_wrap=True)
+        errors.print(
+            "No ILOSTAT files loaded: 'decentwork ilostat pull "
+            f"{' '.join(demonstration.ILOSTAT_DATASETS)}' downloads them for the next "
+            "run, or 'decentwork demo --from DIR' reads a mirror.",
+            soft_wrap=True,
+        )
     table = demonstration.headline(found)
-    title = (f"SYNTHETIC survey, fictional area {demonstration.DEMO_AREA}: {records:,} records, "
-             f"seed {seed}")
+    title = (
+        f"SYNTHETIC survey, fictional area {demonstration.DEMO_AREA}: {records:,} records, "
+        f"seed {seed}"
+    )
     out = Table(title=title, title_justify="left")
     out.add_column("Domain")
     statistics = list(dict.fromkeys(table["statistic"]))
@@ -112,11 +138,19 @@ def _load_surveys(target: sa.Engine, mirror: str | None) -> None:
 
             found = demonstration.survey_indicators(profile, files, on_step=step)
             progress.update(task, description=f"{profile}: done")
-        origin = (f"{profile}: {', '.join(file.name for file in files)}, "
-                  f"decentwork {__version__}")
-        warehouse.print_loaded([demonstration.load_computed(
-            target, found, f"decentwork-demo-{profile}", origin, f"computed:{profile}",
-            warehouse.catalogue_metadata())])
+        origin = f"{profile}: {', '.join(file.name for file in files)}, decentwork {__version__}"
+        warehouse.print_loaded(
+            [
+                demonstration.load_computed(
+                    target,
+                    found,
+                    f"decentwork-demo-{profile}",
+                    origin,
+                    f"computed:{profile}",
+                    warehouse.catalogue_metadata(),
+                )
+            ]
+        )
 
 
 def _with_se(row: pd.Series) -> str:

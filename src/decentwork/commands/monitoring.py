@@ -17,29 +17,60 @@ if TYPE_CHECKING:
     from decentwork.monitoring.tracking import Tracking
 
 OUTPUTS = ("table", "csv", "json")
-SHOWN = ("area", "code", "breakdown", "method", "baseline", "latest", "cagr",
-         "required_cagr", "ratio", "projected", "status")
+SHOWN = (
+    "area",
+    "code",
+    "breakdown",
+    "method",
+    "baseline",
+    "latest",
+    "cagr",
+    "required_cagr",
+    "ratio",
+    "projected",
+    "status",
+)
 
 
 def progress(
-    framework: Annotated[str, typer.Argument(
-        help="A bundled framework (sdg8, ilo-china-partnership-2016, dwcp-template) or the "
-        "path of a framework YAML file.")],
-    areas: Annotated[str | None, typer.Option(
-        help="Area codes, comma-separated (default: the framework's own areas).")] = None,
-    method: Annotated[str | None, typer.Option(
-        help="Progress methods, comma-separated: unsd, unsd-cagr, open-sdg, escap "
-        "(default: all, side by side).")] = None,
-    targets: Annotated[Path | None, typer.Option(
-        help="YAML file of national baselines, targets and milestones: indicator code -> "
-        "area -> settings (see docs/monitoring.md).")] = None,
-    breakdowns: Annotated[bool, typer.Option(
-        "--breakdowns/--totals", help="Show the disaggregated series (women, men, youth...) "
-        "and the gaps between them, or only the totals (table only; csv and json have "
-        "all).")] = True,
+    framework: Annotated[
+        str,
+        typer.Argument(
+            help="A bundled framework (sdg8, ilo-china-partnership-2016, dwcp-template) or the "
+            "path of a framework YAML file."
+        ),
+    ],
+    areas: Annotated[
+        str | None,
+        typer.Option(help="Area codes, comma-separated (default: the framework's own areas)."),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help="Progress methods, comma-separated: unsd, unsd-cagr, open-sdg, escap "
+            "(default: all, side by side)."
+        ),
+    ] = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML file of national baselines, targets and milestones: indicator code -> "
+            "area -> settings (see docs/monitoring.md)."
+        ),
+    ] = None,
+    breakdowns: Annotated[
+        bool,
+        typer.Option(
+            "--breakdowns/--totals",
+            help="Show the disaggregated series (women, men, youth...) "
+            "and the gaps between them, or only the totals (table only; csv and json have "
+            "all).",
+        ),
+    ] = True,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (csv, "
-                                             "json).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (csv, json).")
+    ] = None,
     db: Db = None,
 ) -> None:
     """Assess a results framework's progress from the warehouse: every indicator for every
@@ -68,12 +99,18 @@ def progress(
     rows = found.table()
     gaps = found.gap_table()
     if fmt == "json":
-        text = json.dumps({
-            "framework": chosen.code, "title": chosen.title, "areas": list(found.areas),
-            "methods": list(found.methods),
-            "assessments": json.loads(rows.to_json(orient="records", force_ascii=False)),
-            "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)),
-        }, ensure_ascii=False, indent=1)
+        text = json.dumps(
+            {
+                "framework": chosen.code,
+                "title": chosen.title,
+                "areas": list(found.areas),
+                "methods": list(found.methods),
+                "assessments": json.loads(rows.to_json(orient="records", force_ascii=False)),
+                "gaps": json.loads(gaps.to_json(orient="records", force_ascii=False)),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
     else:
         text = rows.to_csv(index=False)
     if out is None:
@@ -82,8 +119,9 @@ def progress(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise BadInput(f"{out}: cannot be written ({error.strerror or error})",
-                       parameter="out", given=out) from None
+        raise BadInput(
+            f"{out}: cannot be written ({error.strerror or error})", parameter="out", given=out
+        ) from None
     console.print(f"Wrote {len(rows):,} assessments to {out} ({fmt})")
 
 
@@ -100,11 +138,16 @@ def _print(found: Tracking, breakdowns: bool) -> None:
 
     from decentwork.monitoring.tracking import NO_DATA, TOTAL, untargeted
 
-    listing = Table(title=f"{found.framework.title}: {', '.join(found.areas)}",
-                    title_justify="left")
+    listing = Table(
+        title=f"{found.framework.title}: {', '.join(found.areas)}", title_justify="left"
+    )
     for column in SHOWN:
-        listing.add_column(column, justify="right" if column in (
-            "baseline", "latest", "cagr", "required_cagr", "ratio", "projected") else "left")
+        listing.add_column(
+            column,
+            justify="right"
+            if column in ("baseline", "latest", "cagr", "required_cagr", "ratio", "projected")
+            else "left",
+        )
     left_out: set[str] = set()
     for row in found.rows:
         if not breakdowns and row.breakdown != TOTAL:
@@ -116,17 +159,26 @@ def _print(found: Tracking, breakdowns: bool) -> None:
             left_out.add(a.method)
             continue
         listing.add_row(
-            row.area, row.code, row.breakdown, "" if a.status == NO_DATA else a.method,
+            row.area,
+            row.code,
+            row.breakdown,
+            "" if a.status == NO_DATA else a.method,
             "" if a.baseline_year is None else f"{_number(a.baseline_value)} ({a.baseline_year})",
             "" if a.latest_year is None else f"{_number(a.latest_value)} ({a.latest_year})",
-            _number(a.cagr), _number(a.required_cagr), _number(a.ratio),
-            "" if a.projected_year is None
+            _number(a.cagr),
+            _number(a.required_cagr),
+            _number(a.ratio),
+            ""
+            if a.projected_year is None
             else f"{_number(a.projected_value)} ({a.projected_year})",
-            a.label + (f": {a.reason}" if a.reason else ""))
+            a.label + (f": {a.reason}" if a.reason else ""),
+        )
     if left_out:
-        listing.caption = (f"Not shown: {', '.join(sorted(left_out))} on series without a "
-                           "numeric target (those methods need one; give national targets "
-                           "with --targets FILE, see docs/monitoring.md).")
+        listing.caption = (
+            f"Not shown: {', '.join(sorted(left_out))} on series without a "
+            "numeric target (those methods need one; give national targets "
+            "with --targets FILE, see docs/monitoring.md)."
+        )
     console.print(listing)
     if breakdowns and found.gaps:
         gaps = Table(title="Gaps between groups", title_justify="left")

@@ -26,19 +26,38 @@ if TYPE_CHECKING:
     from decentwork.pes.imports import ImportReport
     from decentwork.pes.registry import Registry
 
-PesDb = Annotated[str | None, typer.Option(
-    "--pes-db", help="PES database URL (default: $DECENTWORK_PES_DB, else pes.sqlite in the "
-    "user data directory, beside the warehouse).")]
-AsUser = Annotated[str | None, typer.Option(
-    "--as", help="The administrator to act as, recorded in the audit log (default: the first "
-    "administrator).")]
-PasswordFile = Annotated[Path | None, typer.Option(
-    "--password-file", help="Read the password from the first line of this file instead of "
-    "asking for it.")]
+PesDb = Annotated[
+    str | None,
+    typer.Option(
+        "--pes-db",
+        help="PES database URL (default: $DECENTWORK_PES_DB, else pes.sqlite in the "
+        "user data directory, beside the warehouse).",
+    ),
+]
+AsUser = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="The administrator to act as, recorded in the audit log (default: the first "
+        "administrator).",
+    ),
+]
+PasswordFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--password-file",
+        help="Read the password from the first line of this file instead of asking for it.",
+    ),
+]
 File = Annotated[Path, typer.Argument(help="A CSV (UTF-8) or Excel (.xlsx) file.")]
-SkipBad = Annotated[bool, typer.Option(
-    "--skip-bad", help="Import the good rows and list the bad ones (default: import nothing "
-    "if a row is bad).")]
+SkipBad = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad",
+        help="Import the good rows and list the bad ones (default: import nothing "
+        "if a row is bad).",
+    ),
+]
 
 
 def _open(pes_db: str | None, *, create: bool = False) -> Registry:
@@ -76,17 +95,24 @@ def _password(password_file: Path | None) -> str:
                 return password
             errors.print(problem)
     if not password_file.is_file():
-        raise NotFound(f"{password_file}: no such file", parameter="password_file",
-                       given=str(password_file))
+        raise NotFound(
+            f"{password_file}: no such file", parameter="password_file", given=str(password_file)
+        )
     try:
         lines = password_file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"{password_file}: cannot be read ({error})", parameter="password_file",
-                       given=str(password_file)) from None
+        raise BadInput(
+            f"{password_file}: cannot be read ({error})",
+            parameter="password_file",
+            given=str(password_file),
+        ) from None
     problem = password_problem(lines[0] if lines else "")
     if problem is not None:
-        raise BadInput(f"{password_file}: {problem} (on its first line)",
-                       parameter="password_file", given=str(password_file))
+        raise BadInput(
+            f"{password_file}: {problem} (on its first line)",
+            parameter="password_file",
+            given=str(password_file),
+        )
     return lines[0]
 
 
@@ -101,17 +127,22 @@ def init(
 
     registry = _open(pes_db, create=True)
     user = create_first_administrator(registry, admin, _password(password_file))
-    console.print(f"PES database {registry.engine.url.render_as_string(hide_password=True)}: "
-                  f"administrator {user.username!r} created")
+    console.print(
+        f"PES database {registry.engine.url.render_as_string(hide_password=True)}: "
+        f"administrator {user.username!r} created"
+    )
 
 
 def users_add(
     username: Annotated[str, typer.Argument(help="The login name.")],
     role: Annotated[str, typer.Option(help="administrator, officer, employer or analyst.")],
-    centres: Annotated[list[str] | None, typer.Option(
-        "--centre", help="An officer's job centre (its code); repeat for several.")] = None,
-    employer: Annotated[int | None, typer.Option(
-        help="An employer user's employer (its id).")] = None,
+    centres: Annotated[
+        list[str] | None,
+        typer.Option("--centre", help="An officer's job centre (its code); repeat for several."),
+    ] = None,
+    employer: Annotated[
+        int | None, typer.Option(help="An employer user's employer (its id).")
+    ] = None,
     password_file: PasswordFile = None,
     pes_db: PesDb = None,
     as_user: AsUser = None,
@@ -122,10 +153,17 @@ def users_add(
     from decentwork.pes.centres import centre_ids
 
     registry, actor = _acting(pes_db, as_user)
-    user = add_user(registry, actor, {"username": username, "role": role,
-                                      "centres": centre_ids(registry, centres or []),
-                                      "employer": employer,
-                                      "password": _password(password_file)})
+    user = add_user(
+        registry,
+        actor,
+        {
+            "username": username,
+            "role": role,
+            "centres": centre_ids(registry, centres or []),
+            "employer": employer,
+            "password": _password(password_file),
+        },
+    )
     console.print(f"User {user.username!r} ({user.role}) added, id {user.id}")
 
 
@@ -142,17 +180,23 @@ def users_list(pes_db: PesDb = None, as_user: AsUser = None) -> None:
     for column in ("id", "username", "role", "centres", "employer", "disabled", "created"):
         table.add_column(column)
     for user in list_users(registry, actor):
-        table.add_row(str(user.id), user.username, user.role.value,
-                      ", ".join(codes[c] for c in user.centres),
-                      "" if user.employer is None else str(user.employer),
-                      "yes" if user.disabled else "", f"{user.created_at:%Y-%m-%d}")
+        table.add_row(
+            str(user.id),
+            user.username,
+            user.role.value,
+            ", ".join(codes[c] for c in user.centres),
+            "" if user.employer is None else str(user.employer),
+            "yes" if user.disabled else "",
+            f"{user.created_at:%Y-%m-%d}",
+        )
     console.print(table)
 
 
 def users_disable(
     username: Annotated[str, typer.Argument(help="The user to disable.")],
-    enable: Annotated[bool, typer.Option(
-        "--enable", help="Enable the user again instead.")] = False,
+    enable: Annotated[
+        bool, typer.Option("--enable", help="Enable the user again instead.")
+    ] = False,
     pes_db: PesDb = None,
     as_user: AsUser = None,
 ) -> None:
@@ -168,8 +212,9 @@ def users_disable(
 def centres_add(
     code: Annotated[str, typer.Argument(help="A short code of the centre's own.")],
     name: Annotated[str, typer.Argument(help="The centre's name.")],
-    area: Annotated[str, typer.Option(help="Its area: an ISO 3166-2 code (KH-12) or a "
-                                      "district added.")],
+    area: Annotated[
+        str, typer.Option(help="Its area: an ISO 3166-2 code (KH-12) or a district added.")
+    ],
     pes_db: PesDb = None,
     as_user: AsUser = None,
 ) -> None:
@@ -201,12 +246,15 @@ def _report(report: ImportReport) -> None:
     for problem in report.skipped:
         errors.print(str(problem), soft_wrap=True, markup=False)
     skipped = len({p.line for p in report.skipped})
-    console.print(f"{report.file.name}: {report.imported:,} {report.kind} record(s) imported"
-                  + (f", {skipped:,} bad row(s) left out" if skipped else ""))
+    console.print(
+        f"{report.file.name}: {report.imported:,} {report.kind} record(s) imported"
+        + (f", {skipped:,} bad row(s) left out" if skipped else "")
+    )
 
 
-def import_seekers(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
-                   as_user: AsUser = None) -> None:
+def import_seekers(
+    file: File, skip_bad: SkipBad = False, pes_db: PesDb = None, as_user: AsUser = None
+) -> None:
     """Import job seekers (the columns are in docs/pes.md): every bad row is listed with its
     line, field and problem, and nothing is imported unless every row is good or --skip-bad
     is given. Likely duplicates are bad rows unless marked not_duplicate."""
@@ -216,8 +264,9 @@ def import_seekers(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
     _report(run(registry, actor, file, skip_bad=skip_bad))
 
 
-def import_vacancies(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
-                     as_user: AsUser = None) -> None:
+def import_vacancies(
+    file: File, skip_bad: SkipBad = False, pes_db: PesDb = None, as_user: AsUser = None
+) -> None:
     """Import vacancies, adding their employers when they are new (the columns are in
     docs/pes.md); bad rows as for seekers."""
     from decentwork.pes.imports import import_vacancies as run
@@ -226,8 +275,9 @@ def import_vacancies(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None
     _report(run(registry, actor, file, skip_bad=skip_bad))
 
 
-def import_centres(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
-                   as_user: AsUser = None) -> None:
+def import_centres(
+    file: File, skip_bad: SkipBad = False, pes_db: PesDb = None, as_user: AsUser = None
+) -> None:
     """Import job centres (columns code, name, area)."""
     from decentwork.pes.imports import import_centres as run
 
@@ -235,8 +285,9 @@ def import_centres(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
     _report(run(registry, actor, file, skip_bad=skip_bad))
 
 
-def import_districts(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None,
-                     as_user: AsUser = None) -> None:
+def import_districts(
+    file: File, skip_bad: SkipBad = False, pes_db: PesDb = None, as_user: AsUser = None
+) -> None:
     """Add districts below the ISO 3166-2 subdivisions (columns code, name, parent)."""
     from decentwork.pes.imports import import_districts as run
 
@@ -246,8 +297,10 @@ def import_districts(file: File, skip_bad: SkipBad = False, pes_db: PesDb = None
 
 def person_export(
     seeker: Annotated[int, typer.Argument(help="The seeker's id.")],
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the JSON to this file (default: standard output).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the JSON to this file (default: standard output)."),
+    ] = None,
     pes_db: PesDb = None,
     as_user: AsUser = None,
 ) -> None:
@@ -263,8 +316,9 @@ def person_export(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise BadInput(f"{out}: cannot be written ({error.strerror or error})",
-                       parameter="out", given=str(out)) from None
+        raise BadInput(
+            f"{out}: cannot be written ({error.strerror or error})", parameter="out", given=str(out)
+        ) from None
     errors.print(f"Wrote seeker {seeker}'s data to {out}")
 
 
@@ -282,26 +336,30 @@ def person_erase(
     if not yes and not typer.confirm(f"Erase seeker {seeker}'s personal data for good?"):
         raise typer.Exit(1)
     erased = erase(registry, actor, seeker)
-    console.print(f"Seeker {erased.id}'s personal data erased (status before: "
-                  f"{erased.status_at_erasure})")
+    console.print(
+        f"Seeker {erased.id}'s personal data erased (status before: {erased.status_at_erasure})"
+    )
 
 
 def audit(
-    user: Annotated[str | None, typer.Option(help="Only this user's entries (username).")]
-    = None,
-    action: Annotated[str | None, typer.Option(
-        help="Only this action, or actions beginning so (seeker, seeker.read, login...).")]
-    = None,
-    kind: Annotated[str | None, typer.Option(
-        help="Only entries about this kind of record (seeker, vacancy, user...).")] = None,
-    record: Annotated[int | None, typer.Option(help="Only entries about this record id.")]
-    = None,
+    user: Annotated[str | None, typer.Option(help="Only this user's entries (username).")] = None,
+    action: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this action, or actions beginning so (seeker, seeker.read, login...)."
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="Only entries about this kind of record (seeker, vacancy, user...)."),
+    ] = None,
+    record: Annotated[int | None, typer.Option(help="Only entries about this record id.")] = None,
     since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD, UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="Before this day (YYYY-MM-DD, UTC).")]
-    = None,
+    until: Annotated[str | None, typer.Option(help="Before this day (YYYY-MM-DD, UTC).")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the newest entries.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the entries as CSV to this file.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the entries as CSV to this file.")
+    ] = None,
     pes_db: PesDb = None,
     as_user: AsUser = None,
 ) -> None:
@@ -317,21 +375,44 @@ def audit(
     if user is not None:
         with registry.engine.connect() as connection:
             user_id = user_id_of(connection, user)
-    found = log.entries(registry, actor, user=user_id, action=action, kind=kind, record=record,
-                        since=_day(since, "since"), until=_day(until, "until"), limit=limit)
+    found = log.entries(
+        registry,
+        actor,
+        user=user_id,
+        action=action,
+        kind=kind,
+        record=record,
+        since=_day(since, "since"),
+        until=_day(until, "until"),
+        limit=limit,
+    )
     if out is not None:
         log.write_csv(found, out)
         errors.print(f"Wrote {len(found):,} audit entries to {out}")
         return
     table = Table(title=f"Audit log ({len(found):,} entries)", title_justify="left")
-    for column in ("at (UTC)", "user", "role", "interface", "action", "record", "outcome",
-                   "detail"):
+    for column in (
+        "at (UTC)",
+        "user",
+        "role",
+        "interface",
+        "action",
+        "record",
+        "outcome",
+        "detail",
+    ):
         table.add_column(column)
     for entry in found:
-        table.add_row(f"{entry.at:%Y-%m-%d %H:%M:%S}", str(entry.user_id or ""),
-                      entry.role or "", entry.interface, entry.action,
-                      f"{entry.record_kind or ''} {entry.record_id or ''}".strip(),
-                      entry.outcome, entry.detail)
+        table.add_row(
+            f"{entry.at:%Y-%m-%d %H:%M:%S}",
+            str(entry.user_id or ""),
+            entry.role or "",
+            entry.interface,
+            entry.action,
+            f"{entry.record_kind or ''} {entry.record_id or ''}".strip(),
+            entry.outcome,
+            entry.detail,
+        )
     console.print(table)
 
 
@@ -348,19 +429,25 @@ def _day(text: str | None, parameter: str) -> datetime | None:
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        raise BadInput(f"{text!r} is not a day", parameter=parameter, given=text,
-                       expected="YYYY-MM-DD") from None
+        raise BadInput(
+            f"{text!r} is not a day", parameter=parameter, given=text, expected="YYYY-MM-DD"
+        ) from None
 
 
 def synth_pes(
     country: Annotated[str, typer.Option(help="KHM (Cambodia) or LAO (Lao PDR).")] = "KHM",
     seekers: Annotated[int, typer.Option(help="Job seekers.", min=0)] = 50_000,
     vacancies: Annotated[int, typer.Option(help="Vacancies.", min=0)] = 5_000,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records).", min=0)]
-    = 7,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write CSV files (centres, seekers, vacancies) to this folder "
-        "instead of the PES database.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same records).", min=0)] = 7,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write CSV files (centres, seekers, vacancies) to this folder "
+            "instead of the PES database.",
+        ),
+    ] = None,
     pes_db: PesDb = None,
 ) -> None:
     """Generate a seeded synthetic public employment service (job centres, employers, job
@@ -370,11 +457,26 @@ def synth_pes(
 
     registry = None if out is not None else _open(pes_db, create=True)
     with progress_bar() as progress:
-        task = progress.add_task(f"Generating {seekers:,} seekers and {vacancies:,} vacancies",
-                                 total=seekers + vacancies)
-        made = generate(country, seekers, vacancies, seed, registry=registry, out=out,
-                        on_progress=lambda done, _: progress.update(task, completed=done))
-    where = (", ".join(str(path) for path in made.files) if out is not None else
-             registry.engine.url.render_as_string(hide_password=True) if registry else "")
-    console.print(f"{made.country}: {made.centres} job centres, {made.employers:,} employers, "
-                  f"{made.seekers:,} seekers and {made.vacancies:,} vacancies -> {where}")
+        task = progress.add_task(
+            f"Generating {seekers:,} seekers and {vacancies:,} vacancies", total=seekers + vacancies
+        )
+        made = generate(
+            country,
+            seekers,
+            vacancies,
+            seed,
+            registry=registry,
+            out=out,
+            on_progress=lambda done, _: progress.update(task, completed=done),
+        )
+    where = (
+        ", ".join(str(path) for path in made.files)
+        if out is not None
+        else registry.engine.url.render_as_string(hide_password=True)
+        if registry
+        else ""
+    )
+    console.print(
+        f"{made.country}: {made.centres} job centres, {made.employers:,} employers, "
+        f"{made.seekers:,} seekers and {made.vacancies:,} vacancies -> {where}"
+    )

@@ -13,17 +13,30 @@ from decentwork.terminal import console, errors
 
 
 def brief(
-    area: Annotated[str, typer.Argument(
-        help="Area code as the warehouse holds it (ILOSTAT's ref_area, e.g. KHM).")],
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="File to write: a name ending in .pdf (A4, fonts embedded) or "
-        ".html (one self-contained page).")],
-    lang: Annotated[str, typer.Option(
-        "--lang", "-l", help="Language of the brief: en, zh, fr, es, km or lo.")] = "en",
-    targets: Annotated[Path | None, typer.Option(
-        help="YAML file of national baselines, targets and milestones for the SDG 8 "
-        "indicators: indicator code -> area -> settings, as for 'decentwork progress' (see "
-        "docs/monitoring.md).")] = None,
+    area: Annotated[
+        str,
+        typer.Argument(help="Area code as the warehouse holds it (ILOSTAT's ref_area, e.g. KHM)."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="File to write: a name ending in .pdf (A4, fonts embedded) or "
+            ".html (one self-contained page).",
+        ),
+    ],
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="Language of the brief: en, zh, fr, es, km or lo.")
+    ] = "en",
+    targets: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML file of national baselines, targets and milestones for the SDG 8 "
+            "indicators: indicator code -> area -> settings, as for 'decentwork progress' (see "
+            "docs/monitoring.md)."
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Write a country brief of two to four pages: the headline decent-work indicators with
@@ -44,5 +57,7 @@ def brief(
             write(found, out)
     finally:
         target.dispose()
-    console.print(f"Wrote the brief of {found.area} ({found.label}) in {LANGUAGES[lang]} "
-                  f"({lang}) to {out} ({fmt})")
+    console.print(
+        f"Wrote the brief of {found.area} ({found.label}) in {LANGUAGES[lang]} "
+        f"({lang}) to {out} ({fmt})"
+    )

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 
 PROFILE_HELP = "Bundled profile name (psa-lfs, statcan-lfs, synthetic) or YAML path."
-DICTIONARY_HELP = ("CSPro data dictionary (.dcf) of the survey files (default: the .dcf file "
-                   "of the same name beside each).")
+DICTIONARY_HELP = (
+    "CSPro data dictionary (.dcf) of the survey files (default: the .dcf file "
+    "of the same name beside each)."
+)
 
 
 def profile_check(
@@ -42,15 +44,22 @@ def profile_check(
 
     loaded = load_profile(profile)
     report = check_profile(loaded, file, dictionary)
-    scope = (f" in scope, {report.out_of_scope:,} outside metadata.scope"
-             if loaded.metadata.scope else "")
+    scope = (
+        f" in scope, {report.out_of_scope:,} outside metadata.scope"
+        if loaded.metadata.scope
+        else ""
+    )
     console.print(
         f"Profile [bold]{loaded.metadata.name}[/] ({loaded.origin}) on {file}: "
         f"{report.records:,} records{scope}"
     )
     mapped = Table(title="Standard variables", title_justify="left")
-    for column, justify in (("variable", "left"), ("raw columns", "left"), ("missing", "right"),
-                            ("values: unweighted count (weighted %)", "left")):
+    for column, justify in (
+        ("variable", "left"),
+        ("raw columns", "left"),
+        ("missing", "right"),
+        ("values: unweighted count (weighted %)", "left"),
+    ):
         mapped.add_column(column, justify=justify)  # type: ignore[arg-type]
     for d in report.distributions:
         if d.summary is not None:
@@ -59,16 +68,22 @@ def profile_check(
         else:
             values = "  ".join(
                 f"{v}{f' {d.labels[v]}' if v in d.labels else ''}: {n:,} ({share:.1f}%)"
-                for v, n, share in d.top)
-        mapped.add_row(d.variable, ", ".join(d.raw_columns) or "(constant)",
-                       f"{d.missing:,}", values)
+                for v, n, share in d.top
+            )
+        mapped.add_row(
+            d.variable, ", ".join(d.raw_columns) or "(constant)", f"{d.missing:,}", values
+        )
     console.print(mapped)
-    console.print(f"Raw columns not used ({len(report.unused_columns)}): "
-                  f"{', '.join(report.unused_columns) or 'none'}")
+    console.print(
+        f"Raw columns not used ({len(report.unused_columns)}): "
+        f"{', '.join(report.unused_columns) or 'none'}"
+    )
     lacking = not_computable(loaded)
     if lacking:
-        listing = Table(title="Not computable from this profile (the standard variables "
-                        "missing)", title_justify="left")
+        listing = Table(
+            title="Not computable from this profile (the standard variables missing)",
+            title_justify="left",
+        )
         listing.add_column("indicator or breakdown")
         listing.add_column("needs")
         for item, reason in lacking.items():
@@ -96,9 +111,11 @@ def compute(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f",
-                     help="csv, parquet, xlsx or sdmx-csv (default: from --out's suffix, "
-                     "else csv)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, parquet, xlsx or sdmx-csv (default: from --out's suffix, else csv).",
+        ),
     ] = None,
     indicators: Annotated[
         str | None,
@@ -106,15 +123,14 @@ def compute(
     ] = None,
     average_to: Annotated[
         str | None,
-        typer.Option("--average-to",
-                     help="Also give averages of the monthly estimates: year or quarter."),
+        typer.Option(
+            "--average-to", help="Also give averages of the monthly estimates: year or quarter."
+        ),
     ] = None,
     catalogue: Annotated[
         Path | None, typer.Option(help="Your own catalogue YAML (default: the bundled one).")
     ] = None,
-    min_count: Annotated[
-        int, typer.Option(help="Flag U below this many sample records.")
-    ] = 15,
+    min_count: Annotated[int, typer.Option(help="Flag U below this many sample records.")] = 15,
     max_cv: Annotated[
         float, typer.Option(help="Flag U above this coefficient of variation (percent).")
     ] = 33.3,
@@ -140,14 +156,18 @@ def compute(
     try:
         rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
     except ValidationError as error:
-        raise BadInput("; ".join(f"{flag(str(e['loc'][0]))}: {e['msg']}"
-                                 for e in error.errors())) from None
+        raise BadInput(
+            "; ".join(f"{flag(str(e['loc'][0]))}: {e['msg']}" for e in error.errors())
+        ) from None
     period: Period | None = None
     if average_to is not None:
         if average_to not in MONTHS_IN:
-            raise BadInput(f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}",
-                           parameter="average_to", given=average_to,
-                           expected=" or ".join(MONTHS_IN))
+            raise BadInput(
+                f"--average-to {average_to!r}: expected {' or '.join(MONTHS_IN)}",
+                parameter="average_to",
+                given=average_to,
+                expected=" or ".join(MONTHS_IN),
+            )
         period = cast(Period, average_to)  # checked just above
     loaded = load_profile(profile)
     book = load_catalogue(catalogue)
@@ -168,13 +188,19 @@ def compute(
     _print_skipped(skipped)
     write(table, out, chosen, skipped)
     if out is not None:
-        console.print(f"Wrote {len(table):,} observations of "
-                      f"{table['indicator'].nunique()} indicators to {out} ({chosen})")
+        console.print(
+            f"Wrote {len(table):,} observations of "
+            f"{table['indicator'].nunique()} indicators to {out} ({chosen})"
+        )
 
 
 def _compute_files(
-    loaded: Profile, files: list[Path], book: Catalogue, codes: list[str] | None,
-    rule: ReliabilityRule, dictionary: Path | None,
+    loaded: Profile,
+    files: list[Path],
+    book: Catalogue,
+    codes: list[str] | None,
+    rule: ReliabilityRule,
+    dictionary: Path | None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every file's observations (one period each, with a progress bar) and what was
     skipped, with why."""
@@ -182,11 +208,17 @@ def _compute_files(
 
     from decentwork.indicators import compute_files
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TimeElapsedColumn(), console=errors) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TimeElapsedColumn(), console=errors
+    ) as progress:
         task = progress.add_task("Computing", total=None)
         result = compute_files(
-            loaded, files, catalogue=book, indicators=codes, rule=rule, dictionary=dictionary,
+            loaded,
+            files,
+            catalogue=book,
+            indicators=codes,
+            rule=rule,
+            dictionary=dictionary,
             on_step=lambda step: progress.update(task, description=step[:70]),
         )
         progress.update(task, description="Done")
@@ -199,8 +231,9 @@ def _print_skipped(skipped: dict[str, str]) -> None:
         return
     from rich.table import Table
 
-    listing = Table(title="Skipped (the profile does not provide what they need)",
-                    title_justify="left")
+    listing = Table(
+        title="Skipped (the profile does not provide what they need)", title_justify="left"
+    )
     listing.add_column("indicator or breakdown")
     listing.add_column("reason")
     for item, reason in skipped.items():

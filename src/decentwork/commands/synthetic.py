@@ -12,8 +12,7 @@ from decentwork.terminal import console, progress_bar
 
 def synth(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Parquet file to write.")]
-    = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Parquet file to write.")] = None,
     records: Annotated[int, typer.Option("--records", "-n", help="Person records.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same file).")] = 1,
     strata: Annotated[
@@ -34,7 +33,11 @@ def synth(
     with progress_bar() as progress:
         task = progress.add_task(f"Generating {records:,} records", total=records)
         write_parquet(
-            out, records=records, seed=seed, strata=strata, psus=psus,
+            out,
+            records=records,
+            seed=seed,
+            strata=strata,
+            psus=psus,
             on_progress=lambda done: progress.update(task, completed=done),
         )
     console.print(f"Wrote {records:,} synthetic records to {out}")

@@ -24,31 +24,61 @@ FACTORY = "decentwork.web.app:factory"
 
 def serve(
     db: Db = None,
-    host: Annotated[str, typer.Option(
-        help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0: every network interface).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    base_url: Annotated[str | None, typer.Option(
-        envvar=BASE_URL, show_envvar=True,
-        help="The public address links start with (https://lmis.example.gov.kh), as visitors "
-        "reach the server through a reverse proxy; without it, links name the host a request "
-        "was sent to, which must be an allowed host.")] = None,
-    allowed_hosts: Annotated[str | None, typer.Option(
-        help="Host names the server answers to, comma-separated (others: 400; *: any). "
-        "Default: the --host address, localhost, 127.0.0.1 and ::1; with --base-url, "
-        "any.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Server processes, each with its own answer cache, sharing the "
-        "warehouse. Default: one per CPU.")] = None,
-    time_limit: Annotated[float, typer.Option(
-        min=0.1, max=3600, help="Seconds one request may take before it is answered 503 "
-        "and its work stopped.")] = DEFAULT_TIME_LIMIT,
-    cache_mb: Annotated[int, typer.Option(
-        min=0, help="Memory for answers kept while the warehouse does not change, in MiB per "
-        "process (0: ask the warehouse every time).")] = 64,
-    access_log: Annotated[bool, typer.Option(
-        "--access-log/--no-access-log", help="Print a line per request (off by default: at "
-        "thousands of requests a second, writing them costs a third of the server's "
-        "time).")] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar=BASE_URL,
+            show_envvar=True,
+            help="The public address links start with (https://lmis.example.gov.kh), as visitors "
+            "reach the server through a reverse proxy; without it, links name the host a request "
+            "was sent to, which must be an allowed host.",
+        ),
+    ] = None,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            help="Host names the server answers to, comma-separated (others: 400; *: any). "
+            "Default: the --host address, localhost, 127.0.0.1 and ::1; with --base-url, "
+            "any."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Server processes, each with its own answer cache, sharing the "
+            "warehouse. Default: one per CPU.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            max=3600,
+            help="Seconds one request may take before it is answered 503 and its work stopped.",
+        ),
+    ] = DEFAULT_TIME_LIMIT,
+    cache_mb: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Memory for answers kept while the warehouse does not change, in MiB per "
+            "process (0: ask the warehouse every time).",
+        ),
+    ] = 64,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Print a line per request (off by default: at "
+            "thousands of requests a second, writing them costs a third of the server's "
+            "time).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the warehouse over HTTP: the dashboard's pages at / and the REST API under
     /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs; /health says whether
@@ -58,24 +88,34 @@ def serve(
 
     from decentwork.warehouse.database import engine
 
-    hosts = (allowed(allowed_hosts) if allowed_hosts is not None
-             else None if base_url else default_hosts(host))
+    hosts = (
+        allowed(allowed_hosts)
+        if allowed_hosts is not None
+        else None
+        if base_url
+        else default_hosts(host)
+    )
     settings = Settings(db, cache_mb * 2**20, base_url, hosts, time_limit)
     engine(db, read_only=True).dispose()  # a missing or old warehouse is refused here, once
     processes = workers or os.cpu_count() or 1
     shown = settings.base_url or f"http://{host}:{port}"
-    console.print(f"Serving the dashboard on {shown}/ and the API on {shown}/api/v1 "
-                  f"(documentation: {shown}/api/docs), {processes} "
-                  f"process{'es' if processes > 1 else ''}")
+    console.print(
+        f"Serving the dashboard on {shown}/ and the API on {shown}/api/v1 "
+        f"(documentation: {shown}/api/docs), {processes} "
+        f"process{'es' if processes > 1 else ''}"
+    )
     if settings.allowed_hosts is not None:
-        console.print(f"Answering requests for {', '.join(settings.allowed_hosts)} "
-                      "(--allowed-hosts; --base-url behind a reverse proxy)")
+        console.print(
+            f"Answering requests for {', '.join(settings.allowed_hosts)} "
+            "(--allowed-hosts; --base-url behind a reverse proxy)"
+        )
     variables = settings.environment()  # what the workers' factory reads
     before = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
     try:
-        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=processes,
-                    access_log=access_log)
+        uvicorn.run(
+            FACTORY, factory=True, host=host, port=port, workers=processes, access_log=access_log
+        )
     finally:
         for name, value in before.items():
             if value is None:

@@ -22,8 +22,19 @@ from decentwork.estimation.source import select
 Kind = Literal["ratio", "total", "mean"]
 
 NUMERIC_TYPES = (
-    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "BOOLEAN",
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "BOOLEAN",
 )
 FLOAT_TYPES = ("FLOAT", "DOUBLE")
 
@@ -73,16 +84,15 @@ def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) 
     numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
     for column in dict.fromkeys([*plan.keys, *numeric]):
         if column not in type_of:
-            raise EstimationError(
-                f"unknown column {column!r}; the data have: {', '.join(columns)}"
-            )
+            raise EstimationError(f"unknown column {column!r}; the data have: {', '.join(columns)}")
     for column in dict.fromkeys(numeric):
         base = type_of[column].split("(")[0].upper()
         if base not in NUMERIC_TYPES and not base.startswith("DECIMAL"):
             hint = (
                 " (a CSV column holding text such as 'NA' for missing values reads as text: "
                 "read it with DuckDB's nullstr option and pass the relation)"
-                if base == "VARCHAR" else ""
+                if base == "VARCHAR"
+                else ""
             )
             raise EstimationError(
                 f"column {column!r} has type {type_of[column]}; expected numbers{hint}"
@@ -227,8 +237,7 @@ def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missin
     if not count:
         return
     design = plan.design
-    if column in (design.weight, design.strata, design.psu, design.fpc,
-                  *plan.replicate_columns):
+    if column in (design.weight, design.strata, design.psu, design.fpc, *plan.replicate_columns):
         raise EstimationError(
             f"design column {column!r} has {count} {what} value(s); weights, strata, PSUs, "
             "FPC and replicate weights must be complete"

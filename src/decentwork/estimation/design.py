@@ -79,21 +79,28 @@ class Design(DesignOptions):
         if isinstance(self.replicate_weights, list | tuple):
             object.__setattr__(self, "replicate_weights", tuple(self.replicate_weights))
             if not all(isinstance(c, str) and c for c in self.replicate_weights):
-                raise EstimationError("Design: replicate_weights must be column names",
-                                      parameter="replicate_weights",
-                                      given=self.replicate_weights, expected="column names")
+                raise EstimationError(
+                    "Design: replicate_weights must be column names",
+                    parameter="replicate_weights",
+                    given=self.replicate_weights,
+                    expected="column names",
+                )
         elif self.replicate_weights is not None and not isinstance(self.replicate_weights, str):
-            raise _bad("replicate_weights", self.replicate_weights,
-                       "a list of column names or a pattern")
+            raise _bad(
+                "replicate_weights", self.replicate_weights, "a list of column names or a pattern"
+            )
         if self.replicate_weights is None:
             if self.replicate_method is not None:
-                raise EstimationError("Design: replicate_method given without replicate_weights",
-                                      parameter="replicate_method",
-                                      given=self.replicate_method)
+                raise EstimationError(
+                    "Design: replicate_method given without replicate_weights",
+                    parameter="replicate_method",
+                    given=self.replicate_method,
+                )
             return
         if self.replicate_method not in REPLICATE_METHODS:
-            raise _bad("replicate_method", self.replicate_method,
-                       f"one of {', '.join(REPLICATE_METHODS)}")
+            raise _bad(
+                "replicate_method", self.replicate_method, f"one of {', '.join(REPLICATE_METHODS)}"
+            )
         if self.strata or self.psu or self.fpc:
             raise EstimationError(
                 "Design: a replicate-weight design carries its strata and PSUs in the replicate "
@@ -102,14 +109,18 @@ class Design(DesignOptions):
             )
         if self.replicate_method == "fay":
             if self.fay_rho is None or not 0 < self.fay_rho < 1:
-                raise EstimationError("Design: replicate_method='fay' needs fay_rho in (0, 1)",
-                                      parameter="fay_rho", given=self.fay_rho,
-                                      expected="a number between 0 and 1")
+                raise EstimationError(
+                    "Design: replicate_method='fay' needs fay_rho in (0, 1)",
+                    parameter="fay_rho",
+                    given=self.fay_rho,
+                    expected="a number between 0 and 1",
+                )
         elif self.fay_rho is not None:
             raise EstimationError(
                 f"Design: fay_rho applies only to replicate_method='fay', not "
                 f"{self.replicate_method!r}",
-                parameter="fay_rho", given=self.fay_rho,
+                parameter="fay_rho",
+                given=self.fay_rho,
             )
 
     @property
@@ -128,7 +139,8 @@ class Design(DesignOptions):
                 raise EstimationError(
                     f"Design: replicate_weights={self.replicate_weights!r} is not a valid "
                     f"regular expression ({error})",
-                    parameter="replicate_weights", given=self.replicate_weights,
+                    parameter="replicate_weights",
+                    given=self.replicate_weights,
                     expected="a regular expression",
                 ) from None
             found = [c for c in columns if pattern.match(c) and c != self.weight]
@@ -136,7 +148,8 @@ class Design(DesignOptions):
                 raise EstimationError(
                     f"Design: no column matches the replicate-weight pattern "
                     f"{self.replicate_weights!r}",
-                    parameter="replicate_weights", given=self.replicate_weights,
+                    parameter="replicate_weights",
+                    given=self.replicate_weights,
                 )
             return found
         return list(self.replicate_weights)
@@ -144,9 +157,12 @@ class Design(DesignOptions):
     def replicate_scale(self, n_replicates: int) -> float:
         """Multiplier of the sum of squared replicate deviations (R ``svrepdesign``'s scale)."""
         if n_replicates < 2:
-            raise EstimationError(f"Design: {n_replicates} replicate weights; need at least 2",
-                                  parameter="replicate_weights", given=n_replicates,
-                                  expected="at least 2 replicate weights")
+            raise EstimationError(
+                f"Design: {n_replicates} replicate weights; need at least 2",
+                parameter="replicate_weights",
+                given=n_replicates,
+                expected="at least 2 replicate weights",
+            )
         return {
             "bootstrap": 1.0 / (n_replicates - 1),
             "jk1": (n_replicates - 1) / n_replicates,
@@ -162,5 +178,9 @@ class Design(DesignOptions):
 
 def _bad(option: str, value: object, expected: str) -> EstimationError:
     """The error for an option whose value is not what it should be."""
-    return EstimationError(f"Design: {option}={value!r} must be {expected}", parameter=option,
-                           given=repr(value), expected=expected)
+    return EstimationError(
+        f"Design: {option}={value!r} must be {expected}",
+        parameter=option,
+        given=repr(value),
+        expected=expected,
+    )

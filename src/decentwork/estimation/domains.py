@@ -103,8 +103,12 @@ class Cube:
     """Builds the groups of any grouping set from the cell table, reusing coarser roll-ups."""
 
     def __init__(
-        self, cells: pd.DataFrame, by_columns: Sequence[str], unit_of_cell: np.ndarray,
-        n_units: int, sum_columns: Sequence[str],
+        self,
+        cells: pd.DataFrame,
+        by_columns: Sequence[str],
+        unit_of_cell: np.ndarray,
+        n_units: int,
+        sum_columns: Sequence[str],
     ) -> None:
         self.n_units = n_units
         self.labels: dict[str, pd.Index] = {}

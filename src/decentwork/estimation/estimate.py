@@ -22,7 +22,15 @@ from decentwork.estimation.taylor import TaylorFrame
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
 
 RESULT_COLUMNS = (
-    "estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total", "denominator_total",
+    "estimate",
+    "se",
+    "lower",
+    "upper",
+    "cv",
+    "df",
+    "n",
+    "numerator_total",
+    "denominator_total",
 )
 
 
@@ -68,13 +76,23 @@ def estimate(
     statistics = _statistics(ratios, totals, means)
     groupings = _groupings(by)
     if missing not in ("error", "drop"):
-        raise EstimationError(f"missing={missing!r} must be 'error' or 'drop'",
-                              parameter="missing", given=missing, expected="'error' or 'drop'")
+        raise EstimationError(
+            f"missing={missing!r} must be 'error' or 'drop'",
+            parameter="missing",
+            given=missing,
+            expected="'error' or 'drop'",
+        )
     check_interval(ci, level)
     relation = as_relation(data)
     replicates = tuple(design.replicate_columns(relation.columns))
-    _refuse_reserved([*design.columns(), *replicates, *(v for s in statistics for v in s.variables),
-                      *(c for g in groupings for c in g)])
+    _refuse_reserved(
+        [
+            *design.columns(),
+            *replicates,
+            *(v for s in statistics for v in s.variables),
+            *(c for g in groupings for c in g),
+        ]
+    )
     plan = CellPlan(
         design=design,
         statistics=statistics,
@@ -102,8 +120,11 @@ def estimate(
 
 
 def _estimate(
-    plan: CellPlan, relation: duckdb.DuckDBPyRelation, groupings: list[tuple[str, ...]],
-    ci: CI, level: float,
+    plan: CellPlan,
+    relation: duckdb.DuckDBPyRelation,
+    groupings: list[tuple[str, ...]],
+    ci: CI,
+    level: float,
 ) -> pd.DataFrame | None:
     """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
     cells = aggregate(plan, relation)
@@ -137,10 +158,12 @@ def _estimate(
             columns.update(groups.labels)
             pieces[k, i] = columns
     ordered = [pieces[key] for key in sorted(pieces)]
-    result = pd.DataFrame({
-        name: np.concatenate([_column(piece, name) for piece in ordered])
-        for name in ("statistic", "kind", *plan.by_columns, *RESULT_COLUMNS)
-    })
+    result = pd.DataFrame(
+        {
+            name: np.concatenate([_column(piece, name) for piece in ordered])
+            for name in ("statistic", "kind", *plan.by_columns, *RESULT_COLUMNS)
+        }
+    )
     result["n"] = result["n"].astype(np.int64)
     return result
 
@@ -160,7 +183,11 @@ def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
 
 
 def _domain_statistic(
-    i: int, stat: Statistic, groups: Groups, frame: TaylorFrame | None, plan: CellPlan,
+    i: int,
+    stat: Statistic,
+    groups: Groups,
+    frame: TaylorFrame | None,
+    plan: CellPlan,
     rep_df: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """Estimate, SE, df and counts of statistic ``i`` in every domain."""
@@ -232,18 +259,23 @@ def _statistics(
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise EstimationError(
                 f"ratio {name!r}: expected (numerator, denominator) column names, got {pair!r}",
-                parameter="ratios", given=repr(pair), expected="(numerator, denominator)",
+                parameter="ratios",
+                given=repr(pair),
+                expected="(numerator, denominator)",
             )
         stats.append(Statistic(name, "ratio", *pair))
     if isinstance(totals, str) or isinstance(means, str):
-        raise EstimationError("totals and means take a list of column names, not one string",
-                              parameter="totals" if isinstance(totals, str) else "means",
-                              expected="a list of column names")
+        raise EstimationError(
+            "totals and means take a list of column names, not one string",
+            parameter="totals" if isinstance(totals, str) else "means",
+            expected="a list of column names",
+        )
     stats += [Statistic(c, "total", c) for c in totals]
     stats += [Statistic(c, "mean", c) for c in means]
     if not stats:
-        raise EstimationError("nothing to estimate: give ratios, totals or means",
-                              parameter="ratios")
+        raise EstimationError(
+            "nothing to estimate: give ratios, totals or means", parameter="ratios"
+        )
     for stat in stats:
         if not all(isinstance(v, str) and v for v in (stat.name, *stat.variables)):
             raise EstimationError(f"{stat.kind} {stat.name!r}: column names must be strings")
@@ -257,28 +289,37 @@ def _statistics(
 
 def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
     if isinstance(by, str):
-        raise EstimationError(f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]",
-                              parameter="by", given=by, expected="a list of grouping sets")
+        raise EstimationError(
+            f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]",
+            parameter="by",
+            given=by,
+            expected="a list of grouping sets",
+        )
     groupings = []
     for g in by:
         grouping = (g,) if isinstance(g, str) else tuple(g) if isinstance(g, Sequence) else None
         if grouping is None or not all(isinstance(c, str) and c for c in grouping):
             raise EstimationError(
                 f"grouping set {g!r}: give a tuple of column names, () for the population",
-                parameter="by", given=repr(g), expected="a tuple of column names",
+                parameter="by",
+                given=repr(g),
+                expected="a tuple of column names",
             )
         groupings.append(grouping)
     if not groupings:
-        raise EstimationError("by is empty: give at least one grouping set, () for the population",
-                              parameter="by")
+        raise EstimationError(
+            "by is empty: give at least one grouping set, () for the population", parameter="by"
+        )
     for g in groupings:
         if len(set(g)) != len(g):
-            raise EstimationError(f"grouping set {g!r} repeats a variable", parameter="by",
-                                  given=repr(g))
+            raise EstimationError(
+                f"grouping set {g!r} repeats a variable", parameter="by", given=repr(g)
+            )
         clash = set(g) & {"statistic", "kind", *RESULT_COLUMNS}
         if clash:
             raise EstimationError(
                 f"by-variable {sorted(clash)[0]!r} has the name of a result column; rename it",
-                parameter="by", given=sorted(clash)[0],
+                parameter="by",
+                given=sorted(clash)[0],
             )
     return list(dict.fromkeys(groupings))

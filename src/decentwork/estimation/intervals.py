@@ -15,12 +15,19 @@ CI = Literal["normal", "t"]
 def check_interval(ci: str, level: float) -> None:
     """Refuse an unknown interval type or a level outside (0, 1)."""
     if ci not in ("normal", "t"):
-        raise EstimationError(f"ci={ci!r} must be 'normal' or 't'", parameter="ci", given=ci,
-                              expected="'normal' or 't'")
+        raise EstimationError(
+            f"ci={ci!r} must be 'normal' or 't'",
+            parameter="ci",
+            given=ci,
+            expected="'normal' or 't'",
+        )
     if not isinstance(level, int | float) or not 0 < level < 1:
-        raise EstimationError(f"level={level!r} must be a number between 0 and 1",
-                              parameter="level", given=repr(level),
-                              expected="a number between 0 and 1")
+        raise EstimationError(
+            f"level={level!r} must be a number between 0 and 1",
+            parameter="level",
+            given=repr(level),
+            expected="a number between 0 and 1",
+        )
 
 
 def normal_quantile(level: float = 0.95) -> float:

@@ -16,9 +16,7 @@ from decentwork.estimation.design import Design
 from decentwork.estimation.domains import Groups
 
 
-def replicate_variance(
-    design: Design, estimate: np.ndarray, replicates: np.ndarray
-) -> np.ndarray:
+def replicate_variance(design: Design, estimate: np.ndarray, replicates: np.ndarray) -> np.ndarray:
     """Variance per domain from full-sample ``estimate`` (D) and ``replicates`` (D x R).
 
     A replicate whose estimate is 0/0 is left out; one that is infinite (a zero denominator
@@ -48,10 +46,14 @@ def replicate_df(groups: Groups, i: int, plan: CellPlan) -> np.ndarray:
     index = np.triu_indices(n_rep)
     prefix = gram_prefix(plan, i)
     df = np.empty(groups.count)
-    per_domain = np.column_stack([
-        np.bincount(groups.domain, weights=groups.sum(f"{prefix}{r}_{s}"), minlength=groups.count)
-        for r, s in zip(*index, strict=True)
-    ])
+    per_domain = np.column_stack(
+        [
+            np.bincount(
+                groups.domain, weights=groups.sum(f"{prefix}{r}_{s}"), minlength=groups.count
+            )
+            for r, s in zip(*index, strict=True)
+        ]
+    )
     for d in range(groups.count):
         gram = np.zeros((n_rep, n_rep))
         gram[index] = per_domain[d]

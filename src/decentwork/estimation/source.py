@@ -56,7 +56,8 @@ def as_relation(data: Any) -> duckdb.DuckDBPyRelation:
     raise EstimationError(
         f"unsupported data of type {type(data).__name__}: give a CSV/Parquet path, a DuckDB "
         "relation, a pandas or Polars DataFrame, or an Arrow table",
-        parameter="data", given=type(data).__name__,
+        parameter="data",
+        given=type(data).__name__,
     )
 
 
@@ -73,7 +74,12 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRel
     except duckdb.Error as error:
         raise EstimationError(
             f"{path}: cannot read the file: {str(error).strip().splitlines()[0]}",
-            parameter="data", given=path,
+            parameter="data",
+            given=path,
         ) from None
-    raise EstimationError(f"{path}: expected a .csv or .parquet file", parameter="data",
-                          given=path, expected="a .csv or .parquet file")
+    raise EstimationError(
+        f"{path}: expected a .csv or .parquet file",
+        parameter="data",
+        given=path,
+        expected="a .csv or .parquet file",
+    )

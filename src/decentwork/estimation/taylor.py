@@ -76,8 +76,13 @@ class TaylorFrame:
         return self.n_strata if self.psu_stratum is None else len(self.psu_stratum)
 
     def variance(
-        self, groups: Groups, n_domains: int, s1: np.ndarray, s2: np.ndarray,
-        present: np.ndarray, magnitude: np.ndarray | None = None,
+        self,
+        groups: Groups,
+        n_domains: int,
+        s1: np.ndarray,
+        s2: np.ndarray,
+        present: np.ndarray,
+        magnitude: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Variance, design degrees of freedom and a precision warning for each domain.
 
@@ -130,7 +135,10 @@ class TaylorFrame:
 
 
 def _check_nested(
-    design: Design, psu_codes: np.ndarray, psu_stratum: np.ndarray, psu_levels: pd.Index,
+    design: Design,
+    psu_codes: np.ndarray,
+    psu_stratum: np.ndarray,
+    psu_levels: pd.Index,
     labels: pd.Index,
 ) -> None:
     counts = np.bincount(psu_codes, minlength=len(psu_levels))
@@ -146,7 +154,10 @@ def _check_nested(
 
 
 def _fpc_factor(
-    design: Design, cells: pd.DataFrame, stratum: np.ndarray, n_h: np.ndarray,
+    design: Design,
+    cells: pd.DataFrame,
+    stratum: np.ndarray,
+    n_h: np.ndarray,
     labels: pd.Index,
 ) -> np.ndarray:
     if not design.fpc:

@@ -94,7 +94,6 @@ class Indicator(Entry):
         return self.ratio or self.mean or ((self.total,) if self.total else ())
 
 
-
 class CatalogueFile(Entry):
     """The catalogue file's three sections."""
 
@@ -168,8 +167,9 @@ class Catalogue:
                     problems.append(f"indicators: {indicator.code}: no classification {code!r}")
         for code, classification in self.classifications.items():
             if classification.universe and classification.universe not in derived:
-                problems.append(f"classifications.{code}: universe: no variable "
-                                f"{classification.universe!r}")
+                problems.append(
+                    f"classifications.{code}: universe: no variable {classification.universe!r}"
+                )
         for where, sqls in self._expressions():
             for sql in sqls:
                 try:
@@ -208,8 +208,10 @@ class Catalogue:
         for code, classification in self.classifications.items():
             within = classification.splits
             if classification.universe:
-                within = [f"CASE WHEN {classification.universe} = 1 THEN ({split}) END"
-                          for split in classification.splits]
+                within = [
+                    f"CASE WHEN {classification.universe} = 1 THEN ({split}) END"
+                    for split in classification.splits
+                ]
             lacking = _lacking(within, mapped, variables, skipped)
             if lacking:
                 skipped[code] = f"needs {lacking}"
@@ -241,8 +243,9 @@ def _order(variables: dict[str, Variable]) -> list[str]:
     return order
 
 
-def _lacking(sqls: list[str], mapped: set[str], variables: dict[str, str],
-             skipped: dict[str, str]) -> str:
+def _lacking(
+    sqls: list[str], mapped: set[str], variables: dict[str, str], skipped: dict[str, str]
+) -> str:
     """What the expressions ``sqls`` need that neither the profile nor a resolved derived
     variable gives, as text joined by 'and' ('' when nothing)."""
     missing = []
@@ -255,8 +258,9 @@ def _lacking(sqls: list[str], mapped: set[str], variables: dict[str, str],
     return " and ".join(dict.fromkeys(missing))
 
 
-def _reason(recipes: list[str], mapped: set[str], variables: dict[str, str],
-            skipped: dict[str, str]) -> str:
+def _reason(
+    recipes: list[str], mapped: set[str], variables: dict[str, str], skipped: dict[str, str]
+) -> str:
     options = [_lacking([recipe], mapped, variables, skipped) for recipe in recipes]
     return "needs " + "; or ".join(options)
 
@@ -307,7 +311,10 @@ def parse_catalogue(text: str, origin: str = "<catalogue>") -> Catalogue:
     try:
         validated = CatalogueFile.model_validate(content)
     except ValidationError as error:
-        raise CatalogueError("\n".join(
-            f"{origin}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )) from None
+        raise CatalogueError(
+            "\n".join(
+                f"{origin}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                for e in error.errors()
+            )
+        ) from None
     return Catalogue(validated, origin)

@@ -67,8 +67,11 @@ def select_indicators(catalogue: Catalogue, codes: Sequence[str] | None) -> list
         for code in unknown:
             close = difflib.get_close_matches(code, known, n=3)
             hints.append(f"{code}" + (f" (did you mean {', '.join(close)}?)" if close else ""))
-        raise ComputeError(f"unknown indicator code(s): {'; '.join(hints)}",
-                           parameter="indicators", given=", ".join(unknown))
+        raise ComputeError(
+            f"unknown indicator code(s): {'; '.join(hints)}",
+            parameter="indicators",
+            given=", ".join(unknown),
+        )
     return [catalogue.indicator(c) for c in dict.fromkeys(codes)]
 
 
@@ -116,8 +119,9 @@ def compute(
         if not changed:
             continue
         on_step(f"Variant {name}")
-        varied = _computation(profile.with_variant(name), path, catalogue, changed, rule,
-                              on_step, dictionary).observations
+        varied = _computation(
+            profile.with_variant(name), path, catalogue, changed, rule, on_step, dictionary
+        ).observations
         varied["note_indicator"] = add_note(varied["note_indicator"], variant.note)
         pieces.append(varied)
     if len(pieces) == 1:
@@ -147,12 +151,21 @@ def compute_files(
     skipped: dict[str, str] = {}
     seen: dict[str, str | Path] = {}
     for path in paths:
-        result = compute(profile, path, catalogue=catalogue, indicators=indicators, rule=rule,
-                         on_step=on_step, dictionary=dictionary)
+        result = compute(
+            profile,
+            path,
+            catalogue=catalogue,
+            indicators=indicators,
+            rule=rule,
+            on_step=on_step,
+            dictionary=dictionary,
+        )
         for time in sorted(set(result.observations["time"])):
             if time in seen:
-                raise BadInput(f"{seen[time]} and {path} both give time {time}; give one "
-                               "file per period", given=path)
+                raise BadInput(
+                    f"{seen[time]} and {path} both give time {time}; give one file per period",
+                    given=path,
+                )
             seen[time] = path
         results.append(result.observations)
         skipped.update(result.skipped)
@@ -161,31 +174,39 @@ def compute_files(
     return Computation(pd.concat(results, ignore_index=True), skipped)
 
 
-def not_computable(profile: Profile, catalogue: Catalogue | None = None,
-                   indicators: Sequence[str] | None = None) -> dict[str, str]:
+def not_computable(
+    profile: Profile, catalogue: Catalogue | None = None, indicators: Sequence[str] | None = None
+) -> dict[str, str]:
     """The indicators and breakdowns the profile cannot give, each with the standard
     variables it lacks (what :func:`compute` skips), without reading any data."""
     catalogue = catalogue or load_catalogue()
     return _plan(profile, catalogue, select_indicators(catalogue, indicators))[2]
 
 
-def changed_by(catalogue: Catalogue, profile: Profile, variables: set[str],
-               chosen: Sequence[Indicator]) -> list[Indicator]:
+def changed_by(
+    catalogue: Catalogue, profile: Profile, variables: set[str], chosen: Sequence[Indicator]
+) -> list[Indicator]:
     """The ``chosen`` indicators whose computation reads one of the standard ``variables``
     (through their derived variables or classifications)."""
     resolved = catalogue.resolve(set(profile.variables))
     changed = []
     for indicator in chosen:
         sqls = [resolved.variables[v] for v in indicator.variables if v in resolved.variables]
-        sqls += [split for code in [*indicator.classif1, *indicator.classif2]
-                 for split in resolved.splits.get(code, [])]
+        sqls += [
+            split
+            for code in [*indicator.classif1, *indicator.classif2]
+            for split in resolved.splits.get(code, [])
+        ]
         if any(expression_columns(sql) & variables for sql in sqls):
             changed.append(indicator)
     return changed
 
 
-def _plan(profile: Profile, catalogue: Catalogue, chosen: list[Indicator],
-          ) -> tuple[Resolved, dict[_Family, list[Indicator]], dict[str, str]]:
+def _plan(
+    profile: Profile,
+    catalogue: Catalogue,
+    chosen: list[Indicator],
+) -> tuple[Resolved, dict[_Family, list[Indicator]], dict[str, str]]:
     """The catalogue resolved for the profile, the chosen indicators that can be computed
     grouped in families, and what cannot, with why."""
     resolved = catalogue.resolve(set(profile.variables))
@@ -202,15 +223,23 @@ def _plan(profile: Profile, catalogue: Catalogue, chosen: list[Indicator],
     return resolved, families, skipped
 
 
-def _computation(profile: Profile, path: str | Path, catalogue: Catalogue,
-                 chosen: list[Indicator], rule: ReliabilityRule,
-                 on_step: Callable[[str], None], dictionary: str | Path | None) -> Computation:
+def _computation(
+    profile: Profile,
+    path: str | Path,
+    catalogue: Catalogue,
+    chosen: list[Indicator],
+    rule: ReliabilityRule,
+    on_step: Callable[[str], None],
+    dictionary: str | Path | None,
+) -> Computation:
     """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
     aside)."""
     unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
     if unmapped:
-        raise ComputeError(f"{profile.origin}: variables: {', '.join(unmapped)} not mapped; "
-                           "every indicator needs them")
+        raise ComputeError(
+            f"{profile.origin}: variables: {', '.join(unmapped)} not mapped; "
+            "every indicator needs them"
+        )
     resolved, families, skipped = _plan(profile, catalogue, chosen)
     on_step(f"Reading {Path(path).name}")
     relation = harmonise(profile, path, dictionary)
@@ -221,8 +250,9 @@ def _computation(profile: Profile, path: str | Path, catalogue: Catalogue,
     pieces = []
     for number, (family, members) in enumerate(families.items(), start=1):
         on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
-        pieces.append(_estimate_family(relation, profile, path, resolved, family, members,
-                                       total_codes))
+        pieces.append(
+            _estimate_family(relation, profile, path, resolved, family, members, total_codes)
+        )
     rows = pd.concat(pieces, ignore_index=True)
     regions = profile.metadata.regions or {}
     rows["ref_area"] = [
@@ -238,8 +268,7 @@ def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -
 
     A classification the profile cannot give keeps only its total code; an indicator whose
     every classif2 is unavailable is skipped (its breakdown is what defines it)."""
-    lacking = [f"{v}: {resolved.skipped[v]}" for v in indicator.variables
-               if v in resolved.skipped]
+    lacking = [f"{v}: {resolved.skipped[v]}" for v in indicator.variables if v in resolved.skipped]
     if lacking:
         skipped[indicator.code] = "; ".join(lacking)
         return None
@@ -272,14 +301,20 @@ def _split_columns(resolved: Resolved, codes: tuple[str, ...]) -> dict[str, tupl
     """Column alias -> (classification, split SQL) for the available classifications."""
     return {
         f"c_{code}_{i}": (code, sql)
-        for code in codes if code in resolved.splits
+        for code in codes
+        if code in resolved.splits
         for i, sql in enumerate(resolved.splits[code])
     }
 
 
 def _estimate_family(
-    relation: duckdb.DuckDBPyRelation, profile: Profile, path: str | Path,
-    resolved: Resolved, family: _Family, members: list[Indicator], total_codes: dict[str, str],
+    relation: duckdb.DuckDBPyRelation,
+    profile: Profile,
+    path: str | Path,
+    resolved: Resolved,
+    family: _Family,
+    members: list[Indicator],
+    total_codes: dict[str, str],
 ) -> pd.DataFrame:
     splits1 = _split_columns(resolved, family.classif1)
     splits2 = _split_columns(resolved, family.classif2)
@@ -319,25 +354,41 @@ def _estimate_family(
         for sex in [(), ("sex",)]
     ]
     try:
-        result = estimate(data, design_of(profile), ratios=ratios,
-                          totals=list(dict.fromkeys(totals)), by=by, missing="drop")
+        result = estimate(
+            data,
+            design_of(profile),
+            ratios=ratios,
+            totals=list(dict.fromkeys(totals)),
+            by=by,
+            missing="drop",
+        )
     except EstimationError as error:
         raise ComputeError(f"{path} (profile {profile.origin}): {error}") from None
     except duckdb.Error as error:
         raise ComputeError(
-            f"{path}: the profile {profile.origin} fails on the data: "
-            f"{str(error).splitlines()[0]}"
+            f"{path}: the profile {profile.origin} fails on the data: {str(error).splitlines()[0]}"
         ) from None
     result = result[result["estimate"].notna()]
     return pd.concat(
-        [_rows(result, indicator, statistic_of[indicator.code], splits1, splits2, family,
-               total_codes) for indicator in members],
+        [
+            _rows(
+                result,
+                indicator,
+                statistic_of[indicator.code],
+                splits1,
+                splits2,
+                family,
+                total_codes,
+            )
+            for indicator in members
+        ],
         ignore_index=True,
     )
 
 
-def _codes(result: pd.DataFrame, splits: dict[str, tuple[str, str]],
-           families: tuple[str, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _codes(
+    result: pd.DataFrame, splits: dict[str, tuple[str, str]], families: tuple[str, ...]
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per classification in ``families``: (rows that belong to it, their codes).
 
     A row with no split column set is the whole population: every classification's total.
@@ -364,8 +415,12 @@ def _codes(result: pd.DataFrame, splits: dict[str, tuple[str, str]],
 
 
 def _rows(
-    result: pd.DataFrame, indicator: Indicator, statistic: str,
-    splits1: dict[str, tuple[str, str]], splits2: dict[str, tuple[str, str]], family: _Family,
+    result: pd.DataFrame,
+    indicator: Indicator,
+    statistic: str,
+    splits1: dict[str, tuple[str, str]],
+    splits2: dict[str, tuple[str, str]],
+    family: _Family,
     total_codes: dict[str, str],
 ) -> pd.DataFrame:
     """The observations of one indicator from the estimate's result rows."""
@@ -379,30 +434,38 @@ def _rows(
             part = rows[keep]
             c1 = np.where(codes1[keep] == "__TOTAL__", total1, codes1[keep])
             c2 = np.where(codes2[keep] == "__TOTAL__", total2, codes2[keep])
-            pieces.append(pd.DataFrame({
-                "indicator": indicator.code,
-                "sex": sex[keep],
-                "classif1": c1,
-                "classif2": c2,
-                "time": part["time"].astype(str).to_numpy(),
-                "region": part["region"].to_numpy() if "region" in part else None,
-                "obs_value": part["estimate"].to_numpy() * scale,
-                "se": part["se"].to_numpy() * scale,
-                "lower_bound": part["lower"].to_numpy() * scale,
-                "upper_bound": part["upper"].to_numpy() * scale,
-                "cv": part["cv"].to_numpy() * 100.0,
-                "sample_count": part["n"].to_numpy(),
-            }))
+            pieces.append(
+                pd.DataFrame(
+                    {
+                        "indicator": indicator.code,
+                        "sex": sex[keep],
+                        "classif1": c1,
+                        "classif2": c2,
+                        "time": part["time"].astype(str).to_numpy(),
+                        "region": part["region"].to_numpy() if "region" in part else None,
+                        "obs_value": part["estimate"].to_numpy() * scale,
+                        "se": part["se"].to_numpy() * scale,
+                        "lower_bound": part["lower"].to_numpy() * scale,
+                        "upper_bound": part["upper"].to_numpy() * scale,
+                        "cv": part["cv"].to_numpy() * 100.0,
+                        "sample_count": part["n"].to_numpy(),
+                    }
+                )
+            )
     return pd.concat(pieces, ignore_index=True)
 
 
 def _with_totals(
-    rows: pd.DataFrame, splits: dict[str, tuple[str, str]], families: tuple[str, ...],
+    rows: pd.DataFrame,
+    splits: dict[str, tuple[str, str]],
+    families: tuple[str, ...],
     total_codes: dict[str, str],
 ) -> list[tuple[np.ndarray, np.ndarray, str]]:
     """Per classification: (member rows, codes, the classification's total code)."""
     codes = _codes(rows, splits, families)
     if not families:
         return [(codes[0][0], codes[0][1], "")]
-    return [(member, values, total_codes[code])
-            for (member, values), code in zip(codes, families, strict=True)]
+    return [
+        (member, values, total_codes[code])
+        for (member, values), code in zip(codes, families, strict=True)
+    ]

@@ -11,5 +11,6 @@ SEPARATOR = "; "
 
 def add_note(notes: pd.Series, note: str) -> pd.Series:
     """``notes`` with ``note`` added to each, after a note already there."""
-    return notes.fillna("").map(lambda existing: f"{existing}{SEPARATOR}{note}"
-                                if existing else note)
+    return notes.fillna("").map(
+        lambda existing: f"{existing}{SEPARATOR}{note}" if existing else note
+    )

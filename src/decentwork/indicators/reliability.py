@@ -44,5 +44,6 @@ class ReliabilityRule(BaseModel):
                 out.loc[small, column] = np.nan
             out.loc[small, "obs_status"] = UNRELIABLE
             out.loc[small, "note_indicator"] = add_note(
-                out.loc[small, "note_indicator"], SUPPRESSED_NOTE.format(n=self.suppress_below))
+                out.loc[small, "note_indicator"], SUPPRESSED_NOTE.format(n=self.suppress_below)
+            )
         return out

@@ -101,8 +101,10 @@ class Indicator(_Strict):
         for pair in self.gaps:
             unknown = [label for label in pair if label not in labels]
             if unknown:
-                raise ValueError(f"gap {list(pair)}: no breakdown labelled {unknown[0]!r} "
-                                 f"(the breakdowns are {labels})")
+                raise ValueError(
+                    f"gap {list(pair)}: no breakdown labelled {unknown[0]!r} "
+                    f"(the breakdowns are {labels})"
+                )
         return self
 
     def settings(self, area: str) -> AreaSettings:
@@ -162,8 +164,12 @@ class Framework(_Strict):
 
     def indicators(self) -> list[tuple[Outcome, Target, Indicator]]:
         """Every indicator with its outcome and target, in the framework's order."""
-        return [(outcome, target, indicator) for outcome in self.outcomes
-                for target in outcome.targets for indicator in target.indicators]
+        return [
+            (outcome, target, indicator)
+            for outcome in self.outcomes
+            for target in outcome.targets
+            for indicator in target.indicators
+        ]
 
     def indicator(self, code: str) -> tuple[Outcome, Target, Indicator]:
         """The indicator with framework code ``code`` (``8.5.2``).
@@ -175,16 +181,25 @@ class Framework(_Strict):
             if found[2].code == code:
                 return found
         codes = ", ".join(i.code for _, _, i in self.indicators())
-        raise NotFound(f"framework {self.code}: no indicator {code!r} (it has {codes})",
-                       parameter="code", given=code, expected=codes)
+        raise NotFound(
+            f"framework {self.code}: no indicator {code!r} (it has {codes})",
+            parameter="code",
+            given=code,
+            expected=codes,
+        )
 
 
 @cache
 def bundled() -> tuple[str, ...]:
     """The names of the bundled frameworks."""
     folder = resources.files("decentwork.monitoring").joinpath("frameworks")
-    return tuple(sorted(item.name.removesuffix(".yaml") for item in folder.iterdir()
-                        if item.name.endswith(".yaml")))
+    return tuple(
+        sorted(
+            item.name.removesuffix(".yaml")
+            for item in folder.iterdir()
+            if item.name.endswith(".yaml")
+        )
+    )
 
 
 def bundled_framework(name: str) -> Framework:
@@ -194,9 +209,12 @@ def bundled_framework(name: str) -> Framework:
         NotFound: no bundled framework has that name.
     """
     if name not in bundled():
-        raise NotFound(f"framework {name!r}: not a bundled framework (they are "
-                       f"{', '.join(bundled())})", parameter="name", given=name,
-                       expected=", ".join(bundled()))
+        raise NotFound(
+            f"framework {name!r}: not a bundled framework (they are {', '.join(bundled())})",
+            parameter="name",
+            given=name,
+            expected=", ".join(bundled()),
+        )
     return _bundled(name)
 
 
@@ -214,9 +232,11 @@ def load_framework(name: str | Path) -> Framework:
         return _bundled(text_name)
     path = Path(name)
     if not path.is_file():
-        raise NotFound(f"{text_name}: neither a bundled framework ({', '.join(bundled())}) "
-                       "nor a file", given=text_name,
-                       expected=f"{', '.join(bundled())} or a framework's YAML file")
+        raise NotFound(
+            f"{text_name}: neither a bundled framework ({', '.join(bundled())}) nor a file",
+            given=text_name,
+            expected=f"{', '.join(bundled())} or a framework's YAML file",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -242,8 +262,9 @@ def _parsed(text: str, label: str) -> Framework:
     except yaml.YAMLError as error:
         raise FrameworkError(f"{label}: not valid YAML ({error})") from None
     if not isinstance(content, dict):
-        raise FrameworkError(f"{label}: expected a mapping with code, title, horizon, "
-                             "baseline_year and outcomes")
+        raise FrameworkError(
+            f"{label}: expected a mapping with code, title, horizon, baseline_year and outcomes"
+        )
     try:
         return Framework.model_validate(content)
     except ValidationError as error:

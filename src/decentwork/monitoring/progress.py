@@ -31,21 +31,22 @@ Point = tuple[int, float]
 Band = tuple[float, str, str]
 """A status band: its lower bound (inclusive), status code and label."""
 
-METHODS: Mapping[str, str] = MappingProxyType({
-    "unsd": "UN Statistics Division SDG progress chart, current method: the latest value "
-            "projected to the target year at the observed CAGR, against the change required "
-            "(Progress Chart Technical Note 2023, https://unstats.un.org/sdgs/files/report/2023/"
-            "Progress_Chart_Technical_Note_2023.pdf)",
-    "unsd-cagr": "UN Statistics Division SDG progress chart, earlier method: observed CAGR over "
-                 "the CAGR required to reach the target (Progress Chart Technical Note 2022, "
-                 "https://unstats.un.org/sdgs/report/2022/Progress_Chart_Technical_Note_2022.pdf)",
-    "open-sdg": "Statistics Canada's progress measure as built into Open SDG, with or without a "
-                "target (https://open-sdg.readthedocs.io/en/latest/progress-methodology/)",
-    "escap": "ESCAP anticipated progress: the value projected to the target year at the "
-             "observed CAGR, against the target (Asia and the Pacific SDG Progress Report, "
-             "https://data.unescap.org/resource-guides/progress-assessment-methodology)",
-})
-
+METHODS: Mapping[str, str] = MappingProxyType(
+    {
+        "unsd": "UN Statistics Division SDG progress chart, current method: the latest value "
+        "projected to the target year at the observed CAGR, against the change required "
+        "(Progress Chart Technical Note 2023, https://unstats.un.org/sdgs/files/report/2023/"
+        "Progress_Chart_Technical_Note_2023.pdf)",
+        "unsd-cagr": "UN Statistics Division SDG progress chart, earlier method: observed CAGR "
+        "over the CAGR required to reach the target (Progress Chart Technical Note 2022, "
+        "https://unstats.un.org/sdgs/report/2022/Progress_Chart_Technical_Note_2022.pdf)",
+        "open-sdg": "Statistics Canada's progress measure as built into Open SDG, with or "
+        "without a target (https://open-sdg.readthedocs.io/en/latest/progress-methodology/)",
+        "escap": "ESCAP anticipated progress: the value projected to the target year at the "
+        "observed CAGR, against the target (Asia and the Pacific SDG Progress Report, "
+        "https://data.unescap.org/resource-guides/progress-assessment-methodology)",
+    }
+)
 
 
 class Growth(TypedDict, total=False):
@@ -119,13 +120,23 @@ class Target:
     def __post_init__(self) -> None:
         _check_direction(self.direction)
         if isinstance(self.year, bool) or not isinstance(self.year, numbers.Integral):
-            raise BadInput(f"target year {self.year!r}: expected an integer year",
-                           parameter="year", given=repr(self.year), expected="an integer year")
-        if (isinstance(self.value, bool) or not isinstance(self.value, numbers.Real)
-                or not math.isfinite(self.value)):
-            raise BadInput(f"target value {self.value!r}: expected a finite number",
-                           parameter="value", given=repr(self.value),
-                           expected="a finite number")
+            raise BadInput(
+                f"target year {self.year!r}: expected an integer year",
+                parameter="year",
+                given=repr(self.year),
+                expected="an integer year",
+            )
+        if (
+            isinstance(self.value, bool)
+            or not isinstance(self.value, numbers.Real)
+            or not math.isfinite(self.value)
+        ):
+            raise BadInput(
+                f"target value {self.value!r}: expected a finite number",
+                parameter="value",
+                given=repr(self.value),
+                expected="a finite number",
+            )
         # plain int and float (not NumPy's), for the assessments' rows
         object.__setattr__(self, "year", int(self.year))
         object.__setattr__(self, "value", float(self.value))
@@ -162,13 +173,18 @@ class Assessment:
     def as_dict(self) -> dict[str, str | int | float | None]:
         """The assessment as one flat row (for CSV or JSON); notes joined by ``"; "``."""
         row: dict[str, str | int | float | None] = {
-            key: value for key, value in asdict(self).items() if key != "notes"}
+            key: value for key, value in asdict(self).items() if key != "notes"
+        }
         row["notes"] = "; ".join(self.notes)
         return row
 
 
-def assess(series: Iterable[Point], target: Target | Direction, method: str,
-           baseline_year: int | None = None) -> Assessment:
+def assess(
+    series: Iterable[Point],
+    target: Target | Direction,
+    method: str,
+    baseline_year: int | None = None,
+) -> Assessment:
     """Assess ``series`` (``(year, value)`` points, in any order) towards ``target`` by
     ``method`` (a key of :data:`METHODS`).
 
@@ -184,33 +200,42 @@ def assess(series: Iterable[Point], target: Target | Direction, method: str,
     goal = None if isinstance(target, str) else target
     direction = _check_direction(target if isinstance(target, str) else target.direction)
     points, notes = _points(series)
-    refusal = Assessment(method, NO_ASSESSMENT, "No assessment", direction,
-                         target_value=goal.value if goal else None,
-                         target_year=goal.year if goal else None)
+    refusal = Assessment(
+        method,
+        NO_ASSESSMENT,
+        "No assessment",
+        direction,
+        target_value=goal.value if goal else None,
+        target_year=goal.year if goal else None,
+    )
 
     def refuse(reason: str) -> Assessment:
         return replace(refusal, reason=reason, notes=tuple(notes))
 
     if goal is None and method in NEEDS_TARGET:
-        return refuse(f"no numeric target: method {method!r} needs one "
-                      "('open-sdg' assesses a series without a target)")
+        return refuse(
+            f"no numeric target: method {method!r} needs one "
+            "('open-sdg' assesses a series without a target)"
+        )
     if baseline_year is not None and points:
         points = [point for point in points if point[0] >= baseline_year]
         if not points:
             return refuse(f"no data in or after the baseline year {baseline_year}")
         if points[0][0] != baseline_year:
-            notes.append(f"no data for the baseline year {baseline_year}: the baseline is "
-                         f"{points[0][0]}, the first year with data after it")
+            notes.append(
+                f"no data for the baseline year {baseline_year}: the baseline is "
+                f"{points[0][0]}, the first year with data after it"
+            )
     if not points:
         return refuse("no data points")
     if goal is not None:
         if goal.year <= points[0][0]:
-            return refuse(f"the target year ({goal.year}) must be after the baseline year "
-                          f"({points[0][0]})")
+            return refuse(
+                f"the target year ({goal.year}) must be after the baseline year ({points[0][0]})"
+            )
         late = [str(year) for year, _ in points if year > goal.year]
         if late:
-            notes.append(f"years after the target year {goal.year} not used: "
-                         f"{', '.join(late)}")
+            notes.append(f"years after the target year {goal.year} not used: {', '.join(late)}")
             points = [point for point in points if point[0] <= goal.year]
     if len(points) == 1:
         return refuse(f"a single data point ({points[0][0]}): at least two years are needed")
@@ -229,20 +254,30 @@ class _Span:
     latest: Point
     notes: tuple[str, ...]
 
-    def result(self, status: str, label: str, notes: Sequence[str] = (),
-               **components: Unpack[Components]) -> Assessment:
+    def result(
+        self, status: str, label: str, notes: Sequence[str] = (), **components: Unpack[Components]
+    ) -> Assessment:
         return Assessment(
-            self.method, status, label, self.direction,
-            baseline_year=self.baseline[0], baseline_value=self.baseline[1],
-            latest_year=self.latest[0], latest_value=self.latest[1],
+            self.method,
+            status,
+            label,
+            self.direction,
+            baseline_year=self.baseline[0],
+            baseline_value=self.baseline[1],
+            latest_year=self.latest[0],
+            latest_value=self.latest[1],
             target_value=self.target.value if self.target else None,
             target_year=self.target.year if self.target else None,
-            notes=(*self.notes, *notes), **components)
+            notes=(*self.notes, *notes),
+            **components,
+        )
 
-    def refuse(self, reason: str, notes: Sequence[str] = (),
-               **components: Unpack[Components]) -> Assessment:
-        return replace(self.result(NO_ASSESSMENT, "No assessment", notes, **components),
-                       reason=reason)
+    def refuse(
+        self, reason: str, notes: Sequence[str] = (), **components: Unpack[Components]
+    ) -> Assessment:
+        return replace(
+            self.result(NO_ASSESSMENT, "No assessment", notes, **components), reason=reason
+        )
 
 
 def _unsd(span: _Span) -> Assessment:
@@ -274,8 +309,10 @@ def _unsd_cagr(span: _Span) -> Assessment:
     if settled:
         return settled
     if growth.required_cagr is None:
-        return span.refuse(f"the target ({growth.target.value}) must not be negative for a "
-                           "growth rate", **growth.components())
+        return span.refuse(
+            f"the target ({growth.target.value}) must not be negative for a growth rate",
+            **growth.components(),
+        )
     ratio = growth.cagr / growth.required_cagr
     return span.result(*_band(ratio, UNSD_CAGR_BANDS), ratio=ratio, **growth.components())
 
@@ -289,9 +326,12 @@ def _open_sdg(span: _Span) -> Assessment:
         base = OPEN_SDG_ZERO
         notes.append(f"baseline value 0 replaced by {OPEN_SDG_ZERO}, as Open SDG does")
     if (base > 0 > latest) or (base < 0 < latest):
-        return span.refuse(f"the baseline ({base} in {base_year}) and latest ({latest} in "
-                           f"{latest_year}) values have opposite signs: the growth rate needs "
-                           "both positive or both negative", notes)
+        return span.refuse(
+            f"the baseline ({base} in {base_year}) and latest ({latest} in "
+            f"{latest_year}) values have opposite signs: the growth rate needs "
+            "both positive or both negative",
+            notes,
+        )
     sign = -1 if base < 0 else 1
     way = 1 if span.direction == "increase" else -1
     cagr = (latest / base) ** (1 / (latest_year - base_year)) - 1
@@ -303,23 +343,41 @@ def _open_sdg(span: _Span) -> Assessment:
         notes.append(f"target value 0 replaced by {OPEN_SDG_ZERO}, as Open SDG does")
     required = _cagr(base, goal, year - base_year)
     if required is None:
-        return span.refuse(f"the target ({goal}) and the baseline ({base}) have opposite "
-                           "signs: no growth rate leads from one to the other", notes, cagr=cagr)
+        return span.refuse(
+            f"the target ({goal}) and the baseline ({base}) have opposite "
+            "signs: no growth rate leads from one to the other",
+            notes,
+            cagr=cagr,
+        )
     components: Growth = {
-        "cagr": cagr, "required_cagr": required, "projected_year": year,
-        "projected_value": latest * (1 + cagr) ** (year - latest_year)}
+        "cagr": cagr,
+        "required_cagr": required,
+        "projected_year": year,
+        "projected_value": latest * (1 + cagr) ** (year - latest_year),
+    }
     if _meets(latest, goal, span.direction):
         return span.result(TARGET_ACHIEVED, "Target achieved", notes, **components)
     if required == 0:
-        return span.result(DETERIORATION, "Deterioration",
-                           [*notes, "the baseline equals the target and the latest value no "
-                                    "longer meets it: the ratio is undefined"], **components)
+        return span.result(
+            DETERIORATION,
+            "Deterioration",
+            [
+                *notes,
+                "the baseline equals the target and the latest value no "
+                "longer meets it: the ratio is undefined",
+            ],
+            **components,
+        )
     ratio = sign * way * cagr / abs(required)
     return span.result(*_band(ratio, OPEN_SDG_RATIO_BANDS), notes, ratio=ratio, **components)
 
 
 _ASSESSORS: Mapping[str, Callable[[_Span], Assessment]] = {
-    "unsd": _unsd, "unsd-cagr": _unsd_cagr, "open-sdg": _open_sdg, "escap": _escap}
+    "unsd": _unsd,
+    "unsd-cagr": _unsd_cagr,
+    "open-sdg": _open_sdg,
+    "escap": _escap,
+}
 
 
 @dataclass(frozen=True)
@@ -332,8 +390,12 @@ class _Growth:
     projected_value: float
 
     def components(self) -> Growth:
-        return {"cagr": self.cagr, "required_cagr": self.required_cagr,
-                "projected_value": self.projected_value, "projected_year": self.target.year}
+        return {
+            "cagr": self.cagr,
+            "required_cagr": self.required_cagr,
+            "projected_value": self.projected_value,
+            "projected_year": self.target.year,
+        }
 
 
 def _growth(span: _Span) -> _Growth | str:
@@ -346,8 +408,12 @@ def _growth(span: _Span) -> _Growth | str:
             return f"values must be positive for a growth rate (found {value} in {year})"
     (base_year, base), (latest_year, latest) = span.baseline, span.latest
     cagr = (latest / base) ** (1 / (latest_year - base_year)) - 1
-    return _Growth(target, cagr, _cagr(base, target.value, target.year - base_year),
-                   latest * (1 + cagr) ** (target.year - latest_year))
+    return _Growth(
+        target,
+        cagr,
+        _cagr(base, target.value, target.year - base_year),
+        latest * (1 + cagr) ** (target.year - latest_year),
+    )
 
 
 def _settled(span: _Span, growth: _Growth) -> Assessment | None:
@@ -357,9 +423,12 @@ def _settled(span: _Span, growth: _Growth) -> Assessment | None:
     if _meets(span.latest[1], goal, span.direction):
         return span.result(TARGET_ACHIEVED, "Target achieved", **growth.components())
     if _meets(span.baseline[1], goal, span.direction):
-        return span.result(DETERIORATION, "Deterioration",
-                           ["the baseline met the target and the latest value no longer does"],
-                           **growth.components())
+        return span.result(
+            DETERIORATION,
+            "Deterioration",
+            ["the baseline met the target and the latest value no longer does"],
+            **growth.components(),
+        )
     return None
 
 
@@ -377,8 +446,7 @@ def _meets(value: float, target: float, direction: Direction) -> bool:
 
 def _band(value: float, bands: tuple[Band, ...]) -> tuple[str, str]:
     """The status and label of the first band whose lower bound ``value`` reaches."""
-    return next((status, label) for lower, status, label in bands
-                if value >= lower - TOLERANCE)
+    return next((status, label) for lower, status, label in bands if value >= lower - TOLERANCE)
 
 
 def check_method(method: str) -> str:
@@ -388,16 +456,23 @@ def check_method(method: str) -> str:
         BadInput: an unknown method (about the parameter ``method``).
     """
     if method not in METHODS:
-        raise BadInput(f"unknown progress method {method!r}: expected one of "
-                       f"{', '.join(METHODS)}", parameter="method", given=method,
-                       expected=", ".join(METHODS))
+        raise BadInput(
+            f"unknown progress method {method!r}: expected one of {', '.join(METHODS)}",
+            parameter="method",
+            given=method,
+            expected=", ".join(METHODS),
+        )
     return method
 
 
 def _check_direction(direction: str) -> Direction:
     if direction not in get_args(Direction):
-        raise BadInput(f"direction {direction!r}: expected 'increase' or 'decrease'",
-                       parameter="direction", given=direction, expected="increase or decrease")
+        raise BadInput(
+            f"direction {direction!r}: expected 'increase' or 'decrease'",
+            parameter="direction",
+            given=direction,
+            expected="increase or decrease",
+        )
     return cast(Direction, direction)
 
 
@@ -415,8 +490,12 @@ def _points(series: Iterable[Point]) -> tuple[list[Point], list[str]]:
             raise _bad_point(point, "the year must be an integer")
         year = int(year)
         if year in seen:
-            raise BadInput(f"the series has two values for {year}", parameter="series",
-                           given=year, expected="one value per year")
+            raise BadInput(
+                f"the series has two values for {year}",
+                parameter="series",
+                given=year,
+                expected="one value per year",
+            )
         seen.add(year)
         try:
             value = float(raw)
@@ -428,12 +507,17 @@ def _points(series: Iterable[Point]) -> tuple[list[Point], list[str]]:
             raise _bad_point(point, "the value is infinite")
         else:
             points.append((year, value))
-    notes = [f"missing (NaN) values dropped: {', '.join(map(str, sorted(missing)))}"
-             ] if missing else []
+    notes = (
+        [f"missing (NaN) values dropped: {', '.join(map(str, sorted(missing)))}"] if missing else []
+    )
     return sorted(points), notes
 
 
 def _bad_point(point: object, problem: str) -> BadInput:
     """The error of a series point that is not ``(integer year, finite number)``."""
-    return BadInput(f"series point {point!r}: {problem}", parameter="series", given=repr(point),
-                    expected="(integer year, finite number)")
+    return BadInput(
+        f"series point {point!r}: {problem}",
+        parameter="series",
+        given=repr(point),
+        expected="(integer year, finite number)",
+    )

@@ -79,10 +79,17 @@ class Progress:
 
     def as_dict(self) -> dict[str, str | int | float | None]:
         """One flat row: where it belongs, then the assessment's components."""
-        return {"area": self.area, "outcome": self.outcome, "target": self.target,
-                "code": self.code, "title": self.title, "indicator": self.indicator,
-                "breakdown": self.breakdown, **self.assessment.as_dict(),
-                "sources": " ".join(self.series.sources)}
+        return {
+            "area": self.area,
+            "outcome": self.outcome,
+            "target": self.target,
+            "code": self.code,
+            "title": self.title,
+            "indicator": self.indicator,
+            "breakdown": self.breakdown,
+            **self.assessment.as_dict(),
+            "sources": " ".join(self.series.sources),
+        }
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,12 @@ class GapRow:
 
     def as_dict(self) -> dict[str, str | int | float | None]:
         """One flat row."""
-        return {"area": self.area, "code": self.code, **self.gap.as_dict(),
-                "summary": self.gap.summary()}
+        return {
+            "area": self.area,
+            "code": self.code,
+            **self.gap.as_dict(),
+            "summary": self.gap.summary(),
+        }
 
 
 @dataclass(frozen=True)
@@ -121,13 +132,22 @@ class Tracking:
 def untargeted(assessment: Assessment) -> bool:
     """Whether ``assessment`` is a method's refusal for want of a numeric target (tables may
     leave these out and say so once)."""
-    return (assessment.status == NO_ASSESSMENT and assessment.target_value is None
-            and assessment.method in NEEDS_TARGET)
+    return (
+        assessment.status == NO_ASSESSMENT
+        and assessment.target_value is None
+        and assessment.method in NEEDS_TARGET
+    )
 
 
-def track(connection: sa.Connection, framework: Framework,
-          areas: Sequence[str] | None = None, methods: Sequence[str] | None = None, *,
-          codes: Sequence[str] | None = None, breakdowns: bool = True) -> Tracking:
+def track(
+    connection: sa.Connection,
+    framework: Framework,
+    areas: Sequence[str] | None = None,
+    methods: Sequence[str] | None = None,
+    *,
+    codes: Sequence[str] | None = None,
+    breakdowns: bool = True,
+) -> Tracking:
     """Assess every indicator of ``framework`` (or those with framework ``codes``) for each
     of ``areas`` (default: the framework's own areas, else those its indicators give
     settings for) by each of ``methods`` (default: all of
@@ -139,16 +159,23 @@ def track(connection: sa.Connection, framework: Framework,
             (about ``areas``).
     """
     chosen = tuple(check_method(method) for method in methods or METHODS)
-    places = tuple(areas or framework.areas or sorted(
-        {a for _, _, i in framework.indicators() for a in i.areas}))
+    places = tuple(
+        areas
+        or framework.areas
+        or sorted({a for _, _, i in framework.indicators() for a in i.areas})
+    )
     if not places:
-        raise BadInput(f"framework {framework.code}: no areas given and none in the framework",
-                       parameter="areas", expected="area codes",
-                       hint="name the areas to assess")
+        raise BadInput(
+            f"framework {framework.code}: no areas given and none in the framework",
+            parameter="areas",
+            expected="area codes",
+            hint="name the areas to assess",
+        )
     rows: list[Progress] = []
     gaps: list[GapRow] = []
-    chosen_indicators = [(o, t, i) for o, t, i in framework.indicators()
-                         if codes is None or i.code in codes]
+    chosen_indicators = [
+        (o, t, i) for o, t, i in framework.indicators() if codes is None or i.code in codes
+    ]
     for area in places:
         for outcome, target, spec in chosen_indicators:
             found: dict[str, dict[str, Assessment]] = {}
@@ -159,22 +186,36 @@ def track(connection: sa.Connection, framework: Framework,
                 for method in chosen:
                     result = _assessed(data, spec, settings, framework, area, method)
                     found.setdefault(label, {})[method] = result
-                    rows.append(Progress(area, outcome.code, target.code, spec.code,
-                                         spec.title, spec.indicator, label, data, result,
-                                         tuple((m.year, m.value)
-                                               for m in settings.milestones)))
+                    rows.append(
+                        Progress(
+                            area,
+                            outcome.code,
+                            target.code,
+                            spec.code,
+                            spec.title,
+                            spec.indicator,
+                            label,
+                            data,
+                            result,
+                            tuple((m.year, m.value) for m in settings.milestones),
+                        )
+                    )
             for first, second in spec.gaps if breakdowns else ():
-                gaps.extend(GapRow(area, spec.code, gap(found[first][method],
-                                                        found[second][method],
-                                                        (first, second)))
-                            for method in chosen
-                            if NO_DATA not in (found[first][method].status,
-                                               found[second][method].status))
+                gaps.extend(
+                    GapRow(
+                        area,
+                        spec.code,
+                        gap(found[first][method], found[second][method], (first, second)),
+                    )
+                    for method in chosen
+                    if NO_DATA not in (found[first][method].status, found[second][method].status)
+                )
     return Tracking(framework, places, chosen, tuple(rows), tuple(gaps))
 
 
-def series(connection: sa.Connection, area: str, spec: Indicator,
-           breakdown: Breakdown | None = None) -> Series:
+def series(
+    connection: sa.Connection, area: str, spec: Indicator, breakdown: Breakdown | None = None
+) -> Series:
     """The annual series of ``spec`` (with a breakdown's filters in place of its own) for
     ``area`` in the warehouse's latest view.
 
@@ -187,7 +228,8 @@ def series(connection: sa.Connection, area: str, spec: Indicator,
         return Series((), reason=spec.note)
     sex, classif1, classif2 = (
         (getattr(breakdown, name) if breakdown else None) or getattr(spec, name)
-        for name in ("sex", "classif1", "classif2"))
+        for name in ("sex", "classif1", "classif2")
+    )
     codes = {"ref_area": [area], "indicator": [spec.indicator], "sex": [sex] if sex else None}
     if classif1:
         codes["classif1"] = [classif1]
@@ -201,45 +243,70 @@ def series(connection: sa.Connection, area: str, spec: Indicator,
         if not given:
             found = found[(found[column] == "") | found[column].str.endswith("_TOTAL")]
             if found[column].nunique() > 1:
-                return Series((), reason=f"several {column} series ("
-                              f"{', '.join(sorted(found[column].unique()))}): name one in "
-                              "the framework")
+                return Series(
+                    (),
+                    reason=f"several {column} series ("
+                    f"{', '.join(sorted(found[column].unique()))}): name one in "
+                    "the framework",
+                )
     if found.empty:
         which = ", ".join(c for c in (sex, classif1, classif2) if c)
-        return Series((), reason=f"no annual data for {spec.indicator}"
-                      f"{f' ({which})' if which else ''} in {area}")
+        return Series(
+            (),
+            reason=f"no annual data for {spec.indicator}{f' ({which})' if which else ''} in {area}",
+        )
     years = Counter(found["source"])
     found = found.assign(rank=found["source"].map(lambda s: (years[s], s)))
     found = found.sort_values(["time", "rank"]).drop_duplicates("time", keep="last")
-    return Series(tuple((int(t), float(v)) for t, v in zip(found["time"], found["obs_value"],
-                                                           strict=True)),
-                  tuple(sorted(set(found["source"]))),
-                  {int(t): float(s) for t, s in zip(found["time"], found["se"], strict=True)
-                   if pd.notna(s)},
-                  origins=dict(zip(found["time"].astype(int), found["source"], strict=True)),
-                  bounds={int(r.time): (float(r.lower_bound), float(r.upper_bound))
-                          for r in found.itertuples()
-                          if pd.notna(r.lower_bound) and pd.notna(r.upper_bound)})
+    return Series(
+        tuple((int(t), float(v)) for t, v in zip(found["time"], found["obs_value"], strict=True)),
+        tuple(sorted(set(found["source"]))),
+        {int(t): float(s) for t, s in zip(found["time"], found["se"], strict=True) if pd.notna(s)},
+        origins=dict(zip(found["time"].astype(int), found["source"], strict=True)),
+        bounds={
+            int(r.time): (float(r.lower_bound), float(r.upper_bound))
+            for r in found.itertuples()
+            if pd.notna(r.lower_bound) and pd.notna(r.upper_bound)
+        },
+    )
 
 
-def _assessed(data: Series, spec: Indicator, settings: AreaSettings, framework: Framework,
-              area: str, method: str) -> Assessment:
+def _assessed(
+    data: Series,
+    spec: Indicator,
+    settings: AreaSettings,
+    framework: Framework,
+    area: str,
+    method: str,
+) -> Assessment:
     """One method's assessment of one series under the area's settings."""
     goal = spec.target_for(area)
     direction = (goal.direction if goal and goal.direction else None) or spec.direction
     if not data.points:
-        return Assessment(method, NO_DATA, "No data", direction,
-                          target_value=goal.value if goal else None,
-                          target_year=goal.year if goal else None, reason=data.reason)
+        return Assessment(
+            method,
+            NO_DATA,
+            "No data",
+            direction,
+            target_value=goal.value if goal else None,
+            target_year=goal.year if goal else None,
+            reason=data.reason,
+        )
     points = dict(data.points)
     baseline_year = settings.baseline_year or framework.baseline_year
     notes: list[str] = []
     if settings.baseline is not None:
         baseline_year = settings.baseline.year
         if points.get(baseline_year) != settings.baseline.value:
-            notes.append(f"baseline {baseline_year} = {settings.baseline.value:g} as the "
-                         "framework gives it" + (f" (the warehouse has {points[baseline_year]:g})"
-                                                 if baseline_year in points else ""))
+            notes.append(
+                f"baseline {baseline_year} = {settings.baseline.value:g} as the "
+                "framework gives it"
+                + (
+                    f" (the warehouse has {points[baseline_year]:g})"
+                    if baseline_year in points
+                    else ""
+                )
+            )
         points[baseline_year] = settings.baseline.value
     target = Target(goal.value, goal.year, direction) if goal else direction
     result = assess(sorted(points.items()), target, method, baseline_year=baseline_year)
@@ -260,28 +327,48 @@ def with_settings(framework: Framework, path: Path) -> Framework:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise FrameworkError(f"{path}: cannot be read as YAML ({error})") from None
     if not isinstance(content, dict):
-        raise FrameworkError(f"{path}: expected a mapping of indicator code -> area -> "
-                             "settings (baseline, target, milestones)")
+        raise FrameworkError(
+            f"{path}: expected a mapping of indicator code -> area -> "
+            "settings (baseline, target, milestones)"
+        )
     known = {i.code for _, _, i in framework.indicators()}
     settings: dict[str, dict[str, AreaSettings]] = {}
     for code, areas in content.items():
         if str(code) not in known:
-            raise FrameworkError(f"{path}: indicator {code!r} is not in framework "
-                                 f"{framework.code} (it has {', '.join(sorted(known))})")
+            raise FrameworkError(
+                f"{path}: indicator {code!r} is not in framework "
+                f"{framework.code} (it has {', '.join(sorted(known))})"
+            )
         if not isinstance(areas, dict):
             raise FrameworkError(f"{path}: {code}: expected a mapping of area -> settings")
         for area, given in areas.items():
             try:
-                settings.setdefault(str(code), {})[str(area)] = \
-                    AreaSettings.model_validate(given)
+                settings.setdefault(str(code), {})[str(area)] = AreaSettings.model_validate(given)
             except ValidationError as error:
                 raise FrameworkError(f"{path}: {code}: {area}: {problems(error)}") from None
     outcomes = tuple(
-        outcome.model_copy(update={"targets": tuple(
-            target.model_copy(update={"indicators": tuple(
-                indicator.model_copy(update={"areas": {**indicator.areas,
-                                                       **settings.get(indicator.code, {})}})
-                for indicator in target.indicators)})
-            for target in outcome.targets)})
-        for outcome in framework.outcomes)
+        outcome.model_copy(
+            update={
+                "targets": tuple(
+                    target.model_copy(
+                        update={
+                            "indicators": tuple(
+                                indicator.model_copy(
+                                    update={
+                                        "areas": {
+                                            **indicator.areas,
+                                            **settings.get(indicator.code, {}),
+                                        }
+                                    }
+                                )
+                                for indicator in target.indicators
+                            )
+                        }
+                    )
+                    for target in outcome.targets
+                )
+            }
+        )
+        for outcome in framework.outcomes
+    )
     return framework.model_copy(update={"outcomes": outcomes})

@@ -12,5 +12,4 @@ from decentwork.observations.schema import (
     sort,
 )
 
-__all__ = ["COLUMNS", "FLOAT_COLUMNS", "KEY_COLUMNS", "SORT_ORDER", "TEXT_COLUMNS", "frame",
-           "sort"]
+__all__ = ["COLUMNS", "FLOAT_COLUMNS", "KEY_COLUMNS", "SORT_ORDER", "TEXT_COLUMNS", "frame", "sort"]

@@ -9,8 +9,17 @@ KEY_COLUMNS = ("ref_area", "indicator", "source", "sex", "classif1", "classif2",
 """What identifies an observation."""
 
 COLUMNS = (
-    *KEY_COLUMNS, "obs_value", "obs_status", "se", "lower_bound", "upper_bound", "cv",
-    "sample_count", "note_indicator", "note_source", "note_classif",
+    *KEY_COLUMNS,
+    "obs_value",
+    "obs_status",
+    "se",
+    "lower_bound",
+    "upper_bound",
+    "cv",
+    "sample_count",
+    "note_indicator",
+    "note_source",
+    "note_classif",
 )
 """Observation columns, in order. Rates are in percent, counts in thousands, SEs and bounds in
 the same unit; ``cv`` is the coefficient of variation in percent; ``sample_count`` is the

@@ -38,16 +38,33 @@ SDMX_VERSION = "1.0"
 SDMX_DIMENSIONS = ("AGE", "GEO", "EDU", "ECO", "OCU", "STE")
 """ILOSTAT's SDMX dimension ids for classification codes, named by the code's prefix."""
 SDMX_ATTRIBUTES = {
-    "obs_status": "OBS_STATUS", "source": "SOURCE", "lower_bound": "LOWER_BOUND",
-    "upper_bound": "UPPER_BOUND", "se": "SE", "cv": "CV", "sample_count": "SAMPLE_COUNT",
-    "note_indicator": "NOTE_INDICATOR", "note_source": "NOTE_SOURCE",
+    "obs_status": "OBS_STATUS",
+    "source": "SOURCE",
+    "lower_bound": "LOWER_BOUND",
+    "upper_bound": "UPPER_BOUND",
+    "se": "SE",
+    "cv": "CV",
+    "sample_count": "SAMPLE_COUNT",
+    "note_indicator": "NOTE_INDICATOR",
+    "note_source": "NOTE_SOURCE",
     "note_classif": "NOTE_CLASSIF",
 }
 """Observation columns written as SDMX-CSV attributes, and their column names."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula (OWASP)."""
-SDMX_FIXED = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "DATAFLOW", "REF_AREA", "FREQ", "MEASURE",
-              "SEX", "TIME_PERIOD", "OBS_VALUE", *SDMX_ATTRIBUTES.values())
+SDMX_FIXED = (
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "ACTION",
+    "DATAFLOW",
+    "REF_AREA",
+    "FREQ",
+    "MEASURE",
+    "SEX",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    *SDMX_ATTRIBUTES.values(),
+)
 """SDMX-CSV columns that are not classification dimensions."""
 
 
@@ -58,12 +75,19 @@ def format_for(out: Path | None, format: str | None) -> Format:
         BadInput: an unknown format, or a binary format with no file to write.
     """
     if format is not None and format not in FORMATS:
-        raise BadInput(f"unknown format {format!r}: expected one of {', '.join(FORMATS)}",
-                       parameter="format", given=format, expected=", ".join(FORMATS))
+        raise BadInput(
+            f"unknown format {format!r}: expected one of {', '.join(FORMATS)}",
+            parameter="format",
+            given=format,
+            expected=", ".join(FORMATS),
+        )
     chosen = format or (SUFFIXES.get(out.suffix.lower(), "csv") if out else "csv")
     if out is None and chosen not in TEXT_FORMATS:
-        raise BadInput(f"the {chosen} format writes a file, not standard output: give the file",
-                       parameter="out", expected="a file to write")
+        raise BadInput(
+            f"the {chosen} format writes a file, not standard output: give the file",
+            parameter="out",
+            expected="a file to write",
+        )
     return cast(Format, chosen)  # one of FORMATS: given and checked, or from SUFFIXES
 
 
@@ -75,12 +99,16 @@ def check_folder(out: Path) -> None:
     """
     folder = out.parent
     if not folder.is_dir():
-        raise NotFound(f"{out}: the folder {folder} does not exist", parameter="out",
-                       given=out)
+        raise NotFound(f"{out}: the folder {folder} does not exist", parameter="out", given=out)
 
 
-def write(observations: pd.DataFrame, out: Path | None, format: Format,
-          skipped: dict[str, str] | None = None, stdout: TextIO | None = None) -> None:
+def write(
+    observations: pd.DataFrame,
+    out: Path | None,
+    format: Format,
+    skipped: dict[str, str] | None = None,
+    stdout: TextIO | None = None,
+) -> None:
     """Write ``observations`` to the file ``out`` (standard output when None) in ``format``.
 
     The Excel workbook has a second sheet listing what was skipped and why.
@@ -95,8 +123,9 @@ def write(observations: pd.DataFrame, out: Path | None, format: Format,
         return
     writers: dict[str, Callable[[Path], object]] = {
         "csv": lambda target: target.write_text(_text(observations, "csv"), encoding="utf-8"),
-        "sdmx-csv": lambda target: target.write_text(_text(observations, "sdmx-csv"),
-                                                     encoding="utf-8"),
+        "sdmx-csv": lambda target: target.write_text(
+            _text(observations, "sdmx-csv"), encoding="utf-8"
+        ),
         "parquet": lambda target: observations.to_parquet(target, index=False),
         "xlsx": lambda target: _excel(observations, skipped or {}, target),
     }
@@ -165,10 +194,13 @@ def write_sheets(target: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
 
 
 def _excel(observations: pd.DataFrame, skipped: dict[str, str], target: Path) -> None:
-    write_sheets(target, {
-        "observations": observations,
-        "skipped": pd.DataFrame({"item": list(skipped), "reason": list(skipped.values())}),
-    })
+    write_sheets(
+        target,
+        {
+            "observations": observations,
+            "skipped": pd.DataFrame({"item": list(skipped), "reason": list(skipped.values())}),
+        },
+    )
 
 
 def write_atomically(out: Path, write_to: Callable[[Path], object]) -> None:
@@ -196,8 +228,7 @@ def write_atomically(out: Path, write_to: Callable[[Path], object]) -> None:
 
 
 def _cannot_write(out: Path, error: OSError) -> BadInput:
-    return BadInput(f"cannot write {out}: {error.strerror or error}", parameter="out",
-                    given=out)
+    return BadInput(f"cannot write {out}: {error.strerror or error}", parameter="out", given=out)
 
 
 def _dimension(code: str) -> str:
@@ -254,6 +285,17 @@ def sdmx_csv(observations: pd.DataFrame) -> pd.DataFrame:
         row.update({"TIME_PERIOD": _sdmx_time(record.time), "OBS_VALUE": record.obs_value})
         row.update({name: getattr(record, column) for column, name in SDMX_ATTRIBUTES.items()})
         rows.append(row)
-    columns = ["STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "FREQ", "MEASURE", "SEX",
-               *dimensions, "TIME_PERIOD", "OBS_VALUE", *SDMX_ATTRIBUTES.values()]
+    columns = [
+        "STRUCTURE",
+        "STRUCTURE_ID",
+        "ACTION",
+        "REF_AREA",
+        "FREQ",
+        "MEASURE",
+        "SEX",
+        *dimensions,
+        "TIME_PERIOD",
+        "OBS_VALUE",
+        *SDMX_ATTRIBUTES.values(),
+    ]
     return pd.DataFrame(rows, columns=columns)

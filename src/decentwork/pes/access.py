@@ -68,12 +68,21 @@ def load_actor(connection: sa.Connection, user_id: int, interface: Interface) ->
     """
     row = connection.execute(sa.select(users).where(users.c.id == user_id)).mappings().first()
     if row is None or row["disabled"]:
-        raise Refused(f"user {user_id} is disabled or does not exist",
-                      hint="an administrator can enable the user or create a new one")
-    centres = connection.execute(sa.select(user_centres.c.centre_id)
-                                 .where(user_centres.c.user_id == user_id)).scalars()
-    return Actor(user_id, row["username"], Role(row["role"]), frozenset(centres),
-                 row["employer_id"], interface)
+        raise Refused(
+            f"user {user_id} is disabled or does not exist",
+            hint="an administrator can enable the user or create a new one",
+        )
+    centres = connection.execute(
+        sa.select(user_centres.c.centre_id).where(user_centres.c.user_id == user_id)
+    ).scalars()
+    return Actor(
+        user_id,
+        row["username"],
+        Role(row["role"]),
+        frozenset(centres),
+        row["employer_id"],
+        interface,
+    )
 
 
 @contextmanager
@@ -96,8 +105,9 @@ def require(actor: Actor, *roles: Role, to: str) -> None:
         Refused: naming the role and what it may not do.
     """
     if actor.role not in roles:
-        raise Refused(f"{_article(actor.role)} {actor.role} may not {to}",
-                      expected=" or ".join(roles))
+        raise Refused(
+            f"{_article(actor.role)} {actor.role} may not {to}", expected=" or ".join(roles)
+        )
 
 
 def _article(word: str) -> str:
@@ -138,9 +148,12 @@ def require_centre(actor: Actor, centre: int) -> None:
         Refused: the centre is not one of the officer's.
     """
     if actor.role == Role.OFFICER and centre not in actor.centres:
-        raise Refused(f"job centre {centre} is not one of this officer's centres",
-                      parameter="centre", given=centre,
-                      expected=", ".join(map(str, sorted(actor.centres))))
+        raise Refused(
+            f"job centre {centre} is not one of this officer's centres",
+            parameter="centre",
+            given=centre,
+            expected=", ".join(map(str, sorted(actor.centres))),
+        )
 
 
 def not_found(kind: str, record: int) -> NotFound:

@@ -60,16 +60,31 @@ def create_first_administrator(registry: Registry, username: str, password: str)
         Conflict: the registry has users already.
         InvalidRecord: the name or password is not acceptable.
     """
-    data = validated(UserIn, {"username": username, "role": Role.ADMINISTRATOR,
-                              "password": password}, None, "user")
+    data = validated(
+        UserIn,
+        {"username": username, "role": Role.ADMINISTRATOR, "password": password},
+        None,
+        "user",
+    )
     with registry.engine.begin() as connection:
         if connection.execute(sa.select(sa.func.count()).select_from(users)).scalar_one():
-            raise Conflict("the PES registry has users already; an administrator adds more",
-                           hint="add users with 'decentwork pes users add'")
+            raise Conflict(
+                "the PES registry has users already; an administrator adds more",
+                hint="add users with 'decentwork pes users add'",
+            )
         user_id = _insert(connection, registry, data)
-        audit.append(connection, at=registry.clock(), user_id=None, role=None,
-                     interface=Interface.CLI.value, action="user.create", kind="user",
-                     record_id=user_id, outcome="ok", detail="first administrator")
+        audit.append(
+            connection,
+            at=registry.clock(),
+            user_id=None,
+            role=None,
+            interface=Interface.CLI.value,
+            action="user.create",
+            kind="user",
+            record_id=user_id,
+            outcome="ok",
+            detail="first administrator",
+        )
         return _user(connection, user_id)
 
 
@@ -87,13 +102,23 @@ def add_user(registry: Registry, actor: Actor, data: Mapping[str, Any]) -> User:
         require(step.actor, Role.ADMINISTRATOR, to="create users")
         user = validated(UserIn, data, None, "user")
         for centre in user.centres:
-            if step.connection.execute(sa.select(job_centres.c.id)
-                                       .where(job_centres.c.id == centre)).first() is None:
+            if (
+                step.connection.execute(
+                    sa.select(job_centres.c.id).where(job_centres.c.id == centre)
+                ).first()
+                is None
+            ):
                 raise BadInput(f"no job centre {centre}", parameter="centres", given=centre)
-        if user.employer is not None and step.connection.execute(
-                sa.select(employers.c.id).where(employers.c.id == user.employer)).first() is None:
-            raise BadInput(f"no employer {user.employer}", parameter="employer",
-                           given=user.employer)
+        if (
+            user.employer is not None
+            and step.connection.execute(
+                sa.select(employers.c.id).where(employers.c.id == user.employer)
+            ).first()
+            is None
+        ):
+            raise BadInput(
+                f"no employer {user.employer}", parameter="employer", given=user.employer
+            )
         step.record_id = _insert(step.connection, registry, user)
         return _user(step.connection, step.record_id)
 
@@ -101,25 +126,46 @@ def add_user(registry: Registry, actor: Actor, data: Mapping[str, Any]) -> User:
 def _insert(connection: sa.Connection, registry: Registry, user: UserIn) -> int:
     taken = connection.execute(sa.select(users.c.id).where(users.c.username == user.username))
     if taken.first() is not None:
-        raise Conflict(f"username {user.username!r} is taken", parameter="username",
-                       given=user.username)
+        raise Conflict(
+            f"username {user.username!r} is taken", parameter="username", given=user.username
+        )
     now = registry.clock()
-    user_id = connection.execute(sa.insert(users).values(
-        username=user.username, role=user.role.value, password_hash=hash_password(user.password),
-        disabled=False, employer_id=user.employer, created_at=now, updated_at=now,
-    ).returning(users.c.id)).scalar_one()
+    user_id = connection.execute(
+        sa.insert(users)
+        .values(
+            username=user.username,
+            role=user.role.value,
+            password_hash=hash_password(user.password),
+            disabled=False,
+            employer_id=user.employer,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(users.c.id)
+    ).scalar_one()
     if user.centres:
-        connection.execute(sa.insert(user_centres),
-                           [{"user_id": user_id, "centre_id": c} for c in user.centres])
+        connection.execute(
+            sa.insert(user_centres), [{"user_id": user_id, "centre_id": c} for c in user.centres]
+        )
     return int(user_id)
 
 
 def _user(connection: sa.Connection, user_id: int) -> User:
     row = connection.execute(sa.select(users).where(users.c.id == user_id)).mappings().one()
-    centres = connection.execute(sa.select(user_centres.c.centre_id).where(
-        user_centres.c.user_id == user_id).order_by(user_centres.c.centre_id)).scalars()
-    return User(row["id"], row["username"], Role(row["role"]), row["disabled"], tuple(centres),
-                row["employer_id"], as_utc(row["created_at"]))
+    centres = connection.execute(
+        sa.select(user_centres.c.centre_id)
+        .where(user_centres.c.user_id == user_id)
+        .order_by(user_centres.c.centre_id)
+    ).scalars()
+    return User(
+        row["id"],
+        row["username"],
+        Role(row["role"]),
+        row["disabled"],
+        tuple(centres),
+        row["employer_id"],
+        as_utc(row["created_at"]),
+    )
 
 
 def list_users(registry: Registry, actor: Actor) -> list[User]:
@@ -143,16 +189,21 @@ def set_disabled(registry: Registry, actor: Actor, username: str, disabled: bool
         Refused: the actor is not an administrator, or disables themselves.
         NotFound: no such user.
     """
-    with audit.audited(registry, actor, "user.disable" if disabled else "user.enable",
-                       "user") as step:
+    with audit.audited(
+        registry, actor, "user.disable" if disabled else "user.enable", "user"
+    ) as step:
         require(step.actor, Role.ADMINISTRATOR, to="disable or enable users")
         user_id = user_id_of(step.connection, username)
         step.record_id = user_id
         if user_id == step.actor.user_id and disabled:
-            raise Refused("an administrator cannot disable themselves", parameter="username",
-                          given=username)
-        step.connection.execute(sa.update(users).where(users.c.id == user_id).values(
-            disabled=disabled, updated_at=registry.clock()))
+            raise Refused(
+                "an administrator cannot disable themselves", parameter="username", given=username
+            )
+        step.connection.execute(
+            sa.update(users)
+            .where(users.c.id == user_id)
+            .values(disabled=disabled, updated_at=registry.clock())
+        )
         if disabled:
             step.connection.execute(sa.delete(sessions).where(sessions.c.user_id == user_id))
         return _user(step.connection, user_id)
@@ -172,10 +223,14 @@ def set_password(registry: Registry, actor: Actor, username: str, password: str)
         step.record_id = user_id
         if user_id != step.actor.user_id:
             require(step.actor, Role.ADMINISTRATOR, to="change another user's password")
-        validated(UserIn, {"username": username, "role": Role.ANALYST, "password": password},
-                  None, "user")
-        step.connection.execute(sa.update(users).where(users.c.id == user_id).values(
-            password_hash=hash_password(password), updated_at=registry.clock()))
+        validated(
+            UserIn, {"username": username, "role": Role.ANALYST, "password": password}, None, "user"
+        )
+        step.connection.execute(
+            sa.update(users)
+            .where(users.c.id == user_id)
+            .values(password_hash=hash_password(password), updated_at=registry.clock())
+        )
         step.connection.execute(sa.delete(sessions).where(sessions.c.user_id == user_id))
 
 
@@ -185,8 +240,9 @@ def user_id_of(connection: sa.Connection, username: str) -> int:
     Raises:
         NotFound: no such user.
     """
-    found = connection.execute(sa.select(users.c.id).where(
-        users.c.username == username.strip().lower())).scalar()
+    found = connection.execute(
+        sa.select(users.c.id).where(users.c.username == username.strip().lower())
+    ).scalar()
     if found is None:
         raise NotFound(f"no user {username!r}", parameter="username", given=username)
     return int(found)
@@ -202,17 +258,25 @@ def cli_actor(registry: Registry, username: str | None = None) -> Actor:
     """
     with registry.engine.connect() as connection:
         if username is None:
-            first = connection.execute(sa.select(users.c.id).where(
-                users.c.role == Role.ADMINISTRATOR.value, sa.not_(users.c.disabled))
-                .order_by(users.c.id)).scalar()
+            first = connection.execute(
+                sa.select(users.c.id)
+                .where(users.c.role == Role.ADMINISTRATOR.value, sa.not_(users.c.disabled))
+                .order_by(users.c.id)
+            ).scalar()
             if first is None:
-                raise NotFound("the PES registry has no administrator",
-                               hint="'decentwork pes init' creates the first one")
+                raise NotFound(
+                    "the PES registry has no administrator",
+                    hint="'decentwork pes init' creates the first one",
+                )
             user_id = int(first)
         else:
             user_id = user_id_of(connection, username)
         actor = load_actor(connection, user_id, Interface.CLI)
     if actor.role != Role.ADMINISTRATOR:
-        raise Refused(f"user {actor.username!r} is not an administrator; the command line "
-                      "acts as an administrator", parameter="as_user", given=actor.username)
+        raise Refused(
+            f"user {actor.username!r} is not an administrator; the command line "
+            "acts as an administrator",
+            parameter="as_user",
+            given=actor.username,
+        )
     return actor

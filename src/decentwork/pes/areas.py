@@ -43,8 +43,10 @@ def area_problem(code: str, districts: Iterable[str] = ()) -> str | None:
     if is_subdivision(code) or code in districts:
         return None
     if pycountry.countries.get(alpha_2=code[:2]) is None or code[2:3] != "-":
-        return (f"{code!r} is not an area code (an ISO 3166-2 subdivision such as KH-12, or a "
-                "district added to the registry)")
+        return (
+            f"{code!r} is not an area code (an ISO 3166-2 subdivision such as KH-12, or a "
+            "district added to the registry)"
+        )
     return f"{code!r} is neither an ISO 3166-2 subdivision of {code[:2]} nor a district added"
 
 
@@ -55,20 +57,34 @@ def country_subdivisions(country: str) -> list[Area]:
     Raises:
         BadInput: no such country.
     """
-    found = (pycountry.countries.get(alpha_3=country) if len(country) == 3
-             else pycountry.countries.get(alpha_2=country))
+    found = (
+        pycountry.countries.get(alpha_3=country)
+        if len(country) == 3
+        else pycountry.countries.get(alpha_2=country)
+    )
     if found is None:
-        raise BadInput(f"{country!r} is not an ISO 3166-1 country code", parameter="country",
-                       given=country, expected="an ISO 3166-1 alpha-3 code such as KHM")
-    return sorted((a for a in _subdivisions().values()
-                   if a.code.startswith(found.alpha_2 + "-") and a.parent is None),
-                  key=lambda a: a.code)
+        raise BadInput(
+            f"{country!r} is not an ISO 3166-1 country code",
+            parameter="country",
+            given=country,
+            expected="an ISO 3166-1 alpha-3 code such as KHM",
+        )
+    return sorted(
+        (
+            a
+            for a in _subdivisions().values()
+            if a.code.startswith(found.alpha_2 + "-") and a.parent is None
+        ),
+        key=lambda a: a.code,
+    )
 
 
 def districts(connection: sa.Connection) -> dict[str, Area]:
     """The districts added to the registry, by code."""
-    return {row.code: Area(row.code, row.name, row.parent, True)
-            for row in connection.execute(sa.select(areas))}
+    return {
+        row.code: Area(row.code, row.name, row.parent, True)
+        for row in connection.execute(sa.select(areas))
+    }
 
 
 def area_name(connection: sa.Connection, code: str) -> str | None:

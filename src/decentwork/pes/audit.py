@@ -34,8 +34,11 @@ if TYPE_CHECKING:
     from decentwork.pes.registry import Registry
 
 OUTCOMES: tuple[tuple[type[DecentworkError], str], ...] = (
-    (Refused, "refused"), (NotFound, "not found"), (Conflict, "conflict"),
-    (BadInput, "bad input"))
+    (Refused, "refused"),
+    (NotFound, "not found"),
+    (Conflict, "conflict"),
+    (BadInput, "bad input"),
+)
 
 
 @dataclass
@@ -66,18 +69,43 @@ class Entry:
     detail: str
 
 
-def append(connection: sa.Connection, *, at: datetime, user_id: int | None, role: str | None,
-           interface: str, action: str, kind: str | None, record_id: int | None, outcome: str,
-           detail: str = "") -> None:
+def append(
+    connection: sa.Connection,
+    *,
+    at: datetime,
+    user_id: int | None,
+    role: str | None,
+    interface: str,
+    action: str,
+    kind: str | None,
+    record_id: int | None,
+    outcome: str,
+    detail: str = "",
+) -> None:
     """Append one row to the audit log through ``connection``."""
-    connection.execute(sa.insert(audit_log).values(
-        at=at, user_id=user_id, role=role, interface=interface, action=action,
-        record_kind=kind, record_id=record_id, outcome=outcome, detail=detail[:400]))
+    connection.execute(
+        sa.insert(audit_log).values(
+            at=at,
+            user_id=user_id,
+            role=role,
+            interface=interface,
+            action=action,
+            record_kind=kind,
+            record_id=record_id,
+            outcome=outcome,
+            detail=detail[:400],
+        )
+    )
 
 
 @contextmanager
-def audited(registry: Registry, actor: Actor, action: str, kind: str | None = None,
-            record_id: int | None = None) -> Iterator[Step]:
+def audited(
+    registry: Registry,
+    actor: Actor,
+    action: str,
+    kind: str | None = None,
+    record_id: int | None = None,
+) -> Iterator[Step]:
     """A transaction for ``actor`` doing ``action`` on the record ``kind`` ``record_id``,
     logged in it when it succeeds; when a :class:`~decentwork.errors.DecentworkError` ends
     it, the transaction is rolled back and the refusal logged in a transaction of its own
@@ -89,30 +117,53 @@ def audited(registry: Registry, actor: Actor, action: str, kind: str | None = No
     step: Step | None = None
     try:
         with registry.engine.begin() as connection:
-            step = Step(connection, load_actor(connection, actor.user_id, actor.interface),
-                        record_id)
+            step = Step(
+                connection, load_actor(connection, actor.user_id, actor.interface), record_id
+            )
             yield step
-            append(connection, at=registry.clock(), user_id=actor.user_id,
-                   role=step.actor.role.value, interface=actor.interface.value, action=action,
-                   kind=kind,
-                   record_id=step.record_id, outcome="ok", detail=step.detail)
+            append(
+                connection,
+                at=registry.clock(),
+                user_id=actor.user_id,
+                role=step.actor.role.value,
+                interface=actor.interface.value,
+                action=action,
+                kind=kind,
+                record_id=step.record_id,
+                outcome="ok",
+                detail=step.detail,
+            )
     except DecentworkError as error:
         if not isinstance(error, Unavailable):
-            outcome = next((name for kind_, name in OUTCOMES if isinstance(error, kind_)),
-                           "failed")
+            outcome = next((name for kind_, name in OUTCOMES if isinstance(error, kind_)), "failed")
             with registry.engine.begin() as connection:
-                append(connection, at=registry.clock(), user_id=actor.user_id,
-                       role=(actor if step is None else step.actor).role.value,
-                       interface=actor.interface.value, action=action, kind=kind,
-                       record_id=record_id if step is None else step.record_id,
-                       outcome=outcome, detail="" if step is None else step.detail)
+                append(
+                    connection,
+                    at=registry.clock(),
+                    user_id=actor.user_id,
+                    role=(actor if step is None else step.actor).role.value,
+                    interface=actor.interface.value,
+                    action=action,
+                    kind=kind,
+                    record_id=record_id if step is None else step.record_id,
+                    outcome=outcome,
+                    detail="" if step is None else step.detail,
+                )
         raise
 
 
-def entries(registry: Registry, actor: Actor, *, user: int | None = None,
-            action: str | None = None, kind: str | None = None, record: int | None = None,
-            since: datetime | None = None, until: datetime | None = None,
-            limit: int | None = None) -> list[Entry]:
+def entries(
+    registry: Registry,
+    actor: Actor,
+    *,
+    user: int | None = None,
+    action: str | None = None,
+    kind: str | None = None,
+    record: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
     """The audit log's rows, oldest first, filtered by user, action (a prefix: ``seeker``
     matches ``seeker.read``), record kind and id, and time (``since`` inclusive, ``until``
     exclusive); ``limit`` keeps the newest. Administrators only; the query is logged.
@@ -122,16 +173,21 @@ def entries(registry: Registry, actor: Actor, *, user: int | None = None,
         BadInput: ``limit`` below 1.
     """
     if limit is not None and limit < 1:
-        raise BadInput(f"limit {limit} is below 1", parameter="limit", given=limit,
-                       expected="a positive number")
+        raise BadInput(
+            f"limit {limit} is below 1",
+            parameter="limit",
+            given=limit,
+            expected="a positive number",
+        )
     with audited(registry, actor, "audit.read") as step:
         require(step.actor, Role.ADMINISTRATOR, to="read the audit log")
         query = sa.select(audit_log)
         if user is not None:
             query = query.where(audit_log.c.user_id == user)
         if action is not None:
-            query = query.where(sa.or_(audit_log.c.action == action,
-                                       audit_log.c.action.startswith(action + ".")))
+            query = query.where(
+                sa.or_(audit_log.c.action == action, audit_log.c.action.startswith(action + "."))
+            )
         if kind is not None:
             query = query.where(audit_log.c.record_kind == kind)
         if record is not None:
@@ -150,9 +206,11 @@ def entries(registry: Registry, actor: Actor, *, user: int | None = None,
 
 def about(connection: sa.Connection, kind: str, record: int) -> list[Entry]:
     """Every audit row about one record, oldest first (for a person's export)."""
-    rows = connection.execute(sa.select(audit_log).where(
-        audit_log.c.record_kind == kind, audit_log.c.record_id == record)
-        .order_by(audit_log.c.id)).mappings()
+    rows = connection.execute(
+        sa.select(audit_log)
+        .where(audit_log.c.record_kind == kind, audit_log.c.record_id == record)
+        .order_by(audit_log.c.id)
+    ).mappings()
     return [Entry(**{**row, "at": as_utc(row["at"])}) for row in rows]
 
 
@@ -167,12 +225,23 @@ def write_csv(found: list[Entry], destination: Path | TextIO) -> None:
             with destination.open("w", encoding="utf-8", newline="") as handle:
                 write_csv(found, handle)
         except OSError as error:
-            raise BadInput(f"{destination}: cannot be written ({error.strerror or error})",
-                           parameter="out", given=str(destination)) from None
+            raise BadInput(
+                f"{destination}: cannot be written ({error.strerror or error})",
+                parameter="out",
+                given=str(destination),
+            ) from None
         return
     writer = csv.writer(destination, lineterminator="\n")
     names = [f.name for f in fields(Entry)]
     writer.writerow(names)
     for entry in found:
-        writer.writerow(["" if (v := getattr(entry, n)) is None
-                         else v.isoformat() if isinstance(v, datetime) else v for n in names])
+        writer.writerow(
+            [
+                ""
+                if (v := getattr(entry, n)) is None
+                else v.isoformat()
+                if isinstance(v, datetime)
+                else v
+                for n in names
+            ]
+        )

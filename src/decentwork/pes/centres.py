@@ -34,8 +34,7 @@ def add_centre(registry: Registry, actor: Actor, data: Mapping[str, Any]) -> Cen
         return _centre(step.connection, step.record_id)
 
 
-def insert(connection: sa.Connection, centres: Sequence[CentreIn], registry: Registry
-           ) -> list[int]:
+def insert(connection: sa.Connection, centres: Sequence[CentreIn], registry: Registry) -> list[int]:
     """Insert validated centres in the caller's transaction; their ids.
 
     Raises:
@@ -43,11 +42,17 @@ def insert(connection: sa.Connection, centres: Sequence[CentreIn], registry: Reg
     """
     taken = ids_by_code(connection, [c.code for c in centres])
     if taken:
-        raise Conflict(f"job centre code(s) {', '.join(sorted(taken))} taken already",
-                       parameter="code", given=", ".join(sorted(taken)))
+        raise Conflict(
+            f"job centre code(s) {', '.join(sorted(taken))} taken already",
+            parameter="code",
+            given=", ".join(sorted(taken)),
+        )
     now = registry.clock()
-    return insert_rows(connection, job_centres, [
-        {"code": c.code, "name": c.name, "area": c.area, "created_at": now} for c in centres])
+    return insert_rows(
+        connection,
+        job_centres,
+        [{"code": c.code, "name": c.name, "area": c.area, "created_at": now} for c in centres],
+    )
 
 
 def list_centres(registry: Registry, actor: Actor) -> list[Centre]:
@@ -62,8 +67,12 @@ def ids_by_code(connection: sa.Connection, codes: Iterable[str]) -> dict[str, in
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    return {row.code: row.id for row in connection.execute(
-        sa.select(job_centres.c.code, job_centres.c.id).where(job_centres.c.code.in_(wanted)))}
+    return {
+        row.code: row.id
+        for row in connection.execute(
+            sa.select(job_centres.c.code, job_centres.c.id).where(job_centres.c.code.in_(wanted))
+        )
+    }
 
 
 def centre_ids(registry: Registry, codes: Iterable[str]) -> list[int]:
@@ -77,8 +86,9 @@ def centre_ids(registry: Registry, codes: Iterable[str]) -> list[int]:
         found = ids_by_code(connection, codes)
     missing = [c for c in codes if c not in found]
     if missing:
-        raise NotFound(f"no job centre {', '.join(missing)}", parameter="centres",
-                       given=", ".join(missing))
+        raise NotFound(
+            f"no job centre {', '.join(missing)}", parameter="centres", given=", ".join(missing)
+        )
     return [found[c] for c in codes]
 
 

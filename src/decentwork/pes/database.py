@@ -72,8 +72,9 @@ def parse_url(url: str | None = None) -> sa.URL:
     try:
         return sa.make_url(target)
     except sa.exc.ArgumentError as error:
-        raise PesDatabaseError(f"PES database URL {target!r} is not valid ({error})",
-                               parameter="url", given=target) from None
+        raise PesDatabaseError(
+            f"PES database URL {target!r} is not valid ({error})", parameter="url", given=target
+        ) from None
 
 
 @contextmanager
@@ -85,7 +86,8 @@ def opening(address: sa.URL) -> Iterator[None]:
     except (sa.exc.SQLAlchemyError, OSError, ModuleNotFoundError) as error:
         raise PesDatabaseError(
             f"cannot open the PES database {shown(address)}: {str(error).splitlines()[0]}",
-            given=shown(address)) from None
+            given=shown(address),
+        ) from None
 
 
 def engine(url: str | None = None, *, create: bool = True) -> sa.Engine:
@@ -109,16 +111,24 @@ def engine(url: str | None = None, *, create: bool = True) -> sa.Engine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         created = sa.create_engine(
-            address, hide_parameters=True,
-            **({"connect_args": {"timeout": SQLITE_TIMEOUT}}
-               if address.get_backend_name() == "sqlite" else {}))
+            address,
+            hide_parameters=True,
+            **(
+                {"connect_args": {"timeout": SQLITE_TIMEOUT}}
+                if address.get_backend_name() == "sqlite"
+                else {}
+            ),
+        )
     if address.get_backend_name() == "sqlite":
         sa.event.listen(created, "connect", _sqlite_pragmas)
     try:
         with opening(address):
             if not create and schema_revision(created) is None:
-                raise NoPesDatabase(f"no PES database at {shown(address)}: the database has "
-                                    "no PES tables", given=shown(address), hint=CREATE_HINT)
+                raise NoPesDatabase(
+                    f"no PES database at {shown(address)}: the database has no PES tables",
+                    given=shown(address),
+                    hint=CREATE_HINT,
+                )
             upgrade(created)
     except PesDatabaseError:
         created.dispose()
@@ -147,8 +157,7 @@ def _sqlite_pragmas(connection: DBAPIConnection, _record: ConnectionPoolEntry) -
 def migration_config(connection: sa.Connection | None = None) -> Config:
     """The Alembic configuration of the PES migrations, run on ``connection``."""
     config = Config()
-    config.set_main_option("script_location",
-                           str(resources.files("decentwork.pes") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("decentwork.pes") / "migrations"))
     config.attributes["connection"] = connection
     return config
 
@@ -165,7 +174,8 @@ def schema_revision(target: sa.Engine) -> str | None:
     """The migration the PES database is at (None: no PES tables yet)."""
     with target.connect() as connection:
         return MigrationContext.configure(
-            connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            connection, opts={"version_table": VERSION_TABLE}
+        ).get_current_revision()
 
 
 def write_lock(connection: sa.Connection) -> None:
@@ -191,7 +201,8 @@ def upgrade(target: sa.Engine) -> None:
     with target.begin() as connection:
         write_lock(connection)
         current = MigrationContext.configure(
-            connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            connection, opts={"version_table": VERSION_TABLE}
+        ).get_current_revision()
         if current != head:
             _check_known(current, shown(target.url))
             command.upgrade(migration_config(connection), "head")
@@ -206,4 +217,7 @@ def _check_known(revision: str | None, where: str) -> None:
         raise PesDatabaseError(
             f"the PES database {where} has schema revision {revision}, which this decentwork "
             f"does not know (its newest is {head_revision()}); a newer decentwork made it",
-            given=revision, expected=head_revision(), hint="upgrade decentwork")
+            given=revision,
+            expected=head_revision(),
+            hint="upgrade decentwork",
+        )

@@ -40,19 +40,54 @@ from decentwork.pes.tables import areas, job_centres
 
 OCCUPATIONS = 3
 """Desired occupations a seekers file can give (``occupation_1`` ... ``occupation_3``)."""
-SEEKER_REQUIRED = ("centre", "given_names", "birth_date", "sex", "area", "consent_purpose",
-                   "consent_date")
+SEEKER_REQUIRED = (
+    "centre",
+    "given_names",
+    "birth_date",
+    "sex",
+    "area",
+    "consent_purpose",
+    "consent_date",
+)
 SEEKER_OPTIONAL = (
-    "family_name", "national_id", "disability", "phone", "email", "address", "education",
-    "languages", *(f"occupation_{i}{part}" for i in range(1, OCCUPATIONS + 1)
-                   for part in ("", "_text")),
-    "skills", "work_history", "available_from", "expected_wage", "wage_currency",
-    "wage_period", "registered_on", "status", "not_duplicate")
+    "family_name",
+    "national_id",
+    "disability",
+    "phone",
+    "email",
+    "address",
+    "education",
+    "languages",
+    *(f"occupation_{i}{part}" for i in range(1, OCCUPATIONS + 1) for part in ("", "_text")),
+    "skills",
+    "work_history",
+    "available_from",
+    "expected_wage",
+    "wage_currency",
+    "wage_period",
+    "registered_on",
+    "status",
+    "not_duplicate",
+)
 VACANCY_REQUIRED = ("employer_name", "centre", "title", "isco", "area")
 VACANCY_OPTIONAL = (
-    "employer_registration", "employer_isic", "employer_area", "description", "openings",
-    "education", "experience_years", "skills", "wage_min", "wage_max", "wage_currency",
-    "wage_period", "contract", "posted_on", "expires_on", "status")
+    "employer_registration",
+    "employer_isic",
+    "employer_area",
+    "description",
+    "openings",
+    "education",
+    "experience_years",
+    "skills",
+    "wage_min",
+    "wage_max",
+    "wage_currency",
+    "wage_period",
+    "contract",
+    "posted_on",
+    "expires_on",
+    "status",
+)
 CENTRE_COLUMNS = ("code", "name", "area")
 DISTRICT_COLUMNS = ("code", "name", "parent")
 SKIP_HINT = "correct the rows, or import the good ones only with skip_bad=True"
@@ -107,13 +142,30 @@ def _finish(rows: _Rows, report: ImportReport, skip_bad: bool) -> list[tuple[int
     return [(line, record) for line, record in sorted(rows.good.items()) if line not in bad]
 
 
-def _log_created(connection: sa.Connection, registry: Registry, actor: Actor, action: str,
-                 kind: str, ids: Iterable[int], lines: Iterable[int]) -> None:
+def _log_created(
+    connection: sa.Connection,
+    registry: Registry,
+    actor: Actor,
+    action: str,
+    kind: str,
+    ids: Iterable[int],
+    lines: Iterable[int],
+) -> None:
     now = registry.clock()
-    entries = [{"at": now, "user_id": actor.user_id, "role": actor.role.value,
-                "interface": actor.interface.value, "action": action, "record_kind": kind,
-                "record_id": i, "outcome": "ok", "detail": f"imported from line {line}"}
-               for i, line in zip(ids, lines, strict=True)]
+    entries = [
+        {
+            "at": now,
+            "user_id": actor.user_id,
+            "role": actor.role.value,
+            "interface": actor.interface.value,
+            "action": action,
+            "record_kind": kind,
+            "record_id": i,
+            "outcome": "ok",
+            "detail": f"imported from line {line}",
+        }
+        for i, line in zip(ids, lines, strict=True)
+    ]
     if entries:
         connection.execute(sa.insert(audit.audit_log), entries)
 
@@ -121,8 +173,9 @@ def _log_created(connection: sa.Connection, registry: Registry, actor: Actor, ac
 # Seekers ----------------------------------------------------------------------------------
 
 
-def import_seekers(registry: Registry, actor: Actor, path: Path, *,
-                   skip_bad: bool = False) -> ImportReport:
+def import_seekers(
+    registry: Registry, actor: Actor, path: Path, *, skip_bad: bool = False
+) -> ImportReport:
     """Import the job seekers of a CSV or Excel file (see the module's description). A row
     that is a likely duplicate (same national ID as a registered seeker or a row above, or
     the same date of birth and a similar name) is bad unless its ``not_duplicate`` column is
@@ -137,20 +190,34 @@ def import_seekers(registry: Registry, actor: Actor, path: Path, *,
     with audit.audited(registry, actor, "seeker.import", "seeker") as step:
         require(step.actor, Role.ADMINISTRATOR, Role.OFFICER, to="import job seekers")
         rows = _Rows(path)
-        parsed = _parse_seekers(step.connection, step.actor, registry.checks(step.connection),
-                                read_rows(path, SEEKER_REQUIRED, SEEKER_OPTIONAL), rows)
+        parsed = _parse_seekers(
+            step.connection,
+            step.actor,
+            registry.checks(step.connection),
+            read_rows(path, SEEKER_REQUIRED, SEEKER_OPTIONAL),
+            rows,
+        )
         _find_duplicates(step.connection, step.actor, parsed, rows)
         good = _finish(rows, report, skip_bad)
-        report.ids = seekers.insert(step.connection, [r for _, r in good],
-                                    user_id=step.actor.user_id, now=registry.clock())
-        _log_created(step.connection, registry, step.actor, "seeker.create", "seeker",
-                     report.ids, [line for line, _ in good])
+        report.ids = seekers.insert(
+            step.connection, [r for _, r in good], user_id=step.actor.user_id, now=registry.clock()
+        )
+        _log_created(
+            step.connection,
+            registry,
+            step.actor,
+            "seeker.create",
+            "seeker",
+            report.ids,
+            [line for line, _ in good],
+        )
         step.detail = f"{report.imported} imported, {len(rows.bad_lines())} bad rows"
     return report
 
 
-def _parse_seekers(connection: sa.Connection, actor: Actor, checks: Checks,
-                   rows: Iterable[Row], found: _Rows) -> dict[int, tuple[SeekerIn, bool]]:
+def _parse_seekers(
+    connection: sa.Connection, actor: Actor, checks: Checks, rows: Iterable[Row], found: _Rows
+) -> dict[int, tuple[SeekerIn, bool]]:
     """Each good row's seeker and its ``not_duplicate`` answer, by line."""
     codes = _centre_codes(connection)
     parsed = {}
@@ -161,16 +228,18 @@ def _parse_seekers(connection: sa.Connection, actor: Actor, checks: Checks,
         not_duplicate = _answer(row.values.get("not_duplicate"))
         if not_duplicate is None:
             found.refuse(row.line, "not_duplicate", "expected yes or no")
-        seeker = found.check(row.line, partial(validated, SeekerIn, data, checks, "seeker"),
-                             _seeker_column)
+        seeker = found.check(
+            row.line, partial(validated, SeekerIn, data, checks, "seeker"), _seeker_column
+        )
         if seeker is not None and not problems and not_duplicate is not None:
             found.good[row.line] = seeker
             parsed[row.line] = (seeker, not_duplicate)
     return parsed
 
 
-def _seeker_data(values: dict[str, object], codes: dict[str, int], actor: Actor
-                 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def _seeker_data(
+    values: dict[str, object], codes: dict[str, int], actor: Actor
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """A row's values as :class:`SeekerIn` fields, and the problems found on the way."""
     problems: list[tuple[str, str]] = []
     centre = _centre(values["centre"], codes, actor, problems)
@@ -180,8 +249,12 @@ def _seeker_data(values: dict[str, object], codes: dict[str, int], actor: Actor
         if code:
             occupations.append({"isco": code, "text": text})
         elif text:
-            problems.append((f"occupation_{i}", "no ISCO-08 code for the text (the occupation "
-                             "coder can code the texts first)"))
+            problems.append(
+                (
+                    f"occupation_{i}",
+                    "no ISCO-08 code for the text (the occupation coder can code the texts first)",
+                )
+            )
     history = []
     for part in filter(None, (p.strip() for p in str(values["work_history"]).split(";"))):
         code, _, years = part.partition(":")
@@ -192,15 +265,38 @@ def _seeker_data(values: dict[str, object], codes: dict[str, int], actor: Actor
     given = values["consent_date"]
     data = {
         "centre": centre or 0,
-        **{name: values[name] for name in (
-            "family_name", "given_names", "national_id", "birth_date", "sex", "disability",
-            "phone", "email", "address", "area", "education", "available_from",
-            "expected_wage", "wage_currency", "wage_period", "registered_on", "status")},
-        "languages": _items(values["languages"]), "skills": _items(values["skills"]),
-        "occupations": occupations, "work_history": history,
-        "consent": {"purpose": values["consent_purpose"],
-                    "given_at": datetime.combine(given, datetime.min.time())
-                    if isinstance(given, date) and not isinstance(given, datetime) else given},
+        **{
+            name: values[name]
+            for name in (
+                "family_name",
+                "given_names",
+                "national_id",
+                "birth_date",
+                "sex",
+                "disability",
+                "phone",
+                "email",
+                "address",
+                "area",
+                "education",
+                "available_from",
+                "expected_wage",
+                "wage_currency",
+                "wage_period",
+                "registered_on",
+                "status",
+            )
+        },
+        "languages": _items(values["languages"]),
+        "skills": _items(values["skills"]),
+        "occupations": occupations,
+        "work_history": history,
+        "consent": {
+            "purpose": values["consent_purpose"],
+            "given_at": datetime.combine(given, datetime.min.time())
+            if isinstance(given, date) and not isinstance(given, datetime)
+            else given,
+        },
     }
     return {k: v for k, v in data.items() if v != ""}, problems
 
@@ -225,41 +321,49 @@ def _seeker_column(path: str) -> str:
     return _list_column(path)
 
 
-def _find_duplicates(connection: sa.Connection, actor: Actor,
-                     parsed: dict[int, tuple[SeekerIn, bool]], rows: _Rows) -> None:
+def _find_duplicates(
+    connection: sa.Connection, actor: Actor, parsed: dict[int, tuple[SeekerIn, bool]], rows: _Rows
+) -> None:
     """Note the rows that are likely duplicates of registered seekers or of rows above."""
     registered = duplicates.born_on(connection, (s.birth_date for s, _ in parsed.values()))
-    taken = duplicates.holders(connection, actor,
-                               (s.national_id for s, _ in parsed.values() if s.national_id))
+    taken = duplicates.holders(
+        connection, actor, (s.national_id for s, _ in parsed.values() if s.national_id)
+    )
     seen_ids: dict[str, int] = {}
     above: dict[date, list[tuple[int, str]]] = {}
     for line, (seeker, not_duplicate) in sorted(parsed.items()):
         key = name_key(seeker.family_name, seeker.given_names)
         if seeker.national_id in taken:
-            rows.refuse(line, "national_id",
-                        f"registered already: {taken[seeker.national_id][1]}")
+            rows.refuse(line, "national_id", f"registered already: {taken[seeker.national_id][1]}")
         elif seeker.national_id in seen_ids:
             rows.refuse(line, "national_id", f"same as line {seen_ids[seeker.national_id]}")
         if seeker.national_id:
             seen_ids.setdefault(seeker.national_id, line)
         if not not_duplicate:
-            similar = duplicates.similar_names(actor, key,
-                                               registered.get(seeker.birth_date, []))
-            earlier = [other for other, other_key in above.get(seeker.birth_date, [])
-                       if duplicates.similarity(key, other_key) >= duplicates.THRESHOLD]
+            similar = duplicates.similar_names(actor, key, registered.get(seeker.birth_date, []))
+            earlier = [
+                other
+                for other, other_key in above.get(seeker.birth_date, [])
+                if duplicates.similarity(key, other_key) >= duplicates.THRESHOLD
+            ]
             listed = [str(c) for c in similar] + [f"line {other}" for other in earlier]
             if listed:
-                rows.refuse(line, "not_duplicate", "likely duplicate (same date of birth, "
-                            f"similar name) of {'; '.join(listed)}: give yes if this is "
-                            "another person")
+                rows.refuse(
+                    line,
+                    "not_duplicate",
+                    "likely duplicate (same date of birth, "
+                    f"similar name) of {'; '.join(listed)}: give yes if this is "
+                    "another person",
+                )
         above.setdefault(seeker.birth_date, []).append((line, key))
 
 
 # Vacancies --------------------------------------------------------------------------------
 
 
-def import_vacancies(registry: Registry, actor: Actor, path: Path, *,
-                     skip_bad: bool = False) -> ImportReport:
+def import_vacancies(
+    registry: Registry, actor: Actor, path: Path, *, skip_bad: bool = False
+) -> ImportReport:
     """Import the vacancies of a CSV or Excel file (see the module's description). The
     employer is found by its registration number, else by its name; an employer not in the
     registry yet is added (its ISIC Rev.4 activity is then required).
@@ -283,22 +387,42 @@ def import_vacancies(registry: Registry, actor: Actor, path: Path, *,
             values = row.values
             number = str(values["employer_registration"]) or None
             key = (number or str(values["employer_name"])).strip().lower()
-            employer = employers.find_employer(step.connection, str(values["employer_name"]),
-                                               number)
+            employer = employers.find_employer(
+                step.connection, str(values["employer_name"]), number
+            )
             if employer is None and key not in new_employers:
-                new = rows.check(row.line, partial(validated, EmployerIn, {
-                    "name": values["employer_name"], "registration_number": number,
-                    "isic": values["employer_isic"] or None,
-                    "area": values["employer_area"] or values["area"]}, checks, "employer"),
-                    _employer_column)
+                new = rows.check(
+                    row.line,
+                    partial(
+                        validated,
+                        EmployerIn,
+                        {
+                            "name": values["employer_name"],
+                            "registration_number": number,
+                            "isic": values["employer_isic"] or None,
+                            "area": values["employer_area"] or values["area"],
+                        },
+                        checks,
+                        "employer",
+                    ),
+                    _employer_column,
+                )
                 if new is not None:
                     new_employers[key] = new
-            data = {name: values[name] for name in VACANCY_OPTIONAL + VACANCY_REQUIRED
-                    if not name.startswith("employer") and name != "centre"}
-            data = {**{k: v for k, v in data.items() if v != ""}, "centre": centre,
-                    "employer": employer or 0, "skills": _items(values["skills"])}
-            vacancy = rows.check(row.line, partial(validated, VacancyIn, data, checks, "vacancy"),
-                                 _list_column)
+            data = {
+                name: values[name]
+                for name in VACANCY_OPTIONAL + VACANCY_REQUIRED
+                if not name.startswith("employer") and name != "centre"
+            }
+            data = {
+                **{k: v for k, v in data.items() if v != ""},
+                "centre": centre,
+                "employer": employer or 0,
+                "skills": _items(values["skills"]),
+            }
+            vacancy = rows.check(
+                row.line, partial(validated, VacancyIn, data, checks, "vacancy"), _list_column
+            )
             for name, problem in problems:
                 rows.refuse(row.line, name, problem)
             if vacancy is not None and not problems:
@@ -306,28 +430,60 @@ def import_vacancies(registry: Registry, actor: Actor, path: Path, *,
                 links[row.line] = (employer, key)
         good = _finish(rows, report, skip_bad)
         wanted = {links[line][1] for line, _ in good if links[line][0] is None}
-        added = dict(zip(sorted(wanted), employers.insert(
-            step.connection, [new_employers[k] for k in sorted(wanted)], registry.clock()),
-            strict=True)) if wanted else {}
-        records = [v.model_copy(update={"employer": links[line][0] or added[links[line][1]]})
-                   for line, v in good]
-        report.ids = vacancies.insert(step.connection, records, user_id=step.actor.user_id,
-                                      now=registry.clock())
+        added = (
+            dict(
+                zip(
+                    sorted(wanted),
+                    employers.insert(
+                        step.connection,
+                        [new_employers[k] for k in sorted(wanted)],
+                        registry.clock(),
+                    ),
+                    strict=True,
+                )
+            )
+            if wanted
+            else {}
+        )
+        records = [
+            v.model_copy(update={"employer": links[line][0] or added[links[line][1]]})
+            for line, v in good
+        ]
+        report.ids = vacancies.insert(
+            step.connection, records, user_id=step.actor.user_id, now=registry.clock()
+        )
         first = {links[line][1]: line for line, _ in reversed(good)}
-        _log_created(step.connection, registry, step.actor, "employer.create", "employer",
-                     added.values(), [first[key] for key in added])
-        _log_created(step.connection, registry, step.actor, "vacancy.create", "vacancy",
-                     report.ids, [line for line, _ in good])
-        step.detail = (f"{report.imported} imported, {len(added)} employers added, "
-                       f"{len(rows.bad_lines())} bad rows")
+        _log_created(
+            step.connection,
+            registry,
+            step.actor,
+            "employer.create",
+            "employer",
+            added.values(),
+            [first[key] for key in added],
+        )
+        _log_created(
+            step.connection,
+            registry,
+            step.actor,
+            "vacancy.create",
+            "vacancy",
+            report.ids,
+            [line for line, _ in good],
+        )
+        step.detail = (
+            f"{report.imported} imported, {len(added)} employers added, "
+            f"{len(rows.bad_lines())} bad rows"
+        )
     return report
 
 
 # Job centres and districts ------------------------------------------------------------------
 
 
-def import_centres(registry: Registry, actor: Actor, path: Path, *,
-                   skip_bad: bool = False) -> ImportReport:
+def import_centres(
+    registry: Registry, actor: Actor, path: Path, *, skip_bad: bool = False
+) -> ImportReport:
     """Import job centres (``code``, ``name``, ``area``). Administrators only.
 
     Raises:
@@ -342,8 +498,9 @@ def import_centres(registry: Registry, actor: Actor, path: Path, *,
         taken = set(_centre_codes(step.connection))
         rows = _Rows(path)
         for row in read_rows(path, CENTRE_COLUMNS, ()):
-            centre = rows.check(row.line, partial(validated, CentreIn, row.values, checks,
-                                                  "centre"), str)
+            centre = rows.check(
+                row.line, partial(validated, CentreIn, row.values, checks, "centre"), str
+            )
             if centre is None:
                 continue
             if centre.code in taken:
@@ -352,16 +509,23 @@ def import_centres(registry: Registry, actor: Actor, path: Path, *,
             taken.add(centre.code)
             rows.good[row.line] = centre
         good = _finish(rows, report, skip_bad)
-        report.ids = centres.insert(step.connection, [c for _, c in good], registry) \
-            if good else []
-        _log_created(step.connection, registry, step.actor, "centre.create", "centre",
-                     report.ids, [line for line, _ in good])
+        report.ids = centres.insert(step.connection, [c for _, c in good], registry) if good else []
+        _log_created(
+            step.connection,
+            registry,
+            step.actor,
+            "centre.create",
+            "centre",
+            report.ids,
+            [line for line, _ in good],
+        )
         step.detail = f"{report.imported} imported, {len(rows.bad_lines())} bad rows"
     return report
 
 
-def import_districts(registry: Registry, actor: Actor, path: Path, *,
-                     skip_bad: bool = False) -> ImportReport:
+def import_districts(
+    registry: Registry, actor: Actor, path: Path, *, skip_bad: bool = False
+) -> ImportReport:
     """Add areas below the ISO 3166-2 subdivisions (``code``, ``name``, ``parent``; a parent
     is a subdivision, a district added before, or a district of a row above).
     Administrators only; the report's ``ids`` are the rows' lines.
@@ -378,8 +542,9 @@ def import_districts(registry: Registry, actor: Actor, path: Path, *,
         known = set(checks.districts)
         for row in read_rows(path, DISTRICT_COLUMNS, ()):
             context = Checks(checks.references, frozenset(known))
-            district = rows.check(row.line, partial(validated, DistrictIn, row.values, context,
-                                                    "district"), str)
+            district = rows.check(
+                row.line, partial(validated, DistrictIn, row.values, context, "district"), str
+            )
             if district is None:
                 continue
             if district.code in known:
@@ -390,9 +555,13 @@ def import_districts(registry: Registry, actor: Actor, path: Path, *,
         good = _finish(rows, report, skip_bad)
         now = registry.clock()
         if good:
-            step.connection.execute(sa.insert(areas), [
-                {"code": d.code, "name": d.name, "parent": d.parent, "created_at": now}
-                for _, d in good])
+            step.connection.execute(
+                sa.insert(areas),
+                [
+                    {"code": d.code, "name": d.name, "parent": d.parent, "created_at": now}
+                    for _, d in good
+                ],
+            )
         report.ids = [line for line, _ in good]
         step.detail = f"{len(good)} districts added, {len(rows.bad_lines())} bad rows"
     return report
@@ -402,12 +571,15 @@ def import_districts(registry: Registry, actor: Actor, path: Path, *,
 
 
 def _centre_codes(connection: sa.Connection) -> dict[str, int]:
-    return {row.code: row.id for row in connection.execute(
-        sa.select(job_centres.c.code, job_centres.c.id))}
+    return {
+        row.code: row.id
+        for row in connection.execute(sa.select(job_centres.c.code, job_centres.c.id))
+    }
 
 
-def _centre(code: object, codes: dict[str, int], actor: Actor,
-            problems: list[tuple[str, str]]) -> int | None:
+def _centre(
+    code: object, codes: dict[str, int], actor: Actor, problems: list[tuple[str, str]]
+) -> int | None:
     """The id of job centre ``code``, noting a problem when there is none or it is not the
     officer's."""
     found = codes.get(str(code).strip())
@@ -429,5 +601,3 @@ def _answer(value: object) -> bool | None:
     if text in ("", "no", "n", "false", "0"):
         return False
     return True if text in ("yes", "y", "true", "1") else None
-
-

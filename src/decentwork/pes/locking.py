@@ -11,8 +11,14 @@ import sqlalchemy as sa
 from decentwork.errors import Conflict
 
 
-def write_version(connection: sa.Connection, table: sa.Table, kind: str, record: int,
-                  version: int, values: Mapping[str, Any]) -> int:
+def write_version(
+    connection: sa.Connection,
+    table: sa.Table,
+    kind: str,
+    record: int,
+    version: int,
+    values: Mapping[str, Any],
+) -> int:
     """Write ``values`` to the record ``record`` of ``table`` if it is still at ``version``,
     in the caller's transaction; its new version.
 
@@ -20,13 +26,21 @@ def write_version(connection: sa.Connection, table: sa.Table, kind: str, record:
         Conflict: the record is at another version (someone else changed it since it was
             read), naming the record and both versions.
     """
-    changed = connection.execute(sa.update(table).where(
-        table.c.id == record, table.c.version == version).values(**values, version=version + 1))
+    changed = connection.execute(
+        sa.update(table)
+        .where(table.c.id == record, table.c.version == version)
+        .values(**values, version=version + 1)
+    )
     if changed.rowcount != 1:
-        current = connection.execute(sa.select(table.c.version).where(table.c.id == record)
-                                     ).scalar()
-        raise Conflict(f"{kind} {record} was changed by someone else after version {version} "
-                       f"was read (it is at version {current} now)", parameter="version",
-                       given=version, expected=str(current),
-                       hint=f"read {kind} {record} again and make the change on it")
+        current = connection.execute(
+            sa.select(table.c.version).where(table.c.id == record)
+        ).scalar()
+        raise Conflict(
+            f"{kind} {record} was changed by someone else after version {version} "
+            f"was read (it is at version {current} now)",
+            parameter="version",
+            given=version,
+            expected=str(current),
+            hint=f"read {kind} {record} again and make the change on it",
+        )
     return version + 1

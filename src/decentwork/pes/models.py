@@ -45,10 +45,19 @@ MIN_AGE, MAX_AGE = 15, 100
 """Ages at registration the registry accepts."""
 MIN_PASSWORD, MAX_PASSWORD = 10, 1000
 """Lengths of password the registry accepts."""
-PERSONAL_FIELDS = frozenset({
-    "family_name", "given_names", "national_id", "birth_date", "phone", "email", "address",
-    "contact_name", "password",
-})
+PERSONAL_FIELDS = frozenset(
+    {
+        "family_name",
+        "given_names",
+        "national_id",
+        "birth_date",
+        "phone",
+        "email",
+        "address",
+        "contact_name",
+        "password",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,10 @@ class InvalidRecord(BadInput):
     not ...; education: ... (the seeker was not written)``)."""
 
     def __init__(self, kind: str, problems: list[Problem]) -> None:
-        super().__init__("; ".join(map(str, problems)) + f" (the {kind} was not written)",
-                         parameter=problems[0].field)
+        super().__init__(
+            "; ".join(map(str, problems)) + f" (the {kind} was not written)",
+            parameter=problems[0].field,
+        )
         self.problems = problems
 
 
@@ -91,21 +102,25 @@ def _checks(info: ValidationInfo) -> Checks | None:
 
 def _against(check: Callable[[Checks, str], str | None]) -> AfterValidator:
     """A validator checking a code with ``check`` when the context has the checks."""
+
     def validate(code: str, info: ValidationInfo) -> str:
         checks = _checks(info)
         problem = None if checks is None else check(checks, code)
         if problem:
             raise ValueError(problem)
         return code
+
     return AfterValidator(validate)
 
 
 def _matching(pattern: str, what: str) -> AfterValidator:
     """A validator refusing text that is not all of ``pattern``, saying it is not ``what``."""
+
     def validate(text: str) -> str:
         if not re.fullmatch(pattern, text):
             raise ValueError(f"not {what}")
         return text
+
     return AfterValidator(validate)
 
 
@@ -122,8 +137,9 @@ def _plain_text(text: str) -> str:
 
 def _phone(text: str) -> str:
     if not re.fullmatch(r"\+?[0-9 ()./-]+", text) or not 6 <= sum(c.isdigit() for c in text) <= 20:
-        raise ValueError("not a telephone number (6 to 20 digits, with +, spaces, dots, hyphens "
-                         "or parentheses)")
+        raise ValueError(
+            "not a telephone number (6 to 20 digits, with +, spaces, dots, hyphens or parentheses)"
+        )
     return text
 
 
@@ -137,8 +153,9 @@ def _national_id(text: str) -> str:
     """A national ID as stored: capitals and digits only (spaces and hyphens dropped)."""
     cleaned = re.sub(r"[\s-]", "", text).upper()
     if not re.fullmatch(r"[A-Z0-9]{3,40}", cleaned):
-        raise ValueError("not an identity number (3 to 40 letters and digits, with spaces or "
-                         "hyphens)")
+        raise ValueError(
+            "not an identity number (3 to 40 letters and digits, with spaces or hyphens)"
+        )
     return cleaned
 
 
@@ -175,8 +192,16 @@ def _moment(value: datetime) -> datetime:
 def _yes_no(value: object) -> object:
     """``yes``/``no`` (and ``true``/``false``, ``1``/``0``) as booleans."""
     if isinstance(value, str):
-        words = {"yes": True, "y": True, "true": True, "1": True,
-                 "no": False, "n": False, "false": False, "0": False}
+        words = {
+            "yes": True,
+            "y": True,
+            "true": True,
+            "1": True,
+            "no": False,
+            "n": False,
+            "false": False,
+            "0": False,
+        }
         if value.strip().lower() not in words:
             raise ValueError("expected yes or no")
         return words[value.strip().lower()]
@@ -197,14 +222,20 @@ YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Occupation = Annotated[str, _against(lambda c, code: c.references.occupation(code))]
 Education = Annotated[str, _against(lambda c, code: c.references.education(code))]
 Activity = Annotated[str, _against(lambda c, code: c.references.activity(code))]
-Skill = Annotated[str, StringConstraints(max_length=200),
-                  _against(lambda c, uri: c.references.skill(uri))]
-Currency = Annotated[str, StringConstraints(to_upper=True),
-                     _against(lambda c, code: c.references.currency(code))]
-Language = Annotated[str, StringConstraints(to_lower=True),
-                     _against(lambda c, code: c.references.language(code))]
-Area = Annotated[str, StringConstraints(to_upper=True, max_length=40),
-                 _against(lambda c, code: areas.area_problem(code, c.districts))]
+Skill = Annotated[
+    str, StringConstraints(max_length=200), _against(lambda c, uri: c.references.skill(uri))
+]
+Currency = Annotated[
+    str, StringConstraints(to_upper=True), _against(lambda c, code: c.references.currency(code))
+]
+Language = Annotated[
+    str, StringConstraints(to_lower=True), _against(lambda c, code: c.references.language(code))
+]
+Area = Annotated[
+    str,
+    StringConstraints(to_upper=True, max_length=40),
+    _against(lambda c, code: areas.area_problem(code, c.districts)),
+]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Experience = Annotated[Decimal, Field(ge=0, le=70, decimal_places=1)]
 
@@ -264,8 +295,7 @@ class Model(BaseModel):
     @classmethod
     def _blanks(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
-            return {k: None if isinstance(v, str) and not v.strip() else v
-                    for k, v in data.items()}
+            return {k: None if isinstance(v, str) and not v.strip() else v for k, v in data.items()}
         return data
 
 
@@ -274,8 +304,12 @@ def _empty(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _check_wage(amounts: list[Decimal | None], currency: str | None,
-                period: WagePeriod | None, names: tuple[str, str]) -> None:
+def _check_wage(
+    amounts: list[Decimal | None],
+    currency: str | None,
+    period: WagePeriod | None,
+    names: tuple[str, str],
+) -> None:
     if any(a is not None for a in amounts) and (currency is None or period is None):
         missing = [n for n, v in zip(names, (currency, period), strict=True) if v is None]
         also = f", as is {missing[1]}" if len(missing) > 1 else ""
@@ -348,10 +382,16 @@ class SeekerIn(Model):
             raise ValueError("registered_on: in the future")
         years = age(self.birth_date, self.registered_on)
         if years < MIN_AGE or years > MAX_AGE:
-            raise ValueError(f"birth_date: the registry takes people aged {MIN_AGE} to "
-                             f"{MAX_AGE} on the registration date")
-        _check_wage([self.expected_wage], self.wage_currency, self.wage_period,
-                    ("wage_currency", "wage_period"))
+            raise ValueError(
+                f"birth_date: the registry takes people aged {MIN_AGE} to "
+                f"{MAX_AGE} on the registration date"
+            )
+        _check_wage(
+            [self.expected_wage],
+            self.wage_currency,
+            self.wage_period,
+            ("wage_currency", "wage_period"),
+        )
         if len({o.isco for o in self.occupations}) < len(self.occupations):
             raise ValueError("occupations: an occupation is given twice")
         return self
@@ -364,9 +404,17 @@ class EmployerIn(Model):
     """An employer."""
 
     name: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
-    registration_number: Annotated[str, StringConstraints(max_length=60), _matching(
-        r"[A-Za-z0-9][A-Za-z0-9 ./-]*", "a registration number (letters, digits, spaces, "
-        "dots, slashes and hyphens)")] | None = None
+    registration_number: (
+        Annotated[
+            str,
+            StringConstraints(max_length=60),
+            _matching(
+                r"[A-Za-z0-9][A-Za-z0-9 ./-]*",
+                "a registration number (letters, digits, spaces, dots, slashes and hyphens)",
+            ),
+        ]
+        | None
+    ) = None
     isic: Activity
     area: Area
     contact_name: Name | None = None
@@ -402,11 +450,18 @@ class VacancyIn(Model):
 
     @model_validator(mode="after")
     def _coherent(self) -> VacancyIn:
-        if (self.wage_min is not None and self.wage_max is not None
-                and self.wage_max < self.wage_min):
+        if (
+            self.wage_min is not None
+            and self.wage_max is not None
+            and self.wage_max < self.wage_min
+        ):
             raise ValueError("wage_max: below wage_min")
-        _check_wage([self.wage_min, self.wage_max], self.wage_currency, self.wage_period,
-                    ("wage_currency", "wage_period"))
+        _check_wage(
+            [self.wage_min, self.wage_max],
+            self.wage_currency,
+            self.wage_period,
+            ("wage_currency", "wage_period"),
+        )
         if self.expires_on is not None and self.expires_on < self.posted_on:
             raise ValueError("expires_on: before posted_on")
         if self.starts_on is not None and self.starts_on < self.posted_on:
@@ -417,9 +472,14 @@ class VacancyIn(Model):
 class CentreIn(Model):
     """A job centre: a short code of its own, its name and its area."""
 
-    code: Annotated[str, StringConstraints(max_length=40), _matching(
-        r"[A-Za-z0-9][A-Za-z0-9_.-]*", "a centre code (letters, digits, dots, hyphens and "
-        "underscores)")]
+    code: Annotated[
+        str,
+        StringConstraints(max_length=40),
+        _matching(
+            r"[A-Za-z0-9][A-Za-z0-9_.-]*",
+            "a centre code (letters, digits, dots, hyphens and underscores)",
+        ),
+    ]
     name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
     area: Area
 
@@ -428,17 +488,22 @@ class DistrictIn(Model):
     """An area below the ISO 3166-2 subdivisions: its code (beginning with its country's
     two letters and a hyphen, ``KH-12-01``), name, and the area it lies in."""
 
-    code: Annotated[str, StringConstraints(to_upper=True, max_length=40), _matching(
-        r"[A-Z]{2}-[A-Z0-9]+(-[A-Z0-9]+)*", "a district code (its country's two letters, "
-        "then letters and digits separated by hyphens: KH-12-01)")]
+    code: Annotated[
+        str,
+        StringConstraints(to_upper=True, max_length=40),
+        _matching(
+            r"[A-Z]{2}-[A-Z0-9]+(-[A-Z0-9]+)*",
+            "a district code (its country's two letters, "
+            "then letters and digits separated by hyphens: KH-12-01)",
+        ),
+    ]
     name: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
     parent: Area
 
     @model_validator(mode="after")
     def _same_country(self) -> DistrictIn:
         if self.code[:2] != self.parent[:2]:
-            raise ValueError(f"code: {self.code} is not in the country of its parent "
-                             f"{self.parent}")
+            raise ValueError(f"code: {self.code} is not in the country of its parent {self.parent}")
         if self.code == self.parent or areas.is_subdivision(self.code):
             raise ValueError(f"code: {self.code} is an ISO 3166-2 subdivision already")
         return self
@@ -448,12 +513,19 @@ class UserIn(Model):
     """A user: a login name, a role, a password, and an officer's centres or an employer
     user's employer."""
 
-    username: Annotated[str, StringConstraints(to_lower=True, min_length=2, max_length=64),
-                        _matching(r"[a-z0-9][a-z0-9._@-]*", "a username (letters, digits, "
-                                  "dots, hyphens, underscores and @, without spaces)")]
+    username: Annotated[
+        str,
+        StringConstraints(to_lower=True, min_length=2, max_length=64),
+        _matching(
+            r"[a-z0-9][a-z0-9._@-]*",
+            "a username (letters, digits, dots, hyphens, underscores and @, without spaces)",
+        ),
+    ]
     role: Role
-    password: Annotated[str, StringConstraints(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD,
-                                               strip_whitespace=False)]
+    password: Annotated[
+        str,
+        StringConstraints(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD, strip_whitespace=False),
+    ]
     centres: list[RecordId] = []
     employer: RecordId | None = None
 
@@ -466,8 +538,7 @@ class UserIn(Model):
         if self.role == Role.EMPLOYER and self.employer is None:
             raise ValueError("employer: an employer user needs its employer")
         if self.role != Role.EMPLOYER and self.employer is not None:
-            raise ValueError(f"employer: only employer users have an employer, not "
-                             f"{self.role}s")
+            raise ValueError(f"employer: only employer users have an employer, not {self.role}s")
         return self
 
 
@@ -483,8 +554,9 @@ def password_problem(password: str) -> str | None:
 M = TypeVar("M", bound=BaseModel)
 
 
-def validated(model: type[M], data: Mapping[str, Any], checks: Checks | None,
-              kind: str | None = None) -> M:
+def validated(
+    model: type[M], data: Mapping[str, Any], checks: Checks | None, kind: str | None = None
+) -> M:
     """``data`` as a ``model``, codes checked against ``checks``.
 
     Raises:
@@ -494,8 +566,9 @@ def validated(model: type[M], data: Mapping[str, Any], checks: Checks | None,
     try:
         return model.model_validate(data, context=checks)
     except ValidationError as error:
-        raise InvalidRecord(kind or model.__name__.removesuffix("In").lower(),
-                            problems(error)) from None
+        raise InvalidRecord(
+            kind or model.__name__.removesuffix("In").lower(), problems(error)
+        ) from None
 
 
 def problems(error: ValidationError) -> list[Problem]:
@@ -506,15 +579,16 @@ def problems(error: ValidationError) -> list[Problem]:
     for item in error.errors(include_url=False):
         field = _path(item["loc"])
         message = str(item["msg"]).removeprefix("Value error, ")
-        if item["type"] == "missing" or (item["type"] != "value_error"
-                                         and item.get("input", "") is None):
+        if item["type"] == "missing" or (
+            item["type"] != "value_error" and item.get("input", "") is None
+        ):
             message = "required"
         elif item["type"] == "extra_forbidden":
             message = "unknown field"
         named = re.match(r"([a-z_]+): ", message)
         if item["type"] == "value_error" and named:
             field = f"{field}.{named[1]}" if field else named[1]
-            message = message[named.end():]
+            message = message[named.end() :]
         found.append(Problem(field or "record", message))
     return found
 
@@ -525,6 +599,7 @@ def _path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         elif part not in ("function-after", "function-before") and not str(part).startswith(
-                ("function-", "json-or-python")):
+            ("function-", "json-or-python")
+        ):
             path += f".{part}" if path else str(part)
     return path

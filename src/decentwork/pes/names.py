@@ -21,10 +21,15 @@ THRESHOLD = 0.85
 """Similarity from which two names with the same date of birth make a likely duplicate."""
 
 _COENG, _RO, _DA, _TA = "\u17d2", "\u179a", "\u178a", "\u178f"
-_LATIN_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe",
-                                "þ": "th", "\u0131": "i"})
-_KHMER_JOINED = (("\u17c1\u17b8", "\u17be"), ("\u17c1\u17b6", "\u17c4"),
-                 ("\u17a3", "\u17a2"), ("\u17a4", "\u17a2\u17b6"))
+_LATIN_LETTERS = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "\u0131": "i"}
+)
+_KHMER_JOINED = (
+    ("\u17c1\u17b8", "\u17be"),
+    ("\u17c1\u17b6", "\u17c4"),
+    ("\u17a3", "\u17a2"),
+    ("\u17a4", "\u17a2\u17b6"),
+)
 _LAO_TONE_AFTER_AM = re.compile("(\u0ecd)(\u0eb2)([\u0ec8-\u0ecb])")
 
 
@@ -62,8 +67,10 @@ def _is_khmer_mark(char: str) -> bool:
 
 
 def _is_lao_mark(char: str) -> bool:
-    return char in "\u0eb1\u0eb4\u0eb5\u0eb6\u0eb7\u0eb8\u0eb9\u0ebb\u0ebc\u0ec8\u0ec9\u0eca" \
+    return (
+        char in "\u0eb1\u0eb4\u0eb5\u0eb6\u0eb7\u0eb8\u0eb9\u0ebb\u0ebc\u0ec8\u0ec9\u0eca"
         "\u0ecb\u0ecc\u0ecd"
+    )
 
 
 def _reorder_khmer(text: str) -> str:
@@ -145,6 +152,7 @@ def name_key(family_name: str, given_names: str) -> str:
 def similarity(key: str, other: str) -> float:
     """How alike two name keys are, from 0 to 1 (difflib's ratio), whichever way round the
     family and given names were entered."""
+
     def ratio(a: str, b: str) -> float:
         return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 

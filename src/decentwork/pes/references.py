@@ -21,8 +21,9 @@ from decentwork.classifications import code_list, isco08, isic4
 from decentwork.classifications.sources import FetchError, located
 
 ESCO_VERSION = "v1.1.1"
-ESCO_CLASSIFICATION = (f"esco/{ESCO_VERSION}/ESCO dataset - {ESCO_VERSION} - classification - "
-                       "en - csv.zip")
+ESCO_CLASSIFICATION = (
+    f"esco/{ESCO_VERSION}/ESCO dataset - {ESCO_VERSION} - classification - en - csv.zip"
+)
 """ESCO's English classification as the European Commission publishes it (a zip of CSV
 files), in the data directory."""
 ESCO_SKILLS = "skills_en.csv"
@@ -99,6 +100,8 @@ def esco_skills(archive: Path) -> dict[str, str]:
             reader = csv.DictReader(io.TextIOWrapper(member, encoding="utf-8", newline=""))
             return {row["conceptUri"]: row["preferredLabel"] for row in reader}
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:
-        raise FetchError(f"{archive}: not ESCO's classification archive with {ESCO_SKILLS} "
-                         f"({error})", given=str(archive),
-                         hint="fetch the classification files again") from None
+        raise FetchError(
+            f"{archive}: not ESCO's classification archive with {ESCO_SKILLS} ({error})",
+            given=str(archive),
+            hint="fetch the classification files again",
+        ) from None

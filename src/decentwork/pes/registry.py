@@ -34,8 +34,9 @@ class Registry:
         self.engine.dispose()
 
 
-def open_registry(url: str | None = None, *, create: bool = True,
-                  classifications: Path | None = None) -> Registry:
+def open_registry(
+    url: str | None = None, *, create: bool = True, classifications: Path | None = None
+) -> Registry:
     """The registry in the PES database at ``url`` (see
     :func:`decentwork.pes.database.database_url`), created or upgraded if need be unless
     ``create`` is False; codes are checked against the classification files in

@@ -36,11 +36,24 @@ from decentwork.pes.tables import (
 )
 
 ERASED_COLUMNS: dict[str, Any] = {
-    "family_name": "", "given_names": "", "name_key": "", "national_id": None,
-    "birth_date": None, "disability": None, "phone": None, "email": None, "address": None,
-    "education": None, "languages": "", "available_from": None, "willing_to_move": None,
-    "expected_wage": None, "wage_currency": None, "wage_period": None,
-    "consent_purpose": None, "consent_at": None,
+    "family_name": "",
+    "given_names": "",
+    "name_key": "",
+    "national_id": None,
+    "birth_date": None,
+    "disability": None,
+    "phone": None,
+    "email": None,
+    "address": None,
+    "education": None,
+    "languages": "",
+    "available_from": None,
+    "willing_to_move": None,
+    "expected_wage": None,
+    "wage_currency": None,
+    "wage_period": None,
+    "consent_purpose": None,
+    "consent_at": None,
 }
 """What erasure writes over the seeker's own columns."""
 
@@ -58,8 +71,11 @@ def person_export(registry: Registry, actor: Actor, seeker_id: int) -> dict[str,
     with audit.audited(registry, actor, "seeker.export", KIND, seeker_id) as step:
         visible(step.connection, step.actor, seeker_id)
         record = load(step.connection, seeker_id)
-        centre = step.connection.execute(sa.select(job_centres).where(
-            job_centres.c.id == record.centre)).mappings().one()
+        centre = (
+            step.connection.execute(sa.select(job_centres).where(job_centres.c.id == record.centre))
+            .mappings()
+            .one()
+        )
         history = audit.about(step.connection, KIND, seeker_id)
         skills = registry.references.skills() if record.skills else {}
         return {
@@ -67,17 +83,31 @@ def person_export(registry: Registry, actor: Actor, seeker_id: int) -> dict[str,
             "seeker": record.model_dump(mode="json"),
             "labels": {
                 "area": area_name(step.connection, record.area),
-                "occupations": {code: registry.references.occupation_title(code)
-                                for code in _codes(record)},
+                "occupations": {
+                    code: registry.references.occupation_title(code) for code in _codes(record)
+                },
                 "skills": {uri: skills.get(uri, "") for uri in record.skills},
             },
-            "job_centre": {"id": centre["id"], "code": centre["code"], "name": centre["name"],
-                           "area": centre["area"]},
-            "referrals": [r.model_dump(mode="json")
-                          for r in referrals.of_seeker(step.connection, seeker_id)],
-            "audit_log": [{"at": e.at.isoformat(), "user_id": e.user_id, "role": e.role,
-                           "interface": e.interface, "action": e.action, "outcome": e.outcome}
-                          for e in history],
+            "job_centre": {
+                "id": centre["id"],
+                "code": centre["code"],
+                "name": centre["name"],
+                "area": centre["area"],
+            },
+            "referrals": [
+                r.model_dump(mode="json") for r in referrals.of_seeker(step.connection, seeker_id)
+            ],
+            "audit_log": [
+                {
+                    "at": e.at.isoformat(),
+                    "user_id": e.user_id,
+                    "role": e.role,
+                    "interface": e.interface,
+                    "action": e.action,
+                    "outcome": e.outcome,
+                }
+                for e in history
+            ],
         }
 
 
@@ -101,16 +131,30 @@ def person_erase(registry: Registry, actor: Actor, seeker_id: int) -> SeekerReco
         if record.status == SeekerStatus.ERASED:
             raise Conflict(f"seeker {seeker_id} is erased already", given=seeker_id)
         now = registry.clock()
-        step.connection.execute(sa.update(seekers).where(seekers.c.id == seeker_id).values(
-            **ERASED_COLUMNS, status=SeekerStatus.ERASED.value,
-            status_at_erasure=record.status, erased_at=now, updated_at=now,
-            updated_by=step.actor.user_id, version=record.version + 1))
-        step.connection.execute(sa.update(seeker_occupations).where(
-            seeker_occupations.c.seeker_id == seeker_id).values(text=""))
-        step.connection.execute(sa.update(seeker_jobs).where(
-            seeker_jobs.c.seeker_id == seeker_id).values(years=None))
-        step.connection.execute(sa.delete(seeker_skills).where(
-            seeker_skills.c.seeker_id == seeker_id))
+        step.connection.execute(
+            sa.update(seekers)
+            .where(seekers.c.id == seeker_id)
+            .values(
+                **ERASED_COLUMNS,
+                status=SeekerStatus.ERASED.value,
+                status_at_erasure=record.status,
+                erased_at=now,
+                updated_at=now,
+                updated_by=step.actor.user_id,
+                version=record.version + 1,
+            )
+        )
+        step.connection.execute(
+            sa.update(seeker_occupations)
+            .where(seeker_occupations.c.seeker_id == seeker_id)
+            .values(text="")
+        )
+        step.connection.execute(
+            sa.update(seeker_jobs).where(seeker_jobs.c.seeker_id == seeker_id).values(years=None)
+        )
+        step.connection.execute(
+            sa.delete(seeker_skills).where(seeker_skills.c.seeker_id == seeker_id)
+        )
         erased = load(step.connection, seeker_id)
     _empty_sqlite_log(registry)
     return erased

@@ -52,17 +52,45 @@ records whenever it runs)."""
 CHUNK = 5_000
 CONSENT = "Registration with the public employment service and referral to vacancies"
 SECTOR_WORDS = (
-    ("Agro", "Plantation", "Farm"), ("Garment", "Manufacturing", "Industrial", "Factory"),
-    ("Power", "Water Supply"), ("Construction", "Engineering", "Builders"),
-    ("Trading", "Mart", "Import Export"), ("Logistics", "Transport", "Express"),
-    ("Hotel", "Restaurant", "Resort"), ("Microfinance", "Digital", "Consulting"),
-    ("School", "Clinic", "Hospital"), ("Services", "Beauty Salon", "Repair"),
-    ("Home Services",))
+    ("Agro", "Plantation", "Farm"),
+    ("Garment", "Manufacturing", "Industrial", "Factory"),
+    ("Power", "Water Supply"),
+    ("Construction", "Engineering", "Builders"),
+    ("Trading", "Mart", "Import Export"),
+    ("Logistics", "Transport", "Express"),
+    ("Hotel", "Restaurant", "Resort"),
+    ("Microfinance", "Digital", "Consulting"),
+    ("School", "Clinic", "Hospital"),
+    ("Services", "Beauty Salon", "Repair"),
+    ("Home Services",),
+)
 """Words of employers' names by the synthetic survey's sectors."""
-NAME_WORDS = ("Mekong", "Angkor", "Golden", "Royal", "Lucky", "Asia", "Sunrise", "Lotus",
-              "Diamond", "Star", "Green", "Pacific", "Unity", "Prosperity", "Champa", "Naga")
-CONTRACTS = (("permanent", 0.38), ("fixed-term", 0.34), ("casual", 0.12), ("seasonal", 0.06),
-             ("apprenticeship", 0.05), ("internship", 0.05))
+NAME_WORDS = (
+    "Mekong",
+    "Angkor",
+    "Golden",
+    "Royal",
+    "Lucky",
+    "Asia",
+    "Sunrise",
+    "Lotus",
+    "Diamond",
+    "Star",
+    "Green",
+    "Pacific",
+    "Unity",
+    "Prosperity",
+    "Champa",
+    "Naga",
+)
+CONTRACTS = (
+    ("permanent", 0.38),
+    ("fixed-term", 0.34),
+    ("casual", 0.12),
+    ("seasonal", 0.06),
+    ("apprenticeship", 0.05),
+    ("internship", 0.05),
+)
 
 
 @dataclass
@@ -87,11 +115,18 @@ class _Draw:
     vacancies: list[dict[str, Any]]
 
 
-def generate(country: str = "KHM", seekers: int = 50_000, vacancies: int = 5_000,
-             seed: int = 7, *, registry: Registry | None = None, out: Path | None = None,
-             until: date = UNTIL,
-             classifications: Path | None = None,
-             on_progress: Callable[[int, int], None] = lambda *_: None) -> SyntheticPes:
+def generate(
+    country: str = "KHM",
+    seekers: int = 50_000,
+    vacancies: int = 5_000,
+    seed: int = 7,
+    *,
+    registry: Registry | None = None,
+    out: Path | None = None,
+    until: date = UNTIL,
+    classifications: Path | None = None,
+    on_progress: Callable[[int, int], None] = lambda *_: None,
+) -> SyntheticPes:
     """Generate a synthetic PES of ``country`` (``KHM`` or ``LAO``) with ``seekers`` job
     seekers and ``vacancies`` vacancies (see the module's description), into ``registry`` or
     as CSV files in the folder ``out`` (``centres.csv``, ``seekers.csv``, ``vacancies.csv``).
@@ -105,25 +140,36 @@ def generate(country: str = "KHM", seekers: int = 50_000, vacancies: int = 5_000
     """
     profile = PROFILES.get(country.upper())
     if profile is None:
-        raise BadInput(f"no synthetic PES for {country!r}", parameter="country", given=country,
-                       expected=", ".join(PROFILES))
+        raise BadInput(
+            f"no synthetic PES for {country!r}",
+            parameter="country",
+            given=country,
+            expected=", ".join(PROFILES),
+        )
     for name, value in (("seekers", seekers), ("vacancies", vacancies), ("seed", seed)):
         if value < 0:
-            raise BadInput(f"{name} {value} is negative", parameter=name, given=value,
-                           expected="0 or more")
+            raise BadInput(
+                f"{name} {value} is negative", parameter=name, given=value, expected="0 or more"
+            )
     if (registry is None) == (out is None):
         raise BadInput("give either a registry or a folder to write to", parameter="out")
     folder = classifications if registry is None else registry.references.folder
     drawn = _draw(profile, seekers, vacancies, seed, until, _titles(folder))
-    summary = SyntheticPes(country.upper(), len(drawn.centres), len(drawn.employers),
-                           len(drawn.seekers), len(drawn.vacancies))
+    summary = SyntheticPes(
+        country.upper(),
+        len(drawn.centres),
+        len(drawn.employers),
+        len(drawn.seekers),
+        len(drawn.vacancies),
+    )
     if registry is not None:
         _into_registry(registry, drawn, on_progress)
     else:
         assert out is not None
         summary.files = _into_files(out, drawn)
-        on_progress(len(drawn.seekers) + len(drawn.vacancies),
-                    len(drawn.seekers) + len(drawn.vacancies))
+        on_progress(
+            len(drawn.seekers) + len(drawn.vacancies), len(drawn.seekers) + len(drawn.vacancies)
+        )
     return summary
 
 
@@ -138,75 +184,104 @@ def _titles(folder: Path | None) -> dict[str, list[str]]:
     from decentwork.classifications.sources import data_dir
 
     hierarchy = isco08(folder)
-    found: dict[str, set[str]] = {node.code: {node.title} for node in hierarchy
-                                  if node.level == 4}
+    found: dict[str, set[str]] = {node.code: {node.title} for node in hierarchy if node.level == 4}
     for title in esco_titles((folder or data_dir()) / ESCO_FILES["en"], hierarchy, "en"):
         if len(title.text) <= 60 and title.path[-1] in found:
             found[title.path[-1]].add(title.text)
     return {code: sorted(texts) for code, texts in found.items()}
 
 
-def _draw(profile: CountryProfile, count: int, vacancy_count: int, seed: int, until: date,
-          titles: Mapping[str, list[str]]) -> _Draw:
+def _draw(
+    profile: CountryProfile,
+    count: int,
+    vacancy_count: int,
+    seed: int,
+    until: date,
+    titles: Mapping[str, list[str]],
+) -> _Draw:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(13,)))
     places = country_subdivisions(profile.alpha_2)
-    centre_rows = [{"code": f"{a.code}-JC", "name": f"{a.name} job centre", "area": a.code}
-                   for a in places]
+    centre_rows = [
+        {"code": f"{a.code}-JC", "name": f"{a.name} job centre", "area": a.code} for a in places
+    ]
     seeker_rows = _seekers(rng, profile, _people(rng, profile, count, seed), titles, until)
-    employer_rows, vacancy_rows = _vacancies(rng, profile, vacancy_count, titles, until,
-                                             {a.code: a.name for a in places})
+    employer_rows, vacancy_rows = _vacancies(
+        rng, profile, vacancy_count, titles, until, {a.code: a.name for a in places}
+    )
     return _Draw(centre_rows, employer_rows, seeker_rows, vacancy_rows)
 
 
-def _people(rng: np.random.Generator, profile: CountryProfile, count: int, seed: int
-            ) -> dict[str, np.ndarray]:
+def _people(
+    rng: np.random.Generator, profile: CountryProfile, count: int, seed: int
+) -> dict[str, np.ndarray]:
     """``count`` persons of the synthetic survey aged 15-64: sex (1 male, 2 female), age,
     education (-1 unknown), area, occupation (-1 not employed), and an occupation wanted
     (their own, else one of people like them) and another one (people like them)."""
     from decentwork.synthetic import generate as survey
 
     table = survey(max(5 * count, 10_000), seed)
-    column = {name: table.column(name).fill_null(-1).to_numpy()
-              for name in ("age", "sex", "education", "region", "isco", "looked", "available",
-                           "wants_more_hours")}
+    column = {
+        name: table.column(name).fill_null(-1).to_numpy()
+        for name in (
+            "age",
+            "sex",
+            "education",
+            "region",
+            "isco",
+            "looked",
+            "available",
+            "wants_more_hours",
+        )
+    }
     age, isco = column["age"], column["isco"]
     employed = isco >= 0
-    weight = np.where(~employed & (column["looked"] == 1) & (column["available"] == 1), 10.0,
-                      np.where(employed & (column["wants_more_hours"] == 1), 3.0,
-                               np.where(employed, 0.6, 0.4)))
+    weight = np.where(
+        ~employed & (column["looked"] == 1) & (column["available"] == 1),
+        10.0,
+        np.where(employed & (column["wants_more_hours"] == 1), 3.0, np.where(employed, 0.6, 0.4)),
+    )
     weight *= np.select([age < 25, age < 35, age < 45, age < 55], [2.5, 1.8, 1.0, 0.6], 0.3)
     weight[(age < 15) | (age > 64)] = 0
     eligible = np.flatnonzero(weight)
-    chosen = rng.choice(eligible, size=count, replace=count > len(eligible),
-                        p=weight[eligible] / weight[eligible].sum())
+    chosen = rng.choice(
+        eligible,
+        size=count,
+        replace=count > len(eligible),
+        p=weight[eligible] / weight[eligible].sum(),
+    )
     group = column["sex"] * 3 + np.clip(column["education"], 0, 8) // 3
     wanted = np.where(employed, np.char.zfill(isco.astype(str), 4), "")[chosen]
     extra = np.empty(count, dtype=object)
     for key in np.unique(group[chosen]):
         like = employed & (group == key)
-        codes, counts = np.unique(np.char.zfill(isco[like if like.any() else employed]
-                                                .astype(str), 4), return_counts=True)
+        codes, counts = np.unique(
+            np.char.zfill(isco[like if like.any() else employed].astype(str), 4), return_counts=True
+        )
         farm = np.char.startswith(codes, "6") | np.char.startswith(codes, "921")
         odds = counts * np.where(farm, 0.2, 1.0)
         here = np.flatnonzero(group[chosen] == key)
         draws = rng.choice(codes, size=(len(here), 2), p=odds / odds.sum())
         wanted[here] = np.where(wanted[here] == "", draws[:, 0], wanted[here])
         extra[here] = draws[:, 1]
-    return {"sex": column["sex"][chosen], "age": age[chosen],
-            "education": column["education"][chosen], "employed": employed[chosen],
-            "area": _areas(rng, profile, column["region"][chosen]), "wanted": wanted,
-            "extra": extra}
+    return {
+        "sex": column["sex"][chosen],
+        "age": age[chosen],
+        "education": column["education"][chosen],
+        "employed": employed[chosen],
+        "area": _areas(rng, profile, column["region"][chosen]),
+        "wanted": wanted,
+        "extra": extra,
+    }
 
 
-def _areas(rng: np.random.Generator, profile: CountryProfile, regions: np.ndarray
-           ) -> np.ndarray:
+def _areas(rng: np.random.Generator, profile: CountryProfile, regions: np.ndarray) -> np.ndarray:
     """An ISO 3166-2 subdivision for each survey region: region 1 is the capital, the other
     regions share the other subdivisions, each drawn by population."""
     others = sorted(code for code in profile.population if code != profile.capital)
     found = np.empty(len(regions), dtype=object)
     for region in range(1, 11):
         where = np.flatnonzero(regions == region)
-        group = [profile.capital] if region == 1 else others[region - 2::9]
+        group = [profile.capital] if region == 1 else others[region - 2 :: 9]
         weights = np.array([profile.population[c] for c in group], dtype=float)
         found[where] = rng.choice(group, size=len(where), p=weights / weights.sum())
     return found
@@ -219,8 +294,13 @@ def _title(titles: Mapping[str, list[str]], code: str, pick: float, form: float)
     return text.capitalize() if form < 0.5 else text.title() if form < 0.6 else text
 
 
-def _seekers(rng: np.random.Generator, profile: CountryProfile, people: dict[str, np.ndarray],
-             titles: Mapping[str, list[str]], until: date) -> list[dict[str, Any]]:
+def _seekers(
+    rng: np.random.Generator,
+    profile: CountryProfile,
+    people: dict[str, np.ndarray],
+    titles: Mapping[str, list[str]],
+    until: date,
+) -> list[dict[str, Any]]:
     """The seekers, as rows of the seekers file (see :mod:`decentwork.pes.imports`)."""
     count = len(people["age"])
     back = rng.integers(0, 730, count)
@@ -236,56 +316,80 @@ def _seekers(rng: np.random.Generator, profile: CountryProfile, people: dict[str
     confirmed = rng.random((count, 2)) < 0.8
     picks, forms = rng.random((count, 2)), rng.random((count, 2))
     available = rng.integers(0, 31, count)
-    wage = profile.wage * np.exp(0.12 * (np.maximum(people["education"], 0) - 2)
-                                 + rng.normal(0, 0.25, count))
+    wage = profile.wage * np.exp(
+        0.12 * (np.maximum(people["education"], 0) - 2) + rng.normal(0, 0.25, count)
+    )
     wage_given = rng.random(count) < 0.6
     identity = rng.random(count) < 0.85
     suffix = rng.integers(0, 1000, count)
     phone = rng.random(count) < 0.7
     network = rng.integers(0, len(profile.phone_networks), count)
-    digits = rng.integers(10 ** (profile.phone_digits - 1), 10 ** profile.phone_digits, count)
+    digits = rng.integers(10 ** (profile.phone_digits - 1), 10**profile.phone_digits, count)
     email = rng.random(count) < 0.15
     step = 10 if profile.currency == "USD" else 100_000
     rows = []
     for i in range(count):
         registered = until - timedelta(days=int(back[i]))
         age = int(people["age"][i])
-        born = date(registered.year - age, registered.month, min(registered.day, 28)) \
-            - timedelta(days=int(born_back[i]))
+        born = date(registered.year - age, registered.month, min(registered.day, 28)) - timedelta(
+            days=int(born_back[i])
+        )
         names = profile.male_names if people["sex"][i] == 1 else profile.female_names
         wanted = [str(people["wanted"][i])]
         if second[i] and people["extra"][i] not in wanted:
             wanted.append(str(people["extra"][i]))
         older = back[i] > 90
-        status = ("placed" if fate[i] < (0.194 if older else 0.05) else
-                  "inactive" if fate[i] < (0.344 if older else 0.07) else "active")
+        status = (
+            "placed"
+            if fate[i] < (0.194 if older else 0.05)
+            else "inactive"
+            if fate[i] < (0.344 if older else 0.07)
+            else "active"
+        )
         education = int(people["education"][i])
         row: dict[str, Any] = {
             "centre": f"{people['area'][i]}-JC",
             "family_name": profile.family_names[family[i]],
             "given_names": names[int(given[i] * len(names))],
             "national_id": f"{i:06d}{suffix[i]:03d}" if identity[i] else None,
-            "birth_date": born.isoformat(), "sex": "M" if people["sex"][i] == 1 else "F",
+            "birth_date": born.isoformat(),
+            "sex": "M" if people["sex"][i] == 1 else "F",
             "disability": str(disability[i]),
-            "phone": (f"{profile.phone_prefix} {profile.phone_networks[network[i]]} {digits[i]}"
-                      if phone[i] else None),
+            "phone": (
+                f"{profile.phone_prefix} {profile.phone_networks[network[i]]} {digits[i]}"
+                if phone[i]
+                else None
+            ),
             "email": f"jobseeker{i:06d}@example.org" if email[i] else None,
             "area": str(people["area"][i]),
             "education": None if education < 0 else str(education),
-            "languages": [profile.language] + [
-                code for k, (code, share) in enumerate(profile.other_languages.items())
-                if speaks[i, k] < share],
-            "occupations": [{"isco": code, "text": _title(titles, code, picks[i, k],
-                                                          forms[i, k]),
-                             "confirmed": bool(confirmed[i, k])}
-                            for k, code in enumerate(wanted)],
-            "work_history": ([{"isco": wanted[0], "years": int(min(years[i], max(age - 15, 1)))}]
-                             if people["employed"][i] or worked[i] else []),
+            "languages": [profile.language]
+            + [
+                code
+                for k, (code, share) in enumerate(profile.other_languages.items())
+                if speaks[i, k] < share
+            ],
+            "occupations": [
+                {
+                    "isco": code,
+                    "text": _title(titles, code, picks[i, k], forms[i, k]),
+                    "confirmed": bool(confirmed[i, k]),
+                }
+                for k, code in enumerate(wanted)
+            ],
+            "work_history": (
+                [{"isco": wanted[0], "years": int(min(years[i], max(age - 15, 1)))}]
+                if people["employed"][i] or worked[i]
+                else []
+            ),
             "available_from": (registered + timedelta(days=int(available[i]))).isoformat(),
             "expected_wage": round(float(wage[i]) / step) * step if wage_given[i] else None,
-            "consent": {"purpose": CONSENT,
-                        "given_at": datetime.combine(registered, time(9), UTC).isoformat()},
-            "registered_on": registered.isoformat(), "status": status,
+            "consent": {
+                "purpose": CONSENT,
+                "given_at": datetime.combine(registered, time(9), UTC).isoformat(),
+            },
+            "registered_on": registered.isoformat(),
+            "status": status,
         }
         if row["expected_wage"] is not None:
             row.update(wage_currency=profile.currency, wage_period="month")
@@ -293,27 +397,36 @@ def _seekers(rng: np.random.Generator, profile: CountryProfile, people: dict[str
     return rows
 
 
-def _vacancies(rng: np.random.Generator, profile: CountryProfile, count: int,
-               titles: Mapping[str, list[str]], until: date, place_names: Mapping[str, str]
-               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _vacancies(
+    rng: np.random.Generator,
+    profile: CountryProfile,
+    count: int,
+    titles: Mapping[str, list[str]],
+    until: date,
+    place_names: Mapping[str, str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Employers (one per four vacancies) and their vacancies, as rows of the files."""
     from decentwork.synthetic import classifications as survey_codes
 
     names = sorted(profile.population)
-    weights = np.array([profile.population[c] * (3 if c == profile.capital else 1)
-                        for c in names], dtype=float)
+    weights = np.array(
+        [profile.population[c] * (3 if c == profile.capital else 1) for c in names], dtype=float
+    )
     shares = survey_codes.DIVISION_SHARES[:, [0, 2]].sum(axis=1)  # men's, as employees
     employer_rows: list[dict[str, Any]] = []
     for number in range(max(1, count // 4) if count else 0):
         division = int(rng.choice(len(survey_codes.DIVISIONS), p=shares / shares.sum()))
         sector = int(survey_codes.DIVISION_SECTOR[division])
-        employer_rows.append({
-            "name": f"{rng.choice(NAME_WORDS)} {rng.choice(SECTOR_WORDS[sector])} "
-                    f"{rng.choice(['Co., Ltd.', 'Ltd.', 'Group', 'Enterprise'])}",
-            "registration_number": f"{number + 1:08d}",
-            "isic": f"{int(survey_codes.DIVISION_CODES[division]):02d}",
-            "area": str(rng.choice(names, p=weights / weights.sum())),
-            "division": int(survey_codes.DIVISION_CODES[division])})
+        employer_rows.append(
+            {
+                "name": f"{rng.choice(NAME_WORDS)} {rng.choice(SECTOR_WORDS[sector])} "
+                f"{rng.choice(['Co., Ltd.', 'Ltd.', 'Group', 'Enterprise'])}",
+                "registration_number": f"{number + 1:08d}",
+                "isic": f"{int(survey_codes.DIVISION_CODES[division]):02d}",
+                "area": str(rng.choice(names, p=weights / weights.sum())),
+                "division": int(survey_codes.DIVISION_CODES[division]),
+            }
+        )
     size = 1 / np.arange(1, len(employer_rows) + 1) ** 0.8
     vacancy_rows = []
     for _ in range(count):
@@ -329,9 +442,15 @@ def _norm(weights: Sequence[float]) -> np.ndarray:
     return values / values.sum()
 
 
-def _vacancy(rng: np.random.Generator, profile: CountryProfile, employer: dict[str, Any],
-             code: str, titles: Mapping[str, list[str]], until: date,
-             place_names: Mapping[str, str]) -> dict[str, Any]:
+def _vacancy(
+    rng: np.random.Generator,
+    profile: CountryProfile,
+    employer: dict[str, Any],
+    code: str,
+    titles: Mapping[str, list[str]],
+    until: date,
+    place_names: Mapping[str, str],
+) -> dict[str, Any]:
     """One vacancy as a row of the vacancies file."""
     major = int(code[0])
     openings = int(rng.integers(5, 81) if employer["division"] == 14 else rng.geometric(0.35))
@@ -350,70 +469,133 @@ def _vacancy(rng: np.random.Generator, profile: CountryProfile, employer: dict[s
     row: dict[str, Any] = {
         "employer_name": employer["name"],
         "employer_registration": employer["registration_number"],
-        "employer_isic": employer["isic"], "employer_area": employer["area"],
-        "centre": f"{area}-JC", "title": title,
+        "employer_isic": employer["isic"],
+        "employer_area": employer["area"],
+        "centre": f"{area}-JC",
+        "title": title,
         "description": f"{openings} opening(s). Workplace in {place_names[area]}.",
         "isco": code,
-        "area": area, "openings": openings,
-        "education": {1: "6", 2: "6", 3: "5", 4: "3", 5: "3", 6: None, 7: "2", 8: "2",
-                      9: None}.get(major),
+        "area": area,
+        "openings": openings,
+        "education": {1: "6", 2: "6", 3: "5", 4: "3", 5: "3", 6: None, 7: "2", 8: "2", 9: None}.get(
+            major
+        ),
         "experience_years": int(rng.choice([0, 0, 1, 2, 3, 5])),
-        "skills": [], "wage_min": None, "wage_max": None, "wage_currency": None,
+        "skills": [],
+        "wage_min": None,
+        "wage_max": None,
+        "wage_currency": None,
         "wage_period": None,
         "contract": str(rng.choice([c for c, _ in CONTRACTS], p=[w for _, w in CONTRACTS])),
-        "posted_on": posted.isoformat(), "expires_on": expires.isoformat(),
-        "status": "open" if expires >= until else str(rng.choice(["filled", "closed"],
-                                                                 p=[0.45, 0.55])),
+        "posted_on": posted.isoformat(),
+        "expires_on": expires.isoformat(),
+        "status": "open"
+        if expires >= until
+        else str(rng.choice(["filled", "closed"], p=[0.45, 0.55])),
     }
     if rng.random() < 0.7:
-        row.update(wage_min=low, wage_max=round(low * float(rng.uniform(1.0, 1.4)) / step)
-                   * step, wage_currency=profile.currency, wage_period="month")
+        row.update(
+            wage_min=low,
+            wage_max=round(low * float(rng.uniform(1.0, 1.4)) / step) * step,
+            wage_currency=profile.currency,
+            wage_period="month",
+        )
     return row
 
 
 # Writing ------------------------------------------------------------------------------------
 
 
-def _into_registry(registry: Registry, drawn: _Draw,
-                   on_progress: Callable[[int, int], None]) -> None:
+def _into_registry(
+    registry: Registry, drawn: _Draw, on_progress: Callable[[int, int], None]
+) -> None:
     """Write the records into the registry in one transaction, checked as any record is,
     with one audit entry per kind of record."""
     now = registry.clock()
     total = len(drawn.seekers) + len(drawn.vacancies)
     with registry.engine.begin() as connection:
         checks = registry.checks(connection)
-        centre_ids = dict(zip((c["code"] for c in drawn.centres), centres.insert(
-            connection, [validated(CentreIn, c, checks) for c in drawn.centres], registry),
-            strict=True))
-        employer_ids = dict(zip((e["registration_number"] for e in drawn.employers),
-                                employers.insert(connection, [validated(EmployerIn, {
-                                    k: v for k, v in e.items() if k != "division"}, checks)
-                                    for e in drawn.employers], now), strict=True))
+        centre_ids = dict(
+            zip(
+                (c["code"] for c in drawn.centres),
+                centres.insert(
+                    connection, [validated(CentreIn, c, checks) for c in drawn.centres], registry
+                ),
+                strict=True,
+            )
+        )
+        employer_ids = dict(
+            zip(
+                (e["registration_number"] for e in drawn.employers),
+                employers.insert(
+                    connection,
+                    [
+                        validated(
+                            EmployerIn, {k: v for k, v in e.items() if k != "division"}, checks
+                        )
+                        for e in drawn.employers
+                    ],
+                    now,
+                ),
+                strict=True,
+            )
+        )
         done = 0
         for chunk in _chunks(drawn.seekers):
-            seekers.insert(connection, [validated(SeekerIn, {
-                **row, "centre": centre_ids[row["centre"]]}, checks) for row in chunk],
-                user_id=None, now=now)
+            seekers.insert(
+                connection,
+                [
+                    validated(SeekerIn, {**row, "centre": centre_ids[row["centre"]]}, checks)
+                    for row in chunk
+                ],
+                user_id=None,
+                now=now,
+            )
             done += len(chunk)
             on_progress(done, total)
         for chunk in _chunks(drawn.vacancies):
-            vacancies.insert(connection, [validated(VacancyIn, {
-                **{k: v for k, v in row.items() if not k.startswith("employer")},
-                "employer": employer_ids[row["employer_registration"]],
-                "centre": centre_ids[row["centre"]]}, checks) for row in chunk],
-                user_id=None, now=now)
+            vacancies.insert(
+                connection,
+                [
+                    validated(
+                        VacancyIn,
+                        {
+                            **{k: v for k, v in row.items() if not k.startswith("employer")},
+                            "employer": employer_ids[row["employer_registration"]],
+                            "centre": centre_ids[row["centre"]],
+                        },
+                        checks,
+                    )
+                    for row in chunk
+                ],
+                user_id=None,
+                now=now,
+            )
             done += len(chunk)
             on_progress(done, total)
-        for kind, count in (("centre", len(drawn.centres)), ("employer", len(drawn.employers)),
-                            ("seeker", len(drawn.seekers)), ("vacancy", len(drawn.vacancies))):
-            audit.append(connection, at=now, user_id=None, role=None,
-                         interface=Interface.CLI.value, action=f"{kind}.generate", kind=kind,
-                         record_id=None, outcome="ok", detail=f"{count} synthetic records")
+        for kind, count in (
+            ("centre", len(drawn.centres)),
+            ("employer", len(drawn.employers)),
+            ("seeker", len(drawn.seekers)),
+            ("vacancy", len(drawn.vacancies)),
+        ):
+            audit.append(
+                connection,
+                at=now,
+                user_id=None,
+                role=None,
+                interface=Interface.CLI.value,
+                action=f"{kind}.generate",
+                kind=kind,
+                record_id=None,
+                outcome="ok",
+                detail=f"{count} synthetic records",
+            )
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
     for start in range(0, len(rows), CHUNK):
-        yield rows[start:start + CHUNK]
+        yield rows[start : start + CHUNK]
 
 
 def _into_files(folder: Path, drawn: _Draw) -> list[Path]:
@@ -423,30 +605,44 @@ def _into_files(folder: Path, drawn: _Draw) -> list[Path]:
     Raises:
         BadInput: the folder cannot be written.
     """
-    files = [(folder / "centres.csv", CENTRE_COLUMNS, drawn.centres),
-             (folder / "seekers.csv", (*SEEKER_REQUIRED, *SEEKER_OPTIONAL),
-              [_seeker_cells(row) for row in drawn.seekers]),
-             (folder / "vacancies.csv", (*VACANCY_REQUIRED, *VACANCY_OPTIONAL),
-              [{**row, "skills": ""} for row in drawn.vacancies])]
+    files = [
+        (folder / "centres.csv", CENTRE_COLUMNS, drawn.centres),
+        (
+            folder / "seekers.csv",
+            (*SEEKER_REQUIRED, *SEEKER_OPTIONAL),
+            [_seeker_cells(row) for row in drawn.seekers],
+        ),
+        (
+            folder / "vacancies.csv",
+            (*VACANCY_REQUIRED, *VACANCY_OPTIONAL),
+            [{**row, "skills": ""} for row in drawn.vacancies],
+        ),
+    ]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for path, columns, rows in files:
             with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, columns, extrasaction="ignore",
-                                        lineterminator="\n")
+                writer = csv.DictWriter(handle, columns, extrasaction="ignore", lineterminator="\n")
                 writer.writeheader()
-                writer.writerows({k: "" if v is None else v for k, v in row.items()}
-                                 for row in rows)
+                writer.writerows(
+                    {k: "" if v is None else v for k, v in row.items()} for row in rows
+                )
     except OSError as error:
-        raise BadInput(f"{folder}: cannot be written ({error.strerror or error})",
-                       parameter="out", given=str(folder)) from None
+        raise BadInput(
+            f"{folder}: cannot be written ({error.strerror or error})",
+            parameter="out",
+            given=str(folder),
+        ) from None
     return [path for path, _, _ in files]
 
 
 def _seeker_cells(row: dict[str, Any]) -> dict[str, Any]:
     """A seeker row in the file's columns."""
-    cells = {k: v for k, v in row.items()
-             if k not in ("occupations", "work_history", "languages", "consent")}
+    cells = {
+        k: v
+        for k, v in row.items()
+        if k not in ("occupations", "work_history", "languages", "consent")
+    }
     for number, wanted in enumerate(row["occupations"], start=1):
         cells[f"occupation_{number}"] = wanted["isco"]
         cells[f"occupation_{number}_text"] = wanted["text"]

@@ -53,8 +53,11 @@ class ImportRejected(BadInput):
         shown = [str(p) for p in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:
             shown.append(f"... and {len(problems) - SHOWN_PROBLEMS:,} more problems")
-        super().__init__(f"{path.name}: {lines:,} bad row(s), nothing was imported:\n"
-                         + "\n".join(shown), given=str(path), hint=hint)
+        super().__init__(
+            f"{path.name}: {lines:,} bad row(s), nothing was imported:\n" + "\n".join(shown),
+            given=str(path),
+            hint=hint,
+        )
         self.problems = list(problems)
 
 
@@ -74,29 +77,38 @@ def read_rows(path: Path, required: Sequence[str], optional: Sequence[str]) -> I
     try:
         header = next(rows, None)
         if header is None:
-            raise BadInput(f"{path}: the file is empty (expected a header line)",
-                           given=str(path), expected=", ".join(required))
+            raise BadInput(
+                f"{path}: the file is empty (expected a header line)",
+                given=str(path),
+                expected=", ".join(required),
+            )
         columns = _columns(path, header[1], required, optional)
         for line, cells in rows:
             if all(_blank(cell) for cell in cells):
                 continue
-            if len(cells) > len(columns) and not all(_blank(c) for c in cells[len(columns):]):
-                raise BadInput(f"{path}:{line}: the row has {len(cells)} fields, the header "
-                               f"{len(columns)}", given=str(path))
+            if len(cells) > len(columns) and not all(_blank(c) for c in cells[len(columns) :]):
+                raise BadInput(
+                    f"{path}:{line}: the row has {len(cells)} fields, the header {len(columns)}",
+                    given=str(path),
+                )
             values: dict[str, object] = dict.fromkeys((*required, *optional), "")
-            values.update({name: _cell(cell) for name, cell in zip(columns, cells,
-                                                                  strict=False)})
+            values.update({name: _cell(cell) for name, cell in zip(columns, cells, strict=False)})
             yield Row(line, values)
     except UnicodeDecodeError as error:
-        raise BadInput(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})",
-                       given=str(path), expected="a UTF-8 CSV file") from None
+        raise BadInput(
+            f"{path}: not UTF-8 text (byte {error.start}: {error.reason})",
+            given=str(path),
+            expected="a UTF-8 CSV file",
+        ) from None
     except OSError as error:
-        raise BadInput(f"{path}: cannot be read ({error.strerror or error})",
-                       given=str(path)) from None
+        raise BadInput(
+            f"{path}: cannot be read ({error.strerror or error})", given=str(path)
+        ) from None
 
 
-def _columns(path: Path, header: Sequence[object], required: Sequence[str],
-             optional: Sequence[str]) -> list[str]:
+def _columns(
+    path: Path, header: Sequence[object], required: Sequence[str], optional: Sequence[str]
+) -> list[str]:
     columns = [str(cell or "").strip().lower() for cell in header]
     known = {*required, *optional}
     unknown = [c for c in columns if c and c not in known]
@@ -110,9 +122,11 @@ def _columns(path: Path, header: Sequence[object], required: Sequence[str],
             parts.append(f"unknown column(s) {', '.join(unknown)}")
         if repeated:
             parts.append(f"repeated column(s) {', '.join(repeated)}")
-        raise BadInput(f"{path}:1: {'; '.join(parts)}", given=str(path),
-                       expected=f"columns {', '.join(required)} and optionally "
-                       f"{', '.join(optional)}")
+        raise BadInput(
+            f"{path}:1: {'; '.join(parts)}",
+            given=str(path),
+            expected=f"columns {', '.join(required)} and optionally {', '.join(optional)}",
+        )
     return columns
 
 
@@ -131,8 +145,11 @@ def _excel_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError) as error:
-        raise BadInput(f"{path}: not an Excel workbook ({error})", given=str(path),
-                       expected="an .xlsx workbook") from None
+        raise BadInput(
+            f"{path}: not an Excel workbook ({error})",
+            given=str(path),
+            expected="an .xlsx workbook",
+        ) from None
     try:
         sheet = book[book.sheetnames[0]]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):

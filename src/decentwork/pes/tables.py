@@ -37,12 +37,15 @@ CODE = 40
 
 
 def _stamps() -> list[sa.Column]:
-    return [sa.Column("created_at", Moment, nullable=False),
-            sa.Column("updated_at", Moment, nullable=False)]
+    return [
+        sa.Column("created_at", Moment, nullable=False),
+        sa.Column("updated_at", Moment, nullable=False),
+    ]
 
 
 job_centres = sa.Table(
-    "job_centres", metadata,
+    "job_centres",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("code", sa.String(CODE), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -51,7 +54,8 @@ job_centres = sa.Table(
 )
 
 areas = sa.Table(
-    "areas", metadata,
+    "areas",
+    metadata,
     sa.Column("code", sa.String(CODE), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("parent", sa.String(CODE), nullable=False),
@@ -59,7 +63,8 @@ areas = sa.Table(
 )
 
 employers = sa.Table(
-    "employers", metadata,
+    "employers",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("registration_number", sa.String(60), unique=True),
@@ -74,7 +79,8 @@ employers = sa.Table(
 )
 
 users = sa.Table(
-    "users", metadata,
+    "users",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("username", sa.String(64), nullable=False, unique=True),
     sa.Column("role", sa.String(20), nullable=False),
@@ -85,13 +91,15 @@ users = sa.Table(
 )
 
 user_centres = sa.Table(
-    "user_centres", metadata,
+    "user_centres",
+    metadata,
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("centre_id", sa.Integer, sa.ForeignKey("job_centres.id"), primary_key=True),
 )
 
 api_tokens = sa.Table(
-    "api_tokens", metadata,
+    "api_tokens",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("name", sa.String(100), nullable=False),
@@ -103,7 +111,8 @@ api_tokens = sa.Table(
 )
 
 sessions = sa.Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     sa.Column("id_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("csrf_secret", sa.String(64), nullable=False),
@@ -113,7 +122,8 @@ sessions = sa.Table(
 )
 
 login_failures = sa.Table(
-    "login_failures", metadata,
+    "login_failures",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("username_hash", sa.String(64), nullable=False),
     sa.Column("address_hash", sa.String(64), nullable=False),
@@ -123,7 +133,8 @@ login_failures = sa.Table(
 )
 
 seekers = sa.Table(
-    "seekers", metadata,
+    "seekers",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("centre_id", sa.Integer, sa.ForeignKey("job_centres.id"), nullable=False),
     sa.Column("family_name", sa.String(200), nullable=False),
@@ -161,7 +172,8 @@ seekers = sa.Table(
 )
 
 seeker_occupations = sa.Table(
-    "seeker_occupations", metadata,
+    "seeker_occupations",
+    metadata,
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("seekers.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("isco", sa.String(4), nullable=False),
@@ -172,7 +184,8 @@ seeker_occupations = sa.Table(
 )
 
 seeker_jobs = sa.Table(
-    "seeker_jobs", metadata,
+    "seeker_jobs",
+    metadata,
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("seekers.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("isco", sa.String(4), nullable=False),
@@ -180,13 +193,15 @@ seeker_jobs = sa.Table(
 )
 
 seeker_skills = sa.Table(
-    "seeker_skills", metadata,
+    "seeker_skills",
+    metadata,
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("seekers.id"), primary_key=True),
     sa.Column("uri", sa.String(200), primary_key=True),
 )
 
 vacancies = sa.Table(
-    "vacancies", metadata,
+    "vacancies",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("employer_id", sa.Integer, sa.ForeignKey("employers.id"), nullable=False),
     sa.Column("centre_id", sa.Integer, sa.ForeignKey("job_centres.id"), nullable=False),
@@ -217,7 +232,8 @@ vacancies = sa.Table(
 )
 
 vacancy_skills = sa.Table(
-    "vacancy_skills", metadata,
+    "vacancy_skills",
+    metadata,
     sa.Column("vacancy_id", sa.Integer, sa.ForeignKey("vacancies.id"), primary_key=True),
     sa.Column("uri", sa.String(200), primary_key=True),
 )
@@ -226,7 +242,8 @@ PENDING = sa.text("status = 'referred'")
 """The referrals that await their outcome."""
 
 referrals = sa.Table(
-    "referrals", metadata,
+    "referrals",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("seeker_id", sa.Integer, sa.ForeignKey("seekers.id"), nullable=False),
     sa.Column("vacancy_id", sa.Integer, sa.ForeignKey("vacancies.id"), nullable=False),
@@ -242,12 +259,19 @@ referrals = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_referrals_seeker", "seeker_id"),
     sa.Index("ix_referrals_vacancy", "vacancy_id", "status"),
-    sa.Index("ux_referrals_pending", "seeker_id", "vacancy_id", unique=True,
-             sqlite_where=PENDING, postgresql_where=PENDING),
+    sa.Index(
+        "ux_referrals_pending",
+        "seeker_id",
+        "vacancy_id",
+        unique=True,
+        sqlite_where=PENDING,
+        postgresql_where=PENDING,
+    ),
 )
 
 audit_log = sa.Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("at", Moment, nullable=False),
     sa.Column("user_id", sa.Integer),

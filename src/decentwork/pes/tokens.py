@@ -46,8 +46,9 @@ class NewToken:
     secret: str
 
 
-def create_token(registry: Registry, actor: Actor, name: str,
-                 username: str | None = None) -> NewToken:
+def create_token(
+    registry: Registry, actor: Actor, name: str, username: str | None = None
+) -> NewToken:
     """A new API token named ``name`` for ``username`` (default: the actor). An
     administrator may create tokens for anyone, other users for themselves.
 
@@ -58,17 +59,25 @@ def create_token(registry: Registry, actor: Actor, name: str,
     """
     name = name.strip()
     if not 1 <= len(name) <= 100:
-        raise BadInput("a token's name must have 1 to 100 characters", parameter="name",
-                       given=name)
+        raise BadInput("a token's name must have 1 to 100 characters", parameter="name", given=name)
     with audit.audited(registry, actor, "token.create", "token") as step:
-        owner = step.actor.user_id if username is None else user_id_of(step.connection,
-                                                                        username)
+        owner = step.actor.user_id if username is None else user_id_of(step.connection, username)
         if owner != step.actor.user_id:
             require(step.actor, Role.ADMINISTRATOR, to="create tokens for other users")
         secret = PREFIX + secrets.token_urlsafe(32)
-        step.record_id = int(step.connection.execute(sa.insert(api_tokens).values(
-            user_id=owner, name=name, prefix=secret[:SHOWN], token_hash=digest("token", secret),
-            created_at=registry.clock()).returning(api_tokens.c.id)).scalar_one())
+        step.record_id = int(
+            step.connection.execute(
+                sa.insert(api_tokens)
+                .values(
+                    user_id=owner,
+                    name=name,
+                    prefix=secret[:SHOWN],
+                    token_hash=digest("token", secret),
+                    created_at=registry.clock(),
+                )
+                .returning(api_tokens.c.id)
+            ).scalar_one()
+        )
         return NewToken(_token(step.connection, step.record_id), secret)
 
 
@@ -83,8 +92,9 @@ def list_tokens(registry: Registry, actor: Actor, username: str | None = None) -
     with audit.audited(registry, actor, "token.list", "token") as step:
         query = sa.select(api_tokens.c.id).order_by(api_tokens.c.id)
         if username != "*":
-            owner = step.actor.user_id if username is None else user_id_of(step.connection,
-                                                                            username)
+            owner = (
+                step.actor.user_id if username is None else user_id_of(step.connection, username)
+            )
             query = query.where(api_tokens.c.user_id == owner)
             if owner != step.actor.user_id:
                 require(step.actor, Role.ADMINISTRATOR, to="list other users' tokens")
@@ -101,19 +111,20 @@ def revoke_token(registry: Registry, actor: Actor, token_id: int) -> Token:
         NotFound: no such token, or another user's for someone not an administrator.
     """
     with audit.audited(registry, actor, "token.revoke", "token", token_id) as step:
-        owner = step.connection.execute(sa.select(api_tokens.c.user_id).where(
-            api_tokens.c.id == token_id)).scalar()
-        if owner is None or (owner != step.actor.user_id
-                             and step.actor.role != Role.ADMINISTRATOR):
+        owner = step.connection.execute(
+            sa.select(api_tokens.c.user_id).where(api_tokens.c.id == token_id)
+        ).scalar()
+        if owner is None or (owner != step.actor.user_id and step.actor.role != Role.ADMINISTRATOR):
             raise not_found("token", token_id)
-        step.connection.execute(sa.update(api_tokens).where(
-            api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None)).values(
-            revoked_at=registry.clock()))
+        step.connection.execute(
+            sa.update(api_tokens)
+            .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=registry.clock())
+        )
         return _token(step.connection, token_id)
 
 
-def token_actor(registry: Registry, secret: str, *, interface: Interface = Interface.API
-                ) -> Actor:
+def token_actor(registry: Registry, secret: str, *, interface: Interface = Interface.API) -> Actor:
     """The actor an API token stands for; the token's last use is recorded.
 
     Raises:
@@ -121,21 +132,38 @@ def token_actor(registry: Registry, secret: str, *, interface: Interface = Inter
         Refused: its user is disabled.
     """
     with registry.engine.begin() as connection:
-        row = connection.execute(sa.select(api_tokens).where(
-            api_tokens.c.token_hash == digest("token", secret))).mappings().first()
+        row = (
+            connection.execute(
+                sa.select(api_tokens).where(api_tokens.c.token_hash == digest("token", secret))
+            )
+            .mappings()
+            .first()
+        )
         if row is not None and row["revoked_at"] is None:
             actor = load_actor(connection, int(row["user_id"]), interface)
-            connection.execute(sa.update(api_tokens).where(api_tokens.c.id == row["id"])
-                               .values(last_used_at=registry.clock()))
+            connection.execute(
+                sa.update(api_tokens)
+                .where(api_tokens.c.id == row["id"])
+                .values(last_used_at=registry.clock())
+            )
             return actor
-    raise NotAuthenticated("the API token is unknown or revoked",
-                           hint="ask an administrator for a new token")
+    raise NotAuthenticated(
+        "the API token is unknown or revoked", hint="ask an administrator for a new token"
+    )
 
 
 def _token(connection: sa.Connection, token_id: int) -> Token:
-    row = connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)
-                             ).mappings().one()
-    return Token(row["id"], row["user_id"], row["name"], row["prefix"],
-                 as_utc(row["created_at"]),
-                 None if row["last_used_at"] is None else as_utc(row["last_used_at"]),
-                 None if row["revoked_at"] is None else as_utc(row["revoked_at"]))
+    row = (
+        connection.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id))
+        .mappings()
+        .one()
+    )
+    return Token(
+        row["id"],
+        row["user_id"],
+        row["name"],
+        row["prefix"],
+        as_utc(row["created_at"]),
+        None if row["last_used_at"] is None else as_utc(row["last_used_at"]),
+        None if row["revoked_at"] is None else as_utc(row["revoked_at"]),
+    )

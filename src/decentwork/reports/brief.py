@@ -74,8 +74,7 @@ class Row:
         """The other methods' assessments, when the indicator has a numeric target."""
         if self.main.target_value is None:
             return {}
-        return {method: found for method, found in self.assessments.items()
-                if method != OPEN_SDG}
+        return {method: found for method, found in self.assessments.items() if method != OPEN_SDG}
 
     def interval(self, year: int) -> tuple[float, float] | None:
         """The 95% confidence interval of ``year``'s value: the bounds stored with it, else
@@ -130,11 +129,21 @@ class Status:
         for progress in found.rows:
             if progress.breakdown == TOTAL:
                 totals.setdefault(progress.code, []).append(progress)
-        return cls(found.framework, tuple(
-            Row(each[0].outcome, each[0].code, each[0].title,
-                each[0].indicator, each[0].series,
-                {p.assessment.method: p.assessment for p in each}, each[0].milestones)
-            for each in totals.values()))
+        return cls(
+            found.framework,
+            tuple(
+                Row(
+                    each[0].outcome,
+                    each[0].code,
+                    each[0].title,
+                    each[0].indicator,
+                    each[0].series,
+                    {p.assessment.method: p.assessment for p in each},
+                    each[0].milestones,
+                )
+                for each in totals.values()
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -165,8 +174,13 @@ class Brief:
     releases: tuple[Release, ...]
 
 
-def collect(connection: sa.Connection, area: str, lang: str = "en",
-            made: date | None = None, targets: Path | None = None) -> Brief:
+def collect(
+    connection: sa.Connection,
+    area: str,
+    lang: str = "en",
+    made: date | None = None,
+    targets: Path | None = None,
+) -> Brief:
     """The brief of ``area`` from the warehouse's latest view, with the area named in
     ``lang``; ``made`` is the brief's date (default: today); ``targets`` a YAML file of
     national baselines, targets and milestones for the ``sdg8`` framework (see
@@ -179,24 +193,37 @@ def collect(connection: sa.Connection, area: str, lang: str = "en",
     """
     held = view_query(Filters.parse({"ref_area": [area]}, None), None).limit(1).subquery()
     if connection.execute(sa.select(sa.func.count()).select_from(held)).scalar_one() == 0:
-        raise NotFound(f"area {area!r}: the warehouse has no observations for it (expected "
-                       "an area code with data, such as KHM)", given=area,
-                       hint="'decentwork info' counts what the warehouse holds")
+        raise NotFound(
+            f"area {area!r}: the warehouse has no observations for it (expected "
+            "an area code with data, such as KHM)",
+            given=area,
+            hint="'decentwork info' counts what the warehouse holds",
+        )
     national = load_framework(SDG8)
     if targets is not None:
         national = with_settings(national, targets)
-    sdg8, partnership = (Status.of(track(connection, framework, [area], breakdowns=False))
-                         for framework in (national, load_framework(PARTNERSHIP)))
+    sdg8, partnership = (
+        Status.of(track(connection, framework, [area], breakdowns=False))
+        for framework in (national, load_framework(PARTNERSHIP))
+    )
     by_code = {row.code: row for row in sdg8.rows}
     shown = [row for row in (*sdg8.rows, *partnership.rows) if row.series.points]
     sources = sorted({source for row in shown for source in row.series.sources})
     indicators = sorted({row.indicator for row in shown if row.indicator})
     label, label_lang = _area_label(connection, area, lang)
     names = label_map(connection, "en", kind="source")
-    return Brief(area, label, label_lang, lang, made or date.today(),
-                 tuple(by_code[code] for code in HEADLINE), sdg8, partnership,
-                 {source: names.get(("source", source)) for source in sources},
-                 _releases(connection, area, indicators, sources))
+    return Brief(
+        area,
+        label,
+        label_lang,
+        lang,
+        made or date.today(),
+        tuple(by_code[code] for code in HEADLINE),
+        sdg8,
+        partnership,
+        {source: names.get(("source", source)) for source in sources},
+        _releases(connection, area, indicators, sources),
+    )
 
 
 def _area_label(connection: sa.Connection, area: str, lang: str) -> tuple[str, str | None]:
@@ -214,16 +241,19 @@ def _area_label(connection: sa.Connection, area: str, lang: str) -> tuple[str, s
     return (english, "en") if english else (area, None)
 
 
-def _releases(connection: sa.Connection, area: str, indicators: list[str],
-              sources: list[str]) -> tuple[Release, ...]:
+def _releases(
+    connection: sa.Connection, area: str, indicators: list[str], sources: list[str]
+) -> tuple[Release, ...]:
     """The releases holding the latest view's observations of ``area`` for ``indicators``
     from ``sources``, oldest first."""
     if not indicators:
         return ()
-    found = view_query(Filters({"ref_area": [area], "indicator": indicators,
-                                "source": sources}), None).subquery()
+    found = view_query(
+        Filters({"ref_area": [area], "indicator": indicators, "source": sources}), None
+    ).subquery()
     rows = connection.execute(
         sa.select(releases.c.id, releases.c.dataset, releases.c.loaded_at)
         .where(releases.c.id.in_(sa.select(found.c.release_id).distinct()))
-        .order_by(releases.c.id))
+        .order_by(releases.c.id)
+    )
     return tuple(Release(int(r.id), r.dataset, r.loaded_at) for r in rows)

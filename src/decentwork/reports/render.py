@@ -30,11 +30,21 @@ FONTS = ("Noto Sans", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans CJK SC")
 ``fonts-noto-cjk``), which WeasyPrint embeds in the PDF."""
 SCRIPT_FONTS = {"km": "Noto Sans Khmer", "lo": "Noto Sans Lao", "zh": "Noto Sans CJK SC"}
 """The family that comes first for a language with a script of its own."""
-METHOD_NAMES = {"open-sdg": "Open SDG", "unsd": "UNSD", "unsd-cagr": "UNSD (CAGR ratio)",
-                "escap": "ESCAP"}
+METHOD_NAMES = {
+    "open-sdg": "Open SDG",
+    "unsd": "UNSD",
+    "unsd-cagr": "UNSD (CAGR ratio)",
+    "escap": "ESCAP",
+}
 """The progress methods as the brief names them (message ids)."""
-LEGEND = {"points": "series", "intervals": "interval", "baseline": "baseline",
-          "target": "target", "projected": "projection", "milestones": "milestone"}
+LEGEND = {
+    "points": "series",
+    "intervals": "interval",
+    "baseline": "baseline",
+    "target": "target",
+    "projected": "projection",
+    "milestones": "milestone",
+}
 """The arguments of :func:`~decentwork.charts.progress_chart` and their legend keys."""
 
 
@@ -47,12 +57,20 @@ def output_format(out: Path) -> str:
     """
     suffix = out.suffix.lower().removeprefix(".")
     if suffix not in FORMATS:
-        raise BriefError(f"{out}: expected a file name ending in .pdf or .html (found "
-                         f"{out.suffix or 'no suffix'!r})", parameter="out", given=out,
-                         expected="a file name ending in .pdf or .html")
+        raise BriefError(
+            f"{out}: expected a file name ending in .pdf or .html (found "
+            f"{out.suffix or 'no suffix'!r})",
+            parameter="out",
+            given=out,
+            expected="a file name ending in .pdf or .html",
+        )
     if not out.parent.is_dir():
-        raise BriefError(f"{out}: the folder {out.parent} does not exist", parameter="out",
-                         given=out, hint="create the folder first, or name another")
+        raise BriefError(
+            f"{out}: the folder {out.parent} does not exist",
+            parameter="out",
+            given=out,
+            hint="create the folder first, or name another",
+        )
     return suffix
 
 
@@ -80,8 +98,9 @@ def write(brief: Brief, out: Path) -> str:
     try:
         out.write_bytes(content)
     except OSError as error:
-        raise BriefError(f"{out}: cannot be written ({error.strerror or error})",
-                         parameter="out", given=out) from None
+        raise BriefError(
+            f"{out}: cannot be written ({error.strerror or error})", parameter="out", given=out
+        ) from None
     return fmt
 
 
@@ -96,9 +115,13 @@ def font_family(lang: str) -> str:
 def environment(lang: str) -> Environment:
     """The Jinja2 environment of the brief's template, speaking ``lang``."""
     check_language(lang)
-    env = Environment(loader=PackageLoader(PACKAGE, "templates"),
-                      autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader(PACKAGE, "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     strings = translations(PACKAGE, lang)
     env.install_gettext_translations(strings, newstyle=True)  # type: ignore[attr-defined]
     words = _Words(lang, strings.gettext)
@@ -142,7 +165,8 @@ class _Words:
             return escape(english)
         mark = self.gettext("(English)")
         return Markup('<span lang="en">{}</span> <span class="english">{}</span>').format(
-            english, mark)
+            english, mark
+        )
 
     def label(self, key: str) -> str:
         """A key of the trend charts' legend (``interval``: 95% confidence interval...) in
@@ -155,16 +179,24 @@ class _Words:
         legend is the page's (:meth:`legend`): WeasyPrint cannot shape Khmer or Lao in SVG."""
         width, height = CHART_SIZE
         return charts.progress_chart(
-            **_drawn(row), title=f"{row.code} {self.gettext(row.title)}",
-            labels={key: self.label(key) for key in charts.PROGRESS_LABELS}, width=width,
-            height=height, font_family=font_family(self.lang), legend=False)
+            **_drawn(row),
+            title=f"{row.code} {self.gettext(row.title)}",
+            labels={key: self.label(key) for key in charts.PROGRESS_LABELS},
+            width=width,
+            height=height,
+            font_family=font_family(self.lang),
+            legend=False,
+        )
 
     def legend(self, rows: Sequence[Row]) -> list[tuple[Markup, str]]:
         """The legend of the trend charts of ``rows``: the symbol and name of each element
         that one of them draws."""
         drawn = [_drawn(row) for row in rows if row.series.points]
-        return [(charts.progress_key(key), self.label(key)) for argument, key in LEGEND.items()
-                if any(chart[argument] for chart in drawn)]
+        return [
+            (charts.progress_key(key), self.label(key))
+            for argument, key in LEGEND.items()
+            if any(chart[argument] for chart in drawn)
+        ]
 
 
 def _drawn(row: Row) -> dict[str, Any]:
@@ -172,10 +204,14 @@ def _drawn(row: Row) -> dict[str, Any]:
     :func:`~decentwork.charts.progress_chart`."""
     main = row.main
     return {
-        "points": row.series.points, "intervals": row.intervals(),
-        "baseline": None if main.baseline_year is None
+        "points": row.series.points,
+        "intervals": row.intervals(),
+        "baseline": None
+        if main.baseline_year is None
         else (main.baseline_year, main.baseline_value),
         "target": None if main.target_year is None else (main.target_year, main.target_value),
-        "projected": None if main.projected_year is None or main.target_value is None
+        "projected": None
+        if main.projected_year is None or main.target_value is None
         else (main.projected_year, main.projected_value),
-        "milestones": row.milestones}
+        "milestones": row.milestones,
+    }

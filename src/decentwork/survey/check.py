@@ -54,8 +54,9 @@ class CheckReport:
     """The file's records left out by ``metadata.scope``."""
 
 
-def check_profile(profile: Profile, path: str | Path,
-                  dictionary: str | Path | None = None) -> CheckReport:
+def check_profile(
+    profile: Profile, path: str | Path, dictionary: str | Path | None = None
+) -> CheckReport:
     """Harmonise ``path`` with ``profile`` (a CSPro file through ``dictionary``, by default
     the ``.dcf`` beside it) and report what maps, how, and what looks wrong.
 
@@ -73,8 +74,14 @@ def check_profile(profile: Profile, path: str | Path,
     records = int(_value(con, "SELECT COUNT(*) FROM harmonised"))
     total_weight = float(_value(con, "SELECT SUM(weight) FROM harmonised WHERE weight > 0") or 0)
     distributions = [
-        _distribution(con, name, tuple(sorted(used[name])), _numeric(types[name]),
-                      total_weight, _labels(profile.expressions()[name], labels))
+        _distribution(
+            con,
+            name,
+            tuple(sorted(used[name])),
+            _numeric(types[name]),
+            total_weight,
+            _labels(profile.expressions()[name], labels),
+        )
         for name in used
         if name != "weight"
     ]
@@ -82,19 +89,31 @@ def check_profile(profile: Profile, path: str | Path,
     for variant in profile.variants:
         varied, varied_types = _materialise(profile.with_variant(variant), path, dictionary)
         con.register("harmonised", varied)
-        variant_problems += [f"variant {variant}: {problem}"
-                             for problem in _record_problems(con, profile)]
+        variant_problems += [
+            f"variant {variant}: {problem}" for problem in _record_problems(con, profile)
+        ]
         distributions += [
             dataclasses.replace(
-                _distribution(con, name, tuple(sorted(expression_columns(sql))),
-                              _numeric(varied_types[name]), total_weight, _labels(sql, labels)),
-                variable=f"{name} ({variant})")
+                _distribution(
+                    con,
+                    name,
+                    tuple(sorted(expression_columns(sql))),
+                    _numeric(varied_types[name]),
+                    total_weight,
+                    _labels(sql, labels),
+                ),
+                variable=f"{name} ({variant})",
+            )
             for name, sql in profile.variants[variant].variables.items()
         ]
         con.register("harmonised", table)
     wanted = {c.lower() for columns in used.values() for c in columns}
-    wanted |= {c.lower() for v in profile.variants.values()
-               for sql in v.variables.values() for c in expression_columns(sql)}
+    wanted |= {
+        c.lower()
+        for v in profile.variants.values()
+        for sql in v.variables.values()
+        for c in expression_columns(sql)
+    }
     if profile.metadata.scope:
         wanted |= {c.lower() for c in expression_columns(profile.metadata.scope)}
     wanted |= {c.lower() for c in profile.replicate_columns(available)}
@@ -138,8 +157,9 @@ def _record_problems(con: duckdb.DuckDBPyConnection, profile: Profile) -> list[s
         return [f"the records cannot be checked: {error}"]
 
 
-def _materialise(profile: Profile, path: str | Path,
-                 dictionary: str | Path | None) -> tuple[pa.Table, dict[str, str]]:
+def _materialise(
+    profile: Profile, path: str | Path, dictionary: str | Path | None
+) -> tuple[pa.Table, dict[str, str]]:
     """The harmonised records as an Arrow table, and each column's DuckDB type."""
     relation = harmonise(profile, path, dictionary)
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
@@ -149,8 +169,9 @@ def _materialise(profile: Profile, path: str | Path,
         raise expressions_fail(profile, path, error) from None
 
 
-def _out_of_scope(profile: Profile, path: str | Path, dictionary: str | Path | None,
-                  records: int) -> int:
+def _out_of_scope(
+    profile: Profile, path: str | Path, dictionary: str | Path | None, records: int
+) -> int:
     """How many of the file's records ``metadata.scope`` leaves out."""
     if not profile.metadata.scope:
         return 0
@@ -189,15 +210,20 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
         "time is missing": "time IS NULL",
         "time is not YYYY, YYYYQn or YYYYMmm": f"NOT regexp_matches(time, {literal(TIME_FORMAT)})",
         "ilo_sex is missing (working age)": f"{age} >= {WORKING_AGE} AND ilo_sex IS NULL",
-        "ilo_sex is not 1 (male) or 2 (female) (working age)":
-            f"{age} >= {WORKING_AGE} AND ilo_sex NOT IN (1, 2)",
+        "ilo_sex is not 1 (male) or 2 (female) (working age)": (
+            f"{age} >= {WORKING_AGE} AND ilo_sex NOT IN (1, 2)"
+        ),
         "ilo_lfs is missing (working age)": f"{age} >= {WORKING_AGE} AND ilo_lfs IS NULL",
-        "ilo_lfs is not 1, 2 or 3 (working age)":
-            f"{age} >= {WORKING_AGE} AND ilo_lfs NOT IN (1, 2, 3)",
+        "ilo_lfs is not 1, 2 or 3 (working age)": (
+            f"{age} >= {WORKING_AGE} AND ilo_lfs NOT IN (1, 2, 3)"
+        ),
     }
     present = set(relation.columns)
-    usable = {what: test for what, test in checks.items()
-              if all(v in present for v in re.findall(r"\b(ilo_\w+|time)\b", test))}
+    usable = {
+        what: test
+        for what, test in checks.items()
+        if all(v in present for v in re.findall(r"\b(ilo_\w+|time)\b", test))
+    }
     problems = []
     try:
         if usable:
@@ -206,34 +232,53 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
             for (what, test), count in zip(usable.items(), counts, strict=True):
                 if not count:
                     continue
-                example = select(
-                    relation, f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}", "_h"
-                ).fetchall()[0][0] if what.startswith("time is not") else None
-                problems.append(f"{what}: {count:,} records"
-                                + (f" (e.g. {example!r})" if example else ""))
+                example = (
+                    select(
+                        relation, f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}", "_h"
+                    ).fetchall()[0][0]
+                    if what.startswith("time is not")
+                    else None
+                )
+                problems.append(
+                    f"{what}: {count:,} records" + (f" (e.g. {example!r})" if example else "")
+                )
         if profile.metadata.regions and {"ilo_region", age} <= present:
             codes = [str(c) for c in profile.metadata.regions]
             unknown = select(
-                relation, f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
+                relation,
+                f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
                 f"WHERE {age} >= {WORKING_AGE} AND (ilo_region IS NULL OR "
                 f"CAST(ilo_region AS VARCHAR) NOT IN ({', '.join(map(literal, codes))})) "
-                "ORDER BY 1 LIMIT 10", "_h"
+                "ORDER BY 1 LIMIT 10",
+                "_h",
             ).fetchall()
             if unknown:
                 values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
-                problems.append(f"ilo_region has values without an area in metadata.regions: "
-                                f"{values} (known: {', '.join(codes)})")
+                problems.append(
+                    f"ilo_region has values without an area in metadata.regions: "
+                    f"{values} (known: {', '.join(codes)})"
+                )
     except duckdb.Error as error:
-        raise ProfileError(f"{profile.origin}: the expressions fail on the data: "
-                           f"{str(error).splitlines()[0]}") from None
+        raise ProfileError(
+            f"{profile.origin}: the expressions fail on the data: {str(error).splitlines()[0]}"
+        ) from None
     return problems
 
 
 def _numeric(kind: str) -> bool:
     """Whether a DuckDB type name is numeric."""
     return kind.startswith("DECIMAL") or kind in {
-        "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-        "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE",
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "FLOAT",
+        "DOUBLE",
     }
 
 
@@ -265,8 +310,9 @@ def _distribution(
         f"SELECT {column}, COUNT(*) AS n, SUM(CASE WHEN weight > 0 THEN weight END) AS w "
         f"FROM harmonised GROUP BY {column} ORDER BY n DESC, {column} LIMIT {TOP_VALUES}"
     ).fetchall()
-    top = [(value, n, 100.0 * (w or 0.0) / total_weight if total_weight else 0.0)
-           for value, n, w in rows]
-    shown = {value: labels[value] for value, _, _ in top
-             if value is not None and value in labels}
+    top = [
+        (value, n, 100.0 * (w or 0.0) / total_weight if total_weight else 0.0)
+        for value, n, w in rows
+    ]
+    shown = {value: labels[value] for value, _, _ in top if value is not None and value in labels}
     return Distribution(name, raw, missing, top=top, labels=shown)

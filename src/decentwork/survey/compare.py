@@ -17,8 +17,12 @@ from decentwork.survey.harmonise import expressions_fail, in_scope
 from decentwork.survey.profile import Profile
 
 
-def crosstab(profile: Profile, path: str | Path, expressions: Mapping[str, str],
-             dictionary: str | Path | None = None) -> pd.DataFrame:
+def crosstab(
+    profile: Profile,
+    path: str | Path,
+    expressions: Mapping[str, str],
+    dictionary: str | Path | None = None,
+) -> pd.DataFrame:
     """The records in the profile's scope counted by the values of ``expressions`` (name ->
     SQL over the raw columns: a profile variable's expression, a variant's, or an item of
     the file such as the office's own labour force status), unweighted (``records``) and
@@ -36,14 +40,17 @@ def crosstab(profile: Profile, path: str | Path, expressions: Mapping[str, str],
         try:
             columns |= expression_columns(sql)
         except ProfileError as error:
-            raise ProfileError(f"crosstab: {name}: {error}", parameter="expressions",
-                               given=sql) from None
+            raise ProfileError(
+                f"crosstab: {name}: {error}", parameter="expressions", given=sql
+            ) from None
     relation = in_scope(profile, path, dictionary, sorted(columns))
     names = [quote(name) for name in expressions]
     weight = f"CAST(({profile.design.weight}) AS DOUBLE) * {profile.design.weight_scale!r}"
     selects = [f"({sql}) AS {quote(name)}" for name, sql in expressions.items()]
-    grouped = (f"SELECT {', '.join(selects)}, COUNT(*) AS records, SUM({weight}) AS weighted "
-               f"FROM _records GROUP BY ALL ORDER BY {', '.join(f'{n} NULLS LAST' for n in names)}")
+    grouped = (
+        f"SELECT {', '.join(selects)}, COUNT(*) AS records, SUM({weight}) AS weighted "
+        f"FROM _records GROUP BY ALL ORDER BY {', '.join(f'{n} NULLS LAST' for n in names)}"
+    )
     try:
         return select(relation, grouped, "_records").df()
     except duckdb.Error as error:

@@ -20,18 +20,53 @@ from decentwork.survey.errors import ProfileError
 DIALECT = "duckdb"
 
 ALLOWED_FUNCTIONS: dict[type[exp.Expression], str] = {
-    exp.Case: "CASE", exp.If: "CASE WHEN", exp.Coalesce: "COALESCE", exp.Nullif: "NULLIF",
-    exp.Cast: "CAST", exp.Abs: "ABS", exp.Round: "ROUND", exp.Floor: "FLOOR", exp.Ceil: "CEIL",
-    exp.Least: "LEAST", exp.Greatest: "GREATEST", exp.Substring: "SUBSTRING",
-    exp.Lower: "LOWER", exp.Upper: "UPPER", exp.Trim: "TRIM", exp.Length: "LENGTH",
+    exp.Case: "CASE",
+    exp.If: "CASE WHEN",
+    exp.Coalesce: "COALESCE",
+    exp.Nullif: "NULLIF",
+    exp.Cast: "CAST",
+    exp.Abs: "ABS",
+    exp.Round: "ROUND",
+    exp.Floor: "FLOOR",
+    exp.Ceil: "CEIL",
+    exp.Least: "LEAST",
+    exp.Greatest: "GREATEST",
+    exp.Substring: "SUBSTRING",
+    exp.Lower: "LOWER",
+    exp.Upper: "UPPER",
+    exp.Trim: "TRIM",
+    exp.Length: "LENGTH",
     exp.Concat: "CONCAT",
 }
 """The functions an expression may call (sqlglot node -> SQL name)."""
 
 OPERATORS: tuple[type[exp.Expression], ...] = (
-    exp.Column, exp.Identifier, exp.Literal, exp.Null, exp.Boolean, exp.DataType, exp.Paren,
-    exp.Neg, exp.Not, exp.And, exp.Or, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod,
-    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Is, exp.In, exp.Between, exp.DPipe,
+    exp.Column,
+    exp.Identifier,
+    exp.Literal,
+    exp.Null,
+    exp.Boolean,
+    exp.DataType,
+    exp.Paren,
+    exp.Neg,
+    exp.Not,
+    exp.And,
+    exp.Or,
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.Div,
+    exp.Mod,
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.Is,
+    exp.In,
+    exp.Between,
+    exp.DPipe,
 )
 """Operators and operands allowed anywhere in an expression."""
 
@@ -69,9 +104,7 @@ def expression_columns(sql: str) -> frozenset[str]:
     except SqlglotError as error:
         raise ProfileError(f"not valid SQL: {str(error).splitlines()[0]}") from None
     if len(statements) != 1:
-        raise ProfileError(
-            f"{len(statements)} statements; give exactly one expression (no ';')"
-        )
+        raise ProfileError(f"{len(statements)} statements; give exactly one expression (no ';')")
     root = statements[0]
     for node in root.walk():
         if isinstance(node, OPERATORS) or type(node) in ALLOWED_FUNCTIONS:

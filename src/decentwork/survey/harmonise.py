@@ -15,8 +15,9 @@ from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Profile
 
 
-def harmonise(profile: Profile, path: str | Path,
-              dictionary: str | Path | None = None) -> duckdb.DuckDBPyRelation:
+def harmonise(
+    profile: Profile, path: str | Path, dictionary: str | Path | None = None
+) -> duckdb.DuckDBPyRelation:
     """The survey file at ``path`` as a relation with one column per mapped standard variable,
     ``time`` (text), and the design columns that the profile gives: ``weight`` (a DOUBLE
     multiplied by ``weight_scale``), ``strata``, ``psu``, ``fpc`` and the replicate weights
@@ -50,8 +51,12 @@ def harmonise(profile: Profile, path: str | Path,
         raise expressions_fail(profile, path, error) from None
 
 
-def in_scope(profile: Profile, path: str | Path, dictionary: str | Path | None = None,
-             extra: Iterable[str] = ()) -> duckdb.DuckDBPyRelation:
+def in_scope(
+    profile: Profile,
+    path: str | Path,
+    dictionary: str | Path | None = None,
+    extra: Iterable[str] = (),
+) -> duckdb.DuckDBPyRelation:
     """The raw columns the profile reads, and the ``extra`` raw columns, of the records in
     its ``metadata.scope``.
 

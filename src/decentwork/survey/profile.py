@@ -145,8 +145,9 @@ class Profile(Section):
     @model_validator(mode="after")
     def _regions_mapped(self) -> Profile:
         if self.metadata.regions and "ilo_region" not in self.variables:
-            raise ValueError("metadata.regions names areas for ilo_region, which variables "
-                             "does not map")
+            raise ValueError(
+                "metadata.regions names areas for ilo_region, which variables does not map"
+            )
         return self
 
     @model_validator(mode="after")
@@ -154,12 +155,16 @@ class Profile(Section):
         for name, variant in self.variants.items():
             unmapped = sorted(set(variant.variables) - set(self.variables))
             if unmapped:
-                raise ValueError(f"variants.{name}: {', '.join(unmapped)} not mapped in "
-                                 "variables; a variant gives other expressions for mapped ones")
+                raise ValueError(
+                    f"variants.{name}: {', '.join(unmapped)} not mapped in "
+                    "variables; a variant gives other expressions for mapped ones"
+                )
             if variant.source == self.metadata.source:
-                raise ValueError(f"variants.{name}.source: {variant.source!r} is "
-                                 "metadata.source; a variant's observations need a source code "
-                                 "of their own")
+                raise ValueError(
+                    f"variants.{name}.source: {variant.source!r} is "
+                    "metadata.source; a variant's observations need a source code "
+                    "of their own"
+                )
         return self
 
     def with_variant(self, name: str) -> Profile:
@@ -169,15 +174,20 @@ class Profile(Section):
             NotFound: the profile has no such variant.
         """
         if name not in self.variants:
-            raise NotFound(f"{self.origin}: no variant {name!r} (variants: "
-                           f"{', '.join(self.variants) or 'none'})", parameter="variant",
-                           given=name)
+            raise NotFound(
+                f"{self.origin}: no variant {name!r} (variants: "
+                f"{', '.join(self.variants) or 'none'})",
+                parameter="variant",
+                given=name,
+            )
         variant = self.variants[name]
-        varied = self.model_copy(update={
-            "metadata": self.metadata.model_copy(update={"source": variant.source}),
-            "variables": {**self.variables, **variant.variables},
-            "variants": {},
-        })
+        varied = self.model_copy(
+            update={
+                "metadata": self.metadata.model_copy(update={"source": variant.source}),
+                "variables": {**self.variables, **variant.variables},
+                "variants": {},
+            }
+        )
         varied._origin = f"{self.origin}, variant {name}"
         return varied
 
@@ -226,9 +236,7 @@ class Profile(Section):
             used["metadata.scope"] = expression_columns(self.metadata.scope)
         problems = missing_columns(used, available, data)
         if problems:
-            raise ProfileError(
-                "\n".join(f"{self.origin}: {problem}" for problem in problems)
-            )
+            raise ProfileError("\n".join(f"{self.origin}: {problem}" for problem in problems))
         wanted = {c.lower() for columns in used.values() for c in columns}
         return [c for c in available if c.lower() in wanted]
 
@@ -255,8 +263,7 @@ def load_profile(profile: str | Path) -> Profile:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise ProfileError(f"{path}: cannot read the profile ({error})",
-                               given=path) from None
+            raise ProfileError(f"{path}: cannot read the profile ({error})", given=path) from None
         return parse_profile(text, origin=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         raise NotFound(f"{path}: no such profile file", given=path)
@@ -264,7 +271,8 @@ def load_profile(profile: str | Path) -> Profile:
         raise NotFound(
             f"{profile}: no such profile file or bundled profile "
             f"(bundled: {', '.join(bundled_profiles())})",
-            given=profile, expected="a YAML file or a bundled profile",
+            given=profile,
+            expected="a YAML file or a bundled profile",
         )
     text = resources.files(BUNDLED).joinpath(f"{profile}.yaml").read_text(encoding="utf-8")
     return parse_profile(text, origin=f"{profile} (bundled)")
@@ -287,9 +295,7 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
     try:
         profile = Profile.model_validate(content)
     except ValidationError as error:
-        raise ProfileError(
-            "\n".join(f"{origin}: {_describe(e)}" for e in error.errors())
-        ) from None
+        raise ProfileError("\n".join(f"{origin}: {_describe(e)}" for e in error.errors())) from None
     profile._origin = origin
     return profile
 
@@ -299,11 +305,15 @@ def _describe(error: Any) -> str:
     loc = [str(part) for part in error["loc"]]
     kind = error["type"]
     if loc[-1:] == ["[key]"] and loc[:-2] == ["variants"]:
-        return f"variants: {loc[-2]!r} is not a variant name (a lower-case letter, then " \
+        return (
+            f"variants: {loc[-2]!r} is not a variant name (a lower-case letter, then "
             "lower-case letters, digits or _)"
+        )
     if loc[-1:] == ["[key]"]:
-        return f"{'.'.join(loc[:-2])}: {loc[-2]!r} is not a standard variable name " \
+        return (
+            f"{'.'.join(loc[:-2])}: {loc[-2]!r} is not a standard variable name "
             "(ilo_ followed by lower-case letters, digits or _)"
+        )
     where = ".".join(loc) or "profile"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"{where}: unknown key (allowed: {', '.join(_allowed(loc[:-1]))})"

@@ -35,8 +35,12 @@ from decentwork.survey.cspro.dictionary import (
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Input
 
-SUFFIXES = {"csv": (".csv", ".txt", ".tsv"), "parquet": (".parquet", ".pq"),
-            "dta": (".dta",), "sav": (".sav", ".zsav")}
+SUFFIXES = {
+    "csv": (".csv", ".txt", ".tsv"),
+    "parquet": (".parquet", ".pq"),
+    "dta": (".dta",),
+    "sav": (".sav", ".zsav"),
+}
 """The file name suffixes of each format (CSPro data files have any suffix)."""
 READSTAT = {"dta": pyreadstat.read_dta, "sav": pyreadstat.read_sav}
 CSPRO_DATABASE = ".csdb"
@@ -69,11 +73,15 @@ def _check_cspro_name(path: Path) -> None:
     """Refuse a CSPro dictionary or database given as the data file."""
     suffix = path.suffix.lower()
     if suffix == DICTIONARY_SUFFIX:
-        raise ProfileError(f"{path}: this is a CSPro dictionary; give the data file (its "
-                           "dictionary is found beside it by name, or given as dictionary)")
+        raise ProfileError(
+            f"{path}: this is a CSPro dictionary; give the data file (its "
+            "dictionary is found beside it by name, or given as dictionary)"
+        )
     if suffix == CSPRO_DATABASE:
-        raise ProfileError(f"{path}: a CSPro database (.csdb) cannot be read; export it to a "
-                           "text data file with CSPro (Export Data) and read that")
+        raise ProfileError(
+            f"{path}: a CSPro database (.csdb) cannot be read; export it to a "
+            "text data file with CSPro (Export Data) and read that"
+        )
 
 
 def dictionary_file(spec: Input, path: str | Path, dictionary: str | Path | None = None) -> Path:
@@ -85,8 +93,9 @@ def dictionary_file(spec: Input, path: str | Path, dictionary: str | Path | None
     """
     if dictionary is not None:
         if not Path(dictionary).is_file():
-            raise NotFound(f"{dictionary}: no such dictionary file", parameter="dictionary",
-                           given=dictionary)
+            raise NotFound(
+                f"{dictionary}: no such dictionary file", parameter="dictionary", given=dictionary
+            )
         return Path(dictionary)
     return dictionary_beside(data_file(spec, path))
 
@@ -101,14 +110,22 @@ def _member(spec: Input, path: Path) -> str:
     except (zipfile.BadZipFile, OSError) as error:
         raise ProfileError(f"{path}: not a readable zip archive ({error})") from None
     if spec.zip_member:
-        found = [m for m in members if fnmatch.fnmatch(Path(m).name.lower(),
-                                                       spec.zip_member.lower())]
+        found = [
+            m for m in members if fnmatch.fnmatch(Path(m).name.lower(), spec.zip_member.lower())
+        ]
         wanted = f"matches input.zip_member {spec.zip_member!r}"
     elif spec.format == "cspro":
-        stems = {str(Path(m).with_suffix("")).lower() for m in members
-                 if m.lower().endswith(DICTIONARY_SUFFIX)}
-        found = [m for m in members if not m.lower().endswith(DICTIONARY_SUFFIX)
-                 and str(Path(m).with_suffix("")).lower() in stems]
+        stems = {
+            str(Path(m).with_suffix("")).lower()
+            for m in members
+            if m.lower().endswith(DICTIONARY_SUFFIX)
+        }
+        found = [
+            m
+            for m in members
+            if not m.lower().endswith(DICTIONARY_SUFFIX)
+            and str(Path(m).with_suffix("")).lower() in stems
+        ]
         wanted = "is a CSPro data file with its dictionary (set input.zip_member to choose)"
     else:
         found = [m for m in members if m.lower().endswith(SUFFIXES[spec.format])]
@@ -141,8 +158,11 @@ def _extract(path: Path, mtime_ns: int, member: str) -> Path:
     inside = PurePosixPath(member)
     target = _folder(path, mtime_ns, str(inside.parent)) / inside.name
     try:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as source, \
-                target.open("wb") as sink:
+        with (
+            zipfile.ZipFile(path) as archive,
+            archive.open(member) as source,
+            target.open("wb") as sink,
+        ):
             shutil.copyfileobj(source, sink, 1 << 20)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise ProfileError(f"{path}: cannot extract {member} ({error})") from None
@@ -168,13 +188,15 @@ def columns(spec: Input, path: str | Path, dictionary: str | Path | None = None)
     return list(_scan(spec, file).columns)
 
 
-def read(spec: Input, path: str | Path, needed: list[str],
-         dictionary: str | Path | None = None) -> duckdb.DuckDBPyRelation:
+def read(
+    spec: Input, path: str | Path, needed: list[str], dictionary: str | Path | None = None
+) -> duckdb.DuckDBPyRelation:
     """The survey file as a relation holding only the ``needed`` raw columns."""
     file = data_file(spec, path)
     if spec.format == "cspro":
-        return cspro.read(_dictionary(spec, path, dictionary), _utf8(spec, file), needed,
-                          spec.record)
+        return cspro.read(
+            _dictionary(spec, path, dictionary), _utf8(spec, file), needed, spec.record
+        )
     _no_dictionary(spec, dictionary)
     if spec.format in READSTAT:
         frame, _ = _readstat(spec, file, usecols=needed)
@@ -182,8 +204,9 @@ def read(spec: Input, path: str | Path, needed: list[str],
     return _scan(spec, file).select(*(duckdb.ColumnExpression(c) for c in needed))
 
 
-def value_labels(spec: Input, path: str | Path,
-                 dictionary: str | Path | None = None) -> dict[str, dict[Any, str]]:
+def value_labels(
+    spec: Input, path: str | Path, dictionary: str | Path | None = None
+) -> dict[str, dict[Any, str]]:
     """{column: {value: label}} from a Stata or SPSS file, or from the value sets of a CSPro
     file's dictionary; empty for CSV and Parquet."""
     if spec.format == "cspro":
@@ -199,10 +222,13 @@ def value_labels(spec: Input, path: str | Path,
 def _no_dictionary(spec: Input, dictionary: str | Path | None) -> None:
     """Refuse a dictionary for a format that has none."""
     if dictionary is not None:
-        raise ProfileError(f"{dictionary}: a dictionary is read with CSPro data only; the "
-                           f"profile reads {spec.format} files", parameter="dictionary",
-                           given=dictionary, expected="no dictionary, or a profile of format "
-                           "cspro")
+        raise ProfileError(
+            f"{dictionary}: a dictionary is read with CSPro data only; the "
+            f"profile reads {spec.format} files",
+            parameter="dictionary",
+            given=dictionary,
+            expected="no dictionary, or a profile of format cspro",
+        )
 
 
 def _dictionary(spec: Input, path: str | Path, dictionary: str | Path | None) -> Dictionary:
@@ -245,12 +271,13 @@ def _transcoded(path: Path, mtime_ns: int, encoding: str) -> Path:
     temporary file, cached per file version."""
     target = Path(tempfile.mkdtemp(dir=_scratch())) / path.name
     try:
-        with path.open(encoding=encoding, newline="") as source, \
-                target.open("w", encoding="utf-8", newline="") as sink:
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            target.open("w", encoding="utf-8", newline="") as sink,
+        ):
             shutil.copyfileobj(source, sink, 1 << 20)
     except UnicodeError as error:
-        raise ProfileError(f"{path}: not {encoding} text ({error}); check input.encoding"
-                           ) from None
+        raise ProfileError(f"{path}: not {encoding} text ({error}); check input.encoding") from None
     return target
 
 

@@ -47,8 +47,9 @@ def draw_education(
     attained = np.minimum(np.minimum(eventual, 3), school)
     attained = np.where((eventual == 4) & (age >= POST_SECONDARY_AGE), 4, attained)
     attained = np.where((eventual == 5) & (age >= SHORT_TERTIARY_AGE), 5, attained)
-    attained = np.where((eventual >= 6) & (tertiary >= 1), np.minimum(eventual, 5 + tertiary),
-                        attained)
+    attained = np.where(
+        (eventual >= 6) & (tertiary >= 1), np.minimum(eventual, 5 + tertiary), attained
+    )
 
     studying = attained < eventual
     attending = yes_no(bernoulli(rng, np.where(studying, 0.95, 0.015), records))

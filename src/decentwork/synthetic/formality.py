@@ -13,9 +13,7 @@ from decentwork.synthetic import classifications as codes
 from decentwork.synthetic.draws import bernoulli, logistic, yes_no
 
 # Log-odds per sector (order of classifications' sector constants).
-REGISTERED_BY_SECTOR = np.array(
-    [-3.2, -1.5, 0.5, -1.8, -1.4, -1.5, -1.5, 0.5, 0.5, -1.6, -3.0]
-)
+REGISTERED_BY_SECTOR = np.array([-3.2, -1.5, 0.5, -1.8, -1.4, -1.5, -1.5, 0.5, 0.5, -1.6, -3.0])
 SOCIAL_SECURITY_BY_SECTOR = np.array(
     [-2.5, -0.3, 1.5, -1.5, -0.8, -0.8, -0.9, 0.8, 2.2, -1.0, -2.8]
 )

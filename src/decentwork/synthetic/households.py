@@ -60,7 +60,10 @@ def split_households(rng: np.random.Generator, records: int, breaks: np.ndarray)
 def draw_members(rng: np.random.Generator, households: Households) -> tuple[np.ndarray, np.ndarray]:
     """Age (0..95) and sex (True for female) of every record of the households."""
     count, size, member_of, line = (
-        households.count, households.size, households.member_of, households.line
+        households.count,
+        households.size,
+        households.member_of,
+        households.line,
     )
     records = len(member_of)
     head_age = np.minimum(18.0 + rng.gamma(4.0, 6.5, count), MAX_AGE)

@@ -24,9 +24,13 @@ INDUSTRY_CUMULATIVE = cumulative(_INDUSTRY_WEIGHTS.reshape(-1, len(codes.DIVISIO
 # Multipliers of the status probabilities (columns as in classifications.STATUS_WEIGHTS).
 STATUS_BY_SEX = np.array([[1.0] * 6, [1.0, 0.4, 0.9, 1.0, 2.2, 1.0]])  # male, female
 STATUS_BY_AREA = np.array([[1.0] * 6, [1.4, 1.0, 1.0, 0.5, 0.5, 1.0]])  # rural, urban
-STATUS_BY_EDUCATION = np.array([
-    [0.8, 0.7, 1.0, 1.0, 1.1, 1.0], [1.0] * 6, [1.6, 1.8, 0.8, 1.0, 0.4, 1.0],
-])
+STATUS_BY_EDUCATION = np.array(
+    [
+        [0.8, 0.7, 1.0, 1.0, 1.1, 1.0],
+        [1.0] * 6,
+        [1.6, 1.8, 0.8, 1.0, 0.4, 1.0],
+    ]
+)
 STATUS_BY_YOUTH = np.array([[1.0] * 6, [1.0, 0.2, 0.7, 1.0, 2.5, 1.0]])  # 25+, 15-24
 # Cumulative status probabilities per (sector, female, urban, education band, youth) row.
 STATUS_CUMULATIVE = cumulative(
@@ -40,9 +44,7 @@ STATUS_CUMULATIVE = cumulative(
 )
 
 OCCUPATION_CODES, _OCCUPATION_WEIGHTS = codes.occupation_table()
-OCCUPATION_CUMULATIVE = cumulative(
-    _OCCUPATION_WEIGHTS.reshape(-1, _OCCUPATION_WEIGHTS.shape[-1])
-)
+OCCUPATION_CUMULATIVE = cumulative(_OCCUPATION_WEIGHTS.reshape(-1, _OCCUPATION_WEIGHTS.shape[-1]))
 
 
 @dataclass(frozen=True)

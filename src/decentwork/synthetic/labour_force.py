@@ -37,8 +37,12 @@ class LabourForce:
 
 
 def participation_logit(
-    age: np.ndarray, female: np.ndarray, urban: np.ndarray, attending: np.ndarray,
-    education: np.ndarray, shift: np.ndarray,
+    age: np.ndarray,
+    female: np.ndarray,
+    urban: np.ndarray,
+    attending: np.ndarray,
+    education: np.ndarray,
+    shift: np.ndarray,
 ) -> np.ndarray:
     """Log-odds of being in the labour force."""
     young = np.maximum(30 - age, 0)
@@ -56,7 +60,10 @@ def participation_logit(
 
 
 def unemployment_logit(
-    age: np.ndarray, female: np.ndarray, urban: np.ndarray, education: np.ndarray,
+    age: np.ndarray,
+    female: np.ndarray,
+    urban: np.ndarray,
+    education: np.ndarray,
     shift: np.ndarray,
 ) -> np.ndarray:
     """Log-odds of being unemployed, given in the labour force."""
@@ -87,12 +94,14 @@ def draw_labour_force(
     asked = age >= WORKING_AGE
     active = asked & bernoulli(
         rng,
-        logistic(participation_logit(age, female, urban, attending, education,
-                                     participation_shift)),
+        logistic(
+            participation_logit(age, female, urban, attending, education, participation_shift)
+        ),
         records,
     )
     unemployed = active & bernoulli(
-        rng, logistic(unemployment_logit(age, female, urban, education, unemployment_shift)),
+        rng,
+        logistic(unemployment_logit(age, female, urban, education, unemployment_shift)),
         records,
     )
     employed = active & ~unemployed
@@ -103,14 +112,14 @@ def draw_labour_force(
     jobless = asked & ~employed
     u = rng.random(records)
     looked_only = u < LOOKED_NOT_AVAILABLE
-    available_only = (u >= LOOKED_NOT_AVAILABLE) & (
-        u < LOOKED_NOT_AVAILABLE + AVAILABLE_NOT_LOOKED
-    )
+    available_only = (u >= LOOKED_NOT_AVAILABLE) & (u < LOOKED_NOT_AVAILABLE + AVAILABLE_NOT_LOOKED)
     looked = np.where(jobless, yes_no(unemployed | looked_only), NOT_ASKED).astype(np.int32)
-    available = np.where(jobless, yes_no(unemployed | available_only), NOT_ASKED).astype(
-        np.int32
-    )
+    available = np.where(jobless, yes_no(unemployed | available_only), NOT_ASKED).astype(np.int32)
     return LabourForce(
-        employed=employed, unemployed=unemployed, worked=worked, absent=absent,
-        looked=looked, available=available,
+        employed=employed,
+        unemployed=unemployed,
+        worked=worked,
+        absent=absent,
+        looked=looked,
+        available=available,
     )

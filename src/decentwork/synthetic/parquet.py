@@ -65,8 +65,12 @@ def write_parquet(
     """
     chunk_records = check_integer("chunk_records", chunk_records)
     if chunk_records < 1:
-        raise BadInput(f"chunk_records must be at least 1, got {chunk_records}",
-                       parameter="chunk_records", given=chunk_records, expected="at least 1")
+        raise BadInput(
+            f"chunk_records must be at least 1, got {chunk_records}",
+            parameter="chunk_records",
+            given=chunk_records,
+            expected="at least 1",
+        )
     design = plan(records, seed, strata, psus)
     try:
         _write(path, design, seed, chunk_records, on_progress)
@@ -75,7 +79,10 @@ def write_parquet(
 
 
 def _write(
-    path: str | os.PathLike[str], design: SampleDesign, seed: int, chunk_records: int,
+    path: str | os.PathLike[str],
+    design: SampleDesign,
+    seed: int,
+    chunk_records: int,
     on_progress: Callable[[int], None] | None,
 ) -> None:
     """Write the records of ``design`` in row groups of ``chunk_records`` rows."""

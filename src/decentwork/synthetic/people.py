@@ -28,7 +28,10 @@ def _spread(size: int, where: np.ndarray, values: np.ndarray, fill: float) -> np
 
 
 def draw_people(
-    rng: np.random.Generator, design: SampleDesign, start: int, stop: int,
+    rng: np.random.Generator,
+    design: SampleDesign,
+    start: int,
+    stop: int,
     first_household: int,
 ) -> tuple[dict[str, np.ndarray], int]:
     """Columns of records ``[start, stop)`` and the number of households among them.
@@ -47,13 +50,22 @@ def draw_people(
         rng, age, female, urban, design.shift["education"][psu], member_of, households.count
     )
     labour = draw_labour_force(
-        rng, age, female, urban, attending, education,
-        design.shift["participation"][psu], design.shift["unemployment"][psu],
+        rng,
+        age,
+        female,
+        urban,
+        attending,
+        education,
+        design.shift["participation"][psu],
+        design.shift["unemployment"][psu],
     )
 
     employed = np.flatnonzero(labour.employed)
     e_age, e_female, e_urban, e_education = (
-        age[employed], female[employed], urban[employed], education[employed]
+        age[employed],
+        female[employed],
+        urban[employed],
+        education[employed],
     )
     jobs = draw_jobs(rng, e_age, e_female, e_urban, e_education)
     absent = labour.absent[employed] == YES
@@ -63,17 +75,33 @@ def draw_people(
 
     own = np.flatnonzero(~jobs.employee)
     registered = draw_registered(
-        rng, jobs.sector[own], jobs.status[own], e_urban[own], e_education[own],
+        rng,
+        jobs.sector[own],
+        jobs.status[own],
+        e_urban[own],
+        e_education[own],
         informality[own],
     )
     paid = np.flatnonzero(jobs.employee)
     social_security = draw_social_security(
-        rng, jobs.sector[paid], e_urban[paid], e_education[paid], e_age[paid], hours[paid],
+        rng,
+        jobs.sector[paid],
+        e_urban[paid],
+        e_education[paid],
+        e_age[paid],
+        hours[paid],
         informality[paid],
     )
     earnings = draw_earnings(
-        rng, e_age[paid], e_female[paid], e_urban[paid], e_education[paid], jobs.sector[paid],
-        jobs.isco[paid], hours[paid], social_security == YES,
+        rng,
+        e_age[paid],
+        e_female[paid],
+        e_urban[paid],
+        e_education[paid],
+        jobs.sector[paid],
+        jobs.isco[paid],
+        hours[paid],
+        social_security == YES,
         design.shift["earnings"][psu[employed[paid]]],
     )
 

@@ -18,10 +18,20 @@ from decentwork.synthetic.sizes import Sizes
 PERSONS_PER_RECORD = 200  # the population a record stands for, on average
 
 # Standard deviations of the stratum and PSU random effects, on the scale of each model.
-STRATUM_SD = {"participation": 0.15, "unemployment": 0.25, "informality": 0.25,
-              "education": 0.15, "earnings": 0.10}
-PSU_SD = {"participation": 0.30, "unemployment": 0.40, "informality": 0.40,
-          "education": 0.35, "earnings": 0.15}
+STRATUM_SD = {
+    "participation": 0.15,
+    "unemployment": 0.25,
+    "informality": 0.25,
+    "education": 0.15,
+    "earnings": 0.10,
+}
+PSU_SD = {
+    "participation": 0.30,
+    "unemployment": 0.40,
+    "informality": 0.40,
+    "education": 0.35,
+    "earnings": 0.15,
+}
 REGION_SHIFT = {
     "participation": regions.PARTICIPATION_SHIFT,
     "unemployment": regions.UNEMPLOYMENT_SHIFT,

@@ -29,12 +29,19 @@ COLUMNS: list[tuple[str, pa.DataType, str]] = [
     ("earnings", pa.float64(), "Monthly earnings from the main job (employees; null if refused)"),
     ("isco", pa.int32(), "Occupation of the main job, ISCO-08 unit group (employed)"),
     ("isic", pa.int32(), "Industry of the main job, ISIC Rev.4 division (employed)"),
-    ("status", pa.int32(), "Status in employment, ICSE-93: 1 employee, 2 employer, "
-     "3 own-account worker, 4 member of producers' cooperative, 5 contributing family "
-     "worker, 6 not classifiable (employed)"),
+    (
+        "status",
+        pa.int32(),
+        "Status in employment, ICSE-93: 1 employee, 2 employer, "
+        "3 own-account worker, 4 member of producers' cooperative, 5 contributing family "
+        "worker, 6 not classifiable (employed)",
+    ),
     ("registered", pa.int32(), "Enterprise registered: 1 yes, 2 no (employed, not employees)"),
-    ("social_security", pa.int32(), "Employer contributes to social security: 1 yes, 2 no "
-     "(employees)"),
+    (
+        "social_security",
+        pa.int32(),
+        "Employer contributes to social security: 1 yes, 2 no (employees)",
+    ),
 ]
 
 SCHEMA = pa.schema(

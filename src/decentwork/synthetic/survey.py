@@ -43,8 +43,9 @@ def blocks(design: SampleDesign, seed: int) -> Iterator[pa.Table]:
     households = 0
     for block, start in enumerate(range(0, records, BLOCK_RECORDS)):
         stop = min(start + BLOCK_RECORDS, records)
-        columns, count = draw_people(_rng(seed, BLOCK_STREAM, block), design, start, stop,
-                                     households)
+        columns, count = draw_people(
+            _rng(seed, BLOCK_STREAM, block), design, start, stop, households
+        )
         households += count
         yield to_table(columns)
 

@@ -36,8 +36,8 @@ from decentwork.web.summaries import Summaries
 
 API = "/api/v1"
 OPENAPI = "/api/openapi.json"
-API_SLOTS = 12
-PAGE_SLOTS = 8
+API_SLOTS = 4
+PAGE_SLOTS = 16
 """Requests let into the routes at once, API and pages apart (the others wait their turn),
 and together as many warehouse connections. A route holds its connection from its
 dependency's start to its end, and each of the three steps needs one of anyio's 40 worker

@@ -9,7 +9,10 @@ from alembic import context
 from decentwork.pes.database import VERSION_TABLE
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, version_table=VERSION_TABLE,
-                  render_as_batch=connection.dialect.name == "sqlite")
+context.configure(
+    connection=connection,
+    version_table=VERSION_TABLE,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -39,8 +39,9 @@ def columns(dictionary: Dictionary, record: str | None = None) -> list[str]:
     return [item.name for item in dictionary.items(dictionary.record(record))]
 
 
-def read(dictionary: Dictionary, data: Path, needed: Sequence[str],
-         record: str | None = None) -> duckdb.DuckDBPyRelation:
+def read(
+    dictionary: Dictionary, data: Path, needed: Sequence[str], record: str | None = None
+) -> duckdb.DuckDBPyRelation:
     """The lines of ``record`` in the UTF-8 data file ``data`` as a relation of the ``needed``
     items, after checking the file against the dictionary.
 
@@ -52,14 +53,17 @@ def read(dictionary: Dictionary, data: Path, needed: Sequence[str],
     by_name = {item.name.lower(): item for item in dictionary.items(chosen)}
     unknown = [name for name in needed if name.lower() not in by_name]
     if unknown:
-        raise ProfileError(f"{dictionary.path}: no item {', '.join(unknown)} in record "
-                           f"{chosen.name}")
+        raise ProfileError(
+            f"{dictionary.path}: no item {', '.join(unknown)} in record {chosen.name}"
+        )
     items = [by_name[name.lower()] for name in needed]
     layout = _Layout(dictionary, chosen, data)
     layout.check(items)
     selects = ", ".join(f"{_value(item)} AS {quote(item.name)}" for item in items)
-    return database().cursor().sql(
-        f"SELECT {selects} FROM {layout.lines()} WHERE {layout.is_record()}"
+    return (
+        database()
+        .cursor()
+        .sql(f"SELECT {selects} FROM {layout.lines()} WHERE {layout.is_record()}")
     )
 
 
@@ -73,7 +77,7 @@ def _value(item: Item) -> str:
         return f"CAST({text} AS DOUBLE)"
     kind = "BIGINT" if item.length <= INTEGER_DIGITS else "HUGEINT"
     if item.decimals:
-        return f"CAST({text} AS {kind}) / CAST({10 ** item.decimals} AS DOUBLE)"
+        return f"CAST({text} AS {kind}) / CAST({10**item.decimals} AS DOUBLE)"
     return f"CAST({text} AS {kind})"
 
 
@@ -96,9 +100,11 @@ class _Layout:
 
     def lines(self) -> str:
         """A table function giving the file's lines as ``line`` (NULL for an empty line)."""
-        return (f"read_csv({literal(self.data)}, columns={{'line': 'VARCHAR'}}, "
-                f"delim={literal(SEPARATOR)}, header=false, quote='', escape='', "
-                "auto_detect=false)")
+        return (
+            f"read_csv({literal(self.data)}, columns={{'line': 'VARCHAR'}}, "
+            f"delim={literal(SEPARATOR)}, header=false, quote='', escape='', "
+            "auto_detect=false)"
+        )
 
     def type_code(self) -> str:
         d = self.dictionary
@@ -123,10 +129,18 @@ class _Layout:
                 pattern = DECIMAL_NUMBER if item.decimal_char else NUMBER
                 checks[f"item{k}"] = _Check(
                     f"{mine} AND NOT regexp_full_match(substr(line, {item.start}, "
-                    f"{item.length}), {literal(pattern)})", item)
+                    f"{item.length}), {literal(pattern)})",
+                    item,
+                )
         checks["long"] = _Check(f"{mine} AND n > {self.record.length}")
-        inside = sorted({n for item in d.items(self.record) if item.numeric
-                         for n in range(item.start, item.end)})
+        inside = sorted(
+            {
+                n
+                for item in d.items(self.record)
+                if item.numeric
+                for n in range(item.start, item.end)
+            }
+        )
         if inside:
             checks["truncated"] = _Check(f"{mine} AND n IN ({', '.join(map(str, inside))})")
         counts = ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in checks.values())
@@ -137,11 +151,14 @@ class _Layout:
                 raise self._problem(kind, check, count)
 
     def _problem(self, kind: str, check: _Check, count: int) -> ProfileError:
-        numbered = (f"SELECT line, length(rtrim(line)) AS n, row_number() OVER () AS number "
-                    f"FROM {self.lines()}")
+        numbered = (
+            f"SELECT line, length(rtrim(line)) AS n, row_number() OVER () AS number "
+            f"FROM {self.lines()}"
+        )
         line, length, number = self._query(
             f"SELECT line, n, number FROM ({numbered}) WHERE line <> '' AND {check.condition} "
-            "ORDER BY number LIMIT 1")[0]
+            "ORDER BY number LIMIT 1"
+        )[0]
         where = f"{self.data}: line {number}"
         more = f" ({count:,} lines like it)" if count > 1 else ""
         dcf = self.dictionary.path.name
@@ -150,29 +167,37 @@ class _Layout:
             return ProfileError(
                 f"{where}: record type {self._type_of(line)!r} (position "
                 f"{self.dictionary.type_start}) is not one of dictionary {dcf}'s ({types}){more}; "
-                "the dictionary does not describe this file")
+                "the dictionary does not describe this file"
+            )
         if kind == "long":
             return ProfileError(
                 f"{where} is {length} characters long, longer than record {self.record.name} of "
                 f"dictionary {dcf} ({self.record.length}){more}; the dictionary does not "
-                "describe this file")
+                "describe this file"
+            )
         if kind == "truncated":
-            item = next(i for i in self.dictionary.items(self.record)
-                        if i.numeric and i.start <= length < i.end)
+            item = next(
+                i
+                for i in self.dictionary.items(self.record)
+                if i.numeric and i.start <= length < i.end
+            )
             return ProfileError(
                 f"{where} is truncated: it ends at position {length}, inside item {item.name} "
-                f"(positions {item.positions} in dictionary {dcf}){more}")
+                f"(positions {item.positions} in dictionary {dcf}){more}"
+            )
         assert check.item is not None  # every item check names its item
         item = check.item
-        text = line[item.start - 1:item.end]
+        text = line[item.start - 1 : item.end]
         return ProfileError(
             f"{where}, item {item.name} (positions {item.positions}, dictionary {dcf} line "
             f"{item.line}): {text!r} is not a number{more}; the dictionary does not describe "
-            "this file, or the file is damaged", given=text)
+            "this file, or the file is damaged",
+            given=text,
+        )
 
     def _type_of(self, line: str) -> str:
         start = self.dictionary.type_start - 1
-        return line[start:start + self.dictionary.type_length]
+        return line[start : start + self.dictionary.type_length]
 
     def _query(self, sql: str) -> list[tuple[Any, ...]]:
         try:
@@ -185,7 +210,10 @@ class _Layout:
         line = re.search(r"Line: (\d+)", message)
         where = f"{self.data}: line {line.group(1)}" if line else str(self.data)
         if "unicode" in message.lower() or "utf-8" in message.lower():
-            return ProfileError(f"{where}: not UTF-8 text; set input.encoding to the file's "
-                                "encoding (e.g. latin-1 or cp1252)")
-        return ProfileError(f"{where}: cannot read as CSPro text data: "
-                            f"{message.strip().splitlines()[0]}")
+            return ProfileError(
+                f"{where}: not UTF-8 text; set input.encoding to the file's "
+                "encoding (e.g. latin-1 or cp1252)"
+            )
+        return ProfileError(
+            f"{where}: cannot read as CSPro text data: {message.strip().splitlines()[0]}"
+        )

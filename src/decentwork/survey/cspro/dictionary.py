@@ -76,8 +76,11 @@ class Item:
             for low, high in entry.ranges:
                 if low == high:
                     out.setdefault(low, entry.label)
-                elif (isinstance(low, int) and isinstance(high, int)
-                      and 0 <= high - low < RANGE_LABELS_UP_TO):
+                elif (
+                    isinstance(low, int)
+                    and isinstance(high, int)
+                    and 0 <= high - low < RANGE_LABELS_UP_TO
+                ):
                     for code in range(low, high + 1):
                         out.setdefault(code, entry.label)
         return out
@@ -121,13 +124,18 @@ class Dictionary:
             raise ProfileError(
                 f"{self.path}: the dictionary has {len(self.records)} record types ({names}); "
                 "input.record must say which one holds the persons",
-                parameter="record", expected=names,
+                parameter="record",
+                expected=names,
             )
         for record in self.records:
             if record.name.lower() == name.lower():
                 return record
-        raise ProfileError(f"{self.path}: input.record {name!r}: no such record (records: "
-                           f"{names})", parameter="record", given=name, expected=names)
+        raise ProfileError(
+            f"{self.path}: input.record {name!r}: no such record (records: {names})",
+            parameter="record",
+            given=name,
+            expected=names,
+        )
 
     def items(self, record: Record) -> tuple[Item, ...]:
         """The columns of ``record``'s lines: the identification items, then its own."""
@@ -146,7 +154,9 @@ def dictionary_beside(data: Path) -> Path:
             return candidate
     raise NotFound(
         f"{data}: no CSPro dictionary beside it ({data.with_suffix(SUFFIX).name}); give the "
-        "dictionary's path", parameter="dictionary", expected="a .dcf file",
+        "dictionary's path",
+        parameter="dictionary",
+        expected="a .dcf file",
         hint="a CSPro data file is read with its data dictionary (.dcf)",
     )
 
@@ -177,9 +187,11 @@ def _parse(path: Path, mtime_ns: int) -> Dictionary:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise ProfileError(f"{path}: line {line}: not UTF-8 text (byte "
-                           f"{error.object[error.start]:#04x}); CSPro 7 writes dictionaries "
-                           "in UTF-8") from None
+        raise ProfileError(
+            f"{path}: line {line}: not UTF-8 text (byte "
+            f"{error.object[error.start]:#04x}); CSPro 7 writes dictionaries "
+            "in UTF-8"
+        ) from None
     except OSError as error:
         raise ProfileError(f"{path}: cannot read the dictionary ({error.strerror})") from None
     return _Parser(path).parse(text.splitlines())
@@ -217,16 +229,20 @@ class _Parser:
             if text.startswith("[") and text.endswith("]"):
                 sections.append(_Section(text[1:-1].strip().lower(), number))
             elif not sections:
-                raise self.error(number, f"{text[:40]!r} before any [section]; not a CSPro "
-                                 "dictionary (it starts with [Dictionary])")
+                raise self.error(
+                    number,
+                    f"{text[:40]!r} before any [section]; not a CSPro "
+                    "dictionary (it starts with [Dictionary])",
+                )
             elif "=" not in text:
                 raise self.error(number, f"{text[:40]!r} is not a key=value line")
             else:
                 key, value = text.split("=", 1)
                 sections[-1].keys.append((key.strip(), value.strip(), number))
         if not sections or sections[0].kind != "dictionary":
-            raise ProfileError(f"{self.path}: not a CSPro dictionary (its first section is not "
-                               "[Dictionary])")
+            raise ProfileError(
+                f"{self.path}: not a CSPro dictionary (its first section is not [Dictionary])"
+            )
         return sections
 
     def parse(self, lines: list[str]) -> Dictionary:
@@ -253,11 +269,14 @@ class _Parser:
                     raise self.error(section.line, "[ValueSet] before any [Item]")
                 pending = current[-1]
                 if not pending.item.values:
-                    values = tuple(self.value(pending.item, value, line)
-                                   for key, value, line in section.keys
-                                   if key.lower() == "value")
+                    values = tuple(
+                        self.value(pending.item, value, line)
+                        for key, value, line in section.keys
+                        if key.lower() == "value"
+                    )
                     pending.item = dataclasses.replace(
-                        pending.item, values=tuple(v for v in values if v.ranges))
+                        pending.item, values=tuple(v for v in values if v.ranges)
+                    )
         if not records:
             raise ProfileError(f"{self.path}: the dictionary has no [Record]")
         parsed = tuple(self.record(section, items, type_length) for section, items in records)
@@ -266,24 +285,42 @@ class _Parser:
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ProfileError(f"{self.path}: items named more than once: {', '.join(duplicated)}")
-        return Dictionary(path=self.path, name=self.text(head, "Name"),
-                          label=self.text(head, "Label"), type_start=type_start,
-                          type_length=type_length, id_items=ids, records=parsed)
+        return Dictionary(
+            path=self.path,
+            name=self.text(head, "Name"),
+            label=self.text(head, "Label"),
+            type_start=type_start,
+            type_length=type_length,
+            id_items=ids,
+            records=parsed,
+        )
 
     def record(self, section: _Section, items: list[_Pending], type_length: int) -> Record:
         name = self.required(section, "Name")
         type_value = self.text(section, "RecordTypeValue").strip("'\"")
         if type_length and len(type_value) != type_length:
-            raise self.error(section.line, f"record {name}: RecordTypeValue {type_value!r} is "
-                             f"not {type_length} character(s) long (RecordTypeLen)")
+            raise self.error(
+                section.line,
+                f"record {name}: RecordTypeValue {type_value!r} is "
+                f"not {type_length} character(s) long (RecordTypeLen)",
+            )
         expanded = [item for pending in items for item in pending.expand()]
         length = self.number(section, "RecordLen", max((i.end for i in expanded), default=0))
         for item in expanded:
             if item.end > length:
-                raise self.error(item.line, f"item {item.name} (positions {item.positions}) "
-                                 f"ends after the record's length {length} (RecordLen)")
-        return Record(name=name, label=self.text(section, "Label"), type_value=type_value,
-                      length=length, items=tuple(expanded), line=section.line)
+                raise self.error(
+                    item.line,
+                    f"item {item.name} (positions {item.positions}) "
+                    f"ends after the record's length {length} (RecordLen)",
+                )
+        return Record(
+            name=name,
+            label=self.text(section, "Label"),
+            type_value=type_value,
+            length=length,
+            items=tuple(expanded),
+            line=section.line,
+        )
 
     def item(self, section: _Section, decimal_char: bool) -> _Pending:
         name = self.required(section, "Name")
@@ -295,9 +332,14 @@ class _Parser:
         if start < 1 or length < 1:
             raise self.error(section.line, f"item {name}: Start and Len must be at least 1")
         item = Item(
-            name=name, label=self.text(section, "Label"), start=start, length=length,
-            numeric=kind.lower() == "numeric", decimals=self.number(section, "Decimal", 0, name),
-            decimal_char=self.flag(section, "DecimalChar", decimal_char), line=section.line,
+            name=name,
+            label=self.text(section, "Label"),
+            start=start,
+            length=length,
+            numeric=kind.lower() == "numeric",
+            decimals=self.number(section, "Decimal", 0, name),
+            decimal_char=self.flag(section, "DecimalChar", decimal_char),
+            line=section.line,
         )
         return _Pending(item, self.number(section, "Occurs", 1, name))
 
@@ -333,8 +375,9 @@ class _Parser:
         found = section.get(key)
         return found[0] if found else ""
 
-    def number(self, section: _Section, key: str, default: int | None,
-               owner: str | None = None) -> int:
+    def number(
+        self, section: _Section, key: str, default: int | None, owner: str | None = None
+    ) -> int:
         found = section.get(key)
         where = f"item {owner}: " if owner else ""
         if found is None:
@@ -368,9 +411,14 @@ class _Pending:
         ``NAME_2``... one after the other."""
         if self.occurs == 1:
             return [self.item]
-        return [dataclasses.replace(self.item, name=f"{self.item.name}_{k}",
-                                    start=self.item.start + (k - 1) * self.item.length)
-                for k in range(1, self.occurs + 1)]
+        return [
+            dataclasses.replace(
+                self.item,
+                name=f"{self.item.name}_{k}",
+                start=self.item.start + (k - 1) * self.item.length,
+            )
+            for k in range(1, self.occurs + 1)
+        ]
 
 
 def _split_label(text: str) -> tuple[str, str]:
@@ -382,5 +430,5 @@ def _split_label(text: str) -> tuple[str, str]:
         elif char in "'\"":
             quote = char
         elif char == ";":
-            return text[:position], text[position + 1:].strip()
+            return text[:position], text[position + 1 :].strip()
     return text, ""

@@ -25,8 +25,10 @@ APPEND_ONLY = "the audit log is append-only"
 
 
 def _stamps() -> list[sa.Column]:
-    return [sa.Column("created_at", Moment, nullable=False),
-            sa.Column("updated_at", Moment, nullable=False)]
+    return [
+        sa.Column("created_at", Moment, nullable=False),
+        sa.Column("updated_at", Moment, nullable=False),
+    ]
 
 
 def upgrade() -> None:
@@ -213,16 +215,24 @@ def upgrade() -> None:
 def _append_only() -> None:
     """Triggers refusing every update and deletion of audit log rows."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE FUNCTION pes_audit_log_append_only() RETURNS trigger "
-                   f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$")
-        op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-                   "FOR EACH ROW EXECUTE FUNCTION pes_audit_log_append_only()")
-        op.execute("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION pes_audit_log_append_only()")
+        op.execute(
+            "CREATE FUNCTION pes_audit_log_append_only() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION pes_audit_log_append_only()"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pes_audit_log_append_only()"
+        )
     else:
         for event in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON "
-                       f"audit_log BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
+            op.execute(
+                f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON "
+                f"audit_log BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            )
 
 
 def downgrade() -> None:
@@ -230,7 +240,21 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER audit_log_no_truncate ON audit_log")
         op.execute("DROP TRIGGER audit_log_append_only ON audit_log")
         op.execute("DROP FUNCTION pes_audit_log_append_only()")
-    for table in ("audit_log", "vacancy_skills", "vacancies", "seeker_skills", "seeker_jobs",
-                  "seeker_occupations", "seekers", "login_failures", "sessions", "api_tokens",
-                  "user_centres", "users", "employers", "areas", "job_centres"):
+    for table in (
+        "audit_log",
+        "vacancy_skills",
+        "vacancies",
+        "seeker_skills",
+        "seeker_jobs",
+        "seeker_occupations",
+        "seekers",
+        "login_failures",
+        "sessions",
+        "api_tokens",
+        "user_centres",
+        "users",
+        "employers",
+        "areas",
+        "job_centres",
+    ):
         op.drop_table(table)

@@ -25,8 +25,7 @@ PENDING = sa.text("status = 'referred'")
 def upgrade() -> None:
     op.add_column("seekers", sa.Column("willing_to_move", sa.Boolean))
     op.add_column("vacancies", sa.Column("starts_on", sa.Date))
-    op.add_column("vacancies", sa.Column("filled", sa.Integer, nullable=False,
-                                         server_default="0"))
+    op.add_column("vacancies", sa.Column("filled", sa.Integer, nullable=False, server_default="0"))
     op.create_index("ix_seekers_updated", "seekers", ["updated_at"])
     op.create_index("ix_vacancies_updated", "vacancies", ["updated_at"])
     op.create_table(
@@ -47,8 +46,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_referrals_seeker", "referrals", ["seeker_id"])
     op.create_index("ix_referrals_vacancy", "referrals", ["vacancy_id", "status"])
-    op.create_index("ux_referrals_pending", "referrals", ["seeker_id", "vacancy_id"],
-                    unique=True, sqlite_where=PENDING, postgresql_where=PENDING)
+    op.create_index(
+        "ux_referrals_pending",
+        "referrals",
+        ["seeker_id", "vacancy_id"],
+        unique=True,
+        sqlite_where=PENDING,
+        postgresql_where=PENDING,
+    )
 
 
 def downgrade() -> None:
