@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from decentwork import observations
@@ -104,17 +104,45 @@ def number(text: str) -> float | None:
 
 
 class RowChecker:
-    """Checks the rows of one file and normalises them (text stripped, numbers parsed),
-    sharing one copy of each repeated text (codes repeat on every line) to keep memory
-    small."""
+    """Checks the rows of one file and normalises them (text stripped of spaces, numbers
+    parsed). Each distinct text of a column is checked once and held once (codes repeat on
+    every line), which keeps time and memory small."""
 
     def __init__(self, file: str, known: Known) -> None:
         self.file = file
         self.known = known
-        self._texts: dict[str, str] = {}
+        self._texts: dict[tuple[str, str], tuple[str, tuple[tuple[str, str], ...]]] = {}
 
-    def _shared(self, text: str) -> str:
-        return self._texts.setdefault(text, text)
+    def _text(self, column: str, raw: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """A text field stripped of spaces, and its problems as (field, problem)."""
+        seen = self._texts.get((column, raw))
+        if seen is None:
+            text = raw.strip(" ")
+            seen = self._texts[(column, raw)] = (text, tuple(self._text_problems(column,
+                                                                                 text)))
+        return seen
+
+    def _text_problems(self, column: str, text: str) -> Iterator[tuple[str, str]]:
+        if not text:
+            if column in REQUIRED:
+                yield column, "missing"
+            return
+        wrong = (code_problem(text) if column in CODED
+                 else text_problem(text) if column in NOTES else None)
+        if wrong:
+            yield column, wrong
+        if column == "time":
+            match = TIME.match(text)
+            if not match:
+                yield column, f"{text!r} is not a year, quarter or month (2024, 2024Q1, 2024M01)"
+            elif not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+                yield column, f"{text!r}: the year is outside {FIRST_YEAR}-{LAST_YEAR}"
+        elif column == "ref_area" and not wrong and not is_known_area(text, self.known.areas):
+            yield column, (f"unknown area {text!r} (expected an ISO 3166 code, an ILOSTAT "
+                           "area or group code, or a group defined in the warehouse)")
+        elif column == "obs_status" and text not in STATUS_CODES:
+            yield column, (f"unknown status {text!r} (ILOSTAT codes: "
+                           f"{', '.join(sorted(STATUS_CODES))})")
 
     def check(self, line: int, record: dict[str, str]) -> tuple[dict[str, object],
                                                                 list[Problem]]:
@@ -126,28 +154,9 @@ class RowChecker:
 
         out: dict[str, object] = {}
         for column in observations.TEXT_COLUMNS:
-            out[column] = self._shared((record.get(column) or "").strip(" "))
-        for column in REQUIRED:
-            if not out[column]:
-                problem(column, "missing")
-        for column in CODED:
-            code = str(out[column])
-            wrong = code_problem(code) if code else None
-            if wrong:
-                problem(column, wrong)
-        for column in NOTES:
-            wrong = text_problem(str(out[column]))
-            if wrong:
-                problem(column, wrong)
-        self._time(str(out["time"]), problem)
-        area = str(out["ref_area"])
-        if area and CODE.match(area) and not is_known_area(area, self.known.areas):
-            problem("ref_area", f"unknown area {area!r} (expected an ISO 3166 code, an ILOSTAT "
-                    "area or group code, or a group defined in the warehouse)")
-        status = str(out["obs_status"])
-        if status and status not in STATUS_CODES:
-            problem("obs_status", f"unknown status {status!r} (ILOSTAT codes: "
-                    f"{', '.join(sorted(STATUS_CODES))})")
+            out[column], problems = self._text(column, record.get(column) or "")
+            for field, text in problems:
+                problem(field, text)
         for column in observations.FLOAT_COLUMNS:
             out[column] = None
             try:
@@ -155,19 +164,11 @@ class RowChecker:
             except ValueError:
                 problem(column, f"{record.get(column)!r} is not a number")
         out["sample_count"] = self._count((record.get("sample_count") or "").strip(), problem)
-        if out["obs_value"] is None and not status and not any(
+        if out["obs_value"] is None and not out["obs_status"] and not any(
                 p.field == "obs_value" for p in found):
             problem("obs_value", "missing (and no status says why)")
         self._bounds(out, problem)
         return out, found
-
-    @staticmethod
-    def _time(time: str, problem: Report) -> None:
-        match = TIME.match(time)
-        if time and not match:
-            problem("time", f"{time!r} is not a year, quarter or month (2024, 2024Q1, 2024M01)")
-        elif match and not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
-            problem("time", f"{time!r}: the year is outside {FIRST_YEAR}-{LAST_YEAR}")
 
     @staticmethod
     def _count(text: str, problem: Report) -> int | None:

@@ -87,7 +87,7 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
     ``$DECENTWORK_MIRROR``, else ILOSTAT's service).
 
     Raises:
-        BadInput: a code that is not an ILOSTAT indicator code.
+        BadInput: a code that is not an ILOSTAT indicator code, or a bad limit setting.
         NotPublished: a dataset missing from the mirror or the service.
         PullError: the network down, a damaged download, a cache that cannot be written.
     """
@@ -96,6 +96,7 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
     if source and not re.match(r"^https?://", source):
         return [_from_folder(Path(source), i) for i in ids]
     folder = cache or cache_dir()
+    limits = Limits.from_environment()
     fetched = []
     for i in ids:
         target = cached_file(i, folder)
@@ -103,7 +104,7 @@ def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = Fa
             fetched.append(Fetched(i, target, str(target), cached=True))
             continue
         urls = _mirror_urls(source, i) if source else [SERVICE.format(id=i)]
-        fetched.append(_download(i, urls, target, on_progress))
+        fetched.append(_download(i, urls, target, on_progress, limits))
     return fetched
 
 
@@ -145,14 +146,15 @@ def _under(root: str, address: str) -> bool:
             and ".." not in link.path.split("/"))
 
 
-def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress) -> Fetched:
+def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress,
+              limits: Limits) -> Fetched:
     """The first of ``urls`` that exists, saved gzipped as ``target`` once checked."""
     missing = []
     for url in urls:
         try:
             download(url, target,
                      on_progress=lambda done, total: on_progress(dataset, done, total),
-                     check=functools.partial(_check_bulk, dataset, url))
+                     check=functools.partial(_check_bulk, dataset, url, limits))
             return Fetched(dataset, target, url)
         except NotFound:
             missing.append(url)
@@ -163,11 +165,11 @@ def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress
     raise NotPublished(f"{dataset}: not found (404) at {', '.join(missing)}", given=dataset)
 
 
-def _check_bulk(dataset: str, url: str, path: Path) -> None:
+def _check_bulk(dataset: str, url: str, limits: Limits, path: Path) -> None:
     """A complete ILOSTAT bulk CSV (gzipped or not, read as a stream within the load limits,
     so a decompression bomb is refused early); kept gzipped."""
     try:
-        lines = text_lines(path, Limits.from_environment())
+        lines = text_lines(path, limits)
         header = next(lines, "")
         if not header.startswith("ref_area,"):
             raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file "

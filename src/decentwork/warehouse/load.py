@@ -117,10 +117,10 @@ def checksum(path: Path) -> str:
 def content_digest(table: pd.DataFrame, key: Sequence[str]) -> str:
     """SHA-256 (hex) of a table's content, whatever the bytes it was read from: its rows
     sorted by ``key`` (unique), written as CSV with every number exact."""
-    ordered = table.sort_values(list(key), kind="stable").reset_index(drop=True)
+    order = table[list(key)].reset_index(drop=True).sort_values(list(key), kind="stable").index
     digest = hashlib.sha256()
-    for start in range(0, max(len(ordered), 1), importers.CHUNK):
-        part = ordered.iloc[start:start + importers.CHUNK]
+    for start in range(0, max(len(table), 1), importers.CHUNK):
+        part = table.iloc[order[start:start + importers.CHUNK]]
         digest.update(part.to_csv(index=False, header=start == 0, float_format="%r",
                                   lineterminator="\n").encode("utf-8"))
     return digest.hexdigest()
@@ -315,7 +315,7 @@ def _write(connection: sa.Connection, item: Prepared, who: str,
         counts = record_labels(connection, item.labels, release)
     else:
         assert item.spool is not None  # prepared with its rows spooled
-        rows = schema.frame(pd.read_parquet(item.spool))
+        rows = pd.read_parquet(item.spool)  # an observation table, as spooled
         counts = _load_observations(connection, rows, item.dataset, release, item.full)
         describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
@@ -405,7 +405,7 @@ def _current(connection: sa.Connection, indicators: list[str], name: str) -> pd.
 
 
 def _same(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
-    """Row-wise: do the two aligned frames carry the same values?"""
+    """Row-wise: do the two frames, aligned row by row, carry the same values?"""
     equal = np.ones(len(new), dtype=bool)
     for column in VALUES:
         a, b = new[column], old[column]
@@ -414,26 +414,28 @@ def _same(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
             b = pd.to_numeric(b, errors="coerce").to_numpy(dtype=float)
             equal &= (a == b) | (np.isnan(a) & np.isnan(b))
         else:
-            equal &= a.fillna("").astype(str).to_numpy() == b.fillna("").astype(str).to_numpy()
+            same = a.fillna("").astype("str").reset_index(drop=True) == \
+                b.fillna("").astype("str").reset_index(drop=True)
+            equal &= same.to_numpy(dtype=bool)
     return equal
 def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str, release: int,
                        full: bool) -> tuple[int, int, int, int]:
     """Insert what the file adds or changes, and withdrawals; returns the four counts."""
     current = _current(connection, sorted(set(rows["indicator"])), name)
-    merged = rows.merge(current, on=list(KEY), how="left", suffixes=("", "_old"),
-                        indicator="_found")
-    known = (merged["_found"] == "both").to_numpy()
-    live = known & ~merged["withdrawn"].fillna(False).astype(bool).to_numpy()
-    old = merged[[f"{c}_old" for c in VALUES]].set_axis(list(VALUES), axis=1)
+    # the latest row of each of the file's keys, in the file's order (a left join on
+    # unique keys keeps the left side's rows and order)
+    found = rows[list(KEY)].merge(current, on=list(KEY), how="left", indicator="_found")
+    known = (found["_found"] == "both").to_numpy()
+    live = known & ~found["withdrawn"].fillna(False).astype(bool).to_numpy()
     # A key another dataset published last changes hands even with the same values, so
     # that the dataset now publishing it is the one whose full releases can withdraw it.
-    owned = (merged["dataset"].fillna(name) == name).to_numpy()
-    same = live & owned & _same(merged[list(VALUES)], old)
-    fresh = merged[~same]
+    owned = (found["dataset"].fillna(name) == name).to_numpy()
+    same = live & owned & _same(rows, found)
+    replaced = found.loc[known & ~same, "id"].tolist()
+    del found
     added = int((~live).sum())
     changed = int((live & ~same).sum())
-    _insert(connection, fresh[list(schema.COLUMNS)], name, release, withdrawn=False)
-    replaced = merged.loc[known & ~same, "id"].tolist()
+    _insert(connection, rows[~same] if same.any() else rows, name, release, withdrawn=False)
     withdrawn = 0
     if full and not current.empty:
         mine = current[(current["dataset"] == name) & ~current["withdrawn"].astype(bool)]
