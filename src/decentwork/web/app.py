@@ -36,8 +36,8 @@ from decentwork.web.summaries import Summaries
 
 API = "/api/v1"
 OPENAPI = "/api/openapi.json"
-API_SLOTS = 4
-PAGE_SLOTS = 16
+API_SLOTS = 12
+PAGE_SLOTS = 8
 """Requests let into the routes at once, API and pages apart (the others wait their turn),
 and together as many warehouse connections. A route holds its connection from its
 dependency's start to its end, and each of the three steps needs one of anyio's 40 worker
@@ -50,12 +50,13 @@ log = logging.getLogger(__name__)
 
 
 @cache
-def _swagger_page() -> str:
+def _swagger_page() -> tuple[str, str]:
     """The API's documentation page (Swagger UI), with its script, style and icon from
     /static: no CDN; Swagger UI's online validator is off. For assistive technology: the page
     says its language, an extra style sheet darkens the colours Swagger UI draws below a 4.5
     contrast ratio, and deep links are off (they put a link inside each operation's toggle
-    button)."""
+    button). With it, its Content-Security-Policy, which allows its one inline script (Swagger
+    UI's start) by its hash."""
     page = get_swagger_ui_html(
         openapi_url=OPENAPI, title="decentwork API",
         swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
@@ -63,17 +64,15 @@ def _swagger_page() -> str:
         swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None, "deepLinking": False},
     )
-    return bytes(page.body).decode("utf-8").replace("<html>", '<html lang="en">', 1).replace(
+    html = bytes(page.body).decode("utf-8").replace("<html>", '<html lang="en">', 1).replace(
         "</head>", '<link rel="stylesheet" href="/static/swagger-contrast.css">\n</head>', 1)
+    return html, content_security_policy(*re.findall(r"<script>(.*?)</script>", html, re.S))
 
 
 async def _swagger() -> HTMLResponse:
-    """The API's documentation; its one inline script (Swagger UI's start) is allowed by
-    its hash in the page's Content-Security-Policy."""
-    html = _swagger_page()
-    inline = re.findall(r"<script>(.*?)</script>", html, re.S)
-    return HTMLResponse(html, headers={
-        "Content-Security-Policy": content_security_policy(*inline)})
+    """The API's documentation (Swagger UI)."""
+    html, policy = _swagger_page()
+    return HTMLResponse(html, headers={"Content-Security-Policy": policy})
 
 
 def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20,
