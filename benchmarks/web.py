@@ -20,9 +20,10 @@ Workloads (``--workload``, several comma-separated; each from a cold start of th
   fifth of the pages in another of the six languages (``?lang=``).
 
 Reported for each: requests, errors (socket errors, time-outs of 10 s and non-2xx answers),
-requests per second and latency percentiles. Targets (issue 22): ``mixed`` at 200 clients for
-30 s with no errors or time-outs, p95 under 1 s and at least 150 requests/s; ``api`` with its
-cache above 4,000 requests/s.
+requests per second, latency percentiles, and the machine's load average (one minute) just
+before the run, since other work on the machine shows in the figures. Targets (issue 22):
+``mixed`` at 200 clients for 30 s with no errors or time-outs, p95 under 1 s and at least
+150 requests/s; ``api`` with its cache above 4,000 requests/s.
 
     python benchmarks/web.py [--workload api,uncached-api,mixed] [--clients 200]
         [--seconds 30] [--workers N] [--from ../shared/data]
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import socket
@@ -208,13 +210,14 @@ def main() -> None:
             script = Path(folder) / "workload.lua"
             script.write_text(SCRIPT % {"paths": lua_list(paths)})
             port = free_port()
+            before = os.getloadavg()[0]
             server = serving(cli, url, cache_mb, port, args.workers)
             try:
                 result = load(f"http://127.0.0.1:{port}", args.clients, args.seconds, script)
             finally:
                 stop(server)
             print(json.dumps({"workload": name, "distinct_addresses": len(set(paths)),
-                              **result}), flush=True)
+                              **result, "load_before": round(before, 2)}), flush=True)
 
 
 def every_area(url: str) -> list[str]:
