@@ -87,7 +87,7 @@ profile_app.command("check")(survey_commands.profile_check)
 app.add_typer(profile_app, name="profile")
 app.command("compute")(survey_commands.compute)
 
-for name in ("info", "migrate", "load", "query", "export", "releases"):
+for name in ("info", "migrate", "backup", "load", "query", "export", "releases"):
     app.command(name)(getattr(warehouse, name))
 ilostat_app = _group("ILOSTAT's bulk files: download and load them.")
 ilostat_app.command("pull")(warehouse.pull)

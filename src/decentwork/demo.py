@@ -212,7 +212,15 @@ def load_computed(
                 int(latest.rows_read),
                 already_loaded=True,
             )
-        return load_frame(connection, observations, dataset, origin, fmt, metadata=metadata)
+        return load_frame(
+            connection,
+            observations,
+            dataset,
+            origin,
+            fmt,
+            metadata=metadata,
+            operator="decentwork demo",
+        )
 
 
 def load_synthetic(
