@@ -34,6 +34,11 @@ class NotFound(errors.NotFound, DownloadError):
     """The server has no such file (HTTP 404)."""
 
 
+class Unwritable(errors.Unavailable):
+    """The download cannot be written where it was to go (a local problem, not the
+    server's: callers that skip optional downloads that fail must not skip this)."""
+
+
 def download(
     url: str,
     target: Path,
@@ -86,7 +91,7 @@ def _stream(url: str, target: Path, on_progress: Progress, check: Check) -> Path
         target.parent.mkdir(parents=True, exist_ok=True)
         sink = partial.open("wb")
     except OSError as error:
-        raise DownloadError(
+        raise Unwritable(
             f"cannot write the download of {url} to {partial} ({error.strerror})",
             given=str(partial),
         ) from None

@@ -237,7 +237,7 @@ def test_download_errors_have_their_kinds(folder_server: str, tmp_path: Path,
     assert offline.value.status == 503 and isinstance(offline.value, Unavailable)
     blocker = tmp_path / "file"
     blocker.write_text("a file, not a folder\n")
-    with pytest.raises(download.DownloadError, match=re.escape(
+    with pytest.raises(download.Unwritable, match=re.escape(
             f"cannot write the download of {folder_server}/x.csv to {blocker}/x.csv.partial")):
         download.download(f"{folder_server}/x.csv", blocker / "x.csv")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
-from decentwork.download import DownloadError, download
+from decentwork.download import DownloadError, Unwritable, download
 from decentwork.errors import Unavailable
 
 MIRROR = "DECENTWORK_MIRROR"
@@ -178,7 +178,7 @@ def fetch(
                     ) from None
                 on_file(source, f"not downloaded ({error})")
                 continue
-            except OSError as error:
+            except (Unwritable, OSError) as error:
                 raise FetchError(
                     f"{source.path}: cannot be downloaded into {folder} ({error})"
                 ) from None
