@@ -24,8 +24,10 @@ SHOWN_ROWS = 2_000
 PAGE_ROWS = 1_000
 """Rows an HTML page of the data table shows at most (``limit``; its twins, as the API, give
 up to 10,000)."""
-CHECK_EVERY = 10_000
-"""SQLite virtual machine steps between two looks at the deadline (a few milliseconds)."""
+CHECK_EVERY = 1_000_000
+"""SQLite virtual machine steps between two looks at the deadline (some milliseconds: each
+look takes Python's GIL, which under load can wait for other threads, so a usual query of a
+few milliseconds makes none)."""
 
 DEADLINE: ContextVar[float | None] = ContextVar("decentwork_deadline", default=None)
 """When the request being answered must be done (``time.monotonic()``), None outside one."""
