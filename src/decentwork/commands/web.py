@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from decentwork.commands.pes import PesDb
 from decentwork.commands.warehouse import Db
 from decentwork.terminal import console
 from decentwork.web.settings import (
@@ -70,6 +71,7 @@ def serve(
             "process (0: ask the warehouse every time).",
         ),
     ] = 64,
+    pes_db: PesDb = None,
     access_log: Annotated[
         bool,
         typer.Option(
@@ -83,7 +85,8 @@ def serve(
     """Serve the warehouse over HTTP: the dashboard's pages at / and the REST API under
     /api/v1 (JSON and CSV, with its OpenAPI documentation at /api/docs; /health says whether
     the warehouse can be read). Read-only: the warehouse must exist (a load creates it) with
-    its schema current; stop with Ctrl+C."""
+    its schema current. When a PES database exists (--pes-db), its officers' pages are
+    served under /pes/ and its API under /api/v1/pes/. Stop with Ctrl+C."""
     import uvicorn
 
     from decentwork.warehouse.database import engine
@@ -109,7 +112,13 @@ def serve(
             f"Answering requests for {', '.join(settings.allowed_hosts)} "
             "(--allowed-hosts; --base-url behind a reverse proxy)"
         )
+    if _has_pes(pes_db):
+        console.print(f"The public employment service's pages: {shown}/pes/")
     variables = settings.environment()  # what the workers' factory reads
+    if pes_db is not None:
+        from decentwork.pes.database import ENVIRONMENT
+
+        variables[ENVIRONMENT] = pes_db
     before = {name: os.environ.get(name) for name in variables}
     os.environ.update(variables)
     try:
@@ -122,3 +131,15 @@ def serve(
                 del os.environ[name]
             else:
                 os.environ[name] = value
+
+
+def _has_pes(pes_db: str | None) -> bool:
+    """Whether a PES database exists at ``pes_db`` (see ``decentwork pes init``); one that
+    exists but cannot be opened ends the command with the reason."""
+    from decentwork.pes.database import NoPesDatabase, engine
+
+    try:
+        engine(pes_db, create=False).dispose()
+    except NoPesDatabase:
+        return False
+    return True

@@ -58,14 +58,21 @@ def _swagger_page() -> tuple[str, str]:
     button). With it, its Content-Security-Policy, which allows its one inline script (Swagger
     UI's start) by its hash."""
     page = get_swagger_ui_html(
-        openapi_url=OPENAPI, title="decentwork API",
+        openapi_url=OPENAPI,
+        title="decentwork API",
         swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
         swagger_css_url=f"{SWAGGER}/swagger-ui.css",
         swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png",
         swagger_ui_parameters={"validatorUrl": None, "deepLinking": False},
     )
-    html = bytes(page.body).decode("utf-8").replace("<html>", '<html lang="en">', 1).replace(
-        "</head>", '<link rel="stylesheet" href="/static/swagger-contrast.css">\n</head>', 1)
+    html = (
+        bytes(page.body)
+        .decode("utf-8")
+        .replace("<html>", '<html lang="en">', 1)
+        .replace(
+            "</head>", '<link rel="stylesheet" href="/static/swagger-contrast.css">\n</head>', 1
+        )
+    )
     return html, content_security_policy(*re.findall(r"<script>(.*?)</script>", html, re.S))
 
 
@@ -75,9 +82,15 @@ async def _swagger() -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": policy})
 
 
-def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20,
-               base_url: str | None = None, allowed_hosts: Collection[str] | None = None,
-               time_limit: float = DEFAULT_TIME_LIMIT) -> FastAPI:
+def create_app(
+    url: str | None = None,
+    *,
+    cache_bytes: int = 64 * 2**20,
+    base_url: str | None = None,
+    allowed_hosts: Collection[str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    pes: bool = False,
+) -> FastAPI:
     """The web application on the warehouse at ``url`` (default: ``$DECENTWORK_DB``, else the
     embedded SQLite file), opened read-only: nothing is created or migrated, and nothing can
     be written through the application. Answers are kept in memory (at most
@@ -85,6 +98,9 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20,
     with ``base_url`` (``https://lmis.example.gov.kh``), else with the address a request
     was sent to, whose host must then be one of ``allowed_hosts`` (None: any; each host gets
     answers of its own). A request gets ``time_limit`` seconds (see :class:`Settings`).
+    With ``pes``, the public employment service's pages and API are served too when a PES
+    database exists (``$DECENTWORK_PES_DB``, else the embedded one: see
+    :func:`decentwork.web.pes.install`); they never go through the answer cache.
 
     Raises:
         BadInput: a malformed ``base_url``, host name or limit.
@@ -92,8 +108,13 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20,
         OldSchema: the warehouse's schema is not the newest.
         WarehouseError: the warehouse cannot be opened.
     """
-    settings = Settings(url, cache_bytes, base_url,
-                        None if allowed_hosts is None else tuple(allowed_hosts), time_limit)
+    settings = Settings(
+        url,
+        cache_bytes,
+        base_url,
+        None if allowed_hosts is None else tuple(allowed_hosts),
+        time_limit,
+    )
     target = engine(url, read_only=True, connections=API_SLOTS + PAGE_SLOTS)
     interrupt_late_queries(target, settings.time_limit)
     # The answer cache and /health read the warehouse's state on a connection of their own:
@@ -131,14 +152,27 @@ def create_app(url: str | None = None, *, cache_bytes: int = 64 * 2**20,
     app.add_middleware(Admission, api=API_SLOTS, pages=PAGE_SLOTS)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)  # tags the plain body
     if settings.cache_bytes:
-        app.add_middleware(AnswerCache, mark=lambda: _mark(watch),
-                           max_bytes=settings.cache_bytes)
+        app.add_middleware(AnswerCache, mark=lambda: _mark(watch), max_bytes=settings.cache_bytes)
+    if pes:
+        _install_pes(app)
     app.add_middleware(TimeLimit, seconds=settings.time_limit)
-    app.add_middleware(PublicAddress, base_url=settings.base_url,
-                       allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(
+        PublicAddress, base_url=settings.base_url, allowed_hosts=settings.allowed_hosts
+    )
     app.add_middleware(Head)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _install_pes(app: FastAPI) -> None:
+    """The PES pages and API on ``app`` when a PES database exists (nothing otherwise)."""
+    from decentwork.pes.database import NoPesDatabase
+    from decentwork.web.pes import install
+
+    try:
+        install(app, None)
+    except NoPesDatabase:
+        return
 
 
 def factory() -> FastAPI:
@@ -151,9 +185,14 @@ def factory() -> FastAPI:
         WarehouseError: the warehouse cannot be opened (see :func:`create_app`).
     """
     settings = Settings.from_environment()
-    return create_app(settings.url, cache_bytes=settings.cache_bytes,
-                      base_url=settings.base_url, allowed_hosts=settings.allowed_hosts,
-                      time_limit=settings.time_limit)
+    return create_app(
+        settings.url,
+        cache_bytes=settings.cache_bytes,
+        base_url=settings.base_url,
+        allowed_hosts=settings.allowed_hosts,
+        time_limit=settings.time_limit,
+        pes=True,
+    )
 
 
 def _mark(target: sa.Engine) -> tuple[int, ...]:
@@ -167,8 +206,12 @@ def _state(target: sa.Engine) -> dict[str, object]:
     with target.connect() as connection:
         latest, changed = state_mark(connection)
         _, releases = release_history(connection, 0)
-    return {"database": target.dialect.name, "releases": releases, "latest_release": latest,
-            "latest_change": changed}
+    return {
+        "database": target.dialect.name,
+        "releases": releases,
+        "latest_release": latest,
+        "latest_change": changed,
+    }
 
 
 async def _health(request: Request) -> JSONResponse:
@@ -178,7 +221,12 @@ async def _health(request: Request) -> JSONResponse:
         state = await anyio.to_thread.run_sync(_state, request.app.state.watch)
     except sa.exc.SQLAlchemyError as error:
         log.error("health: the warehouse cannot be read: %s", str(error).splitlines()[0])
-        return JSONResponse({"status": "unavailable", "detail": "the warehouse cannot be read"},
-                            503, headers={"Cache-Control": "no-store"})
-    return JSONResponse({"status": "ok", "version": __version__, "warehouse": state},
-                        headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            {"status": "unavailable", "detail": "the warehouse cannot be read"},
+            503,
+            headers={"Cache-Control": "no-store"},
+        )
+    return JSONResponse(
+        {"status": "ok", "version": __version__, "warehouse": state},
+        headers={"Cache-Control": "no-store"},
+    )
