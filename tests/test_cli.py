@@ -123,6 +123,7 @@ def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> 
     assert "SYNTHETIC survey, fictional area X_DW" in result.output
     for label in ("Unemployment", "Participation", "Total", "Women", "Age 15-24", "Rural"):
         assert label in result.output
+    assert "Officer login at /pes/: demo-officer / " in flat(result.output)
     synthetic = _latest(url, [DEMO_DATASET])
     assert set(synthetic["source"]) == {"SYNTHETIC"}
     assert {code.split("-")[0] for code in synthetic["ref_area"]} == {DEMO_AREA}
@@ -175,6 +176,7 @@ def test_demo_without_a_mirror_says_how_to_get_ilostat(offline: Path) -> None:
     url = f"sqlite:///{offline}/demo.sqlite"
     result = runner.invoke(app, ["demo", "--records", "20000", "--no-serve", "--db", url])
     assert result.exit_code == 0, result.output
+    assert "No demo PES" in flat(result.stderr)
     hint = [line for line in result.stderr.splitlines() if "No ILOSTAT files" in line]
     assert len(hint) == 1
     assert "decentwork ilostat pull SDG_0831_SEX_ECO_RT" in hint[0]

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
+from decentwork.errors import Conflict
 from decentwork.indicators import compute, compute_files, load_catalogue
 from decentwork.indicators.catalogue import inline
 from decentwork.survey import load_profile
@@ -29,6 +33,10 @@ from decentwork.warehouse import ilostat
 from decentwork.warehouse.database import default_path, write_lock
 from decentwork.warehouse.load import IndicatorMetadata, LoadReport, load_frame
 from decentwork.warehouse.tables import releases
+
+if TYPE_CHECKING:
+    from decentwork.pes.access import Actor
+    from decentwork.pes.registry import Registry
 
 #: Area code of the synthetic demo survey (fictional; ILOSTAT uses no X_DW code).
 DEMO_AREA = "X_DW"
@@ -174,6 +182,82 @@ def survey_indicators(
     return compute_files(
         load_profile(profile), files, indicators=list(SURVEY_INDICATORS), on_step=on_step
     ).observations
+
+
+PES_SEEKERS = 2_000
+PES_VACANCIES = 300
+PES_OFFICER = "demo-officer"
+
+
+@dataclass(frozen=True)
+class DemoPes:
+    """The demo's synthetic PES: where it is, the officer who can log in and their
+    password (shown to the person running the demo), what it holds."""
+
+    url: str
+    officer: str
+    password: str
+    seekers: int
+    vacancies: int
+
+
+def pes_url() -> str:
+    """The demo's own PES database: ``demo-pes.sqlite`` beside the demo warehouse."""
+    return f"sqlite:///{default_path().with_name('demo-pes.sqlite')}"
+
+
+def synthetic_pes(url: str, mirror: str | None) -> DemoPes | None:
+    """A synthetic public employment service for KHM in the PES database at ``url`` (made
+    once: an existing one is kept and its officer's password reset), with an administrator
+    and an officer of every job centre; None when the classification files it checks codes
+    against cannot be had (no ``mirror`` folder and none fetched before)."""
+    from decentwork.classifications import fetch
+    from decentwork.classifications.sources import SOURCES, FetchError, located
+    from decentwork.pes.accounts import cli_actor, create_first_administrator
+    from decentwork.pes.registry import open_registry
+    from decentwork.pes.synthetic import generate
+
+    try:
+        if mirror is not None and Path(mirror).is_dir():
+            fetch(mirror)
+        for source in SOURCES:
+            if source.required:
+                located(source.path)
+    except FetchError:
+        return None
+    registry = open_registry(url)
+    password = secrets.token_urlsafe(12)
+    with registry.engine.connect() as connection:
+        empty = not connection.execute(sa.text("SELECT count(*) FROM users")).scalar_one()
+    if empty:
+        create_first_administrator(registry, "admin", secrets.token_urlsafe(24))
+        made = generate("KHM", PES_SEEKERS, PES_VACANCIES, seed=7, registry=registry)
+        _officer(registry, cli_actor(registry, None), password)
+        return DemoPes(url, PES_OFFICER, password, made.seekers, made.vacancies)
+    _officer(registry, cli_actor(registry, None), password)
+    with registry.engine.connect() as connection:
+        counts = [
+            connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("seekers", "vacancies")
+        ]
+    return DemoPes(url, PES_OFFICER, password, *counts)
+
+
+def _officer(registry: Registry, actor: Actor, password: str) -> None:
+    """The demo officer, of every job centre, with ``password`` (added, or its password
+    set)."""
+    from decentwork.pes import accounts
+    from decentwork.pes.centres import list_centres
+
+    every = [centre.id for centre in list_centres(registry, actor)]
+    try:
+        accounts.add_user(
+            registry,
+            actor,
+            {"username": PES_OFFICER, "role": "officer", "centres": every, "password": password},
+        )
+    except Conflict:
+        accounts.set_password(registry, actor, PES_OFFICER, password)
 
 
 def demo_url() -> str:

@@ -119,9 +119,26 @@ def demo(
         "Standard errors by Taylor linearisation over strata and PSUs: docs/estimation.md."
     )
     target.dispose()
+    pes = demonstration.synthetic_pes(demonstration.pes_url(), mirror)
+    if pes is None:
+        errors.print(
+            "No demo PES: its codes are checked against the classification files; "
+            "'decentwork demo --from DIR' or 'decentwork classifications fetch' gets "
+            "them.",
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"Demo public employment service (synthetic, KHM): {pes.seekers:,} job "
+            f"seekers, {pes.vacancies:,} vacancies. Officer login at /pes/: "
+            f"{pes.officer} / {pes.password}",
+            soft_wrap=True,
+        )
     if serve:
         console.print(f"Demo warehouse: {url}. Stop the dashboard with Ctrl+C.")
-        web_commands.serve(db=url, host=host, port=port)
+        web_commands.serve(
+            db=url, host=host, port=port, pes_db=pes.url if pes is not None else None
+        )
 
 
 def _load_surveys(target: sa.Engine, mirror: str | None) -> None:
