@@ -47,11 +47,22 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 AREAS = ("KHM", "LAO", "CHN", "THA", "VNM", "IDN", "PHL", "MYS", "IND", "BRA", "ZAF", "X_DW")
-INDICATORS = ("SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT", "SDG_0831_SEX_ECO_RT",
-              "SDG_0851_SEX_OCU_NB", "SDG_A821_NOC_RT", "UNE_DEAP_SEX_AGE_RT")
+INDICATORS = (
+    "SDG_0852_SEX_AGE_RT",
+    "SDG_0861_SEX_RT",
+    "SDG_0831_SEX_ECO_RT",
+    "SDG_0851_SEX_OCU_NB",
+    "SDG_A821_NOC_RT",
+    "UNE_DEAP_SEX_AGE_RT",
+)
 """The ``api`` workload's pairs: the demo's chart requests (72 distinct addresses)."""
-SDG8 = ("SDG_0831_SEX_ECO_RT", "SDG_0851_SEX_OCU_NB", "SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT",
-        "SDG_A821_NOC_RT")
+SDG8 = (
+    "SDG_0831_SEX_ECO_RT",
+    "SDG_0851_SEX_OCU_NB",
+    "SDG_0852_SEX_AGE_RT",
+    "SDG_0861_SEX_RT",
+    "SDG_A821_NOC_RT",
+)
 """The five SDG 8 indicators of the demo's ILOSTAT files (the mixed workload's)."""
 
 SCRIPT = """
@@ -75,24 +86,29 @@ LANGUAGES = ("zh", "fr", "es", "km", "lo")
 SEARCHES = ("unemployment", "Cambodia", "youth", "women", "informal", "Lao", "NEET", "China")
 
 
-def api_paths(rng: random.Random, areas: list[str], indicators: tuple[str, ...],
-              time_ranges: bool) -> list[str]:
+def api_paths(
+    rng: random.Random, areas: list[str], indicators: tuple[str, ...], time_ranges: bool
+) -> list[str]:
     """The observations API's addresses: every area and indicator pair (with a random time
     range each when ``time_ranges``: 20,000 addresses, nearly all distinct)."""
     if not time_ranges:
-        return [f"/api/v1/observations?ref_area={a}&indicator={i}"
-                for a in areas for i in indicators]
+        return [
+            f"/api/v1/observations?ref_area={a}&indicator={i}" for a in areas for i in indicators
+        ]
     paths = []
     for _ in range(20_000):
         start = rng.randrange(1990, 2024)
-        paths.append(f"/api/v1/observations?ref_area={rng.choice(areas)}"
-                     f"&indicator={rng.choice(indicators)}"
-                     f"&time={start}:{rng.randrange(start, 2025)}")
+        paths.append(
+            f"/api/v1/observations?ref_area={rng.choice(areas)}"
+            f"&indicator={rng.choice(indicators)}"
+            f"&time={start}:{rng.randrange(start, 2025)}"
+        )
     return paths
 
 
-def mixed_paths(rng: random.Random, areas: list[str], indicators: tuple[str, ...],
-                count: int = 20_000) -> list[str]:
+def mixed_paths(
+    rng: random.Random, areas: list[str], indicators: tuple[str, ...], count: int = 20_000
+) -> list[str]:
     """``count`` addresses drawn as a dashboard's visitors ask for them."""
 
     def lang() -> str:
@@ -115,8 +131,10 @@ def mixed_paths(rng: random.Random, areas: list[str], indicators: tuple[str, ...
         (0.03, lambda a, i: f"/indicators/{i}.json?ref_area={a}"),
     ]
     weights = [w for w, _ in kinds]
-    return [rng.choices(kinds, weights)[0][1](rng.choice(areas), rng.choice(indicators))
-            for _ in range(count)]
+    return [
+        rng.choices(kinds, weights)[0][1](rng.choice(areas), rng.choice(indicators))
+        for _ in range(count)
+    ]
 
 
 def lua_list(paths: list[str]) -> str:
@@ -134,25 +152,42 @@ def free_port() -> int:
 def load(base: str, clients: int, seconds: float, script: Path) -> dict:
     """``clients`` concurrent wrk connections for ``seconds`` against ``base``."""
     done = subprocess.run(
-        ["wrk", "--threads", "1", "--connections", str(clients), "--duration",
-         f"{seconds:g}s", "--timeout", "10s", "--script", str(script), base],
-        check=True, capture_output=True, text=True)
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(clients),
+            "--duration",
+            f"{seconds:g}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(script),
+            base,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     line = next(row for row in done.stdout.splitlines() if row.startswith("RESULT "))
     found = json.loads(line.removeprefix("RESULT "))
     found["errors"] = found.pop("socket_errors") + found.pop("non_2xx")
-    found["requests_per_second"] = round(found["requests"] / (found.pop("microseconds") / 1e6),
-                                         1)
+    found["requests_per_second"] = round(found["requests"] / (found.pop("microseconds") / 1e6), 1)
     return {"clients": clients, "seconds": seconds, **found}
 
 
-def serving(cli: list[str], url: str, cache_mb: int, base_port: int,
-            workers: int | None) -> subprocess.Popen:
+def serving(
+    cli: list[str], url: str, cache_mb: int, base_port: int, workers: int | None
+) -> subprocess.Popen:
     """``decentwork serve`` on ``url`` (with ``workers`` processes, when given), once it
     answers."""
     more = ["--workers", str(workers)] if workers else []
-    server = subprocess.Popen([*cli, "serve", "--db", url, "--port", str(base_port),
-                               "--cache-mb", str(cache_mb), *more],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*cli, "serve", "--db", url, "--port", str(base_port), "--cache-mb", str(cache_mb), *more],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(150):
         try:
             httpx.get(f"http://127.0.0.1:{base_port}/api/v1/releases?limit=1", timeout=1)
@@ -174,16 +209,20 @@ def stop(server: subprocess.Popen) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workload", default="api,uncached-api,mixed",
-                        help="api, uncached-api, mixed (comma-separated)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--workload",
+        default="api,uncached-api,mixed",
+        help="api, uncached-api, mixed (comma-separated)",
+    )
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="Server processes (default: serve's own default).")
-    parser.add_argument("--from", dest="mirror", type=Path,
-                        default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="Server processes (default: serve's own default)."
+    )
+    parser.add_argument("--from", dest="mirror", type=Path, default=ROOT.parent / "shared" / "data")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian's package)")
@@ -191,17 +230,24 @@ def main() -> None:
     rng = random.Random(22)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
-        subprocess.run([*cli, "demo", "--no-serve", "--no-surveys", "--db", url,
-                        "--from", str(args.mirror)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "demo", "--no-serve", "--no-surveys", "--db", url, "--from", str(args.mirror)],
+            check=True,
+            capture_output=True,
+        )
         runs: list[tuple[str, int, list[str]]] = []
         for workload in args.workload.split(","):
             if workload == "api":
                 paths = api_paths(rng, list(AREAS), INDICATORS, time_ranges=False)
                 runs += [("api, no cache", 0, paths), ("api, answer cache", 64, paths)]
             elif workload == "uncached-api":
-                runs.append(("uncached api (random time ranges)", 64,
-                             api_paths(rng, every_area(url), SDG8, time_ranges=True)))
+                runs.append(
+                    (
+                        "uncached api (random time ranges)",
+                        64,
+                        api_paths(rng, every_area(url), SDG8, time_ranges=True),
+                    )
+                )
             elif workload == "mixed":
                 runs.append(("mixed dashboard", 64, mixed_paths(rng, every_area(url), SDG8)))
             else:
@@ -216,8 +262,17 @@ def main() -> None:
                 result = load(f"http://127.0.0.1:{port}", args.clients, args.seconds, script)
             finally:
                 stop(server)
-            print(json.dumps({"workload": name, "distinct_addresses": len(set(paths)),
-                              **result, "load_before": round(before, 2)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "workload": name,
+                        "distinct_addresses": len(set(paths)),
+                        **result,
+                        "load_before": round(before, 2),
+                    }
+                ),
+                flush=True,
+            )
 
 
 def every_area(url: str) -> list[str]:
@@ -225,8 +280,11 @@ def every_area(url: str) -> list[str]:
     import sqlalchemy as sa
 
     with sa.create_engine(url).connect() as connection:
-        return list(connection.execute(sa.text(
-            "SELECT DISTINCT ref_area FROM observations ORDER BY ref_area")).scalars())
+        return list(
+            connection.execute(
+                sa.text("SELECT DISTINCT ref_area FROM observations ORDER BY ref_area")
+            ).scalars()
+        )
 
 
 if __name__ == "__main__":

@@ -38,16 +38,30 @@ DICTIONARIES = ("ref_area_en.csv", "indicator_en.csv")
 """The dictionaries the SDG 8 test warehouses load beside the bulk files."""
 WDI = SHARED / "worldbank_wdi" / "API_SL.UEM.TOTL.ZS_DS2_en_csv_v2_10473697.csv"
 BULK_FILES = (
-    "SDG_0831_SEX_ECO_RT_A.csv", "SDG_0851_SEX_OCU_NB_A.csv", "SDG_0852_SEX_AGE_RT_A.csv",
-    "SDG_0861_SEX_RT_A.csv", "SDG_A821_NOC_RT_A.csv",
+    "SDG_0831_SEX_ECO_RT_A.csv",
+    "SDG_0851_SEX_OCU_NB_A.csv",
+    "SDG_0852_SEX_AGE_RT_A.csv",
+    "SDG_0861_SEX_RT_A.csv",
+    "SDG_A821_NOC_RT_A.csv",
 )
 BULK_ROWS = 126_784
 """Data rows of the five SDG 8 bulk files (49,930 + 40,291 + 25,730 + 6,262 + 4,571)."""
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DATABASES = ["sqlite", "postgresql"]
-ILOSTAT_HEADER = ("ref_area", "indicator", "source", "sex", "classif1", "time", "obs_value",
-                  "obs_status", "note_classif", "note_indicator", "note_source")
+ILOSTAT_HEADER = (
+    "ref_area",
+    "indicator",
+    "source",
+    "sex",
+    "classif1",
+    "time",
+    "obs_value",
+    "obs_status",
+    "note_classif",
+    "note_indicator",
+    "note_source",
+)
 """The columns of an ILOSTAT bulk file with one classification, in ILOSTAT's order."""
 
 runner = CliRunner()
@@ -105,7 +119,8 @@ def counts(target: sa.Engine) -> tuple[int, int]:
         return (
             connection.execute(sa.select(sa.func.count()).select_from(releases)).scalar_one(),
             connection.execute(
-                sa.select(sa.func.count()).select_from(observation_table)).scalar_one(),
+                sa.select(sa.func.count()).select_from(observation_table)
+            ).scalar_one(),
         )
 
 
@@ -115,8 +130,10 @@ def stored(target: sa.Engine, release: int | None = None) -> pd.DataFrame:
     if release is not None:
         query = query.where(observation_table.c.release_id == release)
     with target.connect() as connection:
-        return pd.DataFrame(connection.execute(query).mappings().all(),
-                            columns=[c.name for c in observation_table.c])
+        return pd.DataFrame(
+            connection.execute(query).mappings().all(),
+            columns=[c.name for c in observation_table.c],
+        )
 
 
 # Files ---------------------------------------------------------------------------------------
@@ -129,8 +146,12 @@ def bulk_file(name: str) -> Path:
     return path
 
 
-def write_csv(path: Path, header: tuple[str, ...] | list[str], rows: list[list[str]] | list[tuple],
-              bom: bool = True) -> Path:
+def write_csv(
+    path: Path,
+    header: tuple[str, ...] | list[str],
+    rows: list[list[str]] | list[tuple],
+    bom: bool = True,
+) -> Path:
     """Write an ILOSTAT-style CSV file (byte-order mark, ``\\n`` line ends, quoting as needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
@@ -171,16 +192,20 @@ def assert_same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
         right = e[column].fillna("").astype(str).tolist()
         if left != right:
             first = next(k for k, (x, y) in enumerate(zip(left, right, strict=True)) if x != y)
-            pytest.fail(f"{column} differs at row {first}: {a.iloc[first].to_dict()} != "
-                        f"{e.iloc[first].to_dict()}")
+            pytest.fail(
+                f"{column} differs at row {first}: {a.iloc[first].to_dict()} != "
+                f"{e.iloc[first].to_dict()}"
+            )
     for column in (*observations.FLOAT_COLUMNS, "sample_count"):
         left = a[column].astype(float).to_numpy()
         right = e[column].astype(float).to_numpy()
         same = (left == right) | (np.isnan(left) & np.isnan(right))
         if not same.all():
             first = int(np.flatnonzero(~same)[0])
-            pytest.fail(f"{column} differs at row {first}: {a.iloc[first].to_dict()} != "
-                        f"{e.iloc[first].to_dict()}")
+            pytest.fail(
+                f"{column} differs at row {first}: {a.iloc[first].to_dict()} != "
+                f"{e.iloc[first].to_dict()}"
+            )
 
 
 # The command line ----------------------------------------------------------------------------

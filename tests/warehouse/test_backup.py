@@ -43,9 +43,25 @@ def invoke_backup(*args: str | Path) -> Result:
 
 
 def loaded(url: str, folder: Path, year: int = 2020) -> Path:
-    path = write_csv(folder / f"lfs{year}.csv", ILOSTAT_HEADER, [
-        ["KHM", "SDG_0852_SEX_AGE_RT", "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", str(year), "1.5",
-         "", "", "", ""]])
+    path = write_csv(
+        folder / f"lfs{year}.csv",
+        ILOSTAT_HEADER,
+        [
+            [
+                "KHM",
+                "SDG_0852_SEX_AGE_RT",
+                "BA:1",
+                "SEX_T",
+                "AGE_YTHADULT_YGE15",
+                str(year),
+                "1.5",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
     target = engine(url)
     load_file(target, path, full=False)
     target.dispose()
@@ -89,8 +105,7 @@ def test_a_backup_never_overwrites(tmp_path: Path) -> None:
     assert refused.value.parameter == "out"
     assert taken.read_bytes() == b"precious"
     assert_refused(invoke_backup("--db", url, "--out", taken), f"--out: {taken} exists")
-    assert_refused(invoke_backup("--db", url, "--out", tmp_path / "no" / "x.sqlite"),
-                   "the folder")
+    assert_refused(invoke_backup("--db", url, "--out", tmp_path / "no" / "x.sqlite"), "the folder")
 
 
 def test_there_is_nothing_to_back_up(tmp_path: Path) -> None:
@@ -110,8 +125,9 @@ def test_a_postgresql_warehouse_is_dumped_and_restored(tmp_path: Path) -> None:
         result = invoke_backup("--db", url, "--out", dump)
         assert_ok(result)
         assert "(pg_dump (custom format))" in flat(result.stdout)
-        listing = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True,
-                                 text=True, check=True).stdout
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(dump)], capture_output=True, text=True, check=True
+        ).stdout
         assert "TABLE public" not in listing and "TABLE DATA" in listing
         name = f"restore_{uuid.uuid4().hex[:12]}"
         admin = sa.create_engine(POSTGRES, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -119,13 +135,16 @@ def test_a_postgresql_warehouse_is_dumped_and_restored(tmp_path: Path) -> None:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
         try:
             restored = sa.make_url(POSTGRES).set(database=name)
-            address = restored.set(drivername="postgresql").render_as_string(
-                hide_password=False)
-            subprocess.run(["pg_restore", "--no-owner", f"--dbname={address}", str(dump)],
-                           check=True, capture_output=True)
+            address = restored.set(drivername="postgresql").render_as_string(hide_password=False)
+            subprocess.run(
+                ["pg_restore", "--no-owner", f"--dbname={address}", str(dump)],
+                check=True,
+                capture_output=True,
+            )
             schema = sa.make_url(url).query["options"].split("=")[-1]
-            copy = f"{restored.render_as_string(hide_password=False)}" \
-                f"?options=-csearch_path%3D{schema}"
+            copy = (
+                f"{restored.render_as_string(hide_password=False)}?options=-csearch_path%3D{schema}"
+            )
             assert_same(latest(copy), read_observations(first))
         finally:
             with admin.connect() as connection:
@@ -133,13 +152,13 @@ def test_a_postgresql_warehouse_is_dumped_and_restored(tmp_path: Path) -> None:
             admin.dispose()
 
 
-def test_without_pg_dump_the_message_says_what_to_run(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_pg_dump_the_message_says_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     url = "postgresql+psycopg://someone:secret@db.example:5432/lmis"
     with pytest.raises(Unavailable, match="pg_dump is not installed") as refused:
         backup(url, tmp_path / "x.dump")
     hint = refused.value.hint or ""
-    assert "pg_dump --format=custom" in hint and "postgresql://someone@db.example:5432/lmis" \
-        in hint
+    assert "pg_dump --format=custom" in hint and "postgresql://someone@db.example:5432/lmis" in hint
     assert "secret" not in hint + refused.value.message

@@ -60,8 +60,11 @@ def inputs() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module", params=DATABASES)
-def bulk(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-         inputs: dict[str, pd.DataFrame]) -> Iterator[Bulk]:
+def bulk(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    inputs: dict[str, pd.DataFrame],
+) -> Iterator[Bulk]:
     with database(request.param, tmp_path_factory.mktemp(f"bulk-{request.param}")) as url:
         target = engine(url)
         files = [bulk_file(name) for name in BULK_FILES]
@@ -79,8 +82,9 @@ def latest(bulk: Bulk, filters: Filters | None = None, as_of: str | None = None)
 # Acceptance ----------------------------------------------------------------------------------
 
 
-def test_each_file_is_one_release_with_every_row(bulk: Bulk,
-                                                 inputs: dict[str, pd.DataFrame]) -> None:
+def test_each_file_is_one_release_with_every_row(
+    bulk: Bulk, inputs: dict[str, pd.DataFrame]
+) -> None:
     assert len(bulk.expected) == BULK_ROWS
     assert [Path(r.file).name for r in bulk.reports] == list(BULK_FILES)
     assert len({r.release for r in bulk.reports}) == len(BULK_FILES)
@@ -88,8 +92,14 @@ def test_each_file_is_one_release_with_every_row(bulk: Bulk,
         rows = len(inputs[Path(report.file).name])
         assert report.format == "ilostat-bulk"
         assert report.dataset == Path(report.file).name.removesuffix(".csv")
-        assert (report.rows_read, report.added, report.changed, report.withdrawn,
-                report.rejected, report.already_loaded) == (rows, rows, 0, 0, 0, False)
+        assert (
+            report.rows_read,
+            report.added,
+            report.changed,
+            report.withdrawn,
+            report.rejected,
+            report.already_loaded,
+        ) == (rows, rows, 0, 0, 0, False)
     assert counts(bulk.engine) == (len(BULK_FILES), BULK_ROWS)
 
 
@@ -98,9 +108,19 @@ def test_latest_view_equals_the_input_row_for_row(bulk: Bulk) -> None:
 
 
 def test_the_issues_example_observation(bulk: Bulk) -> None:
-    found = latest(bulk, Filters.parse(
-        {"ref_area": ["KHM"], "indicator": ["SDG_0852_SEX_AGE_RT"], "source": ["BA:1321"],
-         "sex": ["SEX_T"], "classif1": ["AGE_YTHADULT_YGE15"]}, "2019"))
+    found = latest(
+        bulk,
+        Filters.parse(
+            {
+                "ref_area": ["KHM"],
+                "indicator": ["SDG_0852_SEX_AGE_RT"],
+                "source": ["BA:1321"],
+                "sex": ["SEX_T"],
+                "classif1": ["AGE_YTHADULT_YGE15"],
+            },
+            "2019",
+        ),
+    )
     assert len(found) == 1
     row = found.iloc[0]
     assert (row.time, row.obs_value, row.obs_status, row.classif2) == ("2019", 0.499, "B", "")
@@ -112,17 +132,30 @@ def test_export_equals_the_input_row_for_row(bulk: Bulk, tmp_path: Path) -> None
     assert out.read_text("utf-8").splitlines()[0] == ",".join(observations.COLUMNS)
     exported = read_observations(out)
     assert_same(exported, bulk.expected)
-    khm = exported[(exported.ref_area == "KHM") & (exported.indicator == "SDG_0852_SEX_AGE_RT")
-                   & (exported.source == "BA:1321") & (exported.sex == "SEX_T")
-                   & (exported.classif1 == "AGE_YTHADULT_YGE15") & (exported.time == "2019")]
+    khm = exported[
+        (exported.ref_area == "KHM")
+        & (exported.indicator == "SDG_0852_SEX_AGE_RT")
+        & (exported.source == "BA:1321")
+        & (exported.sex == "SEX_T")
+        & (exported.classif1 == "AGE_YTHADULT_YGE15")
+        & (exported.time == "2019")
+    ]
     assert khm[["obs_value", "obs_status"]].values.tolist() == [[0.499, "B"]]
 
 
-def test_export_of_one_dataset(bulk: Bulk, tmp_path: Path,
-                               inputs: dict[str, pd.DataFrame]) -> None:
+def test_export_of_one_dataset(bulk: Bulk, tmp_path: Path, inputs: dict[str, pd.DataFrame]) -> None:
     out = tmp_path / "x.csv"
-    assert_ok(invoke("export", "--out", out, "--db", bulk.url,
-                     "--dataset", "SDG_0861_SEX_RT_A,SDG_A821_NOC_RT_A"))
+    assert_ok(
+        invoke(
+            "export",
+            "--out",
+            out,
+            "--db",
+            bulk.url,
+            "--dataset",
+            "SDG_0861_SEX_RT_A,SDG_A821_NOC_RT_A",
+        )
+    )
     expected = pd.concat([inputs["SDG_0861_SEX_RT_A.csv"], inputs["SDG_A821_NOC_RT_A.csv"]])
     assert_same(read_observations(out), expected)
 
@@ -139,8 +172,7 @@ def test_loading_the_same_files_again_adds_nothing(bulk: Bulk) -> None:
     assert counts(bulk.engine) == (len(BULK_FILES), BULK_ROWS)
 
 
-def test_as_of_the_first_release_is_its_file(bulk: Bulk,
-                                             inputs: dict[str, pd.DataFrame]) -> None:
+def test_as_of_the_first_release_is_its_file(bulk: Bulk, inputs: dict[str, pd.DataFrame]) -> None:
     first = bulk.release(BULK_FILES[0])
     assert_same(latest(bulk, as_of=str(first)), inputs[BULK_FILES[0]])
     second = bulk.release(BULK_FILES[1])
@@ -171,22 +203,38 @@ def test_releases_lists_every_release_newest_first(bulk: Bulk) -> None:
     text = flat(result.stdout.replace("\u2502", " "))  # without the table's column rules
     assert text.count("ilostat-bulk") == len(BULK_FILES)
     for report in bulk.reports:
-        assert f"{report.dataset} ilostat-bulk {Path(report.file).name} {report.rows_read:,}" \
-            in text
+        assert (
+            f"{report.dataset} ilostat-bulk {Path(report.file).name} {report.rows_read:,}" in text
+        )
     positions = [text.index(f" {r.dataset} ") for r in bulk.reports]
     assert positions == sorted(positions, reverse=True)
 
 
-QUERY = ("--area", "KHM", "--indicator", "SDG_0852_SEX_AGE_RT", "--sex", "SEX_T",
-         "--classif1", "AGE_YTHADULT_YGE15", "--time", "2015:2023")
+QUERY = (
+    "--area",
+    "KHM",
+    "--indicator",
+    "SDG_0852_SEX_AGE_RT",
+    "--sex",
+    "SEX_T",
+    "--classif1",
+    "AGE_YTHADULT_YGE15",
+    "--time",
+    "2015:2023",
+)
 
 
 def expected_query(bulk: Bulk) -> pd.DataFrame:
     e = bulk.expected
     years = e["time"].str[:4].astype(int)
-    chosen = e[(e.ref_area == "KHM") & (e.indicator == "SDG_0852_SEX_AGE_RT")
-               & (e.sex == "SEX_T") & (e.classif1 == "AGE_YTHADULT_YGE15")
-               & (years >= 2015) & (years <= 2023)]
+    chosen = e[
+        (e.ref_area == "KHM")
+        & (e.indicator == "SDG_0852_SEX_AGE_RT")
+        & (e.sex == "SEX_T")
+        & (e.classif1 == "AGE_YTHADULT_YGE15")
+        & (years >= 2015)
+        & (years <= 2023)
+    ]
     assert len(chosen) > 1
     return chosen
 
@@ -200,30 +248,75 @@ def test_query_filters_to_csv_on_stdout(bulk: Bulk) -> None:
 
 
 def test_query_with_several_codes_and_open_ranges(bulk: Bulk) -> None:
-    result = invoke("query", "--db", bulk.url, "--area", "KHM, LAO", "--indicator",
-                    "SDG_0861_SEX_RT", "--sex", "SEX_M,SEX_F", "--time", "2018:", "-f", "csv")
+    result = invoke(
+        "query",
+        "--db",
+        bulk.url,
+        "--area",
+        "KHM, LAO",
+        "--indicator",
+        "SDG_0861_SEX_RT",
+        "--sex",
+        "SEX_M,SEX_F",
+        "--time",
+        "2018:",
+        "-f",
+        "csv",
+    )
     assert_ok(result)
     e = bulk.expected
-    expected = e[e.ref_area.isin(["KHM", "LAO"]) & (e.indicator == "SDG_0861_SEX_RT")
-                 & e.sex.isin(["SEX_M", "SEX_F"]) & (e.time.str[:4].astype(int) >= 2018)]
+    expected = e[
+        e.ref_area.isin(["KHM", "LAO"])
+        & (e.indicator == "SDG_0861_SEX_RT")
+        & e.sex.isin(["SEX_M", "SEX_F"])
+        & (e.time.str[:4].astype(int) >= 2018)
+    ]
     assert len(expected) > 0
     assert_same(read_observations(result.stdout), expected)
-    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--indicator",
-                    "SDG_A821_NOC_RT", "--time", ":2010", "-f", "csv")
+    result = invoke(
+        "query",
+        "--db",
+        bulk.url,
+        "--area",
+        "KHM",
+        "--indicator",
+        "SDG_A821_NOC_RT",
+        "--time",
+        ":2010",
+        "-f",
+        "csv",
+    )
     assert_ok(result)
-    expected = e[(e.ref_area == "KHM") & (e.indicator == "SDG_A821_NOC_RT")
-                 & (e.time.str[:4].astype(int) <= 2010)]
+    expected = e[
+        (e.ref_area == "KHM")
+        & (e.indicator == "SDG_A821_NOC_RT")
+        & (e.time.str[:4].astype(int) <= 2010)
+    ]
     assert len(expected) > 0
     assert_same(read_observations(result.stdout), expected)
 
 
 def test_query_by_source_and_classif2(bulk: Bulk) -> None:
-    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--source", "BA:1321",
-                    "--classif2", "", "--indicator", "SDG_0852_SEX_AGE_RT", "-f", "csv")
+    result = invoke(
+        "query",
+        "--db",
+        bulk.url,
+        "--area",
+        "KHM",
+        "--source",
+        "BA:1321",
+        "--classif2",
+        "",
+        "--indicator",
+        "SDG_0852_SEX_AGE_RT",
+        "-f",
+        "csv",
+    )
     assert_ok(result)
     e = bulk.expected
-    expected = e[(e.ref_area == "KHM") & (e.source == "BA:1321")
-                 & (e.indicator == "SDG_0852_SEX_AGE_RT")]
+    expected = e[
+        (e.ref_area == "KHM") & (e.source == "BA:1321") & (e.indicator == "SDG_0852_SEX_AGE_RT")
+    ]
     assert_same(read_observations(result.stdout), expected)
     result = invoke("query", "--db", bulk.url, "--classif2", "GEO_COV_URB", "-f", "csv")
     assert_ok(result)
@@ -232,8 +325,7 @@ def test_query_by_source_and_classif2(bulk: Bulk) -> None:
 
 def test_query_as_of_a_release(bulk: Bulk, inputs: dict[str, pd.DataFrame]) -> None:
     first = bulk.release(BULK_FILES[0])
-    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--as-of", str(first), "-f",
-                    "csv")
+    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--as-of", str(first), "-f", "csv")
     assert_ok(result)
     e = inputs[BULK_FILES[0]]
     assert_same(read_observations(result.stdout), e[e.ref_area == "KHM"])
@@ -270,8 +362,7 @@ def test_query_sdmx_csv(bulk: Bulk) -> None:
 
 def test_query_parquet_to_a_file(bulk: Bulk, tmp_path: Path) -> None:
     out = tmp_path / "q.parquet"
-    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--format", "parquet",
-                    "--out", out)
+    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--format", "parquet", "--out", out)
     assert_ok(result)
     e = bulk.expected
     assert_same(observations.frame(pd.read_parquet(out)), e[e.ref_area == "KHM"])
@@ -280,8 +371,7 @@ def test_query_parquet_to_a_file(bulk: Bulk, tmp_path: Path) -> None:
 
 def test_query_xlsx_to_a_file(bulk: Bulk, tmp_path: Path) -> None:
     out = tmp_path / "q.xlsx"
-    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--format", "xlsx",
-                    "--out", out)
+    result = invoke("query", "--db", bulk.url, "--area", "KHM", "--format", "xlsx", "--out", out)
     assert_ok(result)
     book = openpyxl.load_workbook(out, read_only=True)
     e = bulk.expected
@@ -305,17 +395,19 @@ def test_query_table_is_the_default_format(bulk: Bulk) -> None:
     assert "0.499" in text
 
 
-@pytest.mark.parametrize(("args", "culprit"), [
-    (("--time", "2015-2023"), "time '2015-2023': expected YEAR, FIRST:LAST"),
-    (("--time", "soon"), "time 'soon'"),
-    (("--as-of", "yesterday"),
-     "--as-of 'yesterday': expected a release number or a date"),
-    (("--as-of", "999"), "--as-of 999: no release 999"),
-    (("--as-of", "1999-12-31"), "--as-of 1999-12-31: the warehouse had no release yet"),
-    (("--format", "html"), "--format 'html': expected one of"),
-    (("--format", "xlsx"), "--format xlsx writes a file: give --out PATH"),
-    (("--format", "parquet"), "--format parquet writes a file: give --out PATH"),
-])
+@pytest.mark.parametrize(
+    ("args", "culprit"),
+    [
+        (("--time", "2015-2023"), "time '2015-2023': expected YEAR, FIRST:LAST"),
+        (("--time", "soon"), "time 'soon'"),
+        (("--as-of", "yesterday"), "--as-of 'yesterday': expected a release number or a date"),
+        (("--as-of", "999"), "--as-of 999: no release 999"),
+        (("--as-of", "1999-12-31"), "--as-of 1999-12-31: the warehouse had no release yet"),
+        (("--format", "html"), "--format 'html': expected one of"),
+        (("--format", "xlsx"), "--format xlsx writes a file: give --out PATH"),
+        (("--format", "parquet"), "--format parquet writes a file: give --out PATH"),
+    ],
+)
 def test_query_refuses_bad_options(bulk: Bulk, args: tuple[str, str], culprit: str) -> None:
     small = ("--area", "KHM", "--indicator", "SDG_A821_NOC_RT")
     assert_refused(invoke("query", "--db", bulk.url, *small, *args), culprit)
@@ -323,6 +415,8 @@ def test_query_refuses_bad_options(bulk: Bulk, args: tuple[str, str], culprit: s
 
 def test_export_refuses_a_bad_as_of(bulk: Bulk, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
-    assert_refused(invoke("export", "--out", out, "--db", bulk.url, "--as-of", "2024-13-01"),
-                   "--as-of '2024-13-01'")
+    assert_refused(
+        invoke("export", "--out", out, "--db", bulk.url, "--as-of", "2024-13-01"),
+        "--as-of '2024-13-01'",
+    )
     assert not out.exists()

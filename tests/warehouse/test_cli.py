@@ -27,12 +27,30 @@ UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/test"
 
 
 def small_file(folder: Path, name: str = "small.csv", area: str = "KHM") -> Path:
-    return write_csv(folder / name, ILOSTAT_HEADER, [
-        [area, "SDG_0852_SEX_AGE_RT", "BA:1321", sex, "AGE_YTHADULT_YGE15", "2019", value,
-         status, "", "", ""]
-        for sex, value, status in (("SEX_T", "0.499", "B"), ("SEX_M", "0.5", ""),
-                                   ("SEX_F", "0.75", "U"))
-    ])
+    return write_csv(
+        folder / name,
+        ILOSTAT_HEADER,
+        [
+            [
+                area,
+                "SDG_0852_SEX_AGE_RT",
+                "BA:1321",
+                sex,
+                "AGE_YTHADULT_YGE15",
+                "2019",
+                value,
+                status,
+                "",
+                "",
+                "",
+            ]
+            for sex, value, status in (
+                ("SEX_T", "0.499", "B"),
+                ("SEX_M", "0.5", ""),
+                ("SEX_F", "0.75", "U"),
+            )
+        ],
+    )
 
 
 def test_commands_have_help() -> None:
@@ -49,12 +67,14 @@ def test_info_on_an_empty_warehouse(warehouse: sa.Engine, url: str) -> None:
     assert f"Warehouse: {sa.make_url(url).render_as_string()}" in text
     assert "Embedded default file:" in text and "warehouse.sqlite" in text
     assert "Schema revision: None" not in text
-    assert ("Releases: 0; observation rows (all revisions): 0; indicators: 0; areas: 0; "
-            "labels: 0") in text
+    assert (
+        "Releases: 0; observation rows (all revisions): 0; indicators: 0; areas: 0; labels: 0"
+    ) in text
 
 
-def test_the_database_from_the_environment(url: str, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_database_from_the_environment(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DECENTWORK_DB", url)
     assert_ok(invoke("load", small_file(tmp_path)))
     result = invoke("info")
@@ -84,8 +104,9 @@ def test_load_prints_what_it_did(url: str, tmp_path: Path) -> None:
     assert_same(read_observations(result.stdout), read_observations(second))
 
 
-def test_releases_on_an_empty_and_a_loaded_warehouse(warehouse: sa.Engine, url: str,
-                                                    tmp_path: Path) -> None:
+def test_releases_on_an_empty_and_a_loaded_warehouse(
+    warehouse: sa.Engine, url: str, tmp_path: Path
+) -> None:
     result = invoke("releases", "--db", url)
     assert_ok(result)
     assert "Releases" in result.stdout and "small" not in result.stdout
@@ -107,19 +128,26 @@ def test_query_on_an_empty_warehouse(warehouse: sa.Engine, url: str) -> None:
 
 @pytest.mark.parametrize("command", ["info", "load", "query", "export", "releases"])
 def test_an_unreachable_server(command: str, tmp_path: Path) -> None:
-    extra: list[str | Path] = {"load": [small_file(tmp_path)],
-                               "export": ["--out", tmp_path / "x.csv"]}.get(command, [])
+    extra: list[str | Path] = {
+        "load": [small_file(tmp_path)],
+        "export": ["--out", tmp_path / "x.csv"],
+    }.get(command, [])
     result = invoke(command, "--db", UNREACHABLE, *extra)
     assert_refused(result, f"cannot open the warehouse {UNREACHABLE}", "Connection refused")
     assert not (tmp_path / "x.csv").exists()
 
 
-@pytest.mark.parametrize(("address", "culprit"), [
-    ("not a url", "database URL 'not a url' is not valid"),
-    ("nosuchdb://host/db", "cannot open the warehouse nosuchdb://host/db"),
-    ("postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database_here",
-     'database "no_such_database_here" does not exist'),
-])
+@pytest.mark.parametrize(
+    ("address", "culprit"),
+    [
+        ("not a url", "database URL 'not a url' is not valid"),
+        ("nosuchdb://host/db", "cannot open the warehouse nosuchdb://host/db"),
+        (
+            "postgresql+psycopg://postgres@127.0.0.1:5432/no_such_database_here",
+            'database "no_such_database_here" does not exist',
+        ),
+    ],
+)
 def test_a_database_url_that_cannot_be_opened(address: str, culprit: str) -> None:
     assert_refused(invoke("info", "--db", address), culprit)
 
@@ -128,16 +156,20 @@ def test_a_database_url_that_cannot_be_opened(address: str, culprit: str) -> Non
 def test_a_sqlite_file_that_cannot_be_opened(kind: str, tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("not a folder, not a database\n")
-    address = (f"sqlite:///{blocker}/w.sqlite" if kind == "folder is a file"
-               else f"sqlite:///{blocker}")
+    address = (
+        f"sqlite:///{blocker}/w.sqlite" if kind == "folder is a file" else f"sqlite:///{blocker}"
+    )
     assert_refused(invoke("info", "--db", address), "cannot open the warehouse")
 
 
 def test_load_refused_leaves_the_counts(url: str, tmp_path: Path) -> None:
     good = small_file(tmp_path)
     assert_ok(invoke("load", "--db", url, good))
-    bad = write_csv(tmp_path / "bad.csv", ILOSTAT_HEADER, [
-        ["ZZZ", "SDG_0852_SEX_AGE_RT", "BA:1", "SEX_T", "", "2019", "1", "", "", "", ""]])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        ILOSTAT_HEADER,
+        [["ZZZ", "SDG_0852_SEX_AGE_RT", "BA:1", "SEX_T", "", "2019", "1", "", "", "", ""]],
+    )
     assert_refused(invoke("load", "--db", url, bad), f"{bad}:2: ref_area: unknown area 'ZZZ'")
     target = engine(url)
     try:

@@ -32,9 +32,16 @@ def load_concurrently(url: str, paths: list[Path]) -> list[subprocess.CompletedP
     assert PROGRAM.is_file(), PROGRAM
     environment = {k: v for k, v in os.environ.items() if k != "DECENTWORK_DB"}
     environment["COLUMNS"] = "200"
-    started = [subprocess.Popen([str(PROGRAM), "load", "--db", url, str(path)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=environment) for path in paths]
+    started = [
+        subprocess.Popen(
+            [str(PROGRAM), "load", "--db", url, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+        for path in paths
+    ]
     done = []
     for process in started:
         out, err = process.communicate(timeout=240)
@@ -89,9 +96,15 @@ def test_processes_opening_a_new_warehouse_at_once_all_succeed(url: str) -> None
     the migrations run one after another under the write lock, every process succeeds, and
     the schema is at its newest revision once."""
     opening = f"from decentwork.warehouse import engine; engine({url!r}).dispose()"
-    started = [subprocess.Popen([sys.executable, "-c", opening], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-               for _ in range(3)]
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-c", opening],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [(process.wait(timeout=120), process.stderr.read()) for process in started]
     for code, message in results:
         assert code == 0, message

@@ -42,9 +42,25 @@ from tests.warehouse.conftest import (
 
 
 def small_file(folder: Path) -> Path:
-    return write_csv(folder / "small.csv", ILOSTAT_HEADER, [
-        ["KHM", "SDG_0852_SEX_AGE_RT", "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", "2019", "0.5",
-         "", "", "", ""]])
+    return write_csv(
+        folder / "small.csv",
+        ILOSTAT_HEADER,
+        [
+            [
+                "KHM",
+                "SDG_0852_SEX_AGE_RT",
+                "BA:1321",
+                "SEX_T",
+                "AGE_YTHADULT_YGE15",
+                "2019",
+                "0.5",
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
 
 
 @pytest.fixture
@@ -56,11 +72,14 @@ def loaded(warehouse: sa.Engine, tmp_path: Path) -> sa.Engine:
 # Queries -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("as_of", "message"), [
-    ("yesterday", "as_of 'yesterday': expected a release number or a date"),
-    ("99", "as_of 99: no release 99"),
-    ("1999-12-31", "as_of 1999-12-31: the warehouse had no release yet"),
-])
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("yesterday", "as_of 'yesterday': expected a release number or a date"),
+        ("99", "as_of 99: no release 99"),
+        ("1999-12-31", "as_of 1999-12-31: the warehouse had no release yet"),
+    ],
+)
 def test_a_bad_cut_names_the_parameter(loaded: sa.Engine, as_of: str, message: str) -> None:
     with loaded.connect() as connection, pytest.raises(QueryError) as refused:
         view(connection, None, as_of)
@@ -71,10 +90,13 @@ def test_a_bad_cut_names_the_parameter(loaded: sa.Engine, as_of: str, message: s
     assert isinstance(error, BadInput) and isinstance(error, ValueError)
 
 
-@pytest.mark.parametrize(("time", "problem"), [
-    ("2015-2023", "expected YEAR, FIRST:LAST, FIRST: or :LAST"),
-    ("2023:2015", "the first year comes after the last"),
-])
+@pytest.mark.parametrize(
+    ("time", "problem"),
+    [
+        ("2015-2023", "expected YEAR, FIRST:LAST, FIRST: or :LAST"),
+        ("2023:2015", "the first year comes after the last"),
+    ],
+)
 def test_a_bad_time_range(time: str, problem: str) -> None:
     with pytest.raises(QueryError, match=problem) as refused:
         Filters.parse({}, time)
@@ -105,8 +127,11 @@ def test_the_command_line_names_its_option(loaded: sa.Engine, url: str) -> None:
 
 def test_a_refused_load_says_nothing_was_loaded(warehouse: sa.Engine, tmp_path: Path) -> None:
     good = small_file(tmp_path)
-    bad = write_csv(tmp_path / "bad.csv", ILOSTAT_HEADER, [
-        ["ZZZ", "SDG_0852_SEX_AGE_RT", "BA:1", "SEX_T", "", "2019", "1", "", "", "", ""]])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        ILOSTAT_HEADER,
+        [["ZZZ", "SDG_0852_SEX_AGE_RT", "BA:1", "SEX_T", "", "2019", "1", "", "", "", ""]],
+    )
     with pytest.raises(LoadError) as refused:
         load_files(warehouse, [good, bad])
     assert refused.value.hint is not None
@@ -124,14 +149,18 @@ def test_a_missing_file_is_not_found(warehouse: sa.Engine, tmp_path: Path) -> No
     assert refused.value.status == 404 and refused.value.given == str(missing)
 
 
-def test_a_long_dataset_name_names_the_parameter(warehouse: sa.Engine, tmp_path: Path,
-                                                 url: str) -> None:
-    with pytest.raises(LoadError, match="a dataset name of 201 characters: 1 to 200 "
-                       "are allowed") as refused:
+def test_a_long_dataset_name_names_the_parameter(
+    warehouse: sa.Engine, tmp_path: Path, url: str
+) -> None:
+    with pytest.raises(
+        LoadError, match="a dataset name of 201 characters: 1 to 200 are allowed"
+    ) as refused:
         load_file(warehouse, small_file(tmp_path), dataset="D" * 201)
     assert refused.value.parameter == "dataset"
-    assert_refused(invoke("load", "--db", url, "--dataset", "D" * 201, small_file(tmp_path)),
-                   "--dataset: a dataset name of 201 characters")
+    assert_refused(
+        invoke("load", "--db", url, "--dataset", "D" * 201, small_file(tmp_path)),
+        "--dataset: a dataset name of 201 characters",
+    )
 
 
 # Output files --------------------------------------------------------------------------------
@@ -151,15 +180,20 @@ def test_a_workbook_that_cannot_be_written(loaded: sa.Engine, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx", "csv"])
-def test_query_to_a_file_that_cannot_be_written(loaded: sa.Engine, url: str, tmp_path: Path,
-                                                fmt: str) -> None:
+def test_query_to_a_file_that_cannot_be_written(
+    loaded: sa.Engine, url: str, tmp_path: Path, fmt: str
+) -> None:
     out = tmp_path / "no" / f"x.{fmt}"
-    assert_refused(invoke("query", "--db", url, "--format", fmt, "--out", out),
-                   f"--out: {out}: the folder {out.parent} does not exist")
+    assert_refused(
+        invoke("query", "--db", url, "--format", fmt, "--out", out),
+        f"--out: {out}: the folder {out.parent} does not exist",
+    )
     taken = tmp_path / f"taken.{fmt}"
     taken.mkdir()
-    assert_refused(invoke("query", "--db", url, "--format", fmt, "--out", taken),
-                   f"--out: cannot write {taken}")
+    assert_refused(
+        invoke("query", "--db", url, "--format", fmt, "--out", taken),
+        f"--out: cannot write {taken}",
+    )
     written = tmp_path / f"ok.{fmt}"
     assert_ok(invoke("query", "--db", url, "--format", fmt, "--out", written))
     assert written.stat().st_size > 0
@@ -177,8 +211,7 @@ def test_group_errors_have_their_kinds(warehouse: sa.Engine) -> None:
             delete(connection, "X_G20")
         with pytest.raises(GroupError, match="not areas: ZZZ") as bad:
             define(connection, "X_BAD", "bad", ["KHM", "ZZZ"])
-        assert (bad.value.parameter, bad.value.given, bad.value.status) == ("members", "ZZZ",
-                                                                            422)
+        assert (bad.value.parameter, bad.value.given, bad.value.status) == ("members", "ZZZ", 422)
         with pytest.raises(GroupError, match="none given") as empty:
             define(connection, "X_BAD", "bad", [" "])
         assert empty.value.given is None
@@ -193,13 +226,18 @@ def test_aggregate_errors_name_their_parameters(loaded: sa.Engine, url: str) -> 
         with pytest.raises(AggregateError, match="no default weight") as weight:
             aggregate(connection, asean, "SDG_0861_SEX_RT")
         assert weight.value.parameter == "weight"
-        with pytest.raises(AggregateError, match="no member of X_ASEAN has both the rate "
-                           "and its weight EAP_TEAP_SEX_AGE_NB"):
+        with pytest.raises(
+            AggregateError,
+            match="no member of X_ASEAN has both the rate and its weight EAP_TEAP_SEX_AGE_NB",
+        ):
             aggregate(connection, asean, "SDG_0852_SEX_AGE_RT", weight="EAP_TEAP_SEX_AGE_NB")
-    assert_refused(invoke("aggregate", "X_ASEAN", "SDG_0852_SEX_AGE_RT", "--db", url,
-                          "--min-coverage", "0"), "--min-coverage: minimum coverage 0.0")
-    assert_refused(invoke("aggregate", "X_NONE", "SDG_0852_SEX_AGE_RT", "--db", url),
-                   "no group 'X_NONE'")
+    assert_refused(
+        invoke("aggregate", "X_ASEAN", "SDG_0852_SEX_AGE_RT", "--db", url, "--min-coverage", "0"),
+        "--min-coverage: minimum coverage 0.0",
+    )
+    assert_refused(
+        invoke("aggregate", "X_NONE", "SDG_0852_SEX_AGE_RT", "--db", url), "no group 'X_NONE'"
+    )
 
 
 # Downloads and ILOSTAT -----------------------------------------------------------------------
@@ -224,26 +262,31 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_download_errors_have_their_kinds(folder_server: str, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_errors_have_their_kinds(
+    folder_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(download, "RETRY_DELAYS", (0.01,))
     with pytest.raises(download.NotFound, match="not found \\(404\\)") as missing:
         download.download(f"{folder_server}/x.csv", tmp_path / "x.csv")
-    assert isinstance(missing.value, NotFound) and isinstance(missing.value,
-                                                              download.DownloadError)
+    assert isinstance(missing.value, NotFound) and isinstance(missing.value, download.DownloadError)
     assert missing.value.status == 404
     with pytest.raises(download.DownloadError, match=r"cannot reach 127\.0\.0\.1:1") as offline:
         download.download("http://127.0.0.1:1/x.csv", tmp_path / "x.csv")
     assert offline.value.status == 503 and isinstance(offline.value, Unavailable)
     blocker = tmp_path / "file"
     blocker.write_text("a file, not a folder\n")
-    with pytest.raises(download.Unwritable, match=re.escape(
-            f"cannot write the download of {folder_server}/x.csv to {blocker}/x.csv.partial")):
+    with pytest.raises(
+        download.Unwritable,
+        match=re.escape(
+            f"cannot write the download of {folder_server}/x.csv to {blocker}/x.csv.partial"
+        ),
+    ):
         download.download(f"{folder_server}/x.csv", blocker / "x.csv")
 
 
-def test_pull_errors_have_their_kinds(folder_server: str, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pull_errors_have_their_kinds(
+    folder_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with pytest.raises(BadInput, match="not an ILOSTAT indicator code"):
         ilostat.fetch(["rate; drop"])
@@ -270,12 +313,19 @@ def test_warehouse_errors_are_unavailable() -> None:
         engine("postgresql+psycopg://postgres@127.0.0.1:1/test")
 
 
-def test_every_refusal_is_a_decentwork_error_on_the_command_line(url: str,
-                                                                 tmp_path: Path) -> None:
+def test_every_refusal_is_a_decentwork_error_on_the_command_line(url: str, tmp_path: Path) -> None:
     """Nothing the warehouse refuses reaches the user as a traceback."""
     result = invoke("load", "--db", url, tmp_path / "missing.csv")
     assert_refused(result, "missing.csv: no such file", "Hint: Nothing was loaded")
     assert isinstance(result.exception, SystemExit)
-    for family in (LoadError, QueryError, UnreadableFile, WarehouseError, GroupError,
-                   AggregateError, ilostat.PullError, download.DownloadError):
+    for family in (
+        LoadError,
+        QueryError,
+        UnreadableFile,
+        WarehouseError,
+        GroupError,
+        AggregateError,
+        ilostat.PullError,
+        download.DownloadError,
+    ):
         assert issubclass(family, DecentworkError), family

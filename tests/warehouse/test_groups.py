@@ -25,8 +25,12 @@ from tests.warehouse.conftest import assert_ok, assert_refused, invoke
 
 ATLANTIC = ["CA-NL", "CA-PE", "CA-NS", "CA-NB"]
 PROV = {"CA-NL": 10, "CA-PE": 11, "CA-NS": 12, "CA-NB": 13}
-INDICATORS = ["UNE_DEAP_SEX_AGE_RT", "EAP_TEAP_SEX_AGE_NB", "POP_XWAP_SEX_AGE_NB",
-              "EAP_DWAP_SEX_AGE_RT"]
+INDICATORS = [
+    "UNE_DEAP_SEX_AGE_RT",
+    "EAP_TEAP_SEX_AGE_NB",
+    "POP_XWAP_SEX_AGE_NB",
+    "EAP_DWAP_SEX_AGE_RT",
+]
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +111,17 @@ def test_levels_are_summed(loaded: sa.Engine) -> None:
     with loaded.begin() as connection:
         atlantic = define(connection, "X_ATLANTIC", "Atlantic provinces", ATLANTIC)
         result = aggregate(connection, atlantic, "EAP_TEAP_SEX_AGE_NB", store=False)
-        levels = view(connection, Filters({"indicator": ["EAP_TEAP_SEX_AGE_NB"],
-                                           "ref_area": ATLANTIC, "sex": ["SEX_T"],
-                                           "classif1": ["AGE_YTHADULT_YGE15"]}))
+        levels = view(
+            connection,
+            Filters(
+                {
+                    "indicator": ["EAP_TEAP_SEX_AGE_NB"],
+                    "ref_area": ATLANTIC,
+                    "sex": ["SEX_T"],
+                    "classif1": ["AGE_YTHADULT_YGE15"],
+                }
+            ),
+        )
     total = result.rows.query("sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'")
     assert total["obs_value"].item() == pytest.approx(levels["obs_value"].sum(), rel=1e-12)
     assert result.report is None
@@ -117,15 +129,20 @@ def test_levels_are_summed(loaded: sa.Engine) -> None:
 
 def test_coverage_is_reported_and_enforced(loaded: sa.Engine) -> None:
     with loaded.begin() as connection:
-        mixed = define(connection, "X_MIXED", "Two provinces and a country without data",
-                       ["CA-NL", "CA-PE", "USA"])
+        mixed = define(
+            connection,
+            "X_MIXED",
+            "Two provinces and a country without data",
+            ["CA-NL", "CA-PE", "USA"],
+        )
         result = aggregate(connection, mixed, "UNE_DEAP_SEX_AGE_RT", store=False)
         # the United States has neither rate nor weight: 2 of 3 members, coverage 2/3
         first = result.rows.iloc[0]
         assert "2 of 3 members" in first["note_indicator"]
         assert "coverage 66.7 %" in first["note_indicator"] and first["obs_status"] == "E"
-        assert aggregate(connection, mixed, "UNE_DEAP_SEX_AGE_RT", store=False,
-                         min_coverage=0.9).rows.empty
+        assert aggregate(
+            connection, mixed, "UNE_DEAP_SEX_AGE_RT", store=False, min_coverage=0.9
+        ).rows.empty
         strict = define(connection, "X_STRICT", "Atlantic", ATLANTIC)
         with pytest.raises(AggregateError, match="expected a share"):
             aggregate(connection, strict, "UNE_DEAP_SEX_AGE_RT", min_coverage=0)
@@ -141,8 +158,9 @@ def test_partial_coverage_below_the_threshold_is_refused(
     force weight, so coverage is the other three provinces' share of the Atlantic labour
     force."""
     revised = pd.read_csv(statcan_observations, dtype=str, keep_default_na=False)
-    revised = revised[~((revised["ref_area"] == "CA-NB")
-                        & (revised["indicator"] == "UNE_DEAP_SEX_AGE_RT"))]
+    revised = revised[
+        ~((revised["ref_area"] == "CA-NB") & (revised["indicator"] == "UNE_DEAP_SEX_AGE_RT"))
+    ]
     path = tmp_path / "can-2024m01.csv"
     revised.to_csv(path, index=False)
     report = load_file(loaded, path)
@@ -150,18 +168,29 @@ def test_partial_coverage_below_the_threshold_is_refused(
     with loaded.begin() as connection:
         atlantic = define(connection, "X_ATLANTIC", "Atlantic provinces", ATLANTIC)
         lenient = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT", store=False)
-        strict = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT", store=False,
-                           min_coverage=0.95)
-        force = view(connection, Filters({"indicator": ["EAP_TEAP_SEX_AGE_NB"],
-                                          "ref_area": ATLANTIC, "sex": ["SEX_T"],
-                                          "classif1": ["AGE_YTHADULT_YGE15"]}))
-    share = min(1 - force.set_index("ref_area").loc["CA-NB", "obs_value"]
-                / force["obs_value"].sum(), 3 / 4)
+        strict = aggregate(
+            connection, atlantic, "UNE_DEAP_SEX_AGE_RT", store=False, min_coverage=0.95
+        )
+        force = view(
+            connection,
+            Filters(
+                {
+                    "indicator": ["EAP_TEAP_SEX_AGE_NB"],
+                    "ref_area": ATLANTIC,
+                    "sex": ["SEX_T"],
+                    "classif1": ["AGE_YTHADULT_YGE15"],
+                }
+            ),
+        )
+    share = min(
+        1 - force.set_index("ref_area").loc["CA-NB", "obs_value"] / force["obs_value"].sum(), 3 / 4
+    )
     total = lenient.rows.query("sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'")
     assert total["obs_status"].item() == "E"
     assert f"coverage {100 * share:.1f} %" in total["note_indicator"].item()
     assert total["obs_value"].item() == pytest.approx(
-        _microdata_rate(["CA-NL", "CA-PE", "CA-NS"]), rel=1e-12)
+        _microdata_rate(["CA-NL", "CA-PE", "CA-NS"]), rel=1e-12
+    )
     assert strict.rows.empty and len(strict.refused) == len(lenient.rows)
 
 
@@ -173,8 +202,19 @@ def test_default_weights() -> None:
 
 
 def test_cli(loaded: sa.Engine, url: str) -> None:
-    assert_ok(invoke("groups", "define", "X_ATLANTIC", "--members", ",".join(ATLANTIC),
-                     "--label", "Atlantic provinces", "--db", url))
+    assert_ok(
+        invoke(
+            "groups",
+            "define",
+            "X_ATLANTIC",
+            "--members",
+            ",".join(ATLANTIC),
+            "--label",
+            "Atlantic provinces",
+            "--db",
+            url,
+        )
+    )
     listing = invoke("groups", "list", "--db", url)
     assert_ok(listing)
     assert "X_ATLANTIC" in listing.output and "X_G20" in listing.output
@@ -183,30 +223,38 @@ def test_cli(loaded: sa.Engine, url: str) -> None:
     assert_ok(one)
     assert "KHM" in one.output and "LAO" in one.output and "X06" not in one.output
     assert_refused(invoke("groups", "list", "--code", "X_NOPE", "--db", url), "no group 'X_NOPE'")
-    result = invoke("aggregate", "X_ATLANTIC", "UNE_DEAP_SEX_AGE_RT", "--sex", "SEX_T",
-                    "--db", url)
+    result = invoke("aggregate", "X_ATLANTIC", "UNE_DEAP_SEX_AGE_RT", "--sex", "SEX_T", "--db", url)
     assert_ok(result)
     assert "X_ATLANTIC" in result.output
-    assert_refused(invoke("aggregate", "X_NOPE", "UNE_DEAP_SEX_AGE_RT", "--db", url),
-                   "no group 'X_NOPE'")
-    assert_refused(invoke("aggregate", "X_ATLANTIC", "SDG_0861_SEX_RT", "--db", url),
-                   "no default weight")
+    assert_refused(
+        invoke("aggregate", "X_NOPE", "UNE_DEAP_SEX_AGE_RT", "--db", url), "no group 'X_NOPE'"
+    )
+    assert_refused(
+        invoke("aggregate", "X_ATLANTIC", "SDG_0861_SEX_RT", "--db", url), "no default weight"
+    )
     assert_ok(invoke("groups", "delete", "X_ATLANTIC", "--db", url))
 
 
 def _metadata(target: sa.Engine) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """The indicators table (code: unit, definition) and the English indicator labels."""
     with target.connect() as connection:
-        described = {code: (unit, definition) for code, unit, definition in
-                     connection.execute(sa.text("SELECT code, unit, definition FROM indicators"))}
-        labels = dict(connection.execute(sa.text(
-            "SELECT code, label FROM labels WHERE kind = 'indicator' AND lang = 'en'")).all())
+        described = {
+            code: (unit, definition)
+            for code, unit, definition in connection.execute(
+                sa.text("SELECT code, unit, definition FROM indicators")
+            )
+        }
+        labels = dict(
+            connection.execute(
+                sa.text("SELECT code, label FROM labels WHERE kind = 'indicator' AND lang = 'en'")
+            ).all()
+        )
     return described, labels
 
 
-def test_loading_decentwork_output_records_indicator_metadata(url: str,
-                                                               statcan_observations: Path,
-                                                               tmp_path: Path) -> None:
+def test_loading_decentwork_output_records_indicator_metadata(
+    url: str, statcan_observations: Path, tmp_path: Path
+) -> None:
     assert_ok(invoke("load", "--db", url, statcan_observations))
     target = engine(url)
     try:
@@ -215,58 +263,96 @@ def test_loading_decentwork_output_records_indicator_metadata(url: str,
         target.dispose()
     assert sorted(described) == sorted(INDICATORS)
     assert described["UNE_DEAP_SEX_AGE_RT"] == (
-        "percent", "Unemployed / Labour force (employed plus unemployed) x 100")
+        "percent",
+        "Unemployed / Labour force (employed plus unemployed) x 100",
+    )
     assert described["EAP_TEAP_SEX_AGE_NB"][0] == "thousands"
     assert labels["UNE_DEAP_SEX_AGE_RT"] == "Unemployment rate by sex and age (%) (LU1)"
     out = tmp_path / "une.xlsx"
-    assert_ok(invoke("query", "--indicator", "UNE_DEAP_SEX_AGE_RT", "--format", "xlsx",
-                     "--out", out, "--db", url))
+    assert_ok(
+        invoke(
+            "query",
+            "--indicator",
+            "UNE_DEAP_SEX_AGE_RT",
+            "--format",
+            "xlsx",
+            "--out",
+            out,
+            "--db",
+            url,
+        )
+    )
     notes = pd.read_excel(out, sheet_name="notes")
     assert notes.loc[0, "unit"] == "percent" and "Labour force" in notes.loc[0, "definition"]
 
 
-def test_the_warehouse_records_the_metadata_its_caller_gives(loaded: sa.Engine,
-                                                            statcan_observations: Path) -> None:
+def test_the_warehouse_records_the_metadata_its_caller_gives(
+    loaded: sa.Engine, statcan_observations: Path
+) -> None:
     """The library knows no catalogue: a load records the metadata given with it, of the
     indicators loaded only, and keeps a label a dictionary gave; the aggregate command gives
     the catalogue's."""
     assert _metadata(loaded) == ({}, {})
-    given = [IndicatorMetadata("UNE_DEAP_SEX_AGE_RT", "percent", "a rate", "Unemployment"),
-             IndicatorMetadata("POP_XWAP_SEX_AGE_NB", "thousands", "people", "Population"),
-             IndicatorMetadata("NOT_LOADED_RT", "percent", "absent", "Absent")]
+    given = [
+        IndicatorMetadata("UNE_DEAP_SEX_AGE_RT", "percent", "a rate", "Unemployment"),
+        IndicatorMetadata("POP_XWAP_SEX_AGE_NB", "thousands", "people", "Population"),
+        IndicatorMetadata("NOT_LOADED_RT", "percent", "absent", "Absent"),
+    ]
     with loaded.begin() as connection:
-        connection.execute(sa.text("INSERT INTO labels VALUES ('indicator', "
-                                   "'POP_XWAP_SEX_AGE_NB', 'en', 'From a dictionary')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO labels VALUES ('indicator', "
+                "'POP_XWAP_SEX_AGE_NB', 'en', 'From a dictionary')"
+            )
+        )
     load_file(loaded, statcan_observations, dataset="again", metadata=given)
     described, labels = _metadata(loaded)
-    assert described == {"UNE_DEAP_SEX_AGE_RT": ("percent", "a rate"),
-                         "POP_XWAP_SEX_AGE_NB": ("thousands", "people")}
-    assert labels == {"UNE_DEAP_SEX_AGE_RT": "Unemployment",
-                      "POP_XWAP_SEX_AGE_NB": "From a dictionary"}
+    assert described == {
+        "UNE_DEAP_SEX_AGE_RT": ("percent", "a rate"),
+        "POP_XWAP_SEX_AGE_NB": ("thousands", "people"),
+    }
+    assert labels == {
+        "UNE_DEAP_SEX_AGE_RT": "Unemployment",
+        "POP_XWAP_SEX_AGE_NB": "From a dictionary",
+    }
     address = loaded.url.render_as_string(hide_password=False)
-    assert_ok(invoke("groups", "define", "X_ATLANTIC", "--members", ",".join(ATLANTIC),
-                     "--label", "Atlantic provinces", "--db", address))
+    assert_ok(
+        invoke(
+            "groups",
+            "define",
+            "X_ATLANTIC",
+            "--members",
+            ",".join(ATLANTIC),
+            "--label",
+            "Atlantic provinces",
+            "--db",
+            address,
+        )
+    )
     assert_ok(invoke("aggregate", "X_ATLANTIC", "UNE_DEAP_SEX_AGE_RT", "--db", address))
     assert _metadata(loaded)[0]["UNE_DEAP_SEX_AGE_RT"] == (
-        "percent", "Unemployed / Labour force (employed plus unemployed) x 100")
+        "percent",
+        "Unemployed / Labour force (employed plus unemployed) x 100",
+    )
 
 
 def test_a_filtered_aggregate_revises_only_what_it_computed(loaded: sa.Engine) -> None:
     with loaded.begin() as connection:
         atlantic = define(connection, "X_ATLANTIC", "Atlantic provinces", ATLANTIC)
         whole = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT")
-        women = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT",
-                          codes={"sex": ["SEX_F"]})
+        women = aggregate(connection, atlantic, "UNE_DEAP_SEX_AGE_RT", codes={"sex": ["SEX_F"]})
     assert women.report is not None and women.report.withdrawn == 0
     with loaded.connect() as connection:
         stored = view(connection, Filters({"ref_area": ["X_ATLANTIC"]}))
     assert len(stored) == len(whole.rows)
 
 
-def test_the_state_mark_sees_changes_that_keep_the_counts(warehouse: sa.Engine,
-                                                          tmp_path: Path) -> None:
+def test_the_state_mark_sees_changes_that_keep_the_counts(
+    warehouse: sa.Engine, tmp_path: Path
+) -> None:
     """The web cache trusts the mark: a group re-membered with as many members, or a label
     replaced by another, must change it as a load does."""
+
     def mark() -> tuple[int, int]:
         with warehouse.connect() as connection:
             return state_mark(connection)

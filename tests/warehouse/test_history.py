@@ -44,8 +44,10 @@ IND = "SDG_0852_SEX_AGE_RT"
 
 
 def rows(*years: int, value: str = "1.5") -> list[list[str]]:
-    return [["KHM", IND, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", str(y), value, "", "", "",
-             ""] for y in years]
+    return [
+        ["KHM", IND, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", str(y), value, "", "", "", ""]
+        for y in years
+    ]
 
 
 def data(folder: Path, *years: int, name: str = "lfs.csv", value: str = "1.5") -> Path:
@@ -64,9 +66,9 @@ def utc(moment: datetime) -> datetime:
 # The release's time -------------------------------------------------------------------------
 
 
-def test_a_release_is_stamped_after_its_rows_are_written(warehouse: sa.Engine,
-                                                        tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_release_is_stamped_after_its_rows_are_written(
+    warehouse: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     written: list[datetime] = []
     insert = loading._insert
 
@@ -81,8 +83,10 @@ def test_a_release_is_stamped_after_its_rows_are_written(warehouse: sa.Engine,
     last_row = max(written)
     assert stamped >= last_row  # nobody could see the rows before this moment
     if stamped > last_row:
-        with warehouse.connect() as connection, pytest.raises(QueryError,
-                                                              match="had no release yet"):
+        with (
+            warehouse.connect() as connection,
+            pytest.raises(QueryError, match="had no release yet"),
+        ):
             release_cut(connection, last_row.replace(tzinfo=None).isoformat())
 
 
@@ -104,8 +108,9 @@ def _frame_text() -> str:
 # The operator ---------------------------------------------------------------------------------
 
 
-def test_the_operator_is_explicit(warehouse: sa.Engine, url: str, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_operator_is_explicit(
+    warehouse: sa.Engine, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LOGNAME", "chief.statistician")
     monkeypatch.setenv("USER", "chief.statistician")
     monkeypatch.delenv(OPERATOR, raising=False)
@@ -115,20 +120,22 @@ def test_the_operator_is_explicit(warehouse: sa.Engine, url: str, tmp_path: Path
     monkeypatch.setenv(OPERATOR, "LMIS unit (Ana)")
     configured = load_file(warehouse, data(tmp_path, 2020, name="b.csv"))
     assert release_row(warehouse, configured.release or 0).loaded_by.startswith(
-        "LMIS unit (Ana) (decentwork ")
+        "LMIS unit (Ana) (decentwork "
+    )
     given = load_file(warehouse, data(tmp_path, 2021, name="c.csv"), operator="Bo")
     assert release_row(warehouse, given.release or 0).loaded_by.startswith("Bo (decentwork ")
-    assert_ok(invoke("load", "--db", url, "--operator", "Chan", data(tmp_path, 2022,
-                                                                      name="d.csv")))
+    assert_ok(invoke("load", "--db", url, "--operator", "Chan", data(tmp_path, 2022, name="d.csv")))
     with warehouse.connect() as connection:
-        newest = connection.execute(sa.select(releases.c.loaded_by)
-                                    .order_by(releases.c.id.desc()).limit(1)).scalar_one()
+        newest = connection.execute(
+            sa.select(releases.c.loaded_by).order_by(releases.c.id.desc()).limit(1)
+        ).scalar_one()
     assert newest.startswith("Chan (decentwork ")
 
 
 @pytest.mark.parametrize("name", ["", "  ", "two\nlines", "x" * 201])
-def test_a_bad_operator_is_refused(warehouse: sa.Engine, url: str, tmp_path: Path,
-                                   name: str) -> None:
+def test_a_bad_operator_is_refused(
+    warehouse: sa.Engine, url: str, tmp_path: Path, name: str
+) -> None:
     path = data(tmp_path, 2019)
     with pytest.raises(BadInput) as refused:
         load_file(warehouse, path, operator=name)
@@ -138,8 +145,9 @@ def test_a_bad_operator_is_refused(warehouse: sa.Engine, url: str, tmp_path: Pat
     assert counts(warehouse) == (0, 0)
 
 
-def test_a_bad_operator_setting_is_refused(warehouse: sa.Engine, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_operator_setting_is_refused(
+    warehouse: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(OPERATOR, "bad\x07name")
     with pytest.raises(BadInput, match=f"{OPERATOR} 'bad\\\\x07name' contains a control "):
         load_file(warehouse, data(tmp_path, 2019))
@@ -148,8 +156,9 @@ def test_a_bad_operator_setting_is_refused(warehouse: sa.Engine, tmp_path: Path,
 # Content identity -----------------------------------------------------------------------------
 
 
-def test_the_same_rows_in_other_bytes_are_the_same_release(warehouse: sa.Engine,
-                                                          tmp_path: Path) -> None:
+def test_the_same_rows_in_other_bytes_are_the_same_release(
+    warehouse: sa.Engine, tmp_path: Path
+) -> None:
     plain = data(tmp_path, 2018, 2019, 2020)
     first = load_file(warehouse, plain)
     packed = tmp_path / "gz" / "lfs.csv.gz"
@@ -187,8 +196,11 @@ def test_two_copies_in_one_load_make_one_release(warehouse: sa.Engine, tmp_path:
 def test_labels_keep_their_history(warehouse: sa.Engine, url: str, tmp_path: Path) -> None:
     header = ("ref_area", "ref_area.label")
     old = write_csv(tmp_path / "v1" / "ref_area_en.csv", header, [("KHM", "Cambodia")])
-    new = write_csv(tmp_path / "v2" / "ref_area_en.csv", header,
-                    [("KHM", "Kingdom of Cambodia"), ("LAO", "Lao PDR")])
+    new = write_csv(
+        tmp_path / "v2" / "ref_area_en.csv",
+        header,
+        [("KHM", "Kingdom of Cambodia"), ("LAO", "Lao PDR")],
+    )
     first = load_file(warehouse, old)
     observed = load_file(warehouse, data(tmp_path, 2020))
     second = load_file(warehouse, new)
@@ -226,16 +238,26 @@ def test_indicator_metadata_keeps_its_history(warehouse: sa.Engine, tmp_path: Pa
         assert described(connection, same.release)[IND] == ("percent", "The old definition")
         assert described(connection, second.release)[IND] == ("percent", "The new definition")
         assert label_map(connection, kind="indicator", cut=first.release) == {
-            ("indicator", IND): "Youth NEET"}
+            ("indicator", IND): "Youth NEET"
+        }
 
 
 # An extreme as_of -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01T00:00+05:00", "9999-12-31T23:59:59-05:00",
-                                   "9999-12-31", "0001-01-01", "99999999999999999999999"])
-def test_an_extreme_as_of_is_an_answer_not_a_crash(warehouse: sa.Engine, url: str,
-                                                   tmp_path: Path, as_of: str) -> None:
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        "0001-01-01T00:00+05:00",
+        "9999-12-31T23:59:59-05:00",
+        "9999-12-31",
+        "0001-01-01",
+        "99999999999999999999999",
+    ],
+)
+def test_an_extreme_as_of_is_an_answer_not_a_crash(
+    warehouse: sa.Engine, url: str, tmp_path: Path, as_of: str
+) -> None:
     load_file(warehouse, data(tmp_path, 2020))
     with warehouse.connect() as connection:
         try:
@@ -254,8 +276,11 @@ def test_an_extreme_as_of_is_an_answer_not_a_crash(warehouse: sa.Engine, url: st
 def test_the_migrations_make_the_tables_the_code_queries(warehouse: sa.Engine) -> None:
     with warehouse.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = [d for d in compare_metadata(context, metadata)
-                       if not (d[0] == "remove_table" and d[1].name == "decentwork_lock")]
+        differences = [
+            d
+            for d in compare_metadata(context, metadata)
+            if not (d[0] == "remove_table" and d[1].name == "decentwork_lock")
+        ]
     assert differences == []
 
 
@@ -263,36 +288,52 @@ def test_migration_0005_upgrades_a_warehouse_with_data(url: str, tmp_path: Path)
     old = sa.create_engine(url, poolclass=NullPool)
     with old.begin() as connection:
         command.upgrade(migration_config(connection), "0004")
-    path = write_csv(tmp_path / "ref_area_en.csv", ("ref_area", "ref_area.label"),
-                     [("KHM", "Cambodia")])
+    path = write_csv(
+        tmp_path / "ref_area_en.csv", ("ref_area", "ref_area.label"), [("KHM", "Cambodia")]
+    )
     with old.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
-            "\"full\", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) "
-            "VALUES ('ref_area_en', :file, 'abc', 'ilostat-dictionary', CURRENT_TIMESTAMP, "
-            "'someone@host (decentwork 0.1)', TRUE, 1, 1, 0, 0, 0)"), {"file": str(path)})
-        connection.execute(sa.text("INSERT INTO labels (kind, code, lang, label) "
-                                   "VALUES ('ref_area', 'KHM', 'en', 'Cambodia')"))
-        connection.execute(sa.text("INSERT INTO indicators (code, unit, definition) "
-                                   f"VALUES ('{IND}', 'percent', 'Old')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
+                '"full", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) '
+                "VALUES ('ref_area_en', :file, 'abc', 'ilostat-dictionary', CURRENT_TIMESTAMP, "
+                "'someone@host (decentwork 0.1)', TRUE, 1, 1, 0, 0, 0)"
+            ),
+            {"file": str(path)},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO labels (kind, code, lang, label) "
+                "VALUES ('ref_area', 'KHM', 'en', 'Cambodia')"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO indicators (code, unit, definition) "
+                f"VALUES ('{IND}', 'percent', 'Old')"
+            )
+        )
     old.dispose()
     target = engine(url)  # a writer migrates
     try:
         with target.connect() as connection:
-            assert MigrationContext.configure(connection).get_current_revision() == \
-                head_revision()
+            assert MigrationContext.configure(connection).get_current_revision() == head_revision()
             assert connection.execute(sa.select(releases.c.content)).scalar_one() is None
             assert label_map(connection, cut=1) == {("ref_area", "KHM"): "Cambodia"}
             assert described(connection, 1) == {IND: ("percent", "Old")}
-        renamed = write_csv(tmp_path / "ref_area_en.csv", ("ref_area", "ref_area.label"),
-                            [("KHM", "Kingdom of Cambodia")])
+        renamed = write_csv(
+            tmp_path / "ref_area_en.csv",
+            ("ref_area", "ref_area.label"),
+            [("KHM", "Kingdom of Cambodia")],
+        )
         report = load_file(target, renamed)
         assert (report.release, report.changed) == (2, 1)
         with target.connect() as connection:
             assert label_map(connection, cut=1) == {("ref_area", "KHM"): "Cambodia"}
             assert label_map(connection) == {("ref_area", "KHM"): "Kingdom of Cambodia"}
-            assert connection.execute(sa.select(labels.c.label)).scalar_one() == \
-                "Kingdom of Cambodia"
+            assert (
+                connection.execute(sa.select(labels.c.label)).scalar_one() == "Kingdom of Cambodia"
+            )
     finally:
         target.dispose()
 

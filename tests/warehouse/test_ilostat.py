@@ -57,8 +57,9 @@ def _rows(url: str, **codes: list[str]) -> pd.DataFrame:
 
 
 def _expected(area: str | None = None) -> pd.DataFrame:
-    frame = pd.read_csv(bulk_file(f"{DATASET}.csv"), dtype=str, keep_default_na=False,
-                        encoding="utf-8-sig")
+    frame = pd.read_csv(
+        bulk_file(f"{DATASET}.csv"), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     return frame if area is None else frame[frame["ref_area"] == area]
 
 
@@ -75,9 +76,13 @@ def test_pull_from_a_folder_mirror_loads_the_dataset(tmp_path: Path) -> None:
     assert_ok(result)
     rows = _rows(url, indicator=["SDG_0852_SEX_AGE_RT"])
     assert len(rows) == len(_expected())
-    khm = rows[(rows["ref_area"] == "KHM") & (rows["source"] == "BA:1321")
-               & (rows["sex"] == "SEX_T") & (rows["classif1"] == "AGE_YTHADULT_YGE15")
-               & (rows["time"] == "2019")]
+    khm = rows[
+        (rows["ref_area"] == "KHM")
+        & (rows["source"] == "BA:1321")
+        & (rows["sex"] == "SEX_T")
+        & (rows["classif1"] == "AGE_YTHADULT_YGE15")
+        & (rows["time"] == "2019")
+    ]
     assert khm[["obs_value", "obs_status"]].values.tolist() == [[0.499, "B"]]
     again = invoke("ilostat", "pull", "SDG_0852_SEX_AGE_RT", "--from", SHARED, "--db", url)
     assert_ok(again)
@@ -96,8 +101,17 @@ def test_pull_over_http_caches_the_download(tmp_path: Path, server: str) -> None
 
 def test_pull_with_areas_makes_one_dataset_per_area(tmp_path: Path, server: str) -> None:
     url = f"sqlite:///{tmp_path}/w.sqlite"
-    result = invoke("ilostat", "pull", "SDG_0852_SEX_AGE_RT", "--areas", "KHM,LAO,CHN,ZZZ",
-                    "--from", server, "--db", url)
+    result = invoke(
+        "ilostat",
+        "pull",
+        "SDG_0852_SEX_AGE_RT",
+        "--areas",
+        "KHM,LAO,CHN,ZZZ",
+        "--from",
+        server,
+        "--db",
+        url,
+    )
     assert_ok(result)
     assert "no data for ZZZ" in " ".join(result.stderr.split())
     rows = _rows(url)
@@ -106,13 +120,19 @@ def test_pull_with_areas_makes_one_dataset_per_area(tmp_path: Path, server: str)
         assert (rows["ref_area"] == area).sum() == len(_expected(area))
     with engine(url).connect() as connection:
         datasets = connection.execute(sa.text("SELECT dataset FROM releases ORDER BY id"))
-        assert [d for (d,) in datasets] == [f"{DATASET}@CHN", f"{DATASET}@KHM",
-                                            f"{DATASET}@LAO"]
+        assert [d for (d,) in datasets] == [f"{DATASET}@CHN", f"{DATASET}@KHM", f"{DATASET}@LAO"]
 
 
 def test_offline_gives_a_clear_message(tmp_path: Path) -> None:
-    result = invoke("ilostat", "pull", "SDG_0861_SEX_RT", "--from", "http://127.0.0.1:1",
-                    "--db", f"sqlite:///{tmp_path}/w.sqlite")
+    result = invoke(
+        "ilostat",
+        "pull",
+        "SDG_0861_SEX_RT",
+        "--from",
+        "http://127.0.0.1:1",
+        "--db",
+        f"sqlite:///{tmp_path}/w.sqlite",
+    )
     assert_refused(result, "cannot reach 127.0.0.1:1", "after 4 attempts", "are you offline?")
     assert not (ilostat.cache_dir() / "SDG_0861_SEX_RT_A.csv.gz").exists()
 
@@ -170,8 +190,7 @@ def test_a_damaged_download_is_not_cached(body: bytes) -> None:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         with pytest.raises(ilostat.PullError, match=r"damaged or cut off|did not send a complete"):
-            ilostat.fetch(["SDG_0861_SEX_RT"],
-                          mirror=f"http://127.0.0.1:{httpd.server_address[1]}")
+            ilostat.fetch(["SDG_0861_SEX_RT"], mirror=f"http://127.0.0.1:{httpd.server_address[1]}")
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -181,9 +200,16 @@ def test_a_damaged_download_is_not_cached(body: bytes) -> None:
 def test_a_mirror_index_is_followed_only_below_its_folder(tmp_path: Path) -> None:
     """Links of a URL mirror's index page to another host, another scheme or outside its
     ``ilostat/`` folder are not followed (the index page is the mirror's, not trusted)."""
-    links = ["bulk_2024/", "/ilostat/bulk_2025/", "http://evil.example/ilostat/",
-             "//evil.example/ilostat/", "file:///etc/", "../secrets/", "/other/",
-             "bulk_2024/../../up/"]
+    links = [
+        "bulk_2024/",
+        "/ilostat/bulk_2025/",
+        "http://evil.example/ilostat/",
+        "//evil.example/ilostat/",
+        "file:///etc/",
+        "../secrets/",
+        "/other/",
+        "bulk_2024/../../up/",
+    ]
     page = "".join(f'<a href="{link}">x</a>' for link in links).encode()
 
     class Index(http.server.BaseHTTPRequestHandler):

@@ -27,13 +27,31 @@ from tests.warehouse.conftest import (
 
 
 def small(folder: Path, name: str = "small.csv") -> Path:
-    return write_csv(folder / name, ILOSTAT_HEADER, [
-        ["KHM", "SDG_0852_SEX_AGE_RT", "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", str(year),
-         "1.5", "", "", "", ""] for year in range(2010, 2020)])
+    return write_csv(
+        folder / name,
+        ILOSTAT_HEADER,
+        [
+            [
+                "KHM",
+                "SDG_0852_SEX_AGE_RT",
+                "BA:1321",
+                "SEX_T",
+                "AGE_YTHADULT_YGE15",
+                str(year),
+                "1.5",
+                "",
+                "",
+                "",
+                "",
+            ]
+            for year in range(2010, 2020)
+        ],
+    )
 
 
-def test_files_are_read_before_the_lock_is_taken(warehouse: sa.Engine, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_are_read_before_the_lock_is_taken(
+    warehouse: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While a load parses its file, another writer takes the write lock at once."""
     read = importers.read
     others: list[float] = []
@@ -50,8 +68,9 @@ def test_files_are_read_before_the_lock_is_taken(warehouse: sa.Engine, tmp_path:
     assert len(others) == 1 and others[0] < 0.5
 
 
-def test_a_writer_waits_at_most_the_lock_wait(warehouse: sa.Engine, url: str, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_writer_waits_at_most_the_lock_wait(
+    warehouse: sa.Engine, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = small(tmp_path)
     monkeypatch.setenv(LOCK_WAIT, "1")
     with warehouse.begin() as holder:
@@ -61,31 +80,39 @@ def test_a_writer_waits_at_most_the_lock_wait(warehouse: sa.Engine, url: str, tm
             load_file(warehouse, path)
         waited = time.monotonic() - started
         assert isinstance(refused.value, Conflict) and refused.value.status == 409
-        assert "is busy: another writer (a load, a migration, a group change) held its write " \
+        assert (
+            "is busy: another writer (a load, a migration, a group change) held its write "
             "lock for more than 1 s" in refused.value.message
+        )
         assert refused.value.hint is not None and LOCK_WAIT in refused.value.hint
         assert "Nothing was loaded" in refused.value.hint
         assert 0.9 < waited < 15, waited
         result = invoke("load", "--db", url, path)
-        assert_refused(result, "is busy", "for more than 1 s", f"Hint: Try again when it has "
-                       f"finished ({LOCK_WAIT} sets how many seconds to wait)")
-        result = invoke("groups", "define", "X_TEST", "--members", "KHM", "--label", "T",
-                        "--db", url)
+        assert_refused(
+            result,
+            "is busy",
+            "for more than 1 s",
+            f"Hint: Try again when it has finished ({LOCK_WAIT} sets how many seconds to wait)",
+        )
+        result = invoke(
+            "groups", "define", "X_TEST", "--members", "KHM", "--label", "T", "--db", url
+        )
         assert_refused(result, "is busy")
     assert counts(warehouse) == (0, 0)
     assert load_file(warehouse, path).added == 10  # the lock released, the load goes on
 
 
-def test_a_bad_lock_wait_setting_is_refused(warehouse: sa.Engine, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_lock_wait_setting_is_refused(
+    warehouse: sa.Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(LOCK_WAIT, "-3")
     with pytest.raises(BadInput, match=f"{LOCK_WAIT}='-3': expected a positive number"):
         load_file(warehouse, small(tmp_path))
 
 
-def test_a_table_lock_is_waited_for_at_most_the_lock_wait(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+def test_a_table_lock_is_waited_for_at_most_the_lock_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """PostgreSQL (SQLite has one lock, the write lock): once the write lock is held, the
     load's other lock waits are bounded by the same wait, so a session holding the
     observations table is not waited for forever."""

@@ -45,9 +45,25 @@ READING = (("query",), ("releases",), ("groups", "list"))
 
 
 def small_file(folder: Path, value: str = "0.5") -> Path:
-    return write_csv(folder / "small.csv", ILOSTAT_HEADER, [
-        ["KHM", "SDG_0852_SEX_AGE_RT", "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", "2019", value,
-         "", "", "", ""]])
+    return write_csv(
+        folder / "small.csv",
+        ILOSTAT_HEADER,
+        [
+            [
+                "KHM",
+                "SDG_0852_SEX_AGE_RT",
+                "BA:1321",
+                "SEX_T",
+                "AGE_YTHADULT_YGE15",
+                "2019",
+                value,
+                "",
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
 
 
 def tables(url: str) -> list[str]:
@@ -69,11 +85,14 @@ def at_revision(url: str, revision: str) -> None:
     try:
         with target.begin() as connection:
             command.upgrade(migration_config(connection), revision)
-            connection.execute(sa.text(
-                "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
-                "\"full\", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) "
-                "VALUES ('old', 'old.csv', 'x', 'ilostat-bulk', CURRENT_TIMESTAMP, 'me', "
-                "TRUE, 0, 0, 0, 0, 0)"))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
+                    '"full", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) '
+                    "VALUES ('old', 'old.csv', 'x', 'ilostat-bulk', CURRENT_TIMESTAMP, 'me', "
+                    "TRUE, 0, 0, 0, 0, 0)"
+                )
+            )
     finally:
         target.dispose()
 
@@ -89,8 +108,7 @@ def revision_of(url: str) -> str | None:
 # A warehouse that does not exist ------------------------------------------------------------
 
 
-def test_a_missing_warehouse_is_refused_and_nothing_is_created(url: str,
-                                                               tmp_path: Path) -> None:
+def test_a_missing_warehouse_is_refused_and_nothing_is_created(url: str, tmp_path: Path) -> None:
     before = sorted(tmp_path.iterdir())
     with pytest.raises(NoWarehouse, match="no warehouse at") as refused:
         engine(url, read_only=True)
@@ -109,8 +127,9 @@ def test_a_missing_sqlite_folder_is_not_created(tmp_path: Path) -> None:
     assert not (tmp_path / "not").exists()
     for args in READING:
         assert_refused(invoke(*args, "--db", address), "no warehouse at", "a load creates it")
-    assert_refused(invoke("export", "--db", address, "--out", tmp_path / "x.csv"),
-                   "no warehouse at")
+    assert_refused(
+        invoke("export", "--db", address, "--out", tmp_path / "x.csv"), "no warehouse at"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -160,8 +179,7 @@ def test_an_old_schema_is_refused_until_migrated(url: str, tmp_path: Path) -> No
     with pytest.raises(OldSchema) as refused:
         engine(url, read_only=True)
     error = refused.value
-    assert f"schema revision {OLD}, older than this decentwork's {head_revision()}" \
-        in error.message
+    assert f"schema revision {OLD}, older than this decentwork's {head_revision()}" in error.message
     assert error.hint is not None and "decentwork migrate" in error.hint
     assert (error.given, error.expected, error.status) == (OLD, head_revision(), 503)
     assert revision_of(url) == OLD  # not migrated
@@ -247,8 +265,9 @@ def test_a_schema_from_a_newer_decentwork_is_refused(url: str) -> None:
         connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     looker.dispose()
     for read_only in (True, False):
-        with pytest.raises(WarehouseError, match="revision 9999, which this decentwork does "
-                           "not know") as refused:
+        with pytest.raises(
+            WarehouseError, match="revision 9999, which this decentwork does not know"
+        ) as refused:
             engine(url, read_only=read_only)
         assert refused.value.hint == "upgrade decentwork"
     assert revision_of(url) == "9999"
@@ -263,8 +282,10 @@ def test_a_write_through_a_read_only_engine_fails(url: str, tmp_path: Path) -> N
     writer.dispose()
     reader = engine(url, read_only=True)
     try:
-        with pytest.raises(sa.exc.DBAPIError, match=r"read-only|readonly"), \
-                reader.begin() as connection:
+        with (
+            pytest.raises(sa.exc.DBAPIError, match=r"read-only|readonly"),
+            reader.begin() as connection,
+        ):
             connection.execute(changes.insert().values(what="x", changed_at=sa.func.now()))
         with pytest.raises(WarehouseError, match=r"refused the load .*(read-only|readonly)"):
             load_file(reader, small_file(tmp_path / "again", "0.6"))
@@ -293,20 +314,25 @@ def test_sqlite_is_read_while_another_process_writes(tmp_path: Path) -> None:
         connection.execute("COMMIT")
         print("committed", flush=True)
     """)
-    writer = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert writer.stdout is not None and writer.stdin is not None
         assert writer.stdout.readline().strip() == "writing"
         with reader.connect() as connection:
-            assert connection.execute(sa.select(sa.func.count()).select_from(changes)
-                                      ).scalar_one() == 0
+            assert (
+                connection.execute(sa.select(sa.func.count()).select_from(changes)).scalar_one()
+                == 0
+            )
         writer.stdin.write("go\n")
         writer.stdin.flush()
         assert writer.stdout.readline().strip() == "committed"
         with reader.connect() as connection:
-            assert connection.execute(sa.select(sa.func.count()).select_from(changes)
-                                      ).scalar_one() == 1
+            assert (
+                connection.execute(sa.select(sa.func.count()).select_from(changes)).scalar_one()
+                == 1
+            )
     finally:
         writer.wait(timeout=30)
         reader.dispose()

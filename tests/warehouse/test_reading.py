@@ -60,8 +60,9 @@ def with_stray_quote(source: Path, target: Path, line: int, field: int) -> Path:
 # A stray quote --------------------------------------------------------------------------------
 
 
-def test_a_stray_quote_in_the_real_file_withdraws_nothing(warehouse: sa.Engine, url: str,
-                                                         tmp_path: Path) -> None:
+def test_a_stray_quote_in_the_real_file_withdraws_nothing(
+    warehouse: sa.Engine, url: str, tmp_path: Path
+) -> None:
     original = tmp_path / REAL
     original.write_bytes(bulk_file(REAL).read_bytes())
     first = load_file(warehouse, original)
@@ -72,22 +73,27 @@ def test_a_stray_quote_in_the_real_file_withdraws_nothing(warehouse: sa.Engine, 
     broken = with_stray_quote(original, tmp_path / "broken" / REAL, 6001, 8)
     with pytest.raises(UnreadableFile) as refused:
         load_file(warehouse, broken)
-    assert f"{broken}:6001: a quoted field opens on this line and is never closed" in \
-        str(refused.value)
-    assert_refused(invoke("load", "--db", url, broken), f"{broken}:6001: a quoted field",
-                   "Hint: Nothing was loaded")
+    assert f"{broken}:6001: a quoted field opens on this line and is never closed" in str(
+        refused.value
+    )
+    assert_refused(
+        invoke("load", "--db", url, broken),
+        f"{broken}:6001: a quoted field",
+        "Hint: Nothing was loaded",
+    )
     with warehouse.connect() as connection:
         assert_same(view(connection), read_observations(bulk_file(REAL)))
     assert counts(warehouse) == (1, 6262)
 
 
-def test_a_quote_another_closes_is_a_row_over_several_lines(warehouse: sa.Engine,
-                                                           tmp_path: Path) -> None:
+def test_a_quote_another_closes_is_a_row_over_several_lines(
+    warehouse: sa.Engine, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "two.csv", ILOSTAT_HEADER, [row("2001"), row("2002")])
     lines = path.read_bytes().split(b"\n")
     lines[1] = lines[1].replace(b"BA:1321", b'"BA:1321', 1)  # opens on line 2
     lines[3] = lines[3] + b'"'  # and a second stray quote closes it on line 4
-    path.write_bytes(b"\n".join(lines[:4]) + b'\n' + row_bytes("2003") + b"\n")
+    path.write_bytes(b"\n".join(lines[:4]) + b"\n" + row_bytes("2003") + b"\n")
     with pytest.raises(LoadError) as refused:
         load_file(warehouse, path)
     assert f"{path}:2: row: a quoted field runs over lines 2 to 4" in str(refused.value)
@@ -105,8 +111,7 @@ def test_a_quote_inside_a_field_is_not_a_code(warehouse: sa.Engine, tmp_path: Pa
         load_file(warehouse, path)
 
 
-def test_a_quote_in_the_wrong_place_names_its_line(warehouse: sa.Engine,
-                                                  tmp_path: Path) -> None:
+def test_a_quote_in_the_wrong_place_names_its_line(warehouse: sa.Engine, tmp_path: Path) -> None:
     path = good(tmp_path)
     lines = path.read_bytes().split(b"\n")
     lines[3] = lines[3].replace(b"BA:1321", b'"BA:13"21', 1)
@@ -118,8 +123,9 @@ def test_a_quote_in_the_wrong_place_names_its_line(warehouse: sa.Engine,
 # Required columns -----------------------------------------------------------------------------
 
 
-def test_a_file_without_obs_value_is_refused(warehouse: sa.Engine, url: str,
-                                            tmp_path: Path) -> None:
+def test_a_file_without_obs_value_is_refused(
+    warehouse: sa.Engine, url: str, tmp_path: Path
+) -> None:
     header = tuple(c for c in ILOSTAT_HEADER if c != "obs_value")
     rows = [[v for c, v in zip(ILOSTAT_HEADER, row(), strict=True) if c != "obs_value"]]
     rows[0][header.index("obs_status")] = "B"
@@ -131,9 +137,11 @@ def test_a_file_without_obs_value_is_refused(warehouse: sa.Engine, url: str,
     pd.DataFrame(rows, columns=list(header)).to_parquet(parquet)
     with pytest.raises(UnreadableFile, match=f"{parquet}: no obs_value column"):
         load_file(warehouse, parquet)
-    sdmx = write_csv(tmp_path / "sdmx.csv", ("STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA",
-                                            "SEX", "TIME_PERIOD", "OBS_STATUS"),
-                     [["dataflow", f"ILO:DF_{IND}(1.0)", "I", "KHM", "SEX_T", "2020", "B"]])
+    sdmx = write_csv(
+        tmp_path / "sdmx.csv",
+        ("STRUCTURE", "STRUCTURE_ID", "ACTION", "REF_AREA", "SEX", "TIME_PERIOD", "OBS_STATUS"),
+        [["dataflow", f"ILO:DF_{IND}(1.0)", "I", "KHM", "SEX_T", "2020", "B"]],
+    )
     with pytest.raises(UnreadableFile, match=f"{sdmx}: no OBS_VALUE column"):
         load_file(warehouse, sdmx)
     assert counts(warehouse) == (0, 0)
@@ -145,8 +153,11 @@ def test_a_file_without_obs_value_is_refused(warehouse: sa.Engine, url: str,
 def test_text_that_is_not_utf8_names_its_line(warehouse: sa.Engine, tmp_path: Path) -> None:
     path = good(tmp_path)
     path.write_bytes(path.read_bytes().replace(b"2003", b"2003" + b"\xe9", 1))
-    with pytest.raises(UnreadableFile, match=rf"{path}:5: not UTF-8 text \(byte \d+ of the "
-                       r"line is 0xe9\)"):
+    with pytest.raises(
+        UnreadableFile,
+        match=rf"{path}:5: not UTF-8 text \(byte \d+ of the "
+        r"line is 0xe9\)",
+    ):
         load_file(warehouse, path)
 
 
@@ -164,8 +175,7 @@ def test_a_field_too_long_names_its_line(warehouse: sa.Engine, tmp_path: Path) -
     long = row("2001")
     long[-1] = "x" * 200_000
     path = write_csv(tmp_path / "long.csv", ILOSTAT_HEADER, [row("2000"), long])
-    with pytest.raises(UnreadableFile, match=f"{path}:3: a field longer than 131,072 "
-                       "characters"):
+    with pytest.raises(UnreadableFile, match=f"{path}:3: a field longer than 131,072 characters"):
         load_file(warehouse, path)
     huge = tmp_path / "huge.csv"
     huge.write_bytes(b"ref_area," + b"y" * (2 << 20) + b"\n")
@@ -174,27 +184,33 @@ def test_a_field_too_long_names_its_line(warehouse: sa.Engine, tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("separator", "said"), [(";", "semicolons (;)"), ("\t", "tabs")])
-def test_another_separator_is_named(warehouse: sa.Engine, url: str, tmp_path: Path,
-                                    separator: str, said: str) -> None:
+def test_another_separator_is_named(
+    warehouse: sa.Engine, url: str, tmp_path: Path, separator: str, said: str
+) -> None:
     path = tmp_path / "excel.csv"
     path.write_text("\n".join(separator.join(r) for r in [ILOSTAT_HEADER, row()]) + "\n")
-    with pytest.raises(UnreadableFile, match=rf"{path}:1: the fields are separated by "
-                       rf"{re.escape(said)}"):
+    with pytest.raises(
+        UnreadableFile,
+        match=rf"{path}:1: the fields are separated by "
+        rf"{re.escape(said)}",
+    ):
         load_file(warehouse, path)
-    assert_refused(invoke("load", "--db", url, path), f"{path}:1: the fields are separated "
-                   f"by {said}, not commas")
+    assert_refused(
+        invoke("load", "--db", url, path),
+        f"{path}:1: the fields are separated by {said}, not commas",
+    )
 
 
 def test_a_file_cut_off_names_its_last_line(warehouse: sa.Engine, tmp_path: Path) -> None:
     path = good(tmp_path)
     path.write_bytes(path.read_bytes()[:-5])
-    with pytest.raises(UnreadableFile, match="does not end with a line break \\(line 6 is "
-                       "cut short\\)"):
+    with pytest.raises(
+        UnreadableFile, match="does not end with a line break \\(line 6 is cut short\\)"
+    ):
         load_file(warehouse, path)
 
 
-def test_a_multiline_field_is_refused_with_its_lines(warehouse: sa.Engine,
-                                                    tmp_path: Path) -> None:
+def test_a_multiline_field_is_refused_with_its_lines(warehouse: sa.Engine, tmp_path: Path) -> None:
     noted = row("2001")
     noted[-1] = "a note\non two lines"
     path = write_csv(tmp_path / "notes.csv", ILOSTAT_HEADER, [row("2000"), noted, row("2002")])
@@ -207,16 +223,22 @@ def test_a_multiline_field_is_refused_with_its_lines(warehouse: sa.Engine,
 # Limits -----------------------------------------------------------------------------------------
 
 
-def test_a_file_over_the_size_limit_is_refused(warehouse: sa.Engine, url: str,
-                                              tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_over_the_size_limit_is_refused(
+    warehouse: sa.Engine, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = good(tmp_path, rows=100)
-    with pytest.raises(UnreadableFile, match=rf"{path}: more than 0.001 MB \(setting "
-                       rf"{LOAD_MAX_MB}\) of text \(line 1\d\)"):
+    with pytest.raises(
+        UnreadableFile,
+        match=rf"{path}: more than 0.001 MB \(setting "
+        rf"{LOAD_MAX_MB}\) of text \(line 1\d\)",
+    ):
         load_file(warehouse, path, limits=Limits(max_mb=0.001))
     monkeypatch.setenv(LOAD_MAX_MB, "0.001")
-    assert_refused(invoke("load", "--db", url, path), f"more than 0.001 MB (setting "
-                   f"{LOAD_MAX_MB})", "Hint: Nothing was loaded")
+    assert_refused(
+        invoke("load", "--db", url, path),
+        f"more than 0.001 MB (setting {LOAD_MAX_MB})",
+        "Hint: Nothing was loaded",
+    )
     monkeypatch.setenv(LOAD_MAX_MB, "lots")
     with pytest.raises(BadInput, match=f"{LOAD_MAX_MB}='lots': expected a positive number"):
         load_file(warehouse, path)
@@ -248,9 +270,12 @@ def test_a_decompression_bomb_is_refused_early(warehouse: sa.Engine, tmp_path: P
 def test_lines_are_read_as_a_stream(tmp_path: Path, packed: bool) -> None:
     """Reading a file never holds it whole: 8 MB of text read with well under 8 MB held."""
     draw = random.Random(1)
-    text = "".join([",".join(ILOSTAT_HEADER) + "\n", *(",".join(row(value=f"{draw.random():.9f}"))
-                                                       + "\n" for _ in range(160_000))]
-                   ).encode()
+    text = "".join(
+        [
+            ",".join(ILOSTAT_HEADER) + "\n",
+            *(",".join(row(value=f"{draw.random():.9f}")) + "\n" for _ in range(160_000)),
+        ]
+    ).encode()
     path = tmp_path / ("big.csv.gz" if packed else "big.csv")
     path.write_bytes(gzip.compress(text) if packed else text)
     tracemalloc.start()
@@ -261,8 +286,7 @@ def test_lines_are_read_as_a_stream(tmp_path: Path, packed: bool) -> None:
     assert peak < 2_000_000, peak
 
 
-def test_gzip_and_plain_files_within_the_limits_load(warehouse: sa.Engine,
-                                                    tmp_path: Path) -> None:
+def test_gzip_and_plain_files_within_the_limits_load(warehouse: sa.Engine, tmp_path: Path) -> None:
     plain = good(tmp_path, rows=50)
     packed = tmp_path / "packed" / "good.csv.gz"
     packed.parent.mkdir()

@@ -36,13 +36,28 @@ def original_rows() -> list[list[str]]:
     """A dozen rows: two areas, three sexes, two years."""
     rows = []
     for k, (area, sex, year) in enumerate(
-        (a, s, y) for a in ("KHM", "LAO") for s in ("SEX_T", "SEX_M", "SEX_F")
+        (a, s, y)
+        for a in ("KHM", "LAO")
+        for s in ("SEX_T", "SEX_M", "SEX_F")
         for y in ("2020", "2021")
     ):
         status = "B" if k == 3 else ""
         note = "R1:3513" if area == "KHM" else ""
-        rows.append([area, INDICATOR, "BA:1321", sex, "AGE_YTHADULT_YGE15", year,
-                     f"{1.25 + k * 0.5:g}", status, "", "T30:110", note])
+        rows.append(
+            [
+                area,
+                INDICATOR,
+                "BA:1321",
+                sex,
+                "AGE_YTHADULT_YGE15",
+                year,
+                f"{1.25 + k * 0.5:g}",
+                status,
+                "",
+                "T30:110",
+                note,
+            ]
+        )
     return rows
 
 
@@ -60,10 +75,32 @@ def modified_rows() -> list[list[str]]:
     rows[("LAO", "SEX_M", "2020")][10] = "R1:2383"  # a note changed
     del rows[("KHM", "SEX_F", "2020")]
     del rows[("LAO", "SEX_T", "2021")]
-    rows[("KHM", "SEX_T", "2022")] = ["KHM", INDICATOR, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15",
-                                      "2022", "3.5", "", "", "T30:110", "R1:3513"]
-    rows[("LAO", "SEX_T", "2022")] = ["LAO", INDICATOR, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15",
-                                      "2022", "", "U", "", "", ""]  # no value, a status says why
+    rows[("KHM", "SEX_T", "2022")] = [
+        "KHM",
+        INDICATOR,
+        "BA:1321",
+        "SEX_T",
+        "AGE_YTHADULT_YGE15",
+        "2022",
+        "3.5",
+        "",
+        "",
+        "T30:110",
+        "R1:3513",
+    ]
+    rows[("LAO", "SEX_T", "2022")] = [
+        "LAO",
+        INDICATOR,
+        "BA:1321",
+        "SEX_T",
+        "AGE_YTHADULT_YGE15",
+        "2022",
+        "",
+        "U",
+        "",
+        "",
+        "",
+    ]  # no value, a status says why
     return list(rows.values())
 
 
@@ -98,17 +135,36 @@ def expected(path: Path) -> pd.DataFrame:
 def test_the_reports_count_what_changed(revised: Revised) -> None:
     first, second = revised.first, revised.second
     assert (first.dataset, second.dataset) == ("UNE_DEAP_SEX_AGE_RT_A",) * 2
-    assert (first.rows_read, first.added, first.changed, first.unchanged, first.withdrawn) \
-        == (12, 12, 0, 0, 0)
-    assert (second.rows_read, second.added, second.changed, second.unchanged,
-            second.withdrawn) == (12, 2, 4, 6, 2)
+    assert (first.rows_read, first.added, first.changed, first.unchanged, first.withdrawn) == (
+        12,
+        12,
+        0,
+        0,
+        0,
+    )
+    assert (second.rows_read, second.added, second.changed, second.unchanged, second.withdrawn) == (
+        12,
+        2,
+        4,
+        6,
+        2,
+    )
     assert second.release is not None and first.release is not None
     assert second.release > first.release
     with revised.engine.connect() as connection:
-        row = connection.execute(sa.select(releases).where(releases.c.id == second.release)
-                                 ).mappings().one()
-    assert (row["rows_read"], row["rows_added"], row["rows_changed"], row["rows_unchanged"],
-            row["rows_withdrawn"], row["full"]) == (12, 2, 4, 6, 2, True)
+        row = (
+            connection.execute(sa.select(releases).where(releases.c.id == second.release))
+            .mappings()
+            .one()
+        )
+    assert (
+        row["rows_read"],
+        row["rows_added"],
+        row["rows_changed"],
+        row["rows_unchanged"],
+        row["rows_withdrawn"],
+        row["full"],
+    ) == (12, 2, 4, 6, 2, True)
     assert row["file"] == str(revised.v2) and len(row["checksum"]) == 64
 
 
@@ -126,8 +182,11 @@ def test_as_of_the_first_release_is_the_original_exactly(revised: Revised) -> No
     keys = set(zip(found.ref_area, found.sex, found.time, strict=True))
     assert {("KHM", "SEX_F", "2020"), ("LAO", "SEX_T", "2021")} <= keys
     assert ("KHM", "SEX_T", "2022") not in keys
-    pd.testing.assert_frame_equal(latest(revised.engine, as_of=str(revised.second.release)),
-                                  expected(revised.v2), check_exact=True)
+    pd.testing.assert_frame_equal(
+        latest(revised.engine, as_of=str(revised.second.release)),
+        expected(revised.v2),
+        check_exact=True,
+    )
 
 
 def test_nothing_is_deleted(revised: Revised) -> None:
@@ -143,8 +202,11 @@ def test_nothing_is_deleted(revised: Revised) -> None:
 
 def test_loading_either_file_again_adds_nothing(revised: Revised) -> None:
     before = stored(revised.engine)
-    for path, report in ((revised.v1, revised.first), (revised.v2, revised.second),
-                         (revised.v1, revised.first)):
+    for path, report in (
+        (revised.v1, revised.first),
+        (revised.v2, revised.second),
+        (revised.v1, revised.first),
+    ):
         again = load_file(revised.engine, path)
         assert again.already_loaded
         assert again.release == report.release
@@ -156,12 +218,45 @@ def test_loading_either_file_again_adds_nothing(revised: Revised) -> None:
 
 def test_a_partial_release_withdraws_nothing(revised: Revised, tmp_path: Path) -> None:
     rows = [
-        ["KHM", INDICATOR, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", "2022", "3.75", "", "",
-         "T30:110", "R1:3513"],  # changed
-        ["KHM", INDICATOR, "BA:1321", "SEX_F", "AGE_YTHADULT_YGE15", "2020", "1.5", "", "",
-         "", ""],  # withdrawn in the second release, back now
-        ["KHM", INDICATOR, "BA:1321", "SEX_T", "AGE_YTHADULT_YGE15", "2023", "4", "", "",
-         "", ""],  # new
+        [
+            "KHM",
+            INDICATOR,
+            "BA:1321",
+            "SEX_T",
+            "AGE_YTHADULT_YGE15",
+            "2022",
+            "3.75",
+            "",
+            "",
+            "T30:110",
+            "R1:3513",
+        ],  # changed
+        [
+            "KHM",
+            INDICATOR,
+            "BA:1321",
+            "SEX_F",
+            "AGE_YTHADULT_YGE15",
+            "2020",
+            "1.5",
+            "",
+            "",
+            "",
+            "",
+        ],  # withdrawn in the second release, back now
+        [
+            "KHM",
+            INDICATOR,
+            "BA:1321",
+            "SEX_T",
+            "AGE_YTHADULT_YGE15",
+            "2023",
+            "4",
+            "",
+            "",
+            "",
+            "",
+        ],  # new
     ]
     v3 = write_csv(tmp_path / "v3" / NAME, ILOSTAT_HEADER, rows)
     result = invoke("load", "--partial", "--db", revised.url, v3)
@@ -178,42 +273,59 @@ def test_a_partial_release_withdraws_nothing(revised: Revised, tmp_path: Path) -
     partial = stored(revised.engine, revised.second.release + 1)
     assert not partial["withdrawn"].any()
     # the earlier releases' views are unchanged
-    pd.testing.assert_frame_equal(latest(revised.engine, as_of=str(revised.second.release)),
-                                  expected(revised.v2), check_exact=True)
-    pd.testing.assert_frame_equal(latest(revised.engine, as_of=str(revised.first.release)),
-                                  expected(revised.v1), check_exact=True)
+    pd.testing.assert_frame_equal(
+        latest(revised.engine, as_of=str(revised.second.release)),
+        expected(revised.v2),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
+        latest(revised.engine, as_of=str(revised.first.release)),
+        expected(revised.v1),
+        check_exact=True,
+    )
 
 
 def test_a_full_release_withdraws_what_it_lacks(revised: Revised, tmp_path: Path) -> None:
     rows = [r for r in modified_rows() if r[0] == "KHM"]
     v3 = write_csv(tmp_path / "v3" / NAME, ILOSTAT_HEADER, rows)
     report = load_file(revised.engine, v3)
-    assert (report.added, report.changed, report.unchanged, report.withdrawn) \
-        == (0, 0, len(rows), 12 - len(rows))
+    assert (report.added, report.changed, report.unchanged, report.withdrawn) == (
+        0,
+        0,
+        len(rows),
+        12 - len(rows),
+    )
     assert_same(latest(revised.engine), read_observations(v3))
-    pd.testing.assert_frame_equal(latest(revised.engine, as_of=str(revised.second.release)),
-                                  expected(revised.v2), check_exact=True)
+    pd.testing.assert_frame_equal(
+        latest(revised.engine, as_of=str(revised.second.release)),
+        expected(revised.v2),
+        check_exact=True,
+    )
 
 
 def test_another_dataset_is_not_withdrawn(revised: Revised, tmp_path: Path) -> None:
-    other = write_csv(tmp_path / "other.csv", ILOSTAT_HEADER, [
-        ["VNM", INDICATOR, "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", "2020", "2", "", "", "", ""]])
+    other = write_csv(
+        tmp_path / "other.csv",
+        ILOSTAT_HEADER,
+        [["VNM", INDICATOR, "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", "2020", "2", "", "", "", ""]],
+    )
     report = load_file(revised.engine, other)
     assert (report.dataset, report.added, report.withdrawn) == ("other", 1, 0)
-    assert_same(latest(revised.engine),
-                pd.concat([read_observations(revised.v2), read_observations(other)]))
+    assert_same(
+        latest(revised.engine), pd.concat([read_observations(revised.v2), read_observations(other)])
+    )
 
 
 def released_at(target: sa.Engine, release: int) -> datetime:
     with target.connect() as connection:
         moment = connection.execute(
-            sa.select(releases.c.loaded_at).where(releases.c.id == release)).scalar_one()
+            sa.select(releases.c.loaded_at).where(releases.c.id == release)
+        ).scalar_one()
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def test_as_of_a_date(revised: Revised) -> None:
-    with revised.engine.connect() as connection, pytest.raises(QueryError,
-                                                               match="no release yet"):
+    with revised.engine.connect() as connection, pytest.raises(QueryError, match="no release yet"):
         view(connection, None, "2000-01-01")
     today = datetime.now(UTC).date().isoformat()
     pd.testing.assert_frame_equal(latest(revised.engine, as_of=today), expected(revised.v2))
@@ -221,52 +333,85 @@ def test_as_of_a_date(revised: Revised) -> None:
     first = released_at(revised.engine, revised.first.release)
     pd.testing.assert_frame_equal(
         latest(revised.engine, as_of=first.astimezone(UTC).replace(tzinfo=None).isoformat()),
-        expected(revised.v1))
+        expected(revised.v1),
+    )
     before = (first - timedelta(microseconds=1)).astimezone(UTC).replace(tzinfo=None)
     with revised.engine.connect() as connection, pytest.raises(QueryError):
         view(connection, None, before.isoformat())
 
 
-def test_as_of_a_date_time_with_a_utc_offset(revised: Revised,
-                                             request: pytest.FixtureRequest) -> None:
+def test_as_of_a_date_time_with_a_utc_offset(
+    revised: Revised, request: pytest.FixtureRequest
+) -> None:
     first = released_at(revised.engine, revised.first.release)
     plus_two = timezone(timedelta(hours=2))
     one_hour_before = (first - timedelta(hours=1)).astimezone(plus_two).isoformat()
-    with revised.engine.connect() as connection, pytest.raises(QueryError,
-                                                               match="no release yet"):
+    with revised.engine.connect() as connection, pytest.raises(QueryError, match="no release yet"):
         view(connection, None, one_hour_before)
     at_first = first.astimezone(plus_two).isoformat()
     pd.testing.assert_frame_equal(latest(revised.engine, as_of=at_first), expected(revised.v1))
 
 
 def test_as_of_an_unknown_release(revised: Revised) -> None:
-    with revised.engine.connect() as connection, pytest.raises(QueryError,
-                                                               match="no release 99"):
+    with revised.engine.connect() as connection, pytest.raises(QueryError, match="no release 99"):
         view(connection, None, "99")
 
 
 def superseded(target: sa.Engine) -> list[tuple[int, bool]]:
     """Each observation row's id and ``superseded`` flag."""
     with target.connect() as connection:
-        return [tuple(r) for r in connection.execute(
-            sa.select(tables.observations.c.id, tables.observations.c.superseded)
-            .order_by(tables.observations.c.id))]
+        return [
+            tuple(r)
+            for r in connection.execute(
+                sa.select(tables.observations.c.id, tables.observations.c.superseded).order_by(
+                    tables.observations.c.id
+                )
+            )
+        ]
 
 
-def test_the_latest_view_is_the_view_as_of_the_newest_release(revised: Revised,
-                                                              tmp_path: Path) -> None:
+def test_the_latest_view_is_the_view_as_of_the_newest_release(
+    revised: Revised, tmp_path: Path
+) -> None:
     """The latest view reads the ``superseded`` flags; a view as of a release groups the
     newest row per key: after a revision, a withdrawal and a partial update they agree."""
-    v3 = write_csv(tmp_path / "v3" / NAME, ILOSTAT_HEADER, [
-        ["KHM", INDICATOR, "BA:1321", "SEX_F", "AGE_YTHADULT_YGE15", "2020", "1.5", "", "",
-         "", ""],  # withdrawn by the second release, back now
-        ["LAO", INDICATOR, "BA:1321", "SEX_M", "AGE_YTHADULT_YGE15", "2021", "7", "", "",
-         "", ""]])
+    v3 = write_csv(
+        tmp_path / "v3" / NAME,
+        ILOSTAT_HEADER,
+        [
+            [
+                "KHM",
+                INDICATOR,
+                "BA:1321",
+                "SEX_F",
+                "AGE_YTHADULT_YGE15",
+                "2020",
+                "1.5",
+                "",
+                "",
+                "",
+                "",
+            ],  # withdrawn by the second release, back now
+            [
+                "LAO",
+                INDICATOR,
+                "BA:1321",
+                "SEX_M",
+                "AGE_YTHADULT_YGE15",
+                "2021",
+                "7",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ],
+    )
     third = load_file(revised.engine, v3, full=False)
     assert third.release is not None
-    pd.testing.assert_frame_equal(latest(revised.engine),
-                                  latest(revised.engine, as_of=str(third.release)),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(
+        latest(revised.engine), latest(revised.engine, as_of=str(third.release)), check_exact=True
+    )
     flags = dict(superseded(revised.engine))
     # 12 + (6 new or changed + 2 withdrawals) + 2 rows; superseded: the 4 rows the second
     # release changed and the 2 it withdrew, then the tombstone and the first release's
@@ -282,5 +427,4 @@ def test_the_migration_flags_rows_superseded_before_it(revised: Revised) -> None
     with revised.engine.begin() as connection:
         command.upgrade(database.migration_config(connection), "head")
     assert superseded(revised.engine) == loaded
-    pd.testing.assert_frame_equal(latest(revised.engine), expected(revised.v2),
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(latest(revised.engine), expected(revised.v2), check_exact=True)

@@ -40,18 +40,32 @@ class Counting:
         if self.cookie:
             headers.append((b"set-cookie", self.cookie.encode()))
         body = f"call {self.calls} of {scope['path']}".encode()
-        await send({"type": "http.response.start", "status": int(scope["path"].split("/")[-1]),
-                    "headers": headers})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": int(scope["path"].split("/")[-1]),
+                "headers": headers,
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
-async def ask(app: Callable, path: str = "/200", headers: dict[str, str] | None = None,
-              origin: str = "http://localhost") -> tuple[int, dict[str, str], bytes]:
+async def ask(
+    app: Callable,
+    path: str = "/200",
+    headers: dict[str, str] | None = None,
+    origin: str = "http://localhost",
+) -> tuple[int, dict[str, str], bytes]:
     """One GET through ``app`` (sent to ``origin``): status, headers and body."""
     path, _, query = path.partition("?")
-    scope = {"type": "http", "method": "GET", "path": path, "query_string": query.encode(),
-             "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-             ORIGIN: origin}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        ORIGIN: origin,
+    }
     sent: list[Message] = []
 
     async def receive() -> Message:
@@ -61,8 +75,11 @@ async def ask(app: Callable, path: str = "/200", headers: dict[str, str] | None 
         sent.append(message)
 
     await app(scope, receive, send)
-    return (sent[0]["status"], {k.decode(): v.decode() for k, v in sent[0]["headers"]},
-            b"".join(m.get("body", b"") for m in sent[1:]))
+    return (
+        sent[0]["status"],
+        {k.decode(): v.decode() for k, v in sent[0]["headers"]},
+        b"".join(m.get("body", b"") for m in sent[1:]),
+    )
 
 
 def test_replays_until_the_mark_changes() -> None:
@@ -89,9 +106,15 @@ def test_keys_on_language_cookie_and_gzip() -> None:
     cache = AnswerCache(inner, lambda: 1, check_every=0)
 
     async def scenario() -> None:
-        for headers in ({}, {"Cookie": "lang=km"}, {"Cookie": "lang=km; other=1"},
-                        {"Accept-Encoding": "gzip, br"}, {"Cookie": "lang=zh"},
-                        {"Cookie": "lang=xx"}, {"Cookie": "lang=en"}):
+        for headers in (
+            {},
+            {"Cookie": "lang=km"},
+            {"Cookie": "lang=km; other=1"},
+            {"Accept-Encoding": "gzip, br"},
+            {"Cookie": "lang=zh"},
+            {"Cookie": "lang=xx"},
+            {"Cookie": "lang=en"},
+        ):
             await ask(cache, headers=headers)
 
     anyio.run(scenario)
@@ -229,10 +252,11 @@ def test_many_concurrent_cold_requests_all_get_answers(served: Served) -> None:
     async def scenario() -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
             async def one(n: int) -> None:
-                answer = await client.get("/api/v1/observations",
-                                          params={"ref_area": areas[n % len(areas)],
-                                                  "limit": 5})
+                answer = await client.get(
+                    "/api/v1/observations", params={"ref_area": areas[n % len(areas)], "limit": 5}
+                )
                 statuses.append(answer.status_code)
 
             with anyio.fail_after(60):

@@ -9,10 +9,18 @@ import pytest
 from decentwork.web.caching import etag, matches
 from tests.web.conftest import Served
 
-PATHS = ["/api/v1/observations?ref_area=KHM", "/api/v1/observations.csv?ref_area=KHM",
-         "/api/v1/indicators", "/api/v1/indicators/SDG_0861_SEX_RT", "/api/v1/areas",
-         "/api/v1/areas/KHM", "/api/v1/groups", "/api/v1/groups/X_MEKONG", "/api/v1/releases",
-         "/api/openapi.json"]
+PATHS = [
+    "/api/v1/observations?ref_area=KHM",
+    "/api/v1/observations.csv?ref_area=KHM",
+    "/api/v1/indicators",
+    "/api/v1/indicators/SDG_0861_SEX_RT",
+    "/api/v1/areas",
+    "/api/v1/areas/KHM",
+    "/api/v1/groups",
+    "/api/v1/groups/X_MEKONG",
+    "/api/v1/releases",
+    "/api/openapi.json",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -32,8 +40,12 @@ def test_every_get_has_an_etag_and_if_none_match_gives_304(served: Served, path:
 def test_if_none_match_forms(served: Served) -> None:
     path = PATHS[0]
     tag = served.client.get(path).headers["etag"]
-    for header, status in ((tag.removeprefix("W/"), 304), (f'"other", {tag}', 304), ("*", 304),
-                           ('W/"other"', 200)):
+    for header, status in (
+        (tag.removeprefix("W/"), 304),
+        (f'"other", {tag}', 304),
+        ("*", 304),
+        ('W/"other"', 200),
+    ):
         assert served.client.get(path, headers={"If-None-Match": header}).status_code == status
 
 
@@ -41,8 +53,11 @@ def test_the_etag_follows_the_body(served: Served) -> None:
     khm = served.client.get("/api/v1/observations", params={"ref_area": "KHM"})
     lao = served.client.get("/api/v1/observations", params={"ref_area": "LAO"})
     assert khm.headers["etag"] != lao.headers["etag"]
-    stale = served.client.get("/api/v1/observations", params={"ref_area": "LAO"},
-                              headers={"If-None-Match": khm.headers["etag"]})
+    stale = served.client.get(
+        "/api/v1/observations",
+        params={"ref_area": "LAO"},
+        headers={"If-None-Match": khm.headers["etag"]},
+    )
     assert stale.status_code == 200 and stale.json() == lao.json()
 
 

@@ -35,9 +35,19 @@ def test_serve_help() -> None:
     text = flat(result.output)
     assert "serve [OPTIONS]" in text
     assert "REST API under /api/v1" in text
-    for option in ("--db", "--host", "--port", "[default: 127.0.0.1]", "[default: 8000]",
-                   "--base-url", "DECENTWORK_BASE_URL", "--allowed-hosts", "--workers",
-                   "--time-limit", "[default: 10.0]"):
+    for option in (
+        "--db",
+        "--host",
+        "--port",
+        "[default: 127.0.0.1]",
+        "[default: 8000]",
+        "--base-url",
+        "DECENTWORK_BASE_URL",
+        "--allowed-hosts",
+        "--workers",
+        "--time-limit",
+        "[default: 10.0]",
+    ):
         assert option in text
 
 
@@ -50,8 +60,11 @@ def running(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Result, dict[s
     ran: dict[str, Any] = {}
 
     def run(app: str, **options: object) -> None:
-        ran.update(app=app, **options, environment={
-            name: value for name, value in os.environ.items() if name in SETTINGS})
+        ran.update(
+            app=app,
+            **options,
+            environment={name: value for name, value in os.environ.items() if name in SETTINGS},
+        )
         built = factory()
         ran["built"] = isinstance(built, FastAPI)
         for used in (built.state.engine, built.state.watch):
@@ -61,21 +74,43 @@ def running(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Result, dict[s
     return invoke("serve", *args), ran
 
 
-SETTINGS = ("DECENTWORK_DB", "DECENTWORK_CACHE_MB", "DECENTWORK_BASE_URL",
-            "DECENTWORK_ALLOWED_HOSTS", "DECENTWORK_TIME_LIMIT")
+SETTINGS = (
+    "DECENTWORK_DB",
+    "DECENTWORK_CACHE_MB",
+    "DECENTWORK_BASE_URL",
+    "DECENTWORK_ALLOWED_HOSTS",
+    "DECENTWORK_TIME_LIMIT",
+)
 
 
 def test_serve_runs_worker_processes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("DECENTWORK_CACHE_MB", raising=False)
     db = created(tmp_path)
-    result, ran = running(monkeypatch, "--db", db, "--host", "0.0.0.0", "--port", "8123",
-                          "--workers", "3", "--time-limit", "4", "--cache-mb", "16")
+    result, ran = running(
+        monkeypatch,
+        "--db",
+        db,
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8123",
+        "--workers",
+        "3",
+        "--time-limit",
+        "4",
+        "--cache-mb",
+        "16",
+    )
     assert result.exit_code == 0, result.output
     assert ran["app"] == "decentwork.web.app:factory" and ran["factory"] is True
     assert (ran["host"], ran["port"], ran["workers"]) == ("0.0.0.0", 8123, 3)
     assert ran["environment"] == {
-        "DECENTWORK_DB": db, "DECENTWORK_CACHE_MB": "16.0", "DECENTWORK_BASE_URL": "",
-        "DECENTWORK_ALLOWED_HOSTS": "localhost,127.0.0.1,::1", "DECENTWORK_TIME_LIMIT": "4.0"}
+        "DECENTWORK_DB": db,
+        "DECENTWORK_CACHE_MB": "16.0",
+        "DECENTWORK_BASE_URL": "",
+        "DECENTWORK_ALLOWED_HOSTS": "localhost,127.0.0.1,::1",
+        "DECENTWORK_TIME_LIMIT": "4.0",
+    }
     assert ran["built"]
     text = flat(result.output)
     assert "http://0.0.0.0:8123/api/docs" in text and "3 processes" in text
@@ -103,15 +138,19 @@ def test_serve_behind_a_proxy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert os.environ["DECENTWORK_BASE_URL"] == "https://lmis.example.gov.kh"  # as it was
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--base-url", "lmis.example.gov.kh"), "--base-url 'lmis.example.gov.kh': expected http"),
-    (("--base-url", "https://a.example/lmis"), "--base-url 'https://a.example/lmis'"),
-    (("--allowed-hosts", "a.example:8000"), "--allowed-hosts 'a.example:8000': expected host"),
-    (("--workers", "0"), "--workers"),
-    (("--time-limit", "0"), "--time-limit"),
-])
-def test_serve_refuses_bad_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                    args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--base-url", "lmis.example.gov.kh"), "--base-url 'lmis.example.gov.kh': expected http"),
+        (("--base-url", "https://a.example/lmis"), "--base-url 'https://a.example/lmis'"),
+        (("--allowed-hosts", "a.example:8000"), "--allowed-hosts 'a.example:8000': expected host"),
+        (("--workers", "0"), "--workers"),
+        (("--time-limit", "0"), "--time-limit"),
+    ],
+)
+def test_serve_refuses_bad_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: pytest.fail("served"))
@@ -125,21 +164,24 @@ def test_serve_refuses_a_warehouse_it_cannot_open() -> None:
 
 
 def test_serve_refuses_a_missing_warehouse_and_creates_nothing(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import uvicorn
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: pytest.fail("served"))
     missing = tmp_path / "no" / "such" / "w.sqlite"
-    assert_refused(invoke("serve", "--db", f"sqlite:///{missing}"), "no warehouse at",
-                   str(missing))
+    assert_refused(invoke("serve", "--db", f"sqlite:///{missing}"), "no warehouse at", str(missing))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_the_program_starts_without_fastapi() -> None:
-    code = ("import sys; import decentwork.cli; "
-            "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys; import decentwork.cli; "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -148,9 +190,11 @@ def test_serve_answers_over_http(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     program = Path(sys.executable).with_name("decentwork")
-    server = subprocess.Popen([program, "serve", "--db", created(tmp_path),
-                               "--port", str(port)], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [program, "serve", "--db", created(tmp_path), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

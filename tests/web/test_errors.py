@@ -17,15 +17,20 @@ from tests.warehouse.conftest import ILOSTAT_HEADER, write_csv
 from tests.web.conftest import Served
 
 
-@pytest.mark.parametrize("error", [
-    BadInput("limit 'x': expected a number", parameter="limit", given="x", expected="a number"),
-    NotFound("thing 'y': no such thing", hint="GET /things lists them"),
-    Conflict("release 3 changed meanwhile", hint="ask again"),
-    Unavailable("the database does not answer"),
-    Refused("not yours to see"),
-], ids=lambda error: type(error).__name__)
-def test_a_family_error_is_answered_with_its_status_and_fields(sdg8_url: str,
-                                                               error: DecentworkError) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [
+        BadInput("limit 'x': expected a number", parameter="limit", given="x", expected="a number"),
+        NotFound("thing 'y': no such thing", hint="GET /things lists them"),
+        Conflict("release 3 changed meanwhile", hint="ask again"),
+        Unavailable("the database does not answer"),
+        Refused("not yours to see"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_a_family_error_is_answered_with_its_status_and_fields(
+    sdg8_url: str, error: DecentworkError
+) -> None:
     def failing() -> None:
         raise error
 
@@ -33,8 +38,9 @@ def test_a_family_error_is_answered_with_its_status_and_fields(sdg8_url: str,
     app.add_api_route("/api/v1/failing", failing)
     app.add_api_route("/failing", failing)
     with TestClient(app) as client:
-        api, page, twin = (client.get(path) for path in
-                           ("/api/v1/failing", "/failing", "/failing.json"))
+        api, page, twin = (
+            client.get(path) for path in ("/api/v1/failing", "/failing", "/failing.json")
+        )
     assert api.status_code == page.status_code == twin.status_code == error.status
     assert api.json() == twin.json() == {"detail": error.message, **error.details()}
     assert page.headers["content-type"].startswith("text/html")
@@ -56,48 +62,71 @@ def test_a_programming_error_is_a_server_error(sdg8_url: str) -> None:
 
 def test_not_found_says_what_was_given_and_where_to_look(served: Served) -> None:
     answer = served.client.get("/api/v1/areas/ZZZ").json()
-    assert answer == {"detail": "area 'ZZZ': no observations in the warehouse",
-                      "parameter": "ref_area", "given": "ZZZ",
-                      "hint": "GET /api/v1/areas lists the areas with data"}
+    assert answer == {
+        "detail": "area 'ZZZ': no observations in the warehouse",
+        "parameter": "ref_area",
+        "given": "ZZZ",
+        "hint": "GET /api/v1/areas lists the areas with data",
+    }
     page = served.client.get("/releases/999")
     assert page.status_code == 404
     assert "release 999: no such release" in page.text
     assert "GET /api/v1/releases lists the releases" in page.text
 
 
-def test_an_indicator_is_found_by_its_observations_on_pages_and_in_the_api(
-        tmp_path: Path) -> None:
+def test_an_indicator_is_found_by_its_observations_on_pages_and_in_the_api(tmp_path: Path) -> None:
     """An indicator the warehouse describes but holds no observations of is found neither by
     the API nor by the pages (as neither lists it)."""
     url = f"sqlite:///{tmp_path}/w.sqlite"
-    row = ["KHM", "EAP_DWAP_SEX_AGE_RT", "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", "2019", "61.5",
-           "", "", "", ""]
+    row = [
+        "KHM",
+        "EAP_DWAP_SEX_AGE_RT",
+        "BA:1",
+        "SEX_T",
+        "AGE_YTHADULT_YGE15",
+        "2019",
+        "61.5",
+        "",
+        "",
+        "",
+        "",
+    ]
     target = engine(url)
     load_file(target, write_csv(tmp_path / "eap.csv", ILOSTAT_HEADER, [row]))
     with target.begin() as connection:
-        connection.execute(indicators.insert().values(
-            code="UNE_DEAP_SEX_AGE_RT", unit="percent", definition="The unemployment rate."))
+        connection.execute(
+            indicators.insert().values(
+                code="UNE_DEAP_SEX_AGE_RT", unit="percent", definition="The unemployment rate."
+            )
+        )
     target.dispose()
     with TestClient(create_app(url)) as client:
-        for path in ("/api/v1/indicators/UNE_DEAP_SEX_AGE_RT",
-                     "/indicators/UNE_DEAP_SEX_AGE_RT.json"):
+        for path in (
+            "/api/v1/indicators/UNE_DEAP_SEX_AGE_RT",
+            "/indicators/UNE_DEAP_SEX_AGE_RT.json",
+        ):
             answer = client.get(path)
             assert answer.status_code == 404, path
-            assert answer.json()["detail"] == "indicator 'UNE_DEAP_SEX_AGE_RT': not in the " \
-                                              "warehouse"
+            assert (
+                answer.json()["detail"] == "indicator 'UNE_DEAP_SEX_AGE_RT': not in the warehouse"
+            )
         assert client.get("/api/v1/indicators/EAP_DWAP_SEX_AGE_RT").status_code == 200
         assert client.get("/indicators/EAP_DWAP_SEX_AGE_RT").status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path", "status", "detail"), [
-    ("GET", "/api/v1/nothing", 404, "Not Found"),
-    ("GET", "/api/nothing", 404, "Not Found"),
-    ("POST", "/api/v1/observations", 405, "Method Not Allowed"),
-    ("DELETE", "/api/v1/areas/KHM", 405, "Method Not Allowed"),
-    ("GET", "/api/v1/failing", 500, "internal error: the server could not answer this request"),
-])
-def test_every_api_failure_is_json(sdg8_url: str, method: str, path: str, status: int,
-                                   detail: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status", "detail"),
+    [
+        ("GET", "/api/v1/nothing", 404, "Not Found"),
+        ("GET", "/api/nothing", 404, "Not Found"),
+        ("POST", "/api/v1/observations", 405, "Method Not Allowed"),
+        ("DELETE", "/api/v1/areas/KHM", 405, "Method Not Allowed"),
+        ("GET", "/api/v1/failing", 500, "internal error: the server could not answer this request"),
+    ],
+)
+def test_every_api_failure_is_json(
+    sdg8_url: str, method: str, path: str, status: int, detail: str
+) -> None:
     def failing() -> None:
         raise TypeError("a bug")
 
@@ -138,7 +167,8 @@ def test_a_warehouse_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
         answer = client.get("/api/v1/areas")
         page = client.get("/areas/KHM")
     assert answer.status_code == page.status_code == 503
-    assert answer.json() == {"detail": "the warehouse cannot be read at the moment",
-                             "hint": "try again in a moment; GET /health says whether it can "
-                                     "be read"}
+    assert answer.json() == {
+        "detail": "the warehouse cannot be read at the moment",
+        "hint": "try again in a moment; GET /health says whether it can be read",
+    }
     assert str(tmp_path) not in answer.text + page.text

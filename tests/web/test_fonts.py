@@ -44,8 +44,9 @@ def test_every_face_is_a_subset_shown_while_it_loads(served: Served) -> None:
     assert families == {"Noto Sans Khmer", "Noto Sans Lao", "Noto Sans SC"}
 
 
-@pytest.mark.parametrize(("lang", "family"), [
-    ("km", "Noto Sans Khmer"), ("lo", "Noto Sans Lao"), ("zh", "Noto Sans SC")])
+@pytest.mark.parametrize(
+    ("lang", "family"), [("km", "Noto Sans Khmer"), ("lo", "Noto Sans Lao"), ("zh", "Noto Sans SC")]
+)
 def test_each_script_has_its_font_stack(served: Served, lang: str, family: str) -> None:
     text = served.client.get(STYLE).text
     assert re.search(rf':lang\({lang}\)\s*\{{\s*font-family:\s*"{family}",', text)
@@ -56,14 +57,22 @@ def test_fonts_ship_with_their_licence_and_nothing_from_elsewhere(served: Served
     assert not re.search(r"https?://|//|@import", text.split("*/", 1)[1])
     folder = resources.files("decentwork.web").joinpath("static", "fonts")
     names = {entry.name for entry in folder.iterdir()}
-    assert {"OFL-noto-sans-khmer.txt", "OFL-noto-sans-lao.txt", "OFL-noto-sans-sc.txt",
-            "README.md"} <= names
-    assert all("SIL Open Font License, Version 1.1" in folder.joinpath(name).read_text()
-               for name in names if name.startswith("OFL-"))
+    assert {
+        "OFL-noto-sans-khmer.txt",
+        "OFL-noto-sans-lao.txt",
+        "OFL-noto-sans-sc.txt",
+        "README.md",
+    } <= names
+    assert all(
+        "SIL Open Font License, Version 1.1" in folder.joinpath(name).read_text()
+        for name in names
+        if name.startswith("OFL-")
+    )
 
 
-@pytest.mark.parametrize("path", ["/", "/areas/KHM?lang=km", "/data?lang=lo",
-                                  "/releases?lang=zh", "/nothing?lang=km"])
+@pytest.mark.parametrize(
+    "path", ["/", "/areas/KHM?lang=km", "/data?lang=lo", "/releases?lang=zh", "/nothing?lang=km"]
+)
 def test_every_page_links_the_fonts(served: Served, path: str) -> None:
     html = served.client.get(path).text
     assert f'<link rel="stylesheet" href="{STYLE}">' in html

@@ -13,8 +13,19 @@ from decentwork.warehouse import engine, load_file
 from decentwork.web.app import create_app
 from tests.warehouse.conftest import ILOSTAT_HEADER, write_csv
 
-ROW = ["KHM", "EAP_DWAP_SEX_AGE_RT", "BA:1", "SEX_T", "AGE_YTHADULT_YGE15", "2019", "61.5", "",
-       "", "", ""]
+ROW = [
+    "KHM",
+    "EAP_DWAP_SEX_AGE_RT",
+    "BA:1",
+    "SEX_T",
+    "AGE_YTHADULT_YGE15",
+    "2019",
+    "61.5",
+    "",
+    "",
+    "",
+    "",
+]
 
 
 def test_health_says_what_the_warehouse_holds(url: str, tmp_path: Path) -> None:
@@ -23,9 +34,16 @@ def test_health_says_what_the_warehouse_holds(url: str, tmp_path: Path) -> None:
     with TestClient(app) as client:
         empty = client.get("/health")
         assert empty.status_code == 200
-        assert empty.json() == {"status": "ok", "version": __version__, "warehouse": {
-            "database": url.split(":")[0].split("+")[0], "releases": 0, "latest_release": 0,
-            "latest_change": 0}}
+        assert empty.json() == {
+            "status": "ok",
+            "version": __version__,
+            "warehouse": {
+                "database": url.split(":")[0].split("+")[0],
+                "releases": 0,
+                "latest_release": 0,
+                "latest_change": 0,
+            },
+        }
         assert empty.headers["cache-control"] == "no-store" and "etag" not in empty.headers
         load_file(target, write_csv(tmp_path / "eap.csv", ILOSTAT_HEADER, [ROW]))
         loaded = client.get("/health").json()["warehouse"]

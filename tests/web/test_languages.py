@@ -18,8 +18,11 @@ TEMPLATES = ROOT / "src" / "decentwork" / "web" / "templates"
 
 def template_messages() -> set[str]:
     """The msgids ``pybabel extract -F babel.cfg`` finds in the templates."""
-    found = extract_from_dir(TEMPLATES, method_map=[("**.html", "jinja2")],
-                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})
+    found = extract_from_dir(
+        TEMPLATES,
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+    )
     return {message for _file, _line, message, _comments, _context in found}
 
 
@@ -38,10 +41,16 @@ def test_babel_cfg_extracts_the_templates() -> None:
     assert "jinja2: src/decentwork/web/templates/**.html" in (ROOT / "babel.cfg").read_text()
 
 
-@pytest.mark.parametrize(("lang", "text"), [
-    ("km", "ព័ត៌មានទីផ្សារការងារ"), ("zh", "劳动力市场信息"), ("lo", "ຂໍ້ມູນຕະຫຼາດແຮງງານ"),
-    ("fr", "Information sur le marché du travail"), ("es", "Información del mercado laboral"),
-])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("km", "ព័ត៌មានទីផ្សារការងារ"),
+        ("zh", "劳动力市场信息"),
+        ("lo", "ຂໍ້ມູນຕະຫຼາດແຮງງານ"),
+        ("fr", "Information sur le marché du travail"),
+        ("es", "Información del mercado laboral"),
+    ],
+)
 def test_lang_translates_and_the_cookie_remembers(served: Served, lang: str, text: str) -> None:
     client = served.client
     try:

@@ -21,8 +21,7 @@ from decentwork.web.requests import Connection
 from tests.web.conftest import Served
 
 INDICATOR = "/indicators/SDG_0852_SEX_AGE_RT"
-FOREVER = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-           "SELECT count(*) FROM c")
+FOREVER = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
 """A query that never ends."""
 
 
@@ -30,14 +29,16 @@ def areas(count: int) -> str:
     return ",".join(f"A{n:02d}" for n in range(count))
 
 
-@pytest.mark.parametrize(("path", "parameter", "most"), [
-    (f"{INDICATOR}?ref_area={areas(EXPLORER_AREAS + 1)}", "ref_area", EXPLORER_AREAS),
-    (f"{INDICATOR}.json?ref_area={areas(EXPLORER_AREAS + 1)}", "ref_area", EXPLORER_AREAS),
-    (f"/progress/sdg8?area={areas(PROGRESS_AREAS + 1)}", "area", PROGRESS_AREAS),
-    (f"/progress/sdg8/8.5.2.json?area={areas(PROGRESS_AREAS + 1)}", "area", PROGRESS_AREAS),
-])
-def test_too_many_areas_are_refused(served: Served, path: str, parameter: str,
-                                    most: int) -> None:
+@pytest.mark.parametrize(
+    ("path", "parameter", "most"),
+    [
+        (f"{INDICATOR}?ref_area={areas(EXPLORER_AREAS + 1)}", "ref_area", EXPLORER_AREAS),
+        (f"{INDICATOR}.json?ref_area={areas(EXPLORER_AREAS + 1)}", "ref_area", EXPLORER_AREAS),
+        (f"/progress/sdg8?area={areas(PROGRESS_AREAS + 1)}", "area", PROGRESS_AREAS),
+        (f"/progress/sdg8/8.5.2.json?area={areas(PROGRESS_AREAS + 1)}", "area", PROGRESS_AREAS),
+    ],
+)
+def test_too_many_areas_are_refused(served: Served, path: str, parameter: str, most: int) -> None:
     answer = served.client.get(path)
     assert answer.status_code == 422
     detail = f"{parameter}: {most + 1} areas asked for, at most {most} per request"
@@ -57,8 +58,10 @@ def test_the_explorer_shows_a_limited_number_of_observations(served: Served) -> 
     assert every.status_code == 422
     total = every.json()["given"]
     assert int(total) > SHOWN_ROWS
-    assert every.json()["detail"] == (f"the explorer shows at most {SHOWN_ROWS:,} "
-                                      f"observations; these filters select {int(total):,}")
+    assert every.json()["detail"] == (
+        f"the explorer shows at most {SHOWN_ROWS:,} "
+        f"observations; these filters select {int(total):,}"
+    )
     assert "a page at a time" in every.json()["hint"]
     fewer = served.client.get(f"{INDICATOR}.json", params={"ref_area": "", "time": "2019"})
     assert fewer.status_code == 200 and 0 < fewer.json()["total"] <= SHOWN_ROWS
@@ -73,13 +76,21 @@ def test_a_data_page_shows_a_limited_number_of_rows(served: Served) -> None:
     assert twin.status_code == 200 and len(twin.json()["observations"]) == 5000
 
 
-@pytest.mark.parametrize("path", ["/progress/sdg8?lang=xx", "/progress/sdg8/8.5.2?lang=xx",
-                                  f"{INDICATOR}?lang=xx", f"{INDICATOR}.json?lang=xx",
-                                  "/areas/KHM?lang=xx"])
-def test_a_bad_language_is_refused_before_any_work(served: Served,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/progress/sdg8?lang=xx",
+        "/progress/sdg8/8.5.2?lang=xx",
+        f"{INDICATOR}?lang=xx",
+        f"{INDICATOR}.json?lang=xx",
+        "/areas/KHM?lang=xx",
+    ],
+)
+def test_a_bad_language_is_refused_before_any_work(
+    served: Served, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
     """A bad ``lang`` on a monitoring page was answered after 101-168 s of computing."""
+
     def never(*_args: object, **_kwargs: object) -> None:
         pytest.fail("computed before the language was checked")
 
@@ -103,14 +114,24 @@ async def _answered_within(app: Callable, seconds: float) -> tuple[float, int, b
     async def send(message: Message) -> None:
         sent.append((time.monotonic() - start, message))
 
-    scope = {"type": "http", "method": "GET", "path": "/api/v1/slow", "query_string": b"",
-             "headers": [], "scheme": "http", "server": ("localhost", 80)}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/api/v1/slow",
+        "query_string": b"",
+        "headers": [],
+        "scheme": "http",
+        "server": ("localhost", 80),
+    }
     with anyio.fail_after(seconds):
         await app(scope, receive, send)
     started = [(t, m) for t, m in sent if m["type"] == "http.response.start"]
     assert len(started) == 1, sent
-    return started[0][0], started[0][1]["status"], b"".join(
-        m.get("body", b"") for _, m in sent if m["type"] == "http.response.body")
+    return (
+        started[0][0],
+        started[0][1]["status"],
+        b"".join(m.get("body", b"") for _, m in sent if m["type"] == "http.response.body"),
+    )
 
 
 def test_a_slow_request_is_answered_when_its_time_runs_out() -> None:

@@ -21,8 +21,7 @@ def test_the_frameworks_are_listed(served: Served) -> None:
     for name in ("sdg8", "ilo-china-partnership-2016", "dwcp-template"):
         assert f'href="/progress/{name}"' in page.text
     listed = served.client.get("/progress.json").json()["frameworks"]
-    assert [f["code"] for f in listed] == ["dwcp-template", "ilo-china-partnership-2016",
-                                           "sdg8"]
+    assert [f["code"] for f in listed] == ["dwcp-template", "ilo-china-partnership-2016", "sdg8"]
     assert 'href="/progress"' in served.client.get("/").text  # in the menu
 
 
@@ -38,13 +37,16 @@ def test_the_status_grid_equals_the_tracking(served: Served) -> None:
     shown = served.client.get("/progress/sdg8.json", params={"area": "KHM,LAO"}).json()
     target = engine(served.url)
     with target.connect() as connection:
-        expected = track(connection, load_framework("sdg8"), ["KHM", "LAO"], ["open-sdg"],
-                         breakdowns=False)
+        expected = track(
+            connection, load_framework("sdg8"), ["KHM", "LAO"], ["open-sdg"], breakdowns=False
+        )
     target.dispose()
-    assert [(r["area"], r["code"], r["status"]) for r in shown["assessments"]] == \
-        [(r.area, r.code, r.assessment.status) for r in expected.rows]
-    table = pd.read_csv(io.StringIO(served.client.get(
-        "/progress/sdg8.csv", params={"area": "KHM,LAO"}).text))
+    assert [(r["area"], r["code"], r["status"]) for r in shown["assessments"]] == [
+        (r.area, r.code, r.assessment.status) for r in expected.rows
+    ]
+    table = pd.read_csv(
+        io.StringIO(served.client.get("/progress/sdg8.csv", params={"area": "KHM,LAO"}).text)
+    )
     assert len(table) == len(expected.rows) and set(table["method"]) == {"open-sdg"}
 
 
@@ -60,8 +62,9 @@ def test_the_partnership_grid_has_its_areas_and_milestones(served: Served) -> No
 
 
 def test_a_method_without_target_says_why(served: Served) -> None:
-    shown = served.client.get("/progress/sdg8.json",
-                              params={"area": "LAO", "method": "unsd"}).json()
+    shown = served.client.get(
+        "/progress/sdg8.json", params={"area": "LAO", "method": "unsd"}
+    ).json()
     row = next(r for r in shown["assessments"] if r["code"] == "8.5.2")
     assert row["status"] == "no_assessment" and "no numeric target" in row["reason"]
 
@@ -74,16 +77,18 @@ def test_an_indicator_progress_page(served: Served) -> None:
     assert re.search(r'<svg[^>]*role="(img|group)"', text) and "<title>" in text
     assert "3.269 (2017)" in text and "1.209 (2022)" in text
     assert "Gaps between groups" in text and "women" in text
-    rows = pd.read_csv(io.StringIO(served.client.get(
-        "/progress/sdg8/8.5.2.csv", params={"area": "LAO"}).text))
+    rows = pd.read_csv(
+        io.StringIO(served.client.get("/progress/sdg8/8.5.2.csv", params={"area": "LAO"}).text)
+    )
     assert set(rows["breakdown"]) == {"total", "women", "men", "youth 15-24", "adults 25+"}
     # LAO has no numeric target: the methods that need one are left out, and named
     assert set(rows["method"]) == {"open-sdg"}
     shown = served.client.get("/progress/sdg8/8.5.2.json", params={"area": "LAO"}).json()
     assert shown["without_target"] == ["escap", "unsd", "unsd-cagr"]
     assert "Not shown, for want of a numeric target" in text
-    one = served.client.get("/progress/sdg8/8.5.2.json",
-                            params={"area": "LAO", "method": "escap"}).json()
+    one = served.client.get(
+        "/progress/sdg8/8.5.2.json", params={"area": "LAO", "method": "escap"}
+    ).json()
     assert one["methods"] == ["escap"] and one["direction"] == "decrease"
 
 
@@ -91,19 +96,21 @@ def test_progress_pages_speak_the_visitors_language(served: Served) -> None:
     try:
         page = served.client.get("/progress/sdg8", params={"area": "LAO", "lang": "km"})
         assert "វឌ្ឍនភាពគួរឱ្យកត់សម្គាល់ / ស្របតាមគោលដៅ" in page.text  # substantial progress
-        chinese = served.client.get("/progress/sdg8/8.5.2", params={"area": "LAO",
-                                                                    "lang": "zh"})
+        chinese = served.client.get("/progress/sdg8/8.5.2", params={"area": "LAO", "lang": "zh"})
         assert "基线" in chinese.text and "显著进展\uff0f步入正轨" in chinese.text
     finally:
         served.client.cookies.clear()  # the other tests read English pages
 
 
-@pytest.mark.parametrize(("path", "status", "message"), [
-    ("/progress/sdg9.json", 404, "framework 'sdg9': not a bundled framework"),
-    ("/progress/sdg8/9.9.9.json", 404, "framework sdg8: no indicator '9.9.9'"),
-    ("/progress/sdg8.json?method=fast", 422, "method 'fast': expected one of"),
-    ("/progress/sdg8.json?colour=red", 422, "colour"),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/progress/sdg9.json", 404, "framework 'sdg9': not a bundled framework"),
+        ("/progress/sdg8/9.9.9.json", 404, "framework sdg8: no indicator '9.9.9'"),
+        ("/progress/sdg8.json?method=fast", 422, "method 'fast': expected one of"),
+        ("/progress/sdg8.json?colour=red", 422, "colour"),
+    ],
+)
 def test_bad_addresses(served: Served, path: str, status: int, message: str) -> None:
     answer = served.client.get(path)
     assert answer.status_code == status

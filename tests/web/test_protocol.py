@@ -16,9 +16,14 @@ from decentwork.web import api, pages, progress
 from decentwork.web.protocol import SECURITY_HEADERS
 from tests.web.conftest import Served
 
-EXAMPLES = {"{ref_area}": "KHM", "{release}": "1", "{name}": "sdg8", "/progress/sdg8/{code}":
-            "/progress/sdg8/8.5.2", "/groups/{code}": "/groups/X_MEKONG",
-            "{code}": "SDG_0852_SEX_AGE_RT"}
+EXAMPLES = {
+    "{ref_area}": "KHM",
+    "{release}": "1",
+    "{name}": "sdg8",
+    "/progress/sdg8/{code}": "/progress/sdg8/8.5.2",
+    "/groups/{code}": "/groups/X_MEKONG",
+    "{code}": "SDG_0852_SEX_AGE_RT",
+}
 
 
 def addresses() -> list[str]:
@@ -62,9 +67,21 @@ def test_head_of_an_error_and_of_a_missing_page(served: Served) -> None:
     assert served.client.head("/api/v1/observations?limit=0").status_code == 422
 
 
-@pytest.mark.parametrize("path", ["/", "/areas/KHM", "/areas/KHM.csv", "/api/v1/areas",
-                                  "/api/v1/areas/ZZZ", "/nothing", "/api/v1/nothing",
-                                  "/static/charts.js", "/data?limit=0", "/health"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/areas/KHM",
+        "/areas/KHM.csv",
+        "/api/v1/areas",
+        "/api/v1/areas/ZZZ",
+        "/nothing",
+        "/api/v1/nothing",
+        "/static/charts.js",
+        "/data?limit=0",
+        "/health",
+    ],
+)
 def test_security_headers_on_every_answer(served: Served, path: str) -> None:
     answer = served.client.get(path)
     for name, value in SECURITY_HEADERS.items():
@@ -76,8 +93,14 @@ def test_security_headers_on_every_answer(served: Served, path: str) -> None:
 
 
 def test_pages_have_no_inline_script_or_style(served: Served) -> None:
-    for path in ("/", "/areas/KHM", "/indicators/SDG_0852_SEX_AGE_RT?ref_area=KHM,LAO",
-                 "/data", "/releases", "/progress/sdg8"):
+    for path in (
+        "/",
+        "/areas/KHM",
+        "/indicators/SDG_0852_SEX_AGE_RT?ref_area=KHM,LAO",
+        "/data",
+        "/releases",
+        "/progress/sdg8",
+    ):
         html = served.client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert "<style" not in html and " style=" not in html, path

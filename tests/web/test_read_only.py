@@ -13,10 +13,12 @@ from fastapi.testclient import TestClient
 from decentwork.warehouse import NoWarehouse, engine
 from decentwork.web.app import create_app
 
-INSERT = ("INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
-          "\"full\", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) "
-          "VALUES ('mine', 'mine.csv', 'x', 'ilostat-bulk', CURRENT_TIMESTAMP, 'me', TRUE, "
-          "0, 0, 0, 0, 0)")
+INSERT = (
+    "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
+    '"full", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) '
+    "VALUES ('mine', 'mine.csv', 'x', 'ilostat-bulk', CURRENT_TIMESTAMP, 'me', TRUE, "
+    "0, 0, 0, 0, 0)"
+)
 
 
 @pytest.mark.parametrize("statement", [INSERT, "CREATE TABLE intruder (x INTEGER)"])

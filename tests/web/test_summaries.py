@@ -45,8 +45,9 @@ def test_computed_once_when_many_ask_at_once() -> None:
         time.sleep(0.2)
         return 42
 
-    threads = [threading.Thread(target=lambda: answers.append(kept.get((1,), "k", slow)))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: answers.append(kept.get((1,), "k", slow))) for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

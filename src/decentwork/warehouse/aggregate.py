@@ -65,10 +65,13 @@ def weight_indicator(indicator: str) -> str:
     parts = indicator.split("_")
     prefix, rest = "_".join(parts[:2]), "_".join(parts[2:-1])
     if prefix not in WEIGHTS:
-        raise AggregateError(f"{indicator}: no default weight for this rate; give the level "
-                             "that weights it as weight (e.g. EAP_TEAP_SEX_AGE_NB)",
-                             parameter="weight", given=indicator,
-                             expected="the indicator of the level weighting the rate")
+        raise AggregateError(
+            f"{indicator}: no default weight for this rate; give the level "
+            "that weights it as weight (e.g. EAP_TEAP_SEX_AGE_NB)",
+            parameter="weight",
+            given=indicator,
+            expected="the indicator of the level weighting the rate",
+        )
     return WEIGHTS[prefix].format(rest=rest)
 
 
@@ -83,11 +86,19 @@ def _one_source(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.merge(main, on=["ref_area", "source"])
 
 
-def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
-              weight: str | None = None, time: str | None = None,
-              min_coverage: float = 0.5, codes: dict[str, Sequence[str]] | None = None,
-              store: bool = True, metadata: Iterable[IndicatorMetadata] = (),
-              operator: str | None = None) -> Aggregated:
+def aggregate(
+    connection: sa.Connection,
+    group: Group,
+    indicator: str,
+    *,
+    weight: str | None = None,
+    time: str | None = None,
+    min_coverage: float = 0.5,
+    codes: dict[str, Sequence[str]] | None = None,
+    store: bool = True,
+    metadata: Iterable[IndicatorMetadata] = (),
+    operator: str | None = None,
+) -> Aggregated:
     """The value of ``indicator`` for ``group`` per (sex, classif1, classif2, time).
 
     Args:
@@ -106,44 +117,62 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         QueryError: a bad ``time``.
     """
     if not 0 < min_coverage <= 1:
-        raise AggregateError(f"minimum coverage {min_coverage}: expected a share in (0, 1]",
-                             parameter="min_coverage", given=min_coverage,
-                             expected="a share in (0, 1]")
+        raise AggregateError(
+            f"minimum coverage {min_coverage}: expected a share in (0, 1]",
+            parameter="min_coverage",
+            given=min_coverage,
+            expected="a share in (0, 1]",
+        )
     is_level = indicator.endswith("_NB")
     weighting = "" if is_level else weight or weight_indicator(indicator)
     filters = {**(codes or {}), "ref_area": list(group.members)}
-    values = _one_source(view(connection, Filters.parse({**filters, "indicator": [indicator]},
-                                                        time)))
+    values = _one_source(
+        view(connection, Filters.parse({**filters, "indicator": [indicator]}, time))
+    )
     values = values[values["obs_value"].notna()]
     if values.empty:
-        raise AggregateError(f"{indicator}: no data for any member of {group.code}",
-                             given=indicator)
+        raise AggregateError(
+            f"{indicator}: no data for any member of {group.code}", given=indicator
+        )
     if is_level:
         values = values.assign(w=1.0)
         weights = pd.DataFrame({"ref_area": list(group.members)}).assign(w=1.0)
         weights = values[list(KEY)].drop_duplicates().merge(weights, how="cross")
         basis = "members"
     else:
-        levels = _one_source(view(connection, Filters.parse(
-            {**filters, "indicator": [weighting]}, time)))
+        levels = _one_source(
+            view(connection, Filters.parse({**filters, "indicator": [weighting]}, time))
+        )
         weights = levels[["ref_area", *KEY, "obs_value"]].rename(columns={"obs_value": "w"})
         weights = weights[weights["w"].notna() & (weights["w"] > 0)]
         values = values.merge(weights, on=["ref_area", *KEY], how="inner")
         if values.empty:
-            raise AggregateError(f"{indicator}: no member of {group.code} has both the rate "
-                                 f"and its weight {weighting}", given=weighting)
+            raise AggregateError(
+                f"{indicator}: no member of {group.code} has both the rate "
+                f"and its weight {weighting}",
+                given=weighting,
+            )
         basis = f"weight {weighting}"
     total = weights.groupby(list(KEY))["w"].sum().rename("w_all")
     members = weights.groupby(list(KEY))["ref_area"].nunique().rename("n_all")
     values = values.assign(wv=values["w"] * values["obs_value"])
-    grouped = values.groupby(list(KEY)).agg(
-        wv=("wv", "sum"), w=("w", "sum"), n=("ref_area", "nunique"),
-        areas=("ref_area", lambda a: ",".join(sorted(set(a)))),
-    ).join(total).join(members).reset_index()
+    grouped = (
+        values.groupby(list(KEY))
+        .agg(
+            wv=("wv", "sum"),
+            w=("w", "sum"),
+            n=("ref_area", "nunique"),
+            areas=("ref_area", lambda a: ",".join(sorted(set(a)))),
+        )
+        .join(total)
+        .join(members)
+        .reset_index()
+    )
     # Members without a known weight cannot be weighed: coverage is the smaller of the
     # share of the known weight with data and the share of the members with data.
-    grouped["coverage"] = np.minimum(grouped["w"] / grouped["w_all"],
-                                     grouped["n"] / len(group.members))
+    grouped["coverage"] = np.minimum(
+        grouped["w"] / grouped["w_all"], grouped["n"] / len(group.members)
+    )
     grouped["obs_value"] = grouped["wv"] if is_level else grouped["wv"] / grouped["w"]
     kind = "Sum" if is_level else "Weighted mean"
     grouped["note_indicator"] = [
@@ -152,14 +181,24 @@ def aggregate(connection: sa.Connection, group: Group, indicator: str, *,
         for n, areas, c in zip(grouped["n"], grouped["areas"], grouped["coverage"], strict=True)
     ]
     ok = grouped["coverage"] >= min_coverage - 1e-12
-    result = grouped[ok].assign(ref_area=group.code, indicator=indicator, source=SOURCE,
-                                obs_status=np.where(grouped[ok]["coverage"] < 1, "E", ""))
+    result = grouped[ok].assign(
+        ref_area=group.code,
+        indicator=indicator,
+        source=SOURCE,
+        obs_status=np.where(grouped[ok]["coverage"] < 1, "E", ""),
+    )
     rows = schema.sort(schema.frame(result))
     report = None
     if store and not rows.empty:
         # A filtered run (some years, sexes or classifications) revises those values only.
-        report = load_frame(connection, rows, f"aggregate:{group.code}:{indicator}",
-                            f"decentwork aggregate {group.code} {indicator}", "aggregate",
-                            full=not (time or any(codes.values() if codes else ())),
-                            metadata=metadata, operator=operator)
+        report = load_frame(
+            connection,
+            rows,
+            f"aggregate:{group.code}:{indicator}",
+            f"decentwork aggregate {group.code} {indicator}",
+            "aggregate",
+            full=not (time or any(codes.values() if codes else ())),
+            metadata=metadata,
+            operator=operator,
+        )
     return Aggregated(rows, grouped[~ok].reset_index(drop=True), report)

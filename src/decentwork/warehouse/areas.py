@@ -27,5 +27,10 @@ def _iso() -> frozenset[str]:
 def is_known_area(code: str, extra: frozenset[str] = frozenset()) -> bool:
     """Whether ``code`` is an area or group code the warehouse accepts; ``extra`` adds codes
     (the groups defined in a warehouse)."""
-    return (code in _iso() or code in ILOSTAT_AREAS or code in extra
-            or bool(AGGREGATE.match(code)) or bool(GROUP.match(code)))
+    return (
+        code in _iso()
+        or code in ILOSTAT_AREAS
+        or code in extra
+        or bool(AGGREGATE.match(code))
+        or bool(GROUP.match(code))
+    )

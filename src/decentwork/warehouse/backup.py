@@ -69,8 +69,11 @@ def backup(url: str | None = None, out: Path | None = None) -> Backup:
         target = out or Path(f"{address.database or 'warehouse'}.{_stamp()}.dump")
         _check_target(target)
         return Backup(where, _pg_dump(address, target), "pg_dump (custom format)")
-    raise WarehouseError(f"cannot back up {where}: decentwork backs up SQLite and PostgreSQL "
-                         "warehouses; use the database's own tools", given=where)
+    raise WarehouseError(
+        f"cannot back up {where}: decentwork backs up SQLite and PostgreSQL "
+        "warehouses; use the database's own tools",
+        given=where,
+    )
 
 
 def _stamp(now: datetime | None = None) -> str:
@@ -81,11 +84,14 @@ def _check_target(out: Path) -> None:
     """Refuse a backup file that exists (a backup never overwrites) or whose folder does
     not."""
     if out.exists():
-        raise BadInput(f"{out} exists already: a backup never overwrites a file",
-                       parameter="out", given=out, expected="a new file")
+        raise BadInput(
+            f"{out} exists already: a backup never overwrites a file",
+            parameter="out",
+            given=out,
+            expected="a new file",
+        )
     if not out.parent.is_dir():
-        raise BadInput(f"{out}: the folder {out.parent} does not exist", parameter="out",
-                       given=out)
+        raise BadInput(f"{out}: the folder {out.parent} does not exist", parameter="out", given=out)
 
 
 def backup_file(path: Path, now: datetime | None = None) -> Path:
@@ -114,13 +120,16 @@ def _copy_sqlite(path: Path, target: Path) -> None:
         WarehouseError: the database cannot be read or the copy written.
     """
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source, \
-                closing(sqlite3.connect(target)) as copy:
+        with (
+            closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
             source.backup(copy)
     except (sqlite3.Error, OSError) as error:
         target.unlink(missing_ok=True)
-        raise WarehouseError(f"cannot back {path} up to {target}: {error}",
-                             given=str(path)) from None
+        raise WarehouseError(
+            f"cannot back {path} up to {target}: {error}", given=str(path)
+        ) from None
 
 
 def _pg_dump(address: sa.URL, target: Path) -> Path:
@@ -130,8 +139,14 @@ def _pg_dump(address: sa.URL, target: Path) -> Path:
     Raises:
         Unavailable: no ``pg_dump`` on the PATH, or it failed (its message quoted).
     """
-    libpq = sa.URL.create("postgresql", username=address.username, host=address.host,
-                          port=address.port, database=address.database, query=address.query)
+    libpq = sa.URL.create(
+        "postgresql",
+        username=address.username,
+        host=address.host,
+        port=address.port,
+        database=address.database,
+        query=address.query,
+    )
     uri = libpq.render_as_string(hide_password=False)  # no password: given to pg_dump apart
     command = [PG_DUMP, "--format=custom", f"--file={target}", f"--dbname={uri}"]
     schema = SEARCH_PATH.search(str(address.query.get("options", "")))
@@ -139,18 +154,22 @@ def _pg_dump(address: sa.URL, target: Path) -> Path:
         command.append(f"--schema={schema.group(1)}")
     program = shutil.which(PG_DUMP)
     if program is None:
-        raise Unavailable(f"cannot back up {shown(address)}: {PG_DUMP} is not installed "
-                          "(PostgreSQL's client programs)", given=shown(address),
-                          hint="Install PostgreSQL's client programs, or run: "
-                          + " ".join(command))
+        raise Unavailable(
+            f"cannot back up {shown(address)}: {PG_DUMP} is not installed "
+            "(PostgreSQL's client programs)",
+            given=shown(address),
+            hint="Install PostgreSQL's client programs, or run: " + " ".join(command),
+        )
     environment = dict(os.environ)
     if address.password is not None:
         environment["PGPASSWORD"] = str(address.password)
-    done = subprocess.run([program, *command[1:]], capture_output=True, text=True,
-                          env=environment, check=False)
+    done = subprocess.run(
+        [program, *command[1:]], capture_output=True, text=True, env=environment, check=False
+    )
     if done.returncode != 0:
         target.unlink(missing_ok=True)
         reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-        raise Unavailable(f"cannot back up {shown(address)}: {PG_DUMP} failed ({reason})",
-                          given=shown(address))
+        raise Unavailable(
+            f"cannot back up {shown(address)}: {PG_DUMP} failed ({reason})", given=shown(address)
+        )
     return target

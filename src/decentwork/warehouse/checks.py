@@ -118,8 +118,7 @@ class RowChecker:
         seen = self._texts.get((column, raw))
         if seen is None:
             text = raw.strip(" ")
-            seen = self._texts[(column, raw)] = (text, tuple(self._text_problems(column,
-                                                                                 text)))
+            seen = self._texts[(column, raw)] = (text, tuple(self._text_problems(column, text)))
         return seen
 
     def _text_problems(self, column: str, text: str) -> Iterator[tuple[str, str]]:
@@ -127,8 +126,13 @@ class RowChecker:
             if column in REQUIRED:
                 yield column, "missing"
             return
-        wrong = (code_problem(text) if column in CODED
-                 else text_problem(text) if column in NOTES else None)
+        wrong = (
+            code_problem(text)
+            if column in CODED
+            else text_problem(text)
+            if column in NOTES
+            else None
+        )
         if wrong:
             yield column, wrong
         if column == "time":
@@ -138,14 +142,20 @@ class RowChecker:
             elif not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
                 yield column, f"{text!r}: the year is outside {FIRST_YEAR}-{LAST_YEAR}"
         elif column == "ref_area" and not wrong and not is_known_area(text, self.known.areas):
-            yield column, (f"unknown area {text!r} (expected an ISO 3166 code, an ILOSTAT "
-                           "area or group code, or a group defined in the warehouse)")
+            yield (
+                column,
+                (
+                    f"unknown area {text!r} (expected an ISO 3166 code, an ILOSTAT "
+                    "area or group code, or a group defined in the warehouse)"
+                ),
+            )
         elif column == "obs_status" and text not in STATUS_CODES:
-            yield column, (f"unknown status {text!r} (ILOSTAT codes: "
-                           f"{', '.join(sorted(STATUS_CODES))})")
+            yield (
+                column,
+                (f"unknown status {text!r} (ILOSTAT codes: {', '.join(sorted(STATUS_CODES))})"),
+            )
 
-    def check(self, line: int, record: dict[str, str]) -> tuple[dict[str, object],
-                                                                list[Problem]]:
+    def check(self, line: int, record: dict[str, str]) -> tuple[dict[str, object], list[Problem]]:
         """One observation, normalised, and its problems (none: it can be loaded)."""
         found: list[Problem] = []
 
@@ -164,8 +174,11 @@ class RowChecker:
             except ValueError:
                 problem(column, f"{record.get(column)!r} is not a number")
         out["sample_count"] = self._count((record.get("sample_count") or "").strip(), problem)
-        if out["obs_value"] is None and not out["obs_status"] and not any(
-                p.field == "obs_value" for p in found):
+        if (
+            out["obs_value"] is None
+            and not out["obs_status"]
+            and not any(p.field == "obs_value" for p in found)
+        ):
             problem("obs_value", "missing (and no status says why)")
         self._bounds(out, problem)
         return out, found

@@ -21,8 +21,20 @@ from decentwork.warehouse.tables import (
 )
 from decentwork.warehouse.views import Filters, view_query
 
-PUBLIC_RELEASE = ("id", "dataset", "file", "format", "loaded_at", "full", "rows_read",
-                  "rows_added", "rows_changed", "rows_unchanged", "rows_withdrawn", "checksum")
+PUBLIC_RELEASE = (
+    "id",
+    "dataset",
+    "file",
+    "format",
+    "loaded_at",
+    "full",
+    "rows_read",
+    "rows_added",
+    "rows_changed",
+    "rows_unchanged",
+    "rows_withdrawn",
+    "checksum",
+)
 """What a public output (a workbook, the dashboard) shows of a release: not who loaded it
 (``loaded_by``, kept for the operators) and not the folder it was loaded from."""
 
@@ -39,8 +51,9 @@ class Coverage:
     """The periods with data, sorted (``2019``, ``2019Q1``, ``2019M01``...)."""
 
 
-def label_map(connection: sa.Connection, lang: str = "en", kind: str | None = None,
-              cut: int | None = None) -> dict[tuple[str, str], str]:
+def label_map(
+    connection: sa.Connection, lang: str = "en", kind: str | None = None, cut: int | None = None
+) -> dict[tuple[str, str], str]:
     """Labels in language ``lang`` (of one ``kind`` of code, or all) by (kind, code): the
     current ones, or those of the view as of release ``cut`` (each code's label as the newest
     release up to ``cut`` set it; labels held before history was kept count as the first)."""
@@ -51,53 +64,67 @@ def label_map(connection: sa.Connection, lang: str = "en", kind: str | None = No
             query = query.where(labels.c.kind == kind)
         return {(k, code): label for k, code, label in connection.execute(query)}
     history = label_history.c
-    query = sa.select(history.kind, history.code, history.label).where(
-        history.lang == lang, sa.func.coalesce(history.release_id, 0) <= cut,
-    ).order_by(sa.func.coalesce(history.release_id, 0), history.id)
+    query = (
+        sa.select(history.kind, history.code, history.label)
+        .where(
+            history.lang == lang,
+            sa.func.coalesce(history.release_id, 0) <= cut,
+        )
+        .order_by(sa.func.coalesce(history.release_id, 0), history.id)
+    )
     if kind is not None:
         query = query.where(history.kind == kind)
     return {(k, code): label for k, code, label in connection.execute(query)}
 
 
-def described(connection: sa.Connection, cut: int | None = None
-              ) -> dict[str, tuple[str, str]]:
+def described(connection: sa.Connection, cut: int | None = None) -> dict[str, tuple[str, str]]:
     """Indicator metadata: (unit, definition) by indicator code, now or as of release
     ``cut`` (as :func:`label_map`)."""
     if cut is None:
-        return {code: (unit, definition)
-                for code, unit, definition in connection.execute(sa.select(indicators))}
+        return {
+            code: (unit, definition)
+            for code, unit, definition in connection.execute(sa.select(indicators))
+        }
     history = indicator_history.c
     rows = connection.execute(
         sa.select(history.code, history.unit, history.definition)
         .where(sa.func.coalesce(history.release_id, 0) <= cut)
-        .order_by(sa.func.coalesce(history.release_id, 0), history.id))
+        .order_by(sa.func.coalesce(history.release_id, 0), history.id)
+    )
     return {code: (unit, definition) for code, unit, definition in rows}
 
 
-def coverage(connection: sa.Connection, by: str, filters: Filters | None = None
-             ) -> list[Coverage]:
+def coverage(connection: sa.Connection, by: str, filters: Filters | None = None) -> list[Coverage]:
     """The codes of column ``by`` (``indicator`` or ``ref_area``) with observations in the
     latest view (restricted by ``filters``), sorted by code: their label, number of
     observations and periods."""
     found = view_query(filters or Filters({}), None).subquery()
     rows = connection.execute(
-        sa.select(found.c[by], found.c.time, sa.func.count())
-        .group_by(found.c[by], found.c.time))
+        sa.select(found.c[by], found.c.time, sa.func.count()).group_by(found.c[by], found.c.time)
+    )
     counted: dict[str, dict[str, int]] = {}
     for code, time, count in rows:
         counted.setdefault(code, {})[time] = count
     names = label_map(connection, kind=by)
-    return [Coverage(code, names.get((by, code)), sum(times.values()), tuple(sorted(times)))
-            for code, times in sorted(counted.items())]
+    return [
+        Coverage(code, names.get((by, code)), sum(times.values()), tuple(sorted(times)))
+        for code, times in sorted(counted.items())
+    ]
 
 
-def release_history(connection: sa.Connection, limit: int | None = None, offset: int = 0
-                    ) -> tuple[list[sa.RowMapping], int]:
+def release_history(
+    connection: sa.Connection, limit: int | None = None, offset: int = 0
+) -> tuple[list[sa.RowMapping], int]:
     """The releases, newest first (``limit`` of them from the ``offset``-th on, or all), and
     how many there are in all."""
     total = connection.execute(sa.select(sa.func.count()).select_from(releases)).scalar_one()
-    rows = connection.execute(sa.select(releases).order_by(releases.c.id.desc())
-                              .limit(limit).offset(offset)).mappings().all()
+    rows = (
+        connection.execute(
+            sa.select(releases).order_by(releases.c.id.desc()).limit(limit).offset(offset)
+        )
+        .mappings()
+        .all()
+    )
     return list(rows), int(total)
 
 
@@ -115,7 +142,10 @@ def state_mark(connection: sa.Connection) -> tuple[int, int]:
     also brings labels and indicator metadata) or another change (area groups: the
     ``changes`` log) does: answers computed under one mark stay true until the mark
     changes."""
-    row = connection.execute(sa.select(sa.func.coalesce(sa.func.max(releases.c.id), 0),
-                                       sa.select(sa.func.coalesce(sa.func.max(changes.c.id), 0))
-                                       .scalar_subquery())).one()
+    row = connection.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.max(releases.c.id), 0),
+            sa.select(sa.func.coalesce(sa.func.max(changes.c.id), 0)).scalar_subquery(),
+        )
+    ).one()
     return int(row[0]), int(row[1])

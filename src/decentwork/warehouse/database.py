@@ -55,11 +55,13 @@ class Busy(Conflict):
 def busy(where: str, wait: float) -> Busy:
     """The refusal of a writer that waited ``wait`` seconds for the write lock of the
     warehouse ``where``."""
-    return Busy(f"the warehouse {where} is busy: another writer (a load, a migration, a group "
-                f"change) held its write lock for more than {wait:g} s",
-                given=where, expected=f"the write lock within {wait:g} s",
-                hint=f"Try again when it has finished ({LOCK_WAIT} sets how many seconds to "
-                "wait).")
+    return Busy(
+        f"the warehouse {where} is busy: another writer (a load, a migration, a group "
+        f"change) held its write lock for more than {wait:g} s",
+        given=where,
+        expected=f"the write lock within {wait:g} s",
+        hint=f"Try again when it has finished ({LOCK_WAIT} sets how many seconds to wait).",
+    )
 
 
 def default_path() -> Path:
@@ -82,8 +84,9 @@ def parse_url(url: str | None = None) -> sa.URL:
     try:
         return sa.make_url(target)
     except sa.exc.ArgumentError as error:
-        raise WarehouseError(f"database URL {target!r} is not valid ({error})",
-                             given=target) from None
+        raise WarehouseError(
+            f"database URL {target!r} is not valid ({error})", given=target
+        ) from None
 
 
 def shown(url: sa.URL) -> str:
@@ -99,8 +102,9 @@ def sqlite_file(url: sa.URL) -> Path | None:
     return Path(database)
 
 
-def engine(url: str | None = None, *, connections: int | None = None,
-           read_only: bool = False) -> sa.Engine:
+def engine(
+    url: str | None = None, *, connections: int | None = None, read_only: bool = False
+) -> sa.Engine:
     """An engine on the warehouse at ``url`` (see :func:`database_url`), keeping at most
     ``connections`` connections open at once (None: SQLAlchemy's default).
 
@@ -129,8 +133,9 @@ def engine(url: str | None = None, *, connections: int | None = None,
     return created
 
 
-def connect(url: str | None = None, *, connections: int | None = None,
-            read_only: bool = False) -> sa.Engine:
+def connect(
+    url: str | None = None, *, connections: int | None = None, read_only: bool = False
+) -> sa.Engine:
     """An engine on the database at ``url`` as :func:`engine` opens it, its schema left as it
     is (nothing is checked or migrated; to write, a SQLite file's folder is created).
 
@@ -169,7 +174,8 @@ def opening(address: sa.URL) -> Iterator[None]:
     except (sa.exc.SQLAlchemyError, OSError, ModuleNotFoundError) as error:
         raise WarehouseError(
             f"cannot open the warehouse {shown(address)}: {str(error).splitlines()[0]}",
-            given=shown(address)) from None
+            given=shown(address),
+        ) from None
 
 
 def _read_only_sqlite(url: sa.URL, path: Path | None) -> sa.URL:
@@ -180,20 +186,28 @@ def _read_only_sqlite(url: sa.URL, path: Path | None) -> sa.URL:
         WarehouseError: the file's folder is not a folder.
     """
     if path is None:
-        raise NoWarehouse(f"an in-memory database ({shown(url)}) holds no warehouse to read",
-                          given=shown(url))
+        raise NoWarehouse(
+            f"an in-memory database ({shown(url)}) holds no warehouse to read", given=shown(url)
+        )
     if path.exists() and not path.is_file():
-        raise WarehouseError(f"cannot open the warehouse {shown(url)}: {path} is not a file",
-                             given=shown(url))
+        raise WarehouseError(
+            f"cannot open the warehouse {shown(url)}: {path} is not a file", given=shown(url)
+        )
     if not path.exists():
         folder = next((p for p in path.parents if p.exists()), None)
         if folder is not None and not folder.is_dir():
-            raise WarehouseError(f"cannot open the warehouse {shown(url)}: {folder} is not a "
-                                 "folder", given=shown(url))
-        raise NoWarehouse(f"no warehouse at {path}: the file does not exist; a load creates it",
-                          given=str(path), hint=NO_WAREHOUSE)
-    return url.set(database=path.resolve().as_uri(),
-                   query={**url.query, "mode": "ro", "uri": "true"})
+            raise WarehouseError(
+                f"cannot open the warehouse {shown(url)}: {folder} is not a folder",
+                given=shown(url),
+            )
+        raise NoWarehouse(
+            f"no warehouse at {path}: the file does not exist; a load creates it",
+            given=str(path),
+            hint=NO_WAREHOUSE,
+        )
+    return url.set(
+        database=path.resolve().as_uri(), query={**url.query, "mode": "ro", "uri": "true"}
+    )
 
 
 def _sqlite_pragmas(connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -247,8 +261,9 @@ def write_lock(connection: sa.Connection, wait: float | None = None) -> None:
     if connection.dialect.name == "postgresql":
         deadline = time.monotonic() + wait
         pause = 0.02
-        while not connection.execute(sa.text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                     {"key": LOCK_KEY}).scalar_one():
+        while not connection.execute(
+            sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
+        ).scalar_one():
             left = deadline - time.monotonic()
             if left <= 0:
                 raise busy(where, wait)
@@ -299,13 +314,19 @@ def require_current(target: sa.Engine, where: str) -> None:
     if current == head:
         return
     if current is None:
-        raise NoWarehouse(f"no warehouse at {where}: the database has no warehouse tables; "
-                          "a load creates them", given=where, hint=NO_WAREHOUSE)
+        raise NoWarehouse(
+            f"no warehouse at {where}: the database has no warehouse tables; a load creates them",
+            given=where,
+            hint=NO_WAREHOUSE,
+        )
     _check_known(current, where)
     raise OldSchema(
         f"the warehouse {where} has schema revision {current}, older than this decentwork's "
-        f"{head}: it must be migrated before it can be read", given=current, expected=head,
-        hint=OLD_SCHEMA)
+        f"{head}: it must be migrated before it can be read",
+        given=current,
+        expected=head,
+        hint=OLD_SCHEMA,
+    )
 
 
 def _check_known(revision: str | None, where: str) -> None:
@@ -317,7 +338,10 @@ def _check_known(revision: str | None, where: str) -> None:
         raise WarehouseError(
             f"the warehouse {where} has schema revision {revision}, which this decentwork "
             f"does not know (its newest is {head_revision()}); a newer decentwork made it",
-            given=revision, expected=head_revision(), hint="upgrade decentwork")
+            given=revision,
+            expected=head_revision(),
+            hint="upgrade decentwork",
+        )
 
 
 def schema_revision(target: sa.Engine) -> str | None:

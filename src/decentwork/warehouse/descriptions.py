@@ -28,14 +28,17 @@ class IndicatorMetadata:
     """The English label (kept only where no loaded dictionary gave one)."""
 
 
-def record_labels(connection: sa.Connection, table: pd.DataFrame, release: int
-                  ) -> tuple[int, int, int, int]:
+def record_labels(
+    connection: sa.Connection, table: pd.DataFrame, release: int
+) -> tuple[int, int, int, int]:
     """Add or change the labels of ``table`` (kind, code, lang, label) as release
     ``release`` sets them, keeping the history; returns (added, changed, unchanged, 0)."""
     existing = {
-        (k, c, lang): label for k, c, lang, label in connection.execute(
-            sa.select(labels.c.kind, labels.c.code, labels.c.lang, labels.c.label)
-            .where(labels.c.kind.in_(sorted(set(table["kind"]))))
+        (k, c, lang): label
+        for k, c, lang, label in connection.execute(
+            sa.select(labels.c.kind, labels.c.code, labels.c.lang, labels.c.label).where(
+                labels.c.kind.in_(sorted(set(table["kind"])))
+            )
         )
     }
     added, changed, same = [], [], 0
@@ -48,19 +51,30 @@ def record_labels(connection: sa.Connection, table: pd.DataFrame, release: int
         else:
             same += 1
     for row in changed:
-        connection.execute(labels.update().where(
-            labels.c.kind == row["kind"], labels.c.code == row["code"],
-            labels.c.lang == row["lang"]).values(label=row["label"]))
+        connection.execute(
+            labels.update()
+            .where(
+                labels.c.kind == row["kind"],
+                labels.c.code == row["code"],
+                labels.c.lang == row["lang"],
+            )
+            .values(label=row["label"])
+        )
     if added:
         connection.execute(labels.insert(), added)
     if added or changed:
-        connection.execute(label_history.insert(),
-                           [{**row, "release_id": release} for row in added + changed])
+        connection.execute(
+            label_history.insert(), [{**row, "release_id": release} for row in added + changed]
+        )
     return len(added), len(changed), same, 0
 
 
-def describe_indicators(connection: sa.Connection, codes: Collection[str],
-                        metadata: Iterable[IndicatorMetadata], release: int) -> None:
+def describe_indicators(
+    connection: sa.Connection,
+    codes: Collection[str],
+    metadata: Iterable[IndicatorMetadata],
+    release: int,
+) -> None:
     """Record, as release ``release`` sets them, the unit and definition of the indicators
     among ``codes`` that ``metadata`` describes (and their English label, unless a dictionary
     gave one), keeping the history of each change."""
@@ -68,21 +82,37 @@ def describe_indicators(connection: sa.Connection, codes: Collection[str],
     if not found:
         return
     wanted = [i.code for i in found]
-    held = {code: (unit, definition) for code, unit, definition in connection.execute(
-        sa.select(indicators).where(indicators.c.code.in_(wanted)))}
-    new = [{"code": i.code, "unit": i.unit, "definition": i.definition} for i in found
-           if held.get(i.code) != (i.unit, i.definition)]
+    held = {
+        code: (unit, definition)
+        for code, unit, definition in connection.execute(
+            sa.select(indicators).where(indicators.c.code.in_(wanted))
+        )
+    }
+    new = [
+        {"code": i.code, "unit": i.unit, "definition": i.definition}
+        for i in found
+        if held.get(i.code) != (i.unit, i.definition)
+    ]
     if new:
-        connection.execute(indicators.delete().where(
-            indicators.c.code.in_([i["code"] for i in new])))
+        connection.execute(
+            indicators.delete().where(indicators.c.code.in_([i["code"] for i in new]))
+        )
         connection.execute(indicators.insert(), new)
-        connection.execute(indicator_history.insert(),
-                           [{**i, "release_id": release} for i in new])
-    labelled = set(connection.execute(sa.select(labels.c.code).where(
-        labels.c.kind == "indicator", labels.c.lang == "en",
-        labels.c.code.in_(wanted))).scalars())
-    missing = pd.DataFrame([{"kind": "indicator", "code": i.code, "lang": "en",
-                             "label": i.label} for i in found if i.code not in labelled],
-                           columns=["kind", "code", "lang", "label"])
+        connection.execute(indicator_history.insert(), [{**i, "release_id": release} for i in new])
+    labelled = set(
+        connection.execute(
+            sa.select(labels.c.code).where(
+                labels.c.kind == "indicator", labels.c.lang == "en", labels.c.code.in_(wanted)
+            )
+        ).scalars()
+    )
+    missing = pd.DataFrame(
+        [
+            {"kind": "indicator", "code": i.code, "lang": "en", "label": i.label}
+            for i in found
+            if i.code not in labelled
+        ],
+        columns=["kind", "code", "lang", "label"],
+    )
     if not missing.empty:
         record_labels(connection, missing, release)

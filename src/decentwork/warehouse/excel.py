@@ -23,9 +23,23 @@ from decentwork.warehouse.contents import (
 from decentwork.warehouse.views import release_cut
 
 LABELLED = ("ref_area", "sex", "classif1", "classif2", "source")
-SHOWN = ("ref_area", "sex", "classif1", "classif2", "time", "obs_value", "obs_status", "se",
-         "lower_bound", "upper_bound", "sample_count", "source", "note_indicator",
-         "note_source", "note_classif")
+SHOWN = (
+    "ref_area",
+    "sex",
+    "classif1",
+    "classif2",
+    "time",
+    "obs_value",
+    "obs_status",
+    "se",
+    "lower_bound",
+    "upper_bound",
+    "sample_count",
+    "source",
+    "note_indicator",
+    "note_source",
+    "note_classif",
+)
 RELEASE_COLUMNS = ("id", "dataset", "file", "format", "loaded_at")
 """The releases sheet's columns (some of what :func:`public_release` shows)."""
 
@@ -40,8 +54,9 @@ def _sheet_name(code: str, used: set[str]) -> str:
     return name
 
 
-def write_workbook(found: pd.DataFrame, out: Path, target: sa.Engine, lang: str = "en",
-                   as_of: str | None = None) -> None:
+def write_workbook(
+    found: pd.DataFrame, out: Path, target: sa.Engine, lang: str = "en", as_of: str | None = None
+) -> None:
     """Write the observations ``found`` to the workbook ``out``: a sheet per indicator with a
     ``<column>_label`` column beside each coded column (where the warehouse has labels), and
     a ``notes`` sheet (indicators with their labels, units and definitions) and a
@@ -62,16 +77,20 @@ def write_workbook(found: pd.DataFrame, out: Path, target: sa.Engine, lang: str 
         metadata = described(connection, cut)
         history, _ = release_history(connection)
     listed = [public_release(r) for r in history if cut is None or r["id"] <= cut]
-    loaded = pd.DataFrame([{c: r[c] for c in RELEASE_COLUMNS} for r in listed],
-                          columns=list(RELEASE_COLUMNS)).sort_values("id")
+    loaded = pd.DataFrame(
+        [{c: r[c] for c in RELEASE_COLUMNS} for r in listed], columns=list(RELEASE_COLUMNS)
+    ).sort_values("id")
     loaded["loaded_at"] = loaded["loaded_at"].astype(str)
     sheets = _sheets(found, names, metadata, loaded)
     write_atomically(out, lambda target: write_sheets(target, sheets))
 
 
-def _sheets(found: pd.DataFrame, names: dict[tuple[str, str], str],
-            metadata: dict[str, tuple[str, str]], loaded: pd.DataFrame
-            ) -> dict[str, pd.DataFrame]:
+def _sheets(
+    found: pd.DataFrame,
+    names: dict[tuple[str, str], str],
+    metadata: dict[str, tuple[str, str]],
+    loaded: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
     """The workbook's sheets by name: one per indicator, ``notes`` and ``releases``."""
     used: set[str] = set()
     sheets: dict[str, pd.DataFrame] = {}
@@ -84,10 +103,18 @@ def _sheets(found: pd.DataFrame, names: dict[tuple[str, str], str],
             sheet.insert(position, f"{column}_label", values)
         sheets[_sheet_name(str(code), used)] = sheet
         unit, definition = metadata.get(str(code), ("", ""))
-        listed.append({"indicator": code, "label": names.get(("indicator", str(code)), ""),
-                       "unit": unit, "definition": definition, "observations": len(rows)})
+        listed.append(
+            {
+                "indicator": code,
+                "label": names.get(("indicator", str(code)), ""),
+                "unit": unit,
+                "definition": definition,
+                "observations": len(rows),
+            }
+        )
     sheets[_sheet_name("notes", used)] = pd.DataFrame(
-        listed, columns=["indicator", "label", "unit", "definition", "observations"])
+        listed, columns=["indicator", "label", "unit", "definition", "observations"]
+    )
     if not loaded.empty:
         sheets[_sheet_name("releases", used)] = loaded
     return sheets

@@ -41,8 +41,10 @@ def bundled(classifications: Path | None = None) -> dict[str, Group]:
     """The groups shipped with decentwork, the ILO regions, and the World Bank income groups
     when their file is in ``classifications`` (default: the fetched classifications)."""
     text = resources.files("decentwork.warehouse").joinpath("groups.yaml").read_text("utf-8")
-    found = {code: Group(code, entry["label"], entry["source"], tuple(entry["members"]), True)
-             for code, entry in yaml.safe_load(text).items()}
+    found = {
+        code: Group(code, entry["label"], entry["source"], tuple(entry["members"]), True)
+        for code, entry in yaml.safe_load(text).items()
+    }
     published = country_groups.ilo_regions()
     income = (classifications or data_dir()) / country_groups.CLASS_FILE
     if income.is_file():
@@ -56,8 +58,9 @@ def groups(connection: sa.Connection) -> dict[str, Group]:
     found = bundled()
     members: dict[str, list[str]] = {}
     for code, area in connection.execute(
-        sa.select(area_group_members.c.group_code, area_group_members.c.ref_area)
-        .order_by(area_group_members.c.group_code, area_group_members.c.ref_area)
+        sa.select(area_group_members.c.group_code, area_group_members.c.ref_area).order_by(
+            area_group_members.c.group_code, area_group_members.c.ref_area
+        )
     ):
         members.setdefault(code, []).append(area)
     for code, label, source in connection.execute(sa.select(area_groups)):
@@ -73,34 +76,49 @@ def group(connection: sa.Connection, code: str) -> Group:
     """
     known = groups(connection)
     if code not in known:
-        raise UnknownGroup(f"no group {code!r} (groups: {', '.join(known)})", given=code,
-                           expected="a group code (decentwork groups list)")
+        raise UnknownGroup(
+            f"no group {code!r} (groups: {', '.join(known)})",
+            given=code,
+            expected="a group code (decentwork groups list)",
+        )
     return known[code]
 
 
-def define(connection: sa.Connection, code: str, label: str, members: list[str],
-           source: str = "defined by the user") -> Group:
+def define(
+    connection: sa.Connection,
+    code: str,
+    label: str,
+    members: list[str],
+    source: str = "defined by the user",
+) -> Group:
     """Define (or redefine) the group ``code`` with these member areas.
 
     Raises:
         GroupError: a code that is not ``X_...``, or members that are not ISO 3166 areas.
     """
     if not GROUP.match(code):
-        raise GroupError(f"group code {code!r}: expected X_ followed by capitals, digits or _ "
-                         "(e.g. X_SSC_PARTNERS)", given=code,
-                         expected="X_ followed by capitals, digits or _")
+        raise GroupError(
+            f"group code {code!r}: expected X_ followed by capitals, digits or _ "
+            "(e.g. X_SSC_PARTNERS)",
+            given=code,
+            expected="X_ followed by capitals, digits or _",
+        )
     areas = sorted({m.strip().upper() for m in members if m.strip()})
     unknown = [a for a in areas if not is_known_area(a) or re.match(r"^X_", a)]
     if unknown or not areas:
-        raise GroupError(f"group {code}: members must be ISO 3166 area codes; "
-                         f"{'not areas: ' + ', '.join(unknown) if unknown else 'none given'}",
-                         parameter="members", given=", ".join(unknown) or None,
-                         expected="ISO 3166 area codes")
+        raise GroupError(
+            f"group {code}: members must be ISO 3166 area codes; "
+            f"{'not areas: ' + ', '.join(unknown) if unknown else 'none given'}",
+            parameter="members",
+            given=", ".join(unknown) or None,
+            expected="ISO 3166 area codes",
+        )
     connection.execute(area_group_members.delete().where(area_group_members.c.group_code == code))
     connection.execute(area_groups.delete().where(area_groups.c.code == code))
     connection.execute(area_groups.insert().values(code=code, label=label, source=source))
-    connection.execute(area_group_members.insert(),
-                       [{"group_code": code, "ref_area": a} for a in areas])
+    connection.execute(
+        area_group_members.insert(), [{"group_code": code, "ref_area": a} for a in areas]
+    )
     _log(connection, f"group {code} defined: {', '.join(areas)}")
     return Group(code, label, source, tuple(areas), False)
 
@@ -111,8 +129,9 @@ def delete(connection: sa.Connection, code: str) -> None:
     Raises:
         UnknownGroup: the user defined no group ``code``.
     """
-    gone = connection.execute(area_group_members.delete()
-                              .where(area_group_members.c.group_code == code)).rowcount
+    gone = connection.execute(
+        area_group_members.delete().where(area_group_members.c.group_code == code)
+    ).rowcount
     gone += connection.execute(area_groups.delete().where(area_groups.c.code == code)).rowcount
     if not gone:
         raise UnknownGroup(f"no user-defined group {code!r} to delete", given=code)

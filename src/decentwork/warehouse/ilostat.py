@@ -65,8 +65,11 @@ def dataset_id(code: str) -> str:
     """ILOSTAT's dataset id: the indicator code with its frequency (``_A`` when not given)."""
     code = code.strip().upper()
     if not DATASET.match(code):
-        raise BadInput(f"{code!r} is not an ILOSTAT indicator code (e.g. SDG_0852_SEX_AGE_RT)",
-                       given=code, expected="an ILOSTAT indicator code")
+        raise BadInput(
+            f"{code!r} is not an ILOSTAT indicator code (e.g. SDG_0852_SEX_AGE_RT)",
+            given=code,
+            expected="an ILOSTAT indicator code",
+        )
     return code if code.endswith(FREQUENCIES) else f"{code}_A"
 
 
@@ -81,8 +84,14 @@ def cached_file(dataset: str, cache: Path | None = None) -> Path:
     return (cache or cache_dir()) / f"{dataset}.csv.gz"
 
 
-def fetch(codes: Sequence[str], *, mirror: str | None = None, refresh: bool = False,
-          on_progress: Progress = lambda *_: None, cache: Path | None = None) -> list[Fetched]:
+def fetch(
+    codes: Sequence[str],
+    *,
+    mirror: str | None = None,
+    refresh: bool = False,
+    on_progress: Progress = lambda *_: None,
+    cache: Path | None = None,
+) -> list[Fetched]:
     """The files of the ILOSTAT datasets ``codes``, from ``mirror`` (default:
     ``$DECENTWORK_MIRROR``, else ILOSTAT's service).
 
@@ -116,8 +125,9 @@ def _from_folder(root: Path, dataset: str) -> Fetched:
         found = sorted(base.glob(name)) + sorted(base.glob(f"*/{name}"))
         if found:
             return Fetched(dataset, found[-1], str(found[-1]))
-    raise NotPublished(f"mirror {root}: no {dataset}.csv.gz or {dataset}.csv under {base}",
-                       given=dataset)
+    raise NotPublished(
+        f"mirror {root}: no {dataset}.csv.gz or {dataset}.csv under {base}", given=dataset
+    )
 
 
 def _mirror_urls(base: str, dataset: str) -> list[str]:
@@ -129,39 +139,55 @@ def _mirror_urls(base: str, dataset: str) -> list[str]:
     try:
         with urllib.request.urlopen(root, timeout=TIMEOUT) as response:
             page = response.read(MAX_INDEX).decode("utf-8", "replace")
-        folders += [folder for href in re.findall(r'href="([^"?#]+/)"', page)
-                    if _under(root, folder := urllib.parse.urljoin(root, href))]
+        folders += [
+            folder
+            for href in re.findall(r'href="([^"?#]+/)"', page)
+            if _under(root, folder := urllib.parse.urljoin(root, href))
+        ]
     except (urllib.error.URLError, OSError):
         pass  # no index page: only the top folder is tried (the download says why it fails)
-    return [f"{folder}{dataset}{suffix}" for folder in dict.fromkeys(folders)
-            for suffix in (".csv.gz", ".csv")]
+    return [
+        f"{folder}{dataset}{suffix}"
+        for folder in dict.fromkeys(folders)
+        for suffix in (".csv.gz", ".csv")
+    ]
 
 
 def _under(root: str, address: str) -> bool:
     """Whether ``address`` is a folder below ``root`` on the same host (same scheme, host
     and port; a path under root's, without ``..``)."""
     top, link = urllib.parse.urlsplit(root), urllib.parse.urlsplit(address)
-    return ((link.scheme, link.netloc) == (top.scheme, top.netloc)
-            and link.path.startswith(top.path) and link.path != top.path
-            and ".." not in link.path.split("/"))
+    return (
+        (link.scheme, link.netloc) == (top.scheme, top.netloc)
+        and link.path.startswith(top.path)
+        and link.path != top.path
+        and ".." not in link.path.split("/")
+    )
 
 
-def _download(dataset: str, urls: list[str], target: Path, on_progress: Progress,
-              limits: Limits) -> Fetched:
+def _download(
+    dataset: str, urls: list[str], target: Path, on_progress: Progress, limits: Limits
+) -> Fetched:
     """The first of ``urls`` that exists, saved gzipped as ``target`` once checked."""
     missing = []
     for url in urls:
         try:
-            download(url, target,
-                     on_progress=lambda done, total: on_progress(dataset, done, total),
-                     check=functools.partial(_check_bulk, dataset, url, limits))
+            download(
+                url,
+                target,
+                on_progress=lambda done, total: on_progress(dataset, done, total),
+                check=functools.partial(_check_bulk, dataset, url, limits),
+            )
             return Fetched(dataset, target, url)
         except NotFound:
             missing.append(url)
         except DownloadError as error:
-            raise PullError(f"{dataset}: {error}", given=dataset,
-                            hint="read a mirror instead: a folder or URL laid out like the "
-                            f"shared data folder, given as mirror or in ${MIRROR}") from None
+            raise PullError(
+                f"{dataset}: {error}",
+                given=dataset,
+                hint="read a mirror instead: a folder or URL laid out like the "
+                f"shared data folder, given as mirror or in ${MIRROR}",
+            ) from None
     raise NotPublished(f"{dataset}: not found (404) at {', '.join(missing)}", given=dataset)
 
 
@@ -172,14 +198,19 @@ def _check_bulk(dataset: str, url: str, limits: Limits, path: Path) -> None:
         lines = text_lines(path, limits)
         header = next(lines, "")
         if not header.startswith("ref_area,"):
-            raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file "
-                                f"(it starts {header[:40]!r}); try again, or check the "
-                                "address", given=url)
+            raise DownloadError(
+                f"{dataset}: {url} did not send a complete ILOSTAT bulk file "
+                f"(it starts {header[:40]!r}); try again, or check the "
+                "address",
+                given=url,
+            )
         for _ in lines:
             pass
     except UnreadableFile as error:
-        raise DownloadError(f"{dataset}: {url} did not send a complete ILOSTAT bulk file "
-                            f"({error}); try again", given=url) from None
+        raise DownloadError(
+            f"{dataset}: {url} did not send a complete ILOSTAT bulk file ({error}); try again",
+            given=url,
+        ) from None
     if not is_gzip(path):  # a plain CSV (a mirror's .csv): keep it gzipped in the cache
         packed = path.with_name(path.name + ".gz")
         with path.open("rb") as source, gzip.open(packed, "wb") as sink:
@@ -200,9 +231,11 @@ def split_by_area(fetched: Fetched, areas: Sequence[str], folder: Path) -> dict[
             if len(row) > column and row[column] in wanted:
                 rows.setdefault(row[column], []).append(row)
     except (UnreadableFile, StopIteration, ValueError) as error:
-        raise PullError(f"{fetched.path}: not a readable ILOSTAT bulk file "
-                        f"({error or 'empty'})", given=str(fetched.path),
-                        hint="download it again (refresh)") from None
+        raise PullError(
+            f"{fetched.path}: not a readable ILOSTAT bulk file ({error or 'empty'})",
+            given=str(fetched.path),
+            hint="download it again (refresh)",
+        ) from None
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for area, selected in sorted(rows.items()):

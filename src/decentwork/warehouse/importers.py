@@ -104,8 +104,9 @@ def csv_rows(path: Path, lines: Iterator[str]) -> Rows:
         except StopIteration:
             return
         except csv.Error as error:
-            raise UnreadableFile(_csv_problem(path, first, reader.line_num, error),
-                                 given=str(path)) from None
+            raise UnreadableFile(
+                _csv_problem(path, first, reader.line_num, error), given=str(path)
+            ) from None
         yield first, reader.line_num, row
         first = reader.line_num + 1
 
@@ -115,16 +116,19 @@ def _csv_problem(path: Path, first: int, last: int, error: csv.Error) -> str:
     with the line."""
     text = str(error)
     if text.startswith("unexpected end of data"):
-        return (f"{path}:{first}: a quoted field opens on this line and is never closed (a "
-                f"stray quote \"?), so the file's lines {first} to {last} cannot be read; "
-                "nothing of the file is loaded")
+        return (
+            f"{path}:{first}: a quoted field opens on this line and is never closed (a "
+            f"stray quote \"?), so the file's lines {first} to {last} cannot be read; "
+            "nothing of the file is loaded"
+        )
     if text.startswith("new-line character seen in unquoted field"):
-        return (f"{path}:{last}: a line break (a carriage return) inside a field that is not "
-                "quoted")
+        return f"{path}:{last}: a line break (a carriage return) inside a field that is not quoted"
     if text.startswith("field larger than field limit"):
-        return (f"{path}:{first}: a field longer than {csv.field_size_limit():,} characters; "
-                "not a file decentwork reads")
-    return f"{path}:{last}: not valid CSV ({text}; a stray quote \"?)"
+        return (
+            f"{path}:{first}: a field longer than {csv.field_size_limit():,} characters; "
+            "not a file decentwork reads"
+        )
+    return f'{path}:{last}: not valid CSV ({text}; a stray quote "?)'
 
 
 def read(path: Path, known: Known | None = None, limits: Limits | None = None) -> Parsed:
@@ -143,8 +147,7 @@ def read(path: Path, known: Known | None = None, limits: Limits | None = None) -
     if path.suffix.lower() == ".parquet":
         return _parquet(path, known, limits)
     if zipfile.is_zipfile(path):
-        raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first",
-                             given=str(path))
+        raise UnreadableFile(f"{path}: a zip archive; extract the CSV file first", given=str(path))
     rows = csv_rows(path, text_lines(path, limits))
     try:
         _, _, header = next(rows)
@@ -163,7 +166,9 @@ def read(path: Path, known: Known | None = None, limits: Limits | None = None) -
     raise UnreadableFile(
         f"{path}: not a format decentwork loads (header {', '.join(names[:6])}...); expected "
         "an observation table (ref_area, indicator, ..., time, obs_value), SDMX-CSV, a World "
-        "Bank WDI CSV file or an ILOSTAT dictionary", given=str(path))
+        "Bank WDI CSV file or an ILOSTAT dictionary",
+        given=str(path),
+    )
 
 
 def _check_delimiter(path: Path, names: list[str]) -> None:
@@ -176,7 +181,9 @@ def _check_delimiter(path: Path, names: list[str]) -> None:
             raise UnreadableFile(
                 f"{path}:1: the fields are separated by {said}, not commas (header "
                 f"{names[0][:60]!r}); save the file as CSV with commas",
-                given=str(path), expected="comma-separated fields")
+                given=str(path),
+                expected="comma-separated fields",
+            )
 
 
 def _records(path: Path, names: list[str], rows: Rows, parsed: Parsed) -> Records:
@@ -188,12 +195,21 @@ def _records(path: Path, names: list[str], rows: Rows, parsed: Parsed) -> Record
             continue
         record = dict(zip(names, row, strict=False))
         if last > first:
-            parsed.refuse(Problem(str(path), first, "row",
-                                  f"a quoted field runs over lines {first} to {last} (a line "
-                                  "break in a field, or a stray quote \"?)"), record)
+            parsed.refuse(
+                Problem(
+                    str(path),
+                    first,
+                    "row",
+                    f"a quoted field runs over lines {first} to {last} (a line "
+                    'break in a field, or a stray quote "?)',
+                ),
+                record,
+            )
         elif len(row) != len(names):
-            parsed.refuse(Problem(str(path), first, "row",
-                                  f"{len(row)} fields, expected {len(names)}"), record)
+            parsed.refuse(
+                Problem(str(path), first, "row", f"{len(row)} fields, expected {len(names)}"),
+                record,
+            )
         else:
             yield first, record
 
@@ -233,8 +249,9 @@ def _chunk(rows: list[dict[str, object]]) -> pd.DataFrame:
     return table
 
 
-def _without_repeats(path: Path, table: pd.DataFrame, columns: list[str],
-                     parsed: Parsed) -> pd.DataFrame:
+def _without_repeats(
+    path: Path, table: pd.DataFrame, columns: list[str], parsed: Parsed
+) -> pd.DataFrame:
     """``table`` without the rows whose key an earlier line has, each such row a problem
     (its ``columns`` written as they were read)."""
     key = list(observations.KEY_COLUMNS)
@@ -245,9 +262,12 @@ def _without_repeats(path: Path, table: pd.DataFrame, columns: list[str],
     firsts = involved.groupby(key, sort=False)["line"].transform("min")
     for index in table.index[repeated]:
         row = table.loc[index]
-        parsed.refuse(Problem(str(path), int(row["line"]), "key",
-                              f"same observation as line {int(firsts[index])}"),
-                      {c: _written(row[c]) for c in columns if c in table.columns})
+        parsed.refuse(
+            Problem(
+                str(path), int(row["line"]), "key", f"same observation as line {int(firsts[index])}"
+            ),
+            {c: _written(row[c]) for c in columns if c in table.columns},
+        )
     return table[~repeated].reset_index(drop=True)
 
 
@@ -261,9 +281,11 @@ def _written(value: object) -> str:
 def _table(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
     unknown = [n for n in names if n not in observations.COLUMNS]
     if unknown:
-        raise UnreadableFile(f"{path}: unknown column(s) {', '.join(unknown)} (expected "
-                             f"observation columns: {', '.join(observations.COLUMNS)})",
-                             given=str(path))
+        raise UnreadableFile(
+            f"{path}: unknown column(s) {', '.join(unknown)} (expected "
+            f"observation columns: {', '.join(observations.COLUMNS)})",
+            given=str(path),
+        )
     _require(path, names, COLUMNS_REQUIRED)
     kind = "decentwork" if "se" in names else "ilostat-bulk"
     parsed = Parsed(kind, dataset_name(path))
@@ -276,27 +298,35 @@ def _require(path: Path, names: list[str], required: tuple[str, ...]) -> None:
     if missing:
         raise UnreadableFile(
             f"{path}: no {', '.join(missing)} column (the header has {', '.join(names)}); a "
-            f"file of observations needs {', '.join(required)}", given=str(path),
-            expected=", ".join(required))
+            f"file of observations needs {', '.join(required)}",
+            given=str(path),
+            expected=", ".join(required),
+        )
 
 
 def _parquet(path: Path, known: Known, limits: Limits) -> Parsed:
     try:
         source = pq.ParquetFile(path)
     except Exception as error:  # pyarrow raises several types for damaged files
-        raise UnreadableFile(f"{path}: not a readable Parquet file ({error})",
-                             given=str(path)) from None
+        raise UnreadableFile(
+            f"{path}: not a readable Parquet file ({error})", given=str(path)
+        ) from None
     names = source.schema_arrow.names
     if not {"ref_area", "indicator", "time"} <= set(names):
-        raise UnreadableFile(f"{path}: not an observation table (columns "
-                             f"{', '.join(names[:8])})", given=str(path))
+        raise UnreadableFile(
+            f"{path}: not an observation table (columns {', '.join(names[:8])})", given=str(path)
+        )
     _require(path, names, COLUMNS_REQUIRED)
-    size = sum(source.metadata.row_group(k).total_byte_size
-               for k in range(source.metadata.num_row_groups))
+    size = sum(
+        source.metadata.row_group(k).total_byte_size for k in range(source.metadata.num_row_groups)
+    )
     if size > limits.max_bytes:
-        raise UnreadableFile(f"{path}: {size:,} bytes of data, more than {limits.size()}; "
-                             "split the file, or raise the limit", given=str(path),
-                             expected=f"at most {limits.size()}")
+        raise UnreadableFile(
+            f"{path}: {size:,} bytes of data, more than {limits.size()}; "
+            "split the file, or raise the limit",
+            given=str(path),
+            expected=f"at most {limits.size()}",
+        )
     parsed = Parsed("decentwork", dataset_name(path))
 
     def records() -> Records:
@@ -307,8 +337,9 @@ def _parquet(path: Path, known: Known, limits: Limits) -> Parsed:
                     number += 1
                     yield number, {k: _written(v) for k, v in row.items()}
         except OSError as error:  # a damaged column chunk
-            raise UnreadableFile(f"{path}: row {number + 1}: not readable ({error})",
-                                 given=str(path)) from None
+            raise UnreadableFile(
+                f"{path}: row {number + 1}: not readable ({error})", given=str(path)
+            ) from None
 
     return _collect(path, parsed, records(), known)
 
@@ -326,8 +357,12 @@ def _in_indicator_order(codes: list[str], indicator: str) -> list[str]:
     """Classification codes in the order the indicator code names their breakdowns
     (``EMP_TEMP_SEX_STE_GEO_NB``: STE, then GEO); the file's column order otherwise."""
     parts = indicator.split("_")[2:]
-    return sorted(codes, key=lambda code: parts.index(code.split("_")[0])
-                  if code.split("_")[0] in parts else len(parts))
+    return sorted(
+        codes,
+        key=lambda code: (
+            parts.index(code.split("_")[0]) if code.split("_")[0] in parts else len(parts)
+        ),
+    )
 
 
 def _sdmx(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
@@ -342,20 +377,31 @@ def _sdmx(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
             match = re.match(r"^(?:[^:]+:)?(?:DF_)?([A-Z0-9_]+)(?:\(.*\))?$", flow)
             indicator = match.group(1) if match else ""
             classifs = _in_indicator_order(
-                [record[d] for d in candidates if record[d].startswith(f"{d}_")], indicator)
+                [record[d] for d in candidates if record[d].startswith(f"{d}_")], indicator
+            )
             out = {column: record.get(name, "") for column, name in SDMX_ATTRIBUTES.items()}
-            out.update({
-                "ref_area": record.get("REF_AREA", ""), "indicator": indicator,
-                "sex": record.get("SEX", ""),
-                "classif1": classifs[0] if classifs else "",
-                "classif2": classifs[1] if len(classifs) > 1 else "",
-                "time": _sdmx_time(record.get("TIME_PERIOD", "")),
-                "obs_value": record.get("OBS_VALUE", ""),
-            })
+            out.update(
+                {
+                    "ref_area": record.get("REF_AREA", ""),
+                    "indicator": indicator,
+                    "sex": record.get("SEX", ""),
+                    "classif1": classifs[0] if classifs else "",
+                    "classif2": classifs[1] if len(classifs) > 1 else "",
+                    "time": _sdmx_time(record.get("TIME_PERIOD", "")),
+                    "obs_value": record.get("OBS_VALUE", ""),
+                }
+            )
             if len(classifs) > 2:
-                parsed.refuse(Problem(str(path), number, "classifications",
-                                      f"{len(classifs)} classification dimensions; an "
-                                      "observation has at most two"), record)
+                parsed.refuse(
+                    Problem(
+                        str(path),
+                        number,
+                        "classifications",
+                        f"{len(classifs)} classification dimensions; an "
+                        "observation has at most two",
+                    ),
+                    record,
+                )
                 continue
             yield number, out
 
@@ -368,8 +414,9 @@ def _wdi(path: Path, rows: Rows, known: Known) -> Parsed:
         if header and header[0] == "Country Name":
             break
     else:
-        raise UnreadableFile(f"{path}: a WDI file without its 'Country Name' header line",
-                             given=str(path))
+        raise UnreadableFile(
+            f"{path}: a WDI file without its 'Country Name' header line", given=str(path)
+        )
     names = [h.strip() for h in header]
     years = [(k, n) for k, n in enumerate(names) if re.match(r"^\d{4}$", n)]
 
@@ -379,33 +426,55 @@ def _wdi(path: Path, rows: Rows, known: Known) -> Parsed:
                 continue
             record = dict(zip(names, row, strict=False))
             if last > first:
-                parsed.refuse(Problem(str(path), first, "row",
-                                      f"a quoted field runs over lines {first} to {last} (a "
-                                      "line break in a field, or a stray quote \"?)"), record)
+                parsed.refuse(
+                    Problem(
+                        str(path),
+                        first,
+                        "row",
+                        f"a quoted field runs over lines {first} to {last} (a "
+                        'line break in a field, or a stray quote "?)',
+                    ),
+                    record,
+                )
                 continue
             if len(row) < len(names) - 1:
-                parsed.refuse(Problem(str(path), first, "row",
-                                      f"{len(row)} fields, expected {len(names)}"), record)
+                parsed.refuse(
+                    Problem(str(path), first, "row", f"{len(row)} fields, expected {len(names)}"),
+                    record,
+                )
                 continue
             area = WDI_AREAS.get(row[1], row[1])
-            area = area if is_known_area(area, known.areas) or not CODE.match(area) \
+            area = (
+                area
+                if is_known_area(area, known.areas) or not CODE.match(area)
                 else f"{WDI_GROUP}{area}"
+            )
             for k, year in years:
                 value = row[k].strip() if k < len(row) else ""
                 if value:
-                    yield first, {"ref_area": area, "indicator": row[3],
-                                  "source": WDI_SOURCE, "time": year, "obs_value": value}
+                    yield (
+                        first,
+                        {
+                            "ref_area": area,
+                            "indicator": row[3],
+                            "source": WDI_SOURCE,
+                            "time": year,
+                            "obs_value": value,
+                        },
+                    )
 
     return _collect(path, parsed, records(), known)
 
 
 def _dictionary(path: Path, names: list[str], rows: Rows) -> Parsed:
     kind = names[0]
-    bad_kind = code_problem(kind) or (f"longer than {MAX_KIND} characters"
-                                      if len(kind) > MAX_KIND else None)
+    bad_kind = code_problem(kind) or (
+        f"longer than {MAX_KIND} characters" if len(kind) > MAX_KIND else None
+    )
     if bad_kind:
-        raise UnreadableFile(f"{path}:1: the dictionary's kind of code {kind!r}: {bad_kind}",
-                             given=str(path))
+        raise UnreadableFile(
+            f"{path}:1: the dictionary's kind of code {kind!r}: {bad_kind}", given=str(path)
+        )
     parsed = Parsed("ilostat-dictionary", dataset_name(path))
     match = re.search(r"_([a-z]{2})$", dataset_name(path))
     lang = match.group(1) if match else "en"
@@ -414,8 +483,11 @@ def _dictionary(path: Path, names: list[str], rows: Rows) -> Parsed:
         code, label = record[kind].strip(" "), record[names[1]].strip(" ")
         if not code:
             continue
-        found = [Problem(str(path), number, column, problem) for column, problem in
-                 ((kind, code_problem(code)), (names[1], text_problem(label))) if problem]
+        found = [
+            Problem(str(path), number, column, problem)
+            for column, problem in ((kind, code_problem(code)), (names[1], text_problem(label)))
+            if problem
+        ]
         for problem in found:
             parsed.refuse(problem, record)
         if not found:

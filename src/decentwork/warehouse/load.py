@@ -39,8 +39,7 @@ from decentwork.warehouse.descriptions import (
 from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
-__all__ = ["IndicatorMetadata", "LoadError", "LoadReport", "load_file", "load_files",
-           "load_frame"]
+__all__ = ["IndicatorMetadata", "LoadError", "LoadReport", "load_file", "load_files", "load_frame"]
 
 BATCH = 20_000
 MAX_DATASET = 200
@@ -109,8 +108,9 @@ def checksum(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as error:
-        raise importers.UnreadableFile(f"{path}: cannot be read ({error.strerror})",
-                                       given=str(path)) from None
+        raise importers.UnreadableFile(
+            f"{path}: cannot be read ({error.strerror})", given=str(path)
+        ) from None
     return digest.hexdigest()
 
 
@@ -120,16 +120,27 @@ def content_digest(table: pd.DataFrame, key: Sequence[str]) -> str:
     order = table[list(key)].reset_index(drop=True).sort_values(list(key), kind="stable").index
     digest = hashlib.sha256()
     for start in range(0, max(len(table), 1), importers.CHUNK):
-        part = table.iloc[order[start:start + importers.CHUNK]]
-        digest.update(part.to_csv(index=False, header=start == 0, float_format="%r",
-                                  lineterminator="\n").encode("utf-8"))
+        part = table.iloc[order[start : start + importers.CHUNK]]
+        digest.update(
+            part.to_csv(
+                index=False, header=start == 0, float_format="%r", lineterminator="\n"
+            ).encode("utf-8")
+        )
     return digest.hexdigest()
 
 
-def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full: bool = True,
-              skip_bad: bool = False, rejects: Path | None = None,
-              metadata: Iterable[IndicatorMetadata] = (), operator: str | None = None,
-              limits: settings.Limits | None = None) -> LoadReport:
+def load_file(
+    engine: sa.Engine,
+    path: Path,
+    *,
+    dataset: str | None = None,
+    full: bool = True,
+    skip_bad: bool = False,
+    rejects: Path | None = None,
+    metadata: Iterable[IndicatorMetadata] = (),
+    operator: str | None = None,
+    limits: settings.Limits | None = None,
+) -> LoadReport:
     """Load one file as a release of ``dataset`` (default: the file's name).
 
     Args:
@@ -149,14 +160,31 @@ def load_file(engine: sa.Engine, path: Path, *, dataset: str | None = None, full
         Busy: another writer held the write lock too long.
         WarehouseError: the database refused the load.
     """
-    return load_files(engine, [path], dataset=dataset, full=full, skip_bad=skip_bad,
-                      rejects=rejects, metadata=metadata, operator=operator, limits=limits)[0]
+    return load_files(
+        engine,
+        [path],
+        dataset=dataset,
+        full=full,
+        skip_bad=skip_bad,
+        rejects=rejects,
+        metadata=metadata,
+        operator=operator,
+        limits=limits,
+    )[0]
 
 
-def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = None,
-               full: bool = True, skip_bad: bool = False, rejects: Path | None = None,
-               metadata: Iterable[IndicatorMetadata] = (), operator: str | None = None,
-               limits: settings.Limits | None = None) -> list[LoadReport]:
+def load_files(
+    engine: sa.Engine,
+    paths: list[Path],
+    *,
+    dataset: str | None = None,
+    full: bool = True,
+    skip_bad: bool = False,
+    rejects: Path | None = None,
+    metadata: Iterable[IndicatorMetadata] = (),
+    operator: str | None = None,
+    limits: settings.Limits | None = None,
+) -> list[LoadReport]:
     """Load files in one transaction, one release each: if any file is refused, none is
     loaded (the error's hint says so). Arguments as :func:`load_file` (``rejects`` only with
     one file). Every file is read and checked before the write lock is taken."""
@@ -169,17 +197,27 @@ def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = No
         with _refusals(engine):
             with engine.connect() as connection:
                 known = _known(connection)
-                previous = [_loaded(connection, dataset or importers.dataset_name(path),
-                                    digest, path) for path, digest in zip(paths, digests,
-                                                                          strict=True)]
+                previous = [
+                    _loaded(connection, dataset or importers.dataset_name(path), digest, path)
+                    for path, digest in zip(paths, digests, strict=True)
+                ]
             with tempfile.TemporaryDirectory(prefix="decentwork-load-") as spool:
                 prepared = []
-                for k, (path, digest, before) in enumerate(zip(paths, digests, previous,
-                                                              strict=True)):
+                for k, (path, digest, before) in enumerate(
+                    zip(paths, digests, previous, strict=True)
+                ):
                     item = before or _prepare(
-                        path, digest, dataset, full, skip_bad,
-                        rejects if len(paths) == 1 else None, known, limits,
-                        Path(spool) / f"{k}.parquet", {m.code for m in described})
+                        path,
+                        digest,
+                        dataset,
+                        full,
+                        skip_bad,
+                        rejects if len(paths) == 1 else None,
+                        known,
+                        limits,
+                        Path(spool) / f"{k}.parquet",
+                        {m.code for m in described},
+                    )
                     prepared.append(item)
                     if item.labels is not None and not item.labels.empty:
                         kind = str(item.labels["kind"].iloc[0])
@@ -187,8 +225,14 @@ def load_files(engine: sa.Engine, paths: list[Path], *, dataset: str | None = No
                 with engine.begin() as connection:
                     write_lock(connection)
                     reports = [_write(connection, item, who, described) for item in prepared]
-                    _stamp(connection, [r.release for r in reports
-                                        if not r.already_loaded and r.release is not None])
+                    _stamp(
+                        connection,
+                        [
+                            r.release
+                            for r in reports
+                            if not r.already_loaded and r.release is not None
+                        ],
+                    )
         return reports
     except DecentworkError as error:
         error.hint = f"{error.hint} {NOTHING_LOADED}" if error.hint else NOTHING_LOADED
@@ -199,20 +243,30 @@ def _check_dataset(dataset: str | None, full: bool, files: int) -> None:
     """Refuse a dataset name that is too long or has control characters or quotes, and one
     name for several full releases."""
     if dataset and full and files > 1:
-        raise LoadError(f"dataset {dataset} with {files} files: each would be a full "
-                        "release of the dataset and withdraw the others' rows; load them "
-                        "as partial releases (full=False), or as one file",
-                        parameter="dataset", given=dataset)
+        raise LoadError(
+            f"dataset {dataset} with {files} files: each would be a full "
+            "release of the dataset and withdraw the others' rows; load them "
+            "as partial releases (full=False), or as one file",
+            parameter="dataset",
+            given=dataset,
+        )
     if dataset is None:
         return
-    expected = f"a name of 1 to {MAX_DATASET} characters, without control characters or \""
+    expected = f'a name of 1 to {MAX_DATASET} characters, without control characters or "'
     if not dataset.strip() or len(dataset) > MAX_DATASET:
-        raise LoadError(f"a dataset name of {len(dataset)} characters: 1 to {MAX_DATASET} are "
-                        "allowed", parameter="dataset", given=dataset, expected=expected)
+        raise LoadError(
+            f"a dataset name of {len(dataset)} characters: 1 to {MAX_DATASET} are allowed",
+            parameter="dataset",
+            given=dataset,
+            expected=expected,
+        )
     if settings.CONTROL.search(dataset) or '"' in dataset:
-        raise LoadError(f"dataset {dataset!r}: a name cannot contain a control character "
-                        "or a double quote", parameter="dataset", given=dataset,
-                        expected=expected)
+        raise LoadError(
+            f"dataset {dataset!r}: a name cannot contain a control character or a double quote",
+            parameter="dataset",
+            given=dataset,
+            expected=expected,
+        )
 
 
 @contextlib.contextmanager
@@ -226,12 +280,15 @@ def _refusals(engine: sa.Engine) -> Iterator[None]:
             raise busy(shown(engine.url), settings.lock_wait()) from None
         raise WarehouseError(
             f"the warehouse {shown(engine.url)} refused the load "
-            f"({str(error.orig).splitlines()[0]})", given=shown(engine.url),
-            hint="If another load was running, try again when it has finished.") from None
+            f"({str(error.orig).splitlines()[0]})",
+            given=shown(engine.url),
+            hint="If another load was running, try again when it has finished.",
+        ) from None
 
 
-def _loaded(connection: sa.Connection, name: str, digest: str, path: Path,
-            content: str | None = None) -> Prepared | None:
+def _loaded(
+    connection: sa.Connection, name: str, digest: str, path: Path, content: str | None = None
+) -> Prepared | None:
     """The file as already loaded for dataset ``name``: a release with the same bytes
     (``digest``) or, given, the same ``content``; None if there is none."""
     same = releases.c.checksum == digest
@@ -239,69 +296,119 @@ def _loaded(connection: sa.Connection, name: str, digest: str, path: Path,
         same = sa.or_(same, releases.c.content == content)
     found = connection.execute(
         sa.select(releases.c.id, releases.c.format, releases.c.rows_read)
-        .where(releases.c.dataset == name, same).order_by(releases.c.id).limit(1)).first()
+        .where(releases.c.dataset == name, same)
+        .order_by(releases.c.id)
+        .limit(1)
+    ).first()
     if found is None:
         return None
-    report = LoadReport(str(path), found.format, name, int(found.id), int(found.rows_read),
-                        already_loaded=True)
-    return Prepared(path, name, digest, content or "", found.format, False,
-                    int(found.rows_read), previous=report)
+    report = LoadReport(
+        str(path), found.format, name, int(found.id), int(found.rows_read), already_loaded=True
+    )
+    return Prepared(
+        path,
+        name,
+        digest,
+        content or "",
+        found.format,
+        False,
+        int(found.rows_read),
+        previous=report,
+    )
 
 
 def _known(connection: sa.Connection) -> Known:
     """The area and indicator codes the warehouse has labels of (from loaded dictionaries
     and the catalogue)."""
     rows = connection.execute(
-        sa.select(labels.c.kind, labels.c.code).where(labels.c.kind.in_(["ref_area",
-                                                                         "indicator"]))
-        .distinct())
+        sa.select(labels.c.kind, labels.c.code)
+        .where(labels.c.kind.in_(["ref_area", "indicator"]))
+        .distinct()
+    )
     codes: dict[str, set[str]] = {"ref_area": set(), "indicator": set()}
     for kind, code in rows:
         codes[kind].add(code)
     return Known(frozenset(codes["ref_area"]), frozenset(codes["indicator"]))
 
 
-def _prepare(path: Path, digest: str, dataset: str | None, full: bool, skip_bad: bool,
-             rejects: Path | None, known: Known, limits: settings.Limits, spool: Path,
-             described: set[str]) -> Prepared:
+def _prepare(
+    path: Path,
+    digest: str,
+    dataset: str | None,
+    full: bool,
+    skip_bad: bool,
+    rejects: Path | None,
+    known: Known,
+    limits: settings.Limits,
+    spool: Path,
+    described: set[str],
+) -> Prepared:
     """Read and check one file (no transaction, no lock), its rows written to ``spool``."""
     name = dataset or importers.dataset_name(path)
     parsed = importers.read(path, known, limits)
     if parsed.problems and not skip_bad:
-        listed = parsed.problems[:importers.MAX_PROBLEMS]
+        listed = parsed.problems[: importers.MAX_PROBLEMS]
         more = len(parsed.problems) - len(listed)
         raise LoadError(
             f"{path}: {len(parsed.problems)} problem(s); nothing loaded (skip_bad loads the "
-            "good rows):\n" + "\n".join(str(p) for p in listed)
-            + (f"\n... and {more} more" if more else ""), given=str(path))
+            "good rows):\n"
+            + "\n".join(str(p) for p in listed)
+            + (f"\n... and {more} more" if more else ""),
+            given=str(path),
+        )
     if parsed.problems:
         target = rejects or path.with_name(path.name + ".rejects.csv")
         try:
             _write_rejects(parsed, target)
         except OSError as error:
-            raise LoadError(f"{path}: cannot write the rejected rows to {target} ({error}); "
-                            "nothing loaded", parameter="rejects", given=str(target)) from None
+            raise LoadError(
+                f"{path}: cannot write the rejected rows to {target} ({error}); nothing loaded",
+                parameter="rejects",
+                given=str(target),
+            ) from None
         full = False  # the rejected rows' keys are not absent: withdraw nothing
     if parsed.labels is not None:
         table = parsed.labels.drop_duplicates(list(LABEL_KEY), keep="last")
-        return Prepared(path, name, digest, content_digest(table, LABEL_KEY), parsed.format,
-                        full, len(parsed.labels), len(parsed.rejected), labels=table)
+        return Prepared(
+            path,
+            name,
+            digest,
+            content_digest(table, LABEL_KEY),
+            parsed.format,
+            full,
+            len(parsed.labels),
+            len(parsed.rejected),
+            labels=table,
+        )
     if parsed.rows.empty and full:
-        raise LoadError(f"{path}: no observations; as a full release it would withdraw every "
-                        f"row of dataset {name} (load it as a partial release, full=False, if "
-                        "that is meant)", given=str(path))
+        raise LoadError(
+            f"{path}: no observations; as a full release it would withdraw every "
+            f"row of dataset {name} (load it as a partial release, full=False, if "
+            "that is meant)",
+            given=str(path),
+        )
     content = content_digest(parsed.rows, KEY)
     unlabelled: tuple[str, ...] = ()
     if known.indicators and parsed.format != "wdi-csv":
-        unlabelled = tuple(sorted(set(parsed.rows["indicator"]) - known.indicators
-                                  - described))
+        unlabelled = tuple(sorted(set(parsed.rows["indicator"]) - known.indicators - described))
     parsed.rows.to_parquet(spool, index=False)
-    return Prepared(path, name, digest, content, parsed.format, full, len(parsed.rows),
-                    len(parsed.rejected), spool=spool, unlabelled=unlabelled)
+    return Prepared(
+        path,
+        name,
+        digest,
+        content,
+        parsed.format,
+        full,
+        len(parsed.rows),
+        len(parsed.rejected),
+        spool=spool,
+        unlabelled=unlabelled,
+    )
 
 
-def _write(connection: sa.Connection, item: Prepared, who: str,
-           metadata: Collection[IndicatorMetadata]) -> LoadReport:
+def _write(
+    connection: sa.Connection, item: Prepared, who: str, metadata: Collection[IndicatorMetadata]
+) -> LoadReport:
     """Write one prepared file as a release (under the write lock), unless its content is
     loaded already."""
     if item.previous is not None:
@@ -309,8 +416,17 @@ def _write(connection: sa.Connection, item: Prepared, who: str,
     again = _loaded(connection, item.dataset, item.checksum, item.path, item.content)
     if again is not None and again.previous is not None:
         return again.previous
-    release = _new_release(connection, str(item.path), item.dataset, item.checksum,
-                           item.content, item.format, item.full, item.rows_read, who)
+    release = _new_release(
+        connection,
+        str(item.path),
+        item.dataset,
+        item.checksum,
+        item.content,
+        item.format,
+        item.full,
+        item.rows_read,
+        who,
+    )
     if item.labels is not None:
         counts = record_labels(connection, item.labels, release)
     else:
@@ -319,8 +435,16 @@ def _write(connection: sa.Connection, item: Prepared, who: str,
         counts = _load_observations(connection, rows, item.dataset, release, item.full)
         describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
-    return LoadReport(str(item.path), item.format, item.dataset, release, item.rows_read,
-                      *counts, rejected=item.rejected, unlabelled=item.unlabelled)
+    return LoadReport(
+        str(item.path),
+        item.format,
+        item.dataset,
+        release,
+        item.rows_read,
+        *counts,
+        rejected=item.rejected,
+        unlabelled=item.unlabelled,
+    )
 
 
 def _stamp(connection: sa.Connection, ids: list[int]) -> None:
@@ -328,13 +452,21 @@ def _stamp(connection: sa.Connection, ids: list[int]) -> None:
     just before the transaction commits, so that a view as of an earlier moment never shows
     them."""
     if ids:
-        connection.execute(releases.update().where(releases.c.id.in_(ids))
-                           .values(loaded_at=datetime.now(UTC)))
+        connection.execute(
+            releases.update().where(releases.c.id.in_(ids)).values(loaded_at=datetime.now(UTC))
+        )
 
 
-def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, origin: str,
-               fmt: str, full: bool = True, metadata: Iterable[IndicatorMetadata] = (),
-               operator: str | None = None) -> LoadReport:
+def load_frame(
+    connection: sa.Connection,
+    rows: pd.DataFrame,
+    dataset: str,
+    origin: str,
+    fmt: str,
+    full: bool = True,
+    metadata: Iterable[IndicatorMetadata] = (),
+    operator: str | None = None,
+) -> LoadReport:
     """Store observations computed inside decentwork (e.g. group aggregates) as a release of
     ``dataset`` (full, or partial: nothing withdrawn), with the same revision rules as a
     file, and the ``metadata`` of their indicators (see :func:`describe_indicators`);
@@ -346,14 +478,17 @@ def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, orig
     rows = schema.frame(rows)
     digest = content_digest(rows, KEY)
     previous = connection.execute(
-        sa.select(releases.c.id).where(releases.c.dataset == dataset,
-                                       sa.or_(releases.c.checksum == digest,
-                                              releases.c.content == digest))
-        .order_by(releases.c.id).limit(1)).scalar()
+        sa.select(releases.c.id)
+        .where(
+            releases.c.dataset == dataset,
+            sa.or_(releases.c.checksum == digest, releases.c.content == digest),
+        )
+        .order_by(releases.c.id)
+        .limit(1)
+    ).scalar()
     if previous is not None:
         return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
-    release = _new_release(connection, origin, dataset, digest, digest, fmt, full, len(rows),
-                           who)
+    release = _new_release(connection, origin, dataset, digest, digest, fmt, full, len(rows), who)
     counts = _load_observations(connection, rows, dataset, release, full)
     describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
@@ -362,10 +497,16 @@ def load_frame(connection: sa.Connection, rows: pd.DataFrame, dataset: str, orig
 
 
 def _count(connection: sa.Connection, release: int, counts: tuple[int, int, int, int]) -> None:
-    connection.execute(releases.update().where(releases.c.id == release).values(
-        rows_added=counts[0], rows_changed=counts[1], rows_unchanged=counts[2],
-        rows_withdrawn=counts[3],
-    ))
+    connection.execute(
+        releases.update()
+        .where(releases.c.id == release)
+        .values(
+            rows_added=counts[0],
+            rows_changed=counts[1],
+            rows_unchanged=counts[2],
+            rows_withdrawn=counts[3],
+        )
+    )
 
 
 def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
@@ -377,27 +518,57 @@ def _write_rejects(parsed: importers.Parsed, target: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["line", "problems", *columns])
         for line, record in parsed.rejected:
-            writer.writerow([line, "; ".join(by_line.get(line, [])),
-                             *(record.get(c, "") for c in columns)])
+            writer.writerow(
+                [line, "; ".join(by_line.get(line, [])), *(record.get(c, "") for c in columns)]
+            )
 
 
-def _new_release(connection: sa.Connection, origin: str, name: str, digest: str, content: str,
-                 fmt: str, full: bool, rows_read: int, who: str) -> int:
+def _new_release(
+    connection: sa.Connection,
+    origin: str,
+    name: str,
+    digest: str,
+    content: str,
+    fmt: str,
+    full: bool,
+    rows_read: int,
+    who: str,
+) -> int:
     """A new release (its time stamped again by :func:`_stamp` at commit)."""
-    return int(connection.execute(releases.insert().values(
-        dataset=name, file=origin, checksum=digest, content=content, format=fmt,
-        loaded_at=datetime.now(UTC), loaded_by=who, full=full, rows_read=rows_read,
-        rows_added=0, rows_changed=0, rows_unchanged=0, rows_withdrawn=0,
-    ).returning(releases.c.id)).scalar_one())
+    return int(
+        connection.execute(
+            releases.insert()
+            .values(
+                dataset=name,
+                file=origin,
+                checksum=digest,
+                content=content,
+                format=fmt,
+                loaded_at=datetime.now(UTC),
+                loaded_by=who,
+                full=full,
+                rows_read=rows_read,
+                rows_added=0,
+                rows_changed=0,
+                rows_unchanged=0,
+                rows_withdrawn=0,
+            )
+            .returning(releases.c.id)
+        ).scalar_one()
+    )
 
 
 def _current(connection: sa.Connection, indicators: list[str], name: str) -> pd.DataFrame:
     """The latest view's rows (withdrawals included) of these indicators and of the
     indicators the dataset has published before (the filter applies inside the view's
     grouping, so only those indicators' rows are read)."""
-    published = connection.execute(
-        sa.select(observations.c.indicator).where(observations.c.dataset == name).distinct()
-    ).scalars().all()
+    published = (
+        connection.execute(
+            sa.select(observations.c.indicator).where(observations.c.dataset == name).distinct()
+        )
+        .scalars()
+        .all()
+    )
     wanted = sorted({*indicators, *published})
     query = view_query(Filters({"indicator": wanted}), None, include_withdrawn=True)
     rows = connection.execute(query).mappings().all()
@@ -414,12 +585,16 @@ def _same(new: pd.DataFrame, old: pd.DataFrame) -> np.ndarray:
             b = pd.to_numeric(b, errors="coerce").to_numpy(dtype=float)
             equal &= (a == b) | (np.isnan(a) & np.isnan(b))
         else:
-            same = a.fillna("").astype("str").reset_index(drop=True) == \
-                b.fillna("").astype("str").reset_index(drop=True)
+            same = a.fillna("").astype("str").reset_index(drop=True) == b.fillna("").astype(
+                "str"
+            ).reset_index(drop=True)
             equal &= same.to_numpy(dtype=bool)
     return equal
-def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str, release: int,
-                       full: bool) -> tuple[int, int, int, int]:
+
+
+def _load_observations(
+    connection: sa.Connection, rows: pd.DataFrame, name: str, release: int, full: bool
+) -> tuple[int, int, int, int]:
     """Insert what the file adds or changes, and withdrawals; returns the four counts."""
     current = _current(connection, sorted(set(rows["indicator"])), name)
     # the latest row of each of the file's keys, in the file's order (a left join on
@@ -452,15 +627,17 @@ def _load_observations(connection: sa.Connection, rows: pd.DataFrame, name: str,
 def _supersede(connection: sa.Connection, ids: list) -> None:
     """Flag the rows a release has just replaced or withdrawn as superseded."""
     for start in range(0, len(ids), BATCH):
-        part = [int(i) for i in ids[start:start + BATCH]]
-        connection.execute(observations.update().where(observations.c.id.in_(part))
-                           .values(superseded=True))
+        part = [int(i) for i in ids[start : start + BATCH]]
+        connection.execute(
+            observations.update().where(observations.c.id.in_(part)).values(superseded=True)
+        )
 
 
-def _insert(connection: sa.Connection, frame: pd.DataFrame, name: str, release: int,
-            withdrawn: bool) -> None:
+def _insert(
+    connection: sa.Connection, frame: pd.DataFrame, name: str, release: int, withdrawn: bool
+) -> None:
     for start in range(0, len(frame), BATCH):
-        part = frame.iloc[start:start + BATCH]
+        part = frame.iloc[start : start + BATCH]
         records = part.astype(object).where(part.notna(), None).to_dict("records")
         for record in records:
             record.update(release_id=release, dataset=name, withdrawn=withdrawn)

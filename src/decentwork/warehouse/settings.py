@@ -41,9 +41,12 @@ def _setting(name: str, default: float) -> float:
     except ValueError:
         value = -1.0
     if not value > 0 or value == float("inf"):
-        raise BadInput(f"{name}={text!r}: expected a positive number", given=text,
-                       expected="a positive number", hint=f"unset {name} for its default "
-                       f"({default:g})")
+        raise BadInput(
+            f"{name}={text!r}: expected a positive number",
+            given=text,
+            expected="a positive number",
+            hint=f"unset {name} for its default ({default:g})",
+        )
     return value
 
 
@@ -67,8 +70,9 @@ class Limits:
             BadInput: a variable set to something other than a positive number.
         """
         default = cls()
-        return cls(_setting(LOAD_MAX_MB, default.max_mb),
-                   _setting(GZIP_MAX_RATIO, default.max_ratio))
+        return cls(
+            _setting(LOAD_MAX_MB, default.max_mb), _setting(GZIP_MAX_RATIO, default.max_ratio)
+        )
 
     @property
     def max_bytes(self) -> int:
@@ -104,13 +108,22 @@ def operator(given: str | None = None) -> str:
     if name is None:
         return f"unknown operator [OS account {_account()}]"
     name = name.strip()
-    problem = ("is empty" if not name else "contains a control character"
-               if CONTROL.search(name) else f"is longer than {MAX_OPERATOR} characters"
-               if len(name) > MAX_OPERATOR else None)
+    problem = (
+        "is empty"
+        if not name
+        else "contains a control character"
+        if CONTROL.search(name)
+        else f"is longer than {MAX_OPERATOR} characters"
+        if len(name) > MAX_OPERATOR
+        else None
+    )
     if problem:
-        raise BadInput(f"{source} {name!r} {problem}", given=name,
-                       parameter="operator" if given is not None else None,
-                       expected=f"a name of 1 to {MAX_OPERATOR} printable characters")
+        raise BadInput(
+            f"{source} {name!r} {problem}",
+            given=name,
+            parameter="operator" if given is not None else None,
+            expected=f"a name of 1 to {MAX_OPERATOR} printable characters",
+        )
     return name
 
 

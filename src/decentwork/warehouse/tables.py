@@ -38,7 +38,8 @@ VALUES = tuple(c for c in COLUMNS if c not in KEY_COLUMNS)
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 releases = sa.Table(
-    "releases", metadata,
+    "releases",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("dataset", sa.String(200), nullable=False),
     sa.Column("file", sa.Text, nullable=False),
@@ -58,7 +59,8 @@ releases = sa.Table(
 )
 
 observations = sa.Table(
-    "observations", metadata,
+    "observations",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=False),
     sa.Column("dataset", sa.String(200), nullable=False),
@@ -75,14 +77,24 @@ observations = sa.Table(
     sa.Column("note_classif", sa.Text, nullable=False),
     sa.Column("withdrawn", sa.Boolean, nullable=False),
     sa.Column("superseded", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Index("ix_observations_key", "indicator", "ref_area", "source", "sex", "classif1",
-             "classif2", "time", "release_id"),
+    sa.Index(
+        "ix_observations_key",
+        "indicator",
+        "ref_area",
+        "source",
+        "sex",
+        "classif1",
+        "classif2",
+        "time",
+        "release_id",
+    ),
     sa.Index("ix_observations_dataset", "dataset", "release_id"),
     sa.Index("ix_observations_latest", "superseded", "indicator", "ref_area"),
 )
 
 labels = sa.Table(
-    "labels", metadata,
+    "labels",
+    metadata,
     sa.Column("kind", sa.String(40), primary_key=True),
     sa.Column("code", sa.String(100), primary_key=True),
     sa.Column("lang", sa.String(10), primary_key=True),
@@ -90,14 +102,16 @@ labels = sa.Table(
 )
 
 indicators = sa.Table(
-    "indicators", metadata,
+    "indicators",
+    metadata,
     sa.Column("code", sa.String(100), primary_key=True),
     sa.Column("unit", sa.String(40), nullable=False),
     sa.Column("definition", sa.Text, nullable=False),
 )
 
 label_history = sa.Table(
-    "label_history", metadata,
+    "label_history",
+    metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id")),
     sa.Column("kind", sa.String(40), nullable=False),
@@ -110,7 +124,8 @@ label_history = sa.Table(
 0005)."""
 
 indicator_history = sa.Table(
-    "indicator_history", metadata,
+    "indicator_history",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id")),
     sa.Column("code", sa.String(100), nullable=False),
@@ -122,20 +137,23 @@ indicator_history = sa.Table(
 history was kept)."""
 
 area_groups = sa.Table(
-    "area_groups", metadata,
+    "area_groups",
+    metadata,
     sa.Column("code", sa.String(100), primary_key=True),
     sa.Column("label", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
 )
 
 area_group_members = sa.Table(
-    "area_group_members", metadata,
+    "area_group_members",
+    metadata,
     sa.Column("group_code", sa.String(100), sa.ForeignKey("area_groups.code"), primary_key=True),
     sa.Column("ref_area", sa.String(100), primary_key=True),
 )
 
 changes = sa.Table(
-    "changes", metadata,
+    "changes",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),

@@ -55,8 +55,9 @@ def text_lines(path: Path, limits: Limits | None = None) -> Iterator[str]:
     except FileNotFoundError:
         raise MissingFile(f"{path}: no such file", given=str(path)) from None
     except OSError as error:
-        raise UnreadableFile(f"{path}: cannot be read ({error.strerror})",
-                             given=str(path)) from None
+        raise UnreadableFile(
+            f"{path}: cannot be read ({error.strerror})", given=str(path)
+        ) from None
     with handle:
         gzipped = handle.read(2) == GZIP_MAGIC
         handle.seek(0)
@@ -72,16 +73,23 @@ def text_lines(path: Path, limits: Limits | None = None) -> Iterator[str]:
             if total > limits.max_bytes:
                 raise UnreadableFile(
                     f"{path}: more than {limits.size()} of text (line {number}); split the "
-                    "file, or raise the limit", given=str(path),
-                    expected=f"at most {limits.size()}")
-            if gzipped and total > ALLOWANCE and total > limits.max_ratio * (
-                    consumed := handle.tell()) + ALLOWANCE:  # read so far (gzip reads ahead)
+                    "file, or raise the limit",
+                    given=str(path),
+                    expected=f"at most {limits.size()}",
+                )
+            if (
+                gzipped
+                and total > ALLOWANCE
+                and total > limits.max_ratio * (consumed := handle.tell()) + ALLOWANCE
+            ):  # read so far (gzip reads ahead)
                 raise UnreadableFile(
                     f"{path}: grows more than {limits.max_ratio:g} times when gunzipped "
                     f"(line {number}: {total:,} bytes of text from the first {consumed:,} "
                     f"bytes of the file), as a decompression bomb does (setting "
-                    f"{GZIP_MAX_RATIO})", given=str(path),
-                    expected=f"at most {limits.max_ratio:g} times")
+                    f"{GZIP_MAX_RATIO})",
+                    given=str(path),
+                    expected=f"at most {limits.max_ratio:g} times",
+                )
             yield _decoded(path, number, line)
 
 
@@ -91,11 +99,14 @@ def _read_line(path: Path, stream: io.BufferedIOBase) -> bytes:
     try:
         line = stream.readline(MAX_LINE + 1)
     except (EOFError, OSError, zlib.error) as error:
-        raise UnreadableFile(f"{path}: the gzip file is damaged or cut off ({error})",
-                             given=str(path)) from None
+        raise UnreadableFile(
+            f"{path}: the gzip file is damaged or cut off ({error})", given=str(path)
+        ) from None
     if len(line) > MAX_LINE:
-        raise UnreadableFile(f"{path}: a line longer than {MAX_LINE:,} bytes; not a CSV file "
-                             "decentwork reads", given=str(path))
+        raise UnreadableFile(
+            f"{path}: a line longer than {MAX_LINE:,} bytes; not a CSV file decentwork reads",
+            given=str(path),
+        )
     return line
 
 
@@ -106,19 +117,27 @@ def _decoded(path: Path, number: int, line: bytes) -> str:
         mark = UTF16.get(line[:2])
         if mark is not None or b"\x00" in line:
             how = f"its byte-order mark {mark}" if mark else "NUL bytes in its first line"
-            raise UnreadableFile(f"{path}: UTF-16 text ({how}), or not text; decentwork reads "
-                                 "UTF-8: save the file as UTF-8 (CSV UTF-8)",
-                                 given=str(path), expected="UTF-8 text")
+            raise UnreadableFile(
+                f"{path}: UTF-16 text ({how}), or not text; decentwork reads "
+                "UTF-8: save the file as UTF-8 (CSV UTF-8)",
+                given=str(path),
+                expected="UTF-8 text",
+            )
         line = line.removeprefix(b"\xef\xbb\xbf")
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(f"{path}:{number}: not UTF-8 text (byte {error.start + 1} of the "
-                             f"line is {line[error.start]:#04x}); save the file as UTF-8",
-                             given=str(path), expected="UTF-8 text") from None
+        raise UnreadableFile(
+            f"{path}:{number}: not UTF-8 text (byte {error.start + 1} of the "
+            f"line is {line[error.start]:#04x}); save the file as UTF-8",
+            given=str(path),
+            expected="UTF-8 text",
+        ) from None
     if not text.endswith("\n"):
         raise UnreadableFile(
             f"{path}: the file does not end with a line break (line {number} is cut short), "
             "so it may be cut off; check it is complete (and add the final line break if it "
-            "is)", given=str(path))
+            "is)",
+            given=str(path),
+        )
     return text

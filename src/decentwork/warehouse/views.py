@@ -50,13 +50,21 @@ class Filters:
         ``2015:``, ``:2023`` or one year ``2020``."""
         unknown = [c for c in codes if c not in KEY]
         if unknown:
-            raise QueryError(f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}",
-                             given=", ".join(unknown), expected=", ".join(KEY))
-        bad = [f"{column} {code!r}" for column, values in codes.items() for code in values or ()
-               if "\x00" in code]
+            raise QueryError(
+                f"cannot filter on {', '.join(unknown)}; filters: {', '.join(KEY)}",
+                given=", ".join(unknown),
+                expected=", ".join(KEY),
+            )
+        bad = [
+            f"{column} {code!r}"
+            for column, values in codes.items()
+            for code in values or ()
+            if "\x00" in code
+        ]
         if bad:
-            raise QueryError(f"{', '.join(bad)}: a code cannot contain a NUL character",
-                             given=", ".join(bad))
+            raise QueryError(
+                f"{', '.join(bad)}: a code cannot contain a NUL character", given=", ".join(bad)
+            )
         first = last = None
         if time:
             if re.match(r"^\d{4}$", time):
@@ -64,13 +72,21 @@ class Filters:
             else:
                 match = TIME_RANGE.match(time)
                 if not match:
-                    raise QueryError(f"time {time!r}: expected {TIMES}", parameter="time",
-                                     given=time, expected=TIMES)
+                    raise QueryError(
+                        f"time {time!r}: expected {TIMES}",
+                        parameter="time",
+                        given=time,
+                        expected=TIMES,
+                    )
                 first = int(match.group(1)) if match.group(1) else None
                 last = int(match.group(2)) if match.group(2) else None
                 if first is not None and last is not None and first > last:
-                    raise QueryError(f"time {time!r}: the first year comes after the last",
-                                     parameter="time", given=time, expected=TIMES)
+                    raise QueryError(
+                        f"time {time!r}: the first year comes after the last",
+                        parameter="time",
+                        given=time,
+                        expected=TIMES,
+                    )
         return cls({k: list(v) for k, v in codes.items() if v}, first, last)
 
     def where(self, table: sa.Table) -> list[sa.ColumnElement[bool]]:
@@ -97,59 +113,85 @@ def release_cut(connection: sa.Connection, as_of: str | None) -> int | None:
     if as_of is None:
         return None
     if re.fullmatch(r"[0-9]+", as_of):
-        found = None if int(as_of) > LAST_RELEASE else connection.execute(
-            sa.select(releases.c.id).where(releases.c.id == int(as_of))
-        ).scalar()
+        found = (
+            None
+            if int(as_of) > LAST_RELEASE
+            else connection.execute(
+                sa.select(releases.c.id).where(releases.c.id == int(as_of))
+            ).scalar()
+        )
         if found is None:
-            raise QueryError(f"as_of {as_of}: no release {as_of}", parameter="as_of",
-                             given=as_of, expected="the number of a release loaded")
+            raise QueryError(
+                f"as_of {as_of}: no release {as_of}",
+                parameter="as_of",
+                given=as_of,
+                expected="the number of a release loaded",
+            )
         return int(found)
     try:
         moment = datetime.fromisoformat(as_of)
     except ValueError:
-        raise QueryError(f"as_of {as_of!r}: expected {AS_OF}", parameter="as_of", given=as_of,
-                         expected=AS_OF) from None
+        raise QueryError(
+            f"as_of {as_of!r}: expected {AS_OF}", parameter="as_of", given=as_of, expected=AS_OF
+        ) from None
     if len(as_of) == 10:
         moment = datetime.combine(moment.date(), time.max)
     try:
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None \
-            else moment.astimezone(UTC)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable moment
-        raise QueryError(f"as_of {as_of!r}: out of range in UTC", parameter="as_of",
-                         given=as_of, expected=AS_OF) from None
+        raise QueryError(
+            f"as_of {as_of!r}: out of range in UTC", parameter="as_of", given=as_of, expected=AS_OF
+        ) from None
     if connection.dialect.name == "sqlite":
         moment = moment.replace(tzinfo=None)  # SQLite keeps the UTC times without an offset
     cut = connection.execute(
         sa.select(sa.func.max(releases.c.id)).where(releases.c.loaded_at <= moment)
     ).scalar()
     if cut is None:
-        raise QueryError(f"as_of {as_of}: the warehouse had no release yet", parameter="as_of",
-                         given=as_of, expected="a date on or after the first release")
+        raise QueryError(
+            f"as_of {as_of}: the warehouse had no release yet",
+            parameter="as_of",
+            given=as_of,
+            expected="a date on or after the first release",
+        )
     return int(cut)
 
 
-def view_query(filters: Filters, cut: int | None, *, datasets: Sequence[str] = (),
-               include_withdrawn: bool = False) -> sa.Select:
+def view_query(
+    filters: Filters,
+    cut: int | None,
+    *,
+    datasets: Sequence[str] = (),
+    include_withdrawn: bool = False,
+) -> sa.Select:
     """SQL for the view: the newest row per key at or before release ``cut`` (the latest
     view, ``cut`` None, is the rows no later release has superseded)."""
     if cut is None:
-        query = sa.select(observations).where(*filters.where(observations),
-                                              sa.not_(observations.c.superseded))
+        query = sa.select(observations).where(
+            *filters.where(observations), sa.not_(observations.c.superseded)
+        )
         return _restricted(query, datasets, include_withdrawn)
     conditions = [*filters.where(observations), observations.c.release_id <= cut]
-    newest = (sa.select(*(observations.c[k] for k in KEY),
-                        sa.func.max(observations.c.release_id).label("release_id"))
-              .where(*conditions).group_by(*(observations.c[k] for k in KEY)).subquery())
-    joined = observations.join(newest, sa.and_(
-        *(observations.c[k] == newest.c[k] for k in KEY),
-        observations.c.release_id == newest.c.release_id,
-    ))
-    return _restricted(sa.select(observations).select_from(joined), datasets,
-                       include_withdrawn)
+    newest = (
+        sa.select(
+            *(observations.c[k] for k in KEY),
+            sa.func.max(observations.c.release_id).label("release_id"),
+        )
+        .where(*conditions)
+        .group_by(*(observations.c[k] for k in KEY))
+        .subquery()
+    )
+    joined = observations.join(
+        newest,
+        sa.and_(
+            *(observations.c[k] == newest.c[k] for k in KEY),
+            observations.c.release_id == newest.c.release_id,
+        ),
+    )
+    return _restricted(sa.select(observations).select_from(joined), datasets, include_withdrawn)
 
 
-def _restricted(query: sa.Select, datasets: Sequence[str], include_withdrawn: bool
-                ) -> sa.Select:
+def _restricted(query: sa.Select, datasets: Sequence[str], include_withdrawn: bool) -> sa.Select:
     """A view query kept to some datasets' rows, and without withdrawals unless asked."""
     if datasets:
         query = query.where(observations.c.dataset.in_(datasets))
@@ -158,8 +200,13 @@ def _restricted(query: sa.Select, datasets: Sequence[str], include_withdrawn: bo
     return query
 
 
-def view(connection: sa.Connection, filters: Filters | None = None, as_of: str | None = None,
-         *, datasets: Sequence[str] = ()) -> pd.DataFrame:
+def view(
+    connection: sa.Connection,
+    filters: Filters | None = None,
+    as_of: str | None = None,
+    *,
+    datasets: Sequence[str] = (),
+) -> pd.DataFrame:
     """The observations of the latest view (or as of a release or date), filtered, as an
     observation table (``decentwork.observations.COLUMNS``) sorted by key."""
     filters = filters or Filters({})
@@ -178,27 +225,42 @@ def sort_columns(sort: str | None) -> list[str]:
     columns = split_codes(sort) or []
     bad = [c for c in columns if c.removeprefix("-") not in schema.COLUMNS]
     if bad:
-        expected = f"observation columns ({', '.join(schema.COLUMNS)}), each with - for " \
-            "descending"
-        raise QueryError(f"sort {', '.join(map(repr, bad))}: expected {expected}",
-                         parameter="sort", given=sort, expected=expected)
+        expected = f"observation columns ({', '.join(schema.COLUMNS)}), each with - for descending"
+        raise QueryError(
+            f"sort {', '.join(map(repr, bad))}: expected {expected}",
+            parameter="sort",
+            given=sort,
+            expected=expected,
+        )
     return columns
 
 
-def view_page(connection: sa.Connection, filters: Filters, as_of: str | None, *, limit: int,
-              offset: int = 0, sort: Sequence[str] = ()) -> tuple[pd.DataFrame, int]:
+def view_page(
+    connection: sa.Connection,
+    filters: Filters,
+    as_of: str | None,
+    *,
+    limit: int,
+    offset: int = 0,
+    sort: Sequence[str] = (),
+) -> tuple[pd.DataFrame, int]:
     """``limit`` observations of the view from the ``offset``-th on, in the order
     :func:`view` sorts them (text compared code point by code point, on PostgreSQL too), or
     first by the ``sort`` columns (``-obs_value`` for descending, missing values last; see
     :func:`sort_columns`), and the number of observations in the whole filtered view."""
-    rows, total = view_page_rows(connection, filters, as_of, limit=limit, offset=offset,
-                                 sort=sort)
+    rows, total = view_page_rows(connection, filters, as_of, limit=limit, offset=offset, sort=sort)
     return schema.frame(pd.DataFrame(rows, columns=list(schema.COLUMNS))), total
 
 
-def view_page_rows(connection: sa.Connection, filters: Filters, as_of: str | None, *,
-                   limit: int, offset: int = 0, sort: Sequence[str] = ()
-                   ) -> tuple[list[dict[str, Any]], int]:
+def view_page_rows(
+    connection: sa.Connection,
+    filters: Filters,
+    as_of: str | None,
+    *,
+    limit: int,
+    offset: int = 0,
+    sort: Sequence[str] = (),
+) -> tuple[list[dict[str, Any]], int]:
     """:func:`view_page` as plain rows (one dict of the observation columns per row, missing
     numbers None), without building a table: the fast path for JSON answers."""
     cut = release_cut(connection, as_of)
@@ -210,13 +272,18 @@ def view_page_rows(connection: sa.Connection, filters: Filters, as_of: str | Non
         return found.c[name].collate("C") if text else found.c[name]
 
     order: list[sa.ColumnElement[Any]] = [
-        (column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last()
-        for c in sort]
+        (column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last() for c in sort
+    ]
     order += [column(c) for c in schema.SORT_ORDER]
-    rows = connection.execute(sa.select(*(found.c[c] for c in schema.COLUMNS))
-                              .order_by(*order).limit(limit).offset(offset))
-    return [{c: _missing(v) for c, v in zip(schema.COLUMNS, row, strict=True)}
-            for row in rows], int(total)
+    rows = connection.execute(
+        sa.select(*(found.c[c] for c in schema.COLUMNS))
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [
+        {c: _missing(v) for c, v in zip(schema.COLUMNS, row, strict=True)} for row in rows
+    ], int(total)
 
 
 def _missing(value: Any) -> Any:

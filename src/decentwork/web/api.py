@@ -34,10 +34,12 @@ class Problem(BaseModel):
     hint: str | None = None
 
 
-router = APIRouter(responses={
-    404: {"model": Problem, "description": "No such area, indicator or group."},
-    422: {"model": Problem, "description": "A parameter is invalid; the detail says which."},
-})
+router = APIRouter(
+    responses={
+        404: {"model": Problem, "description": "No such area, indicator or group."},
+        422: {"model": Problem, "description": "A parameter is invalid; the detail says which."},
+    }
+)
 
 
 class ObservationQuery(Page):
@@ -50,64 +52,93 @@ class ObservationQuery(Page):
     classif1: str | None = Field(None, description="classif1 codes, comma-separated.")
     classif2: str | None = Field(None, description="classif2 codes, comma-separated.")
     time: str | None = Field(None, description="Years: 2020, 2015:2023, 2015: or :2023.")
-    as_of: str | None = Field(None, description="The view as of a release number or a date "
-                              "(2024-03-31 or 2024-03-31T12:00, UTC); default the latest.")
+    as_of: str | None = Field(
+        None,
+        description="The view as of a release number or a date "
+        "(2024-03-31 or 2024-03-31T12:00, UTC); default the latest.",
+    )
     format: Format | None = Field(None, description="json (default) or csv.")
 
 
-def _observations(request: Request, query: ObservationQuery, connection: sa.Connection,
-                  suffix: Format | None) -> Response:
+def _observations(
+    request: Request, query: ObservationQuery, connection: sa.Connection, suffix: Format | None
+) -> Response:
     """One page of observations in the format the suffix or ``format`` asks for."""
     fmt = output_format(suffix, query.format, "json")
     filters = query_filters(query)
     if fmt == "csv":
-        found, total = view_page(connection, filters, query.as_of, limit=query.limit,
-                                 offset=query.offset)
+        found, total = view_page(
+            connection, filters, query.as_of, limit=query.limit, offset=query.offset
+        )
         return csv_response(found, "observations.csv", query.headers(request, total))
-    rows, total = view_page_rows(connection, filters, query.as_of, limit=query.limit,
-                                 offset=query.offset)
+    rows, total = view_page_rows(
+        connection, filters, query.as_of, limit=query.limit, offset=query.offset
+    )
     return json_response({**query.described(request, total), "observations": rows})
 
 
-OBSERVATIONS = ("Observations of the latest view (or as of a release or date), filtered on any "
-                "dimension, a page at a time, in key order. JSON gives `total` and the `next` "
-                "and `previous` pages' addresses; CSV has the observation columns in schema "
-                "order, with the total in `X-Total-Count` and the pages in `Link`.")
+OBSERVATIONS = (
+    "Observations of the latest view (or as of a release or date), filtered on any "
+    "dimension, a page at a time, in key order. JSON gives `total` and the `next` "
+    "and `previous` pages' addresses; CSV has the observation columns in schema "
+    "order, with the total in `X-Total-Count` and the pages in `Link`."
+)
 
 
-@router.get("/observations", summary="Observations", description=OBSERVATIONS,
-            responses={200: {"content": {"text/csv": {}}}})
-def observations(request: Request, query: Annotated[ObservationQuery, Query()],
-                 connection: Connection) -> Response:
+@router.get(
+    "/observations",
+    summary="Observations",
+    description=OBSERVATIONS,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def observations(
+    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+) -> Response:
     """Observations as JSON or CSV (``format``)."""
     return _observations(request, query, connection, None)
 
 
-@router.get("/observations.csv", summary="Observations as CSV", description=OBSERVATIONS,
-            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def observations_csv(request: Request, query: Annotated[ObservationQuery, Query()],
-                     connection: Connection) -> Response:
+@router.get(
+    "/observations.csv",
+    summary="Observations as CSV",
+    description=OBSERVATIONS,
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def observations_csv(
+    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+) -> Response:
     """Observations as CSV."""
     return _observations(request, query, connection, "csv")
 
 
 @router.get("/observations.json", summary="Observations as JSON", description=OBSERVATIONS)
-def observations_json(request: Request, query: Annotated[ObservationQuery, Query()],
-                      connection: Connection) -> Response:
+def observations_json(
+    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+) -> Response:
     """Observations as JSON."""
     return _observations(request, query, connection, "json")
 
 
 def _summary(found: Coverage) -> dict[str, Any]:
     """An indicator or area in a listing: code, label, observations, first and last period."""
-    return {"code": found.code, "label": found.label, "observations": found.observations,
-            "first": found.times[0], "last": found.times[-1]}
+    return {
+        "code": found.code,
+        "label": found.label,
+        "observations": found.observations,
+        "first": found.times[0],
+        "last": found.times[-1],
+    }
 
 
 def _detail(found: Coverage) -> dict[str, Any]:
     """An indicator or area with every period it has data for."""
-    return {"code": found.code, "label": found.label, "observations": found.observations,
-            "times": list(found.times)}
+    return {
+        "code": found.code,
+        "label": found.label,
+        "observations": found.observations,
+        "times": list(found.times),
+    }
 
 
 @router.get("/indicators", summary="Indicators with data")
@@ -115,9 +146,14 @@ def indicators(contents: Known) -> Response:
     """The indicators of the latest view: label, unit and definition where known, number of
     observations, first and last period."""
     metadata = contents.described()
-    listed = [{**_summary(found), "unit": metadata.get(found.code, (None, None))[0],
-               "definition": metadata.get(found.code, (None, None))[1]}
-              for found in contents.coverage("indicator")]
+    listed = [
+        {
+            **_summary(found),
+            "unit": metadata.get(found.code, (None, None))[0],
+            "definition": metadata.get(found.code, (None, None))[1],
+        }
+        for found in contents.coverage("indicator")
+    ]
     return json_response({"total": len(listed), "indicators": listed})
 
 
@@ -128,13 +164,17 @@ def indicator(code: str, contents: Known) -> Response:
     contents.held("indicator", code)
     areas = coverage(contents.connection, "ref_area", Filters.parse({"indicator": [code]}, None))
     unit, definition = contents.described().get(code, (None, None))
-    return json_response({
-        "code": code, "label": contents.labels("en").get(("indicator", code)),
-        "unit": unit, "definition": definition,
-        "observations": sum(a.observations for a in areas),
-        "times": sorted({t for a in areas for t in a.times}),
-        "areas": [_detail(a) for a in areas],
-    })
+    return json_response(
+        {
+            "code": code,
+            "label": contents.labels("en").get(("indicator", code)),
+            "unit": unit,
+            "definition": definition,
+            "observations": sum(a.observations for a in areas),
+            "times": sorted({t for a in areas for t in a.times}),
+            "areas": [_detail(a) for a in areas],
+        }
+    )
 
 
 @router.get("/areas", summary="Areas with data")
@@ -150,20 +190,36 @@ def area(ref_area: str, contents: Known) -> Response:
     """An area: label, the groups it belongs to, and each indicator with data and its
     periods."""
     contents.held("ref_area", ref_area)
-    found = coverage(contents.connection, "indicator", Filters.parse(
-        {"ref_area": [ref_area], "indicator": list(contents.indicators_of(ref_area))}, None))
-    return json_response({
-        "code": ref_area, "label": contents.labels("en").get(("ref_area", ref_area)),
-        "observations": sum(i.observations for i in found),
-        "groups": [{"code": g.code, "label": g.label} for g in contents.groups().values()
-                   if ref_area in g.members],
-        "indicators": [_detail(i) for i in found],
-    })
+    found = coverage(
+        contents.connection,
+        "indicator",
+        Filters.parse(
+            {"ref_area": [ref_area], "indicator": list(contents.indicators_of(ref_area))}, None
+        ),
+    )
+    return json_response(
+        {
+            "code": ref_area,
+            "label": contents.labels("en").get(("ref_area", ref_area)),
+            "observations": sum(i.observations for i in found),
+            "groups": [
+                {"code": g.code, "label": g.label}
+                for g in contents.groups().values()
+                if ref_area in g.members
+            ],
+            "indicators": [_detail(i) for i in found],
+        }
+    )
 
 
 def _group(found: Group) -> dict[str, Any]:
-    return {"code": found.code, "label": found.label, "source": found.source,
-            "bundled": found.bundled, "members": list(found.members)}
+    return {
+        "code": found.code,
+        "label": found.label,
+        "source": found.source,
+        "bundled": found.bundled,
+        "members": list(found.members),
+    }
 
 
 @router.get("/groups", summary="Groups of areas")
@@ -190,11 +246,11 @@ def release_record(row: sa.RowMapping) -> dict[str, Any]:
 
 
 @router.get("/releases", summary="Releases, newest first")
-def releases(request: Request, page: Annotated[Page, Query()],
-             connection: Connection) -> Response:
+def releases(request: Request, page: Annotated[Page, Query()], connection: Connection) -> Response:
     """The revision history: one release per file loaded (dataset, file name, checksum,
     format, when in UTC, full or partial, rows read, added, changed, unchanged and
     withdrawn), newest first, a page at a time."""
     rows, total = release_history(connection, page.limit, page.offset)
-    return json_response({**page.described(request, total),
-                          "releases": [release_record(row) for row in rows]})
+    return json_response(
+        {**page.described(request, total), "releases": [release_record(row) for row in rows]}
+    )

@@ -38,8 +38,10 @@ def matches(if_none_match: str | None, tag: str) -> bool:
     if not if_none_match:
         return False
     wanted = tag.removeprefix("W/")
-    return any(item.strip() == "*" or item.strip().removeprefix("W/") == wanted
-               for item in if_none_match.split(","))
+    return any(
+        item.strip() == "*" or item.strip().removeprefix("W/") == wanted
+        for item in if_none_match.split(",")
+    )
 
 
 class ETagMiddleware:
@@ -123,8 +125,14 @@ class AnswerCache:
     Requests that arrive while the same request is being answered wait for that answer
     instead of asking the warehouse again."""
 
-    def __init__(self, app: ASGIApp, mark: Callable[[], Hashable], *,
-                 check_every: float = 1.0, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        mark: Callable[[], Hashable],
+        *,
+        check_every: float = 1.0,
+        max_bytes: int = 64 * 2**20,
+    ) -> None:
         self.app = app
         self.mark = mark
         self.check_every = check_every
@@ -163,8 +171,7 @@ class AnswerCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Replay a kept answer, or run the application and keep its answer."""
-        if (scope["type"] != "http" or scope["method"] != "GET"
-                or scope["path"] in UNCACHED):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in UNCACHED:
             await self.app(scope, receive, send)
             return
         request = Headers(scope=scope)
@@ -183,8 +190,9 @@ class AnswerCache:
         finally:
             self.pending.pop(key).set()
 
-    async def _answer(self, key: tuple[str, ...], scope: Scope, receive: Receive,
-                      send: Send) -> None:
+    async def _answer(
+        self, key: tuple[str, ...], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         """Run the application, keeping its answer."""
         started: list[Message] = []
         chunks: list[bytes] = []
@@ -195,8 +203,11 @@ class AnswerCache:
                 started.append(message)
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-                if (not message.get("more_body", False) and mark is not None
-                        and mark == self.current):
+                if (
+                    not message.get("more_body", False)
+                    and mark is not None
+                    and mark == self.current
+                ):
                     self._store(key, started[0], b"".join(chunks))
             await send(message)
 
@@ -206,7 +217,8 @@ class AnswerCache:
         """Keep a finished answer if it may be replayed to anyone asking the same."""
         headers = MutableHeaders(raw=list(start["headers"]))
         if start["status"] != 200 or not all(
-                cookie.startswith(f"{COOKIE}=") for cookie in headers.getlist("set-cookie")):
+            cookie.startswith(f"{COOKIE}=") for cookie in headers.getlist("set-cookie")
+        ):
             return
         self._keep(key, Stored(list(start["headers"]), body, headers.get("etag")))
 
@@ -220,8 +232,13 @@ def answer_key(scope: Scope, request: Headers) -> tuple[str, ...]:
     lang = ""
     if not path.startswith(LANGUAGE_FREE) and "lang" not in QueryParams(query):
         lang = remembered(cookie_parser(request.get("cookie", "")).get(COOKIE))
-    return (scope.get(ORIGIN) or "", path, query,
-            "gzip" if "gzip" in request.get("accept-encoding", "") else "", lang)
+    return (
+        scope.get(ORIGIN) or "",
+        path,
+        query,
+        "gzip" if "gzip" in request.get("accept-encoding", "") else "",
+        lang,
+    )
 
 
 async def _replay(stored: Stored, if_none_match: str | None, send: Send) -> None:

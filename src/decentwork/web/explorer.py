@@ -35,8 +35,9 @@ class Ranking:
 def choices(connection: sa.Connection, code: str) -> dict[str, list[str]]:
     """The sexes, classifications and sources indicator ``code`` has observations for."""
     query = view_query(Filters.parse({"indicator": [code]}, None), None)
-    rows = connection.execute(query.with_only_columns(
-        *(observations.c[c] for c in CHOICES)).distinct()).all()
+    rows = connection.execute(
+        query.with_only_columns(*(observations.c[c] for c in CHOICES)).distinct()
+    ).all()
     return {column: sorted({row[i] for row in rows}) for i, column in enumerate(CHOICES)}
 
 
@@ -44,14 +45,18 @@ def ranking(connection: sa.Connection, breakdown: Filters) -> Ranking:
     """The areas of the observations ``breakdown`` selects, and their ranking in the latest
     year with annual data: each area's first observation with a value in key order
     (source, sex, classifications), by value, largest first (ties by area code)."""
-    rows = connection.execute(view_query(breakdown, None).with_only_columns(
-        *(observations.c[c] for c in ("ref_area", "time", "source", "sex", "classif1",
-                                      "classif2", "obs_value")))).all()
+    rows = connection.execute(
+        view_query(breakdown, None).with_only_columns(
+            *(
+                observations.c[c]
+                for c in ("ref_area", "time", "source", "sex", "classif1", "classif2", "obs_value")
+            )
+        )
+    ).all()
     years = [row for row in rows if len(row.time) == 4]
     last = max((row.time for row in years), default=None)
     first: dict[str, float] = {}
-    for row in sorted(years, key=lambda r: (r.ref_area, r.source, r.sex, r.classif1,
-                                            r.classif2)):
+    for row in sorted(years, key=lambda r: (r.ref_area, r.source, r.sex, r.classif1, r.classif2)):
         value = number(row.obs_value)
         if row.time == last and value is not None:
             first.setdefault(row.ref_area, value)
@@ -68,7 +73,12 @@ def series(rows: list[dict[str, Any]], names: Labels) -> list[charts.Series]:
     for row in rows:
         value = number(row["obs_value"])
         if value is not None:
-            lines.setdefault(tuple(row[k] for k in varying), []).append(charts.Point(
-                row["time"], value, number(row["lower_bound"]), number(row["upper_bound"])))
-    return [charts.Series(" ".join([names.text("ref_area", key[0]), *key[1:]]), points)
-            for key, points in sorted(lines.items())][:MAX_SERIES]
+            lines.setdefault(tuple(row[k] for k in varying), []).append(
+                charts.Point(
+                    row["time"], value, number(row["lower_bound"]), number(row["upper_bound"])
+                )
+            )
+    return [
+        charts.Series(" ".join([names.text("ref_area", key[0]), *key[1:]]), points)
+        for key, points in sorted(lines.items())
+    ][:MAX_SERIES]

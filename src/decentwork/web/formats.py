@@ -26,8 +26,10 @@ def _plain(value: Any) -> Any:
 
 def records(found: pd.DataFrame) -> list[dict[str, Any]]:
     """Observation rows as JSON-ready objects with the observation columns in order."""
-    return [dict(zip(COLUMNS, map(_plain, row), strict=True))
-            for row in found[list(COLUMNS)].itertuples(index=False, name=None)]
+    return [
+        dict(zip(COLUMNS, map(_plain, row), strict=True))
+        for row in found[list(COLUMNS)].itertuples(index=False, name=None)
+    ]
 
 
 def csv_text(found: pd.DataFrame) -> str:
@@ -41,9 +43,12 @@ def json_response(payload: Any, headers: Mapping[str, str] | None = None) -> JSO
     return JSONResponse(payload, headers=dict(headers or {}))
 
 
-def csv_response(found: pd.DataFrame, filename: str,
-                 headers: Mapping[str, str] | None = None) -> Response:
+def csv_response(
+    found: pd.DataFrame, filename: str, headers: Mapping[str, str] | None = None
+) -> Response:
     """Observations as a CSV response, named ``filename`` for browsers that save it."""
-    return Response(csv_text(found), media_type=CSV_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'inline; filename="{filename}"',
-                             **(headers or {})})
+    return Response(
+        csv_text(found),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'inline; filename="{filename}"', **(headers or {})},
+    )

@@ -68,7 +68,8 @@ class TimeLimit:
             nonlocal refusal
             if not started:
                 refusal = loop.create_task(
-                    send_error(scope, receive, send, TooSlow.after(self.seconds)))
+                    send_error(scope, receive, send, TooSlow.after(self.seconds))
+                )
 
         loop = asyncio.get_running_loop()
         timer = loop.call_later(self.seconds, expire)

@@ -15,8 +15,10 @@ from decentwork.errors import BadInput
 from decentwork.web.problems import send_error
 from decentwork.web.requests import ORIGIN
 
-HOST = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
-                  r"(?::(?P<port>[0-9]{1,5}))?")
+HOST = re.compile(
+    r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
 """A ``Host`` header: a host name or an IP address (IPv6 in brackets), an optional port."""
 
 
@@ -41,8 +43,9 @@ class PublicAddress:
     ``Host``. A ``Host`` that is not a host name, or not one of ``allowed_hosts`` (when
     given), is answered 400 before anything else is done."""
 
-    def __init__(self, app: ASGIApp, base_url: str | None,
-                 allowed_hosts: Collection[str] | None) -> None:
+    def __init__(
+        self, app: ASGIApp, base_url: str | None, allowed_hosts: Collection[str] | None
+    ) -> None:
         self.app = app
         self.base_url = base_url
         self.allowed = None if allowed_hosts is None else frozenset(allowed_hosts)
@@ -64,8 +67,11 @@ class PublicAddress:
     def _refusal(self, host: str | None) -> WrongHost:
         """The answer to a request for ``host``."""
         allowed = ", ".join(sorted(self.allowed or ()))
-        return WrongHost(f"Host {host!r}: this server does not answer to that name",
-                         parameter="Host", given=host,
-                         expected=f"one of {allowed}" if allowed else "a host name",
-                         hint="use the server's public address; its operator sets the names it "
-                         "answers to (allowed hosts) or its public base URL")
+        return WrongHost(
+            f"Host {host!r}: this server does not answer to that name",
+            parameter="Host",
+            given=host,
+            expected=f"one of {allowed}" if allowed else "a host name",
+            hint="use the server's public address; its operator sets the names it "
+            "answers to (allowed hosts) or its public base URL",
+        )

@@ -30,15 +30,25 @@ def catalogue_path(lang: str) -> resources.abc.Traversable:
 @cache
 def environment(lang: str) -> Environment:
     """The Jinja2 environment of the templates, speaking ``lang``."""
-    env = Environment(loader=PackageLoader("decentwork.web", "templates"),
-                      autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"],
-                      auto_reload=False)  # templates change with the package, not while served
+    env = Environment(
+        loader=PackageLoader("decentwork.web", "templates"),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=False,
+    )  # templates change with the package, not while served
     env.install_gettext_translations(translations("decentwork.web", lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(languages=LANGUAGES, lang=lang, time_series=charts.time_series,
-                       sparkline=charts.sparkline, ranked_bars=charts.ranked_bars,
-                       progress_chart=charts.progress_chart, number=number,
-                       observation_rows=observation_rows, OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
-                       label=partial(label, lang=lang))
+    env.globals.update(
+        languages=LANGUAGES,
+        lang=lang,
+        time_series=charts.time_series,
+        sparkline=charts.sparkline,
+        ranked_bars=charts.ranked_bars,
+        progress_chart=charts.progress_chart,
+        number=number,
+        observation_rows=observation_rows,
+        OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
+        label=partial(label, lang=lang),
+    )
     return env
 
 
@@ -48,7 +58,8 @@ def label(text: str, text_lang: str | None, note: str, *, lang: str) -> Markup |
     "(English)")."""
     if text_lang and text_lang != lang:
         return Markup('<span lang="{}">{}</span> <small class="fallback">{}</small>').format(
-            text_lang, text, note)
+            text_lang, text, note
+        )
     return text
 
 

@@ -41,10 +41,12 @@ class TooSlow(Unavailable):
     @classmethod
     def after(cls, seconds: float) -> TooSlow:
         """The error of a request that had ``seconds``."""
-        return cls(f"the request took longer than {seconds:g} s, the most one request may "
-                   "take", given=f"{seconds:g} s",
-                   hint="ask for less (fewer areas, a shorter time range, a smaller page), or "
-                   "try again when the server is less busy")
+        return cls(
+            f"the request took longer than {seconds:g} s, the most one request may take",
+            given=f"{seconds:g} s",
+            hint="ask for less (fewer areas, a shorter time range, a smaller page), or "
+            "try again when the server is less busy",
+        )
 
 
 def expired() -> bool:
@@ -60,11 +62,14 @@ def at_most(codes: Sequence[str] | None, most: int, parameter: str, what: str) -
         BadInput: there are more (422), saying how many may be asked for.
     """
     if codes is not None and len(codes) > most:
-        raise BadInput(f"{parameter}: {len(codes)} {what} asked for, at most {most} per "
-                       "request", parameter=parameter, given=",".join(codes),
-                       expected=f"at most {most} {what}",
-                       hint="ask for them a few at a time, or use /data or the API, which "
-                       "give any number a page at a time")
+        raise BadInput(
+            f"{parameter}: {len(codes)} {what} asked for, at most {most} per request",
+            parameter=parameter,
+            given=",".join(codes),
+            expected=f"at most {most} {what}",
+            hint="ask for them a few at a time, or use /data or the API, which "
+            "give any number a page at a time",
+        )
 
 
 def interrupt_late_queries(target: sa.Engine, seconds: float) -> None:

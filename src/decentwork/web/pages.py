@@ -88,19 +88,30 @@ def home(request: Request, query: Annotated[PageQuery, Query()], contents: Known
     indicators = contents.coverage("indicator")
     areas = contents.coverage("ref_area")
     latest, releases = release_history(contents.connection, 5)
-    listed = [{"kind": kind, **names.of(kind, c.code), "observations": c.observations,
-               "first": c.times[0], "last": c.times[-1]}
-              for kind, found in (("indicator", indicators), ("ref_area", areas))
-              for c in found]
-    data = {"areas": len(areas), "indicators": len(indicators),
-            "observations": sum(c.observations for c in indicators), "releases": releases,
-            "latest_releases": [release_record(r) for r in latest], "contents": listed}
+    listed = [
+        {
+            "kind": kind,
+            **names.of(kind, c.code),
+            "observations": c.observations,
+            "first": c.times[0],
+            "last": c.times[-1],
+        }
+        for kind, found in (("indicator", indicators), ("ref_area", areas))
+        for c in found
+    ]
+    data = {
+        "areas": len(areas),
+        "indicators": len(indicators),
+        "observations": sum(c.observations for c in indicators),
+        "releases": releases,
+        "latest_releases": [release_record(r) for r in latest],
+        "contents": listed,
+    }
     return render(request, View("home.html", "index", data, listed), fmt)
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, query: Annotated[SearchQuery, Query()],
-           contents: Known) -> Response:
+def search(request: Request, query: Annotated[SearchQuery, Query()], contents: Known) -> Response:
     """Indicators and areas whose code or label (in the page's language or English) holds
     every word of ``q``."""
     fmt = output_format(request, query.format)
@@ -111,8 +122,9 @@ def search(request: Request, query: Annotated[SearchQuery, Query()],
         for c in contents.coverage(kind):
             text = f"{c.code} {names.text(kind, c.code)} {names.english.get((kind, c.code), '')}"
             if words and all(w in text.casefold() for w in words):
-                found.append({"kind": kind, **names.of(kind, c.code),
-                              "observations": c.observations})
+                found.append(
+                    {"kind": kind, **names.of(kind, c.code), "observations": c.observations}
+                )
     data = {"q": query.q, "total": len(found), "results": found}
     return render(request, View("search.html", "search", data, found), fmt)
 
@@ -121,25 +133,40 @@ def search(request: Request, query: Annotated[SearchQuery, Query()],
 
 
 @router.get("/areas/{ref_area}", response_class=HTMLResponse)
-def area(request: Request, ref_area: str, query: Annotated[PageQuery, Query()],
-         contents: Known) -> Response:
+def area(
+    request: Request, ref_area: str, query: Annotated[PageQuery, Query()], contents: Known
+) -> Response:
     """An area profile: headline and SDG 8 indicators (latest value, interval, trend, change)
     and the groups the area belongs to."""
     fmt = output_format(request, query.format)
     contents.held("ref_area", ref_area)
     found, count = contents.shared(("area", ref_area), lambda c: _profile(c, contents, ref_area))
     names = Labels(contents, languages.chosen(request))
-    summaries = [{**names.of("indicator", s["indicator"], key="indicator"),
-                  **{k: v for k, v in s.items() if k != "values"}} for s in found]
-    member_of = [{"code": g.code, "label": g.label, "members": list(g.members)}
-                 for g in contents.groups().values() if ref_area in g.members]
-    data = {**names.of("ref_area", ref_area), "observations": count, "groups": member_of,
-            "indicators": summaries, "trends": {s["indicator"]: s["values"] for s in found}}
+    summaries = [
+        {
+            **names.of("indicator", s["indicator"], key="indicator"),
+            **{k: v for k, v in s.items() if k != "values"},
+        }
+        for s in found
+    ]
+    member_of = [
+        {"code": g.code, "label": g.label, "members": list(g.members)}
+        for g in contents.groups().values()
+        if ref_area in g.members
+    ]
+    data = {
+        **names.of("ref_area", ref_area),
+        "observations": count,
+        "groups": member_of,
+        "indicators": summaries,
+        "trends": {s["indicator"]: s["values"] for s in found},
+    }
     return render(request, View("area.html", ref_area, data, summaries), fmt)
 
 
-def _profile(connection: sa.Connection, contents: Contents, ref_area: str
-             ) -> tuple[list[dict[str, Any]], int]:
+def _profile(
+    connection: sa.Connection, contents: Contents, ref_area: str
+) -> tuple[list[dict[str, Any]], int]:
     """An area's indicator summaries and number of observations."""
     found = profiles.readings(connection, contents, ref_area)
     return profiles.summaries(found), len(found)
@@ -149,8 +176,9 @@ def _profile(connection: sa.Connection, contents: Contents, ref_area: str
 
 
 @router.get("/indicators/{code}", response_class=HTMLResponse)
-def indicator(request: Request, code: str, query: Annotated[IndicatorQuery, Query()],
-              contents: Known) -> Response:
+def indicator(
+    request: Request, code: str, query: Annotated[IndicatorQuery, Query()], contents: Known
+) -> Response:
     """The indicator explorer: a time series for the chosen areas, the ranking of areas in
     the latest year, and the table of exactly the observations shown (at most
     :data:`~decentwork.web.limits.SHOWN_ROWS`)."""
@@ -164,85 +192,113 @@ def indicator(request: Request, code: str, query: Annotated[IndicatorQuery, Quer
     classif1 = query.classif1
     if classif1 is None:
         classif1 = next((c for c in choices["classif1"] if profiles.totalish(c)), "")
-    chosen = {"sex": sex, "classif1": classif1, "classif2": query.classif2,
-              "source": query.source}
+    chosen = {"sex": sex, "classif1": classif1, "classif2": query.classif2, "source": query.source}
     breakdown = query_filters(query, indicator=code, ref_area="", time="", **chosen)
-    ranking = contents.shared(("ranking", code, *chosen.values()),
-                              lambda c: explorer.ranking(c, breakdown))
+    ranking = contents.shared(
+        ("ranking", code, *chosen.values()), lambda c: explorer.ranking(c, breakdown)
+    )
     ref_area = query.ref_area
     if ref_area is None:
-        ref_area = ",".join([a for a in FOCUS if a in ranking.present]
-                            or [a for a, _ in ranking.ranked[:5]])
+        ref_area = ",".join(
+            [a for a in FOCUS if a in ranking.present] or [a for a, _ in ranking.ranked[:5]]
+        )
     shown = query_filters(query, indicator=code, ref_area=ref_area, **chosen)
     rows, total = view_page_rows(contents.connection, shown, None, limit=SHOWN_ROWS)
     if total > SHOWN_ROWS:
-        raise BadInput(f"the explorer shows at most {SHOWN_ROWS:,} observations; these "
-                       f"filters select {total:,}", given=total,
-                       expected=f"at most {SHOWN_ROWS:,} observations",
-                       hint="choose fewer areas or years, one sex or breakdown; /data and the "
-                       "API give any number of observations a page at a time")
+        raise BadInput(
+            f"the explorer shows at most {SHOWN_ROWS:,} observations; these "
+            f"filters select {total:,}",
+            given=total,
+            expected=f"at most {SHOWN_ROWS:,} observations",
+            hint="choose fewer areas or years, one sex or breakdown; /data and the "
+            "API give any number of observations a page at a time",
+        )
     unit, definition = contents.described().get(code, (None, None))
-    data = {**names.of("indicator", code), "unit": unit, "definition": definition,
-            "filters": {"ref_area": ref_area, "time": query.time or "", **chosen},
-            "choices": choices,
-            "ranking": {"time": ranking.time, "areas": [
-                {**names.of("ref_area", a), "obs_value": v} for a, v in ranking.ranked]},
-            "total": total, "observations": rows}
-    context = {"series": explorer.series(rows, names), "labels": names,
-               "bars": list(ranking.ranked)}
-    return render(request, View("indicator.html", code, data, rows, context,
-                                observations=True), fmt)
+    data = {
+        **names.of("indicator", code),
+        "unit": unit,
+        "definition": definition,
+        "filters": {"ref_area": ref_area, "time": query.time or "", **chosen},
+        "choices": choices,
+        "ranking": {
+            "time": ranking.time,
+            "areas": [{**names.of("ref_area", a), "obs_value": v} for a, v in ranking.ranked],
+        },
+        "total": total,
+        "observations": rows,
+    }
+    context = {
+        "series": explorer.series(rows, names),
+        "labels": names,
+        "bars": list(ranking.ranked),
+    }
+    return render(
+        request, View("indicator.html", code, data, rows, context, observations=True), fmt
+    )
 
 
 # Data ----------------------------------------------------------------------------------------
 
 
 @router.get("/data", response_class=HTMLResponse)
-def data_table(request: Request, query: Annotated[DataQuery, Query()],
-               connection: Connection) -> Response:
+def data_table(
+    request: Request, query: Annotated[DataQuery, Query()], connection: Connection
+) -> Response:
     """The observation table: the API's filters, a sort and pages (at most
     :data:`~decentwork.web.limits.PAGE_ROWS` rows on an HTML page)."""
     fmt = output_format(request, query.format)
     if fmt == "html" and query.limit > PAGE_ROWS:
-        raise BadInput(f"limit {query.limit}: a page shows at most {PAGE_ROWS:,} rows",
-                       parameter="limit", given=query.limit,
-                       expected=f"1 to {PAGE_ROWS:,} (its CSV, JSON and Excel: up to "
-                       f"{MAX_LIMIT:,})")
+        raise BadInput(
+            f"limit {query.limit}: a page shows at most {PAGE_ROWS:,} rows",
+            parameter="limit",
+            given=query.limit,
+            expected=f"1 to {PAGE_ROWS:,} (its CSV, JSON and Excel: up to {MAX_LIMIT:,})",
+        )
     order = sort_columns(query.sort)
-    rows, total = view_page_rows(connection, query_filters(query), query.as_of,
-                                 limit=query.limit, offset=query.offset, sort=order)
+    rows, total = view_page_rows(
+        connection,
+        query_filters(query),
+        query.as_of,
+        limit=query.limit,
+        offset=query.offset,
+        sort=order,
+    )
     data = {**query.described(request, total), "observations": rows}
     context = {"query": query, "page": query, "sort": order}
-    return render(request, View("data.html", "observations", data, rows, context,
-                                observations=True), fmt)
+    return render(
+        request, View("data.html", "observations", data, rows, context, observations=True), fmt
+    )
 
 
 # Releases ------------------------------------------------------------------------------------
 
 
 @router.get("/releases", response_class=HTMLResponse)
-def releases(request: Request, query: Annotated[ReleasesQuery, Query()],
-             connection: Connection) -> Response:
+def releases(
+    request: Request, query: Annotated[ReleasesQuery, Query()], connection: Connection
+) -> Response:
     """The sources and releases: each release's file, checksum, time and row counts."""
     fmt = output_format(request, query.format)
     rows, total = release_history(connection, query.limit, query.offset)
     listed = [release_record(r) for r in rows]
     data = {**query.described(request, total), "releases": listed}
-    return render(request, View("releases.html", "releases", data, listed, {"page": query}),
-                  fmt)
+    return render(request, View("releases.html", "releases", data, listed, {"page": query}), fmt)
 
 
 @router.get("/releases/{release}", response_class=HTMLResponse)
-def release(request: Request, release: int, query: Annotated[PageQuery, Query()],
-            contents: Known) -> Response:
+def release(
+    request: Request, release: int, query: Annotated[PageQuery, Query()], contents: Known
+) -> Response:
     """One release: its provenance and, per indicator, the rows it brought and withdrew."""
     fmt = output_format(request, query.format)
     rows, _total = release_history(contents.connection)
     found = look_up(RELEASE, release, next((r for r in rows if r["id"] == release), None))
     counted = contents.shared(("release", release), lambda c: _release_rows(c, release))
     names = Labels(contents, languages.chosen(request))
-    listed = [{**names.of("indicator", code, key="indicator"), "rows": count,
-               "withdrawn": withdrawn} for code, count, withdrawn in counted]
+    listed = [
+        {**names.of("indicator", code, key="indicator"), "rows": count, "withdrawn": withdrawn}
+        for code, count, withdrawn in counted
+    ]
     data = {**release_record(found), "indicators": listed}
     return render(request, View("release.html", f"release-{release}", data, listed), fmt)
 
@@ -251,8 +307,13 @@ def _release_rows(connection: sa.Connection, release: int) -> list[tuple[str, in
     """Per indicator, the rows release ``release`` brought and the withdrawals among them."""
     table = observation_table
     counted = connection.execute(
-        sa.select(table.c.indicator, sa.func.count(), sa.func.sum(
-            sa.case((table.c.withdrawn, 1), else_=0)))
-        .where(table.c.release_id == release).group_by(table.c.indicator)
-        .order_by(table.c.indicator))
+        sa.select(
+            table.c.indicator,
+            sa.func.count(),
+            sa.func.sum(sa.case((table.c.withdrawn, 1), else_=0)),
+        )
+        .where(table.c.release_id == release)
+        .group_by(table.c.indicator)
+        .order_by(table.c.indicator)
+    )
     return [(code, int(count), int(withdrawn or 0)) for code, count, withdrawn in counted]

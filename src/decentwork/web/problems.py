@@ -32,8 +32,10 @@ class Unreadable(Unavailable):
     """The warehouse could not be read while answering (503)."""
 
 
-UNREADABLE = Unreadable("the warehouse cannot be read at the moment",
-                        hint="try again in a moment; GET /health says whether it can be read")
+UNREADABLE = Unreadable(
+    "the warehouse cannot be read at the moment",
+    hint="try again in a moment; GET /health says whether it can be read",
+)
 
 
 def problem(error: Mapping[str, Any]) -> str:
@@ -45,21 +47,25 @@ def problem(error: Mapping[str, Any]) -> str:
     return f"{name}: {message} (got {error['input']!r})"
 
 
-def answer(request: Request, status: int, detail: str,
-           details: Mapping[str, str] | None = None,
-           headers: Mapping[str, str] | None = None) -> Response:
+def answer(
+    request: Request,
+    status: int,
+    detail: str,
+    details: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     """An error: JSON ``{"detail", ...details}`` for the API, the page's error page (or its
     twin's JSON) for the pages."""
     if request.url.path.startswith(API):
-        return JSONResponse({"detail": detail, **(details or {})}, status,
-                            headers=dict(headers or {}))
+        return JSONResponse(
+            {"detail": detail, **(details or {})}, status, headers=dict(headers or {})
+        )
     response = rendering.error_page(request, status, detail, details)
     response.headers.update(headers or {})
     return response
 
 
-async def send_error(scope: Scope, receive: Receive, send: Send,
-                     error: DecentworkError) -> None:
+async def send_error(scope: Scope, receive: Receive, send: Send, error: DecentworkError) -> None:
     """Answer ``error`` from a middleware, as a route's error would be."""
     response = answer(Request(scope, receive), error.status, error.message, error.details())
     await response(scope, receive, send)
@@ -96,14 +102,20 @@ async def _unreadable(request: Request, error: sa.exc.OperationalError) -> Respo
 async def _crashed(request: Request, _error: Exception) -> Response:
     """A programming error (500): nothing of it is told. (Answered outside the middleware,
     so with the security headers of its own.)"""
-    return answer(request, 500, "internal error: the server could not answer this request",
-                  {"hint": "this is a fault of the server, not of the request"},
-                  SECURITY_HEADERS)
+    return answer(
+        request,
+        500,
+        "internal error: the server could not answer this request",
+        {"hint": "this is a fault of the server, not of the request"},
+        SECURITY_HEADERS,
+    )
 
 
 HANDLERS: dict[Any, Any] = {
-    DecentworkError: _reported, RequestValidationError: _invalid,
-    StarletteHTTPException: _failed, sa.exc.OperationalError: _unreadable,
+    DecentworkError: _reported,
+    RequestValidationError: _invalid,
+    StarletteHTTPException: _failed,
+    sa.exc.OperationalError: _unreadable,
     Exception: _crashed,
 }
 """The application's exception handlers (``FastAPI(exception_handlers=...)``)."""

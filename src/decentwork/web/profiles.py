@@ -15,12 +15,23 @@ from decentwork.warehouse.tables import observations
 from decentwork.warehouse.views import Filters, view_query
 from decentwork.web.summaries import Contents
 
-HEADLINE = ("EAP_DWAP_SEX_AGE_RT", "EMP_DWAP_SEX_AGE_RT", "UNE_DEAP_SEX_AGE_RT",
-            "SDG_0852_SEX_AGE_RT", "SDG_0861_SEX_RT", "SDG_0831_SEX_ECO_RT")
+HEADLINE = (
+    "EAP_DWAP_SEX_AGE_RT",
+    "EMP_DWAP_SEX_AGE_RT",
+    "UNE_DEAP_SEX_AGE_RT",
+    "SDG_0852_SEX_AGE_RT",
+    "SDG_0861_SEX_RT",
+    "SDG_0831_SEX_ECO_RT",
+)
 """The headline decent-work indicators of an area profile, where the area has them:
 participation, employment-to-population and unemployment rates, youth NEET, informality."""
-SDG8 = ("SDG_A821_NOC_RT", "SDG_B871_SEX_AGE_RT", "SDG_B881_SEX_ECO_RT",
-        "SDG_N881_SEX_MIG_RT", "SDG_T882_NOC_RT")
+SDG8 = (
+    "SDG_A821_NOC_RT",
+    "SDG_B871_SEX_AGE_RT",
+    "SDG_B881_SEX_ECO_RT",
+    "SDG_N881_SEX_MIG_RT",
+    "SDG_T882_NOC_RT",
+)
 """SDG 8 indicators whose codes do not start with ``SDG_08``."""
 
 
@@ -59,7 +70,8 @@ def readings(connection: sa.Connection, contents: Contents, ref_area: str) -> li
     (superseded, indicator, area) instead of reading every row."""
     codes = {"ref_area": [ref_area], "indicator": list(contents.indicators_of(ref_area))}
     query = view_query(Filters.parse(codes, None), None).with_only_columns(
-        *(observations.c[c] for c in Reading._fields))
+        *(observations.c[c] for c in Reading._fields)
+    )
     return [Reading._make(row) for row in connection.execute(query).all()]
 
 
@@ -68,9 +80,16 @@ def preferred(rows: list[Reading]) -> list[Reading]:
     total classification, the source with the most observations (ties: the first series in
     code order)."""
     counts = Counter(row.series for row in rows)
-    best = min(counts.items(), key=lambda item: (
-        item[0][0] not in ("SEX_T", ""), not totalish(item[0][1]), item[0][2] != "",
-        -item[1], item[0]))[0]
+    best = min(
+        counts.items(),
+        key=lambda item: (
+            item[0][0] not in ("SEX_T", ""),
+            not totalish(item[0][1]),
+            item[0][2] != "",
+            -item[1],
+            item[0],
+        ),
+    )[0]
     return sorted((row for row in rows if row.series == best), key=lambda row: row.time)
 
 
@@ -83,22 +102,31 @@ def summaries(rows: list[Reading]) -> list[dict[str, Any]]:
         by_indicator.setdefault(row.indicator, []).append(row)
     found = []
     for code, own in sorted(by_indicator.items()):
-        valued = [(row, value) for row in preferred(own)
-                  if (value := number(row.obs_value)) is not None]
+        valued = [
+            (row, value) for row in preferred(own) if (value := number(row.obs_value)) is not None
+        ]
         if not valued:
             continue
         series = [row for row, _ in valued]
         values = [value for _, value in valued]
         latest = series[-1]
         previous = series[-2] if len(series) > 1 else None
-        found.append({
-            "indicator": code, "source": latest.source, "sex": latest.sex,
-            "classif1": latest.classif1, "classif2": latest.classif2, "time": latest.time,
-            "obs_value": values[-1], "lower_bound": number(latest.lower_bound),
-            "upper_bound": number(latest.upper_bound),
-            "previous_time": None if previous is None else previous.time,
-            "change": None if previous is None else values[-1] - values[-2],
-            "headline": code in HEADLINE, "sdg8": code.startswith("SDG_08") or code in SDG8,
-            "values": values,
-        })
+        found.append(
+            {
+                "indicator": code,
+                "source": latest.source,
+                "sex": latest.sex,
+                "classif1": latest.classif1,
+                "classif2": latest.classif2,
+                "time": latest.time,
+                "obs_value": values[-1],
+                "lower_bound": number(latest.lower_bound),
+                "upper_bound": number(latest.upper_bound),
+                "previous_time": None if previous is None else previous.time,
+                "change": None if previous is None else values[-1] - values[-2],
+                "headline": code in HEADLINE,
+                "sdg8": code.startswith("SDG_08") or code in SDG8,
+                "values": values,
+            }
+        )
     return found

@@ -25,9 +25,17 @@ DEFAULT_METHOD = "open-sdg"
 """The method of the status grid unless the address names another: the only one that also
 assesses series without a numeric target."""
 
-TONES = {"target_achieved": "good", "on_track": "good", "substantial_progress": "good",
-         "fair_progress": "fair", "moderate_progress": "fair", "acceleration_needed": "fair",
-         "limited_progress": "poor", "deterioration": "bad", "reverse_trend": "bad"}
+TONES = {
+    "target_achieved": "good",
+    "on_track": "good",
+    "substantial_progress": "good",
+    "fair_progress": "fair",
+    "moderate_progress": "fair",
+    "acceleration_needed": "fair",
+    "limited_progress": "poor",
+    "deterioration": "bad",
+    "reverse_trend": "bad",
+}
 """The colour family of each status (anything else is neutral); the status is always also
 written out, so colour is never the only cue."""
 
@@ -54,9 +62,12 @@ def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
 
 def _row(row: Progress, names: Labels) -> dict[str, Any]:
     """One assessment as a page row: the tracking row, the area label and the tone."""
-    return {**row.as_dict(), "area_label": names.text("ref_area", row.area),
-            "notes": list(row.assessment.notes),
-            "tone": TONES.get(row.assessment.status, "none")}
+    return {
+        **row.as_dict(),
+        "area_label": names.text("ref_area", row.area),
+        "notes": list(row.assessment.notes),
+        "tone": TONES.get(row.assessment.status, "none"),
+    }
 
 
 @router.get("/progress", response_class=HTMLResponse)
@@ -66,16 +77,24 @@ def frameworks(request: Request, query: Annotated[PageQuery, Query()]) -> Respon
     listed = []
     for name in bundled():
         framework = bundled_framework(name)
-        listed.append({"code": name, "title": framework.title,
-                       "indicators": len(framework.indicators()),
-                       "areas": ",".join(framework.areas), "horizon": framework.horizon})
-    return render(request, View("frameworks.html", "frameworks", {"frameworks": listed},
-                                listed), fmt)
+        listed.append(
+            {
+                "code": name,
+                "title": framework.title,
+                "indicators": len(framework.indicators()),
+                "areas": ",".join(framework.areas),
+                "horizon": framework.horizon,
+            }
+        )
+    return render(
+        request, View("frameworks.html", "frameworks", {"frameworks": listed}, listed), fmt
+    )
 
 
 @router.get("/progress/{name}", response_class=HTMLResponse)
-def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, Query()],
-                   contents: Known) -> Response:
+def framework_page(
+    request: Request, name: str, query: Annotated[ProgressQuery, Query()], contents: Known
+) -> Response:
     """A framework's status grid by one method, for some areas: the totals of every
     indicator."""
     fmt = output_format(request, query.format)
@@ -87,15 +106,18 @@ def framework_page(request: Request, name: str, query: Annotated[ProgressQuery, 
     rows = [_row(row, names) for row in found.rows]
     cells = {(r["code"], r["area"]): r for r in rows}
     data = {**_describe(framework), "method": method, "areas": areas, "assessments": rows}
-    context = {"framework": framework, "cells": cells, "methods": list(METHODS),
-               "names": names}
+    context = {"framework": framework, "cells": cells, "methods": list(METHODS), "names": names}
     return render(request, View("framework.html", name, data, rows, context), fmt)
 
 
 @router.get("/progress/{name}/{code}", response_class=HTMLResponse)
-def indicator_progress(request: Request, name: str, code: str,
-                       query: Annotated[ProgressQuery, Query()],
-                       contents: Known) -> Response:
+def indicator_progress(
+    request: Request,
+    name: str,
+    code: str,
+    query: Annotated[ProgressQuery, Query()],
+    contents: Known,
+) -> Response:
     """One indicator of a framework, for some areas: each breakdown by every method (or the
     one asked for) with its components, the gaps, and a chart per area."""
     fmt = output_format(request, query.format)
@@ -106,27 +128,50 @@ def indicator_progress(request: Request, name: str, code: str,
     found = track(contents.connection, framework, areas, methods, codes=[code])
     names = Labels(contents, languages.chosen(request))
     rows = [_row(row, names) for row in found.rows if not untargeted(row.assessment)]
-    left_out = sorted({row.assessment.method for row in found.rows
-                       if untargeted(row.assessment)})
-    data = {**_describe(framework), "outcome": outcome.code, "target": target.code,
-            "code": code, "title": spec.title, "indicator": spec.indicator,
-            "direction": spec.direction, "note": spec.note, "methods": methods,
-            "areas": areas, "assessments": rows, "without_target": left_out,
-            "gaps": [g.as_dict() for g in found.gaps
-                     if not (untargeted(g.gap.first) or untargeted(g.gap.second))]}
-    context = {"framework": framework, "outcome": outcome, "target_spec": target,
-               "spec": spec, "charts": _charts(found, areas, methods), "names": names}
-    return render(request, View("framework_indicator.html", f"{name}-{code}", data, rows,
-                                context), fmt)
+    left_out = sorted({row.assessment.method for row in found.rows if untargeted(row.assessment)})
+    data = {
+        **_describe(framework),
+        "outcome": outcome.code,
+        "target": target.code,
+        "code": code,
+        "title": spec.title,
+        "indicator": spec.indicator,
+        "direction": spec.direction,
+        "note": spec.note,
+        "methods": methods,
+        "areas": areas,
+        "assessments": rows,
+        "without_target": left_out,
+        "gaps": [
+            g.as_dict()
+            for g in found.gaps
+            if not (untargeted(g.gap.first) or untargeted(g.gap.second))
+        ],
+    }
+    context = {
+        "framework": framework,
+        "outcome": outcome,
+        "target_spec": target,
+        "spec": spec,
+        "charts": _charts(found, areas, methods),
+        "names": names,
+    }
+    return render(
+        request, View("framework_indicator.html", f"{name}-{code}", data, rows, context), fmt
+    )
 
 
 def _describe(framework: Framework) -> dict[str, Any]:
     """A framework's own description, for the JSON of its pages."""
-    return {"framework": framework.code, "title": framework.title,
-            "description": framework.description, "horizon": framework.horizon,
-            "baseline_year": framework.baseline_year,
-            "milestones": [m.model_dump() for m in framework.milestones],
-            "sources": list(framework.sources)}
+    return {
+        "framework": framework.code,
+        "title": framework.title,
+        "description": framework.description,
+        "horizon": framework.horizon,
+        "baseline_year": framework.baseline_year,
+        "milestones": [m.model_dump() for m in framework.milestones],
+        "sources": list(framework.sources),
+    }
 
 
 def _charts(found: Tracking, areas: list[str], methods: list[str]) -> dict[str, dict]:
@@ -137,18 +182,28 @@ def _charts(found: Tracking, areas: list[str], methods: list[str]) -> dict[str, 
         totals = [r for r in found.rows if r.area == area and r.breakdown == TOTAL]
         if not totals or not totals[0].series.points:
             continue
-        based = next((r.assessment for r in totals if r.assessment.baseline_year is not None),
-                     totals[0].assessment)
-        projecting = next((r.assessment for r in totals
-                           if r.assessment.projected_value is not None), None)
+        based = next(
+            (r.assessment for r in totals if r.assessment.baseline_year is not None),
+            totals[0].assessment,
+        )
+        projecting = next(
+            (r.assessment for r in totals if r.assessment.projected_value is not None), None
+        )
         charts[area] = {
             "points": list(totals[0].series.points),
-            "baseline": ((based.baseline_year, based.baseline_value)
-                         if based.baseline_year is not None else None),
-            "target": ((based.target_year, based.target_value)
-                       if based.target_value is not None else None),
-            "projection": ((projecting.projected_year, projecting.projected_value)
-                           if projecting is not None else None),
+            "baseline": (
+                (based.baseline_year, based.baseline_value)
+                if based.baseline_year is not None
+                else None
+            ),
+            "target": (
+                (based.target_year, based.target_value) if based.target_value is not None else None
+            ),
+            "projection": (
+                (projecting.projected_year, projecting.projected_value)
+                if projecting is not None
+                else None
+            ),
             "milestones": list(totals[0].milestones),
             "methods": methods,
         }

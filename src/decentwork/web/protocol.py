@@ -18,11 +18,14 @@ def content_security_policy(*inline_scripts: str) -> str:
     through by their SHA-256 (the API documentation page's start-up script)."""
     allowed = "".join(
         f" 'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
-        for s in inline_scripts)
-    return ("default-src 'self'; "
-            f"script-src 'self'{allowed}; style-src 'self'; img-src 'self' data:; "
-            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
+        for s in inline_scripts
+    )
+    return (
+        "default-src 'self'; "
+        f"script-src 'self'{allowed}; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 SECURITY_HEADERS = {

@@ -59,8 +59,12 @@ class SuffixMiddleware:
                 if path.endswith(f".{suffix}") and len(path) > len(suffix) + 2:
                     stripped = path[: -len(suffix) - 1]
                     stripped = "/" if stripped == "/index" else stripped
-                    scope = {**scope, "path": stripped, "raw_path": stripped.encode(),
-                             "decentwork.suffix": suffix}
+                    scope = {
+                        **scope,
+                        "path": stripped,
+                        "raw_path": stripped.encode(),
+                        "decentwork.suffix": suffix,
+                    }
                     break
         await self.app(scope, receive, send)
 
@@ -106,8 +110,11 @@ def render(request: Request, shown: View, fmt: str) -> Response:
         response: Response = json_response(shown.data)
     elif fmt == "html":
         template = languages.environment(lang).get_template(shown.template)
-        response = HTMLResponse(template.render(
-            data=shown.data, request=request, address=_address(request), **shown.context))
+        response = HTMLResponse(
+            template.render(
+                data=shown.data, request=request, address=_address(request), **shown.context
+            )
+        )
     elif not shown.observations:
         response = _csv(writers.csv_text(pd.DataFrame(shown.rows)), f"{shown.name}.csv")
     else:
@@ -119,8 +126,11 @@ def render(request: Request, shown: View, fmt: str) -> Response:
 
 
 def _csv(text: str, filename: str, disposition: str = "inline") -> Response:
-    return Response(text, media_type=CSV_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+    return Response(
+        text,
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
 
 
 def _observations(request: Request, shown: View, fmt: str, lang: str) -> Response:
@@ -129,14 +139,18 @@ def _observations(request: Request, shown: View, fmt: str, lang: str) -> Respons
     if fmt == "csv":
         return _csv(csv_text(table), f"{shown.name}.csv")
     if fmt == "sdmx-csv":
-        return _csv(writers.csv_text(writers.sdmx_csv(table)), f"{shown.name}.sdmx.csv",
-                    "attachment")
+        return _csv(
+            writers.csv_text(writers.sdmx_csv(table)), f"{shown.name}.sdmx.csv", "attachment"
+        )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{shown.name}.xlsx"
         write_workbook(table, path, request.app.state.engine, lang)
         body = path.read_bytes()
-    return Response(body, media_type=XLSX_MEDIA_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{shown.name}.xlsx"'})
+    return Response(
+        body,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{shown.name}.xlsx"'},
+    )
 
 
 def _address(request: Request) -> Callable[..., str]:
@@ -160,22 +174,35 @@ def _quote(value: str) -> str:
     return quote(value, safe=",:")
 
 
-def error_page(request: Request, status: int, detail: str,
-               details: Mapping[str, str] | None = None) -> Response:
+def error_page(
+    request: Request, status: int, detail: str, details: Mapping[str, str] | None = None
+) -> Response:
     """An error as the page's format would have it: JSON ``{"detail"}`` with the ``details``
     (``parameter``, ``given``, ``expected``, ``hint``) for the JSON and CSV twins, else an
     HTML page in the visitor's language."""
     details = details or {}
     suffix = next((s for s in SUFFIXES if request.url.path.endswith(f".{s}")), None)
-    asked = (request.scope.get("decentwork.suffix") or suffix  # (a failure outside the routes
-             or request.query_params.get("format"))          # sees the path unchanged)
+    asked = (
+        request.scope.get("decentwork.suffix")
+        or suffix  # (a failure outside the routes
+        or request.query_params.get("format")
+    )  # sees the path unchanged)
     if asked in SUFFIXES:
         return JSONResponse({"detail": detail, **details}, status)
     try:
         lang = languages.chosen(request)
     except BadInput:  # the language itself is what is wrong
         lang = languages.DEFAULT
-    html = languages.environment(lang).get_template("error.html").render(
-        status=status, detail=detail, hint=details.get("hint"), request=request,
-        address=_address(request), data={})
+    html = (
+        languages.environment(lang)
+        .get_template("error.html")
+        .render(
+            status=status,
+            detail=detail,
+            hint=details.get("hint"),
+            request=request,
+            address=_address(request),
+            data={},
+        )
+    )
     return HTMLResponse(html, status_code=status)

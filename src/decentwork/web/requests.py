@@ -58,8 +58,7 @@ def query_filters(query: BaseModel, **fixed: str | None) -> Filters:
         QueryError: a bad ``time`` or a code with a NUL character.
     """
     fields = {**{c: getattr(query, c, None) for c in KEY}, **fixed}
-    return Filters.parse({c: split_codes(fields[c]) for c in KEY if c != "time"},
-                         fields["time"])
+    return Filters.parse({c: split_codes(fields[c]) for c in KEY if c != "time"}, fields["time"])
 
 
 def output_format(suffix: str | None, asked: str | None, default: str) -> str:
@@ -70,9 +69,12 @@ def output_format(suffix: str | None, asked: str | None, default: str) -> str:
         BadInput: the suffix and ``format`` disagree.
     """
     if suffix and asked and asked != suffix:
-        raise BadInput(f"format: {asked!r} contradicts the path's .{suffix} suffix (give one "
-                       "or the other)", parameter="format", given=asked,
-                       expected=f"{suffix} or nothing")
+        raise BadInput(
+            f"format: {asked!r} contradicts the path's .{suffix} suffix (give one or the other)",
+            parameter="format",
+            given=asked,
+            expected=f"{suffix} or nothing",
+        )
     return suffix or asked or default
 
 
@@ -83,10 +85,15 @@ class Page(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
-                       description=f"Rows per page (1 to {MAX_LIMIT:,}).")
-    offset: int = Field(default=0, ge=0, le=MAX_OFFSET,
-                        description="Rows to skip (the page's first row).")
+    limit: int = Field(
+        default=DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description=f"Rows per page (1 to {MAX_LIMIT:,}).",
+    )
+    offset: int = Field(
+        default=0, ge=0, le=MAX_OFFSET, description="Rows to skip (the page's first row)."
+    )
 
     def following(self, total: int) -> int | None:
         """The offset of the next page (None on the last page)."""
@@ -99,22 +106,29 @@ class Page(BaseModel):
 
     def links(self, request: Request, total: int) -> dict[str, str | None]:
         """The addresses of the next and previous pages (None at either end)."""
-        return {rel: None if offset is None else str(public_url(request).include_query_params(
-                    offset=offset))
-                for rel, offset in (("next", self.following(total)),
-                                    ("previous", self.preceding()))}
+        return {
+            rel: None
+            if offset is None
+            else str(public_url(request).include_query_params(offset=offset))
+            for rel, offset in (("next", self.following(total)), ("previous", self.preceding()))
+        }
 
     def described(self, request: Request, total: int) -> dict[str, Any]:
         """The page in a JSON answer: ``total``, ``limit``, ``offset``, ``next`` and
         ``previous``."""
-        return {"total": total, "limit": self.limit, "offset": self.offset,
-                **self.links(request, total)}
+        return {
+            "total": total,
+            "limit": self.limit,
+            "offset": self.offset,
+            **self.links(request, total),
+        }
 
     def headers(self, request: Request, total: int) -> dict[str, str]:
         """The page in a CSV answer's headers: ``X-Total-Count`` and the ``Link`` to the next
         and previous pages."""
-        related = [f'<{url}>; rel="{rel}"' for rel, url in self.links(request, total).items()
-                   if url]
+        related = [
+            f'<{url}>; rel="{rel}"' for rel, url in self.links(request, total).items() if url
+        ]
         return {"X-Total-Count": str(total), **({"Link": ", ".join(related)} if related else {})}
 
 
@@ -129,13 +143,20 @@ class Kind:
     listing: str
 
 
-AREA = Kind("area", "ref_area", "no observations in the warehouse",
-            "GET /api/v1/areas lists the areas with data")
-INDICATOR = Kind("indicator", "code", "not in the warehouse",
-                 "GET /api/v1/indicators lists the indicators with data")
+AREA = Kind(
+    "area",
+    "ref_area",
+    "no observations in the warehouse",
+    "GET /api/v1/areas lists the areas with data",
+)
+INDICATOR = Kind(
+    "indicator",
+    "code",
+    "not in the warehouse",
+    "GET /api/v1/indicators lists the indicators with data",
+)
 GROUP = Kind("group", "code", "no such group", "GET /api/v1/groups lists the groups")
-RELEASE = Kind("release", "release", "no such release",
-               "GET /api/v1/releases lists the releases")
+RELEASE = Kind("release", "release", "no such release", "GET /api/v1/releases lists the releases")
 HELD = {"ref_area": AREA, "indicator": INDICATOR}
 """The observation columns whose codes an address names, and what they are."""
 
@@ -148,6 +169,10 @@ def look_up(kind: Kind, code: str | int, found: T | None) -> T:
             to find them all.
     """
     if found is None:
-        raise NotFound(f"{kind.name} {code!r}: {kind.missing}", parameter=kind.parameter,
-                       given=code, hint=kind.listing)
+        raise NotFound(
+            f"{kind.name} {code!r}: {kind.missing}",
+            parameter=kind.parameter,
+            given=code,
+            hint=kind.listing,
+        )
     return found

@@ -43,14 +43,27 @@ def public_origin(base_url: str) -> str:
         parts = urlsplit(base_url.strip())
         parts.port  # noqa: B018 (a malformed port raises here)
     except ValueError as error:
-        raise BadInput(f"base_url {base_url!r}: {error}", parameter="base_url", given=base_url,
-                       expected=expected) from None
-    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname
-            or parts.path not in ("", "/") or parts.query or parts.fragment
-            or parts.username is not None):
-        raise BadInput(f"base_url {base_url!r}: expected {expected} (the dashboard is served "
-                       "at the root of its host)", parameter="base_url", given=base_url,
-                       expected=expected)
+        raise BadInput(
+            f"base_url {base_url!r}: {error}",
+            parameter="base_url",
+            given=base_url,
+            expected=expected,
+        ) from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise BadInput(
+            f"base_url {base_url!r}: expected {expected} (the dashboard is served "
+            "at the root of its host)",
+            parameter="base_url",
+            given=base_url,
+            expected=expected,
+        )
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
@@ -62,15 +75,18 @@ def host_names(hosts: str | Collection[str]) -> tuple[str, ...]:
         BadInput: a name with a port, a path or a space (parameter ``allowed_hosts``).
     """
     listed = hosts.split(",") if isinstance(hosts, str) else list(hosts)
-    names = tuple(name.strip().lower().removeprefix("[").removesuffix("]") for name in listed
-                  if name.strip())
-    bad = [name for name in names if any(c in name for c in "/ ?#@[]") or
-           (name.count(":") == 1)]
+    names = tuple(
+        name.strip().lower().removeprefix("[").removesuffix("]") for name in listed if name.strip()
+    )
+    bad = [name for name in names if any(c in name for c in "/ ?#@[]") or (name.count(":") == 1)]
     if bad or not names:
-        raise BadInput(f"allowed_hosts {', '.join(map(repr, bad)) or repr(hosts)}: expected "
-                       "host names, comma-separated, without ports", parameter="allowed_hosts",
-                       given=hosts if isinstance(hosts, str) else ",".join(hosts),
-                       expected="host names such as lmis.example.gov.kh,localhost")
+        raise BadInput(
+            f"allowed_hosts {', '.join(map(repr, bad)) or repr(hosts)}: expected "
+            "host names, comma-separated, without ports",
+            parameter="allowed_hosts",
+            given=hosts if isinstance(hosts, str) else ",".join(hosts),
+            expected="host names such as lmis.example.gov.kh,localhost",
+        )
     return names
 
 
@@ -117,22 +133,30 @@ class Settings:
         if self.allowed_hosts is not None:
             object.__setattr__(self, "allowed_hosts", host_names(self.allowed_hosts))
         if self.cache_bytes < 0:
-            raise BadInput(f"cache_bytes {self.cache_bytes}: expected 0 or more",
-                           parameter="cache_bytes", given=self.cache_bytes,
-                           expected="0 or more")
+            raise BadInput(
+                f"cache_bytes {self.cache_bytes}: expected 0 or more",
+                parameter="cache_bytes",
+                given=self.cache_bytes,
+                expected="0 or more",
+            )
         if not 0 < self.time_limit <= 3600:
-            raise BadInput(f"time_limit {self.time_limit:g}: expected seconds, more than 0 "
-                           "and at most 3600", parameter="time_limit", given=self.time_limit,
-                           expected="more than 0 and at most 3600 seconds")
+            raise BadInput(
+                f"time_limit {self.time_limit:g}: expected seconds, more than 0 and at most 3600",
+                parameter="time_limit",
+                given=self.time_limit,
+                expected="more than 0 and at most 3600 seconds",
+            )
 
     def environment(self) -> dict[str, str]:
         """The settings as the environment variables :meth:`from_environment` reads (every
         one of them, empty for None, so that none is left from elsewhere)."""
-        return {DATABASE: self.url or "", CACHE_MB: str(self.cache_bytes / 2**20),
-                BASE_URL: self.base_url or "",
-                ALLOWED_HOSTS: ANY if self.allowed_hosts is None else ",".join(
-                    self.allowed_hosts),
-                TIME_LIMIT: str(self.time_limit)}
+        return {
+            DATABASE: self.url or "",
+            CACHE_MB: str(self.cache_bytes / 2**20),
+            BASE_URL: self.base_url or "",
+            ALLOWED_HOSTS: ANY if self.allowed_hosts is None else ",".join(self.allowed_hosts),
+            TIME_LIMIT: str(self.time_limit),
+        }
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -148,12 +172,13 @@ class Settings:
         environ = os.environ if environ is None else environ
         hosts = environ.get(ALLOWED_HOSTS)
         base_url = environ.get(BASE_URL) or None
-        return cls(url=environ.get(DATABASE) or None,
-                   cache_bytes=round(_number(environ, CACHE_MB, 64) * 2**20),
-                   base_url=base_url,
-                   allowed_hosts=(allowed(hosts) if hosts
-                                  else None if base_url else LOCAL_HOSTS),
-                   time_limit=_number(environ, TIME_LIMIT, DEFAULT_TIME_LIMIT))
+        return cls(
+            url=environ.get(DATABASE) or None,
+            cache_bytes=round(_number(environ, CACHE_MB, 64) * 2**20),
+            base_url=base_url,
+            allowed_hosts=(allowed(hosts) if hosts else None if base_url else LOCAL_HOSTS),
+            time_limit=_number(environ, TIME_LIMIT, DEFAULT_TIME_LIMIT),
+        )
 
 
 def _number(environ: Mapping[str, str], name: str, default: float) -> float:
@@ -168,5 +193,6 @@ def _number(environ: Mapping[str, str], name: str, default: float) -> float:
     try:
         return float(text)
     except ValueError:
-        raise BadInput(f"{name} {text!r}: expected a number", given=text,
-                       expected="a number") from None
+        raise BadInput(
+            f"{name} {text!r}: expected a number", given=text, expected="a number"
+        ) from None

@@ -112,8 +112,9 @@ class Contents:
             QueryError: a code with a NUL character (422).
         """
         Filters.parse({column: [code]}, None)  # refuses what no code can be
-        codes = self.shared(("codes", column),
-                            lambda _c: frozenset(c.code for c in self.coverage(column)))
+        codes = self.shared(
+            ("codes", column), lambda _c: frozenset(c.code for c in self.coverage(column))
+        )
         return look_up(HELD[column], code, code if code in codes else None)
 
     def indicators_of(self, ref_area: str) -> tuple[str, ...]:
@@ -135,8 +136,11 @@ class Contents:
 
 def _pairs(connection: sa.Connection) -> dict[str, tuple[str, ...]]:
     """The indicators of each area in the latest view."""
-    query = view_query(Filters({}), None).with_only_columns(
-        observations.c.ref_area, observations.c.indicator).distinct()
+    query = (
+        view_query(Filters({}), None)
+        .with_only_columns(observations.c.ref_area, observations.c.indicator)
+        .distinct()
+    )
     by_area: dict[str, list[str]] = {}
     for area, indicator in connection.execute(query):
         by_area.setdefault(area, []).append(indicator)

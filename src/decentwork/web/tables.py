@@ -12,8 +12,20 @@ from markupsafe import Markup
 
 DASH = "\u2013"
 """What a missing number shows (an en dash)."""
-OBSERVATION_COLUMNS = ("ref_area", "indicator", "source", "sex", "classif1", "classif2", "time",
-                       "obs_value", "obs_status", "lower_bound", "upper_bound", "se")
+OBSERVATION_COLUMNS = (
+    "ref_area",
+    "indicator",
+    "source",
+    "sex",
+    "classif1",
+    "classif2",
+    "time",
+    "obs_value",
+    "obs_status",
+    "lower_bound",
+    "upper_bound",
+    "se",
+)
 """The columns of the pages' observation tables."""
 NUMBERS = frozenset({"obs_value", "lower_bound", "upper_bound", "se"})
 
@@ -30,10 +42,15 @@ def observation_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
     lines = []
     for row in rows:
         area, code = escape(str(row["ref_area"])), escape(str(row["indicator"]))
-        cells = [f'<th scope="row"><a href="/areas/{area}">{area}</a></th>',
-                 f'<td><a href="/indicators/{code}">{code}</a></td>']
-        cells += [f'<td class="num">{escape(number(row[column]))}</td>' if column in NUMBERS
-                  else f"<td>{escape(str(row[column]))}</td>"
-                  for column in OBSERVATION_COLUMNS[2:]]
+        cells = [
+            f'<th scope="row"><a href="/areas/{area}">{area}</a></th>',
+            f'<td><a href="/indicators/{code}">{code}</a></td>',
+        ]
+        cells += [
+            f'<td class="num">{escape(number(row[column]))}</td>'
+            if column in NUMBERS
+            else f"<td>{escape(str(row[column]))}</td>"
+            for column in OBSERVATION_COLUMNS[2:]
+        ]
         lines.append(f"<tr>{''.join(cells)}</tr>")
     return Markup("\n".join(lines))

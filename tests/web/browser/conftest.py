@@ -76,16 +76,30 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     folder = tmp_path_factory.mktemp("browser")
     db = f"sqlite:///{folder}/demo.sqlite"
     built = subprocess.run(
-        _command("demo", "--no-serve", "--db", db, "--from", str(SHARED.resolve()),
-                 "--records", str(RECORDS)),
-        capture_output=True, text=True, check=False)
+        _command(
+            "demo",
+            "--no-serve",
+            "--db",
+            db,
+            "--from",
+            str(SHARED.resolve()),
+            "--records",
+            str(RECORDS),
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert built.returncode == 0, f"decentwork demo failed:\n{built.stdout}\n{built.stderr}"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "serve.log"
     with log.open("wb") as output:
-        server = subprocess.Popen(_command("serve", "--db", db, "--port", str(port)),
-                                  stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            _command("serve", "--db", db, "--port", str(port)),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_answering(server, url, log)
         yield Dashboard(db, url)
@@ -101,8 +115,11 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium; its absence is a failure, not a reason to skip."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium, which "
-                    ".ci/run installs (apt-get install chromium)", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium, which "
+            ".ci/run installs (apt-get install chromium)",
+            pytrace=False,
+        )
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM)}
 
 
@@ -125,8 +142,11 @@ def base_url(dashboard: Dashboard) -> str:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "accept_downloads": True,
-            "viewport": {"width": 1280, "height": 900}}
+    return {
+        **browser_context_args,
+        "accept_downloads": True,
+        "viewport": {"width": 1280, "height": 900},
+    }
 
 
 @dataclass
@@ -140,8 +160,13 @@ class Visit:
     downloads: set[str] = field(default_factory=set)
 
     def watch(self, page: Page) -> None:
-        page.on("console", lambda m: m.type == "error" and self.seen.append(
-            f"console: {m.text} ({m.location.get('url')})"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and self.seen.append(f"console: {m.text} ({m.location.get('url')})")
+            ),
+        )
         page.on("pageerror", lambda error: self.seen.append(f"exception: {error}"))
         page.on("requestfailed", lambda r: self.failed.__setitem__(r.url, str(r.failure)))
         page.on("download", lambda d: self.downloads.add(d.url))
@@ -153,8 +178,14 @@ class Visit:
 
     @property
     def problems(self) -> list[str]:
-        return [*self.seen, *(f"request failed: {url} {why}" for url, why in self.failed.items()
-                              if url not in self.downloads)]
+        return [
+            *self.seen,
+            *(
+                f"request failed: {url} {why}"
+                for url, why in self.failed.items()
+                if url not in self.downloads
+            ),
+        ]
 
 
 @pytest.fixture

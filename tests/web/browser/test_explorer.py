@@ -23,7 +23,8 @@ SEX = 3
 def table(page: Page) -> list[list[str]]:
     """The cells of the observation table, row by row."""
     return page.locator("section[aria-labelledby=table] tbody tr").evaluate_all(
-        "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))")
+        "rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))"
+    )
 
 
 def rows(text: str) -> list[list[str]]:
@@ -44,27 +45,34 @@ def test_filter_by_sex_and_download_what_is_shown(page: Page, visit: Visit) -> N
     assert after and {row[SEX] for row in after} == {"SEX_F"}
     assert [row[7] for row in after] != [row[7] for row in before]  # obs_value: women's rates
     expect(page.locator("section[aria-labelledby=table] caption")).to_have_text(
-        f"{len(after)} observations")
+        f"{len(after)} observations"
+    )
 
     with page.expect_download() as started:
         page.get_by_role("region", name="Download what is shown").get_by_role(
-            "link", name="CSV", exact=True).click()
+            "link", name="CSV", exact=True
+        ).click()
     download = started.value
     assert download.suggested_filename == f"{CODE}.csv"
     downloaded = rows(Path(download.path()).read_text(encoding="utf-8"))
 
-    shown = {name: page.locator(f"#{name}").input_value()
-             for name in ("ref_area", "sex", "classif1", "time")}
+    shown = {
+        name: page.locator(f"#{name}").input_value()
+        for name in ("ref_area", "sex", "classif1", "time")
+    }
     assert shown["sex"] == "SEX_F"
-    answer = page.request.get("/api/v1/observations.csv", params={
-        "indicator": CODE, **{k: v for k, v in shown.items() if v}, "limit": 10_000})
+    answer = page.request.get(
+        "/api/v1/observations.csv",
+        params={"indicator": CODE, **{k: v for k, v in shown.items() if v}, "limit": 10_000},
+    )
     assert answer.ok, answer.text()
     expected = rows(answer.text())
     assert downloaded == expected
     assert int(answer.headers["x-total-count"]) == len(after) == len(downloaded) - 1
     # The table shows those very rows: area, source, sex and period, in the same order.
     assert [[r[0], r[2], r[3], r[6]] for r in after] == [
-        [r[0], r[2], r[3], r[6]] for r in downloaded[1:]]
+        [r[0], r[2], r[3], r[6]] for r in downloaded[1:]
+    ]
     assert visit.problems == []
 
 
@@ -77,8 +85,7 @@ def tab_to(page: Page, selector: str, most: int = 60) -> None:
     pytest.fail(f"{selector} not reached after {most} presses of Tab")
 
 
-def test_the_keyboard_alone_operates_the_switcher_and_the_filters(
-        page: Page, visit: Visit) -> None:
+def test_the_keyboard_alone_operates_the_switcher_and_the_filters(page: Page, visit: Visit) -> None:
     page.goto("/")
     settle(page)
     page.keyboard.press("Tab")

@@ -16,7 +16,8 @@ NAMES = {"km": "ខ្មែរ", "lo": "ລາວ", "zh": "中文"}
 
 @pytest.mark.parametrize("lang", ["km", "zh"])
 def test_the_language_switcher_translates_and_the_cookie_remembers(
-        page: Page, visit: Visit, lang: str) -> None:
+    page: Page, visit: Visit, lang: str
+) -> None:
     page.goto("/")
     switcher = page.get_by_role("navigation", name="Language")
     switcher.get_by_role("link", name=NAMES[lang], exact=True).click()
@@ -24,11 +25,11 @@ def test_the_language_switcher_translates_and_the_cookie_remembers(
     settle(page)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        translated(lang, "Labour market information"))
+        translated(lang, "Labour market information")
+    )
     expect(page.get_by_role("heading", name=translated(lang, "Latest releases"))).to_be_visible()
     switcher = page.get_by_role("navigation", name=translated(lang, "Language"))
-    expect(switcher.get_by_role("link", name=NAMES[lang])).to_have_attribute(
-        "aria-current", "true")
+    expect(switcher.get_by_role("link", name=NAMES[lang])).to_have_attribute("aria-current", "true")
     assert {c["name"]: c["value"] for c in page.context.cookies()}["lang"] == lang
     screenshot(page, f"home-{lang}")
 
@@ -58,8 +59,10 @@ def rendered_with(page: Page, selector: str) -> set[str]:
         fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
     finally:
         session.detach()
-    return {font["familyName"] if font["isCustomFont"] else f"local: {font['familyName']}"
-            for font in fonts["fonts"]}
+    return {
+        font["familyName"] if font["isCustomFont"] else f"local: {font['familyName']}"
+        for font in fonts["fonts"]
+    }
 
 
 def served(fonts: set[str], family: str) -> bool:
@@ -70,18 +73,25 @@ def served(fonts: set[str], family: str) -> bool:
 @pytest.mark.parametrize("lang", ["km", "lo", "zh"])
 def test_each_script_is_drawn_with_the_served_font(page: Page, lang: str) -> None:
     fetched: dict[str, int] = {}
-    page.on("response", lambda r: "/static/fonts/" in r.url and fetched.__setitem__(
-        r.url.rsplit("/", 1)[1], r.status))
+    page.on(
+        "response",
+        lambda r: (
+            "/static/fonts/" in r.url and fetched.__setitem__(r.url.rsplit("/", 1)[1], r.status)
+        ),
+    )
     page.goto(f"/?lang={lang}")
     settle(page)
     family = FONTS[lang]
     # Every glyph of the heading (bold) and of the search label (regular) is the web font's.
     assert served(rendered_with(page, "h1"), family), rendered_with(page, "h1")
     assert served(rendered_with(page, 'label[for="q"]'), family)
-    assert page.evaluate("f => document.fonts.check(`bold 16px \"${f}\"`, "
-                         "document.querySelector('h1').textContent)", family)
-    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded')"
-                           ".map(f => `${f.family} ${f.weight}`)")
+    assert page.evaluate(
+        "f => document.fonts.check(`bold 16px \"${f}\"`, document.querySelector('h1').textContent)",
+        family,
+    )
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight}`)"
+    )
     assert f"{family} 400" in loaded and f"{family} 700" in loaded
     prefix = family.lower().replace(" ", "-")
     ours = {name: status for name, status in fetched.items() if name.startswith(prefix)}

@@ -42,10 +42,14 @@ PAGES = [
     PageType("data", "/data", "Data", "main table tbody tr", 100),
     PageType("releases", "/releases", "Sources and releases", "main table tbody tr", 8),
     PageType("release", "/releases/1", "Release 1", "main table tbody tr", 10),
-    PageType("progress", "/progress/sdg8?area=KHM,LAO", "SDG 8", "main table.grid tbody tr",
-             12),
-    PageType("indicator-progress", "/progress/sdg8/8.5.2?area=LAO", "Unemployment rate",
-             "main svg.progress-chart", 1),
+    PageType("progress", "/progress/sdg8?area=KHM,LAO", "SDG 8", "main table.grid tbody tr", 12),
+    PageType(
+        "indicator-progress",
+        "/progress/sdg8/8.5.2?area=LAO",
+        "Unemployment rate",
+        "main svg.progress-chart",
+        1,
+    ),
     PageType("api-docs", "/api/docs", "decentwork", '[data-path="/api/v1/observations"]'),
 ]
 SERIOUS = ("serious", "critical")
@@ -63,15 +67,21 @@ def test_every_page_type_opens_without_errors(page: Page, visit: Visit, shown: P
     assert visit.problems == []
 
 
-@pytest.mark.parametrize("shown", [
-    *PAGES,
-    PageType("area-km", "/areas/KHM?lang=km", "កម្ពុជា|Cambodia", "main table"),
-    PageType("indicator-zh", f"{INDICATOR}?lang=zh", "SDG_0852", "main svg"),
-], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "shown",
+    [
+        *PAGES,
+        PageType("area-km", "/areas/KHM?lang=km", "កម្ពុជា|Cambodia", "main table"),
+        PageType("indicator-zh", f"{INDICATOR}?lang=zh", "SDG_0852", "main svg"),
+    ],
+    ids=lambda p: p.name,
+)
 def test_no_serious_accessibility_violation(page: Page, shown: PageType) -> None:
     shown.open(page)
     results = Axe().run(page)
-    serious = [f"{v['impact']} {v['id']}: {v['help']} at "
-               f"{[node['target'] for node in v['nodes'][:5]]}"
-               for v in results.response["violations"] if v["impact"] in SERIOUS]
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
     assert serious == [], "\n".join(serious)

@@ -71,8 +71,7 @@ class PesSite:
 def _real_coder_cached() -> bool:
     """Whether the occupation coder's model is cached and its files fetched (else the fake
     coder suggests)."""
-    return (any(models_dir().glob("isco08-*.npz"))
-            and (data_dir() / "isco08").is_dir())
+    return any(models_dir().glob("isco08-*.npz")) and (data_dir() / "isco08").is_dir()
 
 
 @pytest.fixture(scope="module")
@@ -84,20 +83,36 @@ def pes_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PesSite]:
     registry = Registry(pes_engine(pes), References(SHARED))
     accounts.create_first_administrator(registry, "admin", PASSWORD)
     admin = accounts.cli_actor(registry)
-    for code, name, area, officer in (("PNH", "Phnom Penh job centre", "KH-12", "officer.a"),
-                                      ("REP", "Siem Reap job centre", "KH-17", "officer.b")):
+    for code, name, area, officer in (
+        ("PNH", "Phnom Penh job centre", "KH-12", "officer.a"),
+        ("REP", "Siem Reap job centre", "KH-17", "officer.b"),
+    ):
         centre = centres.add_centre(registry, admin, {"code": code, "name": name, "area": area})
-        accounts.add_user(registry, admin, {"username": officer, "role": "officer",
-                                            "password": PASSWORD, "centres": [centre.id]})
+        accounts.add_user(
+            registry,
+            admin,
+            {"username": officer, "role": "officer", "password": PASSWORD, "centres": [centre.id]},
+        )
     registry.close()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, warehouse, pes, str(SHARED.resolve()), str(port),
-             "real" if _real_coder_cached() else "fake"],
-            cwd=REPO, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-c",
+                SERVER,
+                warehouse,
+                pes,
+                str(SHARED.resolve()),
+                str(port),
+                "real" if _real_coder_cached() else "fake",
+            ],
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_answering(server, f"{url}/pes/login", log)
         yield PesSite(url, log)
@@ -125,8 +140,9 @@ def _wait_until_answering(server: subprocess.Popen[bytes], url: str, log: Path) 
 
 def new_page(browser: Browser, site: PesSite) -> tuple[Page, Visit]:
     """A page in a browser context of its own (its own cookies), and what goes wrong on it."""
-    context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        base_url=site.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
     visit = Visit()
     visit.watch(page)
@@ -144,7 +160,8 @@ def log_in(page: Page, username: str) -> None:
 
 
 def test_an_officer_registers_finds_and_only_their_centre_sees_a_seeker(
-        browser: Browser, pes_site: PesSite) -> None:
+    browser: Browser, pes_site: PesSite
+) -> None:
     page, visit = new_page(browser, pes_site)
     log_in(page, "officer.a")
     expect(page.get_by_text("Logged in as officer.a")).to_be_visible()
@@ -159,8 +176,7 @@ def test_an_officer_registers_finds_and_only_their_centre_sees_a_seeker(
     page.get_by_label("Consent: what was agreed").fill("registration and referral")
     # the occupation in the person's words; the page's script asks for suggestions as it is
     # typed, and the officer picks one
-    page.get_by_label("Occupation", exact=True).press_sequentially("tailor ជាងកាត់ដេរ",
-                                                                   delay=20)
+    page.get_by_label("Occupation", exact=True).press_sequentially("tailor ជាងកាត់ដេរ", delay=20)
     suggestion = page.get_by_role("radio").first
     expect(suggestion).to_be_visible(timeout=60_000)  # the real coder loads on first use
     code = suggestion.get_attribute("value")
@@ -178,7 +194,8 @@ def test_an_officer_registers_finds_and_only_their_centre_sees_a_seeker(
 
     # found again by the Khmer given name alone
     page.get_by_role("navigation", name="Employment service").get_by_role(
-        "link", name="Job seekers").click()
+        "link", name="Job seekers"
+    ).click()
     page.wait_for_url("**/pes/seekers")
     page.get_by_label("Name", exact=True).fill("សុភា")
     page.get_by_role("button", name="Search", exact=True).click()
@@ -211,10 +228,21 @@ def test_an_officer_registers_finds_and_only_their_centre_sees_a_seeker(
         assert value not in log, value
 
 
-PAGES = ["/pes/login", "/pes/seekers", "/pes/seekers/new", "/pes/seekers/1",
-         "/pes/seekers/1/edit", "/pes/seekers/1/erase", "/pes/vacancies", "/pes/vacancies/new",
-         "/pes/audit", "/pes/counts", "/pes/tokens", "/pes/seekers?lang=km",
-         "/pes/seekers/new?lang=lo"]
+PAGES = [
+    "/pes/login",
+    "/pes/seekers",
+    "/pes/seekers/new",
+    "/pes/seekers/1",
+    "/pes/seekers/1/edit",
+    "/pes/seekers/1/erase",
+    "/pes/vacancies",
+    "/pes/vacancies/new",
+    "/pes/audit",
+    "/pes/counts",
+    "/pes/tokens",
+    "/pes/seekers?lang=km",
+    "/pes/seekers/new?lang=lo",
+]
 
 
 @pytest.fixture(scope="module")
@@ -223,9 +251,13 @@ def administrator(browser: Browser, pes_site: PesSite) -> Iterator[Page]:
     page, _ = new_page(browser, pes_site)
     log_in(page, "admin")
     page.goto("/pes/seekers/new")
-    for label, value in (("Given names", "Dara"), ("Family name", "Keo"),
-                         ("Date of birth", "1990-02-02"), ("Area", "KH-12"),
-                         ("Consent: what was agreed", "registration")):
+    for label, value in (
+        ("Given names", "Dara"),
+        ("Family name", "Keo"),
+        ("Date of birth", "1990-02-02"),
+        ("Area", "KH-12"),
+        ("Consent: what was agreed", "registration"),
+    ):
         page.get_by_label(label).fill(value)
     page.get_by_label("ISCO-08 code", exact=True).fill("8322")
     page.get_by_label("Sex").select_option("M")
@@ -240,9 +272,11 @@ def test_no_serious_accessibility_violation(administrator: Page, path: str) -> N
     administrator.goto(path)
     settle(administrator)
     results = Axe().run(administrator)
-    serious = [f"{v['impact']} {v['id']}: {v['help']} at "
-               f"{[node['target'] for node in v['nodes'][:5]]}"
-               for v in results.response["violations"] if v["impact"] in SERIOUS]
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
     assert serious == [], "\n".join(serious)
 
 

@@ -34,13 +34,21 @@ from tests.pes.conftest import vacancy_data as vacancy_data
 from tests.pes.conftest import world as world
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-TITLES = {"tailor": [("7531", "Tailors, Dressmakers, Furriers and Hatters", 0.82),
-                     ("8153", "Sewing Machine Operators", 0.11)],
-          "ជាងកាត់ដេរ": [("7531", "Tailors, Dressmakers, Furriers and Hatters", 0.64),
-                         ("7533", "Sewing, Embroidery and Related Workers", 0.2)],
-          "sewing": [("8153", "Sewing Machine Operators", 0.93),
-                     ("7533", "Sewing, Embroidery and Related Workers", 0.04)],
-          "driver": [("8322", "Car, Taxi and Van Drivers", 0.58)]}
+TITLES = {
+    "tailor": [
+        ("7531", "Tailors, Dressmakers, Furriers and Hatters", 0.82),
+        ("8153", "Sewing Machine Operators", 0.11),
+    ],
+    "ជាងកាត់ដេរ": [
+        ("7531", "Tailors, Dressmakers, Furriers and Hatters", 0.64),
+        ("7533", "Sewing, Embroidery and Related Workers", 0.2),
+    ],
+    "sewing": [
+        ("8153", "Sewing Machine Operators", 0.93),
+        ("7533", "Sewing, Embroidery and Related Workers", 0.04),
+    ],
+    "driver": [("8322", "Car, Taxi and Van Drivers", 0.58)],
+}
 
 
 class FakeSuggester:
@@ -108,8 +116,9 @@ def csrf(page: Response) -> str:
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> Response:
     """Log in through the login page, as a browser would; the answer to the form."""
     form = client.get("/pes/login")
-    return client.post("/pes/login", data={"csrf": csrf(form), "username": username,
-                                           "password": password})
+    return client.post(
+        "/pes/login", data={"csrf": csrf(form), "username": username, "password": password}
+    )
 
 
 def logged_in(site: Site, username: str) -> TestClient:
@@ -120,8 +129,9 @@ def logged_in(site: Site, username: str) -> TestClient:
     return client
 
 
-def post_form(client: TestClient, path: str, data: dict[str, Any],
-              page: str | None = None) -> Response:
+def post_form(
+    client: TestClient, path: str, data: dict[str, Any], page: str | None = None
+) -> Response:
     """Submit a form of the page at ``page`` (default: ``path``) with its CSRF token."""
     return client.post(path, data={"csrf": csrf(client.get(page or path)), **data})
 
@@ -129,4 +139,3 @@ def post_form(client: TestClient, path: str, data: dict[str, Any],
 def bearer(token: str) -> dict[str, str]:
     """The headers of an API request with ``token``."""
     return {"Authorization": f"Bearer {token}"}
-

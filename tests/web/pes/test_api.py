@@ -32,23 +32,38 @@ def test_a_seeker_is_registered_read_and_changed_once_per_version(site: Site) ->
     client = site.client()
     read = client.get(f"{API}/seekers/{record['id']}", headers=bearer(token))
     assert read.json() == record
-    changed = client.patch(f"{API}/seekers/{record['id']}", headers=bearer(token),
-                           json={"version": 1, "changes": {"phone": "012 222 333"}})
+    changed = client.patch(
+        f"{API}/seekers/{record['id']}",
+        headers=bearer(token),
+        json={"version": 1, "changes": {"phone": "012 222 333"}},
+    )
     assert changed.status_code == 200 and changed.json()["version"] == 2
-    stale = client.patch(f"{API}/seekers/{record['id']}", headers=bearer(token),
-                         json={"version": 1, "changes": {"phone": "012 444 555"}})
+    stale = client.patch(
+        f"{API}/seekers/{record['id']}",
+        headers=bearer(token),
+        json={"version": 1, "changes": {"phone": "012 444 555"}},
+    )
     assert stale.status_code == 409
     assert stale.json() == {
         "detail": f"seeker {record['id']} was changed by someone else after version 1 was read "
-                  "(it is at version 2 now)", "parameter": "version", "given": "1",
-        "expected": "2", "hint": f"read seeker {record['id']} again and make the change on it"}
+        "(it is at version 2 now)",
+        "parameter": "version",
+        "given": "1",
+        "expected": "2",
+        "hint": f"read seeker {record['id']} again and make the change on it",
+    }
     assert seekers.read(world.registry, world.admin, record["id"]).phone == "012 222 333"
 
 
 def test_a_refused_record_names_each_field_and_never_repeats_a_value(site: Site) -> None:
     world = site.world
-    data = seeker_data(centre=world.centre_a, area="KH-99", phone="not a phone 5551234",
-                       national_id="1", occupations=[{"isco": "753", "text": "tailor"}])
+    data = seeker_data(
+        centre=world.centre_a,
+        area="KH-99",
+        phone="not a phone 5551234",
+        national_id="1",
+        occupations=[{"isco": "753", "text": "tailor"}],
+    )
     answer = call(site, "officer.a", "POST", "/seekers", json=data)
     assert answer.status_code == 422
     body = answer.json()
@@ -56,15 +71,22 @@ def test_a_refused_record_names_each_field_and_never_repeats_a_value(site: Site)
     assert fields == ["national_id", "phone", "area", "occupations[0].isco"]
     assert body["parameter"] == "national_id"
     assert "5551234" not in answer.text and "not a phone" not in answer.text
-    shapeless = call(site, "officer.a", "POST", "/seekers",
-                     json={**seeker_data(centre="A"), "nickname": "Dee"})
+    shapeless = call(
+        site, "officer.a", "POST", "/seekers", json={**seeker_data(centre="A"), "nickname": "Dee"}
+    )
     assert shapeless.status_code == 422
     problems = {p["field"]: p["message"] for p in shapeless.json()["problems"]}
     assert "centre" in problems and problems["nickname"] == "unknown field"
     assert "Dee" not in shapeless.text
     for body in ("[1, 2]", "{not json"):
-        answer = call(site, "officer.a", "POST", "/seekers", content=body,
-                      headers={"Content-Type": "application/json"})
+        answer = call(
+            site,
+            "officer.a",
+            "POST",
+            "/seekers",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
         assert answer.status_code == 422
         assert answer.json()["detail"] == "the request body is not a JSON object"
     # FastAPI's checks of the other bodies answer alike
@@ -84,24 +106,37 @@ def test_a_likely_duplicate_is_answered_with_its_candidates(site: Site) -> None:
     assert body["confirmable"] is True and body["parameter"] == "confirm_not_duplicate"
     [candidate] = body["candidates"]
     assert candidate["seeker"] == first.id and candidate["reason"].startswith("same date")
-    confirmed = call(site, "officer.a", "POST", "/seekers?confirm_not_duplicate=true",
-                     json=similar)
+    confirmed = call(site, "officer.a", "POST", "/seekers?confirm_not_duplicate=true", json=similar)
     assert confirmed.status_code == 201
-    same_id = call(site, "officer.b", "POST", "/seekers",
-                   json=seeker_data(centre=world.centre_b, given_names="Dara"))
+    same_id = call(
+        site,
+        "officer.b",
+        "POST",
+        "/seekers",
+        json=seeker_data(centre=world.centre_b, given_names="Dara"),
+    )
     assert same_id.status_code == 409
     assert same_id.json()["confirmable"] is False
-    assert same_id.json()["candidates"] == [{"seeker": None, "centre": world.centre_a,
-                                             "reason": "same national ID", "similarity": None}]
+    assert same_id.json()["candidates"] == [
+        {"seeker": None, "centre": world.centre_a, "reason": "same national ID", "similarity": None}
+    ]
 
 
 def test_seekers_are_searched_by_name_in_the_body_and_listed_by_page(site: Site) -> None:
     world = site.world
     record = seekers.register(world.registry, world.officer_a, seeker_data(centre=world.centre_a))
     for day in range(1, 4):
-        seekers.register(world.registry, world.officer_a, seeker_data(
-            centre=world.centre_a, national_id=None, given_names=f"Dara {day}",
-            family_name="Keo", birth_date=f"1990-02-0{day}"))
+        seekers.register(
+            world.registry,
+            world.officer_a,
+            seeker_data(
+                centre=world.centre_a,
+                national_id=None,
+                given_names=f"Dara {day}",
+                family_name="Keo",
+                birth_date=f"1990-02-0{day}",
+            ),
+        )
     found = call(site, "officer.a", "POST", "/seekers/search", json={"name": "សុភា ចាន់"})
     assert [s["id"] for s in found.json()["seekers"]] == [record.id]
     page = call(site, "officer.a", "GET", "/seekers?limit=2&area=KH-12")
@@ -131,40 +166,62 @@ def test_export_and_erasure_through_the_api(site: Site) -> None:
 
 def test_vacancies_through_the_api(site: Site) -> None:
     world = site.world
-    posted = call(site, "employer.1", "POST", "/vacancies",
-                  json=vacancy_data(world.employer_1_id, world.centre_a))
+    posted = call(
+        site,
+        "employer.1",
+        "POST",
+        "/vacancies",
+        json=vacancy_data(world.employer_1_id, world.centre_a),
+    )
     assert posted.status_code == 201
     vacancy = posted.json()
     assert vacancy["employer"] == world.employer_1_id and vacancy["created_by"] == (
-        world.employer_1.user_id)
-    changed = call(site, "employer.1", "PATCH", f"/vacancies/{vacancy['id']}",
-                   json={"version": 1, "changes": {"status": "filled"}})
+        world.employer_1.user_id
+    )
+    changed = call(
+        site,
+        "employer.1",
+        "PATCH",
+        f"/vacancies/{vacancy['id']}",
+        json={"version": 1, "changes": {"status": "filled"}},
+    )
     assert changed.json()["status"] == "filled"
     listed = call(site, "officer.a", "GET", "/vacancies?status=filled")
     assert [v["id"] for v in listed.json()["vacancies"]] == [vacancy["id"]]
     assert call(site, "employer.1", "GET", "/me").json() == {
-        "user_id": world.employer_1.user_id, "username": "employer.1", "role": "employer",
-        "centres": [], "employer": world.employer_1_id}
-    assert [c["code"] for c in call(site, "employer.1", "GET", "/centres").json()] == [
-        "PNH", "REP"]
+        "user_id": world.employer_1.user_id,
+        "username": "employer.1",
+        "role": "employer",
+        "centres": [],
+        "employer": world.employer_1_id,
+    }
+    assert [c["code"] for c in call(site, "employer.1", "GET", "/centres").json()] == ["PNH", "REP"]
 
 
 def test_codes_are_suggested_for_a_title(site: Site) -> None:
     answer = call(site, "employer.1", "GET", "/occupations?text=tailor&k=1")
-    assert answer.json() == [{"code": "7531", "title": "Tailors, Dressmakers, Furriers and "
-                              "Hatters", "confidence": 0.82}]
+    assert answer.json() == [
+        {"code": "7531", "title": "Tailors, Dressmakers, Furriers and Hatters", "confidence": 0.82}
+    ]
     empty = call(site, "employer.1", "GET", "/occupations?text=%20")
     assert empty.status_code == 422 and "empty" in empty.json()["detail"]
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/counts/vacancies?by=isco&by=status", [{"isco": "8153", "status": "open",
-                                              "vacancies": 1, "openings": 20}]),
-    ("/counts/seekers", [])])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/counts/vacancies?by=isco&by=status",
+            [{"isco": "8153", "status": "open", "vacancies": 1, "openings": 20}],
+        ),
+        ("/counts/seekers", []),
+    ],
+)
 def test_counts_through_the_api(site: Site, path: str, expected: list[Any]) -> None:
     world = site.world
-    call(site, "admin", "POST", "/vacancies", json=vacancy_data(world.employer_1_id,
-                                                                world.centre_a))
+    call(
+        site, "admin", "POST", "/vacancies", json=vacancy_data(world.employer_1_id, world.centre_a)
+    )
     assert call(site, "analyst", "GET", path).json() == expected
     unknown = call(site, "analyst", "GET", "/counts/seekers?by=given_names")
     assert unknown.status_code == 422 and unknown.json()["parameter"] == "by"
@@ -172,11 +229,16 @@ def test_counts_through_the_api(site: Site, path: str, expected: list[Any]) -> N
 
 def test_the_api_is_documented_in_the_openapi_page(site: Site) -> None:
     schema = site.client().get("/api/openapi.json").json()
-    pes = {path: operations for path, operations in schema["paths"].items()
-           if path.startswith(API)}
-    assert {f"{API}/seekers", f"{API}/seekers/search", f"{API}/seekers/{{seeker_id}}",
-            f"{API}/seekers/{{seeker_id}}/export", f"{API}/vacancies", f"{API}/audit",
-            f"{API}/tokens/{{token_id}}"} <= set(pes)
+    pes = {path: operations for path, operations in schema["paths"].items() if path.startswith(API)}
+    assert {
+        f"{API}/seekers",
+        f"{API}/seekers/search",
+        f"{API}/seekers/{{seeker_id}}",
+        f"{API}/seekers/{{seeker_id}}/export",
+        f"{API}/vacancies",
+        f"{API}/audit",
+        f"{API}/tokens/{{token_id}}",
+    } <= set(pes)
     for operations in pes.values():
         for operation in operations.values():
             assert operation["tags"] == ["PES"]

@@ -16,8 +16,9 @@ from decentwork.web.pes.application import is_pes
 from tests.web.pes.conftest import Site, bearer, logged_in, post_form
 
 
-def test_without_a_pes_database_nothing_is_installed_or_created(tmp_path: Path,
-                                                                warehouse_url: str) -> None:
+def test_without_a_pes_database_nothing_is_installed_or_created(
+    tmp_path: Path, warehouse_url: str
+) -> None:
     app = create_app(warehouse_url, cache_bytes=0)
     with pytest.raises(NoPesDatabase, match="no PES database at"):
         install(app, f"sqlite:///{tmp_path}/pes.sqlite")
@@ -26,10 +27,21 @@ def test_without_a_pes_database_nothing_is_installed_or_created(tmp_path: Path,
         assert client.get("/pes/login").status_code == 404
 
 
-@pytest.mark.parametrize(("path", "pes"), [
-    ("/pes", True), ("/pes/", True), ("/pes/seekers/3", True), ("/api/v1/pes", True),
-    ("/api/v1/pes/seekers", True), ("/pesky", False), ("/api/v1/pesos", False),
-    ("/api/v1/observations", False), ("/", False), ("/static/style.css", False)])
+@pytest.mark.parametrize(
+    ("path", "pes"),
+    [
+        ("/pes", True),
+        ("/pes/", True),
+        ("/pes/seekers/3", True),
+        ("/api/v1/pes", True),
+        ("/api/v1/pes/seekers", True),
+        ("/pesky", False),
+        ("/api/v1/pesos", False),
+        ("/api/v1/observations", False),
+        ("/", False),
+        ("/static/style.css", False),
+    ],
+)
 def test_which_addresses_are_the_pes(path: str, pes: bool) -> None:
     assert is_pes(path) is pes
 
@@ -68,25 +80,38 @@ def test_static_files_errors_and_headers(site: Site) -> None:
 HUGE = "99999999999999999999999"
 
 
-@pytest.mark.parametrize("path", [
-    f"/pes/seekers/{HUGE}", f"/pes/seekers?offset={HUGE}", "/pes/seekers?centre=%C2%B2",
-    f"/pes/vacancies?employer={HUGE}", f"/pes/audit?record={HUGE}", "/pes/seekers/0",
-    f"/api/v1/pes/seekers/{HUGE}", f"/api/v1/pes/seekers?offset={HUGE}",
-    f"/api/v1/pes/vacancies?centre={HUGE}", f"/api/v1/pes/audit?record={HUGE}",
-    "/api/v1/pes/seekers/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/pes/seekers/{HUGE}",
+        f"/pes/seekers?offset={HUGE}",
+        "/pes/seekers?centre=%C2%B2",
+        f"/pes/vacancies?employer={HUGE}",
+        f"/pes/audit?record={HUGE}",
+        "/pes/seekers/0",
+        f"/api/v1/pes/seekers/{HUGE}",
+        f"/api/v1/pes/seekers?offset={HUGE}",
+        f"/api/v1/pes/vacancies?centre={HUGE}",
+        f"/api/v1/pes/audit?record={HUGE}",
+        "/api/v1/pes/seekers/x",
+    ],
+)
 def test_numbers_no_database_holds_are_bad_input(site: Site, path: str) -> None:
     browser = logged_in(site, "admin")
-    answer = (site.client().get(path, headers=bearer(site.token("admin")))
-              if path.startswith("/api/") else browser.get(path))
+    answer = (
+        site.client().get(path, headers=bearer(site.token("admin")))
+        if path.startswith("/api/")
+        else browser.get(path)
+    )
     assert answer.status_code == 422, answer.text
 
 
-def test_a_form_asking_for_suggestions_of_no_row_is_not_an_error_of_the_server(
-        site: Site) -> None:
+def test_a_form_asking_for_suggestions_of_no_row_is_not_an_error_of_the_server(site: Site) -> None:
     browser = logged_in(site, "officer.a")
     for action in ("suggest-x", "suggest-99", "suggest-", "something"):
-        answer = post_form(browser, "/pes/seekers/new", {"action": action,
-                                                         "occupation-9-text": "tailor"})
+        answer = post_form(
+            browser, "/pes/seekers/new", {"action": action, "occupation-9-text": "tailor"}
+        )
         assert answer.status_code in (200, 422), action
     versions = post_form(browser, "/pes/seekers/new", {"version": HUGE, "action": "save"})
     assert versions.status_code == 422

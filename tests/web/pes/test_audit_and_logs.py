@@ -31,11 +31,16 @@ def test_reads_and_changes_through_the_web_and_the_api_are_audited(site: Site) -
     api = site.client()
     token = bearer(site.token("officer.a"))
     api.get(f"/api/v1/pes/seekers/{record.id}", headers=token)
-    api.patch(f"/api/v1/pes/seekers/{record.id}", headers=token,
-              json={"version": 1, "changes": {"phone": "012 222 333", "email": None}})
-    rows = [(e.user_id, e.interface, e.action, e.record_id, e.outcome, e.detail)
-            for e in audit.entries(world.registry, world.admin, kind="seeker")
-            if e.action != "seeker.create"]
+    api.patch(
+        f"/api/v1/pes/seekers/{record.id}",
+        headers=token,
+        json={"version": 1, "changes": {"phone": "012 222 333", "email": None}},
+    )
+    rows = [
+        (e.user_id, e.interface, e.action, e.record_id, e.outcome, e.detail)
+        for e in audit.entries(world.registry, world.admin, kind="seeker")
+        if e.action != "seeker.create"
+    ]
     a, b = world.officer_a.user_id, world.officer_b.user_id
     assert rows == [
         (a, "web", "seeker.read", record.id, "ok", ""),
@@ -47,7 +52,9 @@ def test_reads_and_changes_through_the_web_and_the_api_are_audited(site: Site) -
     ]
     logins = audit.entries(world.registry, world.admin, action="login")
     assert [(e.user_id, e.interface, e.outcome) for e in logins] == [
-        (a, "web", "ok"), (b, "web", "ok")]
+        (a, "web", "ok"),
+        (b, "web", "ok"),
+    ]
 
 
 def test_an_edit_through_the_page_logs_the_fields_it_changed(site: Site) -> None:
@@ -56,8 +63,11 @@ def test_an_edit_through_the_page_logs_the_fields_it_changed(site: Site) -> None
     browser = logged_in(site, "officer.a")
     form = browser.get(f"/pes/seekers/{record.id}/edit")
     assert form.status_code == 200
-    saved = post_form(browser, f"/pes/seekers/{record.id}/edit",
-                      {"version": "1", "phone": "", "address": "Street 63", "action": "save"})
+    saved = post_form(
+        browser,
+        f"/pes/seekers/{record.id}/edit",
+        {"version": "1", "phone": "", "address": "Street 63", "action": "save"},
+    )
     assert saved.status_code == 303
     [entry] = audit.entries(world.registry, world.admin, action="seeker.update")
     assert (entry.interface, entry.detail) == ("web", "fields: address, phone")
@@ -78,9 +88,14 @@ def test_the_audit_log_page_filters_and_exports(site: Site) -> None:
     assert export.headers["content-disposition"] == 'attachment; filename="audit-log.csv"'
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert [(r["action"], r["interface"]) for r in rows] == [
-        ("seeker.create", "web"), ("seeker.read", "web")]
-    for query, target in (("since=yesterday", "since"), ("record=x", "record"),
-                          ("user=nobody", "user")):
+        ("seeker.create", "web"),
+        ("seeker.read", "web"),
+    ]
+    for query, target in (
+        ("since=yesterday", "since"),
+        ("record=x", "record"),
+        ("user=nobody", "user"),
+    ):
         bad = admin.get(f"/pes/audit?{query}")
         assert bad.status_code == 422, query
         assert f'href="#{target}"' in bad.text, query
@@ -88,28 +103,52 @@ def test_the_audit_log_page_filters_and_exports(site: Site) -> None:
     assert audit.entries(world.registry, world.admin, action="audit.read")[-1].interface == "web"
 
 
-def test_no_personal_value_reaches_the_servers_logs(site: Site,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_no_personal_value_reaches_the_servers_logs(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
     world = site.world
     caplog.set_level(logging.DEBUG)  # every logger: uvicorn's, decentwork's...
     # ...and SQLAlchemy's statements (WARN unless set; at DEBUG it would log result rows)
     caplog.set_level(logging.INFO, logger="sqlalchemy")
     data = seeker_data(centre=world.centre_a)
-    personal = [data["family_name"], data["given_names"], data["national_id"], data["phone"],
-                data["email"], data["address"], data["birth_date"], "Dara", "Keo"]
+    personal = [
+        data["family_name"],
+        data["given_names"],
+        data["national_id"],
+        data["phone"],
+        data["email"],
+        data["address"],
+        data["birth_date"],
+        "Dara",
+        "Keo",
+    ]
     browser = logged_in(site, "officer.a")
-    created = site.client().post("/api/v1/pes/seekers", json=data,
-                                 headers=bearer(site.token("officer.a"))).json()
+    created = (
+        site.client()
+        .post("/api/v1/pes/seekers", json=data, headers=bearer(site.token("officer.a")))
+        .json()
+    )
     post_form(browser, "/pes/seekers", {"name": data["given_names"]})
     post_form(browser, "/pes/seekers", {"national_id": data["national_id"]})
     browser.get(f"/pes/seekers/{created['id']}")
     browser.get(f"/pes/seekers/{created['id']}/export")
-    refused = post_form(browser, "/pes/seekers/new", {
-        "centre": str(world.centre_a), "given_names": "Dara", "family_name": "Keo",
-        "birth_date": "1799-01-01", "sex": "M", "area": "KH-12", "action": "save"})
+    refused = post_form(
+        browser,
+        "/pes/seekers/new",
+        {
+            "centre": str(world.centre_a),
+            "given_names": "Dara",
+            "family_name": "Keo",
+            "birth_date": "1799-01-01",
+            "sex": "M",
+            "area": "KH-12",
+            "action": "save",
+        },
+    )
     assert refused.status_code == 422
-    duplicate = site.client().post("/api/v1/pes/seekers", json=data,
-                                   headers=bearer(site.token("officer.a")))
+    duplicate = site.client().post(
+        "/api/v1/pes/seekers", json=data, headers=bearer(site.token("officer.a"))
+    )
     assert duplicate.status_code == 409
     text = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     assert "sqlalchemy.engine" in text  # the statements were logged...

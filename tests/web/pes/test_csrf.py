@@ -24,24 +24,42 @@ def forms(site: Site) -> dict[str, tuple[str, dict[str, Any]]]:
     """Each form of the pages, by name: its address and fields that would be accepted."""
     world = site.world
     seeker = seekers.register(world.registry, world.admin, seeker_data(centre=world.centre_a))
-    vacancy = vacancies.post(world.registry, world.admin,
-                             vacancy_data(world.employer_1_id, world.centre_a))
+    vacancy = vacancies.post(
+        world.registry, world.admin, vacancy_data(world.employer_1_id, world.centre_a)
+    )
     token = tokens.create_token(world.registry, world.admin, "kept")
     return {
         "search": ("/pes/seekers", {"name": "x"}),
-        "register": ("/pes/seekers/new", {
-            "centre": str(world.centre_a), "given_names": "Dara", "birth_date": "1980-01-01",
-            "sex": "M", "area": "KH-12", "consent_purpose": "registration",
-            "consent_date": "2025-01-01", "action": "save"}),
-        "edit": (f"/pes/seekers/{seeker.id}/edit", {"version": "1", "phone": "",
-                                                     "action": "save"}),
+        "register": (
+            "/pes/seekers/new",
+            {
+                "centre": str(world.centre_a),
+                "given_names": "Dara",
+                "birth_date": "1980-01-01",
+                "sex": "M",
+                "area": "KH-12",
+                "consent_purpose": "registration",
+                "consent_date": "2025-01-01",
+                "action": "save",
+            },
+        ),
+        "edit": (f"/pes/seekers/{seeker.id}/edit", {"version": "1", "phone": "", "action": "save"}),
         "erase": (f"/pes/seekers/{seeker.id}/erase", {"confirm": "yes"}),
-        "post vacancy": ("/pes/vacancies/new", {
-            "employer": str(world.employer_1_id), "centre": str(world.centre_a),
-            "title": "Cooks", "isco": "5120", "area": "KH-12", "action": "save"}),
-        "edit vacancy": (f"/pes/vacancies/{vacancy.id}/edit", {"version": "1",
-                                                                "openings": "3",
-                                                                "action": "save"}),
+        "post vacancy": (
+            "/pes/vacancies/new",
+            {
+                "employer": str(world.employer_1_id),
+                "centre": str(world.centre_a),
+                "title": "Cooks",
+                "isco": "5120",
+                "area": "KH-12",
+                "action": "save",
+            },
+        ),
+        "edit vacancy": (
+            f"/pes/vacancies/{vacancy.id}/edit",
+            {"version": "1", "openings": "3", "action": "save"},
+        ),
         "create token": ("/pes/tokens", {"name": "new"}),
         "revoke token": (f"/pes/tokens/{token.token.id}/revoke", {}),
         "logout": ("/pes/logout", {}),
@@ -53,17 +71,33 @@ def unchanged(site: Site) -> Callable[[], tuple[Any, ...]]:
     world = site.world
 
     def state() -> tuple[Any, ...]:
-        return (seekers.search(world.registry, world.admin),
-                [seekers.read(world.registry, world.admin, s.id)
-                 for s in seekers.search(world.registry, world.admin)],
-                vacancies.search(world.registry, world.admin),
-                tokens.list_tokens(world.registry, world.admin))
+        return (
+            seekers.search(world.registry, world.admin),
+            [
+                seekers.read(world.registry, world.admin, s.id)
+                for s in seekers.search(world.registry, world.admin)
+            ],
+            vacancies.search(world.registry, world.admin),
+            tokens.list_tokens(world.registry, world.admin),
+        )
 
     return state
 
 
-@pytest.mark.parametrize("name", ["search", "register", "edit", "erase", "post vacancy",
-                                  "edit vacancy", "create token", "revoke token", "logout"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "search",
+        "register",
+        "edit",
+        "erase",
+        "post vacancy",
+        "edit vacancy",
+        "create token",
+        "revoke token",
+        "logout",
+    ],
+)
 def test_a_form_without_its_sessions_token_is_refused(site: Site, name: str) -> None:
     path, fields = forms(site)[name]
     state = unchanged(site)

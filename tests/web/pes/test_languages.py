@@ -21,9 +21,12 @@ TEMPLATES = Path(__file__).resolve().parents[3] / "src" / "decentwork" / "web" /
 def template_messages(keywords: dict[str, object] | None = None) -> set[str]:
     """The messages ``pybabel extract`` finds in the PES templates (with ``-k tr`` when
     ``keywords`` are given)."""
-    found = extract_from_dir(TEMPLATES / "pes", method_map=[("**.html", "jinja2")],
-                             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
-                             **({"keywords": keywords} if keywords else {}))
+    found = extract_from_dir(
+        TEMPLATES / "pes",
+        method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        **({"keywords": keywords} if keywords else {}),
+    )
     return {message for _file, _line, message, _comments, _context in found}
 
 
@@ -45,12 +48,19 @@ def test_the_dashboards_extraction_takes_none_of_the_pes_strings() -> None:
     assert template_messages() == set()
 
 
-@pytest.mark.parametrize(("lang", "heading", "skip"), [
-    ("km", "ចូលទៅសេវាការងារ", "រំលងទៅខ្លឹមសារ"), ("lo", "ເຂົ້າສູ່ລະບົບບໍລິການຈັດຫາງານ", None),
-    ("zh", "登录就业服务", None), ("fr", "Se connecter au service de l'emploi", None),
-    ("es", "Iniciar sesión en el servicio de empleo", None)])
-def test_lang_translates_the_pages_and_the_cookie_keeps_it(site: Site, lang: str, heading: str,
-                                                           skip: str | None) -> None:
+@pytest.mark.parametrize(
+    ("lang", "heading", "skip"),
+    [
+        ("km", "ចូលទៅសេវាការងារ", "រំលងទៅខ្លឹមសារ"),
+        ("lo", "ເຂົ້າສູ່ລະບົບບໍລິການຈັດຫາງານ", None),
+        ("zh", "登录就业服务", None),
+        ("fr", "Se connecter au service de l'emploi", None),
+        ("es", "Iniciar sesión en el servicio de empleo", None),
+    ],
+)
+def test_lang_translates_the_pages_and_the_cookie_keeps_it(
+    site: Site, lang: str, heading: str, skip: str | None
+) -> None:
     client = site.client()
     page = client.get(f"/pes/login?lang={lang}")
     assert page.status_code == 200

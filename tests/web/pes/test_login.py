@@ -17,12 +17,12 @@ def test_a_login_opens_a_session_in_a_protected_cookie(site: Site) -> None:
     form = client.get("/pes/login")
     assert form.status_code == 200
     assert 'autocomplete="current-password"' in form.text
-    answer = client.post("/pes/login", data={"csrf": csrf(form), "username": "Officer.A",
-                                             "password": PASSWORD})
+    answer = client.post(
+        "/pes/login", data={"csrf": csrf(form), "username": "Officer.A", "password": PASSWORD}
+    )
     assert answer.status_code == 303
     assert answer.headers["location"] == "/pes/seekers"
-    cookie = next(c for c in answer.headers.get_list("set-cookie")
-                  if c.startswith("pes_session="))
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("pes_session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/pes" in cookie
     assert "Secure" not in cookie  # plain http here
     page = client.get("/pes/seekers")
@@ -33,15 +33,14 @@ def test_a_login_opens_a_session_in_a_protected_cookie(site: Site) -> None:
 def test_the_session_cookie_is_secure_over_https(site: Site) -> None:
     client = site.client(base_url="https://testserver")
     answer = log_in(client, "officer.a")
-    cookie = next(c for c in answer.headers.get_list("set-cookie")
-                  if c.startswith("pes_session="))
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("pes_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-@pytest.mark.parametrize(("username", "password"), [
-    ("officer.a", "not the password"), ("nobody", PASSWORD), ("", "")])
-def test_every_failed_login_gets_the_same_answer(site: Site, username: str,
-                                                 password: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "password"), [("officer.a", "not the password"), ("nobody", PASSWORD), ("", "")]
+)
+def test_every_failed_login_gets_the_same_answer(site: Site, username: str, password: str) -> None:
     client = site.client()
     answer = log_in(client, username, password)
     assert answer.status_code == 403
@@ -54,15 +53,17 @@ def test_every_failed_login_gets_the_same_answer(site: Site, username: str,
 def test_a_login_without_its_form_token_is_refused(site: Site, token: str) -> None:
     client = site.client()
     client.get("/pes/login")  # the browser holds a login cookie...
-    answer = client.post("/pes/login", data={"csrf": token, "username": "officer.a",
-                                             "password": PASSWORD})  # ...the form another
+    answer = client.post(
+        "/pes/login", data={"csrf": token, "username": "officer.a", "password": PASSWORD}
+    )  # ...the form another
     assert answer.status_code == 403
     assert "security token is missing or wrong" in answer.text
     assert "pes_session" not in client.cookies
     # a form posted from another site, whose visitor has no login cookie at all
     stranger = site.client()
-    answer = stranger.post("/pes/login", data={"csrf": "x", "username": "officer.a",
-                                               "password": PASSWORD})
+    answer = stranger.post(
+        "/pes/login", data={"csrf": "x", "username": "officer.a", "password": PASSWORD}
+    )
     assert answer.status_code == 403
 
 
@@ -88,8 +89,10 @@ def test_logging_out_ends_the_session(site: Site) -> None:
     assert replay.get("/pes/seekers").status_code == 303
 
 
-@pytest.mark.parametrize("path", ["/pes/", "/pes/seekers", "/pes/seekers/1",
-                                  "/pes/vacancies/new", "/pes/audit", "/pes/tokens"])
+@pytest.mark.parametrize(
+    "path",
+    ["/pes/", "/pes/seekers", "/pes/seekers/1", "/pes/vacancies/new", "/pes/audit", "/pes/tokens"],
+)
 def test_a_page_without_a_live_session_leads_to_the_login_page(site: Site, path: str) -> None:
     for client in (site.client(), site.client(cookies={"pes_session": "made-up"})):
         answer = client.get(path)
@@ -102,19 +105,25 @@ def test_a_page_without_a_live_session_leads_to_the_login_page(site: Site, path:
 def test_after_login_the_page_asked_for_opens_never_another_site(site: Site) -> None:
     client = site.client()
     form = client.get("/pes/login")
-    answer = client.post("/pes/login", data={"csrf": csrf(form), "username": "admin",
-                                             "password": PASSWORD, "next": "/pes/audit"})
+    answer = client.post(
+        "/pes/login",
+        data={"csrf": csrf(form), "username": "admin", "password": PASSWORD, "next": "/pes/audit"},
+    )
     assert answer.headers["location"] == "/pes/audit"
     for elsewhere in ("https://evil.example/", "//evil.example/pes/", "/data"):
         client = site.client()
         form = client.get("/pes/login")
-        answer = client.post("/pes/login", data={"csrf": csrf(form), "username": "admin",
-                                                 "password": PASSWORD, "next": elsewhere})
+        answer = client.post(
+            "/pes/login",
+            data={"csrf": csrf(form), "username": "admin", "password": PASSWORD, "next": elsewhere},
+        )
         assert answer.headers["location"] == "/pes/", elsewhere
 
 
-@pytest.mark.parametrize(("username", "home"), [
-    ("admin", "/pes/seekers"), ("employer.1", "/pes/vacancies"), ("analyst", "/pes/counts")])
+@pytest.mark.parametrize(
+    ("username", "home"),
+    [("admin", "/pes/seekers"), ("employer.1", "/pes/vacancies"), ("analyst", "/pes/counts")],
+)
 def test_each_role_starts_on_its_own_page(site: Site, username: str, home: str) -> None:
     assert log_in(site.client(), username).headers["location"] == home
     assert logged_in(site, username).get("/pes/").headers["location"] == home

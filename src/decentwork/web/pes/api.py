@@ -63,8 +63,7 @@ class SeekerFilters(Paging):
     """Filters of the seekers' list that name no one (names and national IDs: POST
     ``/seekers/search``)."""
 
-    occupation: str | None = Field(default=None,
-                                   description="An ISCO-08 code or its first digits.")
+    occupation: str | None = Field(default=None, description="An ISCO-08 code or its first digits.")
     area: str | None = Field(default=None, description="An area; its districts are included.")
     status: str | None = None
     centre: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -90,8 +89,7 @@ class VacancyFilters(Paging):
     """Filters of the vacancies' list."""
 
     title: str | None = Field(default=None, description="Words of the title.")
-    occupation: str | None = Field(default=None,
-                                   description="An ISCO-08 code or its first digits.")
+    occupation: str | None = Field(default=None, description="An ISCO-08 code or its first digits.")
     area: str | None = None
     status: str | None = None
     employer: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -134,8 +132,11 @@ async def _json_object(request: Request) -> dict[str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise BadInput("the request body is not a JSON object", parameter="body",
-                       expected="a JSON object of the record's fields")
+        raise BadInput(
+            "the request body is not a JSON object",
+            parameter="body",
+            expected="a JSON object of the record's fields",
+        )
     return body
 
 
@@ -157,8 +158,12 @@ def documented(model: type[BaseModel]) -> dict[str, Any]:
             return [inline(value) for value in node]
         return node
 
-    return {"requestBody": {"required": True, "content": {
-        "application/json": {"schema": inline(schema)}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline(schema)}},
+        }
+    }
 
 
 # Who, and where --------------------------------------------------------------------------
@@ -168,8 +173,13 @@ def documented(model: type[BaseModel]) -> dict[str, Any]:
 def me(actor: ApiActor) -> Me:
     """The user the token stands for: role, an officer's centres, an employer user's
     employer."""
-    return Me(user_id=actor.user_id, username=actor.username, role=actor.role,
-              centres=sorted(actor.centres), employer=actor.employer)
+    return Me(
+        user_id=actor.user_id,
+        username=actor.username,
+        role=actor.role,
+        centres=sorted(actor.centres),
+        employer=actor.employer,
+    )
 
 
 @router.get("/centres")
@@ -182,15 +192,22 @@ def centre_list(registry: RegistryOf, actor: ApiActor) -> list[Centre]:
 
 
 def _seeker_page(registry: Registry, actor: Actor, search: SeekerSearch) -> SeekerPage:
-    found = seekers.search(registry, actor, **search.model_dump(exclude={"limit", "offset"}),
-                           limit=search.limit, offset=search.offset)
-    return SeekerPage(seekers=found, limit=search.limit, offset=search.offset,
-                      next=_next(search, len(found)))
+    found = seekers.search(
+        registry,
+        actor,
+        **search.model_dump(exclude={"limit", "offset"}),
+        limit=search.limit,
+        offset=search.offset,
+    )
+    return SeekerPage(
+        seekers=found, limit=search.limit, offset=search.offset, next=_next(search, len(found))
+    )
 
 
 @router.get("/seekers")
-def seeker_list(registry: RegistryOf, actor: ApiActor,
-                filters: Annotated[SeekerFilters, Query()]) -> SeekerPage:
+def seeker_list(
+    registry: RegistryOf, actor: ApiActor, filters: Annotated[SeekerFilters, Query()]
+) -> SeekerPage:
     """The seekers the token's user may see, by name, filtered by occupation, area, status
     or centre (administrators and officers; the search is logged)."""
     return _seeker_page(registry, actor, SeekerSearch(**filters.model_dump()))
@@ -203,13 +220,13 @@ def seeker_search(registry: RegistryOf, actor: ApiActor, search: SeekerSearch) -
 
 
 @router.post("/seekers", status_code=201, openapi_extra=documented(SeekerIn))
-def register(registry: RegistryOf, actor: ApiActor, seeker: JsonObject,
-             confirm_not_duplicate: bool = False) -> SeekerRecord:
+def register(
+    registry: RegistryOf, actor: ApiActor, seeker: JsonObject, confirm_not_duplicate: bool = False
+) -> SeekerRecord:
     """Register a job seeker. A likely duplicate is refused with 409 and its
     ``candidates``; a seeker born the same day with a similar name is registered with
     ``confirm_not_duplicate=true`` once it is checked to be another person."""
-    return seekers.register(registry, actor, seeker,
-                            confirm_not_duplicate=confirm_not_duplicate)
+    return seekers.register(registry, actor, seeker, confirm_not_duplicate=confirm_not_duplicate)
 
 
 @router.get("/seekers/{seeker_id}")
@@ -219,8 +236,9 @@ def seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId) -> Seeker
 
 
 @router.patch("/seekers/{seeker_id}")
-def change_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId,
-                  change: Change) -> SeekerRecord:
+def change_seeker(
+    registry: RegistryOf, actor: ApiActor, seeker_id: RecordId, change: Change
+) -> SeekerRecord:
     """Change a seeker read at ``version``."""
     return seekers.update(registry, actor, seeker_id, change.version, change.changes)
 
@@ -243,13 +261,20 @@ def erase_seeker(registry: RegistryOf, actor: ApiActor, seeker_id: RecordId) -> 
 
 
 @router.get("/vacancies")
-def vacancy_list(registry: RegistryOf, actor: ApiActor,
-                 filters: Annotated[VacancyFilters, Query()]) -> VacancyPage:
+def vacancy_list(
+    registry: RegistryOf, actor: ApiActor, filters: Annotated[VacancyFilters, Query()]
+) -> VacancyPage:
     """The vacancies the token's user may see (an employer's, its own), newest first."""
-    found = vacancies.search(registry, actor, **filters.model_dump(exclude={"limit", "offset"}),
-                             limit=filters.limit, offset=filters.offset)
-    return VacancyPage(vacancies=found, limit=filters.limit, offset=filters.offset,
-                       next=_next(filters, len(found)))
+    found = vacancies.search(
+        registry,
+        actor,
+        **filters.model_dump(exclude={"limit", "offset"}),
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+    return VacancyPage(
+        vacancies=found, limit=filters.limit, offset=filters.offset, next=_next(filters, len(found))
+    )
 
 
 @router.post("/vacancies", status_code=201, openapi_extra=documented(VacancyIn))
@@ -265,19 +290,24 @@ def vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: RecordId) -> Vaca
 
 
 @router.patch("/vacancies/{vacancy_id}")
-def change_vacancy(registry: RegistryOf, actor: ApiActor, vacancy_id: RecordId,
-                   change: Change) -> VacancyRecord:
+def change_vacancy(
+    registry: RegistryOf, actor: ApiActor, vacancy_id: RecordId, change: Change
+) -> VacancyRecord:
     """Change a vacancy read at ``version``."""
     return vacancies.update(registry, actor, vacancy_id, change.version, change.changes)
 
 
 @router.get("/employers")
-def employer_list(registry: RegistryOf, actor: ApiActor,
-                  paging: Annotated[Paging, Query()],
-                  name: str | None = None) -> list[EmployerRecord]:
+def employer_list(
+    registry: RegistryOf,
+    actor: ApiActor,
+    paging: Annotated[Paging, Query()],
+    name: str | None = None,
+) -> list[EmployerRecord]:
     """Employers by name (administrators and officers)."""
-    return employers.list_employers(registry, actor, name=name, limit=paging.limit,
-                                    offset=paging.offset)
+    return employers.list_employers(
+        registry, actor, name=name, limit=paging.limit, offset=paging.offset
+    )
 
 
 @router.get("/employers/{employer_id}")
@@ -290,39 +320,60 @@ def employer(registry: RegistryOf, actor: ApiActor, employer_id: RecordId) -> Em
 
 
 @router.get("/occupations")
-def occupation_suggestions(suggester: SuggesterOf, actor: ApiActor, text: str,
-                           k: Annotated[int, Query(ge=1, le=20)] = SUGGESTIONS
-                           ) -> list[Suggestion]:
+def occupation_suggestions(
+    suggester: SuggesterOf,
+    actor: ApiActor,
+    text: str,
+    k: Annotated[int, Query(ge=1, le=20)] = SUGGESTIONS,
+) -> list[Suggestion]:
     """The ISCO-08 unit groups likeliest for a job title, best first, with the coder's
     calibrated confidence."""
     return suggester.suggest(text, k)
 
 
 @router.get("/counts/seekers")
-def seeker_counts(registry: RegistryOf, actor: ApiActor,
-                  by: Annotated[list[str] | None, Query()] = None) -> list[dict[str, Any]]:
+def seeker_counts(
+    registry: RegistryOf, actor: ApiActor, by: Annotated[list[str] | None, Query()] = None
+) -> list[dict[str, Any]]:
     """The number of seekers in each group (``by``: centre, area, sex, age_band, status),
     never a person (administrators and analysts; by status unless given)."""
     return aggregates.seeker_counts(registry, actor, by or ["status"])
 
 
 @router.get("/counts/vacancies")
-def vacancy_counts(registry: RegistryOf, actor: ApiActor,
-                   by: Annotated[list[str] | None, Query()] = None) -> list[dict[str, Any]]:
+def vacancy_counts(
+    registry: RegistryOf, actor: ApiActor, by: Annotated[list[str] | None, Query()] = None
+) -> list[dict[str, Any]]:
     """The number of vacancies and openings in each group (``by``: centre, area, isco,
     status, contract; by status unless given) (administrators and analysts)."""
     return aggregates.vacancy_counts(registry, actor, by or ["status"])
 
 
 @router.get("/audit")
-def audit_log(registry: RegistryOf, actor: ApiActor, user: QueryId = None,
-              action: str | None = None, kind: str | None = None, record: QueryId = None,
-              since: datetime | None = None, until: datetime | None = None,
-              limit: Annotated[int, Query(ge=1)] = 1000) -> list[audit.Entry]:
+def audit_log(
+    registry: RegistryOf,
+    actor: ApiActor,
+    user: QueryId = None,
+    action: str | None = None,
+    kind: str | None = None,
+    record: QueryId = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1)] = 1000,
+) -> list[audit.Entry]:
     """The audit log's newest ``limit`` rows, oldest first, filtered by user id, action (or
     its start: ``seeker``), record kind and id, and time (administrators; logged too)."""
-    return audit.entries(registry, actor, user=user, action=action, kind=kind, record=record,
-                         since=since, until=until, limit=limit)
+    return audit.entries(
+        registry,
+        actor,
+        user=user,
+        action=action,
+        kind=kind,
+        record=record,
+        since=since,
+        until=until,
+        limit=limit,
+    )
 
 
 @router.get("/tokens")

@@ -50,8 +50,13 @@ SECURITY_HEADERS = {
 }
 
 
-def install(app: FastAPI, pes_url: str | None, *, classifications: Path | None = None,
-            suggester: Suggester | None = None) -> None:
+def install(
+    app: FastAPI,
+    pes_url: str | None,
+    *,
+    classifications: Path | None = None,
+    suggester: Suggester | None = None,
+) -> None:
     """Serve the PES registry at ``pes_url`` (see
     :func:`decentwork.pes.database.database_url`) from ``app``: the officers' pages under
     ``/pes/`` and the JSON API under ``/api/v1/pes/`` (in ``app``'s OpenAPI page, tag
@@ -87,12 +92,23 @@ def install(app: FastAPI, pes_url: str | None, *, classifications: Path | None =
 
 def application(state: PesState) -> FastAPI:
     """The PES application: pages, API, static files, errors and headers."""
-    pes = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, exception_handlers={
-        DecentworkError: _reported, RequestValidationError: _invalid,
-        StarletteHTTPException: _failed})
+    pes = FastAPI(
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        exception_handlers={
+            DecentworkError: _reported,
+            RequestValidationError: _invalid,
+            StarletteHTTPException: _failed,
+        },
+    )
     pes.state.pes = state
-    for router in (login_pages.router, seeker_pages.router, vacancy_pages.router,
-                   other_pages.router):
+    for router in (
+        login_pages.router,
+        seeker_pages.router,
+        vacancy_pages.router,
+        other_pages.router,
+    ):
         pes.include_router(router, prefix=PAGES)
     pes.include_router(api.router, prefix=API)
     pes.mount(STATIC, StaticFiles(packages=[("decentwork.web.pes", "static")]), name="static")
@@ -153,8 +169,11 @@ async def _reported(request: Request, error: DecentworkError) -> Response:
     token; an error page for the pages, or the login page without a live session."""
     if isinstance(error, NotAuthenticated):
         if _api(request):
-            return JSONResponse(error_body(error), 401,
-                                headers={"WWW-Authenticate": 'Bearer realm="decentwork PES"'})
+            return JSONResponse(
+                error_body(error),
+                401,
+                headers={"WWW-Authenticate": 'Bearer realm="decentwork PES"'},
+            )
         back = request.url.path if request.method == "GET" else "/pes/"
         response = redirect(f"/pes/login?next={quote(back)}")
         forget_cookie(request, response, SESSION_COOKIE)
@@ -169,14 +188,14 @@ async def _invalid(request: Request, error: RequestValidationError) -> Response:
     problems = validation_problems(error.errors())
     detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     if _api(request):
-        return JSONResponse({"detail": detail, "parameter": problems[0]["field"],
-                             "problems": problems}, 422)
+        return JSONResponse(
+            {"detail": detail, "parameter": problems[0]["field"], "problems": problems}, 422
+        )
     return error_page(request, 422, detail, None)
 
 
 async def _failed(request: Request, error: StarletteHTTPException) -> Response:
     """No such address (404), a method not allowed (405)."""
     if _api(request):
-        return JSONResponse({"detail": str(error.detail)}, error.status_code,
-                            headers=error.headers)
+        return JSONResponse({"detail": str(error.detail)}, error.status_code, headers=error.headers)
     return error_page(request, error.status_code, str(error.detail), None)

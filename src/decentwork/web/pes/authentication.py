@@ -38,14 +38,21 @@ def client_address(request: Request) -> str:
 def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
     """Give the browser a PES cookie: HttpOnly, SameSite=Lax, for ``/pes`` only, Secure over
     https, gone when the browser closes (the registry ends the session itself)."""
-    response.set_cookie(name, value, path=COOKIE_PATH, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(
+        name,
+        value,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 def forget_cookie(request: Request, response: Response, name: str) -> None:
     """Tell the browser to drop a PES cookie."""
-    response.delete_cookie(name, path=COOKIE_PATH, httponly=True, samesite="lax",
-                           secure=request.url.scheme == "https")
+    response.delete_cookie(
+        name, path=COOKIE_PATH, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
 
 
 def session_id(request: Request) -> str:
@@ -81,9 +88,12 @@ def field(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _posting_actor(request: Request, registry: RegistryOf,
-                   actor: Annotated[Actor, Depends(_page_actor)],
-                   form: Annotated[FormData, Depends(_form)]) -> Actor:
+def _posting_actor(
+    request: Request,
+    registry: RegistryOf,
+    actor: Annotated[Actor, Depends(_page_actor)],
+    form: Annotated[FormData, Depends(_form)],
+) -> Actor:
     """The user whose session the request carries, once the form's CSRF token is checked.
 
     Raises:
@@ -129,13 +139,17 @@ def check_login_token(request: Request, form: FormData) -> None:
         raise Refused(FORGED, hint="reload the page and submit the form again")
 
 
-_BEARER = HTTPBearer(auto_error=False, scheme_name="PES API token",
-                     description="An API token of the PES (dwpes_...), sent as "
-                     "'Authorization: Bearer dwpes_...'.")
+_BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="PES API token",
+    description="An API token of the PES (dwpes_...), sent as 'Authorization: Bearer dwpes_...'.",
+)
 
 
-def _api_actor(registry: RegistryOf, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Security(_BEARER)]) -> Actor:
+def _api_actor(
+    registry: RegistryOf,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
+) -> Actor:
     """The user whose API token the request carries.
 
     Raises:
@@ -143,8 +157,10 @@ def _api_actor(registry: RegistryOf, credentials: Annotated[
         Refused: the token's user has been disabled.
     """
     if credentials is None:
-        raise NotAuthenticated("no API token: send one as 'Authorization: Bearer dwpes_...'",
-                               hint="ask an administrator for a token")
+        raise NotAuthenticated(
+            "no API token: send one as 'Authorization: Bearer dwpes_...'",
+            hint="ask an administrator for a token",
+        )
     return tokens.token_actor(registry, credentials.credentials, interface=Interface.API)
 
 

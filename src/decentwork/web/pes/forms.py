@@ -25,19 +25,55 @@ from decentwork.web.pes.ids import MAX_ID
 
 MAX_OCCUPATIONS = 10
 """Desired occupations a seeker may have (as the registry takes them)."""
-SEEKER_FIELDS = ("centre", "family_name", "given_names", "national_id", "birth_date", "sex",
-                 "disability", "phone", "email", "address", "area", "education",
-                 "available_from", "expected_wage", "wage_currency", "wage_period",
-                 "registered_on", "status")
+SEEKER_FIELDS = (
+    "centre",
+    "family_name",
+    "given_names",
+    "national_id",
+    "birth_date",
+    "sex",
+    "disability",
+    "phone",
+    "email",
+    "address",
+    "area",
+    "education",
+    "available_from",
+    "expected_wage",
+    "wage_currency",
+    "wage_period",
+    "registered_on",
+    "status",
+)
 """The seeker's fields that are one control each, named as the field."""
-SEEKER_CONTROLS = frozenset({*SEEKER_FIELDS, "languages", "skills", "consent_purpose",
-                             "consent_date"})
-VACANCY_FIELDS = ("employer", "centre", "title", "description", "isco", "area", "openings",
-                  "education", "experience_years", "wage_min", "wage_max", "wage_currency",
-                  "wage_period", "contract", "posted_on", "expires_on", "status")
+SEEKER_CONTROLS = frozenset(
+    {*SEEKER_FIELDS, "languages", "skills", "consent_purpose", "consent_date"}
+)
+VACANCY_FIELDS = (
+    "employer",
+    "centre",
+    "title",
+    "description",
+    "isco",
+    "area",
+    "openings",
+    "education",
+    "experience_years",
+    "wage_min",
+    "wage_max",
+    "wage_currency",
+    "wage_period",
+    "contract",
+    "posted_on",
+    "expires_on",
+    "status",
+)
 VACANCY_CONTROLS = frozenset({*VACANCY_FIELDS, "skills"})
-CONTROL_OF = {"consent": "consent_purpose", "consent.purpose": "consent_purpose",
-              "consent.given_at": "consent_date"}
+CONTROL_OF = {
+    "consent": "consent_purpose",
+    "consent.purpose": "consent_purpose",
+    "consent.given_at": "consent_date",
+}
 """Fields whose control is named otherwise."""
 _OCCUPATION = re.compile(r"occupations\[(\d+)\](?:\.(isco|text))?")
 _LIST = re.compile(r"[\s,;]+")
@@ -59,8 +95,9 @@ class FieldError:
         return cls(None, "", None, error.message)
 
 
-def field_errors(error: DecentworkError, controls: frozenset[str],
-                 rows: Sequence[int] = ()) -> list[FieldError]:
+def field_errors(
+    error: DecentworkError, controls: frozenset[str], rows: Sequence[int] = ()
+) -> list[FieldError]:
     """``error``'s problems, each tied to its control among ``controls`` (``rows``: the form
     row of each desired occupation given)."""
     if not isinstance(error, InvalidRecord):
@@ -70,8 +107,7 @@ def field_errors(error: DecentworkError, controls: frozenset[str],
     return [_located(p.field, p.message, controls, rows) for p in error.problems]
 
 
-def _located(path: str, message: str, controls: frozenset[str],
-             rows: Sequence[int]) -> FieldError:
+def _located(path: str, message: str, controls: frozenset[str], rows: Sequence[int]) -> FieldError:
     occupation = _OCCUPATION.fullmatch(path)
     if occupation:
         index = int(occupation[1])
@@ -97,8 +133,12 @@ def whole_number(values: Mapping[str, str], name: str) -> int | None:
     if not text:
         return None
     if not _whole(text):
-        raise BadInput(f"{name} {text!r} is not a whole number", parameter=name, given=text,
-                       expected=f"a whole number up to {MAX_ID}")
+        raise BadInput(
+            f"{name} {text!r} is not a whole number",
+            parameter=name,
+            given=text,
+            expected=f"a whole number up to {MAX_ID}",
+        )
     return int(text)
 
 
@@ -121,8 +161,7 @@ def submitted(form: FormData) -> dict[str, str]:
 
 def changes(new: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
     """The fields whose data differ (None: emptied)."""
-    return {name: new.get(name) for name in sorted({*new, *old})
-            if new.get(name) != old.get(name)}
+    return {name: new.get(name) for name in sorted({*new, *old}) if new.get(name) != old.get(name)}
 
 
 def _text(value: object) -> str:
@@ -152,9 +191,12 @@ def _filled(values: Mapping[str, str], names: Sequence[str]) -> dict[str, Any]:
 def seeker_values(record: SeekerRecord) -> dict[str, str]:
     """A seeker's record as the form's values."""
     values = {name: _text(getattr(record, name)) for name in SEEKER_FIELDS}
-    values.update(languages=" ".join(record.languages), skills="\n".join(record.skills),
-                  consent_purpose=record.consent_purpose or "",
-                  consent_date=_text(record.consent_at and record.consent_at.date()))
+    values.update(
+        languages=" ".join(record.languages),
+        skills="\n".join(record.skills),
+        consent_purpose=record.consent_purpose or "",
+        consent_date=_text(record.consent_at and record.consent_at.date()),
+    )
     for row, wanted in enumerate(record.occupations):
         values[f"occupation-{row}-text"] = wanted.text
         values[f"occupation-{row}-code"] = wanted.isco
@@ -166,8 +208,9 @@ def occupation_rows(values: Mapping[str, str]) -> tuple[list[dict[str, str]], li
     typed), and the form row of each."""
     found, rows = [], []
     for row in range(MAX_OCCUPATIONS):
-        text, code, pick = (values.get(f"occupation-{row}-{part}", "")
-                            for part in ("text", "code", "pick"))
+        text, code, pick = (
+            values.get(f"occupation-{row}-{part}", "") for part in ("text", "code", "pick")
+        )
         if text or code or pick:
             found.append({"text": text, **({"isco": pick or code} if pick or code else {})})
             rows.append(row)
@@ -181,9 +224,11 @@ def seeker_data(values: Mapping[str, str]) -> tuple[dict[str, Any], list[int]]:
     for name in ("languages", "skills"):
         if values.get(name):
             data[name] = _items(values[name])
-    consent = {part: values[name] for part, name in (("purpose", "consent_purpose"),
-                                                     ("given_at", "consent_date"))
-               if values.get(name)}
+    consent = {
+        part: values[name]
+        for part, name in (("purpose", "consent_purpose"), ("given_at", "consent_date"))
+        if values.get(name)
+    }
     if consent:
         data["consent"] = consent
     occupations, rows = occupation_rows(values)
@@ -222,8 +267,9 @@ def vacancy_values(record: VacancyRecord) -> dict[str, str]:
 def vacancy_data(values: Mapping[str, str]) -> dict[str, Any]:
     """What the form gives of a vacancy (the service checks it): the code picked among the
     suggestions, else the code typed."""
-    data = _filled({**values, "isco": values.get("isco-pick") or values.get("isco", "")},
-                   VACANCY_FIELDS)
+    data = _filled(
+        {**values, "isco": values.get("isco-pick") or values.get("isco", "")}, VACANCY_FIELDS
+    )
     if values.get("skills"):
         data["skills"] = _items(values["skills"])
     return data

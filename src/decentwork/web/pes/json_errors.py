@@ -23,8 +23,15 @@ def error_body(error: DecentworkError) -> dict[str, Any]:
         body["problems"] = [{"field": p.field, "message": p.message} for p in error.problems]
     if isinstance(error, LikelyDuplicate):
         body["confirmable"] = error.confirmable
-        body["candidates"] = [{"seeker": c.seeker_id, "centre": c.centre, "reason": c.reason,
-                               "similarity": c.similarity} for c in error.candidates]
+        body["candidates"] = [
+            {
+                "seeker": c.seeker_id,
+                "centre": c.centre,
+                "reason": c.reason,
+                "similarity": c.similarity,
+            }
+            for c in error.candidates
+        ]
     return body
 
 

@@ -35,8 +35,12 @@ from decentwork.web.pes.state import RegistryOf
 
 router = APIRouter(include_in_schema=False)
 
-HOMES = {Role.ADMINISTRATOR: "/pes/seekers", Role.OFFICER: "/pes/seekers",
-         Role.EMPLOYER: "/pes/vacancies", Role.ANALYST: "/pes/counts"}
+HOMES = {
+    Role.ADMINISTRATOR: "/pes/seekers",
+    Role.OFFICER: "/pes/seekers",
+    Role.EMPLOYER: "/pes/vacancies",
+    Role.ANALYST: "/pes/counts",
+}
 """Where each role starts."""
 
 
@@ -46,13 +50,17 @@ def _next(target: str) -> str:
     return target if target.startswith("/pes/") and not target.startswith("//") else "/pes/"
 
 
-def _login_page(request: Request, *, username: str = "", target: str = "",
-                error: Refused | None = None) -> HTMLResponse:
+def _login_page(
+    request: Request, *, username: str = "", target: str = "", error: Refused | None = None
+) -> HTMLResponse:
     token = login_token(request)
     errors = [] if error is None else [FieldError.about(error)]
-    response = render(request, "login.html", {
-        "title": "", "token": token, "next": target, "username": username,
-        "errors": errors}, status=200 if error is None else error.status)
+    response = render(
+        request,
+        "login.html",
+        {"title": "", "token": token, "next": target, "username": username, "errors": errors},
+        status=200 if error is None else error.status,
+    )
     set_cookie(request, response, LOGIN_COOKIE, token)
     return response
 
@@ -71,8 +79,9 @@ def login(request: Request, registry: RegistryOf, form: Form) -> Response:
     target = field(form, "next")
     try:
         check_login_token(request, form)
-        opened = sessions.login(registry, username, field(form, "password"),
-                                address=client_address(request))
+        opened = sessions.login(
+            registry, username, field(form, "password"), address=client_address(request)
+        )
     except Refused as error:
         return _login_page(request, username=username, target=target, error=error)
     response = redirect(_next(target) if target else HOMES[opened.actor.role])

@@ -48,12 +48,14 @@ def _day(values: Mapping[str, str], name: str) -> datetime | None:
     try:
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
     except ValueError:
-        raise BadInput(f"{name} {text!r} is not a date", parameter=name, given=text,
-                       expected="YYYY-MM-DD") from None
+        raise BadInput(
+            f"{name} {text!r} is not a date", parameter=name, given=text, expected="YYYY-MM-DD"
+        ) from None
 
 
-def _entries(registry: Registry, actor: Actor, values: Mapping[str, str],
-             users: Mapping[str, int]) -> list[audit.Entry]:
+def _entries(
+    registry: Registry, actor: Actor, values: Mapping[str, str], users: Mapping[str, int]
+) -> list[audit.Entry]:
     """The audit rows the filters ask for.
 
     Raises:
@@ -63,11 +65,17 @@ def _entries(registry: Registry, actor: Actor, values: Mapping[str, str],
     username = values.get("user", "").lower()
     if username and username not in users:
         raise BadInput(f"no user {username!r}", parameter="user", given=username)
-    return audit.entries(registry, actor, user=users.get(username),
-                         action=values.get("action") or None, kind=values.get("kind") or None,
-                         record=whole_number(values, "record"), since=_day(values, "since"),
-                         until=_day(values, "until"),
-                         limit=whole_number(values, "limit") or AUDIT_ROWS)
+    return audit.entries(
+        registry,
+        actor,
+        user=users.get(username),
+        action=values.get("action") or None,
+        kind=values.get("kind") or None,
+        record=whole_number(values, "record"),
+        since=_day(values, "since"),
+        until=_day(values, "until"),
+        limit=whole_number(values, "limit") or AUDIT_ROWS,
+    )
 
 
 def _users(registry: Registry, actor: Actor) -> dict[str, int]:
@@ -90,11 +98,20 @@ def audit_page(request: Request, registry: RegistryOf, actor: PageActor) -> HTML
         found = _entries(registry, actor, values, users)
     except BadInput as error:
         errors = field_errors(error, frozenset(AUDIT_FILTERS))
-    return render(request, "audit.html", {
-        "values": values, "entries": found, "errors": errors,
-        "invalid": {e.target: e.message for e in errors if e.target},
-        "names": {i: name for name, i in users.items()}, "query": request.url.query},
-        actor=actor, status=422 if errors else 200)
+    return render(
+        request,
+        "audit.html",
+        {
+            "values": values,
+            "entries": found,
+            "errors": errors,
+            "invalid": {e.target: e.message for e in errors if e.target},
+            "names": {i: name for name, i in users.items()},
+            "query": request.url.query,
+        },
+        actor=actor,
+        status=422 if errors else 200,
+    )
 
 
 @router.get("/audit/export")
@@ -103,8 +120,11 @@ def audit_export(request: Request, registry: RegistryOf, actor: PageActor) -> Re
     found = _entries(registry, actor, _filters(request), _users(registry, actor))
     text = io.StringIO()
     audit.write_csv(found, text)
-    return Response(text.getvalue(), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="audit-log.csv"'})
+    return Response(
+        text.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )
 
 
 # Counts --------------------------------------------------------------------------------------
@@ -116,23 +136,46 @@ def counts_page(request: Request, registry: RegistryOf, actor: PageActor) -> HTM
     analysts)."""
     seekers_by = request.query_params.getlist("seekers_by") or ["status"]
     vacancies_by = request.query_params.getlist("vacancies_by") or ["status"]
-    return render(request, "counts.html", {
-        "title": "", "seekers_by": seekers_by, "vacancies_by": vacancies_by,
-        "seeker_groups": SEEKER_GROUPS, "vacancy_groups": VACANCY_GROUPS,
-        "seekers": aggregates.seeker_counts(registry, actor, seekers_by),
-        "vacancies": aggregates.vacancy_counts(registry, actor, vacancies_by)}, actor=actor)
+    return render(
+        request,
+        "counts.html",
+        {
+            "title": "",
+            "seekers_by": seekers_by,
+            "vacancies_by": vacancies_by,
+            "seeker_groups": SEEKER_GROUPS,
+            "vacancy_groups": VACANCY_GROUPS,
+            "seekers": aggregates.seeker_counts(registry, actor, seekers_by),
+            "vacancies": aggregates.vacancy_counts(registry, actor, vacancies_by),
+        },
+        actor=actor,
+    )
 
 
 # API tokens ----------------------------------------------------------------------------------
 
 
-def _tokens_page(request: Request, registry: Registry, actor: Actor, *,
-                 created: Any = None, errors: list[FieldError] | None = None,
-                 status: int = 200) -> HTMLResponse:
-    return render(request, "tokens.html", {
-        "tokens": tokens.list_tokens(registry, actor), "created": created,
-        "errors": errors or [], "revoked": "revoked" in request.query_params},
-        actor=actor, status=status)
+def _tokens_page(
+    request: Request,
+    registry: Registry,
+    actor: Actor,
+    *,
+    created: Any = None,
+    errors: list[FieldError] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "tokens.html",
+        {
+            "tokens": tokens.list_tokens(registry, actor),
+            "created": created,
+            "errors": errors or [],
+            "revoked": "revoked" in request.query_params,
+        },
+        actor=actor,
+        status=status,
+    )
 
 
 @router.get("/tokens", response_class=HTMLResponse)
@@ -142,14 +185,20 @@ def tokens_page(request: Request, registry: RegistryOf, actor: PageActor) -> HTM
 
 
 @router.post("/tokens", response_class=HTMLResponse)
-def create_token(request: Request, registry: RegistryOf, actor: PostingActor,
-                 form: Form) -> HTMLResponse:
+def create_token(
+    request: Request, registry: RegistryOf, actor: PostingActor, form: Form
+) -> HTMLResponse:
     """Create an API token for the user; its secret is shown on this page only."""
     try:
         created = tokens.create_token(registry, actor, field(form, "name"))
     except BadInput as error:
-        return _tokens_page(request, registry, actor, errors=field_errors(
-            error, frozenset({"name"})), status=error.status)
+        return _tokens_page(
+            request,
+            registry,
+            actor,
+            errors=field_errors(error, frozenset({"name"})),
+            status=error.status,
+        )
     return _tokens_page(request, registry, actor, created=created)
 
 
@@ -164,11 +213,17 @@ def revoke_token(token_id: RecordId, registry: RegistryOf, actor: PostingActor) 
 
 
 @router.get("/occupations")
-def occupation_suggestions(suggester: SuggesterOf, actor: PageActor,
-                           text: str = "") -> JSONResponse:
+def occupation_suggestions(
+    suggester: SuggesterOf, actor: PageActor, text: str = ""
+) -> JSONResponse:
     """The codes suggested for a job title, for the forms' script: ``suggestions`` (code,
     title, confidence) and, when there are none, the ``problem``."""
     found, problem = suggested(suggester, text)
-    return JSONResponse({"suggestions": [{"code": s.code, "title": s.title,
-                                          "confidence": s.confidence} for s in found],
-                         "problem": problem})
+    return JSONResponse(
+        {
+            "suggestions": [
+                {"code": s.code, "title": s.title, "confidence": s.confidence} for s in found
+            ],
+            "problem": problem,
+        }
+    )

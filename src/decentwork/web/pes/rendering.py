@@ -55,11 +55,14 @@ class Layered(NullTranslations):
 @cache
 def environment(lang: str) -> Environment:
     """The Jinja2 environment of the PES templates, speaking ``lang``."""
-    env = Environment(loader=PackageLoader("decentwork.web", "templates"),
-                      autoescape=select_autoescape(), extensions=["jinja2.ext.i18n"])
+    env = Environment(
+        loader=PackageLoader("decentwork.web", "templates"),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+    )
     env.install_gettext_translations(  # type: ignore[attr-defined]  # added by the i18n extension
-        Layered(translations(PACKAGE, lang), translations("decentwork.web", lang)),
-        newstyle=True)
+        Layered(translations(PACKAGE, lang), translations("decentwork.web", lang)), newstyle=True
+    )
     env.globals.update(languages=LANGUAGES, lang=lang, tr=env.globals["gettext"])
     return env
 
@@ -69,8 +72,10 @@ def address(request: Request) -> Callable[..., str]:
     language switcher, ``offset=`` for pages of a list)."""
 
     def build(**changes: Any) -> str:
-        params = {**request.query_params, **{k: str(v) for k, v in changes.items()
-                                              if v is not None}}
+        params = {
+            **request.query_params,
+            **{k: str(v) for k, v in changes.items() if v is not None},
+        }
         query = urlencode({k: v for k, v in params.items() if v != ""})
         return f"{request.url.path}?{query}" if query else request.url.path
 
@@ -85,8 +90,14 @@ def language(request: Request) -> str:
         return languages.DEFAULT
 
 
-def render(request: Request, template: str, context: Mapping[str, Any], *,
-           actor: Actor | None = None, status: int = 200) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    actor: Actor | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     """The page ``pes/<template>`` in the request's language, for ``actor`` (whose menu
     and session's CSRF token the page gets); a ``?lang=`` is remembered in the dashboard's
     language cookie.
@@ -95,24 +106,35 @@ def render(request: Request, template: str, context: Mapping[str, Any], *,
         BadInput: an unknown ``?lang=``.
     """
     lang = languages.chosen(request)
-    csrf = None if actor is None else csrf_token(state_of(request).registry,
-                                                 session_id(request))
-    html = environment(lang).get_template(f"pes/{template}").render(
-        request=request, address=address(request), actor=actor, csrf=csrf, **context)
+    csrf = None if actor is None else csrf_token(state_of(request).registry, session_id(request))
+    html = (
+        environment(lang)
+        .get_template(f"pes/{template}")
+        .render(request=request, address=address(request), actor=actor, csrf=csrf, **context)
+    )
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Language"] = lang
     if "lang" in request.query_params:
-        response.set_cookie(languages.COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE,
-                            samesite="lax")
+        response.set_cookie(languages.COOKIE, lang, max_age=LANGUAGE_COOKIE_AGE, samesite="lax")
     return response
 
 
 def error_page(request: Request, status: int, detail: str, hint: str | None) -> HTMLResponse:
     """An error as a PES page in the visitor's language (the detail in English)."""
     lang = language(request)
-    html = environment(lang).get_template("pes/error.html").render(
-        request=request, address=address(request), actor=None, csrf=None, status=status,
-        detail=detail, hint=hint)
+    html = (
+        environment(lang)
+        .get_template("pes/error.html")
+        .render(
+            request=request,
+            address=address(request),
+            actor=None,
+            csrf=None,
+            status=status,
+            detail=detail,
+            hint=hint,
+        )
+    )
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Language"] = lang
     return response

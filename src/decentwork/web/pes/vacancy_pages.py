@@ -50,8 +50,7 @@ def employer_names(registry: Registry, actor: Actor) -> dict[int, str]:
     every employer (the first :data:`EMPLOYERS_LISTED` by name)."""
     if actor.role == Role.EMPLOYER and actor.employer is not None:
         return {actor.employer: employers.read_employer(registry, actor, actor.employer).name}
-    return {e.id: e.name for e in employers.list_employers(registry, actor,
-                                                           limit=EMPLOYERS_LISTED)}
+    return {e.id: e.name for e in employers.list_employers(registry, actor, limit=EMPLOYERS_LISTED)}
 
 
 @router.get("/vacancies", response_class=HTMLResponse)
@@ -65,23 +64,49 @@ def vacancy_list(request: Request, registry: RegistryOf, actor: PageActor) -> HT
     try:
         offset = whole_number(values, "offset") or 0
         found = vacancies.search(
-            registry, actor, title=values.get("title") or None,
-            occupation=values.get("occupation") or None, area=values.get("area") or None,
-            status=values.get("status") or None, employer=whole_number(values, "employer"),
-            centre=whole_number(values, "centre"), limit=PAGE, offset=offset)
+            registry,
+            actor,
+            title=values.get("title") or None,
+            occupation=values.get("occupation") or None,
+            area=values.get("area") or None,
+            status=values.get("status") or None,
+            employer=whole_number(values, "employer"),
+            centre=whole_number(values, "centre"),
+            limit=PAGE,
+            offset=offset,
+        )
     except BadInput as error:
         errors = field_errors(error, frozenset(FILTERS))
-    return render(request, "vacancies.html", {
-        "values": values, "vacancies": found, "offset": offset, "limit": PAGE,
-        "errors": errors, "invalid": {e.target: e.message for e in errors if e.target},
-        "places": choices.places(registry, actor), "choices": choices,
-        "employers": employer_names(registry, actor)},
-        actor=actor, status=422 if errors else 200)
+    return render(
+        request,
+        "vacancies.html",
+        {
+            "values": values,
+            "vacancies": found,
+            "offset": offset,
+            "limit": PAGE,
+            "errors": errors,
+            "invalid": {e.target: e.message for e in errors if e.target},
+            "places": choices.places(registry, actor),
+            "choices": choices,
+            "employers": employer_names(registry, actor),
+        },
+        actor=actor,
+        status=422 if errors else 200,
+    )
 
 
-def _form(request: Request, registry: Registry, actor: Actor, values: dict[str, str], *,
-          vacancy: VacancyRecord | None = None, errors: list[FieldError] | None = None,
-          suggester: Suggester | None = None, status: int = 200) -> HTMLResponse:
+def _form(
+    request: Request,
+    registry: Registry,
+    actor: Actor,
+    values: dict[str, str],
+    *,
+    vacancy: VacancyRecord | None = None,
+    errors: list[FieldError] | None = None,
+    suggester: Suggester | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     """The post or edit form with ``values``, and the coder's suggestions for the title
     when ``suggester`` is given."""
     values = dict(values)
@@ -92,12 +117,24 @@ def _form(request: Request, registry: Registry, actor: Actor, values: dict[str, 
     if "isco-pick" in values:
         values["isco"] = values.pop("isco-pick")
     errors = errors or []
-    return render(request, "vacancy_form.html", {
-        "vacancy": vacancy, "values": values, "errors": errors,
-        "invalid": {e.target: e.message for e in errors if e.target},
-        "suggestions": found, "unavailable": unavailable, "focus": suggester is not None,
-        "places": choices.places(registry, actor), "choices": choices,
-        "employers": employer_names(registry, actor)}, actor=actor, status=status)
+    return render(
+        request,
+        "vacancy_form.html",
+        {
+            "vacancy": vacancy,
+            "values": values,
+            "errors": errors,
+            "invalid": {e.target: e.message for e in errors if e.target},
+            "suggestions": found,
+            "unavailable": unavailable,
+            "focus": suggester is not None,
+            "places": choices.places(registry, actor),
+            "choices": choices,
+            "employers": employer_names(registry, actor),
+        },
+        actor=actor,
+        status=status,
+    )
 
 
 @router.get("/vacancies/new", response_class=HTMLResponse)
@@ -105,15 +142,25 @@ def post_form(request: Request, registry: RegistryOf, actor: PageActor) -> HTMLR
     """An empty vacancy form."""
     require(actor, Role.ADMINISTRATOR, Role.OFFICER, Role.EMPLOYER, to="post vacancies")
     own = choices.places(registry, actor).own
-    return _form(request, registry, actor, {
-        "employer": "" if actor.employer is None else str(actor.employer),
-        "centre": str(own[0].id) if own else "", "openings": "1", "contract": "permanent",
-        "status": "open", "posted_on": datetime.now(UTC).date().isoformat()})
+    return _form(
+        request,
+        registry,
+        actor,
+        {
+            "employer": "" if actor.employer is None else str(actor.employer),
+            "centre": str(own[0].id) if own else "",
+            "openings": "1",
+            "contract": "permanent",
+            "status": "open",
+            "posted_on": datetime.now(UTC).date().isoformat(),
+        },
+    )
 
 
 @router.post("/vacancies/new", response_class=HTMLResponse)
-def post(request: Request, registry: RegistryOf, suggester: SuggesterOf,
-         actor: PostingActor, form: Form) -> Response:
+def post(
+    request: Request, registry: RegistryOf, suggester: SuggesterOf, actor: PostingActor, form: Form
+) -> Response:
     """Post the vacancy of the form, or show the form again with the coder's suggestions
     for its title, or with what is wrong."""
     values = submitted(form)
@@ -122,36 +169,63 @@ def post(request: Request, registry: RegistryOf, suggester: SuggesterOf,
     try:
         record = vacancies.post(registry, actor, vacancy_data(values))
     except (BadInput, Conflict, Refused) as error:
-        return _form(request, registry, actor, values,
-                     errors=field_errors(error, VACANCY_CONTROLS), status=error.status)
+        return _form(
+            request,
+            registry,
+            actor,
+            values,
+            errors=field_errors(error, VACANCY_CONTROLS),
+            status=error.status,
+        )
     return redirect(f"/pes/vacancies/{record.id}?posted=1")
 
 
 @router.get("/vacancies/{vacancy_id}", response_class=HTMLResponse)
-def vacancy_page(request: Request, vacancy_id: RecordId, registry: RegistryOf,
-                 actor: PageActor) -> HTMLResponse:
+def vacancy_page(
+    request: Request, vacancy_id: RecordId, registry: RegistryOf, actor: PageActor
+) -> HTMLResponse:
     """A vacancy (the read is logged)."""
     record = vacancies.read(registry, actor, vacancy_id)
     done = next((k for k in NOTICES if k in request.query_params), None)
-    return render(request, "vacancy.html", {
-        "vacancy": record, "title": record.title,
-        "occupation": registry.references.occupation_title(record.isco),
-        "employer": employers.read_employer(registry, actor, record.employer),
-        "places": choices.places(registry, actor), "done": done}, actor=actor)
+    return render(
+        request,
+        "vacancy.html",
+        {
+            "vacancy": record,
+            "title": record.title,
+            "occupation": registry.references.occupation_title(record.isco),
+            "employer": employers.read_employer(registry, actor, record.employer),
+            "places": choices.places(registry, actor),
+            "done": done,
+        },
+        actor=actor,
+    )
 
 
 @router.get("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, vacancy_id: RecordId, registry: RegistryOf,
-              actor: PageActor) -> HTMLResponse:
+def edit_form(
+    request: Request, vacancy_id: RecordId, registry: RegistryOf, actor: PageActor
+) -> HTMLResponse:
     """The edit form of a vacancy, at the version read now."""
     record = vacancies.read(registry, actor, vacancy_id)
-    return _form(request, registry, actor,
-                 {**vacancy_values(record), "version": str(record.version)}, vacancy=record)
+    return _form(
+        request,
+        registry,
+        actor,
+        {**vacancy_values(record), "version": str(record.version)},
+        vacancy=record,
+    )
 
 
 @router.post("/vacancies/{vacancy_id}/edit", response_class=HTMLResponse)
-def edit(request: Request, vacancy_id: RecordId, registry: RegistryOf, suggester: SuggesterOf,
-         actor: PostingActor, form: Form) -> Response:
+def edit(
+    request: Request,
+    vacancy_id: RecordId,
+    registry: RegistryOf,
+    suggester: SuggesterOf,
+    actor: PostingActor,
+    form: Form,
+) -> Response:
     """Save the fields the form changed (a control it lacks keeps its value), unless someone
     else changed the vacancy since the form's version was read."""
     values = submitted(form)
@@ -165,6 +239,13 @@ def edit(request: Request, vacancy_id: RecordId, registry: RegistryOf, suggester
         if changed or version != current.version:
             vacancies.update(registry, actor, vacancy_id, version, changed)
     except (BadInput, Conflict, Refused) as error:
-        return _form(request, registry, actor, values, vacancy=current,
-                     errors=field_errors(error, VACANCY_CONTROLS), status=error.status)
+        return _form(
+            request,
+            registry,
+            actor,
+            values,
+            vacancy=current,
+            errors=field_errors(error, VACANCY_CONTROLS),
+            status=error.status,
+        )
     return redirect(f"/pes/vacancies/{vacancy_id}?saved=1")

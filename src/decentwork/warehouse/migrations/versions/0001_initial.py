@@ -38,8 +38,12 @@ def upgrade() -> None:
     op.create_index("ix_releases_dataset", "releases", ["dataset", "checksum"])
     op.create_table(
         "observations",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-                  autoincrement=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=False),
         sa.Column("dataset", sa.String(200), nullable=False),
         *(sa.Column(name, sa.String(100), nullable=False) for name in KEY),
@@ -55,9 +59,11 @@ def upgrade() -> None:
         sa.Column("note_classif", sa.Text, nullable=False),
         sa.Column("withdrawn", sa.Boolean, nullable=False),
     )
-    op.create_index("ix_observations_key", "observations",
-                    ["indicator", "ref_area", "source", "sex", "classif1", "classif2", "time",
-                     "release_id"])
+    op.create_index(
+        "ix_observations_key",
+        "observations",
+        ["indicator", "ref_area", "source", "sex", "classif1", "classif2", "time", "release_id"],
+    )
     op.create_index("ix_observations_dataset", "observations", ["dataset", "release_id"])
     op.create_table(
         "labels",

@@ -25,8 +25,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "area_group_members",
-        sa.Column("group_code", sa.String(100), sa.ForeignKey("area_groups.code"),
-                  primary_key=True),
+        sa.Column(
+            "group_code", sa.String(100), sa.ForeignKey("area_groups.code"), primary_key=True
+        ),
         sa.Column("ref_area", sa.String(100), primary_key=True),
     )
 

@@ -21,17 +21,30 @@ KEY = ("ref_area", "indicator", "source", "sex", "classif1", "classif2", "time")
 
 def upgrade() -> None:
     with op.batch_alter_table("observations") as batch:
-        batch.add_column(sa.Column("superseded", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))
-    observations = sa.table("observations", sa.column("id"), sa.column("release_id"),
-                            sa.column("superseded"), *(sa.column(k) for k in KEY))
+        batch.add_column(
+            sa.Column("superseded", sa.Boolean, nullable=False, server_default=sa.false())
+        )
+    observations = sa.table(
+        "observations",
+        sa.column("id"),
+        sa.column("release_id"),
+        sa.column("superseded"),
+        *(sa.column(k) for k in KEY),
+    )
     later = observations.alias("later")
-    op.execute(observations.update().where(sa.exists().where(
-        *(later.c[k] == observations.c[k] for k in KEY),
-        later.c.release_id > observations.c.release_id,
-    )).values(superseded=True))
-    op.create_index("ix_observations_latest", "observations",
-                    ["superseded", "indicator", "ref_area"])
+    op.execute(
+        observations.update()
+        .where(
+            sa.exists().where(
+                *(later.c[k] == observations.c[k] for k in KEY),
+                later.c.release_id > observations.c.release_id,
+            )
+        )
+        .values(superseded=True)
+    )
+    op.create_index(
+        "ix_observations_latest", "observations", ["superseded", "indicator", "ref_area"]
+    )
 
 
 def downgrade() -> None:

@@ -25,8 +25,12 @@ def upgrade() -> None:
     op.create_index("ix_releases_content", "releases", ["dataset", "content"])
     op.create_table(
         "label_history",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-                  autoincrement=True),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id")),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("code", sa.String(100), nullable=False),
@@ -43,10 +47,14 @@ def upgrade() -> None:
         sa.Column("definition", sa.Text, nullable=False),
     )
     op.create_index("ix_indicator_history_release", "indicator_history", ["release_id"])
-    op.execute("INSERT INTO label_history (kind, code, lang, label) "
-               "SELECT kind, code, lang, label FROM labels ORDER BY kind, code, lang")
-    op.execute("INSERT INTO indicator_history (code, unit, definition) "
-               "SELECT code, unit, definition FROM indicators ORDER BY code")
+    op.execute(
+        "INSERT INTO label_history (kind, code, lang, label) "
+        "SELECT kind, code, lang, label FROM labels ORDER BY kind, code, lang"
+    )
+    op.execute(
+        "INSERT INTO indicator_history (code, unit, definition) "
+        "SELECT code, unit, definition FROM indicators ORDER BY code"
+    )
 
 
 def downgrade() -> None:
@@ -56,4 +64,3 @@ def downgrade() -> None:
     op.drop_table("label_history")
     op.drop_index("ix_releases_content", "releases")
     op.drop_column("releases", "content")  # SQLite 3.35+ drops it in place
-
