@@ -17,6 +17,7 @@ run: $(BIN)/decentwork
 
 lint: $(BIN)/decentwork
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
