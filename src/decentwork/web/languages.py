@@ -75,6 +75,16 @@ def chosen(request: Request) -> str:
     return remembered(request.cookies.get(COOKIE))
 
 
+async def checked(request: Request) -> None:
+    """Refuse a bad ``?lang=`` before a page does any work (a router's dependency; async, so
+    that it runs without a trip to a worker thread).
+
+    Raises:
+        BadInput: ``?lang=`` is not one of the languages (422).
+    """
+    chosen(request)
+
+
 def remembered(cookie: str | None) -> str:
     """The language a ``lang`` cookie gives: its value, when one of the languages, else
     English."""

@@ -31,7 +31,7 @@ FOCUS = ("KHM", "LAO", "CHN", "THA", "VNM")
 """The areas the indicator explorer shows when the address names none (those with data)."""
 DATA_LIMIT = 100
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.chosen)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.checked)])
 
 
 class PageQuery(BaseModel):

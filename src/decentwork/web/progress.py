@@ -39,7 +39,7 @@ TONES = {
 """The colour family of each status (anything else is neutral); the status is always also
 written out, so colour is never the only cue."""
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.chosen)])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.checked)])
 
 
 class ProgressQuery(PageQuery):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, cast
 
@@ -22,7 +22,7 @@ from decentwork.warehouse.contents import Coverage, coverage, described, label_m
 from decentwork.warehouse.groups import Group, groups
 from decentwork.warehouse.tables import observations
 from decentwork.warehouse.views import Filters, view_query
-from decentwork.web.requests import HELD, Connection, look_up
+from decentwork.web.requests import HELD, look_up
 
 T = TypeVar("T")
 Mark = tuple[int, ...]
@@ -147,12 +147,15 @@ def _pairs(connection: sa.Connection) -> dict[str, tuple[str, ...]]:
     return {area: tuple(sorted(codes)) for area, codes in by_area.items()}
 
 
-def _contents(request: Request, connection: Connection) -> Contents:
-    """The shared values for one request (its warehouse connection reads the mark when it is
-    due)."""
+def _contents(request: Request) -> Iterator[Contents]:
+    """The shared values for one request, with the request's warehouse connection (which
+    reads the mark when it is due): one dependency, so one trip to a worker thread."""
     summaries: Summaries = request.app.state.summaries
-    return Contents(connection, summaries.current(lambda: state_mark(connection)), summaries)
+    with request.app.state.engine.connect() as connection:
+        yield Contents(connection, summaries.current(lambda: state_mark(connection)),
+                       summaries)
 
 
 Known = Annotated[Contents, Depends(_contents)]
-"""A route's parameter that receives the shared values under the warehouse's current state."""
+"""A route's parameter that receives the shared values under the warehouse's current state,
+and the request's warehouse connection (``Contents.connection``)."""
