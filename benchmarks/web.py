@@ -26,7 +26,7 @@ before the run, since other work on the machine shows in the figures. Targets (i
 150 requests/s; ``api`` with its cache above 4,000 requests/s.
 
     python benchmarks/web.py [--workload api,uncached-api,mixed] [--clients 200]
-        [--seconds 30] [--workers N] [--from ../shared/data]
+        [--seconds 30] [--workers N] [--from ../shared/data] [--db URL]
 """
 
 from __future__ import annotations
@@ -223,18 +223,26 @@ def main() -> None:
         "--workers", type=int, default=None, help="Server processes (default: serve's own default)."
     )
     parser.add_argument("--from", dest="mirror", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="A demo warehouse built before (decentwork demo --no-serve --no-surveys --from "
+        "...) to serve instead of building one (about a minute).",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (Debian's package)")
     cli = [str(Path(sys.executable).parent / "decentwork")]
     rng = random.Random(22)
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'demo.sqlite'}"
-        subprocess.run(
-            [*cli, "demo", "--no-serve", "--no-surveys", "--db", url, "--from", str(args.mirror)],
-            check=True,
-            capture_output=True,
-        )
+        url = args.db or f"sqlite:///{Path(folder) / 'demo.sqlite'}"
+        if args.db is None:
+            subprocess.run(
+                [*cli, "demo", "--no-serve", "--no-surveys", "--db", url, "--from",
+                 str(args.mirror)],
+                check=True,
+                capture_output=True,
+            )
         runs: list[tuple[str, int, list[str]]] = []
         for workload in args.workload.split(","):
             if workload == "api":
