@@ -172,3 +172,15 @@ def test_a_warehouse_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
         "hint": "try again in a moment; GET /health says whether it can be read",
     }
     assert str(tmp_path) not in answer.text + page.text
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01T00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                   "99999999999999999999", "-1", "2024-02-30"])
+def test_an_extreme_as_of_is_a_json_answer(served: Served, as_of: str) -> None:
+    """An extreme ``as_of`` gave a plain-text 500 (issue 22)."""
+    for path in ("/api/v1/observations", "/data.json"):
+        answer = served.client.get(path, params={"as_of": as_of, "limit": 1})
+        assert answer.headers["content-type"] == "application/json", (path, answer.text)
+        assert answer.status_code in (200, 422), (path, answer.text)
+        if answer.status_code == 422:
+            assert answer.json()["parameter"] == "as_of"
