@@ -70,6 +70,9 @@ SEEKER_OPTIONAL = (
     "not_duplicate",
 )
 VACANCY_REQUIRED = ("employer_name", "centre", "title", "isco", "area")
+PLACEHOLDER = 2**63 - 1
+"""An id standing for one not known while a row is checked: a new employer's (replaced by
+the id it is written with), or a centre whose code was refused (a problem of its own)."""
 VACANCY_OPTIONAL = (
     "employer_registration",
     "employer_isic",
@@ -264,7 +267,7 @@ def _seeker_data(
         history.append({"isco": code.strip(), "years": years.strip() or None})
     given = values["consent_date"]
     data = {
-        "centre": centre or 0,
+        "centre": centre or PLACEHOLDER,
         **{
             name: values[name]
             for name in (
@@ -417,7 +420,7 @@ def import_vacancies(
             data = {
                 **{k: v for k, v in data.items() if v != ""},
                 "centre": centre,
-                "employer": employer or 0,
+                "employer": employer or PLACEHOLDER,
                 "skills": _items(values["skills"]),
             }
             vacancy = rows.check(
