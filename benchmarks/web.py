@@ -238,8 +238,16 @@ def main() -> None:
         url = args.db or f"sqlite:///{Path(folder) / 'demo.sqlite'}"
         if args.db is None:
             subprocess.run(
-                [*cli, "demo", "--no-serve", "--no-surveys", "--db", url, "--from",
-                 str(args.mirror)],
+                [
+                    *cli,
+                    "demo",
+                    "--no-serve",
+                    "--no-surveys",
+                    "--db",
+                    url,
+                    "--from",
+                    str(args.mirror),
+                ],
                 check=True,
                 capture_output=True,
             )

@@ -174,8 +174,16 @@ def test_a_warehouse_that_cannot_be_read_is_a_503(tmp_path: Path) -> None:
     assert str(tmp_path) not in answer.text + page.text
 
 
-@pytest.mark.parametrize("as_of", ["0001-01-01T00:00+14:00", "9999-12-31T23:59:59-14:00",
-                                   "99999999999999999999", "-1", "2024-02-30"])
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        "0001-01-01T00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+        "99999999999999999999",
+        "-1",
+        "2024-02-30",
+    ],
+)
 def test_an_extreme_as_of_is_a_json_answer(served: Served, as_of: str) -> None:
     """An extreme ``as_of`` gave a plain-text 500 (issue 22)."""
     for path in ("/api/v1/observations", "/data.json"):

@@ -152,8 +152,7 @@ def _contents(request: Request) -> Iterator[Contents]:
     reads the mark when it is due): one dependency, so one trip to a worker thread."""
     summaries: Summaries = request.app.state.summaries
     with request.app.state.engine.connect() as connection:
-        yield Contents(connection, summaries.current(lambda: state_mark(connection)),
-                       summaries)
+        yield Contents(connection, summaries.current(lambda: state_mark(connection)), summaries)
 
 
 Known = Annotated[Contents, Depends(_contents)]
