@@ -25,8 +25,13 @@ from tests.pes.test_matching import TODAY, WEIGHTS, explained, index, seeker, va
 
 PROFILES = skill_profiles(SHARED, WEIGHTS.skills.essential_share)
 UNITS = ["8153", "8154", "8152", "8160", "8211", "8322", "7531", "2512", "5120", "6310"]
-SKILLS = sorted({uri for code in ("8153", "8322", "7531") for uri in
-                 sorted(PROFILES.essential[code])[:4] + sorted(PROFILES.optional[code])[:2]})
+SKILLS = sorted(
+    {
+        uri
+        for code in ("8153", "8322", "7531")
+        for uri in sorted(PROFILES.essential[code])[:4] + sorted(PROFILES.optional[code])[:2]
+    }
+)
 DISTRICTS = {"KH-12-01": "KH-12"}
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -42,15 +47,21 @@ areas = st.sampled_from(["KH-12", "KH-12-01", "KH-17", "KH-8"])
 def seekers(draw: st.DrawFn, id: int = 1) -> SeekerFacts:
     wage = draw(wages)
     return seeker(
-        id, occupations=tuple(draw(st.lists(codes, max_size=3, unique=True))),
+        id,
+        occupations=tuple(draw(st.lists(codes, max_size=3, unique=True))),
         text=draw(st.sampled_from(["", "sewing machinist", "driver", "tailor"])),
-        jobs=tuple(draw(st.lists(st.tuples(codes, st.one_of(st.none(), st.floats(0, 20))),
-                                 max_size=3))),
-        skills=draw(skill_sets), area=draw(areas), education=draw(levels),
+        jobs=tuple(
+            draw(st.lists(st.tuples(codes, st.one_of(st.none(), st.floats(0, 20))), max_size=3))
+        ),
+        skills=draw(skill_sets),
+        area=draw(areas),
+        education=draw(levels),
         willing_to_move=draw(st.sampled_from([None, True, False])),
-        available_from=draw(days), expected_wage=wage,
+        available_from=draw(days),
+        expected_wage=wage,
         wage_currency=None if wage is None else draw(st.sampled_from(["USD", "KHR"])),
-        wage_period=None if wage is None else draw(st.sampled_from(["month", "day"])))
+        wage_period=None if wage is None else draw(st.sampled_from(["month", "day"])),
+    )
 
 
 @st.composite
@@ -58,13 +69,19 @@ def vacancies(draw: st.DrawFn, id: int = 1) -> VacancyFacts:
     low = draw(wages)
     high = None if low is None else draw(st.one_of(st.none(), st.floats(low, 3000)))
     return vacancy(
-        id, isco=draw(codes), title=draw(st.sampled_from(["Sewing machinist", "Driver"])),
-        skills=draw(skill_sets), area=draw(areas), education=draw(levels),
-        experience_years=draw(st.one_of(st.none(), st.floats(0, 10))), wage_min=low,
-        wage_max=high, wage_currency=None if low is None else draw(
-            st.sampled_from(["USD", "KHR"])),
+        id,
+        isco=draw(codes),
+        title=draw(st.sampled_from(["Sewing machinist", "Driver"])),
+        skills=draw(skill_sets),
+        area=draw(areas),
+        education=draw(levels),
+        experience_years=draw(st.one_of(st.none(), st.floats(0, 10))),
+        wage_min=low,
+        wage_max=high,
+        wage_currency=None if low is None else draw(st.sampled_from(["USD", "KHR"])),
         wage_period=None if low is None else draw(st.sampled_from(["month", "day"])),
-        starts_on=draw(days))
+        starts_on=draw(days),
+    )
 
 
 def score(person: SeekerFacts, job: VacancyFacts, weights: Weights = WEIGHTS) -> float:
@@ -74,7 +91,8 @@ def score(person: SeekerFacts, job: VacancyFacts, weights: Weights = WEIGHTS) ->
 @SETTINGS
 @given(seekers(), vacancies(), st.data())
 def test_adding_a_required_skill_the_seeker_has_never_lowers_the_score(
-        person: SeekerFacts, job: VacancyFacts, data: st.DataObject) -> None:
+    person: SeekerFacts, job: VacancyFacts, data: st.DataObject
+) -> None:
     has = [uri for uri in person.skills if uri not in job.skills]
     if not has:
         return
@@ -96,7 +114,8 @@ def _farther(code: str, target: str, data: st.DataObject) -> str:
 @SETTINGS
 @given(seekers(), vacancies(), st.data())
 def test_moving_the_occupation_further_away_never_raises_the_score(
-        person: SeekerFacts, job: VacancyFacts, data: st.DataObject) -> None:
+    person: SeekerFacts, job: VacancyFacts, data: st.DataObject
+) -> None:
     wanted, jobs = list(person.occupations), list(person.jobs)
     if not wanted and not jobs:
         return
@@ -114,15 +133,19 @@ def test_moving_the_occupation_further_away_never_raises_the_score(
 @SETTINGS
 @given(seekers(), vacancies(), st.sampled_from(list(Factor)))
 def test_a_zero_weight_removes_exactly_that_factors_contribution(
-        person: SeekerFacts, job: VacancyFacts, factor: Factor) -> None:
+    person: SeekerFacts, job: VacancyFacts, factor: Factor
+) -> None:
     zero = WEIGHTS.with_weight(factor, 0)
     before = explained(person, job, PROFILES, WEIGHTS, DISTRICTS)
     after = explained(person, job, PROFILES, zero, DISTRICTS)
     assert after[2][factor].contribution == 0.0 and after[2][factor].share == 0.0
     others = [f for f in Factor if f != factor and before[2][f].value is not None]
     weighed = sum(WEIGHTS.weights.of(f) for f in others)
-    expected = sum(WEIGHTS.weights.of(f) * (before[2][f].value or 0) for f in others) / \
-        weighed if weighed else 0.0
+    expected = (
+        sum(WEIGHTS.weights.of(f) * (before[2][f].value or 0) for f in others) / weighed
+        if weighed
+        else 0.0
+    )
     assert abs(after[0] - expected) < 1e-12
     for other in others:
         assert after[2][other].value == before[2][other].value
@@ -130,14 +153,14 @@ def test_a_zero_weight_removes_exactly_that_factors_contribution(
 
 @SETTINGS
 @given(seekers(), vacancies())
-def test_the_contributions_add_up_to_the_score(person: SeekerFacts, job: VacancyFacts
-                                               ) -> None:
+def test_the_contributions_add_up_to_the_score(person: SeekerFacts, job: VacancyFacts) -> None:
     total, confidence, listed = explained(person, job, PROFILES, WEIGHTS, DISTRICTS)
     assert 0 <= total <= 1 and 0 <= confidence <= 1
     assert abs(sum(f.contribution for f in listed.values()) - total) < 1e-12
     assert all(f.value is None or 0 <= f.value <= 1 for f in listed.values())
     assert [f for f, s in listed.items() if s.value is None] == [
-        f for f, s in listed.items() if s.missing is not None]
+        f for f, s in listed.items() if s.missing is not None
+    ]
 
 
 def _brute_force(query: VacancyQuery | SeekerQuery, segment: Segment, k: int) -> list[int]:
@@ -151,11 +174,14 @@ def _brute_force(query: VacancyQuery | SeekerQuery, segment: Segment, k: int) ->
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(seekers(), min_size=1, max_size=30), st.lists(vacancies(), min_size=1,
-                                                              max_size=10),
-       st.integers(1, 8))
+@given(
+    st.lists(seekers(), min_size=1, max_size=30),
+    st.lists(vacancies(), min_size=1, max_size=10),
+    st.integers(1, 8),
+)
 def test_the_index_ranks_exactly_as_scoring_every_record(
-        people: list[SeekerFacts], jobs: list[VacancyFacts], k: int) -> None:
+    people: list[SeekerFacts], jobs: list[VacancyFacts], k: int
+) -> None:
     people = [replace(p, id=i) for i, p in enumerate(people, start=1)]
     jobs = [replace(j, id=i) for i, j in enumerate(jobs, start=1)]
     built = index(people, jobs, DISTRICTS)

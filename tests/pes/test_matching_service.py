@@ -24,24 +24,35 @@ from decentwork.pes.records import SeekerRecord, VacancyRecord
 from tests.pes.conftest import OTHER_SKILL, SKILL, World, seeker_data, vacancy_data
 
 
-def seeker(world: World, number: int, isco: str, *, centre: int | None = None,
-           **changes: object) -> SeekerRecord:
+def seeker(
+    world: World, number: int, isco: str, *, centre: int | None = None, **changes: object
+) -> SeekerRecord:
     """A distinct seeker wanting ``isco`` ("sewing machinist"), registered by the
     administrator."""
-    return seekers.register(world.registry, world.admin, seeker_data(
-        centre=centre or world.centre_a, national_id=f"KH{number:07d}",
-        given_names=f"Seeker {number}", birth_date=f"{1980 + number}-01-01",
-        occupations=[{"isco": isco, "text": "sewing machinist"}], work_history=[],
-        **changes))
+    return seekers.register(
+        world.registry,
+        world.admin,
+        seeker_data(
+            centre=centre or world.centre_a,
+            national_id=f"KH{number:07d}",
+            given_names=f"Seeker {number}",
+            birth_date=f"{1980 + number}-01-01",
+            occupations=[{"isco": isco, "text": "sewing machinist"}],
+            work_history=[],
+            **changes,
+        ),
+    )
 
 
 def vacancy(world: World, *, centre: int | None = None, **changes: object) -> VacancyRecord:
-    return vacancies.post(world.registry, world.admin, vacancy_data(
-        world.employer_1_id, centre or world.centre_a, **changes))
+    return vacancies.post(
+        world.registry,
+        world.admin,
+        vacancy_data(world.employer_1_id, centre or world.centre_a, **changes),
+    )
 
 
-def test_a_vacancy_gets_the_seekers_the_officer_may_see_best_first_explained(
-        world: World) -> None:
+def test_a_vacancy_gets_the_seekers_the_officer_may_see_best_first_explained(world: World) -> None:
     registry = world.registry
     job = vacancy(world)  # 8153, requires SKILL
     same = seeker(world, 1, "8153")
@@ -52,8 +63,7 @@ def test_a_vacancy_gets_the_seekers_the_officer_may_see_best_first_explained(
     assert [m.seeker.id for m in found] == [same.id, sibling.id, far.id]
     assert found[0].seeker.given_names == "Seeker 1" and found[0].referral is None
     for match in found:
-        assert sum(f.contribution for f in match.factors) == pytest.approx(match.score,
-                                                                          abs=1e-12)
+        assert sum(f.contribution for f in match.factors) == pytest.approx(match.score, abs=1e-12)
         assert [f.factor for f in match.factors] == list(Factor)
     assert found[0].skill_gap == [] and [g.uri for g in found[1].skill_gap] == [SKILL]
     assert found[1].skill_gap[0].label == "manage musical staff"
@@ -64,13 +74,18 @@ def test_a_vacancy_gets_the_seekers_the_officer_may_see_best_first_explained(
     assert [m.seeker.id for m in everyone] == sorted([same.id, elsewhere.id])
     entry = audit.entries(registry, world.admin, action="match.seekers")[0]
     assert (entry.record_kind, entry.record_id, entry.detail) == (
-        "vacancy", job.id, "3 seekers; filters: none")
-    referrals.refer(registry, world.officer_a, sibling.id, job.id, source="match",
-                    score=found[1].score)
+        "vacancy",
+        job.id,
+        "3 seekers; filters: none",
+    )
+    referrals.refer(
+        registry, world.officer_a, sibling.id, job.id, source="match", score=found[1].score
+    )
     again = best_seekers(registry, world.officer_a, job.id)
     assert [m.referral for m in again] == [None, "referred", None]
-    unreferred = best_seekers(registry, world.officer_a, job.id,
-                              filters=MatchFilters(unreferred=True))
+    unreferred = best_seekers(
+        registry, world.officer_a, job.id, filters=MatchFilters(unreferred=True)
+    )
     assert [m.seeker.id for m in unreferred] == [same.id, far.id]
 
 
@@ -80,29 +95,46 @@ def test_a_seeker_gets_the_open_vacancies_the_officer_may_see(world: World) -> N
     sewing = vacancy(world)
     driver = vacancy(world, title="Delivery driver", isco="8322", skills=[], area="KH-8")
     vacancy(world, status="closed")
-    vacancy(world, posted_on=(today - timedelta(days=60)).isoformat(),
-            expires_on=(today - timedelta(days=1)).isoformat())
+    vacancy(
+        world,
+        posted_on=(today - timedelta(days=60)).isoformat(),
+        expires_on=(today - timedelta(days=1)).isoformat(),
+    )
     vacancy(world, centre=world.centre_b)
     found = best_vacancies(registry, world.officer_a, person.id)
     assert [m.vacancy.id for m in found] == [sewing.id, driver.id]
     assert found[0].score > found[1].score and found[0].skill_gap == []
     assert found[1].factors[1].detail["source"] == "ESCO"
     assert found[1].factors[2].detail["tier"] == "elsewhere"
-    assert [m.vacancy.id for m in best_vacancies(
-        registry, world.officer_a, person.id, filters=MatchFilters(area="KH-8"))] == [driver.id]
+    assert [
+        m.vacancy.id
+        for m in best_vacancies(
+            registry, world.officer_a, person.id, filters=MatchFilters(area="KH-8")
+        )
+    ] == [driver.id]
     assert len(best_vacancies(registry, world.admin, person.id)) == 3
-    assert best_vacancies(registry, world.admin, person.id,
-                          filters=MatchFilters(centre=world.centre_b))[0].vacancy.centre \
+    assert (
+        best_vacancies(
+            registry, world.admin, person.id, filters=MatchFilters(centre=world.centre_b)
+        )[0].vacancy.centre
         == world.centre_b
-    assert best_vacancies(registry, world.officer_a, person.id,
-                          filters=MatchFilters(centre=world.centre_b)) == []
+    )
+    assert (
+        best_vacancies(
+            registry, world.officer_a, person.id, filters=MatchFilters(centre=world.centre_b)
+        )
+        == []
+    )
 
 
 def test_hard_filters_refuse_what_is_not_matched(world: World) -> None:
     registry, today = world.registry, date.today()
     closed = vacancy(world, status="closed")
-    expired = vacancy(world, posted_on=(today - timedelta(days=60)).isoformat(),
-                      expires_on=(today - timedelta(days=1)).isoformat())
+    expired = vacancy(
+        world,
+        posted_on=(today - timedelta(days=60)).isoformat(),
+        expires_on=(today - timedelta(days=1)).isoformat(),
+    )
     with pytest.raises(Conflict, match=f"vacancy {closed.id} is closed"):
         best_seekers(registry, world.officer_a, closed.id)
     with pytest.raises(Conflict, match=f"vacancy {expired.id} expired on"):
@@ -110,7 +142,9 @@ def test_hard_filters_refuse_what_is_not_matched(world: World) -> None:
     job = vacancy(world, openings=1)
     hired, other = seeker(world, 1, "8153"), seeker(world, 2, "8153")
     assert {m.seeker.id for m in best_seekers(registry, world.admin, job.id)} == {
-        hired.id, other.id}
+        hired.id,
+        other.id,
+    }
     referral = referrals.refer(registry, world.officer_a, hired.id, job.id)
     referrals.record_outcome(registry, world.employer_1, referral.id, 1, "hired")
     with pytest.raises(Conflict, match=f"vacancy {job.id} is filled"):
@@ -132,14 +166,25 @@ def test_the_index_follows_changes_to_seekers_and_vacancies(world: World) -> Non
     assert [m.seeker.id for m in best_seekers(registry, world.admin, job.id)] == [first.id]
     second = seeker(world, 2, "8153", skills=[OTHER_SKILL])
     assert [m.seeker.id for m in best_seekers(registry, world.admin, job.id)] == [
-        second.id, first.id]
-    seekers.update(registry, world.admin, first.id, 1, {"occupations": [
-        {"isco": "8153", "text": "sewing machinist"}], "skills": [SKILL]})
+        second.id,
+        first.id,
+    ]
+    seekers.update(
+        registry,
+        world.admin,
+        first.id,
+        1,
+        {"occupations": [{"isco": "8153", "text": "sewing machinist"}], "skills": [SKILL]},
+    )
     assert [m.seeker.id for m in best_seekers(registry, world.admin, job.id)] == [
-        first.id, second.id]
+        first.id,
+        second.id,
+    ]
     vacancies.update(registry, world.admin, job.id, 1, {"skills": [OTHER_SKILL]})
     assert [m.seeker.id for m in best_seekers(registry, world.admin, job.id)] == [
-        second.id, first.id]
+        second.id,
+        first.id,
+    ]
     vacancies.update(registry, world.admin, job.id, 2, {"status": "closed"})
     assert best_vacancies(registry, world.admin, first.id) == []
 
@@ -163,32 +208,46 @@ def test_who_may_match(world: World) -> None:
             best_seekers(registry, world.admin, job.id, k=k)
         assert caught.value.parameter == "k"
     assert [e.outcome for e in audit.entries(registry, world.admin, action="match")][:3] == [
-        "refused", "refused", "refused"]
+        "refused",
+        "refused",
+        "refused",
+    ]
 
 
-def test_the_batch_writes_every_active_seekers_best_vacancies(world: World,
-                                                               tmp_path: Path) -> None:
+def test_the_batch_writes_every_active_seekers_best_vacancies(world: World, tmp_path: Path) -> None:
     registry = world.registry
     sewing = vacancy(world)
     driver = vacancy(world, title="Delivery driver", isco="8322", skills=[])
-    people = [seeker(world, 1, "8153"), seeker(world, 2, "8322", skills=[OTHER_SKILL]),
-              seeker(world, 3, "2512")]
+    people = [
+        seeker(world, 1, "8153"),
+        seeker(world, 2, "8322", skills=[OTHER_SKILL]),
+        seeker(world, 3, "2512"),
+    ]
     out = tmp_path / "batch.csv"
     progress: list[tuple[int, int]] = []
-    assert write_every_seeker(registry, world.admin, out, k=1,
-                              on_progress=lambda *done: progress.append(done)) == 3
+    assert (
+        write_every_seeker(
+            registry, world.admin, out, k=1, on_progress=lambda *done: progress.append(done)
+        )
+        == 3
+    )
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [(int(r["seeker"]), r["rank"], int(r["vacancy"])) for r in rows][:2] == [
-        (people[0].id, "1", sewing.id), (people[1].id, "1", driver.id)]
+        (people[0].id, "1", sewing.id),
+        (people[1].id, "1", driver.id),
+    ]
     single = best_vacancies(registry, world.admin, people[2].id, k=1)[0]
     assert (int(rows[2]["vacancy"]), float(rows[2]["score"])) == (
-        single.vacancy.id, pytest.approx(single.score, abs=1e-6))
+        single.vacancy.id,
+        pytest.approx(single.score, abs=1e-6),
+    )
     assert progress[-1] == (3, 3)
     with pytest.raises(Refused, match="an officer may not match every job seeker"):
         write_every_seeker(registry, world.officer_a, out)
     with pytest.raises(BadInput, match="cannot be written") as caught:
         write_every_seeker(registry, world.admin, tmp_path / "no" / "such" / "folder.csv")
     assert caught.value.parameter == "out"
-    assert audit.entries(registry, world.admin, action="match.batch")[0].detail == \
-        "3 seekers, top 1"
+    assert (
+        audit.entries(registry, world.admin, action="match.batch")[0].detail == "3 seekers, top 1"
+    )

@@ -18,7 +18,8 @@ from decentwork.pes.matching.weights import (
 
 
 def test_the_bundled_weights_are_valid_and_cover_every_factor(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv(ENVIRONMENT, raising=False)
     weights = load_weights()
     assert weights == bundled_weights()
@@ -27,8 +28,9 @@ def test_the_bundled_weights_are_valid_and_cover_every_factor(
     assert weights.occupation.tiers() == (1.0, 0.75, 0.5, 0.25, 0.0)
 
 
-def test_a_services_file_changes_only_what_it_gives(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_services_file_changes_only_what_it_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "weights.yaml"
     path.write_text("weights:\n  wage: 0\nlocation:\n  same_province: 0.8\n", encoding="utf-8")
     weights = load_weights(path)
@@ -41,21 +43,32 @@ def test_a_services_file_changes_only_what_it_gives(tmp_path: Path,
     assert load_weights(path) == bundled_weights()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("weights:\n  wages: 1\n", "weights.wages: unknown setting"),
-    ("weights: [1, 2]\n", "weights is not a mapping of settings"),
-    ("weights:\n  occupation: -1\n", "weights.occupation: Input should be greater than or "
-                                     "equal to 0"),
-    ("weights: {occupation: 0, skills: 0, location: 0, education: 0, experience: 0, wage: 0, "
-     "availability: 0}\n", "every weight is 0"),
-    ("occupation:\n  minor_group: 1.0\n  unit_group: 0.9\n", "a closer occupation may not "
-                                                           "count less"),
-    ("availability:\n  grace_days: 0\n", "availability.grace_days: Input should be greater"),
-    ("weights:\n  wage: [\n", "line 3: not valid YAML"),
-    ("- 1\n", "the file is not a mapping"),
-])
-def test_a_bad_weights_file_is_refused_naming_the_setting(tmp_path: Path, text: str,
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("weights:\n  wages: 1\n", "weights.wages: unknown setting"),
+        ("weights: [1, 2]\n", "weights is not a mapping of settings"),
+        (
+            "weights:\n  occupation: -1\n",
+            "weights.occupation: Input should be greater than or equal to 0",
+        ),
+        (
+            "weights: {occupation: 0, skills: 0, location: 0, education: 0, experience: 0, wage: 0, "
+            "availability: 0}\n",
+            "every weight is 0",
+        ),
+        (
+            "occupation:\n  minor_group: 1.0\n  unit_group: 0.9\n",
+            "a closer occupation may not count less",
+        ),
+        ("availability:\n  grace_days: 0\n", "availability.grace_days: Input should be greater"),
+        ("weights:\n  wage: [\n", "line 3: not valid YAML"),
+        ("- 1\n", "the file is not a mapping"),
+    ],
+)
+def test_a_bad_weights_file_is_refused_naming_the_setting(
+    tmp_path: Path, text: str, message: str
+) -> None:
     path = tmp_path / "weights.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(WeightsError, match=message) as caught:

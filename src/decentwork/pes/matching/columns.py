@@ -100,7 +100,7 @@ def padded(lists: Sequence[Sequence[float]], fill: float, dtype: type) -> np.nda
     width = max((len(each) for each in lists), default=0) or 1
     matrix: np.ndarray = np.full((len(lists), width), fill, dtype=dtype)
     for row, each in enumerate(lists):
-        matrix[row, :len(each)] = each
+        matrix[row, : len(each)] = each
     return matrix
 
 
@@ -116,8 +116,9 @@ class Postings:
         keys, self.rows = keys[first], rows[first].astype(np.int64)
         found, starts = np.unique(keys, return_index=True)
         ends = np.append(starts[1:], len(keys)) if len(starts) else starts
-        self._slices = {int(k): (int(s), int(e)) for k, s, e in zip(found, starts, ends,
-                                                                     strict=True)}
+        self._slices = {
+            int(k): (int(s), int(e)) for k, s, e in zip(found, starts, ends, strict=True)
+        }
 
     def get(self, key: int) -> np.ndarray:
         """The rows with ``key`` (none when no row has it)."""
@@ -131,12 +132,20 @@ class SkillSets:
 
     def __init__(self, sets: Sequence[Sequence[str]]) -> None:
         self.vocabulary: dict[str, int] = {}
-        columns = np.fromiter((self.vocabulary.setdefault(uri, len(self.vocabulary))
-                               for each in sets for uri in each), dtype=np.int32)
+        columns = np.fromiter(
+            (
+                self.vocabulary.setdefault(uri, len(self.vocabulary))
+                for each in sets
+                for uri in each
+            ),
+            dtype=np.int32,
+        )
         pointers = np.zeros(len(sets) + 1, dtype=np.int64)
         np.cumsum([len(each) for each in sets], out=pointers[1:])
-        self.matrix = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns,
-                                     pointers), shape=(len(sets), len(self.vocabulary)))
+        self.matrix = sp.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), columns, pointers),
+            shape=(len(sets), len(self.vocabulary)),
+        )
         self.sizes = np.diff(pointers).astype(np.float64)
         self._uris = list(self.vocabulary)
 

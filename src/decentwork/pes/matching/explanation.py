@@ -92,8 +92,7 @@ def _at(array: np.ndarray, count: int, row: int) -> np.ndarray:
     return np.broadcast_to(array, shape)[row]
 
 
-def factors(pairs: Pairs, evaluation: Evaluation, row: int, weights: Weights
-            ) -> list[FactorScore]:
+def factors(pairs: Pairs, evaluation: Evaluation, row: int, weights: Weights) -> list[FactorScore]:
     """The explanation of pair ``row``: each factor's value, weight, share and contribution,
     whose data are missing, and what the value was computed from."""
     missing_sides = _missing(pairs, row)
@@ -104,11 +103,17 @@ def factors(pairs: Pairs, evaluation: Evaluation, row: int, weights: Weights
         weight = weights.weights.of(factor)
         weighed = float(evaluation.weighed[row])
         share = 0.0 if absent or weighed == 0 else weight / weighed
-        found.append(FactorScore(
-            factor=factor, value=None if absent else float(evaluation.values[factor][row]),
-            weight=weight, share=share,
-            contribution=float(evaluation.contribution(factor, weights)[row]),
-            missing=missing_sides[factor] if absent else None, detail=details[factor]))
+        found.append(
+            FactorScore(
+                factor=factor,
+                value=None if absent else float(evaluation.values[factor][row]),
+                weight=weight,
+                share=share,
+                contribution=float(evaluation.contribution(factor, weights)[row]),
+                missing=missing_sides[factor] if absent else None,
+                detail=details[factor],
+            )
+        )
     return found
 
 
@@ -117,25 +122,31 @@ def _missing(pairs: Pairs, row: int) -> dict[Factor, Missing]:
         return float(_at(array, pairs.count, row))
 
     def side(seeker: bool, vacancy: bool) -> Missing:
-        return Missing.BOTH if seeker and vacancy else (
-            Missing.SEEKER if seeker else Missing.VACANCY if vacancy else Missing.INCOMPARABLE)
+        return (
+            Missing.BOTH
+            if seeker and vacancy
+            else (
+                Missing.SEEKER if seeker else Missing.VACANCY if vacancy else Missing.INCOMPARABLE
+            )
+        )
 
-    no_profile = at(pairs.required) == 0 and at(pairs.essential) == 0 \
-        and at(pairs.optional) == 0
+    no_profile = at(pairs.required) == 0 and at(pairs.essential) == 0 and at(pairs.optional) == 0
     return {
         Factor.OCCUPATION: Missing.SEEKER,
         Factor.SKILLS: side(at(pairs.seeker_skills) == 0, no_profile),
         Factor.LOCATION: Missing.BOTH,
         Factor.EDUCATION: side(at(pairs.level) == NO_LEVEL, at(pairs.required_level) == NO_LEVEL),
         Factor.EXPERIENCE: Missing.VACANCY,
-        Factor.WAGE: side(np.isnan(at(pairs.wage)),
-                          np.isnan(at(pairs.wage_max)) and np.isnan(at(pairs.wage_min))),
+        Factor.WAGE: side(
+            np.isnan(at(pairs.wage)), np.isnan(at(pairs.wage_max)) and np.isnan(at(pairs.wage_min))
+        ),
         Factor.AVAILABILITY: side(at(pairs.available) < 0, at(pairs.start) < 0),
     }
 
 
-def _details(pairs: Pairs, row: int, weights: Weights
-             ) -> dict[Factor, dict[str, str | float | None]]:
+def _details(
+    pairs: Pairs, row: int, weights: Weights
+) -> dict[Factor, dict[str, str | float | None]]:
     def at(array: np.ndarray) -> np.ndarray:
         return _at(array, pairs.count, row)
 
@@ -144,8 +155,12 @@ def _details(pairs: Pairs, row: int, weights: Weights
 
     isco = int(at(pairs.isco).ravel()[0])
     codes = [int(c) for c in np.concatenate([at(pairs.desired), at(pairs.past)]) if c >= 0]
-    shared = [(digits, code) for digits in (4, 3, 2, 1) for code in codes
-              if group(code, digits) == group(isco, digits)]
+    shared = [
+        (digits, code)
+        for digits in (4, 3, 2, 1)
+        for code in codes
+        if group(code, digits) == group(isco, digits)
+    ]
     offer = at(pairs.wage_max) if not np.isnan(at(pairs.wage_max)) else at(pairs.wage_min)
     late = int(at(pairs.available)) - int(at(pairs.start))
     required = float(at(pairs.required))
@@ -154,21 +169,28 @@ def _details(pairs: Pairs, row: int, weights: Weights
             "shared": GROUPS[4 - shared[0][0]] if shared else "none",
             "seeker_occupation": f"{shared[0][1]:04d}" if shared else None,
             "vacancy_occupation": f"{isco:04d}",
-            "title_similarity": number(float(at(pairs.title_similarity)))},
+            "title_similarity": number(float(at(pairs.title_similarity))),
+        },
         Factor.SKILLS: {
             "source": "required" if required else "ESCO",
             "has": float(at(pairs.required_hits) if required else at(pairs.essential_hits)),
-            "of": required or float(at(pairs.essential))},
+            "of": required or float(at(pairs.essential)),
+        },
         Factor.LOCATION: {"tier": _place(pairs, row)},
-        Factor.EDUCATION: {"level": _isced(int(at(pairs.level))),
-                           "required": _isced(int(at(pairs.required_level)))},
+        Factor.EDUCATION: {
+            "level": _isced(int(at(pairs.level))),
+            "required": _isced(int(at(pairs.required_level))),
+        },
         Factor.EXPERIENCE: {
             "years": number(float(at(relevant_years(pairs, weights.experience)))),
-            "required_years": number(float(at(pairs.required_years)))},
+            "required_years": number(float(at(pairs.required_years))),
+        },
         Factor.WAGE: {"expected": number(float(at(pairs.wage))), "offered": number(float(offer))},
-        Factor.AVAILABILITY: {"days_late": None if min(int(at(pairs.available)),
-                                                       int(at(pairs.start))) < 0
-                              else float(max(late, 0))},
+        Factor.AVAILABILITY: {
+            "days_late": None
+            if min(int(at(pairs.available)), int(at(pairs.start))) < 0
+            else float(max(late, 0))
+        },
     }
 
 
@@ -187,11 +209,17 @@ def _isced(level: int) -> str | None:
     return None if level == NO_LEVEL else "X" if level < 0 else str(level)
 
 
-def skill_gap(required: Sequence[str], essential: Sequence[str], held: Sequence[str],
-              labels: Mapping[str, str]) -> list[SkillGap]:
+def skill_gap(
+    required: Sequence[str],
+    essential: Sequence[str],
+    held: Sequence[str],
+    labels: Mapping[str, str],
+) -> list[SkillGap]:
     """The skills of ``required`` (or, when it is empty, of ``essential``) not in ``held``,
     by label."""
     has = set(held)
     wanted = required or essential
-    return sorted((SkillGap(uri=uri, label=labels.get(uri, "")) for uri in wanted
-                   if uri not in has), key=lambda gap: (gap.label, gap.uri))
+    return sorted(
+        (SkillGap(uri=uri, label=labels.get(uri, "")) for uri in wanted if uri not in has),
+        key=lambda gap: (gap.label, gap.uri),
+    )

@@ -138,23 +138,33 @@ def skills(pairs: Pairs, rule: SkillsRule) -> Values:
     optional = pairs.optional_hits / np.maximum(pairs.optional, 1)
     profile = np.where(
         pairs.essential > 0,
-        np.where(pairs.optional > 0,
-                 (1 - rule.optional_share) * essential + rule.optional_share * optional,
-                 essential),
-        optional)
-    value = np.where(pairs.required > 0, pairs.required_hits / np.maximum(pairs.required, 1),
-                     profile)
+        np.where(
+            pairs.optional > 0,
+            (1 - rule.optional_share) * essential + rule.optional_share * optional,
+            essential,
+        ),
+        optional,
+    )
+    value = np.where(
+        pairs.required > 0, pairs.required_hits / np.maximum(pairs.required, 1), profile
+    )
     missing = (pairs.seeker_skills == 0) | (
-        (pairs.required == 0) & (pairs.essential == 0) & (pairs.optional == 0))
+        (pairs.required == 0) & (pairs.essential == 0) & (pairs.optional == 0)
+    )
     return value, missing
 
 
 def location(pairs: Pairs, rule: LocationRule) -> Values:
     """Same area, same province, elsewhere but willing to move, elsewhere."""
     value = np.select(
-        [pairs.seeker_area == pairs.vacancy_area,
-         pairs.seeker_province == pairs.vacancy_province, pairs.willing == 1],
-        [rule.same_area, rule.same_province, rule.willing_to_move], 0.0)
+        [
+            pairs.seeker_area == pairs.vacancy_area,
+            pairs.seeker_province == pairs.vacancy_province,
+            pairs.willing == 1,
+        ],
+        [rule.same_area, rule.same_province, rule.willing_to_move],
+        0.0,
+    )
     return value, np.zeros(value.shape, dtype=bool)
 
 
@@ -193,9 +203,13 @@ def wage(pairs: Pairs, rule: WageRule) -> Values:
     above = np.maximum(np.nan_to_num(pairs.wage) - np.nan_to_num(offer), 0)
     over = np.where(above > 0, above / np.maximum(np.nan_to_num(offer), 1e-9), 0.0)
     value = np.clip(1 - over / rule.tolerance, 0, 1)
-    missing = (np.isnan(pairs.wage) | np.isnan(offer) | (pairs.seeker_currency == NO_CODE)
-               | (pairs.seeker_currency != pairs.vacancy_currency)
-               | (pairs.seeker_period != pairs.vacancy_period))
+    missing = (
+        np.isnan(pairs.wage)
+        | np.isnan(offer)
+        | (pairs.seeker_currency == NO_CODE)
+        | (pairs.seeker_currency != pairs.vacancy_currency)
+        | (pairs.seeker_period != pairs.vacancy_period)
+    )
     return value, missing
 
 
@@ -227,8 +241,9 @@ def evaluate(pairs: Pairs, weights: Weights) -> Evaluation:
         weight = weights.weights.of(factor)
         total = total + np.where(missing[factor], 0.0, weight * values[factor])
         weighed = weighed + np.where(missing[factor], 0.0, weight)
-    return Evaluation(values, missing, _share(total, weighed), weighed / weights.weights.total(),
-                      weighed)
+    return Evaluation(
+        values, missing, _share(total, weighed), weighed / weights.weights.total(), weighed
+    )
 
 
 def _share(part: np.ndarray | float, whole: np.ndarray) -> np.ndarray:

@@ -94,14 +94,21 @@ class MatchIndex:
     """The active seekers and open vacancies, ready to rank (see the module's
     description)."""
 
-    def __init__(self, seekers: Sequence[SeekerFacts], vacancies: Sequence[VacancyFacts],
-                 districts: dict[str, str], built_at: datetime) -> None:
+    def __init__(
+        self,
+        seekers: Sequence[SeekerFacts],
+        vacancies: Sequence[VacancyFacts],
+        districts: dict[str, str],
+        built_at: datetime,
+    ) -> None:
         self.codes = Codes()
         self.places = Places(districts)
         self.seekers: _Side[SeekerFacts, SeekerSegment] = _Side(
-            self._seeker_segment, self._seeker_segment(seekers))
+            self._seeker_segment, self._seeker_segment(seekers)
+        )
         self.vacancies: _Side[VacancyFacts, VacancySegment] = _Side(
-            self._vacancy_segment, self._vacancy_segment(vacancies))
+            self._vacancy_segment, self._vacancy_segment(vacancies)
+        )
         self.built_at = self.refreshed_at = built_at
 
     def _seeker_segment(self, found: Sequence[SeekerFacts]) -> SeekerSegment:
@@ -113,8 +120,12 @@ class MatchIndex:
     @classmethod
     def load(cls, connection: sa.Connection, now: datetime) -> MatchIndex:
         """The index of the active seekers and open vacancies in the PES database."""
-        return cls(stored.active_seekers(connection), stored.open_vacancies(connection),
-                   _districts(connection), now)
+        return cls(
+            stored.active_seekers(connection),
+            stored.open_vacancies(connection),
+            _districts(connection),
+            now,
+        )
 
     def __len__(self) -> int:
         return sum(int(s.alive.sum()) for s in self.seekers.segments())
@@ -133,12 +144,16 @@ class MatchIndex:
         self.places.update(_districts(connection))
         seekers = self.seekers.stale(stored.seeker_changes(connection, since))
         if seekers:
-            self.update_seekers([c.id for c in seekers], stored.active_seekers(
-                connection, [c.id for c in seekers if c.matched]))
+            self.update_seekers(
+                [c.id for c in seekers],
+                stored.active_seekers(connection, [c.id for c in seekers if c.matched]),
+            )
         vacancies = self.vacancies.stale(stored.vacancy_changes(connection, since))
         if vacancies:
-            self.update_vacancies([c.id for c in vacancies], stored.open_vacancies(
-                connection, [c.id for c in vacancies if c.matched]))
+            self.update_vacancies(
+                [c.id for c in vacancies],
+                stored.open_vacancies(connection, [c.id for c in vacancies if c.matched]),
+            )
         self.refreshed_at = max(self.refreshed_at, now)
 
     def update_seekers(self, records: Sequence[int], current: Sequence[SeekerFacts]) -> None:
@@ -146,8 +161,7 @@ class MatchIndex:
         now)."""
         self.seekers.replace(records, current)
 
-    def update_vacancies(self, records: Sequence[int], current: Sequence[VacancyFacts]
-                         ) -> None:
+    def update_vacancies(self, records: Sequence[int], current: Sequence[VacancyFacts]) -> None:
         """Replace vacancies ``records`` by ``current`` (those still open)."""
         self.vacancies.replace(records, current)
 
@@ -166,8 +180,9 @@ class MatchIndex:
         code and a hyphen)."""
         return self.codes.numbers_where(lambda code: code == area or code.startswith(area + "-"))
 
-    def best_seekers(self, vacancy: int, k: int, weights: Weights, profiles: SkillProfiles,
-                     scope: Scope) -> tuple[VacancyQuery, list[Hit]]:
+    def best_seekers(
+        self, vacancy: int, k: int, weights: Weights, profiles: SkillProfiles, scope: Scope
+    ) -> tuple[VacancyQuery, list[Hit]]:
         """The best ``k`` seekers for open vacancy ``vacancy`` within ``scope``, and the
         query (to explain them).
 
@@ -180,8 +195,9 @@ class MatchIndex:
         query = VacancyQuery(*found, profiles)
         return query, rank(query, self.seekers.segments(), k, weights, scope)
 
-    def best_vacancies(self, seeker: int, k: int, weights: Weights, profiles: SkillProfiles,
-                       scope: Scope) -> tuple[SeekerQuery, list[Hit]]:
+    def best_vacancies(
+        self, seeker: int, k: int, weights: Weights, profiles: SkillProfiles, scope: Scope
+    ) -> tuple[SeekerQuery, list[Hit]]:
         """The best ``k`` vacancies for active seeker ``seeker`` within ``scope``, and the
         query.
 
@@ -194,13 +210,17 @@ class MatchIndex:
         query = SeekerQuery(*found, profiles)
         return query, rank(query, self.vacancies.segments(), k, weights, scope)
 
-    def every_seeker(self, k: int, weights: Weights, profiles: SkillProfiles, scope: Scope
-                     ) -> Iterator[tuple[int, list[Hit]]]:
+    def every_seeker(
+        self, k: int, weights: Weights, profiles: SkillProfiles, scope: Scope
+    ) -> Iterator[tuple[int, list[Hit]]]:
         """Batch mode: every active seeker's id and best ``k`` vacancies within ``scope``,
         by seeker id."""
         segments = self.seekers.segments()
-        order = sorted((int(s.ids[row]), number, int(row))
-                       for number, s in enumerate(segments) for row in np.flatnonzero(s.alive))
+        order = sorted(
+            (int(s.ids[row]), number, int(row))
+            for number, s in enumerate(segments)
+            for row in np.flatnonzero(s.alive)
+        )
         vacancies = self.vacancies.segments()
         for record, number, row in order:
             query = SeekerQuery(segments[number], row, profiles)
@@ -212,5 +232,6 @@ class MatchIndex:
 
 
 def _districts(connection: sa.Connection) -> dict[str, str]:
-    return {row.code: row.parent for row in connection.execute(
-        sa.select(areas.c.code, areas.c.parent))}
+    return {
+        row.code: row.parent for row in connection.execute(sa.select(areas.c.code, areas.c.parent))
+    }

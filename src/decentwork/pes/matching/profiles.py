@@ -59,8 +59,10 @@ class SkillProfiles:
 
     def sizes(self) -> tuple[np.ndarray, np.ndarray]:
         """The number of essential and of optional skills of each unit group (by row)."""
-        return (np.diff(self.essential_matrix.indptr).astype(np.float64),
-                np.diff(self.optional_matrix.indptr).astype(np.float64))
+        return (
+            np.diff(self.essential_matrix.indptr).astype(np.float64),
+            np.diff(self.optional_matrix.indptr).astype(np.float64),
+        )
 
 
 def skill_profiles(folder: Path | None, essential_share: float) -> SkillProfiles:
@@ -71,44 +73,57 @@ def skill_profiles(folder: Path | None, essential_share: float) -> SkillProfiles
     Raises:
         FetchError: an archive is missing, damaged or lacks its file.
     """
-    return _profiles(located(ESCO_CLASSIFICATION, folder), located(ESCO_RELATIONS, folder),
-                     essential_share)
+    return _profiles(
+        located(ESCO_CLASSIFICATION, folder), located(ESCO_RELATIONS, folder), essential_share
+    )
 
 
 @functools.cache
 def _profiles(classification: Path, relations: Path, essential_share: float) -> SkillProfiles:
-    groups = {uri: group
-              for uri, group in _rows(classification, OCCUPATIONS, "conceptUri", "iscoGroup")}
+    groups = {
+        uri: group for uri, group in _rows(classification, OCCUPATIONS, "conceptUri", "iscoGroup")
+    }
     size = Counter(groups.values())
     essential_to: defaultdict[str, Counter[str]] = defaultdict(Counter)
     linked: defaultdict[str, set[str]] = defaultdict(set)
-    for occupation, kind, skill in _rows(relations, RELATIONS, "occupationUri", "relationType",
-                                         "skillUri"):
+    for occupation, kind, skill in _rows(
+        relations, RELATIONS, "occupationUri", "relationType", "skillUri"
+    ):
         group = groups.get(occupation)
         if group is None:
             continue
         linked[group].add(skill)
         if kind == "essential":
             essential_to[group][skill] += 1
-    essential = {group: frozenset(s for s, n in essential_to[group].items()
-                                  if n >= essential_share * size[group]) for group in linked}
+    essential = {
+        group: frozenset(
+            s for s, n in essential_to[group].items() if n >= essential_share * size[group]
+        )
+        for group in linked
+    }
     optional = {group: frozenset(linked[group] - essential[group]) for group in linked}
     vocabulary = {uri: i for i, uri in enumerate(sorted(set().union(*linked.values())))}
     codes = sorted(linked)
     rows = np.full(10_000, -1, dtype=np.int32)
     rows[[int(code) for code in codes]] = np.arange(len(codes))
-    return SkillProfiles(essential, optional, vocabulary, rows,
-                         _matrix([essential[c] for c in codes], vocabulary),
-                         _matrix([optional[c] for c in codes], vocabulary))
+    return SkillProfiles(
+        essential,
+        optional,
+        vocabulary,
+        rows,
+        _matrix([essential[c] for c in codes], vocabulary),
+        _matrix([optional[c] for c in codes], vocabulary),
+    )
 
 
 def _matrix(sets: list[frozenset[str]], vocabulary: dict[str, int]) -> sp.csr_matrix:
-    columns = np.array([vocabulary[uri] for each in sets for uri in sorted(each)],
-                       dtype=np.int32)
+    columns = np.array([vocabulary[uri] for each in sets for uri in sorted(each)], dtype=np.int32)
     pointers = np.zeros(len(sets) + 1, dtype=np.int64)
     np.cumsum([len(each) for each in sets], out=pointers[1:])
-    return sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns, pointers),
-                         shape=(len(sets), len(vocabulary)))
+    return sp.csr_matrix(
+        (np.ones(len(columns), dtype=np.float32), columns, pointers),
+        shape=(len(sets), len(vocabulary)),
+    )
 
 
 def _rows(archive: Path, member: str, *columns: str) -> Iterator[tuple[str, ...]]:
@@ -122,7 +137,8 @@ def _rows(archive: Path, member: str, *columns: str) -> Iterator[tuple[str, ...]
             for row in csv.DictReader(io.TextIOWrapper(handle, encoding="utf-8", newline="")):
                 yield tuple(row[column] for column in columns)
     except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:
-        raise FetchError(f"{archive}: not ESCO's archive with {member} ({error})",
-                         given=str(archive), hint="fetch the classification files again "
-                         "('decentwork classifications fetch')") from None
-
+        raise FetchError(
+            f"{archive}: not ESCO's archive with {member} ({error})",
+            given=str(archive),
+            hint="fetch the classification files again ('decentwork classifications fetch')",
+        ) from None

@@ -68,20 +68,35 @@ class _Best:
 
     def __init__(self, k: int) -> None:
         self.k = k
-        self.columns = [np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
-                        np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)]
+        self.columns = [
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+            np.empty(0),
+            np.empty(0),
+        ]
 
-    def add(self, segment: int, rows: np.ndarray, ids: np.ndarray, scores: np.ndarray,
-            confidences: np.ndarray) -> None:
+    def add(
+        self,
+        segment: int,
+        rows: np.ndarray,
+        ids: np.ndarray,
+        scores: np.ndarray,
+        confidences: np.ndarray,
+    ) -> None:
         segment_column = np.full(len(rows), segment, dtype=np.int64)
-        self.columns = [np.concatenate([old, new]) for old, new in zip(
-            self.columns, (segment_column, rows, ids, scores, confidences), strict=True)]
+        self.columns = [
+            np.concatenate([old, new])
+            for old, new in zip(
+                self.columns, (segment_column, rows, ids, scores, confidences), strict=True
+            )
+        ]
         scores = self.columns[3]
         if len(scores) > self.k:
             kth = np.partition(scores, len(scores) - self.k)[len(scores) - self.k]
             keep = scores >= kth
             self.columns = [column[keep] for column in self.columns]
-        order = np.lexsort((self.columns[2], -self.columns[4], -self.columns[3]))[:self.k]
+        order = np.lexsort((self.columns[2], -self.columns[4], -self.columns[3]))[: self.k]
         self.columns = [column[order] for column in self.columns]
 
     def above(self, score: float) -> bool:
@@ -89,12 +104,15 @@ class _Best:
         return len(self.columns[3]) == self.k and bool(self.columns[3][-1] > score)
 
     def hits(self) -> list[Hit]:
-        return [Hit(int(s), int(r), int(i), float(score), float(c))
-                for s, r, i, score, c in zip(*self.columns, strict=True)]
+        return [
+            Hit(int(s), int(r), int(i), float(score), float(c))
+            for s, r, i, score, c in zip(*self.columns, strict=True)
+        ]
 
 
-def rank(query: Query[S], segments: Sequence[S], k: int, weights: Weights,
-         scope: Scope) -> list[Hit]:
+def rank(
+    query: Query[S], segments: Sequence[S], k: int, weights: Weights, scope: Scope
+) -> list[Hit]:
     """The best ``k`` records of ``segments`` for ``query`` within ``scope``, best first."""
     best = _Best(k)
     for number, segment in enumerate(segments):
@@ -103,8 +121,9 @@ def rank(query: Query[S], segments: Sequence[S], k: int, weights: Weights,
     return best.hits()
 
 
-def _rank_segment(query: Query[S], number: int, segment: S, best: _Best, weights: Weights,
-                  scope: Scope) -> None:
+def _rank_segment(
+    query: Query[S], number: int, segment: S, best: _Best, weights: Weights, scope: Scope
+) -> None:
     codes = query.codes()
     scored = np.zeros(len(segment), dtype=bool)
     for rows, ceiling_tier in _stages(segment, codes, weights, scope):
@@ -118,22 +137,31 @@ def _rank_segment(query: Query[S], number: int, segment: S, best: _Best, weights
             return
 
 
-def _stages(segment: Segment, codes: list[int], weights: Weights, scope: Scope
-            ) -> Iterator[tuple[np.ndarray, float | None]]:
+def _stages(
+    segment: Segment, codes: list[int], weights: Weights, scope: Scope
+) -> Iterator[tuple[np.ndarray, float | None]]:
     """The candidates of each stage, and the tier value no record left shares more of (None
     after the last stage)."""
     tiers = weights.occupation.tiers()
     yield segment.unplaced, tiers[0]
     for level, digits in enumerate(LEVELS):
         found = [segment.by_occupation[level].get(int(group(code, digits))) for code in codes]
-        rows = np.unique(np.concatenate(found)) if len(found) > 1 else (
-            found[0] if found else np.empty(0, dtype=np.int64))
+        rows = (
+            np.unique(np.concatenate(found))
+            if len(found) > 1
+            else (found[0] if found else np.empty(0, dtype=np.int64))
+        )
         yield rows, tiers[level + 1]
     if scope.centres is None:
         yield np.arange(len(segment)), None
     else:
-        yield np.concatenate([np.empty(0, dtype=np.int64)] + [
-            segment.by_centre.get(centre) for centre in sorted(scope.centres)]), None
+        yield (
+            np.concatenate(
+                [np.empty(0, dtype=np.int64)]
+                + [segment.by_centre.get(centre) for centre in sorted(scope.centres)]
+            ),
+            None,
+        )
 
 
 def _within(segment: Segment, rows: np.ndarray, scope: Scope) -> np.ndarray:

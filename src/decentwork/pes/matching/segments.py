@@ -98,8 +98,7 @@ class SeekerSegment(Segment):
     skills: SkillSets
 
     @classmethod
-    def build(cls, facts: Sequence[SeekerFacts], codes: Codes, places: Places
-              ) -> SeekerSegment:
+    def build(cls, facts: Sequence[SeekerFacts], codes: Codes, places: Places) -> SeekerSegment:
         """The segment of ``facts`` (sorted by id), with areas and currencies numbered by
         ``codes`` and provinces from ``places``."""
         facts = sorted(facts, key=lambda f: f.id)
@@ -119,21 +118,29 @@ class SeekerSegment(Segment):
             by_centre=Postings(np.array([f.centre for f in facts], dtype=np.int64), rows),
             unplaced=rows[(owned < 0).all(axis=1)],
             alive=np.ones(len(facts), dtype=bool),
-            willing=np.array([-1 if f.willing_to_move is None else int(f.willing_to_move)
-                              for f in facts], dtype=np.int8),
+            willing=np.array(
+                [-1 if f.willing_to_move is None else int(f.willing_to_move) for f in facts],
+                dtype=np.int8,
+            ),
             education=np.array([level(f.education) for f in facts], dtype=np.int8),
             available=np.array([day(f.available_from) for f in facts], dtype=np.int32),
-            wage=np.array([np.nan if f.expected_wage is None else f.expected_wage
-                           for f in facts], dtype=np.float64),
+            wage=np.array(
+                [np.nan if f.expected_wage is None else f.expected_wage for f in facts],
+                dtype=np.float64,
+            ),
             currency=codes.numbers(f.wage_currency for f in facts),
             period=codes.numbers(f.wage_period for f in facts),
             desired=desired,
-            texts=padded([[text_numbers[t] if t else NO_CODE for _, t in f.occupations]
-                          for f in facts], NO_CODE, np.int32),
+            texts=padded(
+                [[text_numbers[t] if t else NO_CODE for _, t in f.occupations] for f in facts],
+                NO_CODE,
+                np.int32,
+            ),
             titles=Texts(texts),
             past=past,
-            years=padded([[np.nan if y is None else y for _, y in f.jobs] for f in facts],
-                         np.nan, np.float32),
+            years=padded(
+                [[np.nan if y is None else y for _, y in f.jobs] for f in facts], np.nan, np.float32
+            ),
             skills=SkillSets([f.skills for f in facts]),
         )
 
@@ -165,8 +172,7 @@ class VacancySegment(Segment):
         return np.asarray(self.alive[rows] & (self.expires[rows] >= today))
 
     @classmethod
-    def build(cls, facts: Sequence[VacancyFacts], codes: Codes, places: Places
-              ) -> VacancySegment:
+    def build(cls, facts: Sequence[VacancyFacts], codes: Codes, places: Places) -> VacancySegment:
         """The segment of ``facts`` (sorted by id), numbered as for seekers."""
         facts = sorted(facts, key=lambda f: f.id)
         title_numbers, titles = numbered(f.title for f in facts)
@@ -187,12 +193,16 @@ class VacancySegment(Segment):
             title=np.array([title_numbers[f.title] for f in facts], dtype=np.int32),
             titles=Texts(titles),
             education=np.array([level(f.education) for f in facts], dtype=np.int8),
-            experience=np.array([np.nan if f.experience_years is None else f.experience_years
-                                 for f in facts], dtype=np.float64),
-            wage_min=np.array([np.nan if f.wage_min is None else f.wage_min for f in facts],
-                              dtype=np.float64),
-            wage_max=np.array([np.nan if f.wage_max is None else f.wage_max for f in facts],
-                              dtype=np.float64),
+            experience=np.array(
+                [np.nan if f.experience_years is None else f.experience_years for f in facts],
+                dtype=np.float64,
+            ),
+            wage_min=np.array(
+                [np.nan if f.wage_min is None else f.wage_min for f in facts], dtype=np.float64
+            ),
+            wage_max=np.array(
+                [np.nan if f.wage_max is None else f.wage_max for f in facts], dtype=np.float64
+            ),
             currency=codes.numbers(f.wage_currency for f in facts),
             period=codes.numbers(f.wage_period for f in facts),
             start=np.array([day(f.starts_on or f.expires_on) for f in facts], dtype=np.int32),

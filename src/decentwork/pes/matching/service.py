@@ -58,9 +58,15 @@ class MatchFilters:
 
     def used(self) -> str:
         """The names of the filters given, for the log."""
-        names = [name for name, value in (("centre", self.centre), ("area", self.area),
-                                          ("unreferred", self.unreferred or None))
-                 if value is not None]
+        names = [
+            name
+            for name, value in (
+                ("centre", self.centre),
+                ("area", self.area),
+                ("unreferred", self.unreferred or None),
+            )
+            if value is not None
+        ]
         return ", ".join(names) or "none"
 
 
@@ -79,9 +85,14 @@ def current_index(registry: Registry, connection: sa.Connection) -> Iterator[Mat
         yield index
 
 
-def best_seekers(registry: Registry, actor: Actor, vacancy_id: int, k: int = 20,
-                 filters: MatchFilters | None = None, weights: Weights | None = None
-                 ) -> list[SeekerMatch]:
+def best_seekers(
+    registry: Registry,
+    actor: Actor,
+    vacancy_id: int,
+    k: int = 20,
+    filters: MatchFilters | None = None,
+    weights: Weights | None = None,
+) -> list[SeekerMatch]:
     """The ``k`` best active seekers for vacancy ``vacancy_id``, best first, each with the
     explanation of its score and its skill gap; among the seekers the actor may see and
     ``filters``; scored with ``weights`` (default: :func:`~.weights.load_weights`).
@@ -97,29 +108,46 @@ def best_seekers(registry: Registry, actor: Actor, vacancy_id: int, k: int = 20,
     with audit.audited(registry, actor, "match.seekers", vacancies.KIND, vacancy_id) as step:
         require(step.actor, Role.ADMINISTRATOR, Role.OFFICER, to="match job seekers")
         connection, today = step.connection, registry.clock().date()
-        vacancy = connection.execute(sa.select(vacancy_table).where(
-            vacancy_table.c.id == vacancy_id, vacancy_scope(step.actor))).mappings().first()
+        vacancy = (
+            connection.execute(
+                sa.select(vacancy_table).where(
+                    vacancy_table.c.id == vacancy_id, vacancy_scope(step.actor)
+                )
+            )
+            .mappings()
+            .first()
+        )
         if vacancy is None:
             raise not_found(vacancies.KIND, vacancy_id)
         referrals.check_open(vacancy, today)
         profiles = _profiles(registry, chosen)
         with current_index(registry, connection) as index:
-            excluded = _referred(connection, vacancy_id=vacancy_id) if filters.unreferred \
-                else frozenset()
-            query, hits = index.best_seekers(vacancy_id, k, chosen, profiles,
-                                             _scope(index, step.actor, filters, today, excluded))
+            excluded = (
+                _referred(connection, vacancy_id=vacancy_id) if filters.unreferred else frozenset()
+            )
+            query, hits = index.best_seekers(
+                vacancy_id, k, chosen, profiles, _scope(index, step.actor, filters, today, excluded)
+            )
             explained = _explain(query, hits, index, chosen, registry, profiles)
         found = seekers.summaries(connection, [hit.id for hit in hits])
-        status = referrals.latest_statuses(connection, vacancy_id=vacancy_id,
-                                           others=[hit.id for hit in hits])
+        status = referrals.latest_statuses(
+            connection, vacancy_id=vacancy_id, others=[hit.id for hit in hits]
+        )
         step.detail = f"{len(hits)} seekers; filters: {filters.used()}"
-        return [SeekerMatch(**fields, seeker=found[hit.id], referral=status.get(hit.id))
-                for hit, fields in zip(hits, explained, strict=True)]
+        return [
+            SeekerMatch(**fields, seeker=found[hit.id], referral=status.get(hit.id))
+            for hit, fields in zip(hits, explained, strict=True)
+        ]
 
 
-def best_vacancies(registry: Registry, actor: Actor, seeker_id: int, k: int = 20,
-                   filters: MatchFilters | None = None, weights: Weights | None = None
-                   ) -> list[VacancyMatch]:
+def best_vacancies(
+    registry: Registry,
+    actor: Actor,
+    seeker_id: int,
+    k: int = 20,
+    filters: MatchFilters | None = None,
+    weights: Weights | None = None,
+) -> list[VacancyMatch]:
     """The ``k`` best open vacancies for seeker ``seeker_id``, best first, each with the
     explanation of its score and the seeker's skill gap; among the vacancies the actor may
     see and ``filters``.
@@ -135,32 +163,48 @@ def best_vacancies(registry: Registry, actor: Actor, seeker_id: int, k: int = 20
     with audit.audited(registry, actor, "match.vacancies", seekers.KIND, seeker_id) as step:
         require(step.actor, Role.ADMINISTRATOR, Role.OFFICER, to="match job seekers")
         connection, today = step.connection, registry.clock().date()
-        status = connection.execute(sa.select(seeker_table.c.status).where(
-            seeker_table.c.id == seeker_id, seeker_scope(step.actor))).scalar()
+        status = connection.execute(
+            sa.select(seeker_table.c.status).where(
+                seeker_table.c.id == seeker_id, seeker_scope(step.actor)
+            )
+        ).scalar()
         if status is None:
             raise not_found(seekers.KIND, seeker_id)
         if status != SeekerStatus.ACTIVE:
-            raise Conflict(f"seeker {seeker_id} is {status}: only active seekers are matched",
-                           parameter="seeker", given=seeker_id)
+            raise Conflict(
+                f"seeker {seeker_id} is {status}: only active seekers are matched",
+                parameter="seeker",
+                given=seeker_id,
+            )
         profiles = _profiles(registry, chosen)
         with current_index(registry, connection) as index:
-            excluded = _referred(connection, seeker_id=seeker_id) if filters.unreferred \
-                else frozenset()
-            query, hits = index.best_vacancies(seeker_id, k, chosen, profiles,
-                                               _scope(index, step.actor, filters, today,
-                                                      excluded))
+            excluded = (
+                _referred(connection, seeker_id=seeker_id) if filters.unreferred else frozenset()
+            )
+            query, hits = index.best_vacancies(
+                seeker_id, k, chosen, profiles, _scope(index, step.actor, filters, today, excluded)
+            )
             explained = _explain(query, hits, index, chosen, registry, profiles)
-        statuses = referrals.latest_statuses(connection, seeker_id=seeker_id,
-                                             others=[hit.id for hit in hits])
+        statuses = referrals.latest_statuses(
+            connection, seeker_id=seeker_id, others=[hit.id for hit in hits]
+        )
         step.detail = f"{len(hits)} vacancies; filters: {filters.used()}"
-        return [VacancyMatch(**fields, vacancy=vacancies.load(connection, hit.id),
-                             referral=statuses.get(hit.id))
-                for hit, fields in zip(hits, explained, strict=True)]
+        return [
+            VacancyMatch(
+                **fields, vacancy=vacancies.load(connection, hit.id), referral=statuses.get(hit.id)
+            )
+            for hit, fields in zip(hits, explained, strict=True)
+        ]
 
 
-def write_every_seeker(registry: Registry, actor: Actor, out: Path, k: int = 20,
-                       weights: Weights | None = None,
-                       on_progress: Callable[[int, int], None] = lambda *_: None) -> int:
+def write_every_seeker(
+    registry: Registry,
+    actor: Actor,
+    out: Path,
+    k: int = 20,
+    weights: Weights | None = None,
+    on_progress: Callable[[int, int], None] = lambda *_: None,
+) -> int:
     """Batch mode: the best ``k`` vacancies of every active seeker, as a CSV file ``out``
     (``seeker``, ``rank``, ``vacancy``, ``score``, ``confidence``); the number of seekers.
     ``on_progress(done, total)`` reports the seekers ranked. Administrators only; logged.
@@ -183,28 +227,34 @@ def write_every_seeker(registry: Registry, actor: Actor, out: Path, k: int = 20,
                     writer.writerow(["seeker", "rank", "vacancy", "score", "confidence"])
                     ranked = index.every_seeker(k, chosen, profiles, Scope(today.toordinal()))
                     for done, (seeker, hits) in enumerate(ranked, start=1):
-                        writer.writerows([seeker, rank, hit.id, f"{hit.score:.6f}",
-                                          f"{hit.confidence:.4f}"]
-                                         for rank, hit in enumerate(hits, start=1))
+                        writer.writerows(
+                            [seeker, rank, hit.id, f"{hit.score:.6f}", f"{hit.confidence:.4f}"]
+                            for rank, hit in enumerate(hits, start=1)
+                        )
                         if done % 1000 == 0 or done == total:
                             on_progress(done, total)
             except OSError as error:
-                raise BadInput(f"{out}: cannot be written ({error.strerror or error})",
-                               parameter="out", given=str(out)) from None
+                raise BadInput(
+                    f"{out}: cannot be written ({error.strerror or error})",
+                    parameter="out",
+                    given=str(out),
+                ) from None
         step.detail = f"{total} seekers, top {k}"
         return total
 
 
-def _arguments(k: int, weights: Weights | None, filters: MatchFilters | None
-               ) -> tuple[Weights, MatchFilters]:
+def _arguments(
+    k: int, weights: Weights | None, filters: MatchFilters | None
+) -> tuple[Weights, MatchFilters]:
     """The weights and filters to use.
 
     Raises:
         BadInput: ``k`` out of range.
     """
     if not 1 <= k <= MAX_K:
-        raise BadInput(f"k {k} is not between 1 and {MAX_K}", parameter="k", given=k,
-                       expected=f"1 to {MAX_K}")
+        raise BadInput(
+            f"k {k} is not between 1 and {MAX_K}", parameter="k", given=k, expected=f"1 to {MAX_K}"
+        )
     return weights or load_weights(), filters or MatchFilters()
 
 
@@ -212,8 +262,9 @@ def _profiles(registry: Registry, weights: Weights) -> SkillProfiles:
     return skill_profiles(registry.references.folder, weights.skills.essential_share)
 
 
-def _scope(index: MatchIndex, actor: Actor, filters: MatchFilters, today: date,
-           excluded: frozenset[int]) -> Scope:
+def _scope(
+    index: MatchIndex, actor: Actor, filters: MatchFilters, today: date, excluded: frozenset[int]
+) -> Scope:
     """The records ``actor`` may get with ``filters``: an officer's centres only."""
     centres = None if actor.role == Role.ADMINISTRATOR else actor.centres
     if filters.centre is not None:
@@ -222,8 +273,9 @@ def _scope(index: MatchIndex, actor: Actor, filters: MatchFilters, today: date,
     return Scope(today.toordinal(), centres, areas, excluded)
 
 
-def _referred(connection: sa.Connection, *, vacancy_id: int | None = None,
-              seeker_id: int | None = None) -> frozenset[int]:
+def _referred(
+    connection: sa.Connection, *, vacancy_id: int | None = None, seeker_id: int | None = None
+) -> frozenset[int]:
     """The seekers referred to vacancy ``vacancy_id`` (or the vacancies seeker ``seeker_id``
     was referred to), whatever the outcome."""
     table = referrals.table
@@ -234,9 +286,14 @@ def _referred(connection: sa.Connection, *, vacancy_id: int | None = None,
     return frozenset(connection.execute(query).scalars())
 
 
-def _explain(query: VacancyQuery | SeekerQuery, hits: Sequence[Hit], index: MatchIndex,
-             weights: Weights, registry: Registry, profiles: SkillProfiles
-             ) -> list[dict[str, Any]]:
+def _explain(
+    query: VacancyQuery | SeekerQuery,
+    hits: Sequence[Hit],
+    index: MatchIndex,
+    weights: Weights,
+    registry: Registry,
+    profiles: SkillProfiles,
+) -> list[dict[str, Any]]:
     """The explanation of each hit: score, confidence, factors, missing factors, skill
     gap."""
     labels: dict[str, str] = {}
@@ -258,8 +315,13 @@ def _explain(query: VacancyQuery | SeekerQuery, hits: Sequence[Hit], index: Matc
         listed = factors(pairs, evaluate(pairs, weights), 0, weights)
         if not labels and (wanted or essential):
             labels = registry.references.skills()
-        explained.append({
-            "score": hit.score, "confidence": hit.confidence, "factors": listed,
-            "missing": [f.factor for f in listed if f.value is None],
-            "skill_gap": skill_gap(wanted, essential, held, labels)})
+        explained.append(
+            {
+                "score": hit.score,
+                "confidence": hit.confidence,
+                "factors": listed,
+                "missing": [f.factor for f in listed if f.value is None],
+                "skill_gap": skill_gap(wanted, essential, held, labels),
+            }
+        )
     return explained

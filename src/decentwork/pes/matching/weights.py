@@ -90,8 +90,10 @@ class OccupationRule(_Section):
     def _falling(self) -> OccupationRule:
         tiers = self.tiers()
         if any(finer < coarser for finer, coarser in itertools.pairwise(tiers)):
-            raise ValueError("unit_group >= minor_group >= sub_major_group >= major_group: "
-                             "a closer occupation may not count less")
+            raise ValueError(
+                "unit_group >= minor_group >= sub_major_group >= major_group: "
+                "a closer occupation may not count less"
+            )
         return self
 
     def tiers(self) -> tuple[float, float, float, float, float]:
@@ -157,9 +159,13 @@ class Weights(_Section):
         Raises:
             WeightsError: the weights would all be 0 or the weight is out of range.
         """
-        return _validated({**self.model_dump(mode="json"),
-                           "weights": {**self.weights.model_dump(), factor.value: weight}},
-                          "changed weights")
+        return _validated(
+            {
+                **self.model_dump(mode="json"),
+                "weights": {**self.weights.model_dump(), factor.value: weight},
+            },
+            "changed weights",
+        )
 
 
 def load_weights(path: Path | None = None) -> Weights:
@@ -174,13 +180,18 @@ def load_weights(path: Path | None = None) -> Weights:
     if chosen is None:
         return bundled_weights()
     if not chosen.is_file():
-        raise NotFound(f"{chosen}: no such weights file", parameter="weights",
-                       given=str(chosen), expected="a YAML file (see docs/pes.md)")
+        raise NotFound(
+            f"{chosen}: no such weights file",
+            parameter="weights",
+            given=str(chosen),
+            expected="a YAML file (see docs/pes.md)",
+        )
     try:
         text = chosen.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise WeightsError(f"{chosen}: cannot be read ({error})", parameter="weights",
-                           given=str(chosen)) from None
+        raise WeightsError(
+            f"{chosen}: cannot be read ({error})", parameter="weights", given=str(chosen)
+        ) from None
     content = _yaml(text, str(chosen))
     if content is None:
         return bundled_weights()
@@ -213,8 +224,9 @@ def _yaml(text: str, origin: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise WeightsError(f"{origin}: {where}not valid YAML ({problem})",
-                           parameter="weights", given=origin) from None
+        raise WeightsError(
+            f"{origin}: {where}not valid YAML ({problem})", parameter="weights", given=origin
+        ) from None
 
 
 def _overlay(base: dict[str, Any], changes: Any, origin: str, where: str = "") -> dict[str, Any]:
@@ -224,14 +236,18 @@ def _overlay(base: dict[str, Any], changes: Any, origin: str, where: str = "") -
         WeightsError: ``changes`` (or a section of it) is not a mapping.
     """
     if not isinstance(changes, dict):
-        raise WeightsError(f"{origin}: {where or 'the file'} is not a mapping of settings",
-                           parameter="weights", given=origin,
-                           expected="sections such as 'weights:' with settings under them")
+        raise WeightsError(
+            f"{origin}: {where or 'the file'} is not a mapping of settings",
+            parameter="weights",
+            given=origin,
+            expected="sections such as 'weights:' with settings under them",
+        )
     merged = dict(base)
     for key, value in changes.items():
         inner = f"{where}.{key}" if where else str(key)
-        merged[key] = (_overlay(base[key], value, origin, inner)
-                       if isinstance(base.get(key), dict) else value)
+        merged[key] = (
+            _overlay(base[key], value, origin, inner) if isinstance(base.get(key), dict) else value
+        )
     return merged
 
 
@@ -251,5 +267,6 @@ def _validated(content: dict[str, Any], origin: str) -> Weights:
             if each["type"] == "extra_forbidden":
                 message = "unknown setting"
             problems.append(f"{where}: {message}")
-        raise WeightsError(f"{origin}: {'; '.join(problems)}", parameter="weights",
-                           given=origin) from None
+        raise WeightsError(
+            f"{origin}: {'; '.join(problems)}", parameter="weights", given=origin
+        ) from None
