@@ -53,8 +53,8 @@ def test_a_services_file_changes_only_what_it_gives(
             "weights.occupation: Input should be greater than or equal to 0",
         ),
         (
-            "weights: {occupation: 0, skills: 0, location: 0, education: 0, experience: 0, wage: 0, "
-            "availability: 0}\n",
+            "weights: {occupation: 0, skills: 0, location: 0, education: 0, experience: 0, "
+            "wage: 0, availability: 0}\n",
             "every weight is 0",
         ),
         (

@@ -44,10 +44,12 @@ class VacancyQuery:
             self._similarity[id(seekers)] = seekers.titles.similarity(v.titles, [v.title[r]])[:, 0]
         one = np.ones(1)
         return Pairs(
-            count=len(rows), desired=seekers.desired[rows], past=seekers.past[rows],
-            years=seekers.years[rows], isco=v.isco[r:r + 1].reshape(1, 1).astype(np.int64),
-            title_similarity=_best_similarity(seekers.texts[rows],
-                                              self._similarity[id(seekers)]),
+            count=len(rows),
+            desired=seekers.desired[rows],
+            past=seekers.past[rows],
+            years=seekers.years[rows],
+            isco=v.isco[r : r + 1].reshape(1, 1).astype(np.int64),
+            title_similarity=_best_similarity(seekers.texts[rows], self._similarity[id(seekers)]),
             required=one * len(self.required),
             required_hits=seekers.skills.hits(rows, self.required),
             essential=one * len(self.essential),
@@ -55,15 +57,24 @@ class VacancyQuery:
             optional=one * len(self.optional),
             optional_hits=seekers.skills.hits(rows, self.optional),
             seeker_skills=seekers.skills.sizes[rows],
-            seeker_area=seekers.area[rows], seeker_province=seekers.province[rows],
-            willing=seekers.willing[rows], vacancy_area=v.area[r:r + 1],
-            vacancy_province=v.province[r:r + 1], level=seekers.education[rows],
-            required_level=v.education[r:r + 1], required_years=v.experience[r:r + 1],
-            wage=seekers.wage[rows], seeker_currency=seekers.currency[rows],
-            seeker_period=seekers.period[rows], wage_min=v.wage_min[r:r + 1],
-            wage_max=v.wage_max[r:r + 1], vacancy_currency=v.currency[r:r + 1],
-            vacancy_period=v.period[r:r + 1], available=seekers.available[rows],
-            start=v.start[r:r + 1])
+            seeker_area=seekers.area[rows],
+            seeker_province=seekers.province[rows],
+            willing=seekers.willing[rows],
+            vacancy_area=v.area[r : r + 1],
+            vacancy_province=v.province[r : r + 1],
+            level=seekers.education[rows],
+            required_level=v.education[r : r + 1],
+            required_years=v.experience[r : r + 1],
+            wage=seekers.wage[rows],
+            seeker_currency=seekers.currency[rows],
+            seeker_period=seekers.period[rows],
+            wage_min=v.wage_min[r : r + 1],
+            wage_max=v.wage_max[r : r + 1],
+            vacancy_currency=v.currency[r : r + 1],
+            vacancy_period=v.period[r : r + 1],
+            available=seekers.available[rows],
+            start=v.start[r : r + 1],
+        )
 
 
 class SeekerQuery:
@@ -90,7 +101,9 @@ class SeekerQuery:
         if id(vacancies) not in self._similarity:
             self._similarity[id(vacancies)] = (
                 vacancies.titles.similarity(s.titles, self._texts).max(axis=1)
-                if self._texts.size else np.full(vacancies.titles.matrix.shape[0], np.nan))
+                if self._texts.size
+                else np.full(vacancies.titles.matrix.shape[0], np.nan)
+            )
         group = self.profiles.rows[vacancies.isco[rows]]
         known = group >= 0
         where = np.maximum(group, 0)
@@ -99,20 +112,34 @@ class SeekerQuery:
             return np.where(known, values[where], 0.0) if values.size else np.zeros(len(rows))
 
         return Pairs(
-            count=len(rows), desired=s.desired[r:r + 1], past=s.past[r:r + 1],
-            years=s.years[r:r + 1], isco=vacancies.isco[rows].astype(np.int64)[:, None],
+            count=len(rows),
+            desired=s.desired[r : r + 1],
+            past=s.past[r : r + 1],
+            years=s.years[r : r + 1],
+            isco=vacancies.isco[rows].astype(np.int64)[:, None],
             title_similarity=self._similarity[id(vacancies)][vacancies.title[rows]],
             required=vacancies.required.sizes[rows],
             required_hits=vacancies.required.hits(rows, self.skills),
-            essential=by_group(self.essential), essential_hits=by_group(self.essential_hits),
-            optional=by_group(self.optional), optional_hits=by_group(self.optional_hits),
-            seeker_skills=s.skills.sizes[r:r + 1], seeker_area=s.area[r:r + 1],
-            seeker_province=s.province[r:r + 1], willing=s.willing[r:r + 1],
-            vacancy_area=vacancies.area[rows], vacancy_province=vacancies.province[rows],
-            level=s.education[r:r + 1], required_level=vacancies.education[rows],
-            required_years=vacancies.experience[rows], wage=s.wage[r:r + 1],
-            seeker_currency=s.currency[r:r + 1], seeker_period=s.period[r:r + 1],
-            wage_min=vacancies.wage_min[rows], wage_max=vacancies.wage_max[rows],
-            vacancy_currency=vacancies.currency[rows], vacancy_period=vacancies.period[rows],
-            available=s.available[r:r + 1], start=vacancies.start[rows])
-
+            essential=by_group(self.essential),
+            essential_hits=by_group(self.essential_hits),
+            optional=by_group(self.optional),
+            optional_hits=by_group(self.optional_hits),
+            seeker_skills=s.skills.sizes[r : r + 1],
+            seeker_area=s.area[r : r + 1],
+            seeker_province=s.province[r : r + 1],
+            willing=s.willing[r : r + 1],
+            vacancy_area=vacancies.area[rows],
+            vacancy_province=vacancies.province[rows],
+            level=s.education[r : r + 1],
+            required_level=vacancies.education[rows],
+            required_years=vacancies.experience[rows],
+            wage=s.wage[r : r + 1],
+            seeker_currency=s.currency[r : r + 1],
+            seeker_period=s.period[r : r + 1],
+            wage_min=vacancies.wage_min[rows],
+            wage_max=vacancies.wage_max[rows],
+            vacancy_currency=vacancies.currency[rows],
+            vacancy_period=vacancies.period[rows],
+            available=s.available[r : r + 1],
+            start=vacancies.start[rows],
+        )
