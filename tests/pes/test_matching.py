@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from decentwork.pes.matching.batch import every_seeker
 from decentwork.pes.matching.explanation import FactorScore, Missing, factors, skill_gap
 from decentwork.pes.matching.factors import evaluate
 from decentwork.pes.matching.facts import SeekerFacts, VacancyFacts
@@ -115,10 +116,11 @@ def explained(
     query, hits = built.best_seekers(job.id, 1, weights, profiles, Scope(TODAY.toordinal()))
     pairs = query.pairs(built.seekers.large, np.array([hits[0].row]))
     found = evaluate(pairs, weights)
+    codes = built.seekers.large.occupations(hits[0].row)
     return (
         float(found.score[0]),
         float(found.confidence[0]),
-        {f.factor: f for f in factors(pairs, found, 0, weights)},
+        {f.factor: f for f in factors(pairs, found, 0, weights, codes, int(job.isco))},
     )
 
 
@@ -317,5 +319,9 @@ def test_the_batch_gives_every_seeker_their_best_vacancies(profiles: SkillProfil
         ],
         [vacancy(1), vacancy(2, isco="8322", title="Delivery driver", skills=())],
     )
-    batch = list(built.every_seeker(1, WEIGHTS, profiles, Scope(TODAY.toordinal())))
-    assert [(seeker_id, [h.id for h in hits]) for seeker_id, hits in batch] == [(1, [1]), (2, [2])]
+    for processes in (1, 2):  # the same on one process or several
+        batch = every_seeker(built, 1, WEIGHTS, profiles, Scope(TODAY.toordinal()), processes)
+        assert sorted((seeker_id, [h.id for h in hits]) for seeker_id, hits in batch) == [
+            (1, [1]),
+            (2, [2]),
+        ]

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from unittest.mock import patch
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from decentwork.pes.matching import ranking
+from decentwork.pes.matching.batch import every_seeker
 from decentwork.pes.matching.factors import evaluate
 from decentwork.pes.matching.facts import SeekerFacts, VacancyFacts
-from decentwork.pes.matching.pairs import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.profiles import skill_profiles
+from decentwork.pes.matching.queries import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.ranking import Scope
 from decentwork.pes.matching.segments import Segment
 from decentwork.pes.matching.weights import Factor, Weights
@@ -173,22 +177,35 @@ def _brute_force(query: VacancyQuery | SeekerQuery, segment: Segment, k: int) ->
     return [int(ids[i]) for i in order if current[i]][:k]
 
 
-@settings(max_examples=40, deadline=None)
+@pytest.mark.parametrize("batch", [1, 7, ranking.BATCH])
+@settings(max_examples=100, deadline=None)
 @given(
-    st.lists(seekers(), min_size=1, max_size=30),
-    st.lists(vacancies(), min_size=1, max_size=10),
-    st.integers(1, 8),
+    people=st.lists(seekers(), min_size=1, max_size=30),
+    jobs=st.lists(vacancies(), min_size=1, max_size=10),
+    k=st.integers(1, 8),
+    hint=st.one_of(st.none(), st.floats(0, 1)),
 )
 def test_the_index_ranks_exactly_as_scoring_every_record(
-    people: list[SeekerFacts], jobs: list[VacancyFacts], k: int
+    batch: int, people: list[SeekerFacts], jobs: list[VacancyFacts], k: int, hint: float | None
 ) -> None:
     people = [replace(p, id=i) for i, p in enumerate(people, start=1)]
     jobs = [replace(j, id=i) for i, j in enumerate(jobs, start=1)]
     built = index(people, jobs, DISTRICTS)
     scope = Scope(TODAY.toordinal())
-    for job in jobs:
-        by_vacancy, hits = built.best_seekers(job.id, k, WEIGHTS, PROFILES, scope)
-        assert [h.id for h in hits] == _brute_force(by_vacancy, built.seekers.large, k)
-    for person in people:
-        by_seeker, hits = built.best_vacancies(person.id, k, WEIGHTS, PROFILES, scope)
-        assert [h.id for h in hits] == _brute_force(by_seeker, built.vacancies.large, k)
+    with (
+        patch.object(ranking, "BATCH", batch),
+        patch.object(ranking, "PROBE", batch),
+    ):  # stages scored one by one, or a few at once
+        for job in jobs:
+            by_vacancy, hits = built.best_seekers(job.id, k, WEIGHTS, PROFILES, scope)
+            assert [h.id for h in hits] == _brute_force(by_vacancy, built.seekers.large, k)
+        for person in people:
+            by_seeker, hits = built.best_vacancies(person.id, k, WEIGHTS, PROFILES, scope)
+            expected = _brute_force(by_seeker, built.vacancies.large, k)
+            assert [h.id for h in hits] == expected
+            # a guess of the k-th best score changes nothing but the work
+            guessed = ranking.rank(by_seeker, built.vacancies.segments(), k, WEIGHTS, scope, hint)
+            assert [h.id for h in guessed] == expected
+        for seeker_id, found in every_seeker(built, k, WEIGHTS, PROFILES, scope):
+            by_seeker, _ = built.best_vacancies(seeker_id, k, WEIGHTS, PROFILES, scope)
+            assert [h.id for h in found] == _brute_force(by_seeker, built.vacancies.large, k)

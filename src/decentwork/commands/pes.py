@@ -1,7 +1,8 @@
 """The public employment service's commands (registered by :mod:`decentwork.cli` under
 ``decentwork pes``): ``init``, ``users add|list|disable``, ``centres add|list``, ``import
-seekers|vacancies|centres|districts``, ``person export|erase``, ``audit``; and ``synth_pes``
-(``decentwork synth pes``).
+seekers|vacancies|centres|districts``, ``person export|erase``, ``audit``, ``match
+vacancy|seeker|all``, ``referrals add|outcome|list``; and ``synth_pes`` (``decentwork synth
+pes``).
 
 Every command but ``init`` and ``synth pes`` acts as an administrator of the registry, named
 by ``--as`` (by default the first administrator created), and is recorded in the audit log as
@@ -24,6 +25,8 @@ from decentwork.terminal import console, errors, progress_bar
 if TYPE_CHECKING:
     from decentwork.pes.access import Actor
     from decentwork.pes.imports import ImportReport
+    from decentwork.pes.matching.explanation import Match
+    from decentwork.pes.matching.service import MatchFilters
     from decentwork.pes.registry import Registry
 
 PesDb = Annotated[
@@ -480,3 +483,285 @@ def synth_pes(
         f"{made.country}: {made.centres} job centres, {made.employers:,} employers, "
         f"{made.seekers:,} seekers and {made.vacancies:,} vacancies -> {where}"
     )
+
+
+# Matching, referrals and placements (issue 14): registered by the lead as
+# 'decentwork pes match vacancy|seeker|all' and 'decentwork pes referrals add|outcome|list'.
+
+K = Annotated[int, typer.Option("--k", help="How many to list (1 to 500).")]
+Centre = Annotated[str | None, typer.Option("--centre", help="Only this job centre's (its code).")]
+Area = Annotated[
+    str | None, typer.Option(help="Only in this area or a district in it (ISO 3166-2 code).")
+]
+Unreferred = Annotated[
+    bool, typer.Option("--unreferred", help="Leave out those referred to each other already.")
+]
+Weights = Annotated[
+    Path | None,
+    typer.Option(
+        "--weights",
+        help="A YAML file of matching weights laid over the bundled ones (default: "
+        "$DECENTWORK_PES_WEIGHTS, else the bundled ones; see docs/pes.md).",
+    ),
+]
+
+
+def _filters(
+    registry: Registry, centre: str | None, area: str | None, unreferred: bool
+) -> MatchFilters:
+    """The matching filters, the centre given by its code.
+
+    Raises:
+        NotFound: no job centre of that code.
+    """
+    from decentwork.pes.centres import centre_ids
+    from decentwork.pes.matching.service import MatchFilters
+
+    return MatchFilters(
+        centre=None if centre is None else centre_ids(registry, [centre])[0],
+        area=area,
+        unreferred=unreferred,
+    )
+
+
+def _explained(match: Match) -> tuple[str, str, str, str, str]:
+    """A match's score, confidence, missing factors, skill gap and referral, as cells."""
+    return (
+        f"{match.score:.3f}",
+        f"{match.confidence:.0%}",
+        ", ".join(match.missing),
+        f"{len(match.skill_gap)} skill(s)" if match.skill_gap else "",
+        match.referral or "",
+    )
+
+
+def match_vacancy(
+    vacancy: Annotated[int, typer.Argument(help="The vacancy's id.")],
+    k: K = 20,
+    centre: Centre = None,
+    area: Area = None,
+    unreferred: Unreferred = False,
+    weights: Weights = None,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """The best job seekers for an open vacancy, with their scores, the confidence, the
+    factors whose data are missing and the skill gap (the search is logged)."""
+    from rich.table import Table
+
+    from decentwork.pes.matching.service import best_seekers
+    from decentwork.pes.matching.weights import load_weights
+
+    registry, actor = _acting(pes_db, as_user)
+    found = best_seekers(
+        registry,
+        actor,
+        vacancy,
+        k,
+        _filters(registry, centre, area, unreferred),
+        load_weights(weights),
+    )
+    table = Table(title=f"Job seekers for vacancy {vacancy}", title_justify="left")
+    for column in ("#", "seeker", "name", "score", "confidence", "missing", "gap", "referral"):
+        table.add_column(column)
+    for number, match in enumerate(found, start=1):
+        name = " ".join(n for n in (match.seeker.given_names, match.seeker.family_name) if n)
+        table.add_row(str(number), str(match.seeker.id), name, *_explained(match))
+    console.print(table)
+
+
+def match_seeker(
+    seeker: Annotated[int, typer.Argument(help="The seeker's id.")],
+    k: K = 20,
+    centre: Centre = None,
+    area: Area = None,
+    unreferred: Unreferred = False,
+    weights: Weights = None,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """The best open vacancies for an active job seeker, with their scores, the confidence,
+    the factors whose data are missing and the seeker's skill gap (logged)."""
+    from rich.table import Table
+
+    from decentwork.pes.matching.service import best_vacancies
+    from decentwork.pes.matching.weights import load_weights
+
+    registry, actor = _acting(pes_db, as_user)
+    found = best_vacancies(
+        registry,
+        actor,
+        seeker,
+        k,
+        _filters(registry, centre, area, unreferred),
+        load_weights(weights),
+    )
+    table = Table(title=f"Vacancies for seeker {seeker}", title_justify="left")
+    for column in (
+        "#",
+        "vacancy",
+        "title",
+        "area",
+        "score",
+        "confidence",
+        "missing",
+        "gap",
+        "referral",
+    ):
+        table.add_column(column)
+    for number, match in enumerate(found, start=1):
+        table.add_row(
+            str(number),
+            str(match.vacancy.id),
+            match.vacancy.title,
+            match.vacancy.area,
+            *_explained(match),
+        )
+    console.print(table)
+
+
+def match_all(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The CSV file to write (seeker, rank, vacancy, score, confidence)."
+        ),
+    ],
+    k: K = 20,
+    weights: Weights = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(help="Processes to rank with (default: the machine's cores).", min=1),
+    ] = None,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """Batch mode: the best vacancies of every active job seeker, as a CSV file."""
+    import os
+
+    from decentwork.pes.matching.service import write_every_seeker
+    from decentwork.pes.matching.weights import load_weights
+
+    registry, actor = _acting(pes_db, as_user)
+    with progress_bar() as progress:
+        task = progress.add_task("Ranking every seeker's vacancies", total=None)
+        total = write_every_seeker(
+            registry,
+            actor,
+            out,
+            k,
+            load_weights(weights),
+            on_progress=lambda done, whole: progress.update(task, completed=done, total=whole),
+            processes=processes or os.cpu_count() or 1,
+        )
+    errors.print(f"Wrote the best {k} vacancies of {total:,} seekers to {out}")
+
+
+def referrals_add(
+    seeker: Annotated[int, typer.Argument(help="The seeker's id.")],
+    vacancy: Annotated[int, typer.Argument(help="The vacancy's id.")],
+    score: Annotated[
+        float | None,
+        typer.Option(help="The match's score, when referring from a match list (0 to 1)."),
+    ] = None,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """Refer an active job seeker to an open vacancy (logged)."""
+    from decentwork.pes.referrals import Source, refer
+
+    registry, actor = _acting(pes_db, as_user)
+    made = refer(
+        registry,
+        actor,
+        seeker,
+        vacancy,
+        source=Source.MANUAL if score is None else Source.MATCH,
+        score=score,
+    )
+    console.print(
+        f"Referral {made.id}: seeker {made.seeker} to vacancy {made.vacancy} ({made.vacancy_title})"
+    )
+
+
+def referrals_outcome(
+    referral: Annotated[int, typer.Argument(help="The referral's id.")],
+    outcome: Annotated[
+        str, typer.Argument(help="hired, 'not selected', 'did not attend' or withdrawn.")
+    ],
+    on: Annotated[
+        str | None, typer.Option(help="The day of the outcome (YYYY-MM-DD; default today).")
+    ] = None,
+    starts_on: Annotated[
+        str | None, typer.Option(help="A hire's first day of work (YYYY-MM-DD).")
+    ] = None,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """Record the outcome of a referral; a hire places the seeker and fills an opening of the
+    vacancy (logged)."""
+    from decentwork.pes.referrals import read_referral, record_outcome
+
+    registry, actor = _acting(pes_db, as_user)
+    current = read_referral(registry, actor, referral)
+    day, first = _day(on, "on"), _day(starts_on, "starts_on")
+    done = record_outcome(
+        registry,
+        actor,
+        referral,
+        current.version,
+        outcome,
+        on=None if day is None else day.date(),
+        starts_on=None if first is None else first.date(),
+    )
+    console.print(
+        f"Referral {done.id}: {done.status} on {done.outcome_on} (seeker "
+        f"{done.seeker}, vacancy {done.vacancy})"
+    )
+
+
+def referrals_list(
+    centre: Annotated[
+        str | None, typer.Option(help="Only the referrals of this job centre's seekers (code).")
+    ] = None,
+    vacancy: Annotated[int | None, typer.Option(help="Only those to this vacancy.")] = None,
+    seeker: Annotated[int | None, typer.Option(help="Only this seeker's.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="referred, hired, 'not selected', 'did not attend' or withdrawn."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    pes_db: PesDb = None,
+    as_user: AsUser = None,
+) -> None:
+    """List referrals and their outcomes, newest first (logged)."""
+    from rich.table import Table
+
+    from decentwork.pes.centres import centre_ids
+    from decentwork.pes.referrals import referrals
+
+    registry, actor = _acting(pes_db, as_user)
+    found = referrals(
+        registry,
+        actor,
+        centre=None if centre is None else centre_ids(registry, [centre])[0],
+        vacancy=vacancy,
+        seeker=seeker,
+        status=status,
+        limit=limit,
+    )
+    table = Table(title=f"Referrals ({len(found)})", title_justify="left")
+    for column in ("id", "seeker", "name", "vacancy", "title", "referred", "status", "on"):
+        table.add_column(column)
+    for made in found:
+        table.add_row(
+            str(made.id),
+            str(made.seeker),
+            made.seeker_name,
+            str(made.vacancy),
+            made.vacancy_title,
+            f"{made.referred_at:%Y-%m-%d}",
+            made.status,
+            "" if made.outcome_on is None else made.outcome_on.isoformat(),
+        )
+    console.print(table)

@@ -126,9 +126,34 @@ class Postings:
         return self.rows[start:end]
 
 
+class SkillCount:
+    """How many of some skills (``columns`` of a :class:`SkillSets`) each row has."""
+
+    def __init__(self, sets: SkillSets, columns: list[int]) -> None:
+        self.sets, self.columns = sets, columns
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        """The count of each of ``rows``."""
+        if not self.columns:
+            return np.zeros(len(rows))
+        indicator = np.zeros(self.sets.matrix.shape[1], dtype=np.float32)
+        indicator[self.columns] = 1
+        return np.asarray(self.sets.matrix[rows] @ indicator, dtype=np.float64)
+
+    def held(self) -> np.ndarray | None:
+        """Each row's count (None when no row has any of the skills)."""
+        if not self.columns:
+            return None
+        pointers, rows = self.sets.by_skill.indptr, self.sets.by_skill.indices
+        counts = np.zeros(self.sets.matrix.shape[0], dtype=np.uint8)  # 200 skills at most
+        for column in self.columns:
+            counts[rows[pointers[column] : pointers[column + 1]]] += 1
+        return counts
+
+
 class SkillSets:
     """A set of ESCO skill URIs per row, as a sparse 0/1 matrix over a vocabulary of the
-    URIs met."""
+    URIs met, and the rows of each skill (to count a few skills over many rows)."""
 
     def __init__(self, sets: Sequence[Sequence[str]]) -> None:
         self.vocabulary: dict[str, int] = {}
@@ -146,6 +171,8 @@ class SkillSets:
             (np.ones(len(columns), dtype=np.float32), columns, pointers),
             shape=(len(sets), len(self.vocabulary)),
         )
+        self.by_skill = self.matrix.tocsc()
+        self.by_skill.sort_indices()
         self.sizes = np.diff(pointers).astype(np.float64)
         self._uris = list(self.vocabulary)
 
@@ -154,29 +181,49 @@ class SkillSets:
         start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
         return [self._uris[i] for i in self.matrix.indices[start:end]]
 
-    def hits(self, rows: np.ndarray, uris: Iterable[str]) -> np.ndarray:
-        """How many of ``uris`` each of ``rows`` has."""
-        indicator = np.zeros(len(self.vocabulary), dtype=np.float32)
-        indicator[[self.vocabulary[u] for u in uris if u in self.vocabulary]] = 1
-        if not indicator.any():
-            return np.zeros(len(rows))
-        return np.asarray(self.matrix[rows] @ indicator, dtype=np.float64)
+    def count(self, uris: Iterable[str]) -> SkillCount:
+        """How many of ``uris`` each row has."""
+        return SkillCount(self, sorted({self.vocabulary[u] for u in uris if u in self.vocabulary}))
 
 
 class Texts:
     """Distinct free texts (job titles) as unit vectors of hashed character n-grams and
     words (the occupation coder's features, :mod:`decentwork.classifications.text_features`),
-    so that the cosine of two is a dot product. Each text is a number: its row."""
+    so that the cosine of two is a dot product. Each text is a number: its row. The
+    matrix's columns are the features the texts have (``features``, sorted); it is kept by
+    feature too, so that a text of another set meets only the texts sharing its features."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.matrix = _unit_rows(counts(texts)) if texts else sp.csr_matrix((0, 1))
+        found = counts(texts) if texts else sp.csr_matrix((0, 1))
+        self.features = np.unique(found.indices)
+        local = np.searchsorted(self.features, found.indices)
+        self.matrix = _unit_rows(
+            sp.csr_matrix(
+                (found.data, local, found.indptr), shape=(found.shape[0], len(self.features))
+            )
+        )
+        self.by_feature = self.matrix.tocsc()
 
     def similarity(self, other: Texts, rows: Sequence[int] | np.ndarray) -> np.ndarray:
-        """The cosine of each of these texts with each text ``rows`` of ``other``: a
-        (texts x rows) array."""
-        if self.matrix.shape[0] == 0 or len(rows) == 0:
-            return np.zeros((self.matrix.shape[0], len(rows)))
-        return np.asarray((self.matrix @ other.matrix[np.asarray(rows)].T).toarray())
+        """The cosine of each of these texts with each text ``rows`` of ``other``, in
+        [0, 1]: a (texts x rows) array."""
+        found = np.zeros((self.matrix.shape[0], len(rows)))
+        for column, row in enumerate(rows):
+            start, end = other.matrix.indptr[row], other.matrix.indptr[row + 1]
+            features = other.features[other.matrix.indices[start:end]]
+            where = np.minimum(
+                np.searchsorted(self.features, features), max(len(self.features) - 1, 0)
+            )
+            shared = (
+                (self.features[where] == features)
+                if len(self.features)
+                else np.zeros(len(features), dtype=bool)
+            )
+            if shared.any():
+                found[:, column] = (
+                    self.by_feature[:, where[shared]] @ other.matrix.data[start:end][shared]
+                )
+        return np.clip(found, 0, 1)
 
 
 def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:

@@ -15,7 +15,7 @@ from enum import StrEnum
 import numpy as np
 
 from decentwork.pes.matching.columns import NO_LEVEL
-from decentwork.pes.matching.factors import Evaluation, Pairs, relevant_years
+from decentwork.pes.matching.factors import Evaluation, Pairs
 from decentwork.pes.matching.segments import group
 from decentwork.pes.matching.weights import Factor, Weights
 from decentwork.pes.records import Record, SeekerSummary, VacancyRecord
@@ -87,26 +87,33 @@ class VacancyMatch(Match):
 
 
 def _at(array: np.ndarray, count: int, row: int) -> np.ndarray:
-    """Pair ``row``'s entry of a :class:`Pairs` array (a row of a 2-d one)."""
-    shape = (count, *np.shape(array)[1:]) if np.ndim(array) > 1 else (count,)
-    return np.broadcast_to(array, shape)[row]
+    """Pair ``row``'s entry of a :class:`Pairs` array."""
+    return np.broadcast_to(array, (count,))[row]
 
 
-def factors(pairs: Pairs, evaluation: Evaluation, row: int, weights: Weights) -> list[FactorScore]:
+def factors(
+    pairs: Pairs,
+    evaluation: Evaluation,
+    row: int,
+    weights: Weights,
+    occupations: Sequence[int],
+    isco: int,
+) -> list[FactorScore]:
     """The explanation of pair ``row``: each factor's value, weight, share and contribution,
-    whose data are missing, and what the value was computed from."""
+    whose data are missing, and what the value was computed from (with the seeker's
+    ``occupations``, desired and past, and the vacancy's ``isco``, as numbers)."""
     missing_sides = _missing(pairs, row)
-    details = _details(pairs, row, weights)
+    details = _details(pairs, row, occupations, isco)
     found = []
     for factor in Factor:
-        absent = bool(evaluation.missing[factor][row])
+        absent = bool(evaluation.lacks(factor)[row])
         weight = weights.weights.of(factor)
         weighed = float(evaluation.weighed[row])
         share = 0.0 if absent or weighed == 0 else weight / weighed
         found.append(
             FactorScore(
                 factor=factor,
-                value=None if absent else float(evaluation.values[factor][row]),
+                value=None if absent else float(evaluation.value(factor)[row]),
                 weight=weight,
                 share=share,
                 contribution=float(evaluation.contribution(factor, weights)[row]),
@@ -137,15 +144,13 @@ def _missing(pairs: Pairs, row: int) -> dict[Factor, Missing]:
         Factor.LOCATION: Missing.BOTH,
         Factor.EDUCATION: side(at(pairs.level) == NO_LEVEL, at(pairs.required_level) == NO_LEVEL),
         Factor.EXPERIENCE: Missing.VACANCY,
-        Factor.WAGE: side(
-            np.isnan(at(pairs.wage)), np.isnan(at(pairs.wage_max)) and np.isnan(at(pairs.wage_min))
-        ),
+        Factor.WAGE: side(np.isnan(at(pairs.wage)), bool(np.isnan(at(pairs.offer)))),
         Factor.AVAILABILITY: side(at(pairs.available) < 0, at(pairs.start) < 0),
     }
 
 
 def _details(
-    pairs: Pairs, row: int, weights: Weights
+    pairs: Pairs, row: int, occupations: Sequence[int], isco: int
 ) -> dict[Factor, dict[str, str | float | None]]:
     def at(array: np.ndarray) -> np.ndarray:
         return _at(array, pairs.count, row)
@@ -153,15 +158,13 @@ def _details(
     def number(value: float) -> float | None:
         return None if np.isnan(value) else round(float(value), 4)
 
-    isco = int(at(pairs.isco).ravel()[0])
-    codes = [int(c) for c in np.concatenate([at(pairs.desired), at(pairs.past)]) if c >= 0]
     shared = [
         (digits, code)
         for digits in (4, 3, 2, 1)
-        for code in codes
+        for code in occupations
         if group(code, digits) == group(isco, digits)
     ]
-    offer = at(pairs.wage_max) if not np.isnan(at(pairs.wage_max)) else at(pairs.wage_min)
+    offer = at(pairs.offer)
     late = int(at(pairs.available)) - int(at(pairs.start))
     required = float(at(pairs.required))
     return {
@@ -182,7 +185,7 @@ def _details(
             "required": _isced(int(at(pairs.required_level))),
         },
         Factor.EXPERIENCE: {
-            "years": number(float(at(relevant_years(pairs, weights.experience)))),
+            "years": number(float(at(pairs.years_in))),
             "required_years": number(float(at(pairs.required_years))),
         },
         Factor.WAGE: {"expected": number(float(at(pairs.wage))), "offered": number(float(offer))},

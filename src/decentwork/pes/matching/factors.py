@@ -17,6 +17,7 @@ seeker or vacancy (a 0-d or 1-wide array) and the other side many.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,14 +45,12 @@ class Pairs:
     """The data of ``count`` seeker-vacancy pairs (see the module's description)."""
 
     count: int
-    desired: np.ndarray
-    """The seekers' desired occupations (..., D), padded with -1."""
-    past: np.ndarray
-    """The seekers' past occupations (..., P), padded with -1."""
-    years: np.ndarray
-    """Years in each past occupation (..., P), NaN when not known."""
-    isco: np.ndarray
-    """The vacancies' occupations, shaped to broadcast against ``desired`` (..., 1)."""
+    fit: np.ndarray
+    """The seeker's occupations' fit with the vacancy's in ISCO-08 (:func:`fit`)."""
+    occupied: np.ndarray
+    """Whether the seeker has any occupation (desired or past)."""
+    years_in: np.ndarray
+    """The seeker's years in the vacancy's occupation (:func:`years_in`)."""
     title_similarity: np.ndarray
     """Cosine of the seeker's desired occupations' texts with the vacancy's title (the
     best), NaN when there is no text."""
@@ -77,29 +76,41 @@ class Pairs:
     wage: np.ndarray
     seeker_currency: np.ndarray
     seeker_period: np.ndarray
-    wage_min: np.ndarray
-    wage_max: np.ndarray
+    offer: np.ndarray
+    """The wage offered (the maximum, else the minimum; NaN: none)."""
     vacancy_currency: np.ndarray
     vacancy_period: np.ndarray
     available: np.ndarray
     start: np.ndarray
 
 
+FACTORS = tuple(Factor)
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    """Every factor's values and missing data, the score and the confidence of each pair."""
+    """Every factor's values and missing data (a row per factor, in :data:`FACTORS`'
+    order), the score and the confidence of each pair."""
 
-    values: dict[Factor, np.ndarray]
-    missing: dict[Factor, np.ndarray]
+    values: np.ndarray
+    missing: np.ndarray
     score: np.ndarray
     confidence: np.ndarray
     weighed: np.ndarray
     """The sum of the weights of the factors with data."""
 
+    def value(self, factor: Factor) -> np.ndarray:
+        """The values of ``factor`` (meaningless where its data are missing)."""
+        return np.asarray(self.values[FACTORS.index(factor)])
+
+    def lacks(self, factor: Factor) -> np.ndarray:
+        """Where the data of ``factor`` are missing."""
+        return np.asarray(self.missing[FACTORS.index(factor)])
+
     def contribution(self, factor: Factor, weights: Weights) -> np.ndarray:
         """What ``factor`` adds to each pair's score (0 where its data are missing)."""
         share = _share(weights.weights.of(factor), self.weighed)
-        return np.where(self.missing[factor], 0.0, share * self.values[factor])
+        return np.where(self.lacks(factor), 0.0, share * self.value(factor))
 
 
 def tiers(codes: np.ndarray, isco: np.ndarray, rule: OccupationRule) -> np.ndarray:
@@ -111,23 +122,24 @@ def tiers(codes: np.ndarray, isco: np.ndarray, rule: OccupationRule) -> np.ndarr
     return np.where(codes >= 0, value, 0.0)
 
 
-def hierarchy(pairs: Pairs, rule: OccupationRule) -> np.ndarray:
-    """The best of the desired occupations' tiers and the past ones' (each scaled by its
-    years over ``full_years``, fully when the years are not known)."""
-    desired = tiers(pairs.desired, pairs.isco, rule).max(axis=-1)
-    credit = np.where(np.isnan(pairs.years), 1.0, np.minimum(pairs.years / rule.full_years, 1))
-    past = (tiers(pairs.past, pairs.isco, rule) * credit).max(axis=-1)
-    return np.maximum(desired, past)
+def fit(
+    desired: np.ndarray, past: np.ndarray, years: np.ndarray, isco: np.ndarray, rule: OccupationRule
+) -> np.ndarray:
+    """The fit of a seeker's occupations with a vacancy's: the best of the desired
+    occupations' tiers (``desired``, ``(..., D)`` codes padded with -1) and the past ones'
+    (``past``, ``(..., P)``), each of those scaled by its ``years`` over ``full_years`` (fully
+    when the years are not known); ``isco`` broadcasts against them (``(..., 1)``)."""
+    wanted = tiers(desired, isco, rule).max(axis=-1)
+    credit = np.where(np.isnan(years), 1.0, np.minimum(years / rule.full_years, 1))
+    return np.maximum(wanted, (tiers(past, isco, rule) * credit).max(axis=-1))
 
 
 def occupation(pairs: Pairs, rule: OccupationRule) -> Values:
-    """Occupation fit: the hierarchy's tier, with ``title_share`` of it from the titles'
-    similarity where both have text. Missing for a seeker with no occupation."""
-    fit = hierarchy(pairs, rule)
-    with_title = (1 - rule.title_share) * fit + rule.title_share * pairs.title_similarity
-    value = np.where(np.isnan(pairs.title_similarity), fit, with_title)
-    missing = np.asarray((pairs.desired < 0).all(axis=-1) & (pairs.past < 0).all(axis=-1))
-    return value, missing
+    """Occupation fit, with ``title_share`` of it from the titles' similarity where both
+    have text. Missing for a seeker with no occupation."""
+    with_title = (1 - rule.title_share) * pairs.fit + rule.title_share * pairs.title_similarity
+    value = np.where(np.isnan(pairs.title_similarity), pairs.fit, with_title)
+    return value, ~np.asarray(pairs.occupied)
 
 
 def skills(pairs: Pairs, rule: SkillsRule) -> Values:
@@ -156,15 +168,9 @@ def skills(pairs: Pairs, rule: SkillsRule) -> Values:
 
 def location(pairs: Pairs, rule: LocationRule) -> Values:
     """Same area, same province, elsewhere but willing to move, elsewhere."""
-    value = np.select(
-        [
-            pairs.seeker_area == pairs.vacancy_area,
-            pairs.seeker_province == pairs.vacancy_province,
-            pairs.willing == 1,
-        ],
-        [rule.same_area, rule.same_province, rule.willing_to_move],
-        0.0,
-    )
+    away = np.where(pairs.willing == 1, rule.willing_to_move, 0.0)
+    nearby = np.where(pairs.seeker_province == pairs.vacancy_province, rule.same_province, away)
+    value = np.where(pairs.seeker_area == pairs.vacancy_area, rule.same_area, nearby)
     return value, np.zeros(value.shape, dtype=bool)
 
 
@@ -176,36 +182,36 @@ def education(pairs: Pairs, rule: EducationRule) -> Values:
     return value, (pairs.level == NO_LEVEL) | (pairs.required_level == NO_LEVEL)
 
 
-def experience(pairs: Pairs, rule: ExperienceRule) -> Values:
-    """Years in the vacancy's unit group (and ``minor_group_credit`` of the years in its
-    minor group) against the required years: 1 when enough. Missing when the vacancy states
-    no years; past years not known count as none."""
-    relevant = relevant_years(pairs, rule)
-    required = np.nan_to_num(pairs.required_years)
-    value = np.where(required > 0, np.minimum(relevant / np.maximum(required, 1e-9), 1), 1.0)
-    return value, np.isnan(pairs.required_years)
+def experience(pairs: Pairs) -> Values:
+    """Years in the vacancy's occupation (:func:`years_in`) against the required years: 1
+    when enough. Missing when the vacancy states no years."""
+    required = pairs.required_years
+    with np.errstate(all="ignore"):
+        value = np.where(required > 0, np.minimum(pairs.years_in / required, 1), 1.0)
+    return value, np.isnan(required)
 
 
-def relevant_years(pairs: Pairs, rule: ExperienceRule) -> np.ndarray:
-    """Years in the vacancy's unit group, plus ``minor_group_credit`` of the years in the
-    rest of its minor group (years not known count as none)."""
-    unit = pairs.past == pairs.isco
-    minor = ~unit & (pairs.past >= 0) & (group(pairs.past, 3) == group(pairs.isco, 3))
+def years_in(
+    past: np.ndarray, years: np.ndarray, isco: np.ndarray, rule: ExperienceRule
+) -> np.ndarray:
+    """Years in the vacancy's unit group ``isco``, plus ``minor_group_credit`` of the years
+    in the rest of its minor group, from the ``past`` occupations and their ``years`` (not
+    known: none)."""
+    unit = past == isco
+    minor = ~unit & (past >= 0) & (group(past, 3) == group(isco, 3))
     credit = np.where(unit, 1.0, np.where(minor, rule.minor_group_credit, 0.0))
-    return np.asarray((credit * np.nan_to_num(pairs.years)).sum(axis=-1))
+    return np.asarray((credit * np.nan_to_num(years)).sum(axis=-1))
 
 
 def wage(pairs: Pairs, rule: WageRule) -> Values:
-    """Expected against offered wage (the maximum, else the minimum): 1 up to the offer,
-    0 at ``tolerance`` above it. Missing when either is not given or their currencies or
-    periods differ."""
-    offer = np.where(np.isnan(pairs.wage_max), pairs.wage_min, pairs.wage_max)
-    above = np.maximum(np.nan_to_num(pairs.wage) - np.nan_to_num(offer), 0)
-    over = np.where(above > 0, above / np.maximum(np.nan_to_num(offer), 1e-9), 0.0)
-    value = np.clip(1 - over / rule.tolerance, 0, 1)
+    """Expected against offered wage: 1 up to the offer, 0 at ``tolerance`` above it.
+    Missing when either is not given or their currencies or periods differ."""
+    with np.errstate(all="ignore"):
+        over = (pairs.wage - pairs.offer) / (pairs.offer * rule.tolerance)
+    value = np.where(pairs.wage <= pairs.offer, 1.0, np.clip(1 - over, 0, 1))
     missing = (
         np.isnan(pairs.wage)
-        | np.isnan(offer)
+        | np.isnan(pairs.offer)
         | (pairs.seeker_currency == NO_CODE)
         | (pairs.seeker_currency != pairs.vacancy_currency)
         | (pairs.seeker_period != pairs.vacancy_period)
@@ -223,39 +229,78 @@ def availability(pairs: Pairs, rule: AvailabilityRule) -> Values:
 
 def evaluate(pairs: Pairs, weights: Weights) -> Evaluation:
     """Every factor of every pair, the scores and the confidences."""
-    found = {
-        Factor.OCCUPATION: occupation(pairs, weights.occupation),
-        Factor.SKILLS: skills(pairs, weights.skills),
-        Factor.LOCATION: location(pairs, weights.location),
-        Factor.EDUCATION: education(pairs, weights.education),
-        Factor.EXPERIENCE: experience(pairs, weights.experience),
-        Factor.WAGE: wage(pairs, weights.wage),
-        Factor.AVAILABILITY: availability(pairs, weights.availability),
-    }
-    shape = (pairs.count,)
-    values = {f: np.broadcast_to(v, shape) for f, (v, _) in found.items()}
-    missing = {f: np.broadcast_to(m, shape) for f, (_, m) in found.items()}
-    total = np.zeros(shape)
-    weighed = np.zeros(shape)
-    for factor in Factor:
-        weight = weights.weights.of(factor)
-        total = total + np.where(missing[factor], 0.0, weight * values[factor])
-        weighed = weighed + np.where(missing[factor], 0.0, weight)
-    return Evaluation(
-        values, missing, _share(total, weighed), weighed / weights.weights.total(), weighed
+    found = (
+        occupation(pairs, weights.occupation),
+        skills(pairs, weights.skills),
+        location(pairs, weights.location),
+        education(pairs, weights.education),
+        experience(pairs),
+        wage(pairs, weights.wage),
+        availability(pairs, weights.availability),
     )
+    values = np.empty((len(FACTORS), pairs.count))
+    missing = np.empty((len(FACTORS), pairs.count), dtype=bool)
+    for row, (value, lacking) in enumerate(found):
+        values[row], missing[row] = value, lacking
+    vector = np.array(weight_vector(weights))[:, None]
+    # sums over the factors in their order, whatever the number of pairs
+    total = (np.where(missing, 0.0, values) * vector).sum(axis=0)
+    weighed = (~missing * vector).sum(axis=0)
+    score = np.minimum(_share(total, weighed), 1.0)  # a mean of values up to 1, but rounded
+    return Evaluation(values, missing, score, weighed / weights.weights.total(), weighed)
 
 
 def _share(part: np.ndarray | float, whole: np.ndarray) -> np.ndarray:
     """``part / whole``, 0 where ``whole`` is 0."""
-    return np.where(whole > 0, part / np.where(whole > 0, whole, 1), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(whole > 0, part / whole, 0.0)
 
 
-def ceiling(weights: Weights, tier: float) -> float:
-    """The highest score a pair can have whose occupations share no finer ISCO-08 group than
-    one of value ``tier``: its occupation value is at most ``(1 - title_share) * tier +
-    title_share``, every other value at most 1, and the score the highest when every factor
-    has data."""
-    rule = weights.occupation
-    most = max(tier, (1 - rule.title_share) * tier + rule.title_share)
-    return 1 - weights.weights.occupation * (1 - most) / weights.weights.total()
+def occupation_ceiling(tier: float, rule: OccupationRule) -> float:
+    """The highest occupation value of a seeker whose occupations share no finer group with
+    the vacancy's than one of value ``tier``: its titles may be alike."""
+    return max(tier, (1 - rule.title_share) * tier + rule.title_share)
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The most that pairs not scored yet can reach: bounds on some factors' values (1 for
+    the others), the factors whose data may be missing for them, and those missing for every
+    pair (the query's side lacks the data)."""
+
+    bounds: tuple[tuple[Factor, float], ...]
+    optional: frozenset[Factor]
+    absent: frozenset[Factor]
+
+    def score(self, weights: Weights | tuple[float, ...]) -> float:
+        """The highest score of such a pair: the weighted mean with every factor at its
+        bound, leaving out those that may be missing when that raises the mean (the best
+        first, while each is above the mean so far). ``weights`` may be given as
+        :func:`weight_vector` gives them."""
+        return _highest(self, weights if isinstance(weights, tuple) else weight_vector(weights))
+
+
+def weight_vector(weights: Weights) -> tuple[float, ...]:
+    """The factors' weights in :data:`FACTORS`' order."""
+    return tuple(weights.weights.of(f) for f in FACTORS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _highest(ceiling: Ceiling, vector: tuple[float, ...]) -> float:
+    """:meth:`Ceiling.score` with the weights as a tuple in :data:`FACTORS`' order."""
+    bounds = dict(ceiling.bounds)
+    weight = dict(zip(FACTORS, vector, strict=True))
+
+    def bound(factor: Factor) -> float:
+        return bounds.get(factor, 1.0)
+
+    total = weighed = 0.0
+    for factor in FACTORS:
+        if factor not in ceiling.absent and factor not in ceiling.optional:
+            total += weight[factor] * bound(factor)
+            weighed += weight[factor]
+    for factor in sorted(ceiling.optional - ceiling.absent, key=bound, reverse=True):
+        if weighed == 0 or bound(factor) > total / weighed:
+            total += weight[factor] * bound(factor)
+            weighed += weight[factor]
+    return total / weighed if weighed > 0 else 0.0

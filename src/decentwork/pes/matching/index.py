@@ -13,21 +13,20 @@ committed after it, having stamped its changes earlier, is not missed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-import numpy as np
 import sqlalchemy as sa
 
 from decentwork.pes.matching import facts as stored
 from decentwork.pes.matching.columns import Codes, Places
 from decentwork.pes.matching.facts import Change, SeekerFacts, VacancyFacts
-from decentwork.pes.matching.pairs import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.profiles import SkillProfiles
+from decentwork.pes.matching.queries import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.ranking import Hit, Scope, rank
-from decentwork.pes.matching.segments import SeekerSegment, Segment, VacancySegment
+from decentwork.pes.matching.segments import SeekerSegment, VacancySegment
 from decentwork.pes.matching.weights import Weights
 from decentwork.pes.tables import areas
 
@@ -192,7 +191,7 @@ class MatchIndex:
         found = self.vacancy(vacancy)
         if found is None:
             raise KeyError(vacancy)
-        query = VacancyQuery(*found, profiles)
+        query = VacancyQuery(*found, profiles, weights)
         return query, rank(query, self.seekers.segments(), k, weights, scope)
 
     def best_vacancies(
@@ -207,28 +206,8 @@ class MatchIndex:
         found = self.seeker(seeker)
         if found is None:
             raise KeyError(seeker)
-        query = SeekerQuery(*found, profiles)
+        query = SeekerQuery(*found, profiles, weights)
         return query, rank(query, self.vacancies.segments(), k, weights, scope)
-
-    def every_seeker(
-        self, k: int, weights: Weights, profiles: SkillProfiles, scope: Scope
-    ) -> Iterator[tuple[int, list[Hit]]]:
-        """Batch mode: every active seeker's id and best ``k`` vacancies within ``scope``,
-        by seeker id."""
-        segments = self.seekers.segments()
-        order = sorted(
-            (int(s.ids[row]), number, int(row))
-            for number, s in enumerate(segments)
-            for row in np.flatnonzero(s.alive)
-        )
-        vacancies = self.vacancies.segments()
-        for record, number, row in order:
-            query = SeekerQuery(segments[number], row, profiles)
-            yield record, rank(query, vacancies, k, weights, scope)
-
-    def segment_of(self, hit: Hit, side: str) -> Segment:
-        """The segment a hit of ``side`` (``seekers`` or ``vacancies``) is in."""
-        return (self.seekers if side == "seekers" else self.vacancies).segments()[hit.segment]
 
 
 def _districts(connection: sa.Connection) -> dict[str, str]:

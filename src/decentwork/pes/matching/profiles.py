@@ -38,8 +38,8 @@ RELATIONS = "occupationSkillRelations.csv"
 @dataclass(frozen=True)
 class SkillProfiles:
     """The essential and optional skills of each unit group, as sets and as 0/1 matrices
-    (one row per unit group, one column per skill of ``vocabulary``) for counting a seeker's
-    skills against many vacancies at once."""
+    (one row per unit group, one column per skill of ``vocabulary``; by column) for counting
+    a seeker's skills against every unit group at once."""
 
     essential: dict[str, frozenset[str]]
     optional: dict[str, frozenset[str]]
@@ -47,22 +47,23 @@ class SkillProfiles:
     """Skill URI: column."""
     rows: np.ndarray
     """ISCO-08 unit group (as a number, 0 to 9999): row of the matrices, or -1."""
-    essential_matrix: sp.csr_matrix
-    optional_matrix: sp.csr_matrix
+    essential_matrix: sp.csc_matrix
+    optional_matrix: sp.csc_matrix
+    essential_sizes: np.ndarray
+    """The number of essential skills of each unit group (by row)."""
+    optional_sizes: np.ndarray
 
     def counts(self, skills: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """How many of ``skills`` are essential, and optional, for each unit group (by row)."""
-        indicator = np.zeros(len(self.vocabulary), dtype=np.float32)
         columns = [self.vocabulary[uri] for uri in skills if uri in self.vocabulary]
-        indicator[columns] = 1
-        return self.essential_matrix @ indicator, self.optional_matrix @ indicator
+        return _rows_of(self.essential_matrix, columns), _rows_of(self.optional_matrix, columns)
 
-    def sizes(self) -> tuple[np.ndarray, np.ndarray]:
-        """The number of essential and of optional skills of each unit group (by row)."""
-        return (
-            np.diff(self.essential_matrix.indptr).astype(np.float64),
-            np.diff(self.optional_matrix.indptr).astype(np.float64),
-        )
+
+def _rows_of(matrix: sp.csc_matrix, columns: list[int]) -> np.ndarray:
+    """How many of ``columns`` each row of the 0/1 ``matrix`` has."""
+    rows = [matrix.indices[matrix.indptr[c] : matrix.indptr[c + 1]] for c in columns]
+    found = np.concatenate(rows) if rows else np.empty(0, dtype=np.int32)
+    return np.bincount(found, minlength=matrix.shape[0]).astype(np.float64)
 
 
 def skill_profiles(folder: Path | None, essential_share: float) -> SkillProfiles:
@@ -106,13 +107,17 @@ def _profiles(classification: Path, relations: Path, essential_share: float) -> 
     codes = sorted(linked)
     rows = np.full(10_000, -1, dtype=np.int32)
     rows[[int(code) for code in codes]] = np.arange(len(codes))
+    essential_matrix = _matrix([essential[c] for c in codes], vocabulary)
+    optional_matrix = _matrix([optional[c] for c in codes], vocabulary)
     return SkillProfiles(
         essential,
         optional,
         vocabulary,
         rows,
-        _matrix([essential[c] for c in codes], vocabulary),
-        _matrix([optional[c] for c in codes], vocabulary),
+        essential_matrix.tocsc(),
+        optional_matrix.tocsc(),
+        np.diff(essential_matrix.indptr).astype(np.float64),
+        np.diff(optional_matrix.indptr).astype(np.float64),
     )
 
 

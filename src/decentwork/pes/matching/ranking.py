@@ -2,38 +2,45 @@
 found without scoring the records that cannot be among them; and the batch mode, every
 seeker's best vacancies.
 
-For each segment, the candidates are reached in stages through the postings by occupation
-group: the records without any occupation (whose occupation factor is missing, so nothing
-bounds their score), then those sharing the query's unit group, its minor group, its
-sub-major group, its major group, and last all the others. Each stage is scored at once
-(numpy). A record of a later stage shares no finer group than the stage's, so its occupation
-value, and with it its score, has a ceiling (:func:`~.factors.ceiling`); as soon as the
-``k``-th best score found is above the ceiling of the records left, they are not scored.
-The result is exactly the top ``k`` of scoring every record: ties are broken by confidence,
-then by the smaller id.
+For each segment, the candidates are reached in stages through postings (the query's,
+:mod:`.queries`: records sharing its occupation's groups from the finest, then its skills,
+then its province), and last all the others. Each stage is scored at once (numpy). A record
+no stage has reached yet has bounds on some factors (it shares no finer occupation group, has
+none of the skills, is in another province), so its score has a ceiling
+(:class:`~.factors.Ceiling`); as soon as the ``k``-th best score found is above the ceiling
+of the records left, they are not scored. The result is exactly the top ``k`` of scoring
+every record: ties are broken by confidence, then by the smaller id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from decentwork.pes.matching.factors import Pairs, ceiling, evaluate
-from decentwork.pes.matching.segments import LEVELS, Segment, group
+from decentwork.pes.matching.factors import Pairs, evaluate
+from decentwork.pes.matching.queries import DENSE, Stage, Stages
+from decentwork.pes.matching.segments import Segment
 from decentwork.pes.matching.weights import Weights
 
+BATCH = 4_096
+"""Rows waiting to be scored, once ``k`` are: more are scored at once."""
+PROBE = 256
+"""Rows waiting to be scored while fewer than ``k`` are: more are scored at once, to learn
+the ``k``-th best."""
 S = TypeVar("S", bound=Segment)
+Q = TypeVar("Q", bound="Query[Any]")
 S_contra = TypeVar("S_contra", bound=Segment, contravariant=True)
 
 
 class Query(Protocol[S_contra]):
-    """One record against the records of segments of the other side."""
+    """One record against the records of segments of the other side (:mod:`.queries`)."""
 
-    def codes(self) -> list[int]:
-        """The query's occupations (ISCO-08 codes as numbers), to reach records by them."""
+    def stages(self, segment: S_contra) -> Stages:
+        """The postings of ``segment`` to score in turn, each with the ceiling of the rows
+        not reached after it."""
         ...
 
     def pairs(self, segment: S_contra, rows: np.ndarray) -> Pairs:
@@ -99,6 +106,10 @@ class _Best:
         order = np.lexsort((self.columns[2], -self.columns[4], -self.columns[3]))[: self.k]
         self.columns = [column[order] for column in self.columns]
 
+    def full(self) -> bool:
+        """Whether ``k`` records are found."""
+        return len(self.columns[3]) == self.k
+
     def above(self, score: float) -> bool:
         """Whether ``k`` records are found whose scores are all above ``score``."""
         return len(self.columns[3]) == self.k and bool(self.columns[3][-1] > score)
@@ -111,57 +122,154 @@ class _Best:
 
 
 def rank(
-    query: Query[S], segments: Sequence[S], k: int, weights: Weights, scope: Scope
+    query: Query[S],
+    segments: Sequence[S],
+    k: int,
+    weights: Weights,
+    scope: Scope,
+    hint: float | None = None,
 ) -> list[Hit]:
-    """The best ``k`` records of ``segments`` for ``query`` within ``scope``, best first."""
+    """The best ``k`` records of ``segments`` for ``query`` within ``scope``, best first.
+    ``hint``, a guess of the ``k``-th best score (a similar query's), saves scoring rows in
+    several rounds when it is close; the result does not depend on it."""
     best = _Best(k)
     for number, segment in enumerate(segments):
         if len(segment):
-            _rank_segment(query, number, segment, best, weights, scope)
+            steps = _steps(query, number, segment, best, scope, hint)
+            rows = next(steps, None)
+            while rows is not None:
+                found = evaluate(query.pairs(segment, rows), weights)
+                rows = _resume(steps, found.score, found.confidence)
     return best.hits()
 
 
-def _rank_segment(
-    query: Query[S], number: int, segment: S, best: _Best, weights: Weights, scope: Scope
-) -> None:
-    codes = query.codes()
-    scored = np.zeros(len(segment), dtype=bool)
-    for rows, ceiling_tier in _stages(segment, codes, weights, scope):
-        rows = rows[~scored[rows]]
-        scored[rows] = True
-        rows = _within(segment, rows, scope)
+def rank_many(
+    queries: Sequence[Q],
+    segments: Sequence[S],
+    k: int,
+    weights: Weights,
+    scope: Scope,
+    hints: Sequence[float | None],
+    pairs: Callable[[Sequence[tuple[Q, np.ndarray]], S], Pairs],
+) -> list[list[Hit]]:
+    """What :func:`rank` gives for each of ``queries`` (with its hint), their rows scored
+    together in rounds: ``pairs`` gives the pairs of several queries with their rows of a
+    segment, one after the other."""
+    bests = [_Best(k) for _ in queries]
+    for number, segment in enumerate(segments):
+        if not len(segment):
+            continue
+        steps = {
+            i: _steps(q, number, segment, bests[i], scope, hints[i]) for i, q in enumerate(queries)
+        }
+        asked = {
+            i: rows
+            for i, rows in ((i, next(s, None)) for i, s in steps.items())
+            if rows is not None
+        }
+        while asked:
+            found = evaluate(
+                pairs([(queries[i], rows) for i, rows in asked.items()], segment), weights
+            )
+            ends = np.cumsum([len(rows) for rows in asked.values()])
+            answers = {
+                i: _resume(
+                    steps[i],
+                    found.score[end - len(rows) : end],
+                    found.confidence[end - len(rows) : end],
+                )
+                for (i, rows), end in zip(asked.items(), ends, strict=True)
+            }
+            asked = {i: rows for i, rows in answers.items() if rows is not None}
+    return [best.hits() for best in bests]
+
+
+Steps = Generator[np.ndarray, tuple[np.ndarray, np.ndarray], None]
+"""A ranking of one segment: it gives rows to score and takes their scores and
+confidences."""
+
+
+def _resume(steps: Steps, scores: np.ndarray, confidences: np.ndarray) -> np.ndarray | None:
+    """The next rows ``steps`` asks for, given the scores of the last; None when it is
+    done."""
+    try:
+        return steps.send((scores, confidences))
+    except StopIteration:
+        return None
+
+
+def _steps(
+    query: Query[S],
+    number: int,
+    segment: S,
+    best: _Best,
+    scope: Scope,
+    hint: float | None,
+) -> Steps:
+    """Score the stages of ``segment`` into ``best`` until the ceiling of the rows not
+    reached is below the ``k``-th best: then the rows reached but waiting are scored, and no
+    other can enter. While fewer than ``k`` are scored, rows wait until the ceiling of the
+    rest is below ``hint`` (without a hint, until there are :data:`PROBE` of them, to learn
+    the ``k``-th best); after, until there are :data:`BATCH`. A wide or large stage is not
+    reached before the rows waiting are scored. The rows to score are given out, their
+    scores and confidences taken back."""
+    reached = np.zeros(len(segment), dtype=bool)
+    waiting: list[np.ndarray] = []
+    pending = 0
+    ceiling: float | None = None
+
+    def score_waiting() -> Steps:
+        nonlocal pending
+        chosen = np.concatenate(waiting) if len(waiting) > 1 else waiting[0]
+        waiting.clear()
+        pending = 0
+        scores, confidences = yield chosen
+        best.add(number, chosen, segment.ids[chosen], scores, confidences)
+
+    def settled() -> Generator[np.ndarray, tuple[np.ndarray, np.ndarray], bool]:
+        if ceiling is None or not best.above(ceiling):
+            return False
+        if waiting:
+            yield from score_waiting()
+        return True
+
+    last = Stage(lambda: _everything(segment, scope), None, wide=len(segment) >= DENSE)
+    for stage in (*query.stages(segment), last):
+        if stage.wide and waiting:
+            yield from score_waiting()
+            if (yield from settled()):
+                return
+        rows = stage.rows()
         if len(rows):
-            found = evaluate(query.pairs(segment, rows), weights)
-            best.add(number, rows, segment.ids[rows], found.score, found.confidence)
-        if codes and ceiling_tier is not None and best.above(ceiling(weights, ceiling_tier)):
+            rows = rows[~reached[rows]]
+            if waiting and len(rows) >= BATCH:
+                yield from score_waiting()
+                if (yield from settled()):
+                    return
+            reached[rows] = True
+            rows = _within(segment, rows, scope)
+            if len(rows):
+                waiting.append(rows)
+                pending += len(rows)
+        ceiling = stage.ceiling
+        if waiting and (
+            ceiling is None
+            or pending >= BATCH
+            or (not best.full() and (pending >= PROBE if hint is None else ceiling < hint))
+        ):
+            yield from score_waiting()
+        if (yield from settled()):
             return
 
 
-def _stages(
-    segment: Segment, codes: list[int], weights: Weights, scope: Scope
-) -> Iterator[tuple[np.ndarray, float | None]]:
-    """The candidates of each stage, and the tier value no record left shares more of (None
-    after the last stage)."""
-    tiers = weights.occupation.tiers()
-    yield segment.unplaced, tiers[0]
-    for level, digits in enumerate(LEVELS):
-        found = [segment.by_occupation[level].get(int(group(code, digits))) for code in codes]
-        rows = (
-            np.unique(np.concatenate(found))
-            if len(found) > 1
-            else (found[0] if found else np.empty(0, dtype=np.int64))
-        )
-        yield rows, tiers[level + 1]
+def _everything(segment: Segment, scope: Scope) -> np.ndarray:
+    """Every row of ``segment`` within the scope's job centres."""
     if scope.centres is None:
-        yield np.arange(len(segment)), None
-    else:
-        yield (
-            np.concatenate(
-                [np.empty(0, dtype=np.int64)]
-                + [segment.by_centre.get(centre) for centre in sorted(scope.centres)]
-            ),
-            None,
-        )
+        return np.arange(len(segment))
+    return np.concatenate(
+        [np.empty(0, dtype=np.int64)]
+        + [segment.by_centre.get(centre) for centre in sorted(scope.centres)]
+    )
 
 
 def _within(segment: Segment, rows: np.ndarray, scope: Scope) -> np.ndarray:

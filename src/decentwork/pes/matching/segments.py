@@ -1,6 +1,6 @@
 """Segments of the matching index: seekers, or vacancies, as numpy arrays with one row per
 record (ordered by id), and the postings that let a ranking reach the records sharing an
-occupation group or a job centre without scanning the others.
+occupation group, a province or a job centre without scanning the others.
 
 A segment never changes once built, but for ``alive``: a record changed since is marked dead
 in its segment and comes back, as it is now, in a newer one (:mod:`.index`).
@@ -55,6 +55,7 @@ class Segment:
     by_occupation: tuple[Postings, ...]
     """Rows by occupation group, one :class:`Postings` per level of :data:`LEVELS`."""
     by_centre: Postings
+    by_province: Postings
     unplaced: np.ndarray
     """Rows with no occupation at all (no posting by occupation reaches them)."""
     alive: np.ndarray
@@ -88,6 +89,8 @@ class SeekerSegment(Segment):
     period: np.ndarray
     desired: np.ndarray
     """Desired occupations (ISCO-08 codes as numbers), a row each, padded with -1."""
+    occupied: np.ndarray
+    """Whether each row has any occupation, desired or past."""
     texts: np.ndarray
     """The free texts of the desired occupations (numbers in ``titles``), padded with -1."""
     titles: Texts
@@ -96,6 +99,10 @@ class SeekerSegment(Segment):
     years: np.ndarray
     """Years in each past occupation (NaN: not known)."""
     skills: SkillSets
+
+    def occupations(self, row: int) -> list[int]:
+        """The desired and past occupations of ``row``, as numbers, each once."""
+        return sorted({int(c) for c in (*self.desired[row], *self.past[row]) if c >= 0})
 
     @classmethod
     def build(cls, facts: Sequence[SeekerFacts], codes: Codes, places: Places) -> SeekerSegment:
@@ -106,6 +113,7 @@ class SeekerSegment(Segment):
         desired = padded([[int(c) for c, _ in f.occupations] for f in facts], -1, np.int16)
         past = padded([[int(c) for c, _ in f.jobs] for f in facts], -1, np.int16)
         rows = np.arange(len(facts))
+        province = codes.numbers(places.province(f.area) for f in facts)
         owned = np.concatenate([desired, past], axis=1)
         holder = np.broadcast_to(rows[:, None], owned.shape)
         return cls(
@@ -113,9 +121,10 @@ class SeekerSegment(Segment):
             versions=np.array([f.version for f in facts], dtype=np.int64),
             centre=np.array([f.centre for f in facts], dtype=np.int64),
             area=codes.numbers(f.area for f in facts),
-            province=codes.numbers(places.province(f.area) for f in facts),
+            province=province,
             by_occupation=_occupation_postings(holder[owned >= 0], owned[owned >= 0]),
             by_centre=Postings(np.array([f.centre for f in facts], dtype=np.int64), rows),
+            by_province=Postings(province, rows),
             unplaced=rows[(owned < 0).all(axis=1)],
             alive=np.ones(len(facts), dtype=bool),
             willing=np.array(
@@ -131,6 +140,7 @@ class SeekerSegment(Segment):
             currency=codes.numbers(f.wage_currency for f in facts),
             period=codes.numbers(f.wage_period for f in facts),
             desired=desired,
+            occupied=np.asarray((owned >= 0).any(axis=1)),
             texts=padded(
                 [[text_numbers[t] if t else NO_CODE for _, t in f.occupations] for f in facts],
                 NO_CODE,
@@ -151,6 +161,10 @@ class VacancySegment(Segment):
 
     employer: np.ndarray
     isco: np.ndarray
+    codes: np.ndarray
+    """The distinct occupations of the vacancies."""
+    code_of: np.ndarray
+    """Each row's occupation's place in ``codes``."""
     title: np.ndarray
     """The title's number in ``titles``."""
     titles: Texts
@@ -158,8 +172,8 @@ class VacancySegment(Segment):
     """The required ISCED level."""
     experience: np.ndarray
     """Required years (NaN: none stated)."""
-    wage_min: np.ndarray
-    wage_max: np.ndarray
+    offer: np.ndarray
+    """The wage offered: the maximum, else the minimum (NaN: none)."""
     currency: np.ndarray
     period: np.ndarray
     start: np.ndarray
@@ -177,19 +191,24 @@ class VacancySegment(Segment):
         facts = sorted(facts, key=lambda f: f.id)
         title_numbers, titles = numbered(f.title for f in facts)
         isco = np.array([int(f.isco) for f in facts], dtype=np.int16)
+        distinct, code_of = np.unique(isco, return_inverse=True)
         rows = np.arange(len(facts))
+        province = codes.numbers(places.province(f.area) for f in facts)
         return cls(
             ids=np.array([f.id for f in facts], dtype=np.int64),
             versions=np.array([f.version for f in facts], dtype=np.int64),
             centre=np.array([f.centre for f in facts], dtype=np.int64),
             area=codes.numbers(f.area for f in facts),
-            province=codes.numbers(places.province(f.area) for f in facts),
+            province=province,
             by_occupation=_occupation_postings(rows, isco),
             by_centre=Postings(np.array([f.centre for f in facts], dtype=np.int64), rows),
+            by_province=Postings(province, rows),
             unplaced=rows[:0],
             alive=np.ones(len(facts), dtype=bool),
             employer=np.array([f.employer for f in facts], dtype=np.int64),
             isco=isco,
+            codes=distinct,
+            code_of=code_of.astype(np.int32),
             title=np.array([title_numbers[f.title] for f in facts], dtype=np.int32),
             titles=Texts(titles),
             education=np.array([level(f.education) for f in facts], dtype=np.int8),
@@ -197,11 +216,12 @@ class VacancySegment(Segment):
                 [np.nan if f.experience_years is None else f.experience_years for f in facts],
                 dtype=np.float64,
             ),
-            wage_min=np.array(
-                [np.nan if f.wage_min is None else f.wage_min for f in facts], dtype=np.float64
-            ),
-            wage_max=np.array(
-                [np.nan if f.wage_max is None else f.wage_max for f in facts], dtype=np.float64
+            offer=np.array(
+                [
+                    np.nan if offer is None else offer
+                    for offer in (f.wage_min if f.wage_max is None else f.wage_max for f in facts)
+                ],
+                dtype=np.float64,
             ),
             currency=codes.numbers(f.wage_currency for f in facts),
             period=codes.numbers(f.wage_period for f in facts),

@@ -30,11 +30,12 @@ import sqlalchemy as sa
 from decentwork.errors import BadInput, Conflict
 from decentwork.pes import audit, referrals, seekers, vacancies
 from decentwork.pes.access import Actor, Role, not_found, require, seeker_scope, vacancy_scope
+from decentwork.pes.matching.batch import every_seeker
 from decentwork.pes.matching.explanation import SeekerMatch, VacancyMatch, factors, skill_gap
 from decentwork.pes.matching.factors import evaluate
 from decentwork.pes.matching.index import MatchIndex
-from decentwork.pes.matching.pairs import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.profiles import SkillProfiles, skill_profiles
+from decentwork.pes.matching.queries import SeekerQuery, VacancyQuery
 from decentwork.pes.matching.ranking import Hit, Scope
 from decentwork.pes.matching.weights import Weights, load_weights
 from decentwork.pes.models import SeekerStatus
@@ -204,9 +205,11 @@ def write_every_seeker(
     k: int = 20,
     weights: Weights | None = None,
     on_progress: Callable[[int, int], None] = lambda *_: None,
+    processes: int = 1,
 ) -> int:
     """Batch mode: the best ``k`` vacancies of every active seeker, as a CSV file ``out``
-    (``seeker``, ``rank``, ``vacancy``, ``score``, ``confidence``); the number of seekers.
+    (``seeker``, ``rank``, ``vacancy``, ``score``, ``confidence``; seekers with the same job
+    titles together), ranked by ``processes`` processes; the number of seekers.
     ``on_progress(done, total)`` reports the seekers ranked. Administrators only; logged.
 
     Raises:
@@ -225,7 +228,9 @@ def write_every_seeker(
                 with out.open("w", encoding="utf-8", newline="") as handle:
                     writer = csv.writer(handle, lineterminator="\n")
                     writer.writerow(["seeker", "rank", "vacancy", "score", "confidence"])
-                    ranked = index.every_seeker(k, chosen, profiles, Scope(today.toordinal()))
+                    ranked = every_seeker(
+                        index, k, chosen, profiles, Scope(today.toordinal()), processes
+                    )
                     for done, (seeker, hits) in enumerate(ranked, start=1):
                         writer.writerows(
                             [seeker, rank, hit.id, f"{hit.score:.6f}", f"{hit.confidence:.4f}"]
@@ -305,14 +310,16 @@ def _explain(
             pairs = query.pairs(seekers_of, rows)
             wanted, essential = query.required, query.essential
             held = seekers_of.skills.uris(hit.row)
+            occupations = (seekers_of.occupations(hit.row), int(query.segment.isco[query.row]))
         else:
             vacancies_of = index.vacancies.segments()[hit.segment]
             pairs = query.pairs(vacancies_of, rows)
             wanted = vacancies_of.required.uris(hit.row)
-            code = f"{int(vacancies_of.isco[hit.row]):04d}"
-            essential = sorted(profiles.essential.get(code, frozenset()))
+            code = int(vacancies_of.isco[hit.row])
+            essential = sorted(profiles.essential.get(f"{code:04d}", frozenset()))
             held = query.skills
-        listed = factors(pairs, evaluate(pairs, weights), 0, weights)
+            occupations = (query.segment.occupations(query.row), code)
+        listed = factors(pairs, evaluate(pairs, weights), 0, weights, *occupations)
         if not labels and (wanted or essential):
             labels = registry.references.skills()
         explained.append(
