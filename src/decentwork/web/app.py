@@ -23,7 +23,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from decentwork import __version__
 from decentwork.warehouse.contents import release_history, state_mark
 from decentwork.warehouse.database import engine
-from decentwork.web import api, pages, progress
+from decentwork.web import api, pages, pes_statistics, progress
 from decentwork.web.caching import AnswerCache, ETagMiddleware
 from decentwork.web.guards import Admission, TimeLimit
 from decentwork.web.hosts import PublicAddress
@@ -144,6 +144,7 @@ def create_app(
     app.include_router(api.router, prefix=API, tags=["API v1"])
     app.include_router(pages.router)
     app.include_router(progress.router)
+    app.include_router(pes_statistics.router)
     app.add_api_route("/api/docs", _swagger, include_in_schema=False)
     app.add_api_route("/health", _health, include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("decentwork.web", "static")]), name="static")

@@ -18,7 +18,7 @@ from decentwork.errors import BadInput
 from decentwork.warehouse.contents import release_history
 from decentwork.warehouse.tables import observations as observation_table
 from decentwork.warehouse.views import sort_columns, split_codes, view_page_rows
-from decentwork.web import explorer, languages, profiles
+from decentwork.web import explorer, languages, pes_figures, profiles
 from decentwork.web.api import ObservationQuery, release_record
 from decentwork.web.limits import EXPLORER_AREAS, PAGE_ROWS, SHOWN_ROWS, at_most
 from decentwork.web.rendering import Labels, View, output_format, render
@@ -107,7 +107,8 @@ def home(request: Request, query: Annotated[PageQuery, Query()], contents: Known
         "latest_releases": [release_record(r) for r in latest],
         "contents": listed,
     }
-    return render(request, View("home.html", "index", data, listed), fmt)
+    services = [names.of("ref_area", a) for a in pes_figures.areas_with_statistics(contents)]
+    return render(request, View("home.html", "index", data, listed, {"services": services}), fmt)
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -161,7 +162,8 @@ def area(
         "indicators": summaries,
         "trends": {s["indicator"]: s["values"] for s in found},
     }
-    return render(request, View("area.html", ref_area, data, summaries), fmt)
+    services = pes_figures.held(contents, ref_area)
+    return render(request, View("area.html", ref_area, data, summaries, {"pes": services}), fmt)
 
 
 def _profile(
