@@ -18,13 +18,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from decentwork.errors import BadInput
-from decentwork.pes import tokens
+from decentwork.pes import seekers, tokens, vacancies
+from decentwork.pes.records import SeekerRecord, VacancyRecord
 from decentwork.warehouse import engine as warehouse_engine
 from decentwork.web.app import create_app
 from decentwork.web.pes import install
 from decentwork.web.pes.coding import SUGGESTIONS, Suggestion
+from tests.pes.conftest import OTHER_SKILL, SHARED, World
 from tests.pes.conftest import PASSWORD as PASSWORD
-from tests.pes.conftest import SHARED, World
+from tests.pes.conftest import SKILL as SKILL
 from tests.pes.conftest import _cheap_hashes as _cheap_hashes
 from tests.pes.conftest import registry as registry
 from tests.pes.conftest import seeker_data as seeker_data
@@ -139,3 +141,49 @@ def post_form(
 def bearer(token: str) -> dict[str, str]:
     """The headers of an API request with ``token``."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Matched:
+    """A vacancy of employer 1 at centre A (ISCO 8153, requiring ``SKILL``, one opening)
+    and three active seekers: ``best`` (8153, with the skill) and ``sibling`` (8154, another
+    skill) at centre A, ``elsewhere`` (8153) at centre B."""
+
+    vacancy: VacancyRecord
+    best: SeekerRecord
+    sibling: SeekerRecord
+    elsewhere: SeekerRecord
+
+
+def matched_seeker(
+    world: World, number: int, isco: str, centre: int, **changes: Any
+) -> SeekerRecord:
+    """A distinct active seeker wanting ``isco``."""
+    return seekers.register(
+        world.registry,
+        world.admin,
+        seeker_data(
+            centre=centre,
+            national_id=f"KH{number:07d}",
+            given_names=f"Seeker {number}",
+            birth_date=f"{1980 + number}-01-01",
+            occupations=[{"isco": isco, "text": "sewing machinist"}],
+            work_history=[],
+            **changes,
+        ),
+    )
+
+
+@pytest.fixture
+def matched(world: World) -> Matched:
+    """The records of :class:`Matched`."""
+    return Matched(
+        vacancies.post(
+            world.registry,
+            world.admin,
+            vacancy_data(world.employer_1_id, world.centre_a, openings=1),
+        ),
+        matched_seeker(world, 1, "8153", world.centre_a),
+        matched_seeker(world, 2, "8154", world.centre_a, skills=[OTHER_SKILL]),
+        matched_seeker(world, 3, "8153", world.centre_b),
+    )

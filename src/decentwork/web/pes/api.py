@@ -116,7 +116,9 @@ class Change(BaseModel):
     changes: dict[str, Any]
 
 
-def _next(paging: Paging, found: int) -> int | None:
+def next_offset(paging: Paging, found: int) -> int | None:
+    """The offset of the page after ``paging``'s, which found ``found`` records (None on
+    the last)."""
     return paging.offset + paging.limit if found == paging.limit else None
 
 
@@ -200,7 +202,10 @@ def _seeker_page(registry: Registry, actor: Actor, search: SeekerSearch) -> Seek
         offset=search.offset,
     )
     return SeekerPage(
-        seekers=found, limit=search.limit, offset=search.offset, next=_next(search, len(found))
+        seekers=found,
+        limit=search.limit,
+        offset=search.offset,
+        next=next_offset(search, len(found)),
     )
 
 
@@ -273,7 +278,10 @@ def vacancy_list(
         offset=filters.offset,
     )
     return VacancyPage(
-        vacancies=found, limit=filters.limit, offset=filters.offset, next=_next(filters, len(found))
+        vacancies=found,
+        limit=filters.limit,
+        offset=filters.offset,
+        next=next_offset(filters, len(found)),
     )
 
 

@@ -30,7 +30,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from decentwork.errors import DecentworkError
 from decentwork.pes.registry import open_registry
 from decentwork.pes.sessions import NotAuthenticated
-from decentwork.web.pes import api, login_pages, other_pages, seeker_pages, vacancy_pages
+from decentwork.web.pes import (
+    api,
+    login_pages,
+    match_api,
+    match_pages,
+    other_pages,
+    referral_pages,
+    seeker_pages,
+    vacancy_pages,
+)
 from decentwork.web.pes.authentication import SESSION_COOKIE, forget_cookie
 from decentwork.web.pes.coding import LazyCoder, Suggester
 from decentwork.web.pes.json_errors import error_body, validation_problems
@@ -77,7 +86,8 @@ def install(
     registry = open_registry(pes_url, create=False, classifications=classifications)
     state = PesState(registry, suggester or LazyCoder(classifications))
     app.state.pes = state
-    app.include_router(api.router, prefix=API, tags=["PES"])  # for the OpenAPI page
+    for routes in (api.router, match_api.router):  # for the OpenAPI page
+        app.include_router(routes, prefix=API, tags=["PES"])
     app.add_middleware(HandOver, pes=application(state))
     served = app.router.lifespan_context
 
@@ -107,10 +117,13 @@ def application(state: PesState) -> FastAPI:
         login_pages.router,
         seeker_pages.router,
         vacancy_pages.router,
+        match_pages.router,
+        referral_pages.router,
         other_pages.router,
     ):
         pes.include_router(router, prefix=PAGES)
     pes.include_router(api.router, prefix=API)
+    pes.include_router(match_api.router, prefix=API)
     pes.mount(STATIC, StaticFiles(packages=[("decentwork.web.pes", "static")]), name="static")
     pes.add_middleware(SecurityHeaders)
     return pes

@@ -142,6 +142,23 @@ def whole_number(values: Mapping[str, str], name: str) -> int | None:
     return int(text)
 
 
+def day_of(values: Mapping[str, str], name: str) -> date | None:
+    """A form's or filter's date (None when it is empty).
+
+    Raises:
+        BadInput: not a date.
+    """
+    text = values.get(name, "")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(
+            f"{name} {text!r} is not a date", parameter=name, given=text, expected="YYYY-MM-DD"
+        ) from None
+
+
 def _whole(text: str) -> bool:
     """Whether ``text`` is a whole number a database integer holds (ASCII digits only)."""
     return text.isascii() and text.isdigit() and int(text) <= MAX_ID

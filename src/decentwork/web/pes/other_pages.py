@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,7 +18,7 @@ from decentwork.pes import accounts, aggregates, audit, tokens
 from decentwork.pes.access import Actor
 from decentwork.pes.registry import Registry
 from decentwork.web.pes.authentication import Form, PageActor, PostingActor, field
-from decentwork.web.pes.forms import FieldError, field_errors, whole_number
+from decentwork.web.pes.forms import FieldError, day_of, field_errors, whole_number
 from decentwork.web.pes.ids import RecordId
 from decentwork.web.pes.rendering import redirect, render
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
@@ -42,15 +42,8 @@ def _day(values: Mapping[str, str], name: str) -> datetime | None:
     Raises:
         BadInput: not a date.
     """
-    text = values.get(name, "")
-    if not text:
-        return None
-    try:
-        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-    except ValueError:
-        raise BadInput(
-            f"{name} {text!r} is not a date", parameter=name, given=text, expected="YYYY-MM-DD"
-        ) from None
+    found = day_of(values, name)
+    return None if found is None else datetime.combine(found, datetime.min.time(), UTC)
 
 
 def _entries(
