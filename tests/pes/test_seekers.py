@@ -50,7 +50,7 @@ def test_an_officer_registers_reads_and_changes_a_seeker_of_their_centre(world: 
         ("officer", "seeker.update", "seeker", record.id, "ok"),
     ]
     entry = audit.entries(world.registry, world.admin, action="seeker.update")[-1]
-    assert entry.detail == "fields: phone, status"
+    assert entry.detail == "fields: phone, status (placed)"
     assert entry.interface == "web" and entry.at.tzinfo is not None
 
 

@@ -443,6 +443,8 @@ def update(
         seeker = validated(
             SeekerIn, {**as_input(current), **changes}, registry.checks(step.connection), KIND
         )
+        if seeker.status != current.status:
+            step.detail += f" ({seeker.status.value})"  # the statistics date periods by it
         if seeker.centre != current.centre:
             check_centre(step.connection, step.actor, seeker.centre)
         same = duplicates.same_national_id(
