@@ -81,8 +81,9 @@ def test_the_progress_tables_are_the_frameworks_tracked_totals(brief_url: str) -
     brief = brief_of(brief_url, "KHM")
     for status, name in ((brief.sdg8, SDG8), (brief.partnership, PARTNERSHIP)):
         framework = load_framework(name)
+        # the monthly indicators (the PES's) have a section of their own, when they have data
         assert [row.code for row in status.rows] == [
-            spec.code for _, _, spec in framework.indicators()
+            spec.code for _, _, spec in framework.indicators() if spec.frequency == "annual"
         ]
         target = engine(brief_url)
         with target.connect() as connection:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -85,6 +86,9 @@ class Indicator(_Strict):
     classif1: str | None = None
     classif2: str | None = None
     direction: Direction
+    frequency: Literal["annual", "monthly"] = "annual"
+    """How often the warehouse holds the series: ``monthly`` for administrative statistics
+    (a public employment service's), whose assessed year is the mean of its months."""
     note: str | None = None
     breakdowns: tuple[Breakdown, ...] = ()
     gaps: tuple[tuple[str, str], ...] = ()

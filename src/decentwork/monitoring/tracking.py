@@ -59,6 +59,9 @@ class Series:
     """The source of each year's value."""
     bounds: Mapping[int, tuple[float, float]] = field(default_factory=dict)
     """The lower and upper confidence bounds, for the years that have both."""
+    months: tuple[tuple[str, float], ...] = ()
+    """A monthly indicator's months (``2026M11``) and values, in time order, from which
+    ``points`` are the yearly means."""
 
 
 @dataclass(frozen=True)
@@ -219,10 +222,13 @@ def series(
     """The annual series of ``spec`` (with a breakdown's filters in place of its own) for
     ``area`` in the warehouse's latest view.
 
-    Quarterly and monthly periods are left out. Without a ``classif1`` (``classif2``) the
-    series is the one with no classification, or a ``..._TOTAL`` one. When several sources
-    give a year, the value comes from the source with the most years in the series (ties:
-    the later source code), so the series keeps to one survey where it can.
+    Quarterly and monthly periods are left out, except for a monthly indicator
+    (``frequency: monthly``), whose months are read instead and each year's value is the
+    mean of its months with a value (a year under way: of the months so far). Without a
+    ``classif1`` (``classif2``) the series is the one with no classification, or a
+    ``..._TOTAL`` one. When several sources give a period, the value comes from the source
+    with the most periods in the series (ties: the later source code), so the series keeps
+    to one survey where it can.
     """
     if spec.indicator is None:
         return Series((), reason=spec.note)
@@ -235,8 +241,10 @@ def series(
         codes["classif1"] = [classif1]
     if classif2:
         codes["classif2"] = [classif2]
+    monthly = spec.frequency == "monthly"
     found = view(connection, Filters.parse(codes, None))
-    found = found[found["time"].str.fullmatch(r"[0-9]{4}") & found["obs_value"].notna()]
+    period = r"[0-9]{4}M[0-9]{2}" if monthly else r"[0-9]{4}"
+    found = found[found["time"].str.fullmatch(period) & found["obs_value"].notna()]
     if not sex:
         found = found[found["sex"].isin(["SEX_T", ""])]
     for column, given in (("classif1", classif1), ("classif2", classif2)):
@@ -253,11 +261,14 @@ def series(
         which = ", ".join(c for c in (sex, classif1, classif2) if c)
         return Series(
             (),
-            reason=f"no annual data for {spec.indicator}{f' ({which})' if which else ''} in {area}",
+            reason=f"no {spec.frequency} data for {spec.indicator}"
+            f"{f' ({which})' if which else ''} in {area}",
         )
-    years = Counter(found["source"])
-    found = found.assign(rank=found["source"].map(lambda s: (years[s], s)))
+    periods = Counter(found["source"])
+    found = found.assign(rank=found["source"].map(lambda s: (periods[s], s)))
     found = found.sort_values(["time", "rank"]).drop_duplicates("time", keep="last")
+    if monthly:
+        return _yearly(found)
     return Series(
         tuple((int(t), float(v)) for t, v in zip(found["time"], found["obs_value"], strict=True)),
         tuple(sorted(set(found["source"]))),
@@ -268,6 +279,21 @@ def series(
             for r in found.itertuples()
             if pd.notna(r.lower_bound) and pd.notna(r.upper_bound)
         },
+    )
+
+
+def _yearly(found: pd.DataFrame) -> Series:
+    """A monthly series (one row per month, in time order) as the mean of each year's
+    months, keeping the months themselves; a year's source is its latest month's."""
+    years = found["time"].str[:4].astype(int)
+    means = found.groupby(years)["obs_value"].mean()
+    return Series(
+        tuple((int(year), float(value)) for year, value in means.items()),
+        tuple(sorted(set(found["source"]))),
+        origins={int(y): str(s) for y, s in zip(years, found["source"], strict=True)},
+        months=tuple(
+            (str(t), float(v)) for t, v in zip(found["time"], found["obs_value"], strict=True)
+        ),
     )
 
 

@@ -1,7 +1,8 @@
 """What a country brief says, read off the warehouse: the headline SDG 8 indicators (latest
 value, 95% confidence interval where the warehouse has the uncertainty, change since the
 previous period, source) with their series, the SDG 8 progress table, the status of the
-ILO-China partnership framework, and the sources and warehouse releases behind them.
+ILO-China partnership framework, the public employment service's monthly statistics where
+the warehouse has them, and the sources and warehouse releases behind them.
 
 Nothing here renders: :mod:`decentwork.reports.render` turns a :class:`Brief` into HTML or
 PDF in one of the six languages.
@@ -9,7 +10,7 @@ PDF in one of the six languages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from statistics import NormalDist
@@ -114,6 +115,23 @@ class Row:
         """The source of the latest value."""
         return self.series.origins.get(self.latest[0]) if self.latest else None
 
+    @property
+    def latest_month(self) -> tuple[str, float] | None:
+        """A monthly indicator's latest month with data (``2026M11``) and its value."""
+        return self.series.months[-1] if self.series.months else None
+
+    @property
+    def previous_month(self) -> tuple[str, float] | None:
+        """A monthly indicator's month with data before the latest, and its value."""
+        return self.series.months[-2] if len(self.series.months) > 1 else None
+
+    @property
+    def month_change(self) -> float | None:
+        """The change from the previous month with data to the latest."""
+        if self.latest_month is None or self.previous_month is None:
+            return None
+        return self.latest_month[1] - self.previous_month[1]
+
 
 @dataclass(frozen=True)
 class Status:
@@ -121,6 +139,14 @@ class Status:
 
     framework: Framework
     rows: tuple[Row, ...]
+
+    def split(self) -> tuple[Status, tuple[Row, ...]]:
+        """The status without its monthly indicators (a public employment service's
+        statistics), and those of them that have data."""
+        monthly = {i.code for _, _, i in self.framework.indicators() if i.frequency == "monthly"}
+        kept = tuple(row for row in self.rows if row.code not in monthly)
+        held = tuple(row for row in self.rows if row.code in monthly and row.series.points)
+        return replace(self, rows=kept), held
 
     @classmethod
     def of(cls, found: Tracking) -> Status:
@@ -169,6 +195,11 @@ class Brief:
     headline: tuple[Row, ...]
     sdg8: Status
     partnership: Status
+    """The partnership framework's status, but for its monthly indicators (in ``pes``)."""
+    pes: tuple[Row, ...]
+    """The partnership framework's monthly indicators (the public employment service's
+    placements, placement rate and registered job seekers) that the area has data for;
+    none when it has none."""
     sources: dict[str, str | None]
     """The sources of the figures shown (ILOSTAT source codes) and their English labels."""
     releases: tuple[Release, ...]
@@ -202,12 +233,13 @@ def collect(
     national = load_framework(SDG8)
     if targets is not None:
         national = with_settings(national, targets)
-    sdg8, partnership = (
+    sdg8, tracked = (
         Status.of(track(connection, framework, [area], breakdowns=False))
         for framework in (national, load_framework(PARTNERSHIP))
     )
+    partnership, pes = tracked.split()
     by_code = {row.code: row for row in sdg8.rows}
-    shown = [row for row in (*sdg8.rows, *partnership.rows) if row.series.points]
+    shown = [row for row in (*sdg8.rows, *partnership.rows, *pes) if row.series.points]
     sources = sorted({source for row in shown for source in row.series.sources})
     indicators = sorted({row.indicator for row in shown if row.indicator})
     label, label_lang = _area_label(connection, area, lang)
@@ -221,6 +253,7 @@ def collect(
         tuple(by_code[code] for code in HEADLINE),
         sdg8,
         partnership,
+        pes,
         {source: names.get(("source", source)) for source in sources},
         _releases(connection, area, indicators, sources),
     )
