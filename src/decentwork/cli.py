@@ -19,10 +19,10 @@ from decentwork.commands import classify as classify_commands
 from decentwork.commands import demo as demo_commands
 from decentwork.commands import monitoring as monitoring_commands
 from decentwork.commands import pes as pes_commands
+from decentwork.commands import pes_statistics, warehouse
 from decentwork.commands import reports as report_commands
 from decentwork.commands import survey as survey_commands
 from decentwork.commands import synthetic as synthetic_commands
-from decentwork.commands import warehouse
 from decentwork.commands import web as web_commands
 from decentwork.errors import DecentworkError
 from decentwork.terminal import report
@@ -120,6 +120,7 @@ pes_app = _group(
 )
 pes_app.command("init")(pes_commands.init)
 pes_app.command("audit")(pes_commands.audit)
+pes_app.command("statistics")(pes_statistics.statistics)
 for group, commands, help in (
     (
         "users",

@@ -72,6 +72,18 @@ class Scenario:
     late: int
     late_version: int
 
+    def hire_late(self) -> None:
+        """Record on November 5 that s1 was hired on October 30 (after October closed)."""
+        self.world.clock.now = at("2026-11-05")
+        referrals.record_outcome(
+            self.world.registry,
+            self.world.admin,
+            self.late,
+            self.late_version,
+            "hired",
+            on=date(2026, 10, 30),
+        )
+
 
 @pytest.fixture
 def scenario(world: World) -> Scenario:
@@ -169,15 +181,7 @@ def test_a_vacancy_expired_partly_filled_stops_counting(scenario: Scenario) -> N
 
 def test_a_late_hire_revises_the_closed_month(scenario: Scenario) -> None:
     world = scenario.world
-    world.clock.now = at("2026-11-05")
-    referrals.record_outcome(
-        world.registry,
-        world.admin,
-        scenario.late,
-        scenario.late_version,
-        "hired",
-        on=date(2026, 10, 30),
-    )
+    scenario.hire_late()
     october = values(world, OCTOBER)
     assert october[("PES_PLC_NB", "SEX_T", "")] == 2.0
     assert october[("PES_SKR_REG_NB", "SEX_T", "")] == 2.0  # s1 left on Oct 30

@@ -1,0 +1,235 @@
+"""``decentwork pes statistics``: the public employment service's monthly administrative
+statistics from the PES database as observations (docs/pes-statistics.md), printed or
+written as CSV or JSON and, with ``--load``, loaded into the warehouse as a release of the
+service's dataset (``pes-<country>``) per month, with the indicators' metadata.
+
+Registered by :mod:`decentwork.cli` under ``decentwork pes``; heavy imports happen inside
+the command so that the program starts quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from decentwork.commands.pes import PesDb
+from decentwork.commands.warehouse import Db, Operator
+from decentwork.terminal import errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from decentwork.pes.statistics import Month
+    from decentwork.warehouse.load import IndicatorMetadata, LoadReport
+
+FORMATS = ("csv", "json")
+
+
+def statistics(
+    month: Annotated[
+        str | None,
+        typer.Option(
+            help="The month, as YYYY-MM (default: the last month that has ended). Not a "
+            "month to come."
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Also every month from this one (YYYY-MM) to --month: a monthly run that "
+            "revises earlier months with late corrections."
+        ),
+    ] = None,
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load",
+            help="Load each month into the warehouse (--db) as a release of the service's "
+            "dataset pes-<country>, with the indicators' metadata; a month loaded again "
+            "after corrections is revised with its history.",
+        ),
+    ] = False,
+    threshold: Annotated[
+        int,
+        typer.Option(
+            help="Counts from 1 to this less one are suppressed (status C), and the cells "
+            "that would give them away.",
+        ),
+    ] = 5,
+    fmt: Annotated[str, typer.Option("--format", help="Output format: csv or json.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option(help="Write the observations to this file (default: print).")
+    ] = None,
+    pes_db: PesDb = None,
+    db: Db = None,
+    operator: Operator = None,
+) -> None:
+    """The PES's administrative statistics of a month (and, with --since, of every month
+    from then): registered job seekers, new registrations, vacancies and openings,
+    referrals, placements, placement rates, median time to placement and vacancy-to-seeker
+    ratios, as observations with small counts suppressed; no personal field leaves the PES
+    database."""
+    from decentwork.errors import BadInput
+    from decentwork.pes.registry import open_registry
+    from decentwork.pes.statistics import (
+        month_observations,
+        months_between,
+        parse_month,
+        read_register,
+    )
+    from decentwork.pes.times import utc_now
+
+    if fmt not in FORMATS:
+        raise BadInput(
+            f"format {fmt!r} is not one of {', '.join(FORMATS)}",
+            parameter="fmt",
+            given=fmt,
+            expected=", ".join(FORMATS),
+        )
+    today = utc_now().date()
+    last = parse_month(month, today=today) if month else _last_ended(today)
+    months = months_between(parse_month(since, "since"), last) if since else [last]
+    registry = open_registry(pes_db, create=False)
+    try:
+        with registry.engine.connect() as connection:
+            register = read_register(connection)
+    finally:
+        registry.close()
+    published = {m: month_observations(register, m, threshold) for m in months}
+    _write([row for rows in published.values() for row in rows], fmt, out)
+    if load:
+        _load(db, register.country, published, operator)
+
+
+def _last_ended(today: date) -> Month:
+    """The last month that ended before ``today``."""
+    from decentwork.pes.statistics import Month
+
+    return Month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+
+
+def _write(rows: list[dict[str, object]], fmt: str, out: Path | None) -> None:
+    """The observations as CSV (the observation columns) or JSON (a list of objects), to
+    ``out`` or standard output."""
+    import pandas as pd
+
+    from decentwork import observations
+    from decentwork.observations.writers import write, write_atomically
+
+    if fmt == "csv":
+        write(observations.frame(pd.DataFrame(rows)), out, "csv")
+        return
+    text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(out, lambda target: target.write_text(text, encoding="utf-8"))
+
+
+def metadata() -> list[IndicatorMetadata]:
+    """The PES indicators' unit, definition and English label, which the warehouse records
+    with their observations."""
+    from decentwork.pes.statistics import indicator_info
+    from decentwork.warehouse.load import IndicatorMetadata
+
+    return [
+        IndicatorMetadata(i.code, i.unit, i.definition, i.label) for i in indicator_info().values()
+    ]
+
+
+def _load(
+    db: str | None,
+    country: str,
+    published: dict[Month, list[dict[str, object]]],
+    operator: str | None,
+) -> None:
+    """Load each month as a release of the service's dataset, and say what each did."""
+    from decentwork.commands.warehouse import open_warehouse, print_loaded
+
+    target = open_warehouse(db)
+    reports = [
+        load_month(target, country, month, rows, operator) for month, rows in published.items()
+    ]
+    errors.print(f"Loaded {len(reports)} month(s) of PES statistics:")
+    print_loaded(reports)
+
+
+def load_month(
+    target: sa.Engine,
+    country: str,
+    month: Month,
+    rows: list[dict[str, object]],
+    operator: str | None,
+) -> LoadReport:
+    """Load one month's observations as a partial release of dataset ``pes-<country>``
+    (other months stay as they are), with the indicators' metadata. A cell the dataset
+    published for the month that the month no longer has is published again as a count of
+    0, or, for a rate, ratio or median that can no longer be computed, as missing (status
+    ``M``): the month's figures are always the whole of what it now says. The same figures
+    loaded again add nothing."""
+    import pandas as pd
+
+    from decentwork import observations
+    from decentwork.pes.statistics import dataset, indicator_info, source
+    from decentwork.warehouse.database import write_lock
+    from decentwork.warehouse.load import load_frame
+
+    name = dataset(country)
+    with target.begin() as connection:
+        write_lock(connection)
+        table = observations.frame(pd.DataFrame(rows))
+        gone = _gone(connection, name, source(country), month, table)
+        counts = gone["indicator"].map(lambda code: indicator_info()[code].unit not in RATES)
+        gone.loc[counts, "obs_value"] = 0.0
+        gone.loc[~counts, "obs_status"] = "M"
+        gone.loc[~counts, "note_source"] = "No longer computed: its denominator is now zero."
+        return load_frame(
+            connection,
+            pd.concat([table, gone], ignore_index=True) if len(gone) else table,
+            name,
+            f"decentwork pes statistics {month} ({source(country)})",
+            "pes-statistics",
+            full=False,
+            metadata=metadata(),
+            operator=operator,
+        )
+
+
+RATES = ("percent", "ratio", "days")
+"""The units of the indicators that are not counts."""
+
+
+def _gone(
+    connection: sa.Connection, name: str, code: str, month: Month, table: pd.DataFrame
+) -> pd.DataFrame:
+    """The cells dataset ``name`` publishes now for ``month`` that ``table`` lacks, as
+    observations with no value."""
+    import pandas as pd
+
+    from decentwork import observations
+    from decentwork.warehouse.tables import KEY
+    from decentwork.warehouse.views import Filters, view_query
+
+    query = view_query(Filters({"source": [code], "time": [month.time]}), None, datasets=[name])
+    current = pd.DataFrame([dict(r) for r in connection.execute(query).mappings()])
+    if current.empty:
+        return observations.frame()
+    keys = list(KEY)
+    merged = current[keys].merge(table[keys], on=keys, how="left", indicator="_found")
+    missing = merged[merged["_found"] == "left_only"][keys]
+    gone = observations.frame(missing)
+    gone["note_indicator"] = gone["indicator"].map(indicator_note)
+    return gone
+
+
+def indicator_note(code: str) -> str:
+    """The note every observation of PES indicator ``code`` carries."""
+    from decentwork.pes.statistics import indicator_info
+
+    return indicator_info()[code].note
