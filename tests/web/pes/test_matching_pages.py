@@ -193,3 +193,22 @@ def test_a_referral_needs_the_sessions_csrf_token_and_good_fields(
     )
     assert refused.status_code == 403
     assert referrals.referrals(world.registry, world.admin) == []
+
+
+def test_the_match_and_referral_pages_speak_khmer_and_lao(site: Site, matched: Matched) -> None:
+    world = site.world
+    made = referrals.refer(world.registry, world.officer_a, matched.best.id, matched.vacancy.id)
+    browser = logged_in(site, "officer.a")
+    for path, lang, words in (
+        (
+            f"/pes/vacancies/{matched.vacancy.id}/candidates",
+            "km",
+            ("បេក្ខជនតាមលំដាប់", "ហេតុអ្វីបានពិន្ទុនេះ", "គម្លាតជំនាញ", "ក្រុមរងដូចគ្នា", "បានបញ្ជូន"),
+        ),
+        (f"/pes/referrals/{made.id}", "lo", ("ການສົ່ງຕໍ່", "ບັນທຶກຜົນ", "ໄດ້ຈ້າງ")),
+        ("/pes/referrals", "zh", ("搜索推荐", "已推荐")),
+    ):
+        page = browser.get(f"{path}?lang={lang}")
+        assert page.status_code == 200, path
+        for word in words:
+            assert word in page.text, (lang, word)
