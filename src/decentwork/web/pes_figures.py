@@ -115,16 +115,32 @@ def _whole(row: Mapping[str, Any]) -> bool:
 
 
 def statistics(connection: sa.Connection, area: str) -> Statistics:
-    """``area``'s PES statistics in the warehouse's latest view (its service's source only)."""
+    """``area``'s PES statistics in the warehouse's latest view (its service's source only)
+    that the page shows: both sexes, the totals of every month and the breakdowns of the
+    latest month only, so that the rows read do not grow with months times breakdowns."""
     filters = Filters.parse(
         {"ref_area": [area], "indicator": list(CODES), "source": [source(area)]}, None
     )
-    query = view_query(filters, None).with_only_columns(*(observations.c[c] for c in READ))
+    held = view_query(filters, None).where(observations.c.sex.in_(("SEX_T", "")))
+    column = observations.c
+    months = tuple(
+        sorted(connection.execute(held.with_only_columns(column.time).distinct()).scalars())
+    )
+    if not months:
+        return Statistics((), ())
+    shown = held.where(
+        sa.or_(
+            column.time == months[-1],
+            column.classif1 == "",
+            column.classif1.like("%\\_YGE15", escape="\\"),
+            column.classif1.like("%\\_TOTAL", escape="\\"),
+        )
+    ).with_only_columns(*(column[c] for c in READ))
     rows = tuple(
         {**row, "obs_value": number(row["obs_value"])}
-        for row in connection.execute(query).mappings()
+        for row in connection.execute(shown).mappings()
     )
-    return Statistics(rows, tuple(sorted({r["time"] for r in rows})))
+    return Statistics(rows, months)
 
 
 def cell(row: Mapping[str, Any] | None) -> dict[str, Any]:
