@@ -12,8 +12,9 @@ ever in an address, and so in no access log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,8 @@ from decentwork.web.pes.ids import MAX_ID, QueryId, RecordId
 from decentwork.web.pes.state import RegistryOf, SuggesterOf
 
 router = APIRouter()
+
+T = TypeVar("T")
 
 MAX_RESULTS = 500
 
@@ -116,10 +119,29 @@ class Change(BaseModel):
     changes: dict[str, Any]
 
 
-def next_offset(paging: Paging, found: int) -> int | None:
-    """The offset of the page after ``paging``'s, which found ``found`` records (None on
-    the last)."""
-    return paging.offset + paging.limit if found == paging.limit else None
+class PageFields(TypedDict):
+    """Which part of a long list was given: ``limit``, ``offset``, and ``next``, the offset
+    of the next page (None on the last)."""
+
+    limit: int
+    offset: int
+    next: int | None
+
+
+def paged(
+    search: Callable[..., list[T]], registry: Registry, actor: Actor, paging: Paging
+) -> tuple[list[T], PageFields]:
+    """The records ``search(registry, actor, **filters, limit=, offset=)`` finds with
+    ``paging``'s filters and page, and the page's fields."""
+    found = search(
+        registry,
+        actor,
+        **paging.model_dump(exclude={"limit", "offset"}),
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    following = paging.offset + paging.limit if len(found) == paging.limit else None
+    return found, PageFields(limit=paging.limit, offset=paging.offset, next=following)
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
@@ -194,19 +216,8 @@ def centre_list(registry: RegistryOf, actor: ApiActor) -> list[Centre]:
 
 
 def _seeker_page(registry: Registry, actor: Actor, search: SeekerSearch) -> SeekerPage:
-    found = seekers.search(
-        registry,
-        actor,
-        **search.model_dump(exclude={"limit", "offset"}),
-        limit=search.limit,
-        offset=search.offset,
-    )
-    return SeekerPage(
-        seekers=found,
-        limit=search.limit,
-        offset=search.offset,
-        next=next_offset(search, len(found)),
-    )
+    found, page = paged(seekers.search, registry, actor, search)
+    return SeekerPage(seekers=found, **page)
 
 
 @router.get("/seekers")
@@ -270,19 +281,8 @@ def vacancy_list(
     registry: RegistryOf, actor: ApiActor, filters: Annotated[VacancyFilters, Query()]
 ) -> VacancyPage:
     """The vacancies the token's user may see (an employer's, its own), newest first."""
-    found = vacancies.search(
-        registry,
-        actor,
-        **filters.model_dump(exclude={"limit", "offset"}),
-        limit=filters.limit,
-        offset=filters.offset,
-    )
-    return VacancyPage(
-        vacancies=found,
-        limit=filters.limit,
-        offset=filters.offset,
-        next=next_offset(filters, len(found)),
-    )
+    found, page = paged(vacancies.search, registry, actor, filters)
+    return VacancyPage(vacancies=found, **page)
 
 
 @router.post("/vacancies", status_code=201, openapi_extra=documented(VacancyIn))

@@ -17,7 +17,7 @@ from decentwork.pes import referrals
 from decentwork.pes.matching.explanation import SeekerMatch, VacancyMatch
 from decentwork.pes.matching.service import MatchFilters, best_seekers, best_vacancies
 from decentwork.pes.referrals import ReferralRecord
-from decentwork.web.pes.api import Paging, next_offset
+from decentwork.web.pes.api import Paging, paged
 from decentwork.web.pes.authentication import ApiActor
 from decentwork.web.pes.ids import MAX_ID, RecordId
 from decentwork.web.pes.state import RegistryOf
@@ -136,19 +136,8 @@ def referral_list(
 ) -> ReferralPage:
     """The referrals the token's user may see (an employer's: those to its own vacancies),
     newest first."""
-    found = referrals.referrals(
-        registry,
-        actor,
-        **filters.model_dump(exclude={"limit", "offset"}),
-        limit=filters.limit,
-        offset=filters.offset,
-    )
-    return ReferralPage(
-        referrals=found,
-        limit=filters.limit,
-        offset=filters.offset,
-        next=next_offset(filters, len(found)),
-    )
+    found, page = paged(referrals.referrals, registry, actor, filters)
+    return ReferralPage(referrals=found, **page)
 
 
 @router.get("/referrals/{referral_id}")
