@@ -212,6 +212,23 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """The CPU time (user and system) of this process and of its children that have ended
+    (the batch's worker processes), in seconds."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
+
+
+def load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes (other work shares the cores)."""
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def rss_mb() -> float:
     """The process's resident memory now, in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -241,9 +258,18 @@ def nbytes(value: Any, seen: set[int] | None = None) -> int:
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    """The wall time ``action`` takes, and what it gives."""
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
+
+
+def cpu_timed(action: Callable[[], Any]) -> tuple[float, float, Any]:
+    """The wall time and the CPU time (:func:`cpu_seconds`) ``action`` takes, and what it
+    gives."""
+    start = cpu_seconds()
+    seconds, result = timed(action)
+    return seconds, cpu_seconds() - start, result
 
 
 # The plain approach: a pandas frame scored row by row -----------------------------------------
@@ -440,30 +466,36 @@ def case_single(
     seed: int,
 ) -> None:
     weights, scope = bundled_weights(), Scope(UNTIL.toordinal())
+    print(f"single: load average {load()} (1/5/15 min) at the start", flush=True)
     before = rss_mb()
-    build, index = timed(lambda: MatchIndex(seekers, vacancies, {}, datetime.now(UTC)))
+    build, build_cpu, index = cpu_timed(
+        lambda: MatchIndex(seekers, vacancies, {}, datetime.now(UTC))
+    )
     large = index.seekers.large
     print(
         f"index of {len(large):,} seekers and {len(index.vacancies.large):,} vacancies: "
-        f"built in {build:.1f} s; arrays {nbytes(large) / 2**20:,.0f} MB (seekers) + "
+        f"built in {build:.1f} s (CPU {build_cpu:.1f} s); arrays "
+        f"{nbytes(large) / 2**20:,.0f} MB (seekers) + "
         f"{nbytes(index.vacancies.large) / 2**20:,.1f} MB (vacancies); resident memory "
         f"+{rss_mb() - before:,.0f} MB, peak {peak_mb():,.0f} MB"
     )
     chosen = random.Random(seed).sample([int(i) for i in index.vacancies.large.ids], queries)
-    times, answers = [], {}
+    times, cpu_times, answers = [], [], {}
     for vacancy in chosen:
-        seconds, (_, hits) = timed(
+        seconds, cpu, (_, hits) = cpu_timed(
             lambda v=vacancy: index.best_seekers(  # type: ignore[misc]
                 v, K, weights, profiles, scope
             )
         )
         times.append(seconds)
+        cpu_times.append(cpu)
         answers[vacancy] = [h.id for h in hits]
     times_ms = sorted(t * 1000 for t in times)
     p90 = times_ms[int(0.9 * (len(times_ms) - 1))]
     print(
         f"top {K} seekers of {queries} vacancies (index): median "
-        f"{statistics.median(times_ms):.1f} ms, p90 {p90:.1f} ms, worst {times_ms[-1]:.1f} ms"
+        f"{statistics.median(times_ms):.1f} ms (CPU {statistics.median(cpu_times) * 1000:.1f}"
+        f" ms), p90 {p90:.1f} ms, worst {times_ms[-1]:.1f} ms; load average {load()}"
     )
     frame_time, (frame, long) = timed(lambda: _frame(large))
     plain = []
@@ -481,7 +513,7 @@ def case_single(
         f"pandas, every row scored ({frame_time:.1f} s to build the frame): median "
         f"{statistics.median(plain) * 1000:,.0f} ms over {baseline} of the same vacancies; "
         f"same top {K}; {statistics.median(plain) / index_median:,.0f} times the index's "
-        f"{index_median * 1000:.1f} ms on those"
+        f"{index_median * 1000:.1f} ms on those; load average {load()}"
     )
 
 
@@ -493,6 +525,7 @@ def case_batch(
     processes: int,
 ) -> None:
     weights, scope = bundled_weights(), Scope(UNTIL.toordinal())
+    print(f"batch: load average {load()} (1/5/15 min) at the start", flush=True)
     build, index = timed(lambda: MatchIndex(seekers, vacancies, {}, datetime.now(UTC)))
     total = len(index.seekers.large)
     print(
@@ -510,19 +543,23 @@ def case_batch(
             if done % 20_000 == 0:
                 print(f"  {done:,} seekers ranked", flush=True)
 
-    seconds, _ = timed(run)
+    seconds, cpu, _ = cpu_timed(run)
     print(
         f"batch (index, {processes} process(es)): top {K} vacancies of each of {total:,} "
         f"seekers among {len(index.vacancies.large):,} in {seconds:.1f} s "
-        f"({seconds / total * 1000:.2f} ms a seeker)"
+        f"({seconds / total * 1000:.2f} ms a seeker); CPU {cpu:.1f} s in all "
+        f"({cpu / processes:.1f} s a process); load average {load()}"
     )
     frame, long = _frame(index.vacancies.large)
-    plain, _ = timed(lambda: _plain_batch(index, frame, long, answers, profiles, weights))
+    plain, plain_cpu, _ = cpu_timed(
+        lambda: _plain_batch(index, frame, long, answers, profiles, weights)
+    )
     estimate = plain / baseline * total
     print(
-        f"pandas, every vacancy scored for {baseline:,} seekers: {plain:.1f} s, same top "
-        f"{K}; for {total:,} seekers about {estimate:,.0f} s, {estimate / seconds:,.0f} "
-        "times the index's"
+        f"pandas, every vacancy scored for {baseline:,} seekers: {plain:.1f} s (CPU "
+        f"{plain_cpu:.1f} s), same top {K}; for {total:,} seekers about {estimate:,.0f} s "
+        f"(CPU {plain_cpu / baseline * total:,.0f} s), {estimate / seconds:,.0f} times the "
+        f"index's; load average {load()}"
     )
 
 

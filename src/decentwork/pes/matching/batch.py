@@ -27,6 +27,9 @@ CHUNK = 1_024
 """Seekers a worker ranks at a time."""
 BLOCK = 32
 """Seekers whose rows are scored together."""
+MEMO = 2**26
+"""Values a process keeps for the next seekers alike (2**26 doubles: 512 MB), over the
+whole batch."""
 
 Ranked = list[tuple[int, list[Hit]]]
 
@@ -44,6 +47,8 @@ class _Batch:
 
 _FORKED: _Batch | None = None
 """The batch the worker processes rank (set before they are forked: they inherit it)."""
+_WORKER_MEMO: Memo | None = None
+"""A worker process's memo (made in the worker, on its first chunk)."""
 
 
 def every_seeker(
@@ -60,8 +65,9 @@ def every_seeker(
     batch = _Batch(index, k, weights, profiles, scope)
     order = _order(index)
     if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        memo = Memo(MEMO)
         for start in range(0, len(order), CHUNK):
-            yield from _rank(batch, order[start : start + CHUNK])
+            yield from _rank(batch, order[start : start + CHUNK], memo)
         return
     _FORKED = batch
     gc.freeze()  # the workers' collector then leaves the inherited objects (and pages) alone
@@ -85,12 +91,11 @@ def _order(index: MatchIndex) -> list[tuple[int, int]]:
     return found
 
 
-def _rank(batch: _Batch, chunk: list[tuple[int, int]]) -> Ranked:
+def _rank(batch: _Batch, chunk: list[tuple[int, int]], memo: Memo) -> Ranked:
     """The seekers of ``chunk`` ranked, :data:`BLOCK` at a time (their rows scored together),
     each with a hint: the k-th best score of the last seeker ranked before its block."""
     segments = batch.index.seekers.segments()
     vacancies = batch.index.vacancies.segments()
-    memo = Memo()
     ranked: Ranked = []
     hint = None
     for start in range(0, len(chunk), BLOCK):
@@ -114,5 +119,8 @@ def _rank(batch: _Batch, chunk: list[tuple[int, int]]) -> Ranked:
 
 def _forked(chunk: list[tuple[int, int]]) -> Ranked:
     """A worker's ranking of ``chunk``, with the batch it inherited."""
+    global _WORKER_MEMO
     assert _FORKED is not None, "set before the workers are forked"
-    return _rank(_FORKED, chunk)
+    if _WORKER_MEMO is None:
+        _WORKER_MEMO = Memo(MEMO)
+    return _rank(_FORKED, chunk, _WORKER_MEMO)

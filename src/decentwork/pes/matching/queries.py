@@ -51,8 +51,8 @@ Stages = Iterator[Stage]
 
 class Memo:
     """Arrays a query computes that the next queries alike can use (a batch's seekers with
-    the same job title, the same occupations), the oldest dropped beyond ``limit`` values in
-    all (2**24 doubles: 128 MB)."""
+    the same job title, the same occupations), the least recently used dropped beyond
+    ``limit`` values in all (2**24 doubles: 128 MB)."""
 
     def __init__(self, limit: int = 2**24) -> None:
         self.limit, self.size = limit, 0
@@ -60,13 +60,14 @@ class Memo:
 
     def get(self, key: tuple[object, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
         """What ``compute`` gives for ``key``, computed when not kept."""
-        if key not in self._kept:
+        found = self._kept.pop(key, None)
+        if found is None:
             found = compute()
             while self._kept and self.size + found.size > self.limit:
                 self.size -= self._kept.pop(next(iter(self._kept))).size
-            self._kept[key] = found
             self.size += found.size
-        return self._kept[key]
+        self._kept[key] = found  # the most recently used last
+        return found
 
 
 DENSE = 50_000
