@@ -7,7 +7,10 @@ the dashboard's application by :func:`install`.
 - ``authentication``: sessions (cookies), CSRF tokens, the login form's token, API tokens.
 - ``login_pages``, ``seeker_pages``, ``vacancy_pages``, ``other_pages`` (audit log, counts,
   API tokens, suggestions for the forms' script): the pages.
-- ``api``: the JSON API; ``json_errors``: its error answers.
+- ``match_pages`` (a vacancy's ranked candidates, a seeker's ranked vacancies) and
+  ``referral_pages`` (referring, the referrals' list, a referral and its outcome).
+- ``api``: the JSON API; ``match_api``: its matching and referrals; ``json_errors``: its
+  error answers.
 - ``forms``: records as form values and back, what an edit changed, errors tied to controls.
 - ``choices``: job centres, areas and codes the forms offer.
 - ``coding`` and ``suggesting``: occupation codes suggested for a title (the occupation coder,
