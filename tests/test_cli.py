@@ -18,6 +18,7 @@ from decentwork.demo import (
     DICTIONARIES,
     HEADLINE,
     ILOSTAT_DATASETS,
+    PES_MONTHS,
     SURVEY_INDICATORS,
     demo_url,
     survey_files,
@@ -132,7 +133,7 @@ def test_demo_loads_the_synthetic_indicators_and_ilostat_once(offline: Path) -> 
     bulk = [ilostat.dataset_id(code) for code in ILOSTAT_DATASETS]
     assert len(_latest(url, bulk)) == BULK_ROWS
     rows, count = _count(url, observation_table), _count(url, releases)
-    assert count == 1 + len(ILOSTAT_DATASETS) + len(DICTIONARIES)
+    assert count == 1 + len(ILOSTAT_DATASETS) + len(DICTIONARIES) + PES_MONTHS  # pes-khm
 
     again = runner.invoke(app, command)
     assert again.exit_code == 0, again.output

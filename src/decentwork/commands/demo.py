@@ -128,6 +128,9 @@ def demo(
             soft_wrap=True,
         )
     else:
+        target = warehouse.open_warehouse(url)
+        warehouse.print_loaded(demonstration.pes_statistics(target, pes.url))
+        target.dispose()
         console.print(
             f"Demo public employment service (synthetic, KHM): {pes.seekers:,} job "
             f"seekers, {pes.vacancies:,} vacancies. Officer login at /pes/: "

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import sqlalchemy as sa
 
-    from decentwork.pes.statistics import Month
+    from decentwork.pes.statistics import Month, Register
     from decentwork.warehouse.load import IndicatorMetadata, LoadReport
 
 FORMATS = ("csv", "json")
@@ -76,13 +76,7 @@ def statistics(
     ratios, as observations with small counts suppressed; no personal field leaves the PES
     database."""
     from decentwork.errors import BadInput
-    from decentwork.pes.registry import open_registry
-    from decentwork.pes.statistics import (
-        month_observations,
-        months_between,
-        parse_month,
-        read_register,
-    )
+    from decentwork.pes.statistics import month_observations, months_between, parse_month
     from decentwork.pes.times import utc_now
 
     if fmt not in FORMATS:
@@ -95,23 +89,36 @@ def statistics(
     today = utc_now().date()
     last = parse_month(month, today=today) if month else _last_ended(today)
     months = months_between(parse_month(since, "since"), last) if since else [last]
-    registry = open_registry(pes_db, create=False)
-    try:
-        with registry.engine.connect() as connection:
-            register = read_register(connection)
-    finally:
-        registry.close()
+    register = read_pes(pes_db)
     published = {m: month_observations(register, m, threshold) for m in months}
     _write([row for rows in published.values() for row in rows], fmt, out)
     if load:
         _load(db, register.country, published, operator)
 
 
+def read_pes(pes_db: str | None) -> Register:
+    """The register of the PES database at ``pes_db`` (see ``--pes-db``) as the statistics
+    see it.
+
+    Raises:
+        NoPesDatabase: there is none.
+    """
+    from decentwork.pes.registry import open_registry
+    from decentwork.pes.statistics import read_register
+
+    registry = open_registry(pes_db, create=False)
+    try:
+        with registry.engine.connect() as connection:
+            return read_register(connection)
+    finally:
+        registry.close()
+
+
 def _last_ended(today: date) -> Month:
     """The last month that ended before ``today``."""
     from decentwork.pes.statistics import Month
 
-    return Month(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+    return Month(today.year, today.month).back(1)
 
 
 def _write(rows: list[dict[str, object]], fmt: str, out: Path | None) -> None:

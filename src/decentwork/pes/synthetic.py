@@ -13,7 +13,11 @@ vacancies the occupations found in each industry. Names are written in the count
 of the occupations, as people might type them. Registration and posting dates fall in the
 two years (one for vacancies) before ``until``; about a fifth of the seekers registered more
 than three months before are placed (the rate of Cambodia's National Employment Agency in
-2024).
+2024). In a registry, those placed or inactive leave the register two to twenty-six weeks
+after registering (the day of their record's last change), each placed one through a hire
+on a referral to a vacancy posted in the sixty days before (of their wanted major group when
+there is one), and one other seeker in four has a referral that came to nothing, so that the
+monthly statistics (:mod:`decentwork.pes.statistics`) have movement.
 
 The same arguments give the same records. Synthetic people are distinct by construction, so
 the generator writes them without duplicate detection (the files mark them
@@ -30,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 
 from decentwork.errors import BadInput
-from decentwork.pes import audit, centres, employers, seekers, vacancies
+from decentwork.pes import audit, centres, employers, seekers, tables, vacancies
 from decentwork.pes.access import Interface
 from decentwork.pes.areas import country_subdivisions
 from decentwork.pes.country_profiles import PROFILES, CountryProfile
@@ -163,7 +168,7 @@ def generate(
         len(drawn.vacancies),
     )
     if registry is not None:
-        _into_registry(registry, drawn, on_progress)
+        _into_registry(registry, drawn, on_progress, _History(seed, until))
     else:
         assert out is not None
         summary.files = _into_files(out, drawn)
@@ -507,10 +512,10 @@ def _vacancy(
 
 
 def _into_registry(
-    registry: Registry, drawn: _Draw, on_progress: Callable[[int, int], None]
+    registry: Registry, drawn: _Draw, on_progress: Callable[[int, int], None], history: _History
 ) -> None:
     """Write the records into the registry in one transaction, checked as any record is,
-    with one audit entry per kind of record."""
+    with one audit entry per kind of record, and their ``history``."""
     now = registry.clock()
     total = len(drawn.seekers) + len(drawn.vacancies)
     with registry.engine.begin() as connection:
@@ -541,8 +546,10 @@ def _into_registry(
             )
         )
         done = 0
+        seeker_ids: list[int] = []
+        vacancy_ids: list[int] = []
         for chunk in _chunks(drawn.seekers):
-            seekers.insert(
+            seeker_ids += seekers.insert(
                 connection,
                 [
                     validated(SeekerIn, {**row, "centre": centre_ids[row["centre"]]}, checks)
@@ -554,7 +561,7 @@ def _into_registry(
             done += len(chunk)
             on_progress(done, total)
         for chunk in _chunks(drawn.vacancies):
-            vacancies.insert(
+            vacancy_ids += vacancies.insert(
                 connection,
                 [
                     validated(
@@ -573,6 +580,7 @@ def _into_registry(
             )
             done += len(chunk)
             on_progress(done, total)
+        history.write(connection, drawn, seeker_ids, vacancy_ids)
         for kind, count in (
             ("centre", len(drawn.centres)),
             ("employer", len(drawn.employers)),
@@ -591,6 +599,106 @@ def _into_registry(
                 outcome="ok",
                 detail=f"{count} synthetic records",
             )
+
+
+@dataclass(frozen=True)
+class _History:
+    """When the synthetic seekers left the register, and their referrals (see the module's
+    description), drawn from ``seed`` (apart from the records', which stay as they were)."""
+
+    seed: int
+    until: date
+
+    def write(
+        self,
+        connection: sa.Connection,
+        drawn: _Draw,
+        seeker_ids: Sequence[int],
+        vacancy_ids: Sequence[int],
+    ) -> None:
+        """Date the leaving of the seekers ``seeker_ids`` (rows of ``drawn``) and write
+        their referrals to the vacancies ``vacancy_ids``."""
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(17,)))
+        posted = [
+            (date.fromisoformat(v["posted_on"]), vacancy_id, v["isco"][0])
+            for v, vacancy_id in zip(drawn.vacancies, vacancy_ids, strict=True)
+        ]
+        left: list[dict[str, Any]] = []
+        referred: list[dict[str, Any]] = []
+        for row, seeker_id in zip(drawn.seekers, seeker_ids, strict=True):
+            registered = date.fromisoformat(row["registered_on"])
+            span = (self.until - registered).days
+            wanted = row["occupations"][0]["isco"][0] if row["occupations"] else ""
+            if row["status"] != "active" and span > 0:
+                day = registered + timedelta(
+                    days=int(rng.integers(min(14, span), min(182, span) + 1))
+                )
+                left.append({"key": seeker_id, "moment": datetime.combine(day, time(12), UTC)})
+                if row["status"] == "placed":
+                    referred += _referral(rng, posted, seeker_id, wanted, day, "hired")
+            elif rng.random() < 0.25 and span > 7:
+                day = registered + timedelta(days=int(rng.integers(7, span + 1)))
+                outcome = str(rng.choice(["not selected", "did not attend", "withdrawn"]))
+                referred += _referral(rng, posted, seeker_id, wanted, day, outcome)
+        if left:
+            connection.execute(
+                sa.update(tables.seekers)
+                .where(tables.seekers.c.id == sa.bindparam("key"))
+                .values(updated_at=sa.bindparam("moment")),
+                left,
+            )
+        if referred:
+            connection.execute(sa.insert(tables.referrals), referred)
+        openings = {
+            vacancy_id: int(v["openings"])
+            for v, vacancy_id in zip(drawn.vacancies, vacancy_ids, strict=True)
+        }
+        hires: dict[int, int] = {}
+        for referral in referred:
+            if referral["status"] == "hired":
+                hires[referral["vacancy_id"]] = hires.get(referral["vacancy_id"], 0) + 1
+        if hires:
+            connection.execute(
+                sa.update(tables.vacancies)
+                .where(tables.vacancies.c.id == sa.bindparam("key"))
+                .values(filled=sa.bindparam("filled")),
+                [{"key": k, "filled": min(openings[k], n)} for k, n in hires.items()],
+            )
+
+
+def _referral(
+    rng: np.random.Generator,
+    posted: Sequence[tuple[date, int, str]],
+    seeker_id: int,
+    major: str,
+    day: date,
+    outcome: str,
+) -> list[dict[str, Any]]:
+    """A referral of the seeker with its ``outcome`` on ``day``, to a vacancy posted in the
+    sixty days before (of ISCO-08 major group ``major`` when there is one); none when no
+    vacancy was posted then."""
+    recent = [p for p in posted if day - timedelta(days=60) <= p[0] <= day]
+    fitting = [p for p in recent if p[2] == major] or recent
+    if not fitting:
+        return []
+    on, vacancy_id, _ = fitting[int(rng.integers(0, len(fitting)))]
+    referred = max(on, day - timedelta(days=int(rng.integers(1, 15))))
+    return [
+        {
+            "seeker_id": seeker_id,
+            "vacancy_id": vacancy_id,
+            "source": "match",
+            "score": None,
+            "referred_by": None,
+            "referred_at": datetime.combine(referred, time(10), UTC),
+            "status": outcome,
+            "outcome_on": day,
+            "starts_on": None,
+            "outcome_by": None,
+            "outcome_at": datetime.combine(day, time(12), UTC),
+            "version": 1,
+        }
+    ]
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:

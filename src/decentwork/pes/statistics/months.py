@@ -38,6 +38,11 @@ class Month:
         """The month after."""
         return Month(self.year + self.month // 12, self.month % 12 + 1)
 
+    def back(self, count: int) -> Month:
+        """The month ``count`` months before."""
+        index = self.year * 12 + self.month - 1 - count
+        return Month(index // 12, index % 12 + 1)
+
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first <= day <= self.last
 
