@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from decentwork.errors import BadInput
-from decentwork.pes import referrals, seekers, vacancies
+from decentwork.pes import referrals, rights, seekers, vacancies
 from decentwork.pes.records import SeekerRecord, VacancyRecord
 from decentwork.pes.referrals import Outcome
 from decentwork.pes.registry import Registry
@@ -71,6 +71,7 @@ class Scenario:
     world: World
     late: int
     late_version: int
+    seeker_5: int
 
     def hire_late(self) -> None:
         """Record on November 5 that s1 was hired on October 30 (after October closed)."""
@@ -113,7 +114,7 @@ def scenario(world: World) -> Scenario:
     world.clock.now = at("2026-10-28")
     r1 = referrals.refer(world.registry, world.admin, s1.id, v1.id)
     world.clock.now = at("2026-11-02")
-    return Scenario(world, r1.id, r1.version)
+    return Scenario(world, r1.id, r1.version, s5.id)
 
 
 def values(world: World, month: Month, threshold: int = 1) -> dict[tuple[str, str, str], object]:
@@ -218,3 +219,18 @@ def test_small_counts_are_suppressed_and_rows_hold_no_personal_field(scenario: S
 def test_no_job_centre_no_country(registry: Registry) -> None:
     with registry.engine.connect() as connection, pytest.raises(BadInput, match="no job centre"):
         read_register(connection)
+
+
+def test_an_erased_seeker_leaves_and_keeps_only_their_statistical_codes(
+    scenario: Scenario,
+) -> None:
+    world = scenario.world
+    world.clock.now = at("2026-11-10")
+    rights.person_erase(world.registry, world.admin, scenario.seeker_5)
+    october, november = values(world, OCTOBER), values(world, NOVEMBER)
+    assert october[("PES_SKR_REG_NB", "SEX_T", "")] == 3.0  # s5 still counts in October
+    assert october[("PES_SKR_REG_NB", "SEX_F", "")] == 3.0  # by sex and area: kept
+    assert october[("PES_SKR_REG_NB", "SEX_T", "GEO_PES_KH-12")] == 3.0
+    assert october[("PES_SKR_REG_NB", "SEX_T", "EDU_ISCED11_3")] == 2.0  # education erased
+    assert november[("PES_SKR_REG_NB", "SEX_T", "")] == 2.0  # left on November 10
+    assert november[("PES_PLC_LVR_RT", "SEX_T", "")] == 0.0
