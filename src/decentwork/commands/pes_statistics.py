@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from decentwork.warehouse.load import IndicatorMetadata, LoadReport
 
 FORMATS = ("csv", "json")
+RATES = ("percent", "ratio", "days")
+"""The units of the indicators that are not counts."""
 
 
 def statistics(
@@ -160,9 +162,12 @@ def _load(
     from decentwork.commands.warehouse import open_warehouse, print_loaded
 
     target = open_warehouse(db)
-    reports = [
-        load_month(target, country, month, rows, operator) for month, rows in published.items()
-    ]
+    try:
+        reports = [
+            load_month(target, country, month, rows, operator) for month, rows in published.items()
+        ]
+    finally:
+        target.dispose()
     errors.print(f"Loaded {len(reports)} month(s) of PES statistics:")
     print_loaded(reports)
 
@@ -193,6 +198,7 @@ def load_month(
         table = observations.frame(pd.DataFrame(rows))
         gone = _gone(connection, name, source(country), month, table)
         counts = gone["indicator"].map(lambda code: indicator_info()[code].unit not in RATES)
+        # a count no longer met is 0; a rate no longer computable is missing
         gone.loc[counts, "obs_value"] = 0.0
         gone.loc[~counts, "obs_status"] = "M"
         gone.loc[~counts, "note_source"] = "No longer computed: its denominator is now zero."
@@ -206,10 +212,6 @@ def load_month(
             metadata=metadata(),
             operator=operator,
         )
-
-
-RATES = ("percent", "ratio", "days")
-"""The units of the indicators that are not counts."""
 
 
 def _gone(
