@@ -50,10 +50,12 @@ def test_csv_and_json(scenario: Scenario) -> None:
 def test_load_and_revise_after_a_late_correction(scenario: Scenario, tmp_path: Path) -> None:
     warehouse = f"sqlite:///{tmp_path}/warehouse.sqlite"
     common = ("--pes-db", pes_url(scenario), "--db", warehouse, "--threshold", "1", "--load")
-    code, _, err = run(
+    code, out, err = run(
         *common, "--since", "2026-09", "--month", "2026-10", "--operator", "LMI unit"
     )
     assert code == 0, err
+    assert all(line.startswith("KHM,PES_") for line in out.splitlines()[1:])  # only CSV
+    assert "pes-khm" in err  # what each load did
     scenario.hire_late()
     code, _, err = run(*common, "--month", "2026-10", "--operator", "LMI unit")
     assert code == 0, err

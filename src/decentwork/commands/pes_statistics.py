@@ -9,6 +9,7 @@ the command so that the program starts quickly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from datetime import date
@@ -169,7 +170,8 @@ def _load(
     finally:
         target.dispose()
     errors.print(f"Loaded {len(reports)} month(s) of PES statistics:")
-    print_loaded(reports)
+    with contextlib.redirect_stdout(sys.stderr):  # standard output holds the observations
+        print_loaded(reports)
 
 
 def load_month(
