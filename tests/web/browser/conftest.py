@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -91,18 +91,29 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
         check=False,
     )
     assert built.returncode == 0, f"decentwork demo failed:\n{built.stdout}\n{built.stderr}"
+    with served(db, folder / "serve.log") as url:
+        yield Dashboard(db, url)
+
+
+@contextlib.contextmanager
+def served(
+    db: str, log: Path, *options: str, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """``decentwork serve --db DB OPTIONS`` on a free port (its output in ``log``, its
+    environment ``env``, else this process's), once it answers; its address. Stopped on
+    leaving."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = folder / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            _command("serve", "--db", db, "--port", str(port)),
+            _command("serve", "--db", db, "--port", str(port), *options),
             stdout=output,
             stderr=subprocess.STDOUT,
+            env=env,
         )
     try:
         _wait_until_answering(server, url, log)
-        yield Dashboard(db, url)
+        yield url
     finally:
         server.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from decentwork.pes import accounts, centres, employers, seekers, vacancies
 from decentwork.pes.database import engine as pes_engine
@@ -29,25 +31,30 @@ from tests.web.browser.test_pes import pes_site as pes_site
 
 @dataclass(frozen=True)
 class Records:
-    """The vacancy (one opening, requiring ``SKILL``) and its two candidates: ``best`` has
-    the vacancy's occupation and skill, ``second`` a sibling occupation and another skill."""
+    """The vacancy (one opening, requiring ``SKILL``, posted today) and its two candidates,
+    registered on day ``registered_on`` (thirty days ago): ``best`` has the vacancy's
+    occupation and skill, ``second`` a sibling occupation and another skill."""
 
     vacancy: int
     best: int
     second: int
+    registered_on: date
+
+
+def pes_database(site: PesSite) -> Path:
+    """The served registry's database file (beside the server's log)."""
+    return site.log.parent / "pes.sqlite"
 
 
 @pytest.fixture(scope="module")
 def records(pes_site: PesSite) -> Iterator[Records]:
-    """The records added to the served registry (the server's database file beside its
-    log)."""
-    registry = Registry(
-        pes_engine(f"sqlite:///{pes_site.log.parent / 'pes.sqlite'}"), References(SHARED)
-    )
+    """The records added to the served registry."""
+    registry = Registry(pes_engine(f"sqlite:///{pes_database(pes_site)}"), References(SHARED))
     admin = accounts.cli_actor(registry)
     centre = next(c.id for c in centres.list_centres(registry, admin) if c.code == "PNH")
     employer = employers.add_employer(registry, admin, employer_data()).id
     vacancy = vacancies.post(registry, admin, vacancy_data(employer, centre, openings=1))
+    registered_on = date.today() - timedelta(days=30)
     added = [
         seekers.register(
             registry,
@@ -61,6 +68,7 @@ def records(pes_site: PesSite) -> Iterator[Records]:
                 occupations=[{"isco": isco, "text": "sewing machinist"}],
                 work_history=[],
                 skills=skills,
+                registered_on=registered_on.isoformat(),
             ),
         ).id
         for number, (family, given, isco, skills) in enumerate(
@@ -68,7 +76,8 @@ def records(pes_site: PesSite) -> Iterator[Records]:
         )
     ]
     registry.close()
-    yield Records(vacancy.id, *added)
+    best, second = added
+    yield Records(vacancy.id, best, second, registered_on)
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -80,25 +89,56 @@ def serious_violations(page: Page) -> list[str]:
     ]
 
 
+TITLE = "Sewing machine operators (20)"
+"""The vacancy's title, as its links read."""
+
+
+def open_vacancy(page: Page, vacancy: int) -> None:
+    """A signed-in officer opens the vacancy's page from the list of vacancies."""
+    page.get_by_role("navigation", name="Employment service").get_by_role(
+        "link", name="Vacancies"
+    ).click()
+    page.wait_for_url("**/pes/vacancies")
+    page.get_by_role("link", name=TITLE).click()
+    page.wait_for_url(f"**/pes/vacancies/{vacancy}")
+    settle(page)
+
+
+def open_candidates(page: Page, vacancy: int) -> Locator:
+    """From the vacancy's page, its ranked candidates: the rows of their table, best first."""
+    page.get_by_role("link", name="Ranked candidates").click()
+    page.wait_for_url(f"**/pes/vacancies/{vacancy}/candidates")
+    settle(page)
+    return page.locator("table.matches > tbody > tr")
+
+
+def refer(page: Page, rows: Locator, rank: int) -> None:
+    """Refers the candidate ranked ``rank`` (from 1) of the candidates' ``rows``; the
+    referral's page opens."""
+    rows.nth(rank - 1).get_by_role("button", name=f"Refer: match {rank}").click()
+    page.wait_for_url(re.compile(r"/pes/referrals/\d+\?referred=1$"))
+    settle(page)
+
+
+def record_the_hire(page: Page) -> None:
+    """On a referral's page, records its outcome: hired, on the day the form proposes
+    (today, UTC)."""
+    page.get_by_label("Outcome (required)").select_option("hired")
+    page.get_by_role("button", name="Record the outcome").click()
+    page.wait_for_url(re.compile(r"/pes/referrals/\d+\?recorded=1$"))
+    settle(page)
+
+
 def test_an_officer_refers_the_best_candidate_and_records_the_hire(
     browser: Browser, pes_site: PesSite, records: Records
 ) -> None:
     page, visit = new_page(browser, pes_site)
     log_in(page, "officer.a")
-    page.get_by_role("navigation", name="Employment service").get_by_role(
-        "link", name="Vacancies"
-    ).click()
-    page.wait_for_url("**/pes/vacancies")
-    page.get_by_role("link", name="Sewing machine operators (20)").click()
-    page.wait_for_url(f"**/pes/vacancies/{records.vacancy}")
-    settle(page)
+    open_vacancy(page, records.vacancy)
     expect(page.locator("#filled")).to_have_text("0")
     expect(page.locator("#status")).to_have_text("Open")
 
-    page.get_by_role("link", name="Ranked candidates").click()
-    page.wait_for_url(f"**/pes/vacancies/{records.vacancy}/candidates")
-    settle(page)
-    rows = page.locator("table.matches > tbody > tr")
+    rows = open_candidates(page, records.vacancy)
     expect(rows).to_have_count(2)
     expect(rows.nth(0).get_by_role("link").first).to_have_text("Keo Dara")
     expect(rows.nth(1).get_by_role("link").first).to_have_text("Chan Sok")
@@ -119,21 +159,16 @@ def test_an_officer_refers_the_best_candidate_and_records_the_hire(
     screenshot(page, "pes-candidates")
     assert serious_violations(page) == []
 
-    rows.nth(0).get_by_role("button", name="Refer: match 1").click()
-    page.wait_for_url(re.compile(r"/pes/referrals/\d+\?referred=1$"))
-    settle(page)
+    refer(page, rows, 1)
     expect(page.get_by_role("status")).to_have_text("The job seeker is referred to the vacancy.")
     expect(page.locator("dl.record")).to_contain_text("Dara Keo")
     assert serious_violations(page) == []
-    page.get_by_label("Outcome (required)").select_option("hired")
-    page.get_by_role("button", name="Record the outcome").click()
-    page.wait_for_url(re.compile(r"/pes/referrals/\d+\?recorded=1$"))
-    settle(page)
+    record_the_hire(page)
     expect(page.get_by_role("status")).to_have_text("The outcome is recorded.")
     expect(page.locator("dl.record")).to_contain_text("Hired")
     screenshot(page, "pes-referral")
 
-    page.locator("dl.record").get_by_role("link", name="Sewing machine operators (20)").click()
+    page.locator("dl.record").get_by_role("link", name=TITLE).click()
     page.wait_for_url(f"**/pes/vacancies/{records.vacancy}")
     settle(page)
     expect(page.locator("#filled")).to_have_text("1")
