@@ -37,6 +37,9 @@ NUMERIC_TYPES = (
     "BOOLEAN",
 )
 FLOAT_TYPES = ("FLOAT", "DOUBLE")
+MAX_SUMS = 2_000
+"""Most aggregates in one query: DuckDB dies on ~17,000 (500 replicates with t intervals),
+so the aggregate is run as slices of at most this many sums."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,41 @@ def gram_prefix(plan: CellPlan, i: int) -> str:
 
 
 def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
-    """The portable aggregate query over table ``source``.
+    """The portable aggregate query over table ``source``, every sum in one query."""
+    return _query(plan, list(_aggregates(plan, types).items()), source, ordered=False)
+
+
+def build_sql_chunks(
+    plan: CellPlan, source: str, types: dict[str, str], max_sums: int = MAX_SUMS
+) -> list[str]:
+    """The aggregate as queries of at most ``max_sums`` aggregates each, over ``source``.
+
+    One query when it fits (:func:`build_sql`); otherwise each query computes a slice of the
+    sums with the same keys, its rows ordered by the keys so the slices line up. The checks
+    (counts, minimum weight, FPC range) come in the first.
+    """
+    items = list(_aggregates(plan, types).items())
+    if len(items) <= max_sums:
+        return [build_sql(plan, source, types)]
+    return [
+        _query(plan, items[start : start + max_sums], source, ordered=True)
+        for start in range(0, len(items), max_sums)
+    ]
+
+
+def _query(plan: CellPlan, items: list[tuple[str, str]], source: str, *, ordered: bool) -> str:
+    """``SELECT keys, aggregates FROM source GROUP BY keys`` (``ORDER BY keys`` if ordered)."""
+    keys = [quote(k) for k in plan.keys]
+    sql = f"SELECT {', '.join([*keys, *(f'{e} AS {a}' for a, e in items)])}\nFROM {source}"
+    if keys:
+        sql += f"\nGROUP BY {', '.join(keys)}"
+        if ordered:
+            sql += f"\nORDER BY {', '.join(keys)}"
+    return sql
+
+
+def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
+    """Alias -> aggregate expression of every sum, count and check the cell table holds.
 
     With ``missing="error"`` the sums need no conditions (a missing value is refused after
     the pass, from the counts); with ``missing="drop"`` each statistic sums over the records
@@ -198,11 +235,7 @@ def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
             for r, wr in enumerate(replicates):
                 for s in range(r, len(replicates)):
                     add_sum(f"{gram_prefix(plan, i)}{r}_{s}", f"{wr} * {replicates[s]}", ok)
-    keys = [quote(k) for k in plan.keys]
-    sql = f"SELECT {', '.join([*keys, *(f'{e} AS {a}' for a, e in outer.items())])}\nFROM {source}"
-    if keys:
-        sql += f"\nGROUP BY {', '.join(keys)}"
-    return sql
+    return outer
 
 
 def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
@@ -212,7 +245,7 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
     """
     types = {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
     check_columns(plan, list(types), list(types.values()))
-    cells = select(relation, build_sql(plan, "_microdata", types), "_microdata").df()
+    cells = _run_chunks(plan, relation, build_sql_chunks(plan, "_microdata", types))
     if cells.empty or not cells["__records"].sum():
         raise EmptyData("the data have no records")
     records = cells["__records"].to_numpy()
@@ -231,6 +264,30 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
     if not np.isfinite(cells[sums].to_numpy(dtype=float)).all():
         _explain_non_finite(plan, relation, types)
     return cells
+
+
+def _run_chunks(
+    plan: CellPlan, relation: duckdb.DuckDBPyRelation, queries: list[str]
+) -> pd.DataFrame:
+    """Run the aggregate's queries and put their sums side by side (their keys line up)."""
+    first = select(relation, queries[0], "_microdata").df()
+    if len(queries) == 1:
+        return first
+    keys = first[plan.keys]
+    pieces = [first]
+    for sql in queries[1:]:
+        try:
+            piece = select(relation, sql, "_microdata").df()
+        except duckdb.InvalidInputException:
+            raise EstimationError(
+                f"the aggregate has more than {MAX_SUMS} sums (many replicate weights) and "
+                "reads the data once per slice of them, which a one-shot stream cannot give: "
+                "pass a table, a DataFrame or a file",
+                parameter="data",
+            ) from None
+        assert piece[plan.keys].equals(keys), "the aggregate's slices do not line up"
+        pieces.append(piece.drop(columns=plan.keys))
+    return pd.concat(pieces, axis=1)
 
 
 def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missing") -> None:

@@ -8,18 +8,23 @@ explicit option, named after the R ``survey`` option it matches.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+import numpy as np
+
 from decentwork.estimation.errors import EstimationError
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
-ReplicateMethod = Literal["bootstrap", "jk1", "brr", "fay", "sdr"]
+ReplicateMethod = Literal["bootstrap", "jk1", "jkn", "brr", "fay", "sdr", "other"]
 
 LONELY_PSU_OPTIONS: tuple[str, ...] = get_args(LonelyPSU)
 REPLICATE_METHODS: tuple[str, ...] = get_args(ReplicateMethod)
+FIXED_SCALE_METHODS = ("brr", "fay", "sdr")
+"""Replicate methods whose scale is fixed by the method (R ignores ``scale=``/``rscales=``)."""
 COLUMN_OPTIONS = ("weight", "strata", "psu", "fpc")
 """The options that say where a design variable comes from (a column of the data); the
 others are conventions."""
@@ -43,26 +48,32 @@ class DesignOptions:
     replicate_method: ReplicateMethod | None = None
     fay_rho: float | None = None
     mse: bool = False
+    scale: float | None = None
+    rscales: list[float] | tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Design(DesignOptions):
     """A survey design: weights, strata, primary sampling units, FPC or replicate weights.
 
-    Taylor-linearisation designs name ``weight`` and optionally ``strata``, ``psu`` and
-    ``fpc`` (R: ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc, nest=)``).
-    Without ``psu`` every record is its own PSU (R: ``ids=~1``).
+        Taylor-linearisation designs name ``weight`` and optionally ``strata``, ``psu`` and
+        ``fpc`` (R: ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc, nest=)``).
+        Without ``psu`` every record is its own PSU (R: ``ids=~1``).
 
-    Replicate-weight designs name ``weight`` (the full-sample weight), ``replicate_weights``
-    (a list of columns, or a regular expression matched at the start of column names, such as
-    ``"repw"`` or ``"repw[0-9]+"``) and ``replicate_method``; replicate weights are full
-    analysis weights (R: ``svrepdesign(..., combined.weights=TRUE)``). ``mse=True`` centres
-    the replicates at the full-sample estimate rather than at their mean (R: ``mse=TRUE``).
+        Replicate-weight designs name ``weight`` (the full-sample weight), ``replicate_weights``
+        (a list of columns, or a regular expression matched at the start of column names, such as
+        ``"repw"`` or ``"repw[0-9]+"``) and ``replicate_method``; replicate weights are full
+        analysis weights (R: ``svrepdesign(..., combined.weights=TRUE)``). ``mse=True`` centres
+        the replicates at the full-sample estimate rather than at their mean (R: ``mse=TRUE``).
+    ``scale`` replaces the method's overall multiplier and ``rscales`` gives one multiplier per
+    replicate (R: ``svrepdesign(scale=, rscales=)``); ``jkn`` needs ``rscales`` (R's ``type="JKn"``
+    with combined weights) and ``other`` needs ``scale`` (R's ``type="other"``); ``brr``, ``fay``
+    and ``sdr`` fix their own scale and take neither.
 
-    Raises:
-        EstimationError: an option of the wrong type, an unknown convention or options that
-            do not go together; :attr:`~decentwork.errors.DecentworkError.parameter` names the
-            option.
+        Raises:
+            EstimationError: an option of the wrong type, an unknown convention or options that
+                do not go together; :attr:`~decentwork.errors.DecentworkError.parameter` names the
+                option.
     """
 
     def __post_init__(self) -> None:
@@ -89,13 +100,15 @@ class Design(DesignOptions):
             raise _bad(
                 "replicate_weights", self.replicate_weights, "a list of column names or a pattern"
             )
+        self._check_scales()
         if self.replicate_weights is None:
-            if self.replicate_method is not None:
-                raise EstimationError(
-                    "Design: replicate_method given without replicate_weights",
-                    parameter="replicate_method",
-                    given=self.replicate_method,
-                )
+            for option in ("replicate_method", "scale", "rscales"):
+                if getattr(self, option) is not None:
+                    raise EstimationError(
+                        f"Design: {option} given without replicate_weights",
+                        parameter=option,
+                        given=repr(getattr(self, option)),
+                    )
             return
         if self.replicate_method not in REPLICATE_METHODS:
             raise _bad(
@@ -122,6 +135,45 @@ class Design(DesignOptions):
                 parameter="fay_rho",
                 given=self.fay_rho,
             )
+        if isinstance(self.replicate_weights, tuple):
+            self.replicate_rscales(len(self.replicate_weights))
+        if self.replicate_method in FIXED_SCALE_METHODS:
+            for option in ("scale", "rscales"):
+                if getattr(self, option) is not None:
+                    raise EstimationError(
+                        f"Design: replicate_method={self.replicate_method!r} fixes its own "
+                        f"scale; {option} applies to bootstrap, jk1, jkn and other",
+                        parameter=option,
+                        given=repr(getattr(self, option)),
+                    )
+        required = {"jkn": "rscales", "other": "scale"}.get(str(self.replicate_method))
+        if required and getattr(self, required) is None:
+            raise EstimationError(
+                f"Design: replicate_method={self.replicate_method!r} needs {required} "
+                f"(R: svrepdesign({required}=))",
+                parameter=required,
+                expected="a positive number" if required == "scale" else "one number per replicate",
+            )
+
+    def _check_scales(self) -> None:
+        """Refuse a scale that is not a positive number, or rscales that are not numbers >= 0."""
+        if self.scale is not None and not (
+            isinstance(self.scale, int | float)
+            and not isinstance(self.scale, bool)
+            and math.isfinite(self.scale)
+            and self.scale > 0
+        ):
+            raise _bad("scale", self.scale, "a positive number")
+        if self.rscales is None:
+            return
+        if not isinstance(self.rscales, list | tuple) or not self.rscales:
+            raise _bad("rscales", self.rscales, "a list of numbers >= 0, one per replicate")
+        object.__setattr__(self, "rscales", tuple(self.rscales))
+        if not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in self.rscales
+        ):
+            raise _bad("rscales", self.rscales, "a list of numbers >= 0, one per replicate")
 
     @property
     def is_replicate(self) -> bool:
@@ -163,13 +215,35 @@ class Design(DesignOptions):
                 given=n_replicates,
                 expected="at least 2 replicate weights",
             )
+        if self.scale is not None:
+            return float(self.scale)
         return {
             "bootstrap": 1.0 / (n_replicates - 1),
             "jk1": (n_replicates - 1) / n_replicates,
+            "jkn": 1.0,
             "brr": 1.0 / n_replicates,
             "fay": 1.0 / (n_replicates * (1.0 - (self.fay_rho or 0.0)) ** 2),
             "sdr": 4.0 / n_replicates,
+            "other": 1.0,
         }[str(self.replicate_method)]
+
+    def replicate_rscales(self, n_replicates: int) -> np.ndarray:
+        """Multiplier of each replicate's squared deviation (R ``svrepdesign``'s rscales).
+
+        Raises:
+            EstimationError: ``rscales`` does not have one value per replicate weight.
+        """
+        if self.rscales is None:
+            return np.ones(n_replicates)
+        if len(self.rscales) not in (1, n_replicates):
+            raise EstimationError(
+                f"Design: rscales has {len(self.rscales)} values for {n_replicates} replicate "
+                "weights",
+                parameter="rscales",
+                given=len(self.rscales),
+                expected=f"{n_replicates} values (one per replicate weight) or 1",
+            )
+        return np.broadcast_to(np.asarray(self.rscales, dtype=float), (n_replicates,))
 
     def columns(self) -> list[str]:
         """The design columns (without replicate weights), in a stable order."""

@@ -1,8 +1,8 @@
-"""Replicate-weight variance (bootstrap, JK1, BRR, Fay, SDR), as R's ``svrVar``.
+"""Replicate-weight variance (bootstrap, JK1, JKn, BRR, Fay, SDR, other), as R's ``svrVar``.
 
 ``v = scale * sum_r rscale_r (theta_r - centre)^2`` with centre the mean of the replicates
-(``mse=False``) or the full-sample estimate (``mse=True``); replicates that give no estimate
-(an empty domain in that replicate) are left out, as R does.
+whose rscale is positive (``mse=False``) or the full-sample estimate (``mse=True``);
+replicates that give no estimate (an empty domain in that replicate) are left out, as R does.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def replicate_variance(design: Design, estimate: np.ndarray, replicates: np.ndar
     under a non-zero numerator) makes the variance NA, as in R.
     """
     scale = design.replicate_scale(replicates.shape[1])
+    rscales = design.replicate_rscales(replicates.shape[1])
     infinite = np.isinf(replicates).any(axis=1)
     replicates = np.where(np.isinf(replicates), np.nan, replicates)
     if design.mse:
@@ -30,9 +31,9 @@ def replicate_variance(design: Design, estimate: np.ndarray, replicates: np.ndar
     else:
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            centre = np.nanmean(replicates, axis=1)
+            centre = np.nanmean(replicates[:, rscales > 0], axis=1)
     deviations = replicates - centre[:, None]
-    variance = scale * np.nansum(deviations * deviations, axis=1)
+    variance = scale * np.nansum(rscales * deviations * deviations, axis=1)
     return np.where(np.isnan(estimate) | infinite, np.nan, variance)
 
 
