@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from decentwork import charts
 
 
@@ -101,3 +103,33 @@ def test_progress_chart_legend_in_another_language_and_escaped() -> None:
     key = charts.progress_key("target")
     assert key.startswith('<svg class="key"') and 'aria-hidden="true"' in key
     assert charts.PROGRESS_COLOURS["target"] in key and "<text" not in key
+
+
+def _keys(svg: str) -> list[tuple[int, int]]:
+    """Where a time series' legend keys are: (x, y) of each key's symbol, in series order."""
+    return [(int(x), int(y)) for x, y in re.findall(r'class="key" x="(\d+)" y="(\d+)"', svg)]
+
+
+def test_legend_keys_with_long_names_take_a_row_each() -> None:
+    def chart(*names: str) -> str:
+        return charts.time_series(
+            [charts.Series(name, [charts.Point("2026M12", 1.0)]) for name in names], "t", "d"
+        )
+
+    short = _keys(chart("KHM", "LAO", "VNM", "THA"))
+    assert [y for _x, y in short] == [short[0][1]] * 3 + [short[0][1] + 18]
+    assert len({x for x, _y in short[:3]}) == 3
+    # the PES page's labels: drawn three to a row, each ran into the next (issue 15)
+    long = _keys(
+        chart(
+            "New registrations of job seekers in the month (PES)",
+            "Vacancies notified in the month (PES)",
+            "Placements in the month (PES)",
+        )
+    )
+    assert {x for x, _y in long} == {short[0][0]}
+    assert [y for _x, y in long] == [long[0][1], long[0][1] + 18, long[0][1] + 36]
+    # two to a row when two fit; wide (Chinese) characters count double
+    assert len({y for _x, y in _keys(chart("x" * 30, "y" * 30, "z"))}) == 2
+    assert len({y for _x, y in _keys(chart("x" * 16, "y", "z"))}) == 1
+    assert len({y for _x, y in _keys(chart("职" * 16, "业", "率"))}) == 2

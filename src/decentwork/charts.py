@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from types import MappingProxyType
+from unicodedata import east_asian_width
 
 from markupsafe import Markup
 
@@ -78,7 +79,9 @@ def time_series(
     ]
     if not times or not values:
         return _svg(width, 40, title, desc, "", "chart chart-empty")
-    left, right, top, bottom = 56, 16, 12, 40 + 18 * ((len(series) + 2) // 3)
+    left, right, top = 56, 16, 12
+    columns = _legend_columns([line.name for line in series], width - left)
+    bottom = 40 + 18 * -(-len(series) // columns)  # a row of keys per `columns` series
     low, high = min(min(values), 0.0), max(values)
     x = _scale(0, max(len(times) - 1, 1), left, width - right)
     y = _scale(low, high, height - bottom, top)
@@ -124,8 +127,8 @@ def time_series(
                 f'fill="{colour}"><title>{escape(line.name)} {escape(p.time)}: '
                 f"{_number(p.value)}{bounds}</title></circle>"
             )
-        column, row = n % 3, n // 3
-        lx, ly = left + column * (width - left) // 3, height - bottom + 34 + 18 * row
+        column, row = n % columns, n // columns
+        lx, ly = left + column * (width - left) // columns, height - bottom + 34 + 18 * row
         group.append(
             f'<rect class="key" x="{lx}" y="{ly - 9}" width="12" height="12" '
             f'fill="{colour}"/><text x="{lx + 16}" y="{ly + 1}" font-size="12">'
@@ -133,6 +136,20 @@ def time_series(
         )
         parts.append("".join(group))
     return _svg(width, height, title, desc, "".join(parts), "chart time-series")
+
+
+def _legend_columns(names: Sequence[str], space: int) -> int:
+    """How many columns of legend keys (3, 2 or 1) share ``space`` units: the most whose
+    widest key (its 16 units of symbol and gap, its name at font size 12 and 8 units before
+    the next) fits its column, so that long names do not run into the next key."""
+    widest = 16 + max((_text_width(name, 12) for name in names), default=0.0) + 8
+    return next((count for count in (3, 2) if widest <= space // count), 1)
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` at font size ``size``: an em for a wide
+    (East Asian) character, 0.55 em for any other (Noto Sans averages under 0.5 em)."""
+    return sum(size if east_asian_width(c) in "WF" else 0.55 * size for c in text)
 
 
 def sparkline(values: Sequence[float], title: str, width: int = 100, height: int = 24) -> Markup:

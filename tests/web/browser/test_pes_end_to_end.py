@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
 from decentwork.pes.database import ENVIRONMENT
 from decentwork.pes.statistics import Month
@@ -222,9 +222,33 @@ def _check_the_page(tab: Page, placement: Placement, records: Records) -> None:
     placed = tab.locator("#areas tbody tr td:nth-of-type(5)").all_inner_texts()
     assert sum(int(n) for n in placed) == 1
     expect(tab.locator("main .suppressed")).to_have_count(0)
-    # the flows chart draws the month's placements
+    # the flows chart draws the month's placements, and its legend's keys, named by the
+    # indicators' full labels, do not run into one another
     flows = tab.locator("main svg.time-series").nth(0)
-    expect(flows.get_by_role("button", name="Placements")).to_be_visible()
+    expect(flows.get_by_role("button", name="Placements in the month")).to_be_visible()
+    expect(flows.locator("circle")).to_have_count(3)
+    keys = [_box(key) for key in flows.locator(".series .key + text").all()]
+    assert len(keys) == 3
+    for n, one in enumerate(keys):
+        for other in keys[n + 1 :]:
+            assert not _overlap(one, other), (one, other)
+
+
+def _box(element: Locator) -> FloatRect:
+    """Where ``element`` is drawn."""
+    box = element.bounding_box()
+    assert box is not None
+    return box
+
+
+def _overlap(one: FloatRect, other: FloatRect) -> bool:
+    """Whether two boxes share some area."""
+    return (
+        one["x"] < other["x"] + other["width"]
+        and other["x"] < one["x"] + one["width"]
+        and one["y"] < other["y"] + other["height"]
+        and other["y"] < one["y"] + one["height"]
+    )
 
 
 def test_the_public_page_shows_the_placement(
