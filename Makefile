@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make run` (the main job) and `make test` (the test suite).
-# The developer loop: `make lint`, `make test-fast` (no R, no browser, in parallel), `make bench`.
+# The developer loop: `make lint`, `make test-fast` (SQLite only: no R, browser, PostgreSQL
+# or slow test; in parallel), `make bench`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +26,7 @@ test: lint
 	$(BIN)/pytest
 
 test-fast: $(BIN)/decentwork
-	$(BIN)/pytest -n 2 -m "not oracle" --ignore=tests/web/browser -q
+	$(BIN)/pytest -n 2 -m "not oracle and not slow and not postgresql" --ignore=tests/web/browser -q
 
 bench: $(BIN)/decentwork
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
