@@ -251,20 +251,18 @@ def pes_statistics(target: sa.Engine, pes_url: str) -> list[LoadReport]:
     """The monthly statistics of the demo PES at ``pes_url`` over its last
     :data:`PES_MONTHS` months, loaded into the warehouse ``target`` as ``decentwork pes
     statistics --load`` does (a release of dataset ``pes-khm`` per month, suppression at the
-    default threshold), so that the public PES statistics page has data."""
-    from decentwork.commands.pes_statistics import load_month, read_pes
+    default threshold, then the English labels of the codes they use), so that the public
+    PES statistics page has data, with names. Returns the months' reports."""
+    from decentwork.commands.pes_statistics import load_months, read_pes
     from decentwork.pes.statistics import Month, month_observations, months_between
     from decentwork.pes.synthetic import UNTIL
 
     register = read_pes(pes_url)
     last = Month(UNTIL.year, UNTIL.month)
     first = last.back(PES_MONTHS - 1)
-    return [
-        load_month(
-            target, register.country, month, month_observations(register, month), "decentwork demo"
-        )
-        for month in months_between(first, last)
-    ]
+    published = {m: month_observations(register, m) for m in months_between(first, last)}
+    reports, _ = load_months(target, register.country, published, "decentwork demo")
+    return reports
 
 
 def _officer(registry: Registry, actor: Actor, password: str) -> None:

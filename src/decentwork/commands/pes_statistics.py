@@ -1,7 +1,8 @@
 """``decentwork pes statistics``: the public employment service's monthly administrative
 statistics from the PES database as observations (docs/pes-statistics.md), printed or
 written as CSV or JSON and, with ``--load``, loaded into the warehouse as a release of the
-service's dataset (``pes-<country>``) per month, with the indicators' metadata.
+service's dataset (``pes-<country>``) per month, with the indicators' metadata and the
+English labels of the codes they use (a labels release of the same dataset).
 
 Registered by :mod:`decentwork.cli` under ``decentwork pes``; heavy imports happen inside
 the command so that the program starts quickly.
@@ -23,10 +24,13 @@ from decentwork.commands.warehouse import Db, Operator
 from decentwork.terminal import errors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
     import pandas as pd
     import sqlalchemy as sa
 
     from decentwork.pes.statistics import Month, Register
+    from decentwork.pes.statistics.labels import CodeLabels
     from decentwork.warehouse.load import IndicatorMetadata, LoadReport
 
 FORMATS = ("csv", "json")
@@ -164,14 +168,28 @@ def _load(
 
     target = open_warehouse(db)
     try:
-        reports = [
-            load_month(target, country, month, rows, operator) for month, rows in published.items()
-        ]
+        reports, labelled = load_months(target, country, published, operator)
     finally:
         target.dispose()
     errors.print(f"Loaded {len(reports)} month(s) of PES statistics:")
     with contextlib.redirect_stdout(sys.stderr):  # standard output holds the observations
-        print_loaded(reports)
+        print_loaded([*reports, labelled] if labelled is not None else reports)
+
+
+def load_months(
+    target: sa.Engine,
+    country: str,
+    published: Mapping[Month, list[dict[str, object]]],
+    operator: str | None,
+) -> tuple[list[LoadReport], LoadReport | None]:
+    """Load each month's observations as a release of the service's dataset
+    (:func:`load_month`), then the labels of the codes they use (:func:`load_labels`):
+    the months' reports, and the labels' (None when they added or changed nothing)."""
+    reports = [
+        load_month(target, country, month, rows, operator) for month, rows in published.items()
+    ]
+    every = [row for rows in published.values() for row in rows]
+    return reports, load_labels(target, country, every, operator)
 
 
 def load_month(
@@ -244,3 +262,83 @@ def indicator_note(code: str) -> str:
     from decentwork.pes.statistics import indicator_info
 
     return indicator_info()[code].note
+
+
+LABELS_FORMAT = "pes-labels"
+"""The format the warehouse records for a release of the PES statistics' labels."""
+
+
+def load_labels(
+    target: sa.Engine,
+    country: str,
+    rows: Iterable[Mapping[str, object]],
+    operator: str | None,
+    classifications: Path | None = None,
+) -> LoadReport | None:
+    """Load the English labels of the codes ``rows`` use (the country, source, sexes and
+    ``classif1`` categories: :func:`decentwork.pes.statistics.labels.code_labels`, titles
+    from the classification files in ``classifications``, default the data directory) as a
+    release of dataset ``pes-<country>``, each label with its history. A code the warehouse
+    has a label of from elsewhere (an ILOSTAT dictionary) keeps it; a label an earlier
+    release of the dataset set is revised when its text has changed. None when there is
+    nothing to add or change (no release). Codes that cannot be labelled (a classification
+    file not fetched) are said on standard error; the others are loaded."""
+    from decentwork.pes.statistics import dataset, source
+    from decentwork.pes.statistics.labels import code_labels
+    from decentwork.warehouse.database import write_lock
+    from decentwork.warehouse.load import load_labels as store
+
+    found = code_labels(rows, classifications)
+    for (kind, code), why in sorted(found.unlabelled.items()):
+        errors.print(f"No label for {kind} {code}: {why}")
+    name = dataset(country)
+    with target.begin() as connection:
+        write_lock(connection)
+        table = _new_labels(connection, found, name)
+        if table.empty:
+            return None
+        return store(
+            connection,
+            table,
+            name,
+            f"decentwork pes statistics labels ({source(country)})",
+            LABELS_FORMAT,
+            operator,
+        )
+
+
+def _new_labels(connection: sa.Connection, found: CodeLabels, name: str) -> pd.DataFrame:
+    """The labels of ``found`` that the warehouse lacks, or that it holds as an earlier
+    release of dataset ``name`` set them with other text (kind, code, lang, label); a label
+    set by another dataset's release (a dictionary), or held before history was kept, is
+    left as it is."""
+    import pandas as pd
+    import sqlalchemy as sa
+
+    from decentwork.warehouse.contents import label_map
+    from decentwork.warehouse.tables import label_history, releases
+
+    kinds = sorted({label.kind for label in found.labels})
+    held = {key: text for kind in kinds for key, text in label_map(connection, "en", kind).items()}
+    history = label_history.c
+    setters = connection.execute(
+        sa.select(history.kind, history.code, releases.c.dataset)
+        .select_from(label_history.outerjoin(releases, releases.c.id == history.release_id))
+        .where(
+            history.lang == "en",
+            history.kind.in_(kinds),
+            history.code.in_(sorted({label.code for label in found.labels})),
+        )
+        .order_by(sa.func.coalesce(history.release_id, 0), history.id)
+    )
+    last = {(kind, code): setter for kind, code, setter in setters}  # the newest wins
+    wanted = [
+        {"kind": label.kind, "code": label.code, "lang": "en", "label": label.label}
+        for label in found.labels
+        if (label.kind, label.code) not in held
+        or (
+            last.get((label.kind, label.code)) == name
+            and held[(label.kind, label.code)] != label.label
+        )
+    ]
+    return pd.DataFrame(wanted, columns=["kind", "code", "lang", "label"])

@@ -39,7 +39,15 @@ from decentwork.warehouse.descriptions import (
 from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
-__all__ = ["IndicatorMetadata", "LoadError", "LoadReport", "load_file", "load_files", "load_frame"]
+__all__ = [
+    "IndicatorMetadata",
+    "LoadError",
+    "LoadReport",
+    "load_file",
+    "load_files",
+    "load_frame",
+    "load_labels",
+]
 
 BATCH = 20_000
 MAX_DATASET = 200
@@ -477,7 +485,46 @@ def load_frame(
     who = f"{settings.operator(operator)} (decentwork {__version__})"
     rows = schema.frame(rows)
     digest = content_digest(rows, KEY)
-    previous = connection.execute(
+    previous = _same_content(connection, dataset, digest)
+    if previous is not None:
+        return LoadReport(origin, fmt, dataset, previous, len(rows), already_loaded=True)
+    release = _new_release(connection, origin, dataset, digest, digest, fmt, full, len(rows), who)
+    counts = _load_observations(connection, rows, dataset, release, full)
+    describe_indicators(connection, set(rows["indicator"]), metadata, release)
+    _count(connection, release, counts)
+    _stamp(connection, [release])
+    return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
+
+
+def load_labels(
+    connection: sa.Connection,
+    table: pd.DataFrame,
+    dataset: str,
+    origin: str,
+    fmt: str,
+    operator: str | None = None,
+) -> LoadReport:
+    """Store labels computed inside decentwork (columns kind, code, lang, label) as a
+    release of ``dataset``, as a dictionary's labels are stored: added or changed, each
+    change kept in the labels' history (:func:`record_labels`). ``origin`` says what
+    produced them, ``operator`` who. The same labels already loaded for the dataset add
+    nothing. The caller holds the write lock (:func:`write_lock`) and commits right after."""
+    who = f"{settings.operator(operator)} (decentwork {__version__})"
+    table = table[[*LABEL_KEY, "label"]].drop_duplicates(list(LABEL_KEY), keep="last")
+    digest = content_digest(table, LABEL_KEY)
+    previous = _same_content(connection, dataset, digest)
+    if previous is not None:
+        return LoadReport(origin, fmt, dataset, previous, len(table), already_loaded=True)
+    release = _new_release(connection, origin, dataset, digest, digest, fmt, False, len(table), who)
+    counts = record_labels(connection, table, release)
+    _count(connection, release, counts)
+    _stamp(connection, [release])
+    return LoadReport(origin, fmt, dataset, release, len(table), *counts)
+
+
+def _same_content(connection: sa.Connection, dataset: str, digest: str) -> int | None:
+    """The first release of ``dataset`` whose bytes or content have ``digest``, or None."""
+    found = connection.execute(
         sa.select(releases.c.id)
         .where(
             releases.c.dataset == dataset,
@@ -486,14 +533,7 @@ def load_frame(
         .order_by(releases.c.id)
         .limit(1)
     ).scalar()
-    if previous is not None:
-        return LoadReport(origin, fmt, dataset, int(previous), len(rows), already_loaded=True)
-    release = _new_release(connection, origin, dataset, digest, digest, fmt, full, len(rows), who)
-    counts = _load_observations(connection, rows, dataset, release, full)
-    describe_indicators(connection, set(rows["indicator"]), metadata, release)
-    _count(connection, release, counts)
-    _stamp(connection, [release])
-    return LoadReport(origin, fmt, dataset, release, len(rows), *counts)
+    return None if found is None else int(found)
 
 
 def _count(connection: sa.Connection, release: int, counts: tuple[int, int, int, int]) -> None:
