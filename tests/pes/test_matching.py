@@ -6,6 +6,7 @@ explanation, and the batch mode."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from decentwork.pes.matching.factors import evaluate
 from decentwork.pes.matching.facts import SeekerFacts, VacancyFacts
 from decentwork.pes.matching.index import MatchIndex
 from decentwork.pes.matching.profiles import SkillProfiles, skill_profiles
+from decentwork.pes.matching.queries import Memo
 from decentwork.pes.matching.ranking import Scope
 from decentwork.pes.matching.weights import Factor, Weights, bundled_weights
 from tests.pes.conftest import OTHER_SKILL, SHARED, SKILL
@@ -325,3 +327,23 @@ def test_the_batch_gives_every_seeker_their_best_vacancies(profiles: SkillProfil
             (1, [1]),
             (2, [2]),
         ]
+
+
+def test_the_memo_keeps_what_was_used_last_within_its_limit() -> None:
+    memo = Memo(limit=4)
+    computed: list[str] = []
+
+    def value(name: str) -> Callable[[], np.ndarray]:
+        def compute() -> np.ndarray:
+            computed.append(name)
+            return np.full(2, len(computed), dtype=float)
+
+        return compute
+
+    first = memo.get(("a",), value("a"))
+    memo.get(("b",), value("b"))
+    assert memo.get(("a",), value("a again")) is first  # kept, and now the most recent
+    memo.get(("c",), value("c"))  # 6 values: "b", the least recently used, goes
+    memo.get(("a",), value("a again"))
+    memo.get(("b",), value("b again"))
+    assert computed == ["a", "b", "c", "b again"] and memo.size == 4
