@@ -45,18 +45,11 @@ from decentwork.web.pes.coding import LazyCoder, Suggester
 from decentwork.web.pes.json_errors import error_body, validation_problems
 from decentwork.web.pes.rendering import error_page, redirect
 from decentwork.web.pes.state import PesState
+from decentwork.web.protocol import SECURITY_HEADERS
 
 PAGES = "/pes"
 API = "/api/v1/pes"
 STATIC = "/pes/static"
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
 
 
 def install(
