@@ -4,7 +4,7 @@ They run as an application of their own, which the dashboard's application hands
 request under ``/pes`` and ``/api/v1/pes`` to before its own middleware sees it: the
 dashboard's answer cache and ETags, made for public pages that are the same for everyone,
 must never keep or replay a person's record. The PES application answers with
-``Cache-Control: no-store`` and security headers of its own (a Content-Security-Policy
+``Cache-Control: no-store`` and the dashboard's security headers (a Content-Security-Policy
 without inline scripts or styles, no framing), and answers every
 :class:`~decentwork.errors.DecentworkError` in one place: JSON with the error's status and
 fields for the API (401 and ``WWW-Authenticate: Bearer`` without a valid token), an error page
