@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -25,6 +26,23 @@ def run_r(script: str, workdir: Path, *args: str) -> None:
         check=False,
     )
     assert done.returncode == 0, f"R oracle {script} failed:\n{done.stderr[-3000:]}"
+
+
+def write_persons(path: Path, seed: int, min_age: int, columns: str = "*") -> None:
+    """A seeded synthetic survey's persons (20,000 records, 12 strata, 120 PSUs) with 0/1
+    labour status, as CSV at ``path`` for an R oracle script."""
+    from decentwork.demo import labour_sql
+    from decentwork.synthetic import generate
+
+    con = duckdb.connect()
+    con.register("people", generate(20_000, seed=seed, strata=12, psus=120))
+    persons = labour_sql("people", min_age=min_age)
+    con.sql(f"SELECT {columns} FROM ({persons})").df().to_csv(path, index=False)
+
+
+def read_oracle(path: Path) -> pd.DataFrame:
+    """An oracle CSV written by R (``NA`` is missing, an empty key is the population)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=["NA"])
 
 
 def _label(value: object) -> str:
@@ -67,6 +85,7 @@ _RESULT = (
     "n",
     "numerator_total",
     "denominator_total",
+    "interval",
 )
 
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from decentwork.demo import labour_sql
 from decentwork.estimation import Design, estimate
-from decentwork.synthetic import generate
-from tests.estimation.r_oracle import compare, run_r
+from tests.estimation.r_oracle import compare, read_oracle, run_r, write_persons
 
 pytestmark = pytest.mark.oracle
 
@@ -35,17 +32,12 @@ class Oracle:
 @pytest.fixture(scope="module")
 def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     workdir: Path = tmp_path_factory.mktemp("scales")
-    con = duckdb.connect()
-    con.register("people", generate(20_000, seed=2026, strata=12, psus=120))
-    con.sql(f"SELECT * FROM ({labour_sql('people', min_age=0)})").df().to_csv(
-        workdir / "scales.csv", index=False
-    )
+    write_persons(workdir / "scales.csv", seed=2026, min_age=0)
     run_r("replicate_scales.R", workdir)
-    expected = pd.read_csv(workdir / "scales_oracle.csv", keep_default_na=False, na_values=["NA"])
     return Oracle(
         pd.read_csv(workdir / "scales_data.csv"),
         pd.read_csv(workdir / "scales_factors.csv"),
-        expected,
+        read_oracle(workdir / "scales_oracle.csv"),
     )
 
 

@@ -271,13 +271,19 @@ def test_rows_are_internally_consistent(
         rounding,
         what="upper half-width",
     )
+    # totals of variables never negative (lf and unemp are 0/1) have their lower bound at 0
+    half = q * se
+    total = (result["kind"] == "total").to_numpy()
+    half = np.where(total, np.minimum(half, est), half)
     assert_close(
         est[positive] - lower[positive],
-        q[positive] * se[positive],
+        half[positive],
         1e-12,
         rounding,
         what="lower half-width",
     )
+    assert (lower[total & positive] >= 0).all()
+    assert ((lower == 0) & total).any() or not (total & (est < q * se)).any()
     unknown = np.isnan(q) | np.isnan(se)
     assert np.isnan(lower[unknown]).all() and np.isnan(upper[unknown]).all()
     nonzero = ~np.isnan(est) & (est != 0)

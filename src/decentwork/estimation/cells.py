@@ -217,6 +217,8 @@ def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
         if stat.kind == "ratio":
             add_sum(f"__s{i}_n", "1", f"{ok} AND {x} <> 0" if ok else f"{x} <> 0")
         add_sum(f"__s{i}_y", f"{w} * {y}", ok)
+        if stat.kind == "total":
+            outer[f"__min{i}"] = f"MIN(CASE WHEN {ok} THEN {y} END)" if ok else f"MIN({y})"
         if stat.kind != "total":
             add_sum(f"__s{i}_x", f"{w} * {x}" if x else w, ok)
         if plan.moments:

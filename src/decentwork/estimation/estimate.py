@@ -9,12 +9,22 @@ from typing import Any, Literal
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.special import logit
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
 from decentwork.estimation.design import Design
 from decentwork.estimation.domains import Cube, Groups
 from decentwork.estimation.errors import EmptyData, EstimationError
-from decentwork.estimation.intervals import CI, check_interval, coefficient_of_variation, interval
+from decentwork.estimation.intervals import (
+    CI,
+    IntervalMethod,
+    beta_interval,
+    check_interval,
+    check_method,
+    coefficient_of_variation,
+    interval,
+    logit_interval,
+)
 from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.source import as_relation, select
 from decentwork.estimation.taylor import TaylorFrame
@@ -31,6 +41,7 @@ RESULT_COLUMNS = (
     "n",
     "numerator_total",
     "denominator_total",
+    "interval",
 )
 
 
@@ -45,6 +56,7 @@ def estimate(
     ci: CI = "normal",
     level: float = 0.95,
     missing: Literal["error", "drop"] = "error",
+    interval: IntervalMethod = "wald",
 ) -> pd.DataFrame:
     """Estimate ratios, totals and means with design-based standard errors in many domains.
 
@@ -65,13 +77,18 @@ def estimate(
         missing: ``"error"`` refuses missing values in analysis and by-variables; ``"drop"``
             leaves a record out of each statistic with a missing variable (R: ``na.rm=TRUE``)
             and out of the domains of a grouping set whose variable it lacks.
+        interval: the bounds of ratios and means: ``"wald"`` (estimate -/+ q se),
+            ``"logit"`` or ``"beta"`` for proportions (ratios and means of 0/1 variables, R's
+            ``svyciprop(method=)``; an estimate outside [0, 1] is refused). Totals always
+            get Wald bounds, the lower one at 0 when the variable is never negative.
 
     Returns:
         One row per (statistic, grouping set, domain): ``statistic``, ``kind``, one column per
         by-variable (null where not in the grouping set), ``estimate``, ``se``, ``lower``,
         ``upper``, ``cv`` (se / |estimate|), ``df``, ``n`` (records in the domain entering the
-        statistic), ``numerator_total`` and ``denominator_total`` (ratios only). A domain whose
-        denominator total is zero gets NA estimate and SE.
+        statistic), ``numerator_total`` and ``denominator_total`` (ratios only) and
+        ``interval`` (the method of the bounds). A domain whose denominator total is zero gets
+        NA estimate and SE.
     """
     statistics = _statistics(ratios, totals, means)
     groupings = _groupings(by)
@@ -83,6 +100,7 @@ def estimate(
             expected="'error' or 'drop'",
         )
     check_interval(ci, level)
+    check_method(interval)
     relation = as_relation(data)
     replicates = tuple(design.replicate_columns(relation.columns))
     _refuse_reserved(
@@ -99,16 +117,16 @@ def estimate(
         by_columns=tuple(dict.fromkeys(c for g in groupings for c in g)),
         replicate_columns=replicates,
         moments=not design.is_replicate and design.psu is None,
-        gram=design.is_replicate and ci == "t",
+        gram=design.is_replicate and (ci == "t" or interval == "beta"),
         missing=missing,
     )
-    result = _estimate(plan, relation, groupings, ci, level)
+    result = _estimate(plan, relation, groupings, ci, level, interval)
     if result is None:
         # Records are the PSUs and the moments lost precision: keep every record as a unit.
         numbered = select(relation, f"SELECT *, ROW_NUMBER() OVER () AS {RECORD} FROM _m", "_m")
         exact = replace(plan, design=replace(design, psu=RECORD), moments=False)
         try:
-            result = _estimate(exact, numbered, groupings, ci, level)
+            result = _estimate(exact, numbered, groupings, ci, level, interval)
         except (EmptyData, duckdb.InvalidInputException):
             raise EstimationError(
                 "a variable's spread is too small next to its mean for the one-pass moments; "
@@ -125,6 +143,7 @@ def _estimate(
     groupings: list[tuple[str, ...]],
     ci: CI,
     level: float,
+    method: IntervalMethod,
 ) -> pd.DataFrame | None:
     """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
     cells = aggregate(plan, relation)
@@ -147,11 +166,12 @@ def _estimate(
                 if prefix not in rep_dfs:
                     rep_dfs[prefix] = replicate_df(groups, i, plan)
                 rep_df = rep_dfs[prefix]
-            columns = _domain_statistic(i, stat, groups, frame, plan, rep_df)
+            proportion = method if stat.kind != "total" else None
+            columns = _domain_statistic(i, stat, groups, frame, plan, rep_df, proportion)
             if columns.pop("unstable").any():
                 return None
-            lower, upper = interval(columns["estimate"], columns["se"], columns["df"], ci, level)
-            columns.update(lower=lower, upper=upper)
+            nonnegative = stat.kind == "total" and bool(cells[f"__min{i}"].min() >= 0)
+            columns.update(_bounds(stat, columns, ci, level, method, nonnegative))
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
             columns["statistic"] = np.full(groups.count, stat.name, dtype=object)
             columns["kind"] = np.full(groups.count, stat.kind, dtype=object)
@@ -166,6 +186,46 @@ def _estimate(
     )
     result["n"] = result["n"].astype(np.int64)
     return result
+
+
+def _bounds(
+    stat: Statistic,
+    columns: dict[str, np.ndarray],
+    ci: CI,
+    level: float,
+    method: IntervalMethod,
+    nonnegative: bool,
+) -> dict[str, np.ndarray]:
+    """``lower``, ``upper`` and ``interval`` of one statistic's domains."""
+    estimate, se, df = columns["estimate"], columns["se"], columns["df"]
+    if stat.kind == "total":
+        lower, upper = interval(estimate, se, df, ci, level)
+        if nonnegative:
+            lower = np.maximum(lower, 0.0)
+        method = "wald"
+    elif method == "wald":
+        lower, upper = interval(estimate, se, df, ci, level)
+    else:
+        outside = (estimate < 0) | (estimate > 1)
+        if outside.any():
+            raise EstimationError(
+                f"interval={method!r} is for proportions, but {stat.kind} {stat.name!r} has "
+                f"the estimate {estimate[outside][0]!r} in a domain: give 0/1 variables (for a "
+                "ratio, a numerator within the denominator) or interval='wald'",
+                parameter="interval",
+                given=method,
+                expected="estimates between 0 and 1",
+            )
+        df = columns.pop("proportion_df")
+        if method == "logit":
+            lower, upper = logit_interval(estimate, columns.pop("logit_se"), df, ci, level)
+        else:
+            lower, upper = beta_interval(estimate, se, df, columns["n"], level)
+    return {
+        "lower": lower,
+        "upper": upper,
+        "interval": np.full(len(estimate), method, dtype=object),
+    }
 
 
 def _refuse_reserved(columns: Iterable[str]) -> None:
@@ -189,8 +249,15 @@ def _domain_statistic(
     frame: TaylorFrame | None,
     plan: CellPlan,
     rep_df: np.ndarray | None,
+    proportion: IntervalMethod | None = None,
 ) -> dict[str, np.ndarray]:
-    """Estimate, SE, df and counts of statistic ``i`` in every domain."""
+    """Estimate, SE, df and counts of statistic ``i`` in every domain.
+
+    For a ``proportion`` interval other than Wald, also ``proportion_df`` (R's ``degf`` of the
+    domain's records entering the statistic, for a ratio those with a non-zero denominator)
+    and, for ``"logit"``, ``logit_se`` (the SE of the logit of the estimate: by replicates of
+    the logit for replicate designs, ``se / (p (1 - p))`` by linearisation).
+    """
     n_dom = groups.count
 
     def per_group(name: str) -> np.ndarray:
@@ -225,6 +292,12 @@ def _domain_statistic(
         variance = replicate_variance(plan.design, est, theta)
         out["df"] = rep_df if rep_df is not None else np.full(n_dom, np.nan)
         out["unstable"] = np.zeros(n_dom, dtype=bool)
+        if proportion == "logit":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                logit_variance = replicate_variance(plan.design, logit(est), logit(theta))
+            out["logit_se"] = np.sqrt(logit_variance)
+        if proportion in ("logit", "beta"):
+            out["proportion_df"] = out["df"]
     else:
         magnitude = None
         if denominator is None:
@@ -247,7 +320,15 @@ def _domain_statistic(
         present = valid if plan.moments else (valid > 0).astype(float)
         variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
         out.update(df=df, unstable=unstable)
+        if proportion in ("logit", "beta"):
+            out["proportion_df"] = df
+            if stat.kind == "ratio":
+                entering = per_group("n") if plan.moments else (per_group("n") > 0)
+                out["proportion_df"] = frame.degrees_of_freedom(groups, n_dom, entering)
     out["se"] = np.where(np.isnan(est), np.nan, np.sqrt(variance))
+    if proportion == "logit" and frame is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["logit_se"] = out["se"] / (est * (1 - est))
     return out
 
 

@@ -94,8 +94,7 @@ class TaylorFrame:
         of it is flagged: its digits were lost to cancellation.
         """
         size = self.n_strata * n_domains
-        stratum = groups.unit if self.psu_stratum is None else self.psu_stratum[groups.unit]
-        key = stratum * n_domains + groups.domain
+        key = self._stratum_domain(groups, n_domains)
         shape = (self.n_strata, n_domains)
         first = np.bincount(key, weights=s1, minlength=size).reshape(shape)
         second = np.bincount(key, weights=s2, minlength=size).reshape(shape)
@@ -130,8 +129,27 @@ class TaylorFrame:
             bound = np.where(certain | ~strata_in, 0.0, factor * scale).sum(axis=0)
             unstable = variance < 1e-7 * bound
         variance = np.maximum(variance, 0.0)
-        df = present.sum(axis=0) - strata_in.sum(axis=0)
-        return variance, df.astype(float), unstable
+        return variance, _degrees_of_freedom(present), unstable
+
+    def degrees_of_freedom(self, groups: Groups, n_domains: int, present: np.ndarray) -> np.ndarray:
+        """R's ``degf`` of each domain's subset: PSUs with ``present`` records minus strata.
+
+        ``present`` is, per (unit, domain) group, the number of PSUs with a record in the
+        subset (as in :meth:`variance`).
+        """
+        key = self._stratum_domain(groups, n_domains)
+        counts = np.bincount(key, weights=present, minlength=self.n_strata * n_domains)
+        return _degrees_of_freedom(counts.reshape(self.n_strata, n_domains))
+
+    def _stratum_domain(self, groups: Groups, n_domains: int) -> np.ndarray:
+        """The (stratum, domain) key of each group."""
+        stratum = groups.unit if self.psu_stratum is None else self.psu_stratum[groups.unit]
+        return stratum * n_domains + groups.domain
+
+
+def _degrees_of_freedom(present: np.ndarray) -> np.ndarray:
+    """PSUs present minus strata present, per domain, from a (stratum x domain) count."""
+    return (present.sum(axis=0) - (present > 0).sum(axis=0)).astype(float)
 
 
 def _check_nested(

@@ -49,3 +49,8 @@ oracle <- function(case, design, stat, kind, num, den = NULL, vars = character(0
 write_oracle <- function(rows, path) {
   write.csv(do.call(rbind, rows), path, row.names = FALSE)
 }
+
+# The stratified cluster design of a synthetic survey written by the Python test.
+cluster_design <- function(d) {
+  svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
+}

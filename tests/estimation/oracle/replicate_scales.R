@@ -7,7 +7,7 @@ args <- commandArgs(trailingOnly = TRUE)
 source(file.path(args[1], "common.R"))
 out <- args[2]
 d <- read.csv(file.path(out, "scales.csv"))
-full <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
+full <- cluster_design(d)
 
 set.seed(20)
 made <- list(
