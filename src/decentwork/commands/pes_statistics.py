@@ -283,6 +283,8 @@ def load_labels(
     release of the dataset set is revised when its text has changed. None when there is
     nothing to add or change (no release). Codes that cannot be labelled (a classification
     file not fetched) are said on standard error; the others are loaded."""
+    from rich.markup import escape
+
     from decentwork.pes.statistics import dataset, source
     from decentwork.pes.statistics.labels import code_labels
     from decentwork.warehouse.database import write_lock
@@ -290,7 +292,7 @@ def load_labels(
 
     found = code_labels(rows, classifications)
     for (kind, code), why in sorted(found.unlabelled.items()):
-        errors.print(f"No label for {kind} {code}: {why}")
+        errors.print(escape(f"No label for {kind} {code}: {why}"))
     name = dataset(country)
     with target.begin() as connection:
         write_lock(connection)
