@@ -57,8 +57,9 @@ def demo(
 ) -> None:
     """Generate a synthetic survey, compute the indicator catalogue with SEs, load it and
     ILOSTAT's SDG 8 files (and, from a --from folder, the real Canadian and Philippine
-    survey months' headline indicators) into the demo warehouse, print the headline rates,
-    serve the dashboard."""
+    survey months' headline indicators) into the demo warehouse, print the headline rates;
+    create a synthetic public employment service (Cambodia) and load twelve months of its
+    statistics; serve the dashboard and the PES pages."""
     from rich.table import Table
 
     from decentwork import demo as demonstration
