@@ -92,28 +92,22 @@ def _order(index: MatchIndex) -> list[tuple[int, int]]:
 
 
 def _rank(batch: _Batch, chunk: list[tuple[int, int]], memo: Memo) -> Ranked:
-    """The seekers of ``chunk`` ranked, :data:`BLOCK` at a time (their rows scored together),
-    each with a hint: the k-th best score of the last seeker ranked before its block."""
+    """The seekers of ``chunk`` ranked, :data:`BLOCK` at a time (their rows scored
+    together)."""
     segments = batch.index.seekers.segments()
     vacancies = batch.index.vacancies.segments()
     ranked: Ranked = []
-    hint = None
     for start in range(0, len(chunk), BLOCK):
         block = chunk[start : start + BLOCK]
         queries = [
             SeekerQuery(segments[number], row, batch.profiles, batch.weights, memo)
             for number, row in block
         ]
-        hints = [hint] + [None] * (len(block) - 1) if hint is None else [hint] * len(block)
-        found = rank_many(
-            queries, vacancies, batch.k, batch.weights, batch.scope, hints, seekers_against
-        )
+        found = rank_many(queries, vacancies, batch.k, batch.weights, batch.scope, seekers_against)
         ranked += [
             (int(segments[number].ids[row]), hits)
             for (number, row), hits in zip(block, found, strict=True)
         ]
-        last = found[-1]
-        hint = last[-1].score if len(last) == batch.k else None
     return ranked
 
 

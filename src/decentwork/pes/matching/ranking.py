@@ -149,18 +149,18 @@ def rank_many(
     k: int,
     weights: Weights,
     scope: Scope,
-    hints: Sequence[float | None],
     pairs: Callable[[Sequence[tuple[Q, np.ndarray]], S], Pairs],
 ) -> list[list[Hit]]:
-    """What :func:`rank` gives for each of ``queries`` (with its hint), their rows scored
-    together in rounds: ``pairs`` gives the pairs of several queries with their rows of a
-    segment, one after the other."""
+    """What :func:`rank` gives for each of ``queries`` (without a hint: a neighbour's k-th
+    best made the batch score more rows, not fewer), their rows scored together in rounds:
+    ``pairs`` gives the pairs of several queries with their rows of a segment, one after the
+    other."""
     bests = [_Best(k) for _ in queries]
     for number, segment in enumerate(segments):
         if not len(segment):
             continue
         steps = {
-            i: _steps(q, number, segment, bests[i], scope, hints[i]) for i, q in enumerate(queries)
+            i: _steps(q, number, segment, bests[i], scope, None) for i, q in enumerate(queries)
         }
         asked = {
             i: rows
