@@ -5,11 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+
+from decentwork.estimation import Design
 
 ORACLE_DIR = Path(__file__).parent / "oracle"
 RTOL = 1e-9
@@ -43,6 +46,36 @@ def write_persons(path: Path, seed: int, min_age: int, columns: str = "*") -> No
 def read_oracle(path: Path) -> pd.DataFrame:
     """An oracle CSV written by R (``NA`` is missing, an empty key is the population)."""
     return pd.read_csv(path, keep_default_na=False, na_values=["NA"])
+
+
+@dataclass(frozen=True)
+class BootstrapOracle:
+    """An R oracle's answers with the data it made: the persons with R's bootstrap replicate
+    weights (``boot_1``...) and their scale."""
+
+    data: pd.DataFrame
+    scale: float
+    expected: pd.DataFrame
+
+    @classmethod
+    def run(cls, workdir: Path, name: str, seed: int, columns: str) -> BootstrapOracle:
+        """Write the persons to ``<name>.csv``, run ``<name>.R`` and read what it wrote."""
+        write_persons(workdir / f"{name}.csv", seed=seed, min_age=15, columns=columns)
+        run_r(f"{name}.R", workdir)
+        return cls(
+            pd.read_csv(workdir / f"{name}_data.csv"),
+            float((workdir / f"{name}_scale.txt").read_text()),
+            read_oracle(workdir / f"{name}_oracle.csv"),
+        )
+
+    def bootstrap(self) -> Design:
+        """The replicate design of R's bootstrap weights, with their scale."""
+        return Design(
+            weight="weight",
+            replicate_weights="boot_",
+            replicate_method="bootstrap",
+            scale=self.scale,
+        )
 
 
 def _label(value: object) -> str:
@@ -86,6 +119,8 @@ _RESULT = (
     "numerator_total",
     "denominator_total",
     "interval",
+    "deff",
+    "n_effective",
 )
 
 

@@ -7,63 +7,35 @@ design and on 30 bootstrap replicate weights made by R's ``as.svrepdesign``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from decentwork.estimation import Design, estimate
-from tests.estimation.r_oracle import RTOL, read_oracle, rows_of, run_r, write_persons
+from tests.estimation.r_oracle import RTOL, BootstrapOracle, rows_of
 
 pytestmark = pytest.mark.oracle
 
 BY = [(), ("sex",), ("sex", "region")]
 NAMES = {"p": "unemp", "ur": "ur"}
-
-
-@dataclass(frozen=True)
-class Oracle:
-    data: pd.DataFrame
-    scale: float
-    expected: pd.DataFrame
+TAYLOR = Design(weight="weight", strata="stratum", psu="psu")
 
 
 @pytest.fixture(scope="module")
-def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
-    workdir: Path = tmp_path_factory.mktemp("proportions")
+def oracle(tmp_path_factory: pytest.TempPathFactory) -> BootstrapOracle:
+    workdir = tmp_path_factory.mktemp("proportions")
     columns = "stratum, psu, weight, sex, region, unemp, lf"
-    write_persons(workdir / "proportions.csv", seed=2027, min_age=15, columns=columns)
-    run_r("proportions.R", workdir)
-    return Oracle(
-        pd.read_csv(workdir / "proportions_data.csv"),
-        float((workdir / "proportions_scale.txt").read_text()),
-        read_oracle(workdir / "proportions_oracle.csv"),
-    )
-
-
-def designs(oracle: Oracle) -> dict[str, Design]:
-    return {
-        "taylor": Design(weight="weight", strata="stratum", psu="psu"),
-        "replicate": Design(
-            weight="weight",
-            replicate_weights="boot_",
-            replicate_method="bootstrap",
-            scale=oracle.scale,
-        ),
-    }
+    return BootstrapOracle.run(workdir, "proportions", 2027, columns)
 
 
 @pytest.mark.parametrize("ci", ["t", "normal"])
 @pytest.mark.parametrize("method", ["logit", "beta"])
 @pytest.mark.parametrize("case", ["taylor", "replicate"])
 def test_proportion_intervals_match_svyciprop(
-    oracle: Oracle, case: str, method: str, ci: str
+    oracle: BootstrapOracle, case: str, method: str, ci: str
 ) -> None:
     result = estimate(
         oracle.data,
-        designs(oracle)[case],
+        oracle.bootstrap() if case == "replicate" else TAYLOR,
         ratios={"ur": ("unemp", "lf")},
         means=["unemp"],
         by=BY,

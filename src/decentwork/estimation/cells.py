@@ -67,6 +67,7 @@ class CellPlan:
     moments: bool
     gram: bool
     missing: Literal["error", "drop"] = "error"
+    deff: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -226,6 +227,12 @@ def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
             if stat.kind != "total":
                 add_sum(f"__s{i}_xy", f"{w} * {w} * {x} * {y}" if x else f"{w} * {w} * {y}", ok)
                 add_sum(f"__s{i}_xx", f"{w} * {w} * {x} * {x}" if x else f"{w} * {w}", ok)
+        if plan.deff:  # the weighted (not squared-weight) moments of an SRS variance
+            add_sum(f"__s{i}_w", w, ok)
+            add_sum(f"__s{i}_wyy", f"{w} * {y} * {y}", ok)
+            if stat.kind == "ratio":
+                add_sum(f"__s{i}_wxy", f"{w} * {x} * {y}", ok)
+                add_sum(f"__s{i}_wxx", f"{w} * {x} * {x}", ok)
         for r, wr in enumerate(replicates):
             add_sum(f"__s{i}_y_r{r}", f"{wr} * {y}", ok)
             if stat.kind != "total":

@@ -13,6 +13,7 @@ from scipy.special import logit
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
 from decentwork.estimation.design import Design
+from decentwork.estimation.design_effect import design_effect
 from decentwork.estimation.domains import Cube, Groups
 from decentwork.estimation.errors import EmptyData, EstimationError
 from decentwork.estimation.intervals import (
@@ -42,6 +43,8 @@ RESULT_COLUMNS = (
     "numerator_total",
     "denominator_total",
     "interval",
+    "deff",
+    "n_effective",
 )
 
 
@@ -57,6 +60,7 @@ def estimate(
     level: float = 0.95,
     missing: Literal["error", "drop"] = "error",
     interval: IntervalMethod = "wald",
+    deff: bool = False,
 ) -> pd.DataFrame:
     """Estimate ratios, totals and means with design-based standard errors in many domains.
 
@@ -81,13 +85,17 @@ def estimate(
             ``"logit"`` or ``"beta"`` for proportions (ratios and means of 0/1 variables, R's
             ``svyciprop(method=)``; an estimate outside [0, 1] is refused). Totals always
             get Wald bounds, the lower one at 0 when the variable is never negative.
+        deff: also give each estimate's design effect against simple random sampling
+            without replacement and its effective sample size (R: ``deff=TRUE``; see
+            :mod:`decentwork.estimation.design_effect`).
 
     Returns:
         One row per (statistic, grouping set, domain): ``statistic``, ``kind``, one column per
         by-variable (null where not in the grouping set), ``estimate``, ``se``, ``lower``,
         ``upper``, ``cv`` (se / |estimate|), ``df``, ``n`` (records in the domain entering the
         statistic), ``numerator_total`` and ``denominator_total`` (ratios only) and
-        ``interval`` (the method of the bounds). A domain whose denominator total is zero gets
+        ``interval`` (the method of the bounds), ``deff`` and ``n_effective`` (NA unless
+        ``deff=True``). A domain whose denominator total is zero gets
         NA estimate and SE.
     """
     statistics = _statistics(ratios, totals, means)
@@ -101,6 +109,13 @@ def estimate(
         )
     check_interval(ci, level)
     check_method(interval)
+    if not isinstance(deff, bool):
+        raise EstimationError(
+            f"deff={deff!r} must be True or False",
+            parameter="deff",
+            given=repr(deff),
+            expected="True or False",
+        )
     relation = as_relation(data)
     replicates = tuple(design.replicate_columns(relation.columns))
     _refuse_reserved(
@@ -119,6 +134,7 @@ def estimate(
         moments=not design.is_replicate and design.psu is None,
         gram=design.is_replicate and (ci == "t" or interval == "beta"),
         missing=missing,
+        deff=deff,
     )
     result = _estimate(plan, relation, groupings, ci, level, interval)
     if result is None:
@@ -282,14 +298,22 @@ def _domain_statistic(
         if stat.kind == "ratio":
             out.update(numerator_total=y_total, denominator_total=x_total)
     out["estimate"] = est
+    deff_variance = None  # the variance a design effect compares, when not the estimate's
     if frame is None:
         n_rep = len(plan.replicate_columns)
-        theta = np.column_stack([per_domain(per_group(f"y_r{r}")) for r in range(n_rep)])
+        theta = y_rep = np.column_stack([per_domain(per_group(f"y_r{r}")) for r in range(n_rep)])
         if denominator is not None:
             x_rep = np.column_stack([per_domain(per_group(f"x_r{r}")) for r in range(n_rep)])
             with np.errstate(divide="ignore", invalid="ignore"):
                 theta = theta / x_rep
         variance = replicate_variance(plan.design, est, theta)
+        if plan.deff and stat.kind == "ratio":
+            # R: deff(svytotal(y - R x)), the replicates of the total at the full-sample R
+            zero = np.where(np.isnan(est), np.nan, 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                deff_variance = replicate_variance(
+                    plan.design, zero, y_rep - est[:, None] * x_rep
+                ) / (x_total * x_total)
         out["df"] = rep_df if rep_df is not None else np.full(n_dom, np.nan)
         out["unstable"] = np.zeros(n_dom, dtype=bool)
         if proportion == "logit":
@@ -326,6 +350,20 @@ def _domain_statistic(
                 entering = per_group("n") if plan.moments else (per_group("n") > 0)
                 out["proportion_df"] = frame.degrees_of_freedom(groups, n_dom, entering)
     out["se"] = np.where(np.isnan(est), np.nan, np.sqrt(variance))
+    if plan.deff:
+        ratio = None
+        if stat.kind == "ratio":
+            ratio = (est, x_total, per_domain(per_group("wxy")), per_domain(per_group("wxx")))
+        out.update(
+            design_effect(
+                stat.kind,
+                variance if deff_variance is None else deff_variance,
+                per_domain(valid),
+                per_domain(per_group("w")),
+                (y_total, per_domain(per_group("wyy"))),
+                ratio,
+            )
+        )
     if proportion == "logit" and frame is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             out["logit_se"] = out["se"] / (est * (1 - est))

@@ -54,3 +54,18 @@ write_oracle <- function(rows, path) {
 cluster_design <- function(d) {
   svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
 }
+
+# 30 bootstrap replicate weights of `full` (as.svrepdesign, seeded) as combined weights: the
+# data with them (columns boot_1...) and their scale are written to <out>/<name>_data.csv and
+# <name>_scale.txt for decentwork; returns the replicate design R estimates on.
+bootstrap_design <- function(full, seed, out, name) {
+  set.seed(seed)
+  boot <- as.svrepdesign(full, type = "bootstrap", replicates = 30)
+  w <- weights(boot, "analysis")
+  data <- full$variables
+  for (r in seq_len(ncol(w))) data[[paste0("boot_", r)]] <- w[, r]
+  write.csv(data, file.path(out, paste0(name, "_data.csv")), row.names = FALSE)
+  writeLines(format(boot$scale, digits = 17), file.path(out, paste0(name, "_scale.txt")))
+  svrepdesign(data = data, weights = ~weight, repweights = "^boot_", type = "bootstrap",
+              scale = boot$scale, combined.weights = TRUE)
+}

@@ -11,15 +11,7 @@ source(file.path(args[1], "common.R"))
 out <- args[2]
 d <- read.csv(file.path(out, "proportions.csv"))
 full <- cluster_design(d)
-set.seed(21)
-boot <- as.svrepdesign(full, type = "bootstrap", replicates = 30)
-w <- weights(boot, "analysis")
-data <- d
-for (r in seq_len(ncol(w))) data[[paste0("boot_", r)]] <- w[, r]
-write.csv(data, file.path(out, "proportions_data.csv"), row.names = FALSE)
-writeLines(format(boot$scale, digits = 17), file.path(out, "proportions_scale.txt"))
-replicate <- svrepdesign(data = data, weights = ~weight, repweights = "^boot_",
-                         type = "bootstrap", scale = boot$scale, combined.weights = TRUE)
+replicate <- bootstrap_design(full, 21, out, "proportions")
 
 rows <- list()
 groupings <- list(character(0), "sex", c("sex", "region"))
