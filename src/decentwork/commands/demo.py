@@ -130,8 +130,14 @@ def demo(
         )
     else:
         target = warehouse.open_warehouse(url)
-        warehouse.print_loaded(demonstration.pes_statistics(target, pes.url))
+        months = demonstration.pes_statistics(target, pes.url)
         target.dispose()
+        console.print(
+            f"PES statistics: {len(months)} months loaded as dataset {months[0].dataset} "
+            f"({sum(m.rows_read for m in months):,} observations, "
+            f"{sum(m.added + m.changed for m in months):,} new or revised).",
+            soft_wrap=True,
+        )
         console.print(
             f"Demo public employment service (synthetic, KHM): {pes.seekers:,} job "
             f"seekers, {pes.vacancies:,} vacancies. Officer login at /pes/: "
