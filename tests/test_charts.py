@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from decentwork import charts
 
 
 def test_time_series_has_title_desc_and_a_band_where_bounds_exist() -> None:
     svg = charts.time_series(
         [
-            charts.Series("KHM", [charts.Point("2019", 1.0, 0.5, 1.5), charts.Point("2020", 2.0)]),
+            charts.Series(
+                "KHM",
+                [
+                    charts.Point("2019", 1.0, 0.5, 1.5),
+                    charts.Point("2020", 2.0, 1.5, 2.5),
+                    charts.Point("2021", 2.0),
+                ],
+            ),
             charts.Series("<LAO>", [charts.Point("2019", 3.0)]),
         ],
         "Unemployment",
@@ -18,6 +27,7 @@ def test_time_series_has_title_desc_and_a_band_where_bounds_exist() -> None:
     )
     assert "<title>Unemployment</title><desc>One line per area</desc>" in svg
     assert svg.count('class="band"') == 1
+    assert 'class="interval"' not in svg  # two banded points make a band, not bars
     assert charts.PALETTE[0] in svg and charts.PALETTE[1] in svg
     assert "&lt;LAO&gt;" in svg and "<LAO>" not in svg
 
@@ -133,3 +143,84 @@ def test_legend_keys_with_long_names_take_a_row_each() -> None:
     assert len({y for _x, y in _keys(chart("x" * 30, "y" * 30, "z"))}) == 2
     assert len({y for _x, y in _keys(chart("x" * 16, "y", "z"))}) == 1
     assert len({y for _x, y in _keys(chart("职" * 16, "业", "率"))}) == 2
+
+
+# One series per source, and the interval of a lone point (issue 21) --------------------------
+
+
+def _polylines(svg: str) -> list[list[tuple[float, float]]]:
+    """The points of each polyline of ``svg``."""
+    return [
+        [(float(x), float(y)) for x, y in re.findall(r"([\d.]+),([\d.]+)", points)]
+        for points in re.findall(r'<polyline points="([^"]*)"', svg)
+    ]
+
+
+def test_a_two_source_series_is_never_one_line_and_the_break_is_marked() -> None:
+    # Cambodia's unemployment rate as one spliced series would give it: a household survey
+    # (BB:3064), then the 2004 labour force survey (BA:1321), then the household survey again
+    spliced = [
+        charts.Point("2003", 0.909, source="BB:3064"),
+        charts.Point("2004", 7.53, source="BA:1321"),
+        charts.Point("2007", 1.257, source="BB:3064"),
+        charts.Point("2009", 0.579, source="BB:3064"),
+    ]
+    svg = charts.time_series([charts.Series("Cambodia", spliced)], "8.5.2", "d")
+    lines = _polylines(svg)
+    # three pieces: 2003 alone, 2004 alone, 2007-2009; no segment joins two sources
+    assert [len(line) for line in lines] == [1, 1, 2]
+    assert svg.count('class="break"') == 2
+    assert "<title>BB:3064 | BA:1321</title>" in svg and "<title>BA:1321 | BB:3064</title>" in svg
+    # each break sits halfway between the two sources' points
+    x_2003, x_2004 = lines[0][0][0], lines[1][0][0]
+    [middle] = re.findall(r'class="break"><line x1="([\d.]+)"', svg)[:1]
+    assert float(middle) == pytest.approx((x_2003 + x_2004) / 2, abs=0.1)
+    assert "Cambodia 2004: 7.53 (BA:1321)" in svg  # the point names its source
+    # one source throughout: one line, no break
+    one = charts.time_series(
+        [charts.Series("Cambodia BB:3064", [p for p in spliced if p.source == "BB:3064"])],
+        "8.5.2",
+        "d",
+    )
+    assert [len(line) for line in _polylines(one)] == [3] and 'class="break"' not in one
+    assert "Cambodia BB:3064</text>" in one  # the legend names the source
+
+
+def test_a_one_period_series_shows_its_interval_as_a_bar() -> None:
+    svg = charts.time_series(
+        [charts.Series("Canada BA:147 M", [charts.Point("2024M03", 6.442, 6.2, 6.7)])],
+        "Unemployment rate",
+        "d",
+    )
+    assert 'class="band"' not in svg  # no polygon of zero width
+    [bar] = re.findall(r'<g class="interval"[^>]*>(.*?)</g>', svg)
+    ends = [tuple(map(float, m)) for m in re.findall(r'x1="([\d.]+)" y1="([\d.]+)"', bar)]
+    ys = sorted(float(y) for y in re.findall(r'y[12]="([\d.]+)"', bar))
+    assert len(ends) == 3  # the bar and its two whiskers
+    assert ys[-1] - ys[0] > 10  # it spans the interval, visibly
+    assert "<title>2024M03: [6.2, 6.7]</title>" in bar
+    # the point sits inside the bar
+    [cy] = re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)
+    assert ys[0] < float(cy) < ys[-1]
+
+
+def test_a_progress_chart_draws_other_sources_apart_and_names_them() -> None:
+    svg = charts.progress_chart(
+        [(2015, 6.59), (2020, 5.69), (2021, 6.19)],
+        (2015, 6.59),
+        None,
+        None,
+        "8.6.1",
+        source="BB:3064",
+        others={"AA:1320": [(2008, 79.17)], "BA:1321": [(2012, 12.72), (2019, 11.38)]},
+    )
+    [series] = re.findall(r'<g class="series"><polyline points="([^"]*)"', svg)
+    assert len(series.split()) == 3  # the assessed source only: no census value in it
+    others = re.findall(r'<g class="other-source" data-source="([^"]+)">', svg)
+    assert others == ["AA:1320", "BA:1321"]
+    # the census' single value is a marker, not a line; the LFS's two values are a line
+    census = svg[svg.index('data-source="AA:1320"') : svg.index('data-source="BA:1321"')]
+    assert "<polyline" not in census and "AA:1320 2008: 79.17" in census
+    assert ">Series BB:3064</text>" in svg  # the legend names the series' source
+    assert ">AA:1320</text>" in svg and ">BA:1321</text>" in svg
+    assert "AA:1320: 2008 79.17." in svg and "BA:1321: 2012 12.72, 2019 11.38." in svg  # desc

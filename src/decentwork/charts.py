@@ -3,13 +3,19 @@ dashboard's pages (inline) and in the country briefs (vector graphics in the PDF
 series with shaded confidence bands, a sparkline, a ranked horizontal bar chart and a
 progress chart (a series with its baseline, target and projection). Each has a ``<title>``
 and a ``<desc>`` (its text alternative) and uses the Okabe-Ito palette, which stays
-distinguishable with the common colour-vision deficiencies."""
+distinguishable with the common colour-vision deficiencies.
+
+A line never joins two sources: a time series whose points name different sources is drawn
+in pieces, one per run of a source, with the break marked; a progress chart draws the
+other sources of its indicator as their own lines, named in the legend. A lone point with
+its interval gets an interval bar, never a band of no width."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from itertools import pairwise
 from types import MappingProxyType
 from unicodedata import east_asian_width
 
@@ -21,12 +27,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 
 @dataclass(frozen=True)
 class Point:
-    """One value of a series, with its confidence bounds where known."""
+    """One value of a series, with its confidence bounds and its source where known."""
 
     time: str
     value: float
     lower: float | None = None
     upper: float | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,26 +113,27 @@ def time_series(
         colour = PALETTE[n % len(PALETTE)]
         points = sorted(line.points, key=lambda p: p.time)
         group = [f'<g class="series" data-series="{n}">']
-        banded = [p for p in points if p.lower is not None and p.upper is not None]
-        if banded:
-            edge = [f"{x(where[p.time]):.1f},{y(p.upper):.1f}" for p in banded]  # type: ignore[arg-type]
-            edge += [f"{x(where[p.time]):.1f},{y(p.lower):.1f}" for p in reversed(banded)]  # type: ignore[arg-type]
+        pieces = _pieces(points)
+        for piece in pieces:
+            group.extend(_uncertainty(piece, x, y, where, colour))
+        for piece in pieces:
+            path = " ".join(f"{x(where[p.time]):.1f},{y(p.value):.1f}" for p in piece)
             group.append(
-                f'<polygon class="band" points="{" ".join(edge)}" fill="{colour}" '
-                'fill-opacity="0.2" stroke="none"/>'
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
-        path = " ".join(f"{x(where[p.time]):.1f},{y(p.value):.1f}" for p in points)
-        group.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for before, after in pairwise(pieces):
+            group.append(_break(before[-1], after[0], x, y, where, (y(high), y(low)), colour))
         for p in points:
             bounds = (
                 f" [{_number(p.lower)}, {_number(p.upper)}]"
                 if p.lower is not None and p.upper is not None
                 else ""
             )
+            origin = f" ({escape(p.source)})" if p.source else ""
             group.append(
                 f'<circle cx="{x(where[p.time]):.1f}" cy="{y(p.value):.1f}" r="3" '
                 f'fill="{colour}"><title>{escape(line.name)} {escape(p.time)}: '
-                f"{_number(p.value)}{bounds}</title></circle>"
+                f"{_number(p.value)}{bounds}{origin}</title></circle>"
             )
         column, row = n % columns, n // columns
         lx, ly = left + column * (width - left) // columns, height - bottom + 34 + 18 * row
@@ -136,6 +144,80 @@ def time_series(
         )
         parts.append("".join(group))
     return _svg(width, height, title, desc, "".join(parts), "chart time-series")
+
+
+def _pieces(points: Sequence[Point]) -> list[list[Point]]:
+    """``points`` (in time order) cut where the source changes: each piece is one source's
+    run, drawn as its own line."""
+    pieces: list[list[Point]] = []
+    for point in points:
+        if pieces and pieces[-1][-1].source == point.source:
+            pieces[-1].append(point)
+        else:
+            pieces.append([point])
+    return pieces
+
+
+def _uncertainty(
+    piece: Sequence[Point],
+    x: Callable[[float], float],
+    y: Callable[[float], float],
+    where: Mapping[str, int],
+    colour: str,
+) -> list[str]:
+    """The confidence intervals of one source's run: a shaded band over each stretch of
+    consecutive points with bounds, an interval bar (whiskers) for a point with bounds
+    alone, so that one period still shows its interval."""
+    stretches: list[list[Point]] = [[]]
+    for p in piece:
+        if p.lower is not None and p.upper is not None:
+            stretches[-1].append(p)
+        elif stretches[-1]:
+            stretches.append([])
+    drawn = []
+    for stretch in stretches:
+        if len(stretch) == 1:
+            [p] = stretch
+            assert p.lower is not None and p.upper is not None
+            cx = x(where[p.time])
+            drawn.append(
+                f'<g class="interval" stroke="{colour}" stroke-width="1.5">'
+                f'<line x1="{cx:.1f}" y1="{y(p.lower):.1f}" x2="{cx:.1f}" y2="{y(p.upper):.1f}"/>'
+                + "".join(
+                    f'<line x1="{cx - 5:.1f}" y1="{y(v):.1f}" x2="{cx + 5:.1f}" y2="{y(v):.1f}"/>'
+                    for v in (p.lower, p.upper)
+                )
+                + f"<title>{escape(p.time)}: [{_number(p.lower)}, {_number(p.upper)}]</title></g>"
+            )
+        elif stretch:
+            edge = [f"{x(where[p.time]):.1f},{y(p.upper):.1f}" for p in stretch]  # type: ignore[arg-type]
+            edge += [f"{x(where[p.time]):.1f},{y(p.lower):.1f}" for p in reversed(stretch)]  # type: ignore[arg-type]
+            drawn.append(
+                f'<polygon class="band" points="{" ".join(edge)}" fill="{colour}" '
+                'fill-opacity="0.2" stroke="none"/>'
+            )
+    return drawn
+
+
+def _break(
+    before: Point,
+    after: Point,
+    x: Callable[[float], float],
+    y: Callable[[float], float],
+    where: Mapping[str, int],
+    span: tuple[float, float],
+    colour: str,
+) -> str:
+    """The mark of a break in series between two sources: a dashed vertical line halfway
+    between the last point of one and the first of the next, titled with both sources
+    (``BA:1321 | BB:3064``)."""
+    middle = (x(where[before.time]) + x(where[after.time])) / 2
+    top, bottom = span
+    return (
+        f'<g class="break"><line x1="{middle:.1f}" y1="{top:.1f}" x2="{middle:.1f}" '
+        f'y2="{bottom:.1f}" stroke="{colour}" stroke-width="1" stroke-dasharray="2 3"/>'
+        f"<title>{escape(before.source or '?')} | {escape(after.source or '?')}</title></g>"
+    )
 
 
 def _legend_columns(names: Sequence[str], space: int) -> int:
@@ -221,6 +303,8 @@ PROGRESS_COLOURS: Mapping[str, str] = MappingProxyType(
     }
 )
 """The colour of each element of a progress chart (shapes and dashes differ too)."""
+OTHER_COLOURS = (PALETTE[5], PALETTE[7], PALETTE[6])
+"""The colours of the other sources' lines on a progress chart (dotted, square points)."""
 
 
 def progress_chart(
@@ -234,6 +318,8 @@ def progress_chart(
     labels: Mapping[str, str] | None = None,
     intervals: Mapping[int, tuple[float, float]] | None = None,
     milestones: Sequence[YearValue] = (),
+    source: str | None = None,
+    others: Mapping[str, Sequence[YearValue]] | None = None,
     width: int = 640,
     height: int = 300,
     font_family: str | None = None,
@@ -244,6 +330,10 @@ def progress_chart(
     baseline marked, the target as a dashed line up to a point at the target year, interim
     milestones, and the projection from the latest point to the target year, dashed.
 
+    ``source`` names the series' source beside its key. ``others`` are the indicator's other
+    sources (source code → points): each is drawn as its own dotted line, named by its code
+    in the legend, never joined to the series (two sources are not one series).
+
     ``baseline``, ``target`` and ``projected`` are ``(year, value)`` or None. ``labels``
     names the legend's keys (:data:`PROGRESS_LABELS`'s, in the chart's language); ``desc``
     (default: every value of the chart, written out with those names) is the text
@@ -252,12 +342,24 @@ def progress_chart(
     legend itself (see :func:`progress_key`): SVG renderers that place text letter by
     letter, as WeasyPrint does, cannot shape scripts such as Khmer and Lao."""
     names = {**PROGRESS_LABELS, **(labels or {})}
+    if source:
+        names["series"] = f"{names['series']} {source}"
+    apart = {
+        f"other:{code}": sorted((int(year), float(value)) for year, value in found)
+        for code, found in sorted((others or {}).items())
+        if found
+    }
+    names.update({key: key.removeprefix("other:") for key in apart})
+    drawn = {
+        **PROGRESS_COLOURS,
+        **{key: OTHER_COLOURS[n % len(OTHER_COLOURS)] for n, key in enumerate(apart)},
+    }
     series = sorted((int(year), float(value)) for year, value in points)
     bounds = {year: bound for year, bound in (intervals or {}).items() if year in dict(series)}
     marks = {"baseline": baseline, "target": target, "projection": projected}
     extra = [point for point in (*marks.values(), *milestones) if point is not None]
     if desc is None:
-        desc = _progress_text(series, marks, milestones, names)
+        desc = _progress_text(series, marks, milestones, names, apart)
     if not series:
         return _svg(width, 40, title, desc, "", "chart chart-empty", font_family)
     keys = [
@@ -265,13 +367,15 @@ def progress_chart(
         *(["interval"] if bounds else []),
         *(key for key, point in marks.items() if point is not None),
         *(["milestone"] if milestones else []),
+        *apart,
     ]
     rows = (len(keys) + 2) // 3 if legend else 0
     left, right, top, bottom = 56, 16, 12, 22 + 18 * (rows + 1 if legend else 0)
-    years = [year for year, _ in (*series, *extra)]
+    elsewhere = [point for found in apart.values() for point in found]
+    years = [year for year, _ in (*series, *extra, *elsewhere)]
     values = [
         0.0,
-        *(value for _, value in (*series, *extra)),
+        *(value for _, value in (*series, *extra, *elsewhere)),
         *(v for bound in bounds.values() for v in bound),
     ]
     low, high = min(values), max(values)
@@ -299,7 +403,23 @@ def progress_chart(
         f'font-size="11">{year}</text>'
         for year in ticks
     )
-    drawn = PROGRESS_COLOURS
+    for key, found in apart.items():
+        path = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in found)
+        parts.append(
+            f'<g class="other-source" data-source="{escape(names[key])}">'
+            + (
+                f'<polyline points="{path}" fill="none" stroke="{drawn[key]}" '
+                'stroke-width="1.5" stroke-dasharray="1 3"/>'
+                if len(found) > 1
+                else ""
+            )
+            + "".join(
+                f"{_progress_shape('other', x(year), y(value), drawn[key])}"
+                f"<title>{escape(names[key])} {year}: {_number(value)}</title>"
+                for year, value in found
+            )
+            + "</g>"
+        )
     for year, (lower, upper) in sorted(bounds.items()):
         parts.append(
             f'<g class="interval" stroke="{PALETTE[0]}"><line x1="{x(year):.1f}" '
@@ -364,6 +484,8 @@ def _progress_shape(key: str, cx: float, cy: float, colour: str) -> str:
     milestone (diamond) centred on (cx, cy): shapes differ, so colour is not the only cue."""
     if key == "target":
         return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if key.startswith("other"):
+        return f'<rect x="{cx - 3:.1f}" y="{cy - 3:.1f}" width="6" height="6" fill="{colour}"/>'
     if key == "milestone":
         return (
             f'<polygon points="{cx:.1f},{cy - 5:.1f} {cx + 5:.1f},{cy:.1f} {cx:.1f},'
@@ -405,6 +527,12 @@ def _progress_key(key: str, lx: float, ly: float, colour: str) -> str:
             f'y2="{ly - 6:.1f}"/><line x1="{lx + 6}" y1="{ly + 6:.1f}" x2="{lx + 12}" '
             f'y2="{ly + 6:.1f}"/></g>'
         )
+    if key.startswith("other"):
+        return (
+            f'<line x1="{lx}" y1="{ly:.1f}" x2="{lx + 18}" y2="{ly:.1f}" stroke="{colour}" '
+            f'stroke-width="1.5" stroke-dasharray="1 3"/>'
+            + _progress_shape(key, lx + 9, ly, colour)
+        )
     return _progress_shape(key, lx + 9, ly, colour)
 
 
@@ -413,6 +541,7 @@ def _progress_text(
     marks: Mapping[str, YearValue | None],
     milestones: Sequence[YearValue],
     names: Mapping[str, str],
+    others: Mapping[str, Sequence[YearValue]] | None = None,
 ) -> str:
     """Every value of a progress chart in words: ``Series: 2015 5, 2022 4.2. Baseline:
     2015 5. Target: 2030 3.``"""
@@ -420,6 +549,7 @@ def _progress_text(
         ("series", series),
         *((key, [p]) for key, p in marks.items() if p is not None),
         *([("milestone", milestones)] if milestones else []),
+        *(others or {}).items(),
     ]
     return " ".join(
         f"{names[key]}: " + ", ".join(f"{year} {_number(value)}" for year, value in found) + "."

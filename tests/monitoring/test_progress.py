@@ -485,6 +485,7 @@ def test_as_dict() -> None:
         "projected_year",
         "target_value",
         "target_year",
+        "source",
         "reason",
         "notes",
     ]

@@ -24,6 +24,10 @@ def tracked(
     framework: str = "sdg8",
     areas: tuple[str, ...] = ("KHM", "LAO"),
     targets: Path | None = None,
+    *,
+    codes: tuple[str, ...] | None = None,
+    methods: tuple[str, ...] | None = None,
+    unreliable: bool = False,
 ) -> Tracking:
     chosen = load_framework(framework)
     if targets is not None:
@@ -31,7 +35,9 @@ def tracked(
     target = engine(url)
     try:
         with target.connect() as connection:
-            return track(connection, chosen, list(areas))
+            return track(
+                connection, chosen, list(areas), methods, codes=codes, unreliable=unreliable
+            )
     finally:
         target.dispose()
 
@@ -70,8 +76,10 @@ def test_lao_unemployment_without_a_target(sdg8_url: str) -> None:
     # falling by 18 % a year, in the desired direction: above Open SDG's 1.5 % threshold
     assert a.status == "substantial_progress"
     assert dict(row.series.points)[2010] == lao[2010]
-    assert dict(row.series.points)[2005] == 1.35  # the one year of another source
-    assert row.series.sources == ("AA:1338", "BA:6651")
+    # the one year of another source (a census) is its own series, not spliced in
+    assert 2005 not in dict(row.series.points)
+    assert row.series.others == {"AA:1338": ((2005, 1.35),)}
+    assert row.series.sources == ("BA:6651",) and a.source == "BA:6651"
 
 
 def test_a_targets_file_brings_the_other_methods_in(sdg8_url: str, tmp_path: Path) -> None:

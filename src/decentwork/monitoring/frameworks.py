@@ -48,12 +48,15 @@ class TargetValue(_Strict):
 
 class AreaSettings(_Strict):
     """One area's settings for an indicator: its baseline (a year, and the official value
-    where it differs from the warehouse's), its national target, its interim milestones."""
+    where it differs from the warehouse's), its national target, its interim milestones, and
+    the source to assess (an ILOSTAT source code, such as the one ILOSTAT reports for the SDG;
+    without it, :func:`decentwork.monitoring.sources.choose` picks one)."""
 
     baseline: Point | None = None
     baseline_year: int | None = Field(default=None, ge=1900, le=2100)
     target: TargetValue | None = None
     milestones: tuple[Point, ...] = ()
+    source: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _one_baseline(self) -> AreaSettings:

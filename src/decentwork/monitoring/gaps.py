@@ -60,6 +60,8 @@ class Gap:
             "group_2": self.labels[1],
             "status_1": self.first.status,
             "status_2": self.second.status,
+            "source_1": self.first.source,
+            "source_2": self.second.source,
             "ratio_1": self.first.ratio,
             "ratio_2": self.second.ratio,
             "ratio_difference": self.ratio_difference,
@@ -75,7 +77,8 @@ class Gap:
 
 def gap(first: Assessment, second: Assessment, labels: tuple[str, str] = ("women", "men")) -> Gap:
     """The gap between two groups' assessments of the same indicator by the same method. The
-    trend needs both groups' baseline and latest values, in the same years.
+    trend needs both groups' baseline and latest values, in the same years and from the same
+    source (two surveys' values differ by design, not by change).
 
     Raises:
         BadInput: the assessments use different methods.
@@ -94,6 +97,8 @@ def gap(first: Assessment, second: Assessment, labels: tuple[str, str] = ("women
     if baseline_gap is None or latest_gap is None:
         lacking = first if first.baseline_value is None or first.latest_value is None else second
         reason = f"no values for {labels[0] if lacking is first else labels[1]}: {lacking.reason}"
+    elif first.source != second.source:
+        reason = f"the sources differ ({labels[0]} {first.source}, {labels[1]} {second.source})"
     elif first.baseline_year != second.baseline_year:
         reason = (
             f"the baseline years differ ({labels[0]} {first.baseline_year}, "

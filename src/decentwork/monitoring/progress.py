@@ -147,9 +147,11 @@ class Assessment:
     """One series' progress by one method: status code, English label and components.
 
     ``ratio`` is the method's ratio or index (see docs/monitoring.md); components that a
-    method does not use, or that could not be computed, are None. ``reason`` says why the
-    status is ``no_assessment``; ``notes`` record choices made on the way (a baseline year
-    moved to the next year with data, values dropped or replaced).
+    method does not use, or that could not be computed, are None. ``source`` is the one
+    source the series was read from (ILOSTAT source code; None when the caller gave a bare
+    series). ``reason`` says why the status is ``no_assessment``; ``notes`` record choices
+    made on the way (the source and why, a baseline year moved to the next year with data,
+    values dropped or replaced).
     """
 
     method: str
@@ -167,6 +169,7 @@ class Assessment:
     projected_year: int | None = None
     target_value: float | None = None
     target_year: int | None = None
+    source: str | None = None
     reason: str | None = None
     notes: tuple[str, ...] = ()
 

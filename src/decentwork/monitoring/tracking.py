@@ -8,7 +8,6 @@ reason), never a value made up.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +36,7 @@ from decentwork.monitoring.progress import (
     assess,
     check_method,
 )
+from decentwork.monitoring.sources import RULE, UNRELIABLE, choose
 from decentwork.warehouse.views import Filters, view
 
 NO_DATA = "no_data"
@@ -46,9 +46,11 @@ TOTAL = "total"
 
 @dataclass(frozen=True)
 class Series:
-    """An annual series: ``(year, value)`` points, the sources they came from (all, and
-    each year's), and the standard errors and confidence bounds where the warehouse has them
-    (by year)."""
+    """An annual series from one source: ``(year, value)`` points, the source they came from
+    (``sources`` holds it alone, ``origins`` by year), why that source (``choice``), the
+    other sources' own series (drawn apart, never assessed), the periods whose values were
+    flagged unreliable and left out, and the standard errors and confidence bounds where the
+    warehouse has them (by year)."""
 
     points: tuple[tuple[int, float], ...]
     sources: tuple[str, ...] = ()
@@ -56,12 +58,25 @@ class Series:
     reason: str | None = None
     """Why the series is empty, when it is."""
     origins: Mapping[int, str] = field(default_factory=dict)
-    """The source of each year's value."""
+    """The source of each year's value (the one source of the series)."""
     bounds: Mapping[int, tuple[float, float]] = field(default_factory=dict)
     """The lower and upper confidence bounds, for the years that have both."""
     months: tuple[tuple[str, float], ...] = ()
     """A monthly indicator's months (``2026M11``) and values, in time order, from which
     ``points`` are the yearly means."""
+    choice: str = ""
+    """Why the series keeps to its source (named for the area, or the rule of
+    :func:`~decentwork.monitoring.sources.choose`)."""
+    others: Mapping[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    """The other sources of the same indicator and breakdown, each its own series: charts
+    draw them apart; assessments leave them out."""
+    unreliable: tuple[str, ...] = ()
+    """The periods of the source whose values were flagged unreliable (``U``) and left out."""
+
+    @property
+    def source(self) -> str | None:
+        """The one source of the series (None when it is empty)."""
+        return self.sources[0] if self.sources else None
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ class Progress:
             "indicator": self.indicator,
             "breakdown": self.breakdown,
             **self.assessment.as_dict(),
-            "sources": " ".join(self.series.sources),
+            "other_sources": " ".join(sorted(self.series.others)),
         }
 
 
@@ -150,12 +165,16 @@ def track(
     *,
     codes: Sequence[str] | None = None,
     breakdowns: bool = True,
+    unreliable: bool = False,
 ) -> Tracking:
     """Assess every indicator of ``framework`` (or those with framework ``codes``) for each
     of ``areas`` (default: the framework's own areas, else those its indicators give
     settings for) by each of ``methods`` (default: all of
     :data:`~decentwork.monitoring.progress.METHODS`), with the indicators' breakdowns and
     gaps unless ``breakdowns`` is False.
+
+    Each area's indicator keeps to one source, its breakdowns to the total's (see
+    :func:`series`); values flagged unreliable are left out unless ``unreliable``.
 
     Raises:
         BadInput: an unknown method (about the parameter ``method``), or no areas to assess
@@ -182,10 +201,32 @@ def track(
     for area in places:
         for outcome, target, spec in chosen_indicators:
             found: dict[str, dict[str, Assessment]] = {}
+            settings = spec.settings(area)
+            total = series(
+                connection,
+                area,
+                spec,
+                source=settings.source,
+                unreliable=unreliable,
+                named=f"named by the framework for {area}",
+            )
             for breakdown in (None, *(spec.breakdowns if breakdowns else ())):
                 label = TOTAL if breakdown is None else breakdown.label
-                data = series(connection, area, spec, breakdown)
-                settings = spec.settings(area)
+                data = (
+                    total
+                    if breakdown is None
+                    else series(
+                        connection,
+                        area,
+                        spec,
+                        breakdown,
+                        source=total.source or settings.source,
+                        unreliable=unreliable,
+                        named="the source of the total"
+                        if total.source
+                        else f"named by the framework for {area}",
+                    )
+                )
                 for method in chosen:
                     result = _assessed(data, spec, settings, framework, area, method)
                     found.setdefault(label, {})[method] = result
@@ -217,18 +258,27 @@ def track(
 
 
 def series(
-    connection: sa.Connection, area: str, spec: Indicator, breakdown: Breakdown | None = None
+    connection: sa.Connection,
+    area: str,
+    spec: Indicator,
+    breakdown: Breakdown | None = None,
+    *,
+    source: str | None = None,
+    unreliable: bool = False,
+    named: str = "",
 ) -> Series:
     """The annual series of ``spec`` (with a breakdown's filters in place of its own) for
-    ``area`` in the warehouse's latest view.
+    ``area`` in the warehouse's latest view, from one source.
 
     Quarterly and monthly periods are left out, except for a monthly indicator
     (``frequency: monthly``), whose months are read instead and each year's value is the
     mean of its months with a value (a year under way: of the months so far). Without a
     ``classif1`` (``classif2``) the series is the one with no classification, or a
-    ``..._TOTAL`` one. When several sources give a period, the value comes from the source
-    with the most periods in the series (ties: the later source code), so the series keeps
-    to one survey where it can.
+    ``..._TOTAL`` one. Values flagged unreliable (``obs_status`` ``U``) are left out unless
+    ``unreliable``. The series keeps to ``source`` when given (``named`` says who named it:
+    the framework, or the indicator's total for a breakdown), else to the source
+    :func:`~decentwork.monitoring.sources.choose` picks; the other sources' series are in
+    ``others``, never joined to it.
     """
     if spec.indicator is None:
         return Series((), reason=spec.note)
@@ -257,18 +307,50 @@ def series(
                     f"{', '.join(sorted(found[column].unique()))}): name one in "
                     "the framework",
                 )
-    if found.empty:
-        which = ", ".join(c for c in (sex, classif1, classif2) if c)
+    flagged = found["obs_status"] == UNRELIABLE
+    kept = found if unreliable else found[~flagged]
+    which = ", ".join(c for c in (sex, classif1, classif2) if c)
+    missing = (
+        f"no {spec.frequency} data for {spec.indicator}{f' ({which})' if which else ''} in {area}"
+    )
+    if kept.empty:
+        if not found.empty:
+            missing += (
+                " but values flagged unreliable (U): "
+                f"{', '.join(sorted(found['time'].unique()))}; ask for them to assess them"
+            )
+        return Series((), reason=missing)
+    by_source = {str(s): list(t) for s, t in kept.groupby("source")["time"]}
+    if source is None:
+        chosen, choice = choose(by_source), RULE
+    elif source in by_source:
+        chosen, choice = source, named or "named for the area"
+    else:
         return Series(
             (),
-            reason=f"no {spec.frequency} data for {spec.indicator}"
-            f"{f' ({which})' if which else ''} in {area}",
+            reason=f"{missing} from source {source} ({named or 'named for the area'}); "
+            f"the warehouse has {', '.join(sorted(by_source))}",
         )
-    periods = Counter(found["source"])
-    found = found.assign(rank=found["source"].map(lambda s: (periods[s], s)))
-    found = found.sort_values(["time", "rank"]).drop_duplicates("time", keep="last")
-    if monthly:
-        return _yearly(found)
+    own = _one_source(kept, chosen)
+    others = {
+        s: (_yearly(_one_source(kept, s)) if monthly else _annual(_one_source(kept, s))).points
+        for s in sorted(by_source)
+        if s != chosen
+    }
+    left_out = () if unreliable else tuple(sorted(found[flagged & (found.source == chosen)].time))
+    drawn = _yearly(own) if monthly else _annual(own)
+    return replace(drawn, choice=choice, others=others, unreliable=left_out)
+
+
+def _one_source(found: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The rows of ``source``, one per period (the last in key order where a total
+    classification and none both give one), in time order."""
+    own = found[found["source"] == source]
+    return own.sort_values(["time", "classif1", "classif2"]).drop_duplicates("time", keep="last")
+
+
+def _annual(found: pd.DataFrame) -> Series:
+    """One source's annual rows (one per year, in time order) as a series."""
     return Series(
         tuple((int(t), float(v)) for t, v in zip(found["time"], found["obs_value"], strict=True)),
         tuple(sorted(set(found["source"]))),
@@ -297,6 +379,25 @@ def _yearly(found: pd.DataFrame) -> Series:
     )
 
 
+def source_notes(data: Series) -> list[str]:
+    """The notes (English) that say which source a series keeps to and why, which other
+    sources were left apart, and which of its values were left out as unreliable; every
+    assessment of the series carries them."""
+    if data.source is None:
+        return []
+    notes = [
+        f"source {data.source} ({data.choice})"
+        + (
+            f"; other sources not assessed, not joined to it: {', '.join(sorted(data.others))}"
+            if data.others
+            else ""
+        )
+    ]
+    if data.unreliable:
+        notes.append(f"values flagged unreliable (U) left out: {', '.join(data.unreliable)}")
+    return notes
+
+
 def _assessed(
     data: Series,
     spec: Indicator,
@@ -320,7 +421,7 @@ def _assessed(
         )
     points = dict(data.points)
     baseline_year = settings.baseline_year or framework.baseline_year
-    notes: list[str] = []
+    notes = source_notes(data)
     if settings.baseline is not None:
         baseline_year = settings.baseline.year
         if points.get(baseline_year) != settings.baseline.value:
@@ -336,7 +437,7 @@ def _assessed(
         points[baseline_year] = settings.baseline.value
     target = Target(goal.value, goal.year, direction) if goal else direction
     result = assess(sorted(points.items()), target, method, baseline_year=baseline_year)
-    return replace(result, notes=(*notes, *result.notes)) if notes else result
+    return replace(result, source=data.source, notes=(*notes, *result.notes))
 
 
 def with_settings(framework: Framework, path: Path) -> Framework:

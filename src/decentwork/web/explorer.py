@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from decentwork import charts
+from decentwork.monitoring.sources import frequency
 from decentwork.warehouse.tables import observations
 from decentwork.warehouse.views import Filters, view_query
 from decentwork.web.profiles import number
@@ -17,8 +18,14 @@ from decentwork.web.rendering import Labels
 
 CHOICES = ("sex", "classif1", "classif2", "source")
 """The breakdowns of an indicator a visitor chooses among."""
-LINES = ("ref_area", "source", "sex", "classif1", "classif2")
-"""What tells the chart's lines apart (those that vary among the observations shown)."""
+LINES = ("ref_area", "source", "sex", "classif1", "classif2", "frequency")
+"""What tells the chart's lines apart: each area and source has its own line (a line never
+joins two sources, nor a month to a year); the legend names the area and the source, and
+the sex, classifications and frequency where they vary among the observations shown."""
+NAMED = ("ref_area", "source")
+"""What every line's name says, varying or not."""
+FREQUENCY_CODES = {"annual": "A", "quarterly": "Q", "monthly": "M", "other": "?"}
+"""How a line's name gives its frequency (SDMX's codes), when frequencies vary."""
 MAX_SERIES = 8
 
 
@@ -65,20 +72,36 @@ def ranking(connection: sa.Connection, breakdown: Filters) -> Ranking:
 
 
 def series(rows: list[dict[str, Any]], names: Labels) -> list[charts.Series]:
-    """The chart's lines: one per area, source, sex and classification shown (at most
-    :data:`MAX_SERIES`), named by what varies, each with its observations that have a
-    value."""
-    varying = [k for k in LINES if k == "ref_area" or len({row[k] for row in rows}) > 1]
+    """The chart's lines: one per area, source, sex, classification and frequency shown (at
+    most :data:`MAX_SERIES`), named by the area, the source and what else varies, each with
+    its observations that have a value."""
+    keyed = [{**row, "frequency": frequency(row["time"])} for row in rows]
+    varying = [k for k in LINES if k in NAMED or len({row[k] for row in keyed}) > 1]
     lines: dict[tuple[str, ...], list[charts.Point]] = {}
-    for row in rows:
+    for row in keyed:
         value = number(row["obs_value"])
         if value is not None:
             lines.setdefault(tuple(row[k] for k in varying), []).append(
                 charts.Point(
-                    row["time"], value, number(row["lower_bound"]), number(row["upper_bound"])
+                    row["time"],
+                    value,
+                    number(row["lower_bound"]),
+                    number(row["upper_bound"]),
+                    row["source"],
                 )
             )
     return [
-        charts.Series(" ".join([names.text("ref_area", key[0]), *key[1:]]), points)
+        charts.Series(_name(dict(zip(varying, key, strict=True)), names), points)
         for key, points in sorted(lines.items())
     ][:MAX_SERIES]
+
+
+def _name(key: dict[str, str], names: Labels) -> str:
+    """A line's name: the area's label, then the source and the other codes that vary (the
+    frequency as its SDMX code: A, Q or M)."""
+    codes = [
+        FREQUENCY_CODES[value] if column == "frequency" else value
+        for column, value in key.items()
+        if column != "ref_area" and value
+    ]
+    return " ".join([names.text("ref_area", key["ref_area"]), *codes])

@@ -1,16 +1,17 @@
 """An area's profile: for each indicator the area has data for, its headline series (both
-sexes, the total classification, the source with the most observations), the latest value
-with its interval, the change since the previous period, and the series' values for the
-sparkline."""
+sexes, the total classification, one source and one frequency), the latest value with its
+interval, the change since the previous period of the same series, and the series' values
+for the sparkline. A monthly estimate is never compared with an annual figure, nor one
+survey's value with another's (docs/web.md, "One series per source")."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from decentwork.monitoring.sources import choose, frequency
 from decentwork.warehouse.tables import observations
 from decentwork.warehouse.views import Filters, view_query
 from decentwork.web.summaries import Contents
@@ -49,9 +50,9 @@ class Reading(NamedTuple):
     upper_bound: float | None
 
     @property
-    def series(self) -> tuple[str, str, str, str]:
-        """The series it belongs to: sex, classifications, source."""
-        return self.sex, self.classif1, self.classif2, self.source
+    def series(self) -> tuple[str, str, str, str, str]:
+        """The series it belongs to: sex, classifications, source and frequency."""
+        return self.sex, self.classif1, self.classif2, self.source, frequency(self.time)
 
 
 def number(value: Any) -> float | None:
@@ -77,38 +78,36 @@ def readings(connection: sa.Connection, contents: Contents, ref_area: str) -> li
 
 def preferred(rows: list[Reading]) -> list[Reading]:
     """The headline series of one indicator's observations, by period: both sexes, the
-    total classification, the source with the most observations (ties: the first series in
-    code order)."""
-    counts = Counter(row.series for row in rows)
-    best = min(
-        counts.items(),
-        key=lambda item: (
-            item[0][0] not in ("SEX_T", ""),
-            not totalish(item[0][1]),
-            item[0][2] != "",
-            -item[1],
-            item[0],
-        ),
-    )[0]
+    total classification, and among those series (one per source and frequency) the one
+    :func:`~decentwork.monitoring.sources.choose` picks: the most recent period, then the
+    most periods, then the first in code order."""
+    periods: dict[tuple[str, ...], list[str]] = {}
+    for row in rows:
+        periods.setdefault(row.series, []).append(row.time)
+
+    def rank(series: tuple[str, ...]) -> tuple[bool, bool, bool]:
+        sex, classif1, classif2 = series[:3]
+        return sex not in ("SEX_T", ""), not totalish(classif1), classif2 != ""
+
+    first = min(rank(series) for series in periods)
+    best = choose({series: found for series, found in periods.items() if rank(series) == first})
     return sorted((row for row in rows if row.series == best), key=lambda row: row.time)
 
 
 def summaries(rows: list[Reading]) -> list[dict[str, Any]]:
     """Each indicator's headline, by indicator code: latest value and bounds, change since
-    the previous period, and (under ``values``) the series' values; indicators without a
-    value are left out."""
+    the previous period of the same source and frequency, the frequency, and (under
+    ``values``) the series' values; indicators without a value are left out."""
     by_indicator: dict[str, list[Reading]] = {}
     for row in rows:
         by_indicator.setdefault(row.indicator, []).append(row)
     found = []
     for code, own in sorted(by_indicator.items()):
-        valued = [
-            (row, value) for row in preferred(own) if (value := number(row.obs_value)) is not None
-        ]
+        valued = [row for row in own if number(row.obs_value) is not None]
         if not valued:
             continue
-        series = [row for row, _ in valued]
-        values = [value for _, value in valued]
+        series = preferred(valued)
+        values = [v for row in series if (v := number(row.obs_value)) is not None]
         latest = series[-1]
         previous = series[-2] if len(series) > 1 else None
         found.append(
@@ -119,6 +118,7 @@ def summaries(rows: list[Reading]) -> list[dict[str, Any]]:
                 "classif1": latest.classif1,
                 "classif2": latest.classif2,
                 "time": latest.time,
+                "frequency": frequency(latest.time),
                 "obs_value": values[-1],
                 "lower_bound": number(latest.lower_bound),
                 "upper_bound": number(latest.upper_bound),

@@ -13,7 +13,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
 from decentwork.monitoring.progress import METHODS, check_method
-from decentwork.monitoring.tracking import TOTAL, Progress, Tracking, track, untargeted
+from decentwork.monitoring.tracking import (
+    TOTAL,
+    Progress,
+    Tracking,
+    source_notes,
+    track,
+    untargeted,
+)
 from decentwork.warehouse.views import split_codes
 from decentwork.web import languages
 from decentwork.web.limits import PROGRESS_AREAS, at_most
@@ -43,10 +50,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(languages.chec
 
 
 class ProgressQuery(PageQuery):
-    """A framework page's areas and method."""
+    """A framework page's areas and method, and whether values flagged unreliable count
+    (``unreliable=true``; by default they are left out of every status)."""
 
     area: str | None = None
     method: str | None = None
+    unreliable: bool = False
 
 
 def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
@@ -101,11 +110,24 @@ def framework_page(
     framework = bundled_framework(name)
     method = check_method(query.method or DEFAULT_METHOD)
     areas = _areas(framework, query)
-    found = track(contents.connection, framework, areas, [method], breakdowns=False)
+    found = track(
+        contents.connection,
+        framework,
+        areas,
+        [method],
+        breakdowns=False,
+        unreliable=query.unreliable,
+    )
     names = Labels(contents, languages.chosen(request))
     rows = [_row(row, names) for row in found.rows]
     cells = {(r["code"], r["area"]): r for r in rows}
-    data = {**_describe(framework), "method": method, "areas": areas, "assessments": rows}
+    data = {
+        **_describe(framework),
+        "method": method,
+        "areas": areas,
+        "unreliable": query.unreliable,
+        "assessments": rows,
+    }
     context = {"framework": framework, "cells": cells, "methods": list(METHODS), "names": names}
     return render(request, View("framework.html", name, data, rows, context), fmt)
 
@@ -125,7 +147,9 @@ def indicator_progress(
     outcome, target, spec = framework.indicator(code)
     methods = [check_method(query.method)] if query.method else list(METHODS)
     areas = _areas(framework, query)
-    found = track(contents.connection, framework, areas, methods, codes=[code])
+    found = track(
+        contents.connection, framework, areas, methods, codes=[code], unreliable=query.unreliable
+    )
     names = Labels(contents, languages.chosen(request))
     rows = [_row(row, names) for row in found.rows if not untargeted(row.assessment)]
     left_out = sorted({row.assessment.method for row in found.rows if untargeted(row.assessment)})
@@ -140,6 +164,7 @@ def indicator_progress(
         "note": spec.note,
         "methods": methods,
         "areas": areas,
+        "unreliable": query.unreliable,
         "assessments": rows,
         "without_target": left_out,
         "gaps": [
@@ -175,8 +200,10 @@ def _describe(framework: Framework) -> dict[str, Any]:
 
 
 def _charts(found: Tracking, areas: list[str], methods: list[str]) -> dict[str, dict]:
-    """Per area, what the progress chart draws: the total series, the baseline and latest
-    points, the target and the projection of the first method that projects."""
+    """Per area, what the progress chart draws: the total series from its one source (with
+    its confidence intervals where the warehouse has them), the other sources' series apart,
+    the baseline and latest points, the target and the projection of the first method that
+    projects; and what the page says of the source (the notes that name it)."""
     charts: dict[str, dict] = {}
     for area in areas:
         totals = [r for r in found.rows if r.area == area and r.breakdown == TOTAL]
@@ -206,5 +233,9 @@ def _charts(found: Tracking, areas: list[str], methods: list[str]) -> dict[str, 
             ),
             "milestones": list(totals[0].milestones),
             "methods": methods,
+            "source": totals[0].series.source,
+            "others": {code: list(points) for code, points in totals[0].series.others.items()},
+            "intervals": dict(totals[0].series.bounds),
+            "notes": source_notes(totals[0].series),
         }
     return charts
