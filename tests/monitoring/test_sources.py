@@ -5,6 +5,7 @@ two surveys; checked on a constructed two-source series and on Cambodia's real S
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from decentwork.monitoring.sources import choose, frequency, period_end
 from decentwork.monitoring.tracking import NO_DATA, Tracking
 from decentwork.warehouse import engine, load_file
 from tests.monitoring.test_tracking import tracked as tracking_of
-from tests.warehouse.conftest import ILOSTAT_HEADER, bulk_file, write_csv
+from tests.warehouse.conftest import ILOSTAT_HEADER, bulk_file, invoke, write_csv
 
 
 def tracked(
@@ -240,3 +241,22 @@ def test_a_status_from_two_unreliable_values_of_two_surveys_is_gone(sdg8_url: st
     asked = row_of(tracked(sdg8_url, ("COK",), ("8.5.2",), unreliable=True), "COK", "8.5.2")
     assert asked.assessment.source == "BA:15665" and asked.assessment.status == "no_assessment"
     assert asked.series.points == ((2019, 1.258),)
+
+
+def test_the_progress_command_says_the_source_and_counts_unreliable_values_when_asked(
+    sdg8_url: str,
+) -> None:
+    def totals(*extra: str) -> dict[str, dict]:
+        result = invoke(
+            "progress", "sdg8", "--areas", "COK", "--method", "open-sdg", "-f", "json",
+            "--db", sdg8_url, *extra,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.stdout)["assessments"]
+        return {r["code"]: r for r in rows if r["breakdown"] == "total"}
+
+    plain, asked = totals()["8.5.2"], totals("--unreliable")["8.5.2"]
+    assert (plain["source"], plain["other_sources"]) == ("AA:1013", "")
+    assert asked["source"] == "BA:15665"
+    assert asked["reason"] == "a single data point (2019): at least two years are needed"
+    assert asked["other_sources"] == "AA:1013 BB:14048"

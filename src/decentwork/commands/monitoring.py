@@ -71,6 +71,14 @@ def progress(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File to write (csv, json).")
     ] = None,
+    unreliable: Annotated[
+        bool,
+        typer.Option(
+            "--unreliable",
+            help="Count values flagged unreliable (obs_status U); by default they are "
+            "left out of every status.",
+        ),
+    ] = False,
     db: Db = None,
 ) -> None:
     """Assess a results framework's progress from the warehouse: every indicator for every
@@ -90,7 +98,13 @@ def progress(
     target = engine(db, read_only=True)
     try:
         with target.connect() as connection:
-            found = track(connection, chosen, split_codes(areas), split_codes(method))
+            found = track(
+                connection,
+                chosen,
+                split_codes(areas),
+                split_codes(method),
+                unreliable=unreliable,
+            )
     finally:
         target.dispose()
     if fmt == "table":
