@@ -260,3 +260,19 @@ def test_the_progress_command_says_the_source_and_counts_unreliable_values_when_
     assert asked["source"] == "BA:15665"
     assert asked["reason"] == "a single data point (2019): at least two years are needed"
     assert asked["other_sources"] == "AA:1013 BB:14048"
+
+
+def test_a_series_of_unreliable_values_only_is_no_data_and_says_why(sdg8_url: str) -> None:
+    neet = pd.read_csv(bulk_file("SDG_0861_SEX_RT_A.csv"), encoding="utf-8-sig", dtype=str)
+    tokelau = neet[(neet.ref_area == "TKL") & (neet.sex == "SEX_T")]
+    assert list(zip(tokelau.time, tokelau.obs_value, tokelau.obs_status, strict=True)) == [
+        ("2016", "9.1", "U")
+    ]
+    a = row_of(tracked(sdg8_url, ("TKL",), ("8.6.1",)), "TKL", "8.6.1").assessment
+    assert a.status == NO_DATA
+    assert a.reason == (
+        "no annual data for SDG_0861_SEX_RT in TKL other than values flagged unreliable (U), "
+        "in 2016 (the unreliable option counts them)"
+    )
+    asked = row_of(tracked(sdg8_url, ("TKL",), ("8.6.1",), unreliable=True), "TKL", "8.6.1")
+    assert asked.series.points == ((2016, 9.1),) and asked.assessment.source == "BB:16122"

@@ -316,8 +316,8 @@ def series(
     if kept.empty:
         if not found.empty:
             missing += (
-                " but values flagged unreliable (U): "
-                f"{', '.join(sorted(found['time'].unique()))}; ask for them to assess them"
+                " other than values flagged unreliable (U), in "
+                f"{', '.join(sorted(found['time'].unique()))} (the unreliable option counts them)"
             )
         return Series((), reason=missing)
     by_source = {str(s): list(t) for s, t in kept.groupby("source")["time"]}
