@@ -1,8 +1,8 @@
 """Benchmark of many replicate weights: time and peak memory, 0 vs 500 replicates.
 
-One seeded synthetic survey (the project's generator: ``decentwork.synthetic.write_parquet``)
-is estimated twice with the same request (the unemployment rate and the labour force total,
-by ``()``, ``sex`` and ``sex x region``, ``ci="t"``):
+One seeded synthetic survey (the project's generator, ``decentwork.synthetic.generate``; its
+persons aged 15+) is estimated twice with the same request (the unemployment rate and the
+labour force total, by ``()``, ``sex`` and ``sex x region``, ``ci="t"``):
 
 - ``0``: the Taylor design (strata and PSUs), no replicate weights;
 - ``500``: 500 bootstrap replicate weights (full analysis weights: the weight times a seeded
