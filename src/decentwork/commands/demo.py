@@ -37,7 +37,9 @@ def demo(
         ),
     ] = None,
     host: Annotated[str, typer.Option(help="Address the dashboard listens on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port the dashboard listens on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port the dashboard listens on (1-65535).")
+    ] = 8000,
     serve: Annotated[
         bool,
         typer.Option(

@@ -28,7 +28,9 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to listen on (0.0.0.0: every network interface).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=1, max=65535, help="Port to listen on (1-65535).")
+    ] = 8000,
     base_url: Annotated[
         str | None,
         typer.Option(

@@ -1,8 +1,9 @@
 """Writing observations: CSV, Parquet, Excel and SDMX-CSV 2.0 with ILOSTAT's dimension ids.
 
 Files are written to a temporary name beside the target and renamed when complete, so a
-failure never leaves a partial output file. The file to write is the parameter ``out``,
-the format ``format``.
+failure never leaves a partial output file; the file then has the mode a plain write would
+give it (the user's umask, or the mode of the file it replaces), not the temporary's 0600.
+The file to write is the parameter ``out``, the format ``format``.
 
 Text that a spreadsheet would take for a formula (a cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return: OWASP's CSV-injection rule) is made inert in every CSV and
@@ -14,6 +15,7 @@ apply it, for any table.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -219,12 +221,37 @@ def write_atomically(out: Path, write_to: Callable[[Path], object]) -> None:
     os.close(handle)
     try:
         write_to(Path(temporary))
+        os.chmod(temporary, file_mode(out))  # mkstemp makes it 0600
         os.replace(temporary, out)
     except OSError as error:
         raise _cannot_write(out, error) from None
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def file_mode(out: Path) -> int:
+    """The mode a plain ``open(out, "w")`` would leave ``out`` with: its own mode when it
+    exists, else 0666 less the process's umask (0644 under the usual umask 022)."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux's
+    ``/proc/self/status``), else set and put back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def _cannot_write(out: Path, error: OSError) -> BadInput:
