@@ -1,12 +1,18 @@
-"""The SVG charts: text alternatives, bands, the palette, escaping."""
+"""The SVG charts: text alternatives, bands, the palette, escaping, nice ticks, numbers in
+the page's language and unit."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from decentwork import charts
+from decentwork.formatting import PERCENT, THOUSANDS
 
 
 def test_time_series_has_title_desc_and_a_band_where_bounds_exist() -> None:
@@ -39,7 +45,7 @@ def test_empty_charts_still_have_a_title() -> None:
 
 def test_sparkline_and_ranked_bars() -> None:
     line = charts.sparkline([1.0, 2.0, 1.5], "Trend")
-    assert "<title>Trend</title>" in line and "1, 2, 1.5" in line
+    assert "<title>Trend</title>" in line and "<desc>1; 2; 1.5</desc>" in line
     bars = charts.ranked_bars(
         [("KHM", 1.0), ("LAO", 3.0)], "Ranking", "largest first", highlight=["KHM"]
     )
@@ -60,7 +66,7 @@ def test_progress_chart_draws_the_series_baseline_target_and_projection() -> Non
     assert svg.startswith('<svg class="chart progress-chart"') and 'role="img"' in svg
     assert "<title>Unemployment rate</title>" in svg
     assert (
-        "<desc>Series: 2015 5, 2019 4.4, 2022 4.2. Baseline: 2015 5. Target: 2030 3. "
+        "<desc>Series: 2015 5; 2019 4.4; 2022 4.2. Baseline: 2015 5. Target: 2030 3. "
         "Projection: 2030 3.44. Milestone: 2025 4.</desc>"
     ) in svg
     for part in (
@@ -71,7 +77,7 @@ def test_progress_chart_draws_the_series_baseline_target_and_projection() -> Non
         'class="interval"',
     ):
         assert svg.count(part) == 1, part
-    assert "<title>2019: [4, 4.8]</title>" in svg  # a year outside the series is ignored
+    assert "<title>2019: [4 \u2013 4.8]</title>" in svg  # a year outside the series is ignored
     assert 'stroke-dasharray="3 3"' in svg and 'stroke-dasharray="6 4"' in svg
     assert "<title>Target 2030: 3</title>" in svg
     for colour in charts.PROGRESS_COLOURS.values():
@@ -198,7 +204,7 @@ def test_a_one_period_series_shows_its_interval_as_a_bar() -> None:
     ys = sorted(float(y) for y in re.findall(r'y[12]="([\d.]+)"', bar))
     assert len(ends) == 3  # the bar and its two whiskers
     assert ys[-1] - ys[0] > 10  # it spans the interval, visibly
-    assert "<title>2024M03: [6.2, 6.7]</title>" in bar
+    assert "<title>2024M03: [6.2 \u2013 6.7]</title>" in bar
     # the point sits inside the bar
     [cy] = re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)
     assert ys[0] < float(cy) < ys[-1]
@@ -223,4 +229,118 @@ def test_a_progress_chart_draws_other_sources_apart_and_names_them() -> None:
     assert "<polyline" not in census and "AA:1320 2008: 79.17" in census
     assert ">Series BB:3064</text>" in svg  # the legend names the series' source
     assert ">AA:1320</text>" in svg and ">BA:1321</text>" in svg
-    assert "AA:1320: 2008 79.17." in svg and "BA:1321: 2012 12.72, 2019 11.38." in svg  # desc
+    assert "AA:1320: 2008 79.17." in svg and "BA:1321: 2012 12.72; 2019 11.38." in svg  # desc
+
+
+# Ticks, labels and numbers a statistical office would print (issue 21) -----------------------
+
+finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@given(finite, finite)
+def test_nice_ticks_cover_the_range_in_1_2_5_steps(a: float, b: float) -> None:
+    low, high = min(a, b), max(a, b)
+    ticks = charts.nice_ticks(low, high)
+    assert 3 <= len(ticks) <= 7
+    assert ticks[0] <= low and ticks[-1] >= high
+    steps = [after - before for before, after in itertools.pairwise(ticks)]
+    step = steps[0]
+    assert all(s == pytest.approx(step, rel=1e-6) for s in steps)  # evenly spaced
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(mantissa == pytest.approx(m, rel=1e-6) for m in (1, 2, 5, 10))
+    for t in ticks:  # each a multiple of the step
+        assert t / step == pytest.approx(round(t / step), abs=1e-6)
+
+
+def test_nice_ticks_of_the_ranges_the_dashboard_showed() -> None:
+    # the explorer's axis went 0, 3.765, 5.837 (low, middle, high of the data)
+    assert charts.nice_ticks(0, 5.837) == [0, 1, 2, 3, 4, 5, 6]
+    assert charts.nice_ticks(0, 16_740) == [0, 5_000, 10_000, 15_000, 20_000]
+    assert charts.nice_ticks(0, 0.396) == [0, 0.1, 0.2, 0.3, 0.4]
+    assert charts.nice_ticks(4, 4) == pytest.approx([3.6, 3.8, 4.0, 4.2, 4.4])
+
+
+def _ticks(svg: str) -> list[str]:
+    return re.findall(r'<text class="tick"[^>]*>([^<]*)</text>', svg)
+
+
+def test_value_axes_are_ticked_nicely_in_the_language() -> None:
+    level = [charts.Point("2023", 16_510.2), charts.Point("2024", 16_740.3, 16_400.0, 17_080.0)]
+    svg = charts.time_series([charts.Series("Canada", level)], "Employment", "d", style=THOUSANDS)
+    assert _ticks(svg) == ["0", "5,000", "10,000", "15,000", "20,000"]
+    assert "Canada 2024: 16,740.3 [16,400.0 \u2013 17,080.0]" in svg
+    assert "e+0" not in svg
+    french = charts.time_series(
+        [charts.Series("Canada", level)], "Emploi", "d", style=THOUSANDS, lang="fr"
+    )
+    assert _ticks(french) == ["0", "5\u202f000", "10\u202f000", "15\u202f000", "20\u202f000"]
+    assert "Canada 2024: 16\u202f740,3 [16\u202f400,0 \u2013 17\u202f080,0]" in french
+    rates = charts.progress_chart(
+        [(2015, 6.59), (2020, 5.69), (2021, 6.19)], None, None, None, "NEET", style=PERCENT
+    )
+    assert _ticks(rates) == ["0", "2", "4", "6", "8"]
+    assert "<title>2020: 5.7</title>" in rates and "Series: 2015 6.6; 2020 5.7; 2021 6.2." in rates
+    lao = charts.progress_chart([(2015, 0.5), (2020, 1.25)], None, None, None, "t", lang="lo")
+    assert _ticks(lao) == ["0,0", "0,5", "1,0", "1,5"]  # Lao: a decimal comma
+    assert "<title>2020: 1,25</title>" in lao
+
+
+def _labels(svg: str) -> list[tuple[float, str]]:
+    """The period labels under a chart's axis: (x, text)."""
+    return [
+        (float(x), text)
+        for x, text in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle"[^>]*>([^<]*)<', svg
+        )
+    ]
+
+
+@pytest.mark.parametrize("width", [340, 640])
+def test_period_labels_never_collide(width: int) -> None:
+    months = [f"{year}M{month:02}" for year in range(2020, 2025) for month in range(1, 13)]
+    svg = charts.time_series(
+        [charts.Series("PES", [charts.Point(t, float(n)) for n, t in enumerate(months)])],
+        "t",
+        "d",
+        width=width,
+    )
+    labels = _labels(svg)
+    assert labels[0][1] == months[-1]  # the latest period is always labelled
+    xs = sorted(x for x, _text in labels)
+    width_of = charts._text_width("2024M12", 11)
+    assert all(b - a >= width_of for a, b in itertools.pairwise(xs))
+    years = charts.progress_chart(
+        [(year, 1.0) for year in range(2000, 2024)], None, (2030, 0.5), None, "t", width=width
+    )
+    found = sorted(_labels(years))
+    assert all(b[0] - a[0] >= charts._text_width("2000", 11) for a, b in itertools.pairwise(found))
+    step = int(found[1][1]) - int(found[0][1])
+    assert step in (1, 2, 5, 10) and all(int(text) % step == 0 for _x, text in found)
+
+
+def test_progress_legend_keys_with_long_names_do_not_run_into_each_other() -> None:
+    french = {
+        "series": "Série",
+        "interval": "Intervalle de confiance à 95 %",
+        "baseline": "Valeur de référence",
+        "target": "Cible",
+        "projection": "Projection",
+        "milestone": "Jalon",
+    }
+    svg = charts.progress_chart(
+        [(2015, 5.0), (2020, 4.0)],
+        (2015, 5.0),
+        (2030, 3.0),
+        (2030, 3.5),
+        "t",
+        labels=french,
+        intervals={2020: (3.5, 4.5)},
+        milestones=[(2025, 3.8)],
+    )
+    keys = re.findall(r'<g class="key">.*?<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg)
+    rows: dict[str, list[tuple[float, str]]] = {}
+    for x, y, text in keys:
+        rows.setdefault(y, []).append((float(x), text))
+    for row in rows.values():
+        for (x, text), (after, _next) in itertools.pairwise(row):
+            assert x + charts._text_width(text, 12) < after - 26, (text, _next)

@@ -12,6 +12,7 @@ its interval gets an interval bar, never a band of no width."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -20,6 +21,8 @@ from types import MappingProxyType
 from unicodedata import east_asian_width
 
 from markupsafe import Markup
+
+from decentwork.formatting import NUMBER, Style, interval, number, tick
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 """Okabe-Ito colours, darkest contrasts first (yellow last: weak on white)."""
@@ -44,9 +47,77 @@ class Series:
     points: Sequence[Point] = field(default_factory=tuple)
 
 
-def _number(value: float) -> str:
-    """A value as a short label (up to 4 significant digits)."""
-    return f"{value:.4g}"
+STEPS = (1, 2, 5)
+"""Axis ticks are these times a power of ten apart."""
+TICKS = (3, 7)
+"""The fewest and most ticks on a value axis."""
+
+
+def nice_ticks(low: float, high: float, most: int = TICKS[1]) -> list[float]:
+    """Ticks of a value axis covering ``[low, high]``: evenly spaced by 1, 2 or 5 times a
+    power of ten, the first at or below ``low``, the last at or above ``high``, the finest
+    such spacing that gives at most ``most`` of them (at least :data:`TICKS`'s three for
+    any range; a flat range is widened around its value)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"ticks of [{low}, {high}]: expected finite bounds")
+    low, high = min(low, high), max(low, high)
+    if high == low:
+        spread = abs(low) * 0.1 or 1.0
+        low, high = low - spread, high + spread
+    power = 10.0 ** math.floor(math.log10((high - low) / (most - 1)))
+    while True:
+        for factor in STEPS:
+            step = factor * power
+            first, last = _covering(low, high, step)
+            if last - first + 1 <= most:
+                return [_clean(n * step, step) for n in range(first, last + 1)]
+        power *= 10
+
+
+def _covering(low: float, high: float, step: float) -> tuple[int, int]:
+    """The multiples of ``step`` (as ``n``, ``m``: ``n * step`` to ``m * step``) that
+    cover ``[low, high]`` most tightly, exactly as the ticks will be written."""
+    first, last = math.floor(low / step), math.ceil(high / step)
+    while _clean(first * step, step) > low:
+        first -= 1
+    while _clean((first + 1) * step, step) <= low:
+        first += 1
+    while _clean(last * step, step) < high:
+        last += 1
+    while _clean((last - 1) * step, step) >= high:
+        last -= 1
+    return first, last
+
+
+def _clean(value: float, step: float) -> float:
+    """``value`` without the float error of ``n * step`` (0.30000000000000004: 0.3)."""
+    return round(value, max(0, -math.floor(math.log10(step))) + 1) + 0.0
+
+
+def year_ticks(first: int, last: int, space: float) -> list[int]:
+    """The years to label on an axis from ``first`` to ``last`` drawn ``space`` units wide:
+    every 1, 2, 5, 10, 20... years (the finest whose labels do not touch), at multiples of
+    that step, with ``first`` itself when no multiple falls in the range."""
+    if last <= first:
+        return [first]
+    spacing = space / (last - first)
+    need = _text_width("0000", 11) + 8
+    step = next(
+        n * 10**k
+        for k in range(0, 6)
+        for n in STEPS
+        if n * 10**k * spacing >= need and (last - first) // (n * 10**k) <= 8
+    )
+    found = [year for year in range(first, last + 1) if year % step == 0]
+    return found or [first]
+
+
+def _fitting(labels: Sequence[str], spacing: float, size: float = 11) -> int:
+    """Every how many of evenly spaced axis labels (``spacing`` units apart, at font size
+    ``size``) to show so that none overlaps its neighbour: each needs its width and 6 units
+    of gap."""
+    widest = max((_text_width(label, size) for label in labels), default=0.0) + 6
+    return max(1, math.ceil(widest / spacing)) if spacing > 0 else 1
 
 
 def _svg(
@@ -76,10 +147,19 @@ def _scale(low: float, high: float, start: float, end: float) -> Callable[[float
 
 
 def time_series(
-    series: Sequence[Series], title: str, desc: str, width: int = 640, height: int = 300
+    series: Sequence[Series],
+    title: str,
+    desc: str,
+    width: int = 640,
+    height: int = 300,
+    *,
+    style: Style = NUMBER,
+    lang: str = "en",
 ) -> Markup:
     """Lines over time, one per series, with a shaded band between the lower and upper
-    bounds where a series has them, a legend and labelled axes."""
+    bounds where a series has them, a legend and labelled axes: values ticked at 1, 2 or 5
+    times a power of ten, periods labelled as often as they fit. Values are written in
+    ``style`` for ``lang`` (:func:`decentwork.formatting.number`), as the pages write them."""
     times = sorted({p.time for s in series for p in s.points})
     values = [
         v for s in series for p in s.points for v in (p.value, p.lower, p.upper) if v is not None
@@ -89,33 +169,25 @@ def time_series(
     left, right, top = 56, 16, 12
     columns = _legend_columns([line.name for line in series], width - left)
     bottom = 40 + 18 * -(-len(series) // columns)  # a row of keys per `columns` series
-    low, high = min(min(values), 0.0), max(values)
+    ticks = nice_ticks(min(min(values), 0.0), max(max(values), 0.0))
+    low, high = ticks[0], ticks[-1]
     x = _scale(0, max(len(times) - 1, 1), left, width - right)
     y = _scale(low, high, height - bottom, top)
     where = {t: i for i, t in enumerate(times)}
-    parts = [
-        f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
-        f'y2="{y(low):.1f}" stroke="#555"/>'
-    ]
-    for tick in (low, (low + high) / 2, high):
+    parts = [_value_axis(ticks, left, width - right, y, lang)]
+    step = _fitting(times, (width - left - right) / max(len(times) - 1, 1))
+    for i in range(len(times) - 1, -1, -step):  # the latest period always labelled
         parts.append(
-            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{_number(tick)}</text>'
+            f'<text x="{x(i):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
+            f'font-size="11">{escape(times[i])}</text>'
         )
-    step = max(1, len(times) // 8)
-    for i, t in enumerate(times):
-        if i % step == 0 or i == len(times) - 1:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
-                f'font-size="11">{escape(t)}</text>'
-            )
     for n, line in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         points = sorted(line.points, key=lambda p: p.time)
         group = [f'<g class="series" data-series="{n}">']
         pieces = _pieces(points)
         for piece in pieces:
-            group.extend(_uncertainty(piece, x, y, where, colour))
+            group.extend(_uncertainty(piece, x, y, where, colour, style, lang))
         for piece in pieces:
             path = " ".join(f"{x(where[p.time]):.1f},{y(p.value):.1f}" for p in piece)
             group.append(
@@ -125,7 +197,7 @@ def time_series(
             group.append(_break(before[-1], after[0], x, y, where, (y(high), y(low)), colour))
         for p in points:
             bounds = (
-                f" [{_number(p.lower)}, {_number(p.upper)}]"
+                f" [{interval(p.lower, p.upper, style, lang)}]"
                 if p.lower is not None and p.upper is not None
                 else ""
             )
@@ -133,7 +205,7 @@ def time_series(
             group.append(
                 f'<circle cx="{x(where[p.time]):.1f}" cy="{y(p.value):.1f}" r="3" '
                 f'fill="{colour}"><title>{escape(line.name)} {escape(p.time)}: '
-                f"{_number(p.value)}{bounds}{origin}</title></circle>"
+                f"{number(p.value, style, lang)}{bounds}{origin}</title></circle>"
             )
         column, row = n % columns, n // columns
         lx, ly = left + column * (width - left) // columns, height - bottom + 34 + 18 * row
@@ -144,6 +216,29 @@ def time_series(
         )
         parts.append("".join(group))
     return _svg(width, height, title, desc, "".join(parts), "chart time-series")
+
+
+def _value_axis(
+    ticks: Sequence[float], left: float, right: float, y: Callable[[float], float], lang: str
+) -> str:
+    """The value axis: the base line at the lowest tick, a light grid line and a label at
+    each tick."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    parts = [
+        f'<line class="axis" x1="{left}" y1="{y(ticks[0]):.1f}" x2="{right}" '
+        f'y2="{y(ticks[0]):.1f}" stroke="#555"/>'
+    ]
+    for value in ticks:
+        if value != ticks[0]:
+            parts.append(
+                f'<line class="grid" x1="{left}" y1="{y(value):.1f}" x2="{right}" '
+                f'y2="{y(value):.1f}" stroke="#ddd" stroke-width="0.5"/>'
+            )
+        parts.append(
+            f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
+            f'font-size="11">{escape(tick(value, step, lang))}</text>'
+        )
+    return "".join(parts)
 
 
 def _pieces(points: Sequence[Point]) -> list[list[Point]]:
@@ -164,6 +259,8 @@ def _uncertainty(
     y: Callable[[float], float],
     where: Mapping[str, int],
     colour: str,
+    style: Style = NUMBER,
+    lang: str = "en",
 ) -> list[str]:
     """The confidence intervals of one source's run: a shaded band over each stretch of
     consecutive points with bounds, an interval bar (whiskers) for a point with bounds
@@ -187,7 +284,8 @@ def _uncertainty(
                     f'<line x1="{cx - 5:.1f}" y1="{y(v):.1f}" x2="{cx + 5:.1f}" y2="{y(v):.1f}"/>'
                     for v in (p.lower, p.upper)
                 )
-                + f"<title>{escape(p.time)}: [{_number(p.lower)}, {_number(p.upper)}]</title></g>"
+                + f"<title>{escape(p.time)}: [{interval(p.lower, p.upper, style, lang)}]"
+                + "</title></g>"
             )
         elif stretch:
             edge = [f"{x(where[p.time]):.1f},{y(p.upper):.1f}" for p in stretch]  # type: ignore[arg-type]
@@ -220,11 +318,11 @@ def _break(
     )
 
 
-def _legend_columns(names: Sequence[str], space: int) -> int:
+def _legend_columns(names: Sequence[str], space: int, symbol: int = 16) -> int:
     """How many columns of legend keys (3, 2 or 1) share ``space`` units: the most whose
-    widest key (its 16 units of symbol and gap, its name at font size 12 and 8 units before
-    the next) fits its column, so that long names do not run into the next key."""
-    widest = 16 + max((_text_width(name, 12) for name in names), default=0.0) + 8
+    widest key (its ``symbol`` units of symbol and gap, its name at font size 12 and 8 units
+    before the next) fits its column, so that long names do not run into the next key."""
+    widest = symbol + max((_text_width(name, 12) for name in names), default=0.0) + 8
     return next((count for count in (3, 2) if widest <= space // count), 1)
 
 
@@ -234,8 +332,17 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if east_asian_width(c) in "WF" else 0.55 * size for c in text)
 
 
-def sparkline(values: Sequence[float], title: str, width: int = 100, height: int = 24) -> Markup:
-    """A small line of ``values`` in time order, without axes; the title is its text."""
+def sparkline(
+    values: Sequence[float],
+    title: str,
+    width: int = 100,
+    height: int = 24,
+    *,
+    style: Style = NUMBER,
+    lang: str = "en",
+) -> Markup:
+    """A small line of ``values`` in time order, without axes; the title is its text, the
+    values (in ``style`` for ``lang``, separated by semicolons) its description."""
     if not values:
         return _svg(width, height, title, title, "", "sparkline")
     x = _scale(0, max(len(values) - 1, 1), 2, width - 2)
@@ -246,7 +353,8 @@ def sparkline(values: Sequence[float], title: str, width: int = 100, height: int
         f'fill="{PALETTE[0]}"/>'
     )
     body = f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/>{last}'
-    return _svg(width, height, title, ", ".join(map(_number, values)), body, "sparkline")
+    desc = "; ".join(number(value, style, lang) for value in values)
+    return _svg(width, height, title, desc, body, "sparkline")
 
 
 def ranked_bars(
@@ -255,9 +363,12 @@ def ranked_bars(
     desc: str,
     width: int = 640,
     highlight: Sequence[str] = (),
+    *,
+    style: Style = NUMBER,
+    lang: str = "en",
 ) -> Markup:
-    """Horizontal bars, largest first, each labelled with its name and value; names in
-    ``highlight`` drawn in a second colour."""
+    """Horizontal bars, largest first, each labelled with its name and value (in ``style``
+    for ``lang``); names in ``highlight`` drawn in a second colour."""
     ranked = sorted(bars, key=lambda bar: (-bar[1], bar[0]))
     row, left, right = 16, 170, 60
     height = row * len(ranked) + 8
@@ -273,8 +384,9 @@ def ranked_bars(
             f'<g class="bar"><text x="{left - 6}" y="{top + 11}" text-anchor="end" '
             f'font-size="11">{escape(name[:28])}</text><rect x="{start:.1f}" y="{top}" '
             f'width="{max(end - start, 1):.1f}" height="{row - 4}" fill="{colour}">'
-            f"<title>{escape(name)}: {_number(value)}</title></rect>"
-            f'<text x="{end + 4:.1f}" y="{top + 11}" font-size="11">{_number(value)}</text></g>'
+            f"<title>{escape(name)}: {number(value, style, lang)}</title></rect>"
+            f'<text x="{end + 4:.1f}" y="{top + 11}" font-size="11">'
+            f"{number(value, style, lang)}</text></g>"
         )
     return _svg(width, height, title, desc, "".join(parts), "chart ranked-bars")
 
@@ -324,6 +436,8 @@ def progress_chart(
     height: int = 300,
     font_family: str | None = None,
     legend: bool = True,
+    style: Style = NUMBER,
+    lang: str = "en",
 ) -> Markup:
     """An indicator's progress towards its target: the series (``(year, value)`` points,
     with 95% confidence intervals as whiskers where ``intervals`` gives them by year), the
@@ -340,7 +454,9 @@ def progress_chart(
     alternative. ``font_family`` (a CSS font-family list) sets the text's fonts where the
     page's do not reach the chart, as in a PDF. Without ``legend``, the page gives the
     legend itself (see :func:`progress_key`): SVG renderers that place text letter by
-    letter, as WeasyPrint does, cannot shape scripts such as Khmer and Lao."""
+    letter, as WeasyPrint does, cannot shape scripts such as Khmer and Lao. Values are
+    written in ``style`` for ``lang`` (:func:`decentwork.formatting.number`), ticked at 1, 2
+    or 5 times a power of ten; years as often as they fit."""
     names = {**PROGRESS_LABELS, **(labels or {})}
     if source:
         names["series"] = f"{names['series']} {source}"
@@ -359,7 +475,7 @@ def progress_chart(
     marks = {"baseline": baseline, "target": target, "projection": projected}
     extra = [point for point in (*marks.values(), *milestones) if point is not None]
     if desc is None:
-        desc = _progress_text(series, marks, milestones, names, apart)
+        desc = _progress_text(series, marks, milestones, names, apart, style, lang)
     if not series:
         return _svg(width, 40, title, desc, "", "chart chart-empty", font_family)
     keys = [
@@ -369,7 +485,8 @@ def progress_chart(
         *(["milestone"] if milestones else []),
         *apart,
     ]
-    rows = (len(keys) + 2) // 3 if legend else 0
+    columns = _legend_columns([names[key] for key in keys], width - 56, symbol=26)
+    rows = -(-len(keys) // columns) if legend else 0
     left, right, top, bottom = 56, 16, 12, 22 + 18 * (rows + 1 if legend else 0)
     elsewhere = [point for found in apart.values() for point in found]
     years = [year for year, _ in (*series, *extra, *elsewhere)]
@@ -378,30 +495,20 @@ def progress_chart(
         *(value for _, value in (*series, *extra, *elsewhere)),
         *(v for bound in bounds.values() for v in bound),
     ]
-    low, high = min(values), max(values)
+    ticks = nice_ticks(min(values), max(values))
+    low, high = ticks[0], ticks[-1]
     x = _scale(min(years), max(years), left + 8, width - right - 8)
     y = _scale(low, high, height - bottom, top)
-    parts = [
-        f'<line class="axis" x1="{left}" y1="{y(low):.1f}" x2="{width - right}" '
-        f'y2="{y(low):.1f}" stroke="#555"/>'
-    ]
+    parts = [_value_axis(ticks, left, width - right, y, lang)]
     if low < 0 < high:
         parts.append(
             f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{width - right}" '
             f'y2="{y(0):.1f}" stroke="#999" stroke-width="0.5"/>'
         )
-    for tick in (low, (low + high) / 2, high):
-        parts.append(
-            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{_number(tick)}</text>'
-        )
-    first, last = min(years), max(years)
-    step = max(1, -(-(last - first) // 8))
-    ticks = [*range(first, last - step // 2, step), last] if last > first else [first]
     parts.extend(
         f'<text x="{x(year):.1f}" y="{y(low) + 16:.1f}" text-anchor="middle" '
         f'font-size="11">{year}</text>'
-        for year in ticks
+        for year in year_ticks(min(years), max(years), width - left - right - 16)
     )
     for key, found in apart.items():
         path = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in found)
@@ -415,7 +522,7 @@ def progress_chart(
             )
             + "".join(
                 f"{_progress_shape('other', x(year), y(value), drawn[key])}"
-                f"<title>{escape(names[key])} {year}: {_number(value)}</title>"
+                f"<title>{escape(names[key])} {year}: {number(value, style, lang)}</title>"
                 for year, value in found
             )
             + "</g>"
@@ -429,7 +536,7 @@ def progress_chart(
                 f'y2="{y(v):.1f}"/>'
                 for v in (lower, upper)
             )
-            + f"<title>{year}: [{_number(lower)}, {_number(upper)}]</title></g>"
+            + f"<title>{year}: [{interval(lower, upper, style, lang)}]</title></g>"
         )
 
     def mark(key: str, point: YearValue, line: str = "") -> str:
@@ -437,7 +544,7 @@ def progress_chart(
         return (
             f'<g class="{key}">{line}'
             f"{_progress_shape(key, x(point[0]), y(point[1]), drawn[key])}"
-            f"<title>{escape(names[key])} {point[0]}: {_number(point[1])}</title></g>"
+            f"<title>{escape(names[key])} {point[0]}: {number(point[1], style, lang)}</title></g>"
         )
 
     def dashed(start: YearValue, end: YearValue, key: str, dash: str) -> str:
@@ -459,7 +566,7 @@ def progress_chart(
         f'stroke="{drawn["series"]}" stroke-width="2"/>'
         + "".join(
             f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3" '
-            f'fill="{drawn["series"]}"><title>{year}: {_number(value)}</title>'
+            f'fill="{drawn["series"]}"><title>{year}: {number(value, style, lang)}</title>'
             "</circle>"
             for year, value in series
         )
@@ -469,8 +576,8 @@ def progress_chart(
         parts.append(mark("baseline", baseline))
     parts.extend(mark("milestone", milestone) for milestone in milestones)
     for n, key in enumerate(keys if legend else ()):
-        lx = left + (n % 3) * (width - left) // 3
-        ly = height - bottom + 34 + 18 * (n // 3)
+        lx = left + (n % columns) * (width - left) // columns
+        ly = height - bottom + 34 + 18 * (n // columns)
         parts.append(
             f'<g class="key">{_progress_key(key, lx, ly - 3, drawn[key])}'
             f'<text x="{lx + 26}" y="{ly + 1}" font-size="12">'
@@ -542,9 +649,12 @@ def _progress_text(
     milestones: Sequence[YearValue],
     names: Mapping[str, str],
     others: Mapping[str, Sequence[YearValue]] | None = None,
+    style: Style = NUMBER,
+    lang: str = "en",
 ) -> str:
-    """Every value of a progress chart in words: ``Series: 2015 5, 2022 4.2. Baseline:
-    2015 5. Target: 2030 3.``"""
+    """Every value of a progress chart in words: ``Series: 2015 5.0; 2022 4.2. Baseline:
+    2015 5.0. Target: 2030 3.0.`` (semicolons between points: a decimal comma would make
+    commas ambiguous)."""
     shown = [
         ("series", series),
         *((key, [p]) for key, p in marks.items() if p is not None),
@@ -552,6 +662,8 @@ def _progress_text(
         *(others or {}).items(),
     ]
     return " ".join(
-        f"{names[key]}: " + ", ".join(f"{year} {_number(value)}" for year, value in found) + "."
+        f"{names[key]}: "
+        + "; ".join(f"{year} {number(value, style, lang)}" for year, value in found)
+        + "."
         for key, found in shown
     )
