@@ -84,9 +84,11 @@ def progress(
     """Assess a results framework's progress from the warehouse: every indicator for every
     area, by each progress method beside the others, with its components (baseline, latest,
     CAGR, required CAGR, ratio, projection) and the gaps between groups. An indicator without
-    data says "no data"."""
+    data says "no data"; an area code the warehouse has never held is refused, naming the
+    nearest ones."""
     from decentwork.monitoring.frameworks import load_framework
     from decentwork.monitoring.tracking import track, with_settings
+    from decentwork.warehouse.contents import check_held
     from decentwork.warehouse.database import engine
     from decentwork.warehouse.views import split_codes
 
@@ -98,6 +100,9 @@ def progress(
     target = engine(db, read_only=True)
     try:
         with target.connect() as connection:
+            check_held(
+                connection, {"ref_area": split_codes(areas)}, parameters={"ref_area": "areas"}
+            )
             found = track(
                 connection,
                 chosen,

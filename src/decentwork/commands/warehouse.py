@@ -374,7 +374,9 @@ def query(
     limit: Annotated[int, typer.Option(help="Rows shown by --format table.")] = 50,
 ) -> None:
     """Observations of the latest view (or --as-of a release or date), filtered on any
-    dimension, as a table or a file."""
+    dimension, as a table or a file. An area or indicator code the warehouse has never held
+    is refused, naming the nearest ones."""
+    from decentwork.warehouse.contents import check_held
     from decentwork.warehouse.views import Filters, split_codes, view
 
     codes = {
@@ -389,6 +391,12 @@ def query(
     target = open_warehouse(db, read_only=True)
     with target.connect() as connection:
         found = view(connection, filters, as_of)
+        check_held(
+            connection,
+            filters.codes,
+            parameters={"ref_area": "area"},
+            seen={column: set(found[column]) for column in ("ref_area", "indicator")},
+        )
     _emit(found, _chosen(fmt, out, "table"), out, limit, target, as_of)
 
 

@@ -1,25 +1,34 @@
 """What the warehouse holds: which indicators and areas have observations in the latest view,
 for which periods, with their labels and indicator metadata (now, or as of a release); and
-its releases, in full for the operators or as they may be published."""
+its releases, in full for the operators or as they may be published. :func:`check_held`
+refuses area and indicator codes the warehouse has never held, naming the nearest ones."""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from decentwork.errors import NotFound
 from decentwork.warehouse.tables import (
     changes,
     indicator_history,
     indicators,
     label_history,
     labels,
+    observations,
     releases,
 )
 from decentwork.warehouse.views import Filters, view_query
+
+CHECKED = {"ref_area": "area", "indicator": "indicator"}
+"""The columns whose codes :func:`check_held` checks, and what their codes name."""
+NEAREST = 3
+"""How many of the nearest known codes an unknown code's error names."""
 
 PUBLIC_RELEASE = (
     "id",
@@ -149,3 +158,66 @@ def state_mark(connection: sa.Connection) -> tuple[int, int]:
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+def check_held(
+    connection: sa.Connection,
+    codes: Mapping[str, Sequence[str] | None],
+    *,
+    parameters: Mapping[str, str] | None = None,
+    seen: Mapping[str, Collection[str]] | None = None,
+    hint: str | None = None,
+) -> None:
+    """Check that each area and indicator code of ``codes`` (by column, as in
+    :class:`~decentwork.warehouse.views.Filters`) is held by some observation of the warehouse,
+    in any release, so that a filter on a mistyped code is refused rather than answered with
+    no rows. Codes in ``seen`` (by column) are known to be held and not looked up again.
+
+    Raises:
+        NotFound: a code no observation has (404); its message names the nearest known codes
+            and labels (``no area XYZ in the warehouse; nearest: ...``), its parameter is the
+            column's name in ``parameters`` (default the column).
+    """
+    for column, kind in CHECKED.items():
+        known = (seen or {}).get(column, ())
+        asked = [code for code in codes.get(column) or () if code not in known]
+        if not asked:
+            continue
+        found = connection.execute(
+            sa.select(observations.c[column]).where(observations.c[column].in_(asked)).distinct()
+        )
+        held = set(found.scalars())
+        missing = [code for code in dict.fromkeys(asked) if code not in held]
+        if missing:
+            nearest = _nearest(connection, column, missing)
+            raise NotFound(
+                f"no {kind} {', '.join(missing)} in the warehouse; {nearest}",
+                parameter=(parameters or {}).get(column, column),
+                given=", ".join(missing),
+                expected=f"the code of an {kind} with observations",
+                hint=hint,
+            )
+
+
+def _nearest(connection: sa.Connection, column: str, missing: Sequence[str]) -> str:
+    """The known codes of ``column`` nearest each of ``missing`` (difflib's ratio, over the
+    codes and their English labels, case ignored), as ``nearest: KHM (Cambodia), ...``."""
+    held = connection.execute(sa.select(observations.c[column]).distinct()).scalars().all()
+    names = label_map(connection, kind=column)
+    candidates: dict[str, str] = {}
+    for code in sorted(held):
+        label = names.get((column, code))
+        candidates.setdefault(code.casefold(), code)
+        if label:
+            candidates.setdefault(label.casefold(), code)
+    said = []
+    for code in missing:
+        close = difflib.get_close_matches(code.casefold(), candidates, n=NEAREST * 2, cutoff=0.5)
+        codes = list(dict.fromkeys(candidates[c] for c in close))[:NEAREST]
+        shown = [f"{c} ({names[(column, c)]})" if (column, c) in names else c for c in codes] or [
+            f"none close among the {len(held):,} held"
+        ]
+        said.append(
+            ("nearest" if len(missing) == 1 else f"nearest to {code}") + ": " + ", ".join(shown)
+        )
+    return "; ".join(said)

@@ -15,12 +15,26 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from decentwork.warehouse.contents import Coverage, coverage, public_release, release_history
+from decentwork.warehouse.contents import (
+    Coverage,
+    check_held,
+    coverage,
+    public_release,
+    release_history,
+)
 from decentwork.warehouse.groups import Group
 from decentwork.warehouse.views import Filters, view_page, view_page_rows
 from decentwork.web.formats import Format, csv_response, json_response
-from decentwork.web.requests import GROUP, Connection, Page, look_up, output_format, query_filters
-from decentwork.web.summaries import Known
+from decentwork.web.requests import (
+    GROUP,
+    HELD,
+    Connection,
+    Page,
+    look_up,
+    output_format,
+    query_filters,
+)
+from decentwork.web.summaries import Contents, Known
 
 
 class Problem(BaseModel):
@@ -36,7 +50,11 @@ class Problem(BaseModel):
 
 router = APIRouter(
     responses={
-        404: {"model": Problem, "description": "No such area, indicator or group."},
+        404: {
+            "model": Problem,
+            "description": "No such area, indicator or group (an unknown code in a filter: "
+            "the detail names the nearest known codes).",
+        },
         422: {"model": Problem, "description": "A parameter is invalid; the detail says which."},
     }
 )
@@ -61,11 +79,27 @@ class ObservationQuery(Page):
 
 
 def _observations(
-    request: Request, query: ObservationQuery, connection: sa.Connection, suffix: Format | None
+    request: Request, query: ObservationQuery, contents: Contents, suffix: Format | None
 ) -> Response:
-    """One page of observations in the format the suffix or ``format`` asks for."""
+    """One page of observations in the format the suffix or ``format`` asks for.
+
+    Raises:
+        NotFound: an area or indicator code the warehouse has never held (404), naming the
+            nearest ones.
+    """
     fmt = output_format(suffix, query.format, "json")
     filters = query_filters(query)
+    connection = contents.connection
+    check_held(
+        connection,
+        filters.codes,
+        seen={
+            column: {found.code for found in contents.coverage(column)}
+            for column in HELD
+            if column in filters.codes
+        },
+        hint="GET /api/v1/areas and /api/v1/indicators list the codes with data",
+    )
     if fmt == "csv":
         found, total = view_page(
             connection, filters, query.as_of, limit=query.limit, offset=query.offset
@@ -92,10 +126,10 @@ OBSERVATIONS = (
     responses={200: {"content": {"text/csv": {}}}},
 )
 def observations(
-    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
 ) -> Response:
     """Observations as JSON or CSV (``format``)."""
-    return _observations(request, query, connection, None)
+    return _observations(request, query, contents, None)
 
 
 @router.get(
@@ -106,18 +140,18 @@ def observations(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def observations_csv(
-    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
 ) -> Response:
     """Observations as CSV."""
-    return _observations(request, query, connection, "csv")
+    return _observations(request, query, contents, "csv")
 
 
 @router.get("/observations.json", summary="Observations as JSON", description=OBSERVATIONS)
 def observations_json(
-    request: Request, query: Annotated[ObservationQuery, Query()], connection: Connection
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
 ) -> Response:
     """Observations as JSON."""
-    return _observations(request, query, connection, "json")
+    return _observations(request, query, contents, "json")
 
 
 def _summary(found: Coverage) -> dict[str, Any]:
