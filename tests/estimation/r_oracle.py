@@ -31,14 +31,14 @@ def run_r(script: str, workdir: Path, *args: str) -> None:
     assert done.returncode == 0, f"R oracle {script} failed:\n{done.stderr[-3000:]}"
 
 
-def write_persons(path: Path, seed: int, min_age: int, columns: str = "*") -> None:
-    """A seeded synthetic survey's persons (20,000 records, 12 strata, 120 PSUs) with 0/1
+def write_persons(path: Path, seed: int, min_age: int, columns: str = "*", psus: int = 120) -> None:
+    """A seeded synthetic survey's persons (20,000 records, 12 strata, ``psus`` PSUs) with 0/1
     labour status, as CSV at ``path`` for an R oracle script."""
     from decentwork.demo import labour_sql
     from decentwork.synthetic import generate
 
     con = duckdb.connect()
-    con.register("people", generate(20_000, seed=seed, strata=12, psus=120))
+    con.register("people", generate(20_000, seed=seed, strata=12, psus=psus))
     persons = labour_sql("people", min_age=min_age)
     con.sql(f"SELECT {columns} FROM ({persons})").df().to_csv(path, index=False)
 

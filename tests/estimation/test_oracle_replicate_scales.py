@@ -1,8 +1,9 @@
 """decentwork against R survey on replicate designs with their own scales.
 
-JKn weights with per-replicate ``rscales`` and bootstrap weights with their scale, both made
-by R's ``as.svrepdesign`` from a seeded synthetic design, and the same bootstrap weights as
-R's ``type="other"`` with a given ``scale`` and uneven ``rscales``; with and without ``mse``.
+JKn weights with per-replicate ``rscales`` (one replicate per PSU: 50) and bootstrap weights
+with their scale, both made by R's ``as.svrepdesign`` from a seeded synthetic design, and the
+same bootstrap weights as R's ``type="other"`` with a given ``scale`` and uneven ``rscales``;
+with and without ``mse``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Oracle:
 @pytest.fixture(scope="module")
 def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     workdir: Path = tmp_path_factory.mktemp("scales")
-    write_persons(workdir / "scales.csv", seed=2026, min_age=0)
+    write_persons(workdir / "scales.csv", seed=2026, min_age=0, psus=50)  # 50 JKn replicates
     run_r("replicate_scales.R", workdir)
     return Oracle(
         pd.read_csv(workdir / "scales_data.csv"),
