@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from decentwork.estimation import Design, EstimationError, estimate
-from decentwork.estimation.cells import CellPlan, Statistic, build_sql
+from decentwork.estimation.cells import CellPlan, Statistic, build_sql, build_sql_chunks
 
 PORTABLE_FUNCTIONS = {"Sum", "Count", "Min", "Max", "Cast", "Case", "If", "IsNan", "And", "Or"}
 
@@ -140,3 +140,27 @@ def test_precision_fallback_needs_a_second_read_and_says_so_for_a_stream() -> No
     stream = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
     with pytest.raises(EstimationError, match="one-shot stream"):
         estimate(stream, Design(weight="w"), means=["y"])
+
+
+def test_a_wide_aggregate_runs_as_portable_slices_with_the_same_keys() -> None:
+    replicates = tuple(f"r{k}" for k in range(30))
+    design = Design(weight="w", replicate_weights=list(replicates), replicate_method="bootstrap")
+    types = {**TYPES, **dict.fromkeys(replicates, "DOUBLE")}
+    wide = plan(design, replicates=replicates, gram=True)
+    whole = sqlglot.parse_one(build_sql(wide, "microdata", types), read="duckdb")
+    n_sums = len(whole.expressions) - 2  # the two keys
+    chunks = build_sql_chunks(wide, "microdata", types, max_sums=100)
+    assert len(chunks) == -(-n_sums // 100) > 1
+    aliases = []
+    for sql in chunks:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+        assert [e.sql() for e in tree.expressions[:2]] == ['"sex"', '"region"']
+        assert len(tree.expressions) - 2 <= 100
+        assert sql.endswith('GROUP BY "sex", "region"\nORDER BY "sex", "region"')
+        assert functions(sql) <= PORTABLE_FUNCTIONS
+        aliases += [e.alias for e in tree.expressions[2:]]
+    assert aliases[0] == "__records"  # the checks come in the first slice
+    assert aliases == [e.alias for e in whole.expressions[2:]]
+    assert build_sql_chunks(wide, "microdata", types, max_sums=n_sums) == [
+        build_sql(wide, "microdata", types)
+    ]
