@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -44,13 +47,27 @@ def _coder(
     from decentwork.classifications.occupation_coder import CSCO, ISCO, OccupationCoder
 
     chosen = classification or (CSCO if lang == "zh" else ISCO)
-    with console.status("Loading the occupation coder") as status:
-        return OccupationCoder(
-            folder,
-            classification=chosen,
-            threshold=threshold,
-            progress=lambda what: status.update(what),
-        )
+    with _steps("Loading the occupation coder") as step:
+        return OccupationCoder(folder, classification=chosen, threshold=threshold, progress=step)
+
+
+@contextlib.contextmanager
+def _steps(first: str) -> Iterator[Callable[[str], None]]:
+    """Report the steps of slow work (the coder's first fit takes minutes): on a terminal a
+    spinner on standard error showing the current step; on any other output (a pipe, a file,
+    a CI log) one line per step on standard error, with the time since ``first``, so that a
+    long silence is never mistaken for a hang."""
+    if errors.is_terminal:
+        with errors.status(first) as status:
+            yield status.update
+        return
+    started = time.monotonic()
+
+    def line(what: str) -> None:
+        errors.print(f"[{time.monotonic() - started:6.1f} s] {what}", markup=False, highlight=False)
+
+    line(first)
+    yield line
 
 
 def occupation(
