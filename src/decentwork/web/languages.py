@@ -14,7 +14,7 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from decentwork import charts
+from decentwork import charts, formatting
 from decentwork.translations import LANGUAGES, catalogue, check_language, translations
 from decentwork.web.tables import OBSERVATION_COLUMNS, number, observation_rows
 
@@ -40,12 +40,13 @@ def environment(lang: str) -> Environment:
     env.globals.update(
         languages=LANGUAGES,
         lang=lang,
-        time_series=charts.time_series,
-        sparkline=charts.sparkline,
-        ranked_bars=charts.ranked_bars,
-        progress_chart=charts.progress_chart,
-        number=number,
-        observation_rows=observation_rows,
+        time_series=partial(charts.time_series, lang=lang),
+        sparkline=partial(charts.sparkline, lang=lang),
+        ranked_bars=partial(charts.ranked_bars, lang=lang),
+        progress_chart=partial(charts.progress_chart, lang=lang),
+        number=partial(number, lang=lang),
+        formatting=formatting,
+        observation_rows=partial(observation_rows, lang=lang),
         OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
         label=partial(label, lang=lang),
     )

@@ -21,7 +21,7 @@ from decentwork.warehouse.views import sort_columns, split_codes, view_page_rows
 from decentwork.web import explorer, languages, pes_figures, profiles
 from decentwork.web.api import ObservationQuery, release_record
 from decentwork.web.limits import EXPLORER_AREAS, PAGE_ROWS, SHOWN_ROWS, at_most
-from decentwork.web.rendering import Labels, View, output_format, render
+from decentwork.web.rendering import Labels, View, output_format, render, units
 from decentwork.web.requests import MAX_LIMIT, RELEASE, Connection, Page, look_up, query_filters
 from decentwork.web.summaries import Contents, Known
 
@@ -163,7 +163,8 @@ def area(
         "trends": {s["indicator"]: s["values"] for s in found},
     }
     services = pes_figures.held(contents, ref_area)
-    return render(request, View("area.html", ref_area, data, summaries, {"pes": services}), fmt)
+    context = {"pes": services, "styles": units(contents)}
+    return render(request, View("area.html", ref_area, data, summaries, context), fmt)
 
 
 def _profile(
@@ -233,6 +234,8 @@ def indicator(
         "series": explorer.series(rows, names),
         "labels": names,
         "bars": list(ranking.ranked),
+        "style": units(contents)(code),
+        "styles": units(contents),
     }
     return render(
         request, View("indicator.html", code, data, rows, context, observations=True), fmt
@@ -243,9 +246,7 @@ def indicator(
 
 
 @router.get("/data", response_class=HTMLResponse)
-def data_table(
-    request: Request, query: Annotated[DataQuery, Query()], connection: Connection
-) -> Response:
+def data_table(request: Request, query: Annotated[DataQuery, Query()], contents: Known) -> Response:
     """The observation table: the API's filters, a sort and pages (at most
     :data:`~decentwork.web.limits.PAGE_ROWS` rows on an HTML page)."""
     fmt = output_format(request, query.format)
@@ -258,7 +259,7 @@ def data_table(
         )
     order = sort_columns(query.sort)
     rows, total = view_page_rows(
-        connection,
+        contents.connection,
         query_filters(query),
         query.as_of,
         limit=query.limit,
@@ -266,7 +267,7 @@ def data_table(
         sort=order,
     )
     data = {**query.described(request, total), "observations": rows}
-    context = {"query": query, "page": query, "sort": order}
+    context = {"query": query, "page": query, "sort": order, "styles": units(contents)}
     return render(
         request, View("data.html", "observations", data, rows, context, observations=True), fmt
     )

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from decentwork import observations
 from decentwork.errors import BadInput
+from decentwork.formatting import Units
 from decentwork.observations import writers
 from decentwork.warehouse.excel import write_workbook
 from decentwork.web import languages, requests
@@ -101,6 +102,16 @@ class Labels:
         """``code`` (under ``key``), its label and the label's language, as a page's data
         gives them."""
         return {key: code, "label": self.text(kind, code), "label_lang": self.lang(kind, code)}
+
+
+def units(contents: Contents) -> Units:
+    """The styles of the indicators' numbers on the pages: by the unit the warehouse
+    records, else the English label's ``(%)``, ``(thousands)``..., else the code
+    (:func:`decentwork.formatting.style_of`)."""
+
+    return contents.shared(
+        ("units",), lambda _c: Units.of(contents.described(), contents.labels("en"))
+    )
 
 
 def render(request: Request, shown: View, fmt: str) -> Response:

@@ -4,14 +4,15 @@ of the data table's and the explorer's pages. Every value is escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from typing import Any
 
 from markupsafe import Markup
 
-DASH = "\u2013"
-"""What a missing number shows (an en dash)."""
+from decentwork import formatting
+from decentwork.formatting import NUMBER, Style
+
 OBSERVATION_COLUMNS = (
     "ref_area",
     "indicator",
@@ -30,24 +31,34 @@ OBSERVATION_COLUMNS = (
 NUMBERS = frozenset({"obs_value", "lower_bound", "upper_bound", "se"})
 
 
-def number(value: Any) -> str:
-    """A number as pages show it: four significant digits, a dash where missing."""
-    return DASH if value is None else f"{value:.4g}"
+def number(
+    value: Any, style: Style | None = None, *, lang: str = "en", signed: bool = False
+) -> str:
+    """A number as pages show it: in its unit's ``style`` for the page's language
+    (:func:`decentwork.formatting.number`), a dash where missing."""
+    return formatting.number(value, style or NUMBER, lang, signed=signed)
 
 
-def observation_rows(rows: Iterable[Mapping[str, Any]]) -> Markup:
+def observation_rows(
+    rows: Iterable[Mapping[str, Any]],
+    styles: Callable[[str], Style] | None = None,
+    *,
+    lang: str = "en",
+) -> Markup:
     """The body rows of an observation table (:data:`OBSERVATION_COLUMNS`): the area a row
     header linking to its profile, the indicator linking to the explorer, numbers
-    right-aligned."""
+    right-aligned, written in the style of the row's indicator (``styles``, by code) for
+    the page's language."""
     lines = []
     for row in rows:
+        style = styles(str(row["indicator"])) if styles else NUMBER
         area, code = escape(str(row["ref_area"])), escape(str(row["indicator"]))
         cells = [
             f'<th scope="row"><a href="/areas/{area}">{area}</a></th>',
             f'<td><a href="/indicators/{code}">{code}</a></td>',
         ]
         cells += [
-            f'<td class="num">{escape(number(row[column]))}</td>'
+            f'<td class="num">{escape(number(row[column], style, lang=lang))}</td>'
             if column in NUMBERS
             else f"<td>{escape(str(row[column]))}</td>"
             for column in OBSERVATION_COLUMNS[2:]
