@@ -45,7 +45,7 @@ def test_the_brief_shows_the_pes_indicators(pes_url: str) -> None:
     assert "Job seekers registered with public employment services" in shown
     assert "<strong>1,220</strong>" in shown and "(2026M11)" in shown
     assert "+10" in shown and "since 2026M10" in shown
-    assert "<strong>51</strong>" in shown  # the placement rate, 40 + 0.5 * 22
+    assert "<strong>51.0</strong>" in shown  # the placement rate (percent), 40 + 0.5 * 22
     assert "Substantial progress" in shown
 
 

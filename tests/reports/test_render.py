@@ -56,7 +56,7 @@ def test_the_english_pdf_reads_back(rendered: dict[str, Path]) -> None:
         "Methods",
     ):
         assert heading in text, heading
-    assert "Unemployment rate 0.396 (2021)" in text
+    assert "Unemployment rate 0.4 (2021)" in text  # 0.396: rates to one decimal
     assert "BB:3064" in text and "HIES - Household Socio-Economic Survey" in text
     assert "November 27, 2026" in text
 
@@ -69,7 +69,7 @@ def test_the_khmer_pdf_holds_the_khmer_text(rendered: dict[str, Path]) -> None:
         assert KHMER.search(khmer(english)), english
         assert squeezed(khmer(english)) in squeezed(text), english
     assert "កម្ពុជា" in text and "KHM" in text
-    assert "0.396 (2021)" in text
+    assert "0.4 (2021)" in text
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_the_html_has_inline_svg_charts_with_text_alternatives(rendered: dict[st
         title, desc = re.search(r"<title>(.*?)</title><desc>(.*?)</desc>", chart).groups()
         assert title.startswith("8.") and desc.startswith("Series: ")
     unemployment = next(c for c in charts if "<title>8.5.2 Unemployment rate</title>" in c)
-    assert "2021 0.396" in unemployment and "Baseline: 2015 0.393" in unemployment
+    assert "2021 0.4" in unemployment and "Baseline: 2015 0.4" in unemployment
     assert 'font-family="' in unemployment  # the PDF's fonts reach the chart's text
     assert "<link" not in page and "<script" not in page  # self-contained
 
@@ -125,7 +125,8 @@ def test_the_brief_shows_a_confidence_interval_from_a_real_standard_error(demo_u
     se = unemployment.series.se[year]
     page = " ".join(html(brief).split())
     low, high = (
-        f"{bound:,.3f}".rstrip("0").rstrip(".") for bound in (value - Z_95 * se, value + Z_95 * se)
+        f"{bound:,.1f}"
+        for bound in (value - Z_95 * se, value + Z_95 * se)  # a rate: 1 decimal
     )
     assert f"{low} \u2013 {high}" in page  # an en dash between the bounds
     assert "SYNTHETIC" in page  # its source

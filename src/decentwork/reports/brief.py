@@ -10,7 +10,7 @@ PDF in one of the six languages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from statistics import NormalDist
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from babel import Locale
 
 from decentwork.errors import BadInput, NotFound
+from decentwork.formatting import Units
 from decentwork.monitoring.frameworks import Framework, load_framework
 from decentwork.monitoring.progress import Assessment
 from decentwork.monitoring.tracking import (
@@ -30,7 +31,7 @@ from decentwork.monitoring.tracking import (
     track,
     with_settings,
 )
-from decentwork.warehouse.contents import label_map
+from decentwork.warehouse.contents import described, label_map
 from decentwork.warehouse.tables import releases
 from decentwork.warehouse.views import Filters, view_query
 
@@ -203,6 +204,8 @@ class Brief:
     sources: dict[str, str | None]
     """The sources of the figures shown (ILOSTAT source codes) and their English labels."""
     releases: tuple[Release, ...]
+    units: Units = field(default_factory=lambda: Units({}, {}))
+    """The style of each indicator's numbers (by warehouse code), as the dashboard's."""
 
 
 def collect(
@@ -256,7 +259,14 @@ def collect(
         pes,
         {source: names.get(("source", source)) for source in sources},
         _releases(connection, area, indicators, sources),
+        _units(connection),
     )
+
+
+def _units(connection: sa.Connection) -> Units:
+    """The styles of the indicators' numbers from the warehouse's units and English labels,
+    as the dashboard finds them (:func:`decentwork.web.rendering.units`)."""
+    return Units.of(described(connection), label_map(connection, "en", kind="indicator"))
 
 
 def _area_label(connection: sa.Connection, area: str, lang: str) -> tuple[str, str | None]:

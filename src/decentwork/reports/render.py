@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from decentwork import charts
+from decentwork import charts, formatting
+from decentwork.formatting import GROWTH, NUMBER, Style
 from decentwork.reports.brief import Brief, BriefError, Row
 from decentwork.translations import SOURCE, check_language, translations
 
@@ -125,7 +125,9 @@ def environment(lang: str) -> Environment:
     strings = translations(PACKAGE, lang)
     env.install_gettext_translations(strings, newstyle=True)  # type: ignore[attr-defined]
     words = _Words(lang, strings.gettext)
-    env.globals.update(lang=lang, methods=METHOD_NAMES, words=words, font_family=font_family)
+    env.globals.update(
+        lang=lang, methods=METHOD_NAMES, words=words, font_family=font_family, growth=GROWTH
+    )
     env.filters.update(number=words.number, signed=words.signed, day=words.day)
     return env
 
@@ -139,13 +141,15 @@ class _Words:
         self.lang = lang
         self.gettext = gettext
 
-    def number(self, value: float | None) -> str:
-        """A value in the locale's notation, to three decimals at most; empty for none."""
-        return "" if value is None else format_decimal(value, "#,##0.###", locale=self.lang)
+    def number(self, value: float | None, style: Style = NUMBER) -> str:
+        """A value in its unit's ``style`` and the locale's notation, as the dashboard
+        writes it (:func:`decentwork.formatting.number`); empty for none."""
+        return formatting.number(value, style, self.lang, missing="")
 
-    def signed(self, value: float) -> str:
-        """A change with its sign (+0.2, -0.2), in the locale's notation."""
-        return format_decimal(value, "+#,##0.###;-#,##0.###", locale=self.lang)
+    def signed(self, value: float, style: Style = NUMBER) -> str:
+        """A change with its sign (+0.2, -0.2; 0.0 when nil once rounded), in its unit's
+        ``style`` and the locale's notation."""
+        return formatting.number(value, style, self.lang, signed=True)
 
     def day(self, when: date) -> str:
         """A date in the locale's long form."""
@@ -173,13 +177,16 @@ class _Words:
         the brief's language."""
         return self.gettext(charts.PROGRESS_LABELS[key])
 
-    def chart(self, row: Row) -> Markup:
+    def chart(self, row: Row, style: Style = NUMBER) -> Markup:
         """The trend chart of a row: its series with confidence intervals, the baseline of
-        the Open SDG assessment, and the target, projection and milestones where set. The
-        legend is the page's (:meth:`legend`): WeasyPrint cannot shape Khmer or Lao in SVG."""
+        the Open SDG assessment, and the target, projection and milestones where set, its
+        values in ``style`` (the row's unit). The legend is the page's (:meth:`legend`):
+        WeasyPrint cannot shape Khmer or Lao in SVG."""
         width, height = CHART_SIZE
         return charts.progress_chart(
             **_drawn(row),
+            style=style,
+            lang=self.lang,
             title=f"{row.code} {self.gettext(row.title)}",
             labels={key: self.label(key) for key in charts.PROGRESS_LABELS},
             width=width,
