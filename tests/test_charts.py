@@ -3,6 +3,7 @@ the page's language and unit."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 import re
@@ -344,3 +345,15 @@ def test_progress_legend_keys_with_long_names_do_not_run_into_each_other() -> No
     for row in rows.values():
         for (x, text), (after, _next) in itertools.pairwise(row):
             assert x + charts._text_width(text, 12) < after - 26, (text, _next)
+
+
+def test_ranked_bars_name_fits_the_margin_and_values_their_unit() -> None:
+    long = "Lao People's Democratic Republic and its neighbours"
+    svg = charts.ranked_bars(
+        [(long, 16_740.25), ("Cambodia", 1_220.0)], "t", "d", style=THOUSANDS, lang="fr"
+    )
+    names = re.findall(r'text-anchor="end" font-size="11">([^<]*)</text>', svg)
+    assert names[0].endswith("\u2026") and names[1] == "Cambodia"
+    assert all(charts._text_width(html.unescape(name), 11) <= 170 - 12 for name in names)
+    assert f"<title>{long.replace(chr(39), '&#x27;')}: 16\u202f740,3</title>" in svg
+    assert ">1\u202f220,0</text>" in svg

@@ -367,8 +367,9 @@ def ranked_bars(
     style: Style = NUMBER,
     lang: str = "en",
 ) -> Markup:
-    """Horizontal bars, largest first, each labelled with its name and value (in ``style``
-    for ``lang``); names in ``highlight`` drawn in a second colour."""
+    """Horizontal bars, largest first, each labelled with its name (shortened with an
+    ellipsis where too long for the margin) and value (in ``style`` for ``lang``); names in
+    ``highlight`` drawn in a second colour."""
     ranked = sorted(bars, key=lambda bar: (-bar[1], bar[0]))
     row, left, right = 16, 170, 60
     height = row * len(ranked) + 8
@@ -382,13 +383,24 @@ def ranked_bars(
         start, end = sorted((x(0.0), x(value)))
         parts.append(
             f'<g class="bar"><text x="{left - 6}" y="{top + 11}" text-anchor="end" '
-            f'font-size="11">{escape(name[:28])}</text><rect x="{start:.1f}" y="{top}" '
+            f'font-size="11">{escape(_shortened(name, left - 12))}</text>'
+            f'<rect x="{start:.1f}" y="{top}" '
             f'width="{max(end - start, 1):.1f}" height="{row - 4}" fill="{colour}">'
             f"<title>{escape(name)}: {number(value, style, lang)}</title></rect>"
             f'<text x="{end + 4:.1f}" y="{top + 11}" font-size="11">'
             f"{number(value, style, lang)}</text></g>"
         )
     return _svg(width, height, title, desc, "".join(parts), "chart ranked-bars")
+
+
+def _shortened(name: str, space: float, size: float = 11) -> str:
+    """``name``, cut with an ellipsis where it would not fit ``space`` units at font size
+    ``size`` (its full text is the bar's title)."""
+    if _text_width(name, size) <= space:
+        return name
+    while name and _text_width(name + "\u2026", size) > space:
+        name = name[:-1]
+    return name.rstrip() + "\u2026"
 
 
 YearValue = tuple[int, float]

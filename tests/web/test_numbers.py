@@ -245,3 +245,17 @@ def test_an_area_named_by_its_code_is_named_once(levels: TestClient) -> None:
     named = levels.get("/areas/CAN", params=EN).text
     [heading] = re.findall(r"<h1>(.*?)</h1>", named, re.DOTALL)
     assert "<small>CAN</small>" in heading or heading.count("CAN") == 1
+
+
+def test_the_ranking_names_areas_and_writes_values_in_their_unit(served: Served) -> None:
+    shown = served.client.get(f"/indicators/{UNEMPLOYMENT}.json", params={"ref_area": "KHM"})
+    ranked = shown.json()["ranking"]["areas"]
+    html = served.client.get(
+        f"/indicators/{UNEMPLOYMENT}", params={"ref_area": "KHM", "lang": "en"}
+    ).text
+    bars = html[html.index('class="chart ranked-bars"') :]
+    first = ranked[0]
+    assert first["label"] != first["code"]
+    title = f"<title>{first['label']}: {number(first['obs_value'], PERCENT)}</title>"
+    assert title in bars.replace("&#39;", "'").replace("&#x27;", "'")
+    assert f"<title>{first['code']}:" not in bars

@@ -233,7 +233,8 @@ def indicator(
     context = {
         "series": explorer.series(rows, names),
         "labels": names,
-        "bars": list(ranking.ranked),
+        "bars": [(names.text("ref_area", a), value) for a, value in ranking.ranked],
+        "highlight": [names.text("ref_area", a) for a in split_codes(ref_area) or ()],
         "style": units(contents)(code),
         "styles": units(contents),
     }
