@@ -8,7 +8,11 @@ distinguishable with the common colour-vision deficiencies.
 A line never joins two sources: a time series whose points name different sources is drawn
 in pieces, one per run of a source, with the break marked; a progress chart draws the
 other sources of its indicator as their own lines, named in the legend. A lone point with
-its interval gets an interval bar, never a band of no width."""
+its interval gets an interval bar, never a band of no width.
+
+Values are written as the pages and briefs write them (:mod:`decentwork.formatting`: by the
+indicator's unit and the page's language), value axes ticked at 1, 2 or 5 times a power of
+ten (:func:`nice_ticks`), and period labels shown as often as they fit without touching."""
 
 from __future__ import annotations
 
