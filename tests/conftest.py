@@ -34,6 +34,7 @@ SLOW = {
         "test_demo_serves_its_own_warehouse",
     },
     "tests/classifications/test_occupation_coder.py": {"*"},
+    "tests/test_readme.py": {"test_every_readme_command_exits_0"},
     "tests/estimation/test_properties.py": {
         "test_integer_columns_give_the_same_result_as_the_same_numbers_as_floats"
     },
