@@ -101,9 +101,10 @@ def statcan(tmp_path_factory: pytest.TempPathFactory) -> Case:
     with zipfile.ZipFile(STATCAN_2024_01) as archive:
         (member,) = [n for n in archive.namelist() if n.startswith("pub") and n.endswith(".csv")]
     workdir = tmp_path_factory.mktemp("indicators_statcan")
-    computation = compute(
-        load_profile("statcan-lfs"), STATCAN_2024_01, indicators=["UNE_DEAP_SEX_AGE_RT"]
-    )
+    # Statistics Canada's definition (the profile's variables), which R reproduces; the ICLS
+    # variant is tested in test_statcan.py.
+    national = load_profile("statcan-lfs").model_copy(update={"variants": {}})
+    computation = compute(national, STATCAN_2024_01, indicators=["UNE_DEAP_SEX_AGE_RT"])
     run_r(str(ORACLE / "statcan.R"), workdir, str(STATCAN_2024_01), member)
     return Case(computation, read_oracle(workdir / "statcan_oracle.csv"))
 

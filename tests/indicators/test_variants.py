@@ -141,12 +141,39 @@ def test_suppression_adds_its_note() -> None:
     assert out["note_indicator"].tolist() == [f"{NOTE}; {SUPPRESSED_NOTE.format(n=5)}", NOTE]
 
 
+def test_notes_mark_what_their_variables_give(survey: tuple[Path, Path]) -> None:
+    path, profile = survey
+    concept = "National concept: the labour force status of the national questionnaire"
+    noted = load_profile(profile).model_copy(update={"notes": {"ilo_lfs": concept}})
+    table = compute(noted, path, indicators=CODES).observations
+    notes = table.groupby("source")["note_indicator"].unique().map(set).to_dict()
+    # The population aged 15+ does not read ilo_lfs: no note; the variant redefines ilo_lfs:
+    # its own note only.
+    standard = table[table["source"] == "SYNTHETIC"]
+    assert set(standard.loc[standard["indicator"] == "POP_XWAP_SEX_AGE_NB", "note_indicator"]) == {
+        ""
+    }
+    assert set(standard.loc[standard["indicator"] != "POP_XWAP_SEX_AGE_NB", "note_indicator"]) == {
+        concept
+    }
+    assert notes["SYNTHETIC-NAT"] == {NOTE}
+
+
 def test_not_computable_reads_no_data() -> None:
     statcan = not_computable(load_profile("statcan-lfs"))
-    assert "ilo_olf_dlma" in statcan["EIP_WPLF_SEX_AGE_NB"]
-    assert "ilo_joball_tru" in statcan["TRU_DEMP_SEX_AGE_RT"]
+    assert "ilo_job1_ife_nature" in statcan["EMP_NIFL_SEX_RT"]
+    assert "ilo_geo" in statcan["UNE_DEAP_SEX_AGE_GEO_RT"]
     assert "UNE_DEAP_SEX_AGE_RT" not in statcan
-    assert not_computable(load_profile("synthetic")) == {}
+    assert "LUU_XLU4_SEX_AGE_RT" not in statcan
+    assert not_computable(load_profile("synthetic")) == {
+        "UNE_TUNE_SEX_AGE_DUR_NB": "DUR_AGGREGATE: needs ilo_dur_aggregate",
+        "UNE_XLTU_SEX_AGE_RT": "ltu: needs ilo_dur_aggregate",
+        "EIP_WDIS_SEX_AGE_NB": "dis: needs ilo_dis",
+        "EES_TEES_SEX_AGE_JOB_NB": "JOB_CONTRACT: needs ilo_job1_job_contract",
+        "EES_XTMP_SEX_RT": "temporary_employee: needs ilo_job1_job_contract",
+        "ILR_TUMT_SEX_RT": "union_member: needs ilo_job1_union",
+        "ILR_CBCT_SEX_RT": "union_covered: needs ilo_job1_union",
+    }
     assert not_computable(load_profile("statcan-lfs"), indicators=["UNE_DEAP_SEX_AGE_RT"]) == {}
 
 

@@ -77,6 +77,39 @@ def test_variant_replaces_variables_and_source(tmp_path: Path) -> None:
         profile.with_variant("regional")
 
 
+NOTED = VARIANT.replace(
+    "variants:\n",
+    "notes:\n  ilo_lfs: National concept of status\n  ilo_geo: National definition of urban areas\n"
+    "variants:\n",
+)
+
+
+def test_notes_state_the_definitions_of_mapped_variables(tmp_path: Path) -> None:
+    profile = load_profile(write_profile(tmp_path, NOTED))
+    assert profile.notes == {
+        "ilo_lfs": "National concept of status",
+        "ilo_geo": "National definition of urban areas",
+    }
+    # The variant redefines ilo_lfs: that note no longer applies to it, the other does.
+    assert profile.with_variant("national").notes == {
+        "ilo_geo": "National definition of urban areas"
+    }
+    with pytest.raises(
+        ProfileError, match=r"notes: ilo_edu_isced11 not mapped in variables; a note states"
+    ):
+        load_profile(
+            write_profile(
+                tmp_path, NOTED.replace("  ilo_geo: National", "  ilo_edu_isced11: National")
+            )
+        )
+    with pytest.raises(ProfileError, match=r"notes.ilo_lfs: String should have at least 1"):
+        load_profile(
+            write_profile(
+                tmp_path, NOTED.replace("ilo_lfs: National concept of status", "ilo_lfs: ''")
+            )
+        )
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

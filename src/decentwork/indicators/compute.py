@@ -4,8 +4,9 @@ The harmonised records get one column per derived variable the catalogue's indic
 and one per classification split; indicators that share their classifications are estimated
 together by one :func:`decentwork.estimation.estimate` call (one pass over the data) over
 every grouping set they need: time x (total or sex) x (classif1 total or split) x (classif2
-total or split). A profile's variants (national definitions) give the indicators their
-variables change once more, under the variant's source code and note.
+total or split). A profile's notes (the national concept a variable follows) go to the
+observations computed from that variable; its variants (another definition) give the
+indicators their variables change once more, under the variant's source code and note.
 """
 
 from __future__ import annotations
@@ -260,6 +261,10 @@ def _computation(
     ]
     rows["source"] = profile.metadata.source
     result = rule.apply(observations.frame(rows))
+    for variable, note in profile.notes.items():
+        noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
+        marked = result["indicator"].isin(noted)
+        result.loc[marked, "note_indicator"] = add_note(result.loc[marked, "note_indicator"], note)
     return Computation(observations.sort(result), skipped)
 
 

@@ -4,8 +4,10 @@ variables, validated with Pydantic.
 Sections: ``metadata`` (name, ref_area, source, time, scope), ``input`` (format, zip
 member, encoding, delimiter, CSPro record), ``design`` (every option of the estimation
 kernel's design, and the weight scale), ``variables`` (standard variable name -> SQL
-expression over the raw columns) and ``variants`` (national definitions: other expressions for
-some variables, giving observations of their own source, marked by a note).
+expression over the raw columns), ``notes`` (the national concept or nonstandard definition a
+mapped variable follows, carried by every observation computed from it) and ``variants``
+(another definition of some variables, such as the ICLS or the national one, giving
+observations of their own source, marked by a note).
 """
 
 from __future__ import annotations
@@ -139,6 +141,10 @@ class Profile(Section):
     input: Input
     design: DesignSection
     variables: dict[StandardName, Expression]
+    notes: dict[StandardName, Annotated[str, Field(min_length=1)]] = {}
+    """Standard variable -> the definition it follows where that is not the ILO's (a national
+    concept, a nonstandard threshold): the ``note_indicator`` of every observation computed
+    from the variable, as ILOSTAT notes national definitions."""
     variants: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Variant] = {}
     _origin: str = PrivateAttr(default="<profile>")
 
@@ -147,6 +153,16 @@ class Profile(Section):
         if self.metadata.regions and "ilo_region" not in self.variables:
             raise ValueError(
                 "metadata.regions names areas for ilo_region, which variables does not map"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _notes_mapped(self) -> Profile:
+        unmapped = sorted(set(self.notes) - set(self.variables))
+        if unmapped:
+            raise ValueError(
+                f"notes: {', '.join(unmapped)} not mapped in variables; a note states the "
+                "definition a mapped variable follows"
             )
         return self
 
@@ -168,7 +184,9 @@ class Profile(Section):
         return self
 
     def with_variant(self, name: str) -> Profile:
-        """The profile with the variant ``name``'s expressions and source, and no variants.
+        """The profile with the variant ``name``'s expressions and source, and no variants;
+        the notes of the variables the variant redefines are dropped (its own note says what
+        its definition is).
 
         Raises:
             NotFound: the profile has no such variant.
@@ -185,6 +203,7 @@ class Profile(Section):
             update={
                 "metadata": self.metadata.model_copy(update={"source": variant.source}),
                 "variables": {**self.variables, **variant.variables},
+                "notes": {k: v for k, v in self.notes.items() if k not in variant.variables},
                 "variants": {},
             }
         )
