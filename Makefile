@@ -13,10 +13,16 @@ $(BIN)/decentwork: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(BIN)/decentwork
 
+# The tests also run the estimation pass on Spark: PySpark (the `spark` extra) is installed
+# for them only, so that `make run` needs nothing of Spark.
+$(VENV)/.spark: $(BIN)/decentwork
+	$(BIN)/pip install --quiet -e '.[test,bench,spark]'
+	touch $(VENV)/.spark
+
 run: $(BIN)/decentwork
 	$(BIN)/decentwork demo
 
-lint: $(BIN)/decentwork
+lint: $(BIN)/decentwork $(VENV)/.spark
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -25,7 +31,7 @@ lint: $(BIN)/decentwork
 test: lint
 	$(BIN)/pytest
 
-test-fast: $(BIN)/decentwork
+test-fast: $(BIN)/decentwork $(VENV)/.spark
 	$(BIN)/pytest -n 2 -m "not oracle and not slow and not postgresql" --ignore=tests/web/browser -q
 
 bench: $(BIN)/decentwork
