@@ -170,6 +170,46 @@ def test_quarter_mean_and_standard_error() -> None:
         )
 
 
+def test_rates_are_computed_from_averaged_levels() -> None:
+    months = ["2024M01", "2024M02", "2024M03"]
+    y = np.array([40.0, 60.0, 90.0])  # unemployed
+    x = np.array([1000.0, 1100.0, 1200.0])  # labour force
+    vy, vx, cov = (
+        np.array([25.0, 36.0, 49.0]),
+        np.array([400.0, 441.0, 484.0]),
+        np.array([30.0, 40.0, 50.0]),
+    )
+    r = y / x
+    # Each month's rate SE as the kernel's linearisation gives it from V(Y), V(X), C.
+    se = 100 * np.sqrt((vy + r**2 * vx - 2 * r * cov) / x**2)
+    data = monthly(months, list(100 * r), list(se))
+    levels = data[list(observations.KEY_COLUMNS)].assign(
+        numerator=y,
+        numerator_se=np.sqrt(vy),
+        denominator=x,
+        denominator_se=np.sqrt(vx),
+        scale=100.0,
+    )
+    # A level (no levels row) beside it: the mean of the months.
+    data = pd.concat(
+        [data, monthly(months, [1.0, 2.0, 6.0], [0.1, 0.2, 0.2], indicator="UNE_TUNE_SEX_AGE_NB")],
+        ignore_index=True,
+    )
+    out, skipped = average(data, "quarter", ReliabilityRule(), levels=levels)
+    assert skipped == {}
+    rate = out.set_index("indicator").loc["UNE_DEAP_SEX_AGE_RT"]
+    ratio = y.sum() / x.sum()
+    assert rate["obs_value"] == pytest.approx(100 * ratio, rel=1e-12)
+    assert rate["obs_value"] != pytest.approx(100 * r.mean(), rel=1e-3)
+    expected_se = 100 * math.sqrt(float(np.sum(vy + ratio**2 * vx - 2 * ratio * cov))) / x.sum()
+    assert rate["se"] == pytest.approx(expected_se, rel=1e-9)
+    assert rate["lower_bound"] == pytest.approx(rate["obs_value"] - Z * expected_se, rel=1e-9)
+    assert rate["note_indicator"].startswith("Average of 3 monthly estimates (rates from the")
+    level = out.set_index("indicator").loc["UNE_TUNE_SEX_AGE_NB"]
+    assert level["obs_value"] == pytest.approx(3.0, rel=1e-12)
+    assert level["se"] == pytest.approx(math.sqrt(0.01 + 0.04 + 0.04) / 3, rel=1e-12)
+
+
 def test_interval_level() -> None:
     data = monthly(["2024M04", "2024M05", "2024M06"], [1.0, 1.0, 1.0], [0.3, 0.3, 0.3])
     out, _ = average(data, "quarter", ReliabilityRule(), level=0.9)

@@ -12,9 +12,7 @@ import typer
 from decentwork.terminal import console, errors, flag
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from decentwork.indicators import Catalogue, ReliabilityRule
+    from decentwork.indicators import Catalogue, Computation, ReliabilityRule
     from decentwork.survey import Profile
 
 
@@ -179,10 +177,11 @@ def compute(
             dictionary_file(loaded.input, file, dictionary)
     if out is not None:
         check_folder(out)
-    monthly, skipped = _compute_files(loaded, files, book, codes, rule, dictionary)
-    table = monthly
+    computation = _compute_files(loaded, files, book, codes, rule, dictionary)
+    table = monthly = computation.observations
+    skipped = dict(computation.skipped)
     if period is not None:
-        averages, incomplete = average(monthly, period, rule)
+        averages, incomplete = average(monthly, period, rule, levels=computation.levels)
         skipped.update(incomplete)
         table = pd.concat([monthly, averages], ignore_index=True)
     _print_skipped(skipped)
@@ -201,9 +200,9 @@ def _compute_files(
     codes: list[str] | None,
     rule: ReliabilityRule,
     dictionary: Path | None,
-) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Every file's observations (one period each, with a progress bar) and what was
-    skipped, with why."""
+) -> Computation:
+    """Every file's observations (one period each, with a progress bar), the levels of its
+    ratios, and what was skipped, with why."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from decentwork.indicators import compute_files
@@ -222,7 +221,7 @@ def _compute_files(
             on_step=lambda step: progress.update(task, description=step[:70]),
         )
         progress.update(task, description="Done")
-    return result.observations, dict(result.skipped)
+    return result
 
 
 def _print_skipped(skipped: dict[str, str]) -> None:

@@ -34,19 +34,31 @@ from decentwork.survey.profile import REQUIRED_VARIABLES
 
 SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
 SCALE = {"ratio": 100.0, "mean": 1.0, "total": 0.001}
+LEVELS = ("numerator", "numerator_se", "denominator", "denominator_se", "scale")
+"""The columns of :attr:`Computation.levels` beside the observation's key."""
 
 
 class ComputeError(BadInput):
     """The data cannot give the indicators; the message names the file, variable and problem."""
 
 
+def levels_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``rows`` with the columns of :attr:`Computation.levels` (or none, with those columns)."""
+    columns = [*observations.KEY_COLUMNS, *LEVELS]
+    return pd.DataFrame(columns=columns) if rows is None else rows[columns]
+
+
 @dataclass
 class Computation:
-    """What :func:`compute` produced: observations, and each indicator or breakdown skipped
-    with the reason (``item`` -> ``reason``)."""
+    """What :func:`compute` produced: observations, each indicator or breakdown skipped with
+    the reason (``item`` -> ``reason``), and the levels of the ratios and means."""
 
     observations: pd.DataFrame
     skipped: dict[str, str] = field(default_factory=dict)
+    levels: pd.DataFrame = field(default_factory=levels_frame)
+    """Per ratio or mean observation (its key): the weighted totals of its numerator and
+    denominator with their standard errors, and the ``scale`` of its value (100 for percent),
+    what averages over months are computed from."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ def compute(
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
     result = _computation(profile, path, catalogue, chosen, rule, on_step, dictionary)
-    pieces = [result.observations]
+    pieces, levels = [result.observations], [result.levels]
     for name, variant in profile.variants.items():
         changed = changed_by(catalogue, profile, set(variant.variables), chosen)
         if not changed:
@@ -122,12 +134,19 @@ def compute(
         on_step(f"Variant {name}")
         varied = _computation(
             profile.with_variant(name), path, catalogue, changed, rule, on_step, dictionary
-        ).observations
-        varied["note_indicator"] = add_note(varied["note_indicator"], variant.note)
-        pieces.append(varied)
+        )
+        varied.observations["note_indicator"] = add_note(
+            varied.observations["note_indicator"], variant.note
+        )
+        pieces.append(varied.observations)
+        levels.append(varied.levels)
     if len(pieces) == 1:
         return result
-    return Computation(observations.sort(pd.concat(pieces, ignore_index=True)), result.skipped)
+    return Computation(
+        observations.sort(pd.concat(pieces, ignore_index=True)),
+        result.skipped,
+        pd.concat(levels, ignore_index=True),
+    )
 
 
 def compute_files(
@@ -148,7 +167,7 @@ def compute_files(
         ComputeError, ProfileError: as :func:`compute`.
     """
     catalogue = catalogue or load_catalogue()
-    results = []
+    results, levels = [], []
     skipped: dict[str, str] = {}
     seen: dict[str, str | Path] = {}
     for path in paths:
@@ -169,10 +188,13 @@ def compute_files(
                 )
             seen[time] = path
         results.append(result.observations)
+        levels.append(result.levels)
         skipped.update(result.skipped)
     if not results:
         return Computation(observations.frame(), skipped)
-    return Computation(pd.concat(results, ignore_index=True), skipped)
+    return Computation(
+        pd.concat(results, ignore_index=True), skipped, pd.concat(levels, ignore_index=True)
+    )
 
 
 def not_computable(
@@ -260,12 +282,13 @@ def _computation(
         profile.metadata.ref_area if pd.isna(r) else regions[int(r)] for r in rows.pop("region")
     ]
     rows["source"] = profile.metadata.source
+    levels = levels_frame(rows[rows["numerator"].notna()])
     result = rule.apply(observations.frame(rows))
     for variable, note in profile.notes.items():
         noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
         marked = result["indicator"].isin(noted)
         result.loc[marked, "note_indicator"] = add_note(result.loc[marked, "note_indicator"], note)
-    return Computation(observations.sort(result), skipped)
+    return Computation(observations.sort(result), skipped, levels.reset_index(drop=True))
 
 
 def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -> _Family | None:
@@ -338,6 +361,7 @@ def _estimate_family(
             numerator, denominator = indicator.variables
             for name in (numerator, denominator):
                 needed[f"v_{name}"] = resolved.variables[name]
+                totals.append(f"v_{name}")
             name = f"{numerator}/{denominator}"
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
@@ -374,6 +398,7 @@ def _estimate_family(
             f"{path}: the profile {profile.origin} fails on the data: {str(error).splitlines()[0]}"
         ) from None
     result = result[result["estimate"].notna()]
+    domain = [c for c in ("time", "region", "sex", *splits1, *splits2) if c in result.columns]
     return pd.concat(
         [
             _rows(
@@ -384,6 +409,7 @@ def _estimate_family(
                 splits2,
                 family,
                 total_codes,
+                domain,
             )
             for indicator in members
         ],
@@ -427,10 +453,20 @@ def _rows(
     splits2: dict[str, tuple[str, str]],
     family: _Family,
     total_codes: dict[str, str],
+    domain: list[str],
 ) -> pd.DataFrame:
-    """The observations of one indicator from the estimate's result rows."""
+    """The observations of one indicator from the estimate's result rows, with the levels of a
+    ratio or mean (its numerator and denominator totals, their SEs, its scale)."""
     rows = result[result["statistic"] == statistic].reset_index(drop=True)
     scale = SCALE[indicator.kind]
+    levels = {name: np.full(len(rows), np.nan) for name in LEVELS}
+    if indicator.kind != "total":
+        for side, name in zip(("numerator", "denominator"), indicator.variables, strict=True):
+            totals = result.loc[result["statistic"] == f"v_{name}", [*domain, "se"]]
+            matched = rows[domain].merge(totals, on=domain, how="left", validate="many_to_one")
+            levels[side] = rows[f"{side}_total"].to_numpy(float)
+            levels[f"{side}_se"] = matched["se"].to_numpy(float)
+        levels["scale"] = np.full(len(rows), scale)
     sex = rows["sex"].map(SEX_CODES).fillna("SEX_T").to_numpy()
     pieces = []
     for member1, codes1, total1 in _with_totals(rows, splits1, family.classif1, total_codes):
@@ -454,6 +490,7 @@ def _rows(
                         "upper_bound": part["upper"].to_numpy() * scale,
                         "cv": part["cv"].to_numpy() * 100.0,
                         "sample_count": part["n"].to_numpy(),
+                        **{name: values[keep] for name, values in levels.items()},
                     }
                 )
             )
