@@ -13,18 +13,21 @@ measurably costs (``pytest --durations``), so that ``make test-fast`` can leave 
 - ``slow``: tests that take seconds each, listed in ``SLOW``: whole pipelines on real data
   (the demo, the Philippine and Canadian files, ILOSTAT's bulk files, the occupation coder's
   fitting), processes racing for a lock on purpose, a served process; and every test that
-  uses the session's real SDG 8 warehouse (``sdg8_url``, about 20 s to build per process).
+  uses the session's real SDG 8 warehouse (``sdg8_url``, about 20 s to build per process) or
+  the session's local Spark (``spark``, a JVM that takes 35-65 s to start).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 os.environ["COLUMNS"] = "200"
 
-SLOW_FIXTURES = frozenset({"sdg8_url"})
+SLOW_FIXTURES = frozenset({"sdg8_url", "spark"})
 """Fixtures whose users are slow: building them costs seconds."""
 SLOW = {
     "tests/test_cli.py": {
@@ -120,3 +123,23 @@ def sdg8_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
     target.dispose()
     return address
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session (one core, no web UI, two shuffle partitions) for the whole
+    run: starting its JVM is what costs; stopped when the run ends."""
+    from decentwork.estimation.spark import java, pyspark_sql
+
+    java()
+    session = (
+        pyspark_sql()
+        .SparkSession.builder.master("local[1]")
+        .appName("decentwork-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()

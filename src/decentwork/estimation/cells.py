@@ -1,8 +1,9 @@
 """The one pass over the microdata: a single SQL aggregate to sums per (stratum, PSU, cell).
 
-The query uses only portable SQL (CAST, CASE, SUM, COUNT, MIN, MAX, GROUP BY over a derived
-table, and ``isnan``), so the same text can run on a distributed SQL engine such as Spark.
-Everything after this pass works on the small table it returns.
+The query uses only portable SQL (CAST, CASE, SUM, COUNT, MIN, MAX, GROUP BY, and ``isnan``),
+written for the table's dialect (identifiers quoted as it quotes them), so the same query runs
+on DuckDB and on Spark (:mod:`decentwork.estimation.engine`). Everything after this pass works
+on the small table it returns.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from decentwork.estimation.design import Design
+from decentwork.estimation.engine import Dialect, Table, quote
 from decentwork.estimation.errors import EmptyData, EstimationError
-from decentwork.estimation.source import select
 
 Kind = Literal["ratio", "total", "mean"]
 
@@ -77,11 +78,6 @@ class CellPlan:
         return list(dict.fromkeys(c for c in [*design, *self.by_columns] if c))
 
 
-def quote(name: str) -> str:
-    """Quote an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
     """Refuse unknown columns and non-numeric analysis or weight variables."""
     type_of = dict(zip(columns, types, strict=True))
@@ -134,13 +130,21 @@ def gram_prefix(plan: CellPlan, i: int) -> str:
     return f"__g{i}_" if plan.missing == "drop" else "__g_"
 
 
-def build_sql(plan: CellPlan, source: str, types: dict[str, str]) -> str:
-    """The portable aggregate query over table ``source``, every sum in one query."""
-    return _query(plan, list(_aggregates(plan, types).items()), source, ordered=False)
+def build_sql(
+    plan: CellPlan, source: str, types: dict[str, str], dialect: Dialect = "duckdb"
+) -> str:
+    """The portable aggregate query over table ``source`` in ``dialect``, every sum in one
+    query."""
+    items = list(_aggregates(plan, types, dialect).items())
+    return _query(plan, items, source, dialect, ordered=False)
 
 
 def build_sql_chunks(
-    plan: CellPlan, source: str, types: dict[str, str], max_sums: int = MAX_SUMS
+    plan: CellPlan,
+    source: str,
+    types: dict[str, str],
+    max_sums: int = MAX_SUMS,
+    dialect: Dialect = "duckdb",
 ) -> list[str]:
     """The aggregate as queries of at most ``max_sums`` aggregates each, over ``source``.
 
@@ -148,18 +152,20 @@ def build_sql_chunks(
     sums with the same keys, its rows ordered by the keys so the slices line up. The checks
     (counts, minimum weight, FPC range) come in the first.
     """
-    items = list(_aggregates(plan, types).items())
+    items = list(_aggregates(plan, types, dialect).items())
     if len(items) <= max_sums:
-        return [build_sql(plan, source, types)]
+        return [build_sql(plan, source, types, dialect)]
     return [
-        _query(plan, items[start : start + max_sums], source, ordered=True)
+        _query(plan, items[start : start + max_sums], source, dialect, ordered=True)
         for start in range(0, len(items), max_sums)
     ]
 
 
-def _query(plan: CellPlan, items: list[tuple[str, str]], source: str, *, ordered: bool) -> str:
+def _query(
+    plan: CellPlan, items: list[tuple[str, str]], source: str, dialect: Dialect, *, ordered: bool
+) -> str:
     """``SELECT keys, aggregates FROM source GROUP BY keys`` (``ORDER BY keys`` if ordered)."""
-    keys = [quote(k) for k in plan.keys]
+    keys = [quote(k, dialect) for k in plan.keys]
     sql = f"SELECT {', '.join([*keys, *(f'{e} AS {a}' for a, e in items)])}\nFROM {source}"
     if keys:
         sql += f"\nGROUP BY {', '.join(keys)}"
@@ -168,7 +174,7 @@ def _query(plan: CellPlan, items: list[tuple[str, str]], source: str, *, ordered
     return sql
 
 
-def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
+def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict[str, str]:
     """Alias -> aggregate expression of every sum, count and check the cell table holds.
 
     With ``missing="error"`` the sums need no conditions (a missing value is refused after
@@ -178,15 +184,18 @@ def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
     design = plan.design
     outer: dict[str, str] = {}  # alias -> aggregate expression
 
+    def name(column: str) -> str:
+        return quote(column, dialect)
+
     def value(column: str) -> str:
         if types[column].upper() == "DOUBLE":
-            return quote(column)
-        return f"CAST({quote(column)} AS DOUBLE)"  # integer products would overflow
+            return name(column)
+        return f"CAST({name(column)} AS DOUBLE)"  # integer products would overflow
 
     def observed(column: str) -> str:
-        test = f"{quote(column)} IS NOT NULL"
+        test = f"{name(column)} IS NOT NULL"
         if _is_float(types[column]):
-            test += f" AND NOT isnan({quote(column)})"
+            test += f" AND NOT isnan({name(column)})"
         return test
 
     def complete(stat: Statistic) -> str | None:
@@ -204,7 +213,7 @@ def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
     w = value(design.weight)
     outer["__records"] = "COUNT(*)"
     for j, column in enumerate(checked_columns(plan)):
-        outer[f"__count{j}"] = f"COUNT({quote(column)})"
+        outer[f"__count{j}"] = f"COUNT({name(column)})"
     outer["__min_weight"] = f"MIN({w})"
     if design.fpc and not design.is_replicate:
         outer["__fpc_min"] = f"MIN({value(design.fpc)})"
@@ -248,14 +257,16 @@ def _aggregates(plan: CellPlan, types: dict[str, str]) -> dict[str, str]:
     return outer
 
 
-def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """Run the one-pass aggregate and check the data it saw (missing values, weights).
+def aggregate(plan: CellPlan, table: Table) -> pd.DataFrame:
+    """Run the one-pass aggregate on ``table``'s engine and check the data it saw (missing
+    values, weights).
 
     A second pass over the data happens only to explain a failure (NaN or infinite values).
     """
-    types = {c: str(t) for c, t in zip(relation.columns, relation.types, strict=True)}
+    types = table.types()
     check_columns(plan, list(types), list(types.values()))
-    cells = _run_chunks(plan, relation, build_sql_chunks(plan, "_microdata", types))
+    queries = build_sql_chunks(plan, table.source, types, dialect=table.dialect)
+    cells = _run_chunks(plan, table, queries)
     if cells.empty or not cells["__records"].sum():
         raise EmptyData("the data have no records")
     records = cells["__records"].to_numpy()
@@ -272,22 +283,20 @@ def aggregate(plan: CellPlan, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame
         )
     sums = [c for c in cells.columns if c.startswith(("__s", "__g"))]
     if not np.isfinite(cells[sums].to_numpy(dtype=float)).all():
-        _explain_non_finite(plan, relation, types)
+        _explain_non_finite(plan, table, types)
     return cells
 
 
-def _run_chunks(
-    plan: CellPlan, relation: duckdb.DuckDBPyRelation, queries: list[str]
-) -> pd.DataFrame:
+def _run_chunks(plan: CellPlan, table: Table, queries: list[str]) -> pd.DataFrame:
     """Run the aggregate's queries and put their sums side by side (their keys line up)."""
-    first = select(relation, queries[0], "_microdata").df()
+    first = table.query(queries[0])
     if len(queries) == 1:
         return first
     keys = first[plan.keys]
     pieces = [first]
     for sql in queries[1:]:
         try:
-            piece = select(relation, sql, "_microdata").df()
+            piece = table.query(sql)
         except duckdb.InvalidInputException:
             raise EstimationError(
                 f"the aggregate has more than {MAX_SUMS} sums (many replicate weights) and "
@@ -323,16 +332,15 @@ def _check_keys(plan: CellPlan, cells: pd.DataFrame) -> None:
         _refuse_missing(plan, column, int(records[absent].sum()))
 
 
-def _explain_non_finite(
-    plan: CellPlan, relation: duckdb.DuckDBPyRelation, types: dict[str, str]
-) -> None:
+def _explain_non_finite(plan: CellPlan, table: Table, types: dict[str, str]) -> None:
     floats = [c for c in checked_columns(plan) if _is_float(types[c])]
+    quoted = [quote(c, table.dialect) for c in floats]
     counts = ", ".join(
-        f"SUM(CASE WHEN isnan({quote(c)}) THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN abs({quote(c)}) = CAST('Infinity' AS DOUBLE) THEN 1 ELSE 0 END)"
-        for c in floats
+        f"SUM(CASE WHEN isnan({c}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN abs({c}) = CAST('Infinity' AS DOUBLE) THEN 1 ELSE 0 END)"
+        for c in quoted
     )
-    found = select(relation, f"SELECT {counts} FROM _microdata", "_microdata").fetchall()[0]
+    found = table.rows(f"SELECT {counts} FROM {table.source}")[0]
     for k, column in enumerate(floats):
         _refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
         if found[2 * k + 1]:

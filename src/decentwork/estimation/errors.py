@@ -9,3 +9,12 @@ class EstimationError(BadInput):
 
 class EmptyData(EstimationError):
     """The data have no records."""
+
+
+class EngineUnavailable(EstimationError):
+    """The engine asked for cannot run here: PySpark or Java is missing (the message says
+    how to install it)."""
+
+
+class QueryFailed(EstimationError):
+    """An engine other than DuckDB could not run a query (the message is its first line)."""

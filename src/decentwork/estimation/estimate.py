@@ -15,6 +15,7 @@ from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_pre
 from decentwork.estimation.design import Design
 from decentwork.estimation.design_effect import design_effect
 from decentwork.estimation.domains import Cube, Groups
+from decentwork.estimation.engine import Engine, Table, open_table
 from decentwork.estimation.errors import EmptyData, EstimationError
 from decentwork.estimation.intervals import (
     CI,
@@ -27,7 +28,6 @@ from decentwork.estimation.intervals import (
     logit_interval,
 )
 from decentwork.estimation.replication import replicate_df, replicate_variance
-from decentwork.estimation.source import as_relation, select
 from decentwork.estimation.taylor import TaylorFrame
 
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
@@ -61,6 +61,8 @@ def estimate(
     missing: Literal["error", "drop"] = "error",
     interval: IntervalMethod = "wald",
     deff: bool = False,
+    engine: Engine | None = None,
+    spark: Any = None,
 ) -> pd.DataFrame:
     """Estimate ratios, totals and means with design-based standard errors in many domains.
 
@@ -68,8 +70,8 @@ def estimate(
     cell); every domain of every grouping set in ``by`` is computed from that small table.
 
     Args:
-        data: a CSV or Parquet path, a DuckDB relation, a pandas or Polars DataFrame, or an
-            Arrow table.
+        data: a CSV or Parquet path, a DuckDB relation, a pandas or Polars DataFrame, an
+            Arrow table, or a PySpark DataFrame (which runs the pass on Spark).
         design: the survey design.
         ratios: name -> (numerator column, denominator column).
         totals: columns to total.
@@ -88,6 +90,11 @@ def estimate(
         deff: also give each estimate's design effect against simple random sampling
             without replacement and its effective sample size (R: ``deff=TRUE``; see
             :mod:`decentwork.estimation.design_effect`).
+        engine: where the one pass runs: ``"duckdb"`` or ``"spark"``; None picks Spark for
+            a PySpark DataFrame (or with ``spark=``) and DuckDB otherwise. Everything after
+            the pass is the same code on both (:mod:`decentwork.estimation.engine`).
+        spark: the Spark session that reads a path or pandas DataFrame on Spark (default:
+            the active session; none is ever started here).
 
     Returns:
         One row per (statistic, grouping set, domain): ``statistic``, ``kind``, one column per
@@ -116,8 +123,25 @@ def estimate(
             given=repr(deff),
             expected="True or False",
         )
-    relation = as_relation(data)
-    replicates = tuple(design.replicate_columns(relation.columns))
+    with open_table(data, engine, spark) as table:
+        return _estimate_on(
+            table, design, statistics, groupings, ci, level, missing, interval, deff
+        )
+
+
+def _estimate_on(
+    table: Table,
+    design: Design,
+    statistics: tuple[Statistic, ...],
+    groupings: list[tuple[str, ...]],
+    ci: CI,
+    level: float,
+    missing: Literal["error", "drop"],
+    interval: IntervalMethod,
+    deff: bool,
+) -> pd.DataFrame:
+    """:func:`estimate` on an open table (its arguments checked)."""
+    replicates = tuple(design.replicate_columns(table.columns))
     _refuse_reserved(
         [
             *design.columns(),
@@ -136,10 +160,10 @@ def estimate(
         missing=missing,
         deff=deff,
     )
-    result = _estimate(plan, relation, groupings, ci, level, interval)
+    result = _estimate(plan, table, groupings, ci, level, interval)
     if result is None:
         # Records are the PSUs and the moments lost precision: keep every record as a unit.
-        numbered = select(relation, f"SELECT *, ROW_NUMBER() OVER () AS {RECORD} FROM _m", "_m")
+        numbered = table.numbered(RECORD)
         exact = replace(plan, design=replace(design, psu=RECORD), moments=False)
         try:
             result = _estimate(exact, numbered, groupings, ci, level, interval)
@@ -155,14 +179,14 @@ def estimate(
 
 def _estimate(
     plan: CellPlan,
-    relation: duckdb.DuckDBPyRelation,
+    table: Table,
     groupings: list[tuple[str, ...]],
     ci: CI,
     level: float,
     method: IntervalMethod,
 ) -> pd.DataFrame | None:
     """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
-    cells = aggregate(plan, relation)
+    cells = aggregate(plan, table)
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     if frame is None:  # replicate designs: the whole sample is the one unit
         unit_of_cell, n_units = np.zeros(len(cells), np.int64), 1
