@@ -141,9 +141,10 @@ def test_the_area_is_named_in_the_briefs_language(
     assert (brief.label, brief.label_lang) == (name, named_in)
 
 
-def test_a_group_keeps_the_warehouses_english_label(brief_url: str) -> None:
-    brief = brief_of(brief_url, "X01", "km")  # ILOSTAT's code of the world
-    assert (brief.label, brief.label_lang) == ("World", "en")
+def test_a_group_is_named_from_the_names_catalogue(brief_url: str) -> None:
+    brief = brief_of(brief_url, "X01", "km")  # ILOSTAT's code of the world, not a country
+    assert (brief.label, brief.label_lang) == ("ពិភពលោក", "km")
+    assert brief_of(brief_url, "X01").label == "World"
 
 
 def test_an_area_without_any_data_is_refused(brief_url: str) -> None:

@@ -15,10 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from statistics import NormalDist
 
-import pycountry
 import sqlalchemy as sa
-from babel import Locale
 
+from decentwork import names
 from decentwork.errors import BadInput, NotFound
 from decentwork.formatting import Units
 from decentwork.monitoring.frameworks import Framework, load_framework
@@ -270,18 +269,16 @@ def _units(connection: sa.Connection) -> Units:
 
 
 def _area_label(connection: sa.Connection, area: str, lang: str) -> tuple[str, str | None]:
-    """The area's name and its language: the warehouse's label in ``lang``, else the
-    country's name in ``lang`` from the Unicode CLDR (Babel), else the warehouse's English
-    label, else the code itself (language None)."""
-    own = label_map(connection, lang, kind="ref_area").get(("ref_area", area))
-    if own:
-        return own, lang
-    country = pycountry.countries.get(alpha_3=area)
-    name = Locale.parse(lang).territories.get(country.alpha_2) if country else None
-    if name:
-        return name, lang
-    english = label_map(connection, "en", kind="ref_area").get(("ref_area", area))
-    return (english, "en") if english else (area, None)
+    """The area's name and its language (None: it is the code), as the dashboard names it
+    (:func:`decentwork.names.area`)."""
+    key = ("ref_area", area)
+    found = names.area(
+        area,
+        lang,
+        label_map(connection, lang, kind="ref_area").get(key),
+        label_map(connection, "en", kind="ref_area").get(key),
+    )
+    return found.text, found.lang
 
 
 def _releases(

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from decentwork import charts, formatting
+from decentwork import charts, formatting, names
 from decentwork.formatting import GROWTH, NUMBER, Style
 from decentwork.reports.brief import Brief, BriefError, Row
 from decentwork.translations import SOURCE, check_language, translations
@@ -134,8 +134,9 @@ def environment(lang: str) -> Environment:
 
 class _Words:
     """What the template needs in the brief's language: numbers and dates in its locale,
-    the translation of texts that come from data (status labels, indicator titles), and the
-    trend charts with their legends in the language."""
+    the translation of texts that come from data (status labels, indicator titles: from the
+    names catalogue the dashboard reads too, :mod:`decentwork.names`), and the trend charts
+    with their legends in the language."""
 
     def __init__(self, lang: str, gettext: Callable[[str], str]) -> None:
         self.lang = lang
@@ -157,10 +158,10 @@ class _Words:
 
     def text(self, english: str) -> Markup:
         """A text from the data (an indicator's title, a status label...) in the brief's
-        language where the catalogue has it, else in English, marked as such."""
-        found = self.gettext(english)
-        if self.lang == SOURCE or found != english:
-            return escape(found)
+        language where the names catalogue has it, else in English, marked as such."""
+        found = names.text(english, self.lang)
+        if found.lang == self.lang:
+            return escape(found.text)
         return self.english(english)
 
     def english(self, english: str) -> Markup:
@@ -187,7 +188,7 @@ class _Words:
             **_drawn(row),
             style=style,
             lang=self.lang,
-            title=f"{row.code} {self.gettext(row.title)}",
+            title=f"{row.code} {names.text(row.title, self.lang).text}",
             labels={key: self.label(key) for key in charts.PROGRESS_LABELS},
             width=width,
             height=height,
