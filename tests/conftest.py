@@ -84,6 +84,11 @@ SLOW = {
         "test_a_stray_quote_in_the_real_file_withdraws_nothing",
     },
     "tests/web/test_cli.py": {"test_serve_answers_over_http"},
+    "tests/web/test_translated_pages.py": {
+        "test_no_catalogue_text_is_left_in_english",
+        "test_labels_in_the_json_twins_are_translated",
+        "test_the_brief_and_the_page_name_an_indicator_and_an_area_alike",
+    },
 }
 """Slow tests by module (``*``: every test of the module), from ``pytest --durations``."""
 

@@ -66,14 +66,24 @@ def test_lang_translates_and_the_cookie_remembers(served: Served, lang: str, tex
     assert '<html lang="en">' in client.get("/releases").text
 
 
-def test_english_labels_are_marked_where_no_translation_exists(served: Served) -> None:
+def test_names_come_from_the_shared_catalogue_and_the_cldr(served: Served) -> None:
     html = served.client.get("/areas/KHM", params={"lang": "zh"}).text
     served.client.cookies.clear()
-    assert '<span lang="en">Cambodia</span> <small class="fallback">' in html
-    assert "英文" in html
-    assert "主要指标" in html
+    assert "<h1>柬埔寨 <small>KHM</small></h1>" in html  # the CLDR's name, as in the briefs
+    assert "主要指标" in html and "fallback" not in html
     english = served.client.get("/areas/KHM").text
-    assert "fallback" not in english
+    assert "<h1>Cambodia <small>KHM</small></h1>" in english and "fallback" not in english
+
+
+def test_english_is_marked_where_no_translation_exists() -> None:
+    marked = languages.named("A text no catalogue holds", lang="zh")
+    mark = "\uff08英文\uff09"  # (English), in full-width brackets
+    assert marked == (
+        f'<span lang="en">A text no catalogue holds</span> <small class="fallback">{mark}</small>'
+    )
+    assert languages.named("No data", lang="zh") == "无数据"
+    assert languages.named("No data", lang="en") == "No data"
+    assert languages.plain("A text no catalogue holds", lang="km") == "A text no catalogue holds"
 
 
 def test_an_unknown_language_is_refused(served: Served) -> None:

@@ -325,8 +325,9 @@ def test_csv_twins_make_formula_like_text_inert(
 ) -> None:
     """A label that a spreadsheet would run (``=HYPERLINK(...)``) stays text in a page's CSV
     (the OWASP rule, :func:`decentwork.observations.writers.inert`)."""
+    from decentwork.names import Name
     from decentwork.web.rendering import Labels
 
-    monkeypatch.setattr(Labels, "text", lambda self, kind, code: f"=HYPERLINK({code})")
+    monkeypatch.setattr(Labels, "name", lambda self, kind, code: Name(f"=HYPERLINK({code})", "en"))
     rows = table(served.client.get("/search.csv", params={"q": "KHM"}).text)
     assert rows["label"].tolist() == ["'=HYPERLINK(KHM)"]

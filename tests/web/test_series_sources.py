@@ -112,8 +112,8 @@ def test_the_area_page_never_compares_a_month_with_a_year(canada: TestClient) ->
 def test_the_explorer_draws_the_month_apart_with_its_interval(canada: TestClient) -> None:
     page = canada.get(f"/indicators/{UNEMPLOYMENT}", params={"ref_area": "CAN"}).text
     names = re.findall(r'font-size="12">([^<]*)</text></g>', page)
-    # one line per frequency, each named by its source (no area dictionary: the code)
-    assert names == ["CAN BA:147 A", "CAN BA:147 M"]
+    # one line per frequency, each named by its source (no area dictionary: the CLDR's name)
+    assert names == ["Canada BA:147 A", "Canada BA:147 M"]
     monthly = page[page.index('data-series="1"') :]
     monthly = monthly[: monthly.index("</g>", monthly.index('class="key"'))]
     assert 'class="band"' not in monthly

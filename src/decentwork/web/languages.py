@@ -14,7 +14,7 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from decentwork import charts, formatting
+from decentwork import charts, formatting, names
 from decentwork.translations import LANGUAGES, catalogue, check_language, translations
 from decentwork.web.tables import OBSERVATION_COLUMNS, number, observation_rows
 
@@ -49,6 +49,8 @@ def environment(lang: str) -> Environment:
         observation_rows=partial(observation_rows, lang=lang),
         OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
         label=partial(label, lang=lang),
+        named=partial(named, lang=lang),
+        plain=partial(plain, lang=lang),
     )
     return env
 
@@ -62,6 +64,23 @@ def label(text: str, text_lang: str | None, note: str, *, lang: str) -> Markup |
             text_lang, text, note
         )
     return text
+
+
+def named(english: str | None, *, lang: str) -> Markup | str:
+    """A text from the data (a framework's title, a status, a breakdown's label) on a page
+    in ``lang``: the names catalogue's translation (:mod:`decentwork.names`, which the
+    briefs read too), else the English marked as such."""
+    if not english:
+        return ""
+    found = names.text(english, lang)
+    return label(
+        found.text, found.lang, translations("decentwork.web", lang).gettext("(English)"), lang=lang
+    )
+
+
+def plain(english: str | None, *, lang: str) -> str:
+    """:func:`named` without the mark, for a page's title and a chart's (plain text)."""
+    return names.text(english, lang).text if english else ""
 
 
 def chosen(request: Request) -> str:

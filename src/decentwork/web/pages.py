@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from decentwork import names as names_of
 from decentwork.errors import BadInput
 from decentwork.warehouse.contents import release_history
 from decentwork.warehouse.tables import observations as observation_table
@@ -147,11 +148,13 @@ def area(
         {
             **names.of("indicator", s["indicator"], key="indicator"),
             **{k: v for k, v in s.items() if k != "values"},
+            "breakdown": _breakdown(names, s),
         }
         for s in found
     ]
+    lang = languages.chosen(request)
     member_of = [
-        {"code": g.code, "label": g.label, "members": list(g.members)}
+        {"code": g.code, **_named(g.label, lang), "members": list(g.members)}
         for g in contents.groups().values()
         if ref_area in g.members
     ]
@@ -165,6 +168,24 @@ def area(
     services = pes_figures.held(contents, ref_area)
     context = {"pes": services, "styles": units(contents)}
     return render(request, View("area.html", ref_area, data, summaries, context), fmt)
+
+
+def _named(english: str, lang: str) -> dict[str, str]:
+    """A text from the data in ``lang`` and the language it is in, as a page's data gives
+    a label."""
+    found = names_of.text(english, lang)
+    return {"label": found.text, "label_lang": found.lang or ""}
+
+
+def _breakdown(names: Labels, summary: dict[str, Any]) -> str:
+    """What a summary's series is of, in the page's language: its sex and classifications
+    (a total left out)."""
+    shown = [
+        names.text(kind, summary[kind])
+        for kind in ("sex", "classif1", "classif2")
+        if summary.get(kind) and summary[kind] != "SEX_T" and not profiles.totalish(summary[kind])
+    ]
+    return ", ".join(shown)
 
 
 def _profile(

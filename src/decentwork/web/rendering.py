@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from decentwork import observations
+from decentwork import names, observations
 from decentwork.errors import BadInput
 from decentwork.formatting import Units
 from decentwork.observations import writers
@@ -80,28 +80,38 @@ def output_format(request: Request, asked: str | None) -> str:
 
 
 class Labels:
-    """Code labels in the page's language, falling back to English (and then to the code);
-    :meth:`lang` says which language a label is in, so that pages can mark the fallback."""
+    """Code labels in the page's language, as the briefs name them
+    (:mod:`decentwork.names`): the warehouse's label in the language, else (for a country)
+    the CLDR's name, else the names catalogue's translation of the English label, else the
+    English label (and then the code); :meth:`lang` says which language a label is in, so
+    that pages can mark the fallback."""
 
     def __init__(self, contents: Contents, lang: str) -> None:
         self.chosen = contents.labels(lang)
         self.english = self.chosen if lang == "en" else contents.labels("en")
         self.language = lang
 
+    def name(self, kind: str, code: str) -> names.Name:
+        """The name of ``code`` and its language (None: the code itself)."""
+        key = (kind, code)
+        own, english = self.chosen.get(key), self.english.get(key)
+        if kind == "ref_area":
+            return names.area(code, self.language, own, english)
+        return names.label(code, self.language, own, english)
+
     def text(self, kind: str, code: str) -> str:
         """The label of ``code``, else the code itself."""
-        return self.chosen.get((kind, code)) or self.english.get((kind, code)) or code
+        return self.name(kind, code).text
 
     def lang(self, kind: str, code: str) -> str | None:
         """The language of the label shown: the page's, ``en`` (fallback), or None (code)."""
-        if (kind, code) in self.chosen:
-            return self.language
-        return "en" if (kind, code) in self.english else None
+        return self.name(kind, code).lang
 
     def of(self, kind: str, code: str, key: str = "code") -> dict[str, Any]:
         """``code`` (under ``key``), its label and the label's language, as a page's data
         gives them."""
-        return {key: code, "label": self.text(kind, code), "label_lang": self.lang(kind, code)}
+        found = self.name(kind, code)
+        return {key: code, "label": found.text, "label_lang": found.lang}
 
 
 def units(contents: Contents) -> Units:

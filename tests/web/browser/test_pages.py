@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.web.browser.conftest import Visit, screenshot, settle
+from tests.web.browser.conftest import Visit, screenshot, serious_violations, settle
 
 INDICATOR = "/indicators/SDG_0852_SEX_AGE_RT"
 
@@ -52,7 +51,6 @@ PAGES = [
     ),
     PageType("api-docs", "/api/docs", "decentwork", '[data-path="/api/v1/observations"]'),
 ]
-SERIOUS = ("serious", "critical")
 
 
 @pytest.mark.parametrize("shown", PAGES, ids=lambda p: p.name)
@@ -78,10 +76,5 @@ def test_every_page_type_opens_without_errors(page: Page, visit: Visit, shown: P
 )
 def test_no_serious_accessibility_violation(page: Page, shown: PageType) -> None:
     shown.open(page)
-    results = Axe().run(page)
-    serious = [
-        f"{v['impact']} {v['id']}: {v['help']} at {[node['target'] for node in v['nodes'][:5]]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
+    serious = serious_violations(page)
     assert serious == [], "\n".join(serious)
