@@ -14,7 +14,8 @@ measurably costs (``pytest --durations``), so that ``make test-fast`` can leave 
   (the demo, the Philippine and Canadian files, ILOSTAT's bulk files, the occupation coder's
   fitting), processes racing for a lock on purpose, a served process; and every test that
   uses the session's real SDG 8 warehouse (``sdg8_url``, about 20 s to build per process) or
-  the session's local Spark (``spark``, a JVM that takes 35-65 s to start).
+  the session's local Spark (``spark``, a JVM that takes 35-65 s to start) or the demo's
+  synthetic warehouse (``demo_url``, about 20 s to build per process).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pytest
 
 os.environ["COLUMNS"] = "200"
 
-SLOW_FIXTURES = frozenset({"sdg8_url", "spark"})
+SLOW_FIXTURES = frozenset({"sdg8_url", "spark", "demo_url"})
 """Fixtures whose users are slow: building them costs seconds."""
 SLOW = {
     "tests/test_cli.py": {
@@ -38,6 +39,9 @@ SLOW = {
     },
     "tests/classifications/test_occupation_coder.py": {"*"},
     "tests/test_readme.py": {"test_every_readme_command_exits_0"},
+    "tests/estimation/test_replicate_scales.py": {
+        "test_many_replicates_run_as_slices_that_line_up"
+    },
     "tests/estimation/test_properties.py": {
         "test_integer_columns_give_the_same_result_as_the_same_numbers_as_floats"
     },
