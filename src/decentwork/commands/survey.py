@@ -5,10 +5,11 @@ a command runs, so that the program starts quickly."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from decentwork.commands.compute import ENGINE_HELP, MASTER_ENV, MASTER_HELP, engine_session
 from decentwork.terminal import console, errors, flag
 
 if TYPE_CHECKING:
@@ -137,6 +138,10 @@ def compute(
         typer.Option(help="Blank the value and uncertainty of estimates from fewer records."),
     ] = None,
     dictionary: Annotated[Path | None, typer.Option(help=DICTIONARY_HELP)] = None,
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "duckdb",
+    spark_master: Annotated[
+        str | None, typer.Option(help=MASTER_HELP, envvar=MASTER_ENV, show_envvar=True)
+    ] = None,
 ) -> None:
     """Compute the ILO indicator catalogue from survey files, with standard errors, confidence
     intervals and reliability flags, as ILOSTAT-shaped observations."""
@@ -177,7 +182,8 @@ def compute(
             dictionary_file(loaded.input, file, dictionary)
     if out is not None:
         check_folder(out)
-    computation = _compute_files(loaded, files, book, codes, rule, dictionary)
+    with engine_session(engine, spark_master) as spark:
+        computation = _compute_files(loaded, files, book, codes, rule, dictionary, spark)
     table = monthly = computation.observations
     skipped = dict(computation.skipped)
     if period is not None:
@@ -200,9 +206,10 @@ def _compute_files(
     codes: list[str] | None,
     rule: ReliabilityRule,
     dictionary: Path | None,
+    spark: Any,
 ) -> Computation:
     """Every file's observations (one period each, with a progress bar), the levels of its
-    ratios, and what was skipped, with why."""
+    ratios, and what was skipped, with why (on ``spark`` when it is a session)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from decentwork.indicators import compute_files
@@ -219,6 +226,7 @@ def _compute_files(
             rule=rule,
             dictionary=dictionary,
             on_step=lambda step: progress.update(task, description=step[:70]),
+            spark=spark,
         )
         progress.update(task, description="Done")
     return result

@@ -11,10 +11,12 @@ indicators their variables change once more, under the variant's source code and
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -23,7 +25,7 @@ import pandas as pd
 from decentwork import observations
 from decentwork.errors import BadInput
 from decentwork.estimation import EstimationError, estimate
-from decentwork.estimation.cells import quote
+from decentwork.estimation.engine import DuckDBTable, Table, quote, transpile
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.notes import add_note
 from decentwork.indicators.reliability import ReliabilityRule
@@ -97,6 +99,7 @@ def compute(
     rule: ReliabilityRule | None = None,
     on_step: Callable[[str], None] = lambda _: None,
     dictionary: str | Path | None = None,
+    spark: Any = None,
 ) -> Computation:
     """The catalogue's indicators for the survey file at ``path``, read through ``profile``.
 
@@ -112,6 +115,9 @@ def compute(
         rule: the reliability rule for ``obs_status`` (default: :class:`ReliabilityRule`).
         on_step: called with a description before each pass over the data.
         dictionary: a CSPro file's dictionary (default: the ``.dcf`` file beside it).
+        spark: a Spark session to read, harmonise and aggregate the file on (a CSV or
+            Parquet file; the harmonised records are cached there and only the cells' sums
+            come back); None: DuckDB, in this process.
 
     Returns:
         The observations (:data:`decentwork.observations.COLUMNS`) and what was
@@ -125,7 +131,7 @@ def compute(
     catalogue = catalogue or load_catalogue()
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
-    result = _computation(profile, path, catalogue, chosen, rule, on_step, dictionary)
+    result = _computation(profile, path, catalogue, chosen, rule, on_step, dictionary, spark)
     pieces, levels = [result.observations], [result.levels]
     for name, variant in profile.variants.items():
         changed = changed_by(catalogue, profile, set(variant.variables), chosen)
@@ -133,7 +139,7 @@ def compute(
             continue
         on_step(f"Variant {name}")
         varied = _computation(
-            profile.with_variant(name), path, catalogue, changed, rule, on_step, dictionary
+            profile.with_variant(name), path, catalogue, changed, rule, on_step, dictionary, spark
         )
         varied.observations["note_indicator"] = add_note(
             varied.observations["note_indicator"], variant.note
@@ -158,6 +164,7 @@ def compute_files(
     rule: ReliabilityRule | None = None,
     on_step: Callable[[str], None] = lambda _: None,
     dictionary: str | Path | None = None,
+    spark: Any = None,
 ) -> Computation:
     """:func:`compute` for several survey files, one period each (e.g. a year of monthly
     files), as one observation table.
@@ -179,6 +186,7 @@ def compute_files(
             rule=rule,
             on_step=on_step,
             dictionary=dictionary,
+            spark=spark,
         )
         for time in sorted(set(result.observations["time"])):
             if time in seen:
@@ -254,9 +262,10 @@ def _computation(
     rule: ReliabilityRule,
     on_step: Callable[[str], None],
     dictionary: str | Path | None,
+    spark: Any = None,
 ) -> Computation:
     """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
-    aside)."""
+    aside), on DuckDB or, given a session, on ``spark``."""
     unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
     if unmapped:
         raise ComputeError(
@@ -265,17 +274,17 @@ def _computation(
         )
     resolved, families, skipped = _plan(profile, catalogue, chosen)
     on_step(f"Reading {Path(path).name}")
-    relation = harmonise(profile, path, dictionary)
-    _check_records(relation, profile, path)
-    if not families:
-        return Computation(observations.frame(), skipped)
-    total_codes = {code: f"{code}_{c.total}" for code, c in catalogue.classifications.items()}
-    pieces = []
-    for number, (family, members) in enumerate(families.items(), start=1):
-        on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
-        pieces.append(
-            _estimate_family(relation, profile, path, resolved, family, members, total_codes)
-        )
+    with _harmonised(profile, path, dictionary, spark) as table:
+        _check_records(table, profile, path)
+        if not families:
+            return Computation(observations.frame(), skipped)
+        total_codes = {code: f"{code}_{c.total}" for code, c in catalogue.classifications.items()}
+        pieces = []
+        for number, (family, members) in enumerate(families.items(), start=1):
+            on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
+            pieces.append(
+                _estimate_family(table, profile, path, resolved, family, members, total_codes)
+            )
     rows = pd.concat(pieces, ignore_index=True)
     regions = profile.metadata.regions or {}
     rows["ref_area"] = [
@@ -315,10 +324,25 @@ def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -
     return _Family(tuple(indicator.classif1), tuple(indicator.classif2))
 
 
-def _check_records(relation: duckdb.DuckDBPyRelation, profile: Profile, path: str | Path) -> None:
+@contextlib.contextmanager
+def _harmonised(
+    profile: Profile, path: str | Path, dictionary: str | Path | None, spark: Any
+) -> Iterator[Table]:
+    """The harmonised records (:func:`decentwork.survey.harmonise`) on DuckDB, or cached on
+    ``spark`` (released when the block ends)."""
+    if spark is None:
+        yield DuckDBTable(harmonise(profile, path, dictionary))
+        return
+    from decentwork.survey.spark import harmonised_on_spark  # PySpark only when asked for
+
+    with harmonised_on_spark(profile, path, spark) as table:
+        yield table
+
+
+def _check_records(table: Table, profile: Profile, path: str | Path) -> None:
     """Refuse records of working age without sex, age or status, or with unknown codes."""
     try:
-        problems = record_problems(relation, profile)
+        problems = record_problems(table, profile)
     except ProfileError as error:
         raise ComputeError(f"{path}: {error}") from None
     if problems:
@@ -336,7 +360,7 @@ def _split_columns(resolved: Resolved, codes: tuple[str, ...]) -> dict[str, tupl
 
 
 def _estimate_family(
-    relation: duckdb.DuckDBPyRelation,
+    table: Table,
     profile: Profile,
     path: str | Path,
     resolved: Resolved,
@@ -365,8 +389,8 @@ def _estimate_family(
             name = f"{numerator}/{denominator}"
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
-    design_columns = ["weight", *(c for c in ("strata", "psu", "fpc") if c in relation.columns)]
-    replicates = profile.replicate_columns(relation.columns)
+    design_columns = ["weight", *(c for c in ("strata", "psu", "fpc") if c in table.columns)]
+    replicates = profile.replicate_columns(table.columns)
     selects = [quote(c) for c in [*design_columns, *replicates, "time"]]
     selects.append("CASE WHEN ilo_sex IN (1, 2) THEN ilo_sex END AS sex")
     regions = (("region",),) if profile.metadata.regions else ()
@@ -374,7 +398,6 @@ def _estimate_family(
         selects.append("ilo_region AS region")
     selects += [f"({sql}) AS {alias}" for alias, (_, sql) in {**splits1, **splits2}.items()]
     selects += [f"CAST(({sql}) AS DOUBLE) AS {alias}" for alias, sql in needed.items()]
-    data = relation.project(", ".join(selects))
     by = [
         ("time", *region, *sex, *c1, *c2)
         for region in [(), *regions]
@@ -383,6 +406,9 @@ def _estimate_family(
         for sex in [(), ("sex",)]
     ]
     try:
+        data = table.derive(
+            transpile(f"SELECT {', '.join(selects)} FROM {table.source}", table.dialect)
+        )
         result = estimate(
             data,
             design_of(profile),

@@ -11,8 +11,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from decentwork.estimation.cells import quote
-from decentwork.estimation.source import database, select
+from decentwork.estimation.engine import DuckDBTable, Table, quote, transpile
+from decentwork.estimation.errors import QueryFailed
+from decentwork.estimation.source import database
 from decentwork.survey import readers
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.expressions import bare_column, expression_columns, literal
@@ -193,17 +194,25 @@ WORKING_AGE = 15
 TIME_FORMAT = r"^[0-9]{4}(Q[1-4]|M(0[1-9]|1[0-2]))?$"
 
 
-def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list[str]:
+def record_problems(relation: duckdb.DuckDBPyRelation | Table, profile: Profile) -> list[str]:
     """What makes the harmonised records unusable for labour statistics, one line per problem
     with the number of records: ages missing, NaN or negative; time missing or not ``YYYY``,
     ``YYYYQn`` or ``YYYYMmm``; persons of working age (15+) without a valid sex or labour
     force status; regions without an area in ``metadata.regions``.
 
+    ``relation`` is DuckDB's, or a table on another engine (Spark), where the checks'
+    SQL runs transpiled.
+
     Raises:
         ProfileError: an expression fails on the data (e.g. a text value where a number is
             expected).
     """
-    age = "ilo_age"
+    table = DuckDBTable(relation) if isinstance(relation, duckdb.DuckDBPyRelation) else relation
+
+    def rows(sql: str) -> list[tuple[Any, ...]]:
+        return table.rows(transpile(sql, table.dialect))
+
+    age, source = "ilo_age", table.source
     checks = {
         "ilo_age is missing or NaN": f"{age} IS NULL OR isnan(CAST({age} AS DOUBLE))",
         "ilo_age is negative": f"{age} < 0",
@@ -218,7 +227,7 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
             f"{age} >= {WORKING_AGE} AND ilo_lfs NOT IN (1, 2, 3)"
         ),
     }
-    present = set(relation.columns)
+    present = set(table.columns)
     usable = {
         what: test
         for what, test in checks.items()
@@ -228,14 +237,12 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
     try:
         if usable:
             sql = ", ".join(f"COUNT(CASE WHEN {test} THEN 1 END)" for test in usable.values())
-            counts = select(relation, f"SELECT {sql} FROM _h", "_h").fetchall()[0]
+            counts = rows(f"SELECT {sql} FROM {source}")[0]
             for (what, test), count in zip(usable.items(), counts, strict=True):
                 if not count:
                     continue
                 example = (
-                    select(
-                        relation, f"SELECT CAST(MIN(time) AS VARCHAR) FROM _h WHERE {test}", "_h"
-                    ).fetchall()[0][0]
+                    rows(f"SELECT CAST(MIN(time) AS VARCHAR) FROM {source} WHERE {test}")[0][0]
                     if what.startswith("time is not")
                     else None
                 )
@@ -244,21 +251,19 @@ def record_problems(relation: duckdb.DuckDBPyRelation, profile: Profile) -> list
                 )
         if profile.metadata.regions and {"ilo_region", age} <= present:
             codes = [str(c) for c in profile.metadata.regions]
-            unknown = select(
-                relation,
-                f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM _h "
+            unknown = rows(
+                f"SELECT DISTINCT CAST(ilo_region AS VARCHAR) FROM {source} "
                 f"WHERE {age} >= {WORKING_AGE} AND (ilo_region IS NULL OR "
                 f"CAST(ilo_region AS VARCHAR) NOT IN ({', '.join(map(literal, codes))})) "
-                "ORDER BY 1 LIMIT 10",
-                "_h",
-            ).fetchall()
+                "ORDER BY 1 LIMIT 10"
+            )
             if unknown:
                 values = ", ".join("NULL" if v is None else str(v) for (v,) in unknown)
                 problems.append(
                     f"ilo_region has values without an area in metadata.regions: "
                     f"{values} (known: {', '.join(codes)})"
                 )
-    except duckdb.Error as error:
+    except (duckdb.Error, QueryFailed) as error:
         raise ProfileError(
             f"{profile.origin}: the expressions fail on the data: {str(error).splitlines()[0]}"
         ) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from decentwork.estimation import Design
-from decentwork.estimation.cells import quote
+from decentwork.estimation.engine import quote
 from decentwork.survey import readers
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.profile import Profile
@@ -33,6 +33,15 @@ def harmonise(
             column it lacks or fails on the data.
     """
     relation = in_scope(profile, path, dictionary)
+    try:
+        return relation.project(", ".join(harmonised_columns(profile, relation.columns)))
+    except duckdb.Error as error:
+        raise expressions_fail(profile, path, error) from None
+
+
+def harmonised_columns(profile: Profile, available: list[str]) -> list[str]:
+    """The select list (DuckDB's SQL) that :func:`harmonise` applies to the raw columns
+    ``available``: each expression ``AS`` its standard name, weights scaled, time as text."""
     scale = profile.design.weight_scale
     selects = []
     for name, sql in profile.expressions().items():
@@ -42,13 +51,10 @@ def harmonise(
         elif name == "time":
             value = f"CAST({value} AS VARCHAR)"
         selects.append(f"{value} AS {name}")
-    for column in profile.replicate_columns(relation.columns):
+    for column in profile.replicate_columns(available):
         quoted = quote(column)
         selects.append(f"CAST({quoted} AS DOUBLE) * {scale!r} AS {quoted}")
-    try:
-        return relation.project(", ".join(selects))
-    except duckdb.Error as error:
-        raise expressions_fail(profile, path, error) from None
+    return selects
 
 
 def in_scope(

@@ -204,6 +204,15 @@ def read(
     return _scan(spec, file).select(*(duckdb.ColumnExpression(c) for c in needed))
 
 
+def scan_file(spec: Input, path: str | Path) -> tuple[Path, duckdb.DuckDBPyRelation]:
+    """A CSV or Parquet survey file as another engine should read it (a zip's member
+    extracted, text in UTF-8), and DuckDB's lazy scan of it, whose column types that engine
+    can take (DuckDB's CSV sniffer reads a sample, not the file)."""
+    file = data_file(spec, path)
+    scan = _scan(spec, file)
+    return (_utf8(spec, file) if spec.format == "csv" else file), scan
+
+
 def value_labels(
     spec: Input, path: str | Path, dictionary: str | Path | None = None
 ) -> dict[str, dict[Any, str]]:
