@@ -347,7 +347,7 @@ def test_unknown_indicator_is_refused_with_a_suggestion(survey: Survey) -> None:
 @pytest.mark.usefixtures("one_thread")
 def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> None:
     out = tmp_path / "q.parquet"
-    codes = "UNE_DEAP_SEX_AGE_RT,EMP_TEMP_SEX_AGE_NB"
+    codes = "UNE_DEAP_SEX_AGE_RT,EMP_TEMP_SEX_AGE_NB,UNE_TUNE_SEX_AGE_NB,EAP_TEAP_SEX_AGE_NB"
     result = invoke(
         months.profile,
         *months.files,
@@ -369,7 +369,7 @@ def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> No
         ignore_index=True,
     )
     assert_same(monthly, expected, rtol=0)
-    # The quarter: mean of the three months, SE sqrt(sum of squared SEs) / 3.
+    # Levels: mean of the three months, SE sqrt(sum of squared SEs) / 3.
     full = monthly.groupby(GROUP).filter(lambda g: g["obs_value"].notna().sum() == 3)
     wanted = full.groupby(GROUP).agg(
         obs_value=("obs_value", "mean"),
@@ -379,15 +379,27 @@ def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> No
     quarter = table[table["time"] == "2024Q1"].set_index(GROUP).sort_index()
     assert len(quarter) > 100
     assert list(quarter.index) == list(wanted.index)
-    np.testing.assert_allclose(quarter["obs_value"], wanted["obs_value"], rtol=1e-12)
-    np.testing.assert_allclose(quarter["se"], wanted["se"], rtol=1e-12)
+    levels = quarter.index.get_level_values("indicator") != "UNE_DEAP_SEX_AGE_RT"
+    for column in ("obs_value", "se"):
+        np.testing.assert_allclose(quarter[column][levels], wanted[column][levels], rtol=1e-12)
     assert quarter["sample_count"].tolist() == wanted["sample_count"].tolist()
+    # The rate: the averaged unemployed over the averaged labour force, not the mean rate.
+    rates = quarter[~levels].reset_index("indicator", drop=True)
+    unemployed, labour_force = (
+        quarter.xs(code, level="indicator")["obs_value"]
+        for code in ("UNE_TUNE_SEX_AGE_NB", "EAP_TEAP_SEX_AGE_NB")
+    )
+    from_levels = (100 * unemployed / labour_force).reindex(rates.index)
+    np.testing.assert_allclose(rates["obs_value"], from_levels, rtol=1e-9)
+    mean_rates = wanted[~levels].reset_index("indicator", drop=True)["obs_value"]
+    assert (rates["obs_value"] - mean_rates).abs().max() > 1e-3
+    assert (rates["se"] > 0).all()
     z = norm.ppf(0.975)
     np.testing.assert_allclose(
-        quarter["lower_bound"], wanted["obs_value"] - z * wanted["se"], rtol=1e-12
+        quarter["lower_bound"], quarter["obs_value"] - z * quarter["se"], rtol=1e-12
     )
     np.testing.assert_allclose(
-        quarter["upper_bound"], wanted["obs_value"] + z * wanted["se"], rtol=1e-12
+        quarter["upper_bound"], quarter["obs_value"] + z * quarter["se"], rtol=1e-12
     )
     assert quarter["note_indicator"].str.contains(AVERAGED).all()
     unreliable = (quarter["sample_count"] < 15) | (quarter["cv"] > 33.3)
@@ -724,7 +736,7 @@ def test_statcan_month_on_standard_output() -> None:
         "statcan-lfs",
         STATCAN_2024_01,
         "--indicators",
-        "UNE_DEAP_SEX_AGE_RT,EMP_NIFL_SEX_RT,TRU_DEMP_SEX_AGE_RT",
+        "UNE_DEAP_SEX_AGE_RT,EMP_NIFL_SEX_RT,UNE_DEAP_SEX_AGE_GEO_RT",
         "--average-to",
         "quarter",
     )
@@ -734,16 +746,18 @@ def test_statcan_month_on_standard_output() -> None:
     assert set(table["time"]) == {"2024M01"}
     national = table.query(
         "ref_area == 'CAN' and sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'"
-    )
-    assert len(national) == 1
-    assert national["obs_value"].iloc[0] == pytest.approx(6.14, abs=0.005)
+    ).set_index("source")["obs_value"]
+    # Statistics Canada's definition, and the ICLS one (temporary layoffs who did not look
+    # for work are not unemployed).
+    assert national["BA:147"] == pytest.approx(6.14, abs=0.005)
+    assert national["BA:147-ICLS"] < national["BA:147"]
     assert {"CA-ON", "CA-QC", "CA-NL"} <= set(table["ref_area"])
     errors = flat(result.stderr)
     for item in (
         "EMP_NIFL_SEX_RT",
         "ilo_job1_ife_nature",
-        "TRU_DEMP_SEX_AGE_RT",
-        "ilo_joball_tru",
+        "UNE_DEAP_SEX_AGE_GEO_RT",
+        "ilo_geo",
         "quarter 2024Q1",
         "only 1 of 3 months",
     ):

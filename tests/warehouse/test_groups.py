@@ -37,7 +37,9 @@ INDICATORS = [
 def statcan_observations(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The January 2024 indicators of the Statistics Canada file, as an observation CSV."""
     assert STATCAN_2024_01.is_file(), f"{STATCAN_2024_01} is missing"
-    result = compute(load_profile("statcan-lfs"), STATCAN_2024_01, indicators=INDICATORS)
+    # Statistics Canada's definition only (the profile's ICLS variant is a source of its own).
+    national = load_profile("statcan-lfs").model_copy(update={"variants": {}})
+    result = compute(national, STATCAN_2024_01, indicators=INDICATORS)
     path = tmp_path_factory.mktemp("statcan") / "can-2024m01.csv"
     write(result.observations, path, "csv")
     return path

@@ -75,6 +75,9 @@ def canada(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     month = folder / "2024-03.csv"
     pumf = SHARED / "statcan_lfs" / "pumf" / "2024-03-CSV.zip"
     assert_ok(invoke("compute", "statcan-lfs", pumf, "--indicators", UNEMPLOYMENT, "--out", month))
+    # Statistics Canada's definition only: the profile's ICLS variant is a series of its own.
+    rows = pd.read_csv(month, dtype=str, keep_default_na=False)
+    rows[rows["source"] == "BA:147"].to_csv(month, index=False)
     with bulk_file("SDG_0852_SEX_AGE_RT_A.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = [row for row in csv.reader(f)]
     annual = folder / "SDG_0852_SEX_AGE_RT_A.csv"
