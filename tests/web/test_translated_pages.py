@@ -202,4 +202,10 @@ def test_a_label_in_two_parts_is_translated_part_by_part() -> None:
         "World: Nowhere in particular", "en"
     )
     assert names.label("X_DW", "km") == names.Name("X_DW", None)
+    # ILOSTAT's dictionaries and the PES write a label with other capitals: the same name
+    assert (
+        names.text("Occupation (ISCO-08): 3. Technicians and associate professionals", "fr")
+        == names.text("Occupation (ISCO-08): 3. Technicians and Associate Professionals", "fr")
+        == names.Name("Profession (CITP-08) : 3. Professions intermédiaires", "fr")
+    )
     assert names.area("KHM", "lo", own="ກຳປູເຈຍ (ທ້ອງຖິ່ນ)").text == "ກຳປູເຈຍ (ທ້ອງຖິ່ນ)"

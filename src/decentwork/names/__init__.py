@@ -58,13 +58,23 @@ def messages(lang: str) -> dict[str, str]:
 
 
 @cache
+def folded(lang: str) -> dict[str, str]:
+    """The catalogue of ``lang`` by English text in lower case (:meth:`str.casefold`):
+    ILOSTAT writes the same label with capitals in one file and without in another
+    (``Technicians and Associate Professionals``, ``Technicians and associate
+    professionals``)."""
+    return {english.casefold(): text for english, text in messages(lang).items()}
+
+
+@cache
 def translated(english: str, lang: str) -> str | None:
     """``english`` in ``lang`` from the catalogue (itself in English; a text of numbers
-    alone is the same in any language; a label in two parts joined by ``": "`` is
-    translated part by part), None when the catalogue has no translation."""
+    alone is the same in any language; a text the catalogue holds with other capitals is
+    found too; a label in two parts joined by ``": "`` is translated part by part), None
+    when the catalogue has no translation."""
     if lang == SOURCE or NEUTRAL.fullmatch(english):
         return english
-    found = messages(lang).get(english)
+    found = messages(lang).get(english) or folded(lang).get(english.casefold())
     if found is not None:
         return found
     head, joined, tail = english.partition(PARTS)
