@@ -232,7 +232,8 @@ def test_scope_is_psa_scope(month: str) -> None:
 
 def test_whole_catalogue_on_one_month() -> None:
     """Everything the file supports is computed, nationally and for the 17 regions; the rest
-    (informality, NEET, earnings) is skipped naming the variables missing."""
+    (informality, NEET, earnings, unemployment duration, discouragement, contracts, unions) is
+    skipped naming the variables missing."""
     from decentwork.indicators import compute
 
     result = compute(load_profile("psa-lfs"), data_file("2022-09"))
@@ -243,6 +244,15 @@ def test_whole_catalogue_on_one_month() -> None:
         "SDG_0861_SEX_RT",
         "SDG_0831_SEX_ECO_RT",
         "SDG_0851_SEX_OCU_NB",
+        "EAR_4HRL_SEX_AGE_NB",
+        # No duration of unemployment, reason for not seeking work, contract or union item.
+        "UNE_TUNE_SEX_AGE_DUR_NB",
+        "UNE_XLTU_SEX_AGE_RT",
+        "EIP_WDIS_SEX_AGE_NB",
+        "EES_TEES_SEX_AGE_JOB_NB",
+        "EES_XTMP_SEX_RT",
+        "ILR_TUMT_SEX_RT",
+        "ILR_CBCT_SEX_RT",
     }
     assert "ilo_job1_ife_nature" in result.skipped["EMP_NIFL_SEX_RT"]
     assert "ilo_edu_attendance" in result.skipped["SDG_0861_SEX_RT"]
