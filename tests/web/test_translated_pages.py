@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from decentwork import demo, names
 from decentwork.commands.warehouse import catalogue_metadata
+from decentwork.monitoring.frameworks import load_framework
 from decentwork.reports.brief import collect
 from decentwork.reports.render import html as brief_html
 from decentwork.synthetic import generate
@@ -168,6 +169,11 @@ def test_labels_in_the_json_twins_are_translated(client: TestClient, lang: str) 
     assert unemployment["label"] == names.translated(
         "SDG indicator 8.5.2 - Unemployment rate (%)", lang
     )
+    grid = client.get("/progress/sdg8.json", params={"area": "KHM", "lang": lang}).json()
+    row = next(r for r in grid["assessments"] if r["code"] == "8.5.2")
+    title = load_framework("sdg8").indicator("8.5.2")[2].title
+    assert (row["title"], row["title_lang"]) == (names.text(title, lang).text, lang)
+    assert row["label_lang"] == lang and row["breakdown_lang"] == lang
     home = client.get("/index.json", params={"lang": lang}).json()
     labelled = [c for c in home["contents"] if c["label_lang"] is not None]
     assert labelled and all(c["label_lang"] == lang for c in labelled)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from decentwork import names as names_of
 from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
 from decentwork.monitoring.progress import METHODS, check_method
 from decentwork.monitoring.tracking import (
@@ -70,9 +71,18 @@ def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
 
 
 def _row(row: Progress, names: Labels) -> dict[str, Any]:
-    """One assessment as a page row: the tracking row, the area label and the tone."""
+    """One assessment as a page row: the tracking row with its indicator's title, breakdown
+    and status label in the page's language (:mod:`decentwork.names`, their ``_lang`` the
+    language each is in), the area label and the tone."""
+    found = row.as_dict()
+    named = {
+        key: names_of.text(str(found[key]), names.language)
+        for key in ("title", "breakdown", "label")
+    }
     return {
-        **row.as_dict(),
+        **found,
+        **{key: name.text for key, name in named.items()},
+        **{f"{key}_lang": name.lang for key, name in named.items()},
         "area_label": names.text("ref_area", row.area),
         "notes": list(row.assessment.notes),
         "tone": TONES.get(row.assessment.status, "none"),
