@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from decentwork import demo, names
 from decentwork.commands.warehouse import catalogue_metadata
-from decentwork.monitoring.frameworks import load_framework
+from decentwork.monitoring.frameworks import bundled, load_framework
 from decentwork.reports.brief import collect
 from decentwork.reports.render import html as brief_html
 from decentwork.synthetic import generate
@@ -158,6 +158,22 @@ def test_every_message_of_the_catalogues_has_a_translation(package: str, lang: s
         found = [m for m in read_po(po, locale=lang) if m.id]
     assert len(found) > 100
     assert not [m.id for m in found if not m.string or m.fuzzy], (package, lang)
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != SOURCE])
+def test_every_text_of_the_bundled_frameworks_is_translated(lang: str) -> None:
+    texts = set()
+    for code in bundled():
+        framework = load_framework(code)
+        texts |= {framework.title, framework.description.strip()}
+        texts |= {o.title for o in framework.outcomes}
+        texts |= {t.title for o in framework.outcomes for t in o.targets}
+        texts |= {m.event for m in framework.milestones}
+        for _outcome, _target, spec in framework.indicators():
+            texts |= {spec.title, spec.note or "", *(b.label for b in spec.breakdowns)}
+    texts.discard("")
+    assert len(texts) > 80
+    assert not sorted(t for t in texts if names.text(t, lang).lang != lang), lang
 
 
 @pytest.mark.parametrize("lang", LANGS)
