@@ -14,9 +14,13 @@ from scipy.stats import norm
 from decentwork import observations
 from decentwork.indicators import ReliabilityRule
 from decentwork.indicators.averages import AverageError, average, period_of
+from decentwork.indicators.compute import levels_frame
 
 NAN = float("nan")
 Z = float(norm.ppf(0.975))
+
+NO_LEVELS = levels_frame()
+"""No ratio or mean: every observation is averaged as a level."""
 
 
 def table(**columns: object) -> pd.DataFrame:
@@ -116,7 +120,7 @@ def monthly(
     n = len(months)
     key = {
         "ref_area": "X",
-        "indicator": "UNE_DEAP_SEX_AGE_RT",
+        "indicator": "UNE_TUNE_SEX_AGE_NB",
         "source": "S",
         "sex": "SEX_T",
         "classif1": "AGE_YTHADULT_YGE15",
@@ -145,7 +149,7 @@ def test_quarter_mean_and_standard_error() -> None:
         ],
         ignore_index=True,
     )
-    out, skipped = average(data, "quarter", ReliabilityRule())
+    out, skipped = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert skipped == {}
     assert list(out.columns) == list(observations.COLUMNS)
     assert out["time"].tolist() == ["2024Q1", "2024Q1"]
@@ -164,7 +168,7 @@ def test_quarter_mean_and_standard_error() -> None:
         assert row["obs_status"] == ""
         assert (row["ref_area"], row["indicator"], row["source"], row["classif1"]) == (
             "X",
-            "UNE_DEAP_SEX_AGE_RT",
+            "UNE_TUNE_SEX_AGE_NB",
             "S",
             "AGE_YTHADULT_YGE15",
         )
@@ -182,7 +186,7 @@ def test_rates_are_computed_from_averaged_levels() -> None:
     r = y / x
     # Each month's rate SE as the kernel's linearisation gives it from V(Y), V(X), C.
     se = 100 * np.sqrt((vy + r**2 * vx - 2 * r * cov) / x**2)
-    data = monthly(months, list(100 * r), list(se))
+    data = monthly(months, list(100 * r), list(se), indicator="UNE_DEAP_SEX_AGE_RT")
     levels = data[list(observations.KEY_COLUMNS)].assign(
         numerator=y,
         numerator_se=np.sqrt(vy),
@@ -192,7 +196,7 @@ def test_rates_are_computed_from_averaged_levels() -> None:
     )
     # A level (no levels row) beside it: the mean of the months.
     data = pd.concat(
-        [data, monthly(months, [1.0, 2.0, 6.0], [0.1, 0.2, 0.2], indicator="UNE_TUNE_SEX_AGE_NB")],
+        [data, monthly(months, [1.0, 2.0, 6.0], [0.1, 0.2, 0.2])],
         ignore_index=True,
     )
     out, skipped = average(data, "quarter", ReliabilityRule(), levels=levels)
@@ -212,7 +216,7 @@ def test_rates_are_computed_from_averaged_levels() -> None:
 
 def test_interval_level() -> None:
     data = monthly(["2024M04", "2024M05", "2024M06"], [1.0, 1.0, 1.0], [0.3, 0.3, 0.3])
-    out, _ = average(data, "quarter", ReliabilityRule(), level=0.9)
+    out, _ = average(data, "quarter", ReliabilityRule(), level=0.9, levels=NO_LEVELS)
     se = math.sqrt(3 * 0.09) / 3
     assert out.loc[0, "time"] == "2024Q2"
     assert out.loc[0, "upper_bound"] == pytest.approx(1.0 + norm.ppf(0.95) * se, rel=1e-12)
@@ -224,7 +228,7 @@ def test_incomplete_quarter_is_listed_and_gives_nothing() -> None:
         [1.0, 2.0, 3.0, 4.0, 5.0],
         [0.1] * 5,
     )
-    out, skipped = average(data, "quarter", ReliabilityRule())
+    out, skipped = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out["time"].tolist() == ["2024Q1"]
     assert out.loc[0, "obs_value"] == pytest.approx(2.0)
     assert skipped == {"quarter 2024Q2": "only 2 of 3 months"}
@@ -235,7 +239,7 @@ def test_year_needs_twelve_months() -> None:
     values = [float(m) for m in range(1, 13)]
     ses = [0.1 * m for m in range(1, 13)]
     data = monthly(months, values, ses)
-    out, skipped = average(data, "year", ReliabilityRule())
+    out, skipped = average(data, "year", ReliabilityRule(), levels=NO_LEVELS)
     assert skipped == {}
     assert out["time"].tolist() == ["2023"]
     assert out.loc[0, "obs_value"] == pytest.approx(6.5, rel=1e-12)
@@ -243,13 +247,13 @@ def test_year_needs_twelve_months() -> None:
     assert out.loc[0, "sample_count"] == 1200
     assert out.loc[0, "note_indicator"].startswith("Average of 12 monthly estimates")
     # The same months by quarter: four quarters whose mean is the year's.
-    quarters, skipped = average(data, "quarter", ReliabilityRule())
+    quarters, skipped = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert skipped == {}
     assert quarters["time"].tolist() == ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
     assert quarters["obs_value"].tolist() == pytest.approx([2.0, 5.0, 8.0, 11.0], rel=1e-12)
     assert quarters["obs_value"].mean() == pytest.approx(out.loc[0, "obs_value"], rel=1e-12)
     # Eleven months: no year, and why.
-    out, skipped = average(data.iloc[:11], "year", ReliabilityRule())
+    out, skipped = average(data.iloc[:11], "year", ReliabilityRule(), levels=NO_LEVELS)
     assert out.empty
     assert skipped == {"year 2023": "only 11 of 12 months"}
 
@@ -258,10 +262,12 @@ def test_averages_are_flagged_by_the_rule() -> None:
     data = monthly(
         ["2024M01", "2024M02", "2024M03"], [1.0, 1.0, 1.0], [0.5, 0.5, 0.5], counts=[4, 4, 4]
     )
-    flagged, _ = average(data, "quarter", ReliabilityRule())
+    flagged, _ = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert flagged.loc[0, "sample_count"] == 12
     assert flagged.loc[0, "obs_status"] == "U"
-    relaxed, _ = average(data, "quarter", ReliabilityRule(min_count=10, max_cv=50))
+    relaxed, _ = average(
+        data, "quarter", ReliabilityRule(min_count=10, max_cv=50), levels=NO_LEVELS
+    )
     assert relaxed.loc[0, "obs_status"] == ""
 
 
@@ -270,7 +276,7 @@ def test_times_that_are_not_months_are_refused(time: str) -> None:
     data = monthly(["2024M01", time], [1.0, 2.0], [0.1, 0.1])
     for period in ("quarter", "year"):
         with pytest.raises(AverageError, match=f"time '{time}' is not a month"):
-            average(data, period, ReliabilityRule())  # type: ignore[arg-type]
+            average(data, period, ReliabilityRule(), levels=NO_LEVELS)  # type: ignore[arg-type]
 
 
 def test_period_of() -> None:
@@ -287,11 +293,11 @@ def test_period_of() -> None:
 
 def test_unknown_period_is_refused() -> None:
     with pytest.raises(AverageError, match="expected year or quarter"):
-        average(monthly(["2024M01"], [1.0], [0.1]), "month", ReliabilityRule())  # type: ignore[arg-type]
+        average(monthly(["2024M01"], [1.0], [0.1]), "month", ReliabilityRule(), levels=NO_LEVELS)  # type: ignore[arg-type]
 
 
 def test_nothing_to_average() -> None:
-    out, skipped = average(observations.frame(), "quarter", ReliabilityRule())
+    out, skipped = average(observations.frame(), "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out.empty and list(out.columns) == list(observations.COLUMNS)
     assert skipped == {}
 
@@ -307,6 +313,6 @@ def test_a_cell_missing_a_month_gives_no_average() -> None:
     )
     suppressed.loc[1, "obs_value"] = np.nan
     data = pd.concat([complete, partial, suppressed], ignore_index=True)
-    out, skipped = average(data, "quarter", ReliabilityRule())
+    out, skipped = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out["classif1"].tolist() == ["AGE_YTHADULT_YGE15"]
     assert skipped == {}

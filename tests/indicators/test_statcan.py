@@ -467,6 +467,7 @@ def test_quarter_average_from_levels() -> None:
             ),
             path,
             indicators=codes,
+            levels=True,
         )
         for m, path in enumerate(files, start=1)
     ]

@@ -10,11 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from pandas.testing import assert_frame_equal
 
 from decentwork.errors import BadInput
 from decentwork.indicators import ReliabilityRule, compute, compute_files, not_computable
 from decentwork.indicators.averages import AVERAGE_NOTE, average
+from decentwork.indicators.compute import levels_frame
 from decentwork.indicators.reliability import SUPPRESSED_NOTE
+from decentwork.observations import KEY_COLUMNS
 from decentwork.survey import load_profile
 from decentwork.synthetic import generate
 
@@ -35,6 +38,9 @@ WITH_VARIANT = (
 """
 )
 CODES = ["UNE_DEAP_SEX_AGE_RT", "POP_XWAP_SEX_AGE_NB", "EMP_TEMP_SEX_AGE_NB"]
+
+NO_LEVELS = levels_frame()
+"""No ratio or mean: every observation is averaged as a level."""
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +111,7 @@ def test_averages_keep_the_note_the_months_share() -> None:
     monthly = pd.DataFrame(
         {
             "ref_area": "X",
-            "indicator": "UNE_DEAP_SEX_AGE_RT",
+            "indicator": "UNE_TUNE_SEX_AGE_NB",
             "source": "S-NAT",
             "sex": "SEX_T",
             "classif1": "",
@@ -118,10 +124,10 @@ def test_averages_keep_the_note_the_months_share() -> None:
             "note_indicator": NOTE,
         }
     )
-    out, _ = average(monthly, "quarter", ReliabilityRule())
+    out, _ = average(monthly, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out["note_indicator"].tolist() == [f"{AVERAGE_NOTE.format(k=3)}; {NOTE}"]
     mixed = monthly.assign(note_indicator=[NOTE, NOTE, "other"])
-    out, _ = average(mixed, "quarter", ReliabilityRule())
+    out, _ = average(mixed, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out["note_indicator"].tolist() == [AVERAGE_NOTE.format(k=3)]
 
 
@@ -139,6 +145,25 @@ def test_suppression_adds_its_note() -> None:
     )
     out = ReliabilityRule(suppress_below=5).apply(table)
     assert out["note_indicator"].tolist() == [f"{NOTE}; {SUPPRESSED_NOTE.format(n=5)}", NOTE]
+
+
+def test_levels_are_kept_when_asked_for(survey: tuple[Path, Path]) -> None:
+    path, profile = survey
+    plain = compute(load_profile(profile), path, indicators=CODES)
+    assert plain.levels.empty
+    kept = compute(load_profile(profile), path, indicators=CODES, levels=True)
+    assert_frame_equal(kept.observations, plain.observations)
+    # One row per rate (both sources), none for the levels; the numerator over the
+    # denominator is the rate.
+    rates = kept.observations[kept.observations["indicator"] == "UNE_DEAP_SEX_AGE_RT"]
+    assert len(kept.levels) == len(rates)
+    assert set(kept.levels["indicator"]) == {"UNE_DEAP_SEX_AGE_RT"}
+    both = rates.merge(kept.levels, on=list(KEY_COLUMNS))
+    ratio = 100 * both["numerator"] / both["denominator"]
+    assert ratio.to_numpy() == pytest.approx(both["obs_value"].to_numpy(), rel=1e-12)
+    # A small domain may have no unemployed in the sample (numerator and its SE 0).
+    assert (both["numerator_se"] >= 0).all() and (both["denominator_se"] > 0).all()
+    assert (both.loc[both["numerator"] > 0, "numerator_se"] > 0).all()
 
 
 def test_notes_mark_what_their_variables_give(survey: tuple[Path, Path]) -> None:

@@ -183,7 +183,9 @@ def compute(
     if out is not None:
         check_folder(out)
     with engine_session(engine, spark_master) as spark:
-        computation = _compute_files(loaded, files, book, codes, rule, dictionary, spark)
+        computation = _compute_files(
+            loaded, files, book, codes, rule, dictionary, spark, levels=period is not None
+        )
     table = monthly = computation.observations
     skipped = dict(computation.skipped)
     if period is not None:
@@ -207,9 +209,12 @@ def _compute_files(
     rule: ReliabilityRule,
     dictionary: Path | None,
     spark: Any,
+    *,
+    levels: bool,
 ) -> Computation:
     """Every file's observations (one period each, with a progress bar), the levels of its
-    ratios, and what was skipped, with why (on ``spark`` when it is a session)."""
+    ratios when ``levels`` (for averages), and what was skipped, with why (on ``spark`` when
+    it is a session)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from decentwork.indicators import compute_files
@@ -227,6 +232,7 @@ def _compute_files(
             dictionary=dictionary,
             on_step=lambda step: progress.update(task, description=step[:70]),
             spark=spark,
+            levels=levels,
         )
         progress.update(task, description="Done")
     return result

@@ -48,12 +48,16 @@ def average(
     monthly: pd.DataFrame,
     period: Period,
     rule: ReliabilityRule,
+    *,
+    levels: pd.DataFrame,
     level: float = 0.95,
-    levels: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """The average of each observation over the months of each complete ``period``.
 
-    An observation with ``levels`` (a ratio or a mean: :attr:`Computation.levels`) is the
+    ``levels`` is :attr:`decentwork.indicators.Computation.levels` of the computation the
+    observations come from (``compute(..., levels=True)``): required, so that no rate is
+    averaged as if it were a level by omission. An observation with levels (a ratio or a
+    mean) is the
     ratio of its averaged numerator to its averaged denominator, times its scale, with the
     linearised SE of that ratio from the months' variances (see :func:`_from_levels`); any
     other (a level) is the mean of the monthly values, with SE sqrt(sum of squared monthly
@@ -89,7 +93,7 @@ def average(
     }
     out = out[out["months"] == need].copy()
     out["se"] = np.sqrt(out.pop("se2")) / need
-    if levels is not None and not levels.empty:
+    if not levels.empty:
         ratios = _from_levels(data, levels)
         out = out.merge(ratios, on=KEYS, how="left", validate="one_to_one")
         from_levels = out["ratio"].notna()

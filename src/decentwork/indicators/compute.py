@@ -100,6 +100,7 @@ def compute(
     on_step: Callable[[str], None] = lambda _: None,
     dictionary: str | Path | None = None,
     spark: Any = None,
+    levels: bool = False,
 ) -> Computation:
     """The catalogue's indicators for the survey file at ``path``, read through ``profile``.
 
@@ -118,10 +119,13 @@ def compute(
         spark: a Spark session to read, harmonise and aggregate the file on (a CSV or
             Parquet file; the harmonised records are cached there and only the cells' sums
             come back); None: DuckDB, in this process.
+        levels: also keep each ratio's and mean's numerator and denominator totals with their
+            SEs (:attr:`Computation.levels`, what averages over months are computed from), at
+            the cost of one more total per variable in each pass.
 
     Returns:
-        The observations (:data:`decentwork.observations.COLUMNS`) and what was
-        skipped, with why.
+        The observations (:data:`decentwork.observations.COLUMNS`), what was skipped, with
+        why, and the levels when asked for.
 
     Raises:
         ComputeError: the records fail a check (missing sex, age or labour force status of
@@ -131,27 +135,37 @@ def compute(
     catalogue = catalogue or load_catalogue()
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
-    result = _computation(profile, path, catalogue, chosen, rule, on_step, dictionary, spark)
-    pieces, levels = [result.observations], [result.levels]
+    result = _computation(
+        profile, path, catalogue, chosen, rule, on_step, dictionary, spark, levels
+    )
+    pieces, kept = [result.observations], [result.levels]
     for name, variant in profile.variants.items():
         changed = changed_by(catalogue, profile, set(variant.variables), chosen)
         if not changed:
             continue
         on_step(f"Variant {name}")
         varied = _computation(
-            profile.with_variant(name), path, catalogue, changed, rule, on_step, dictionary, spark
+            profile.with_variant(name),
+            path,
+            catalogue,
+            changed,
+            rule,
+            on_step,
+            dictionary,
+            spark,
+            levels,
         )
         varied.observations["note_indicator"] = add_note(
             varied.observations["note_indicator"], variant.note
         )
         pieces.append(varied.observations)
-        levels.append(varied.levels)
+        kept.append(varied.levels)
     if len(pieces) == 1:
         return result
     return Computation(
         observations.sort(pd.concat(pieces, ignore_index=True)),
         result.skipped,
-        pd.concat(levels, ignore_index=True),
+        pd.concat(kept, ignore_index=True),
     )
 
 
@@ -165,16 +179,17 @@ def compute_files(
     on_step: Callable[[str], None] = lambda _: None,
     dictionary: str | Path | None = None,
     spark: Any = None,
+    levels: bool = False,
 ) -> Computation:
     """:func:`compute` for several survey files, one period each (e.g. a year of monthly
-    files), as one observation table.
+    files), as one observation table (and one table of levels, when asked for).
 
     Raises:
         BadInput: two files give the same period.
         ComputeError, ProfileError: as :func:`compute`.
     """
     catalogue = catalogue or load_catalogue()
-    results, levels = [], []
+    results, kept = [], []
     skipped: dict[str, str] = {}
     seen: dict[str, str | Path] = {}
     for path in paths:
@@ -187,6 +202,7 @@ def compute_files(
             on_step=on_step,
             dictionary=dictionary,
             spark=spark,
+            levels=levels,
         )
         for time in sorted(set(result.observations["time"])):
             if time in seen:
@@ -196,12 +212,12 @@ def compute_files(
                 )
             seen[time] = path
         results.append(result.observations)
-        levels.append(result.levels)
+        kept.append(result.levels)
         skipped.update(result.skipped)
     if not results:
         return Computation(observations.frame(), skipped)
     return Computation(
-        pd.concat(results, ignore_index=True), skipped, pd.concat(levels, ignore_index=True)
+        pd.concat(results, ignore_index=True), skipped, pd.concat(kept, ignore_index=True)
     )
 
 
@@ -263,9 +279,11 @@ def _computation(
     on_step: Callable[[str], None],
     dictionary: str | Path | None,
     spark: Any = None,
+    levels: bool = False,
 ) -> Computation:
     """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
-    aside), on DuckDB or, given a session, on ``spark``."""
+    aside), on DuckDB or, given a session, on ``spark``; with ``levels``, the levels of its
+    ratios and means too."""
     unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
     if unmapped:
         raise ComputeError(
@@ -283,7 +301,9 @@ def _computation(
         for number, (family, members) in enumerate(families.items(), start=1):
             on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
             pieces.append(
-                _estimate_family(table, profile, path, resolved, family, members, total_codes)
+                _estimate_family(
+                    table, profile, path, resolved, family, members, total_codes, levels
+                )
             )
     rows = pd.concat(pieces, ignore_index=True)
     regions = profile.metadata.regions or {}
@@ -291,13 +311,13 @@ def _computation(
         profile.metadata.ref_area if pd.isna(r) else regions[int(r)] for r in rows.pop("region")
     ]
     rows["source"] = profile.metadata.source
-    levels = levels_frame(rows[rows["numerator"].notna()])
+    kept = levels_frame(rows[rows["numerator"].notna()])
     result = rule.apply(observations.frame(rows))
     for variable, note in profile.notes.items():
         noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
         marked = result["indicator"].isin(noted)
         result.loc[marked, "note_indicator"] = add_note(result.loc[marked, "note_indicator"], note)
-    return Computation(observations.sort(result), skipped, levels.reset_index(drop=True))
+    return Computation(observations.sort(result), skipped, kept.reset_index(drop=True))
 
 
 def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -> _Family | None:
@@ -367,6 +387,7 @@ def _estimate_family(
     family: _Family,
     members: list[Indicator],
     total_codes: dict[str, str],
+    levels: bool = False,
 ) -> pd.DataFrame:
     splits1 = _split_columns(resolved, family.classif1)
     splits2 = _split_columns(resolved, family.classif2)
@@ -385,7 +406,8 @@ def _estimate_family(
             numerator, denominator = indicator.variables
             for name in (numerator, denominator):
                 needed[f"v_{name}"] = resolved.variables[name]
-                totals.append(f"v_{name}")
+                if levels:
+                    totals.append(f"v_{name}")
             name = f"{numerator}/{denominator}"
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
@@ -424,7 +446,8 @@ def _estimate_family(
             f"{path}: the profile {profile.origin} fails on the data: {str(error).splitlines()[0]}"
         ) from None
     result = result[result["estimate"].notna()]
-    domain = [c for c in ("time", "region", "sex", *splits1, *splits2) if c in result.columns]
+    by_domain = ("time", "region", "sex", *splits1, *splits2)
+    domain = [c for c in by_domain if c in result.columns] if levels else None
     return pd.concat(
         [
             _rows(
@@ -479,14 +502,15 @@ def _rows(
     splits2: dict[str, tuple[str, str]],
     family: _Family,
     total_codes: dict[str, str],
-    domain: list[str],
+    domain: list[str] | None,
 ) -> pd.DataFrame:
-    """The observations of one indicator from the estimate's result rows, with the levels of a
-    ratio or mean (its numerator and denominator totals, their SEs, its scale)."""
+    """The observations of one indicator from the estimate's result rows; given the columns
+    of a ``domain`` (the levels were asked for), with the levels of a ratio or mean (its
+    numerator and denominator totals, their SEs, its scale)."""
     rows = result[result["statistic"] == statistic].reset_index(drop=True)
     scale = SCALE[indicator.kind]
     levels = {name: np.full(len(rows), np.nan) for name in LEVELS}
-    if indicator.kind != "total":
+    if domain is not None and indicator.kind != "total":
         for side, name in zip(("numerator", "denominator"), indicator.variables, strict=True):
             totals = result.loc[result["statistic"] == f"v_{name}", [*domain, "se"]]
             matched = rows[domain].merge(totals, on=domain, how="left", validate="many_to_one")
