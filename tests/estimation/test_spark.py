@@ -19,8 +19,8 @@ import pytest
 from decentwork.demo import labour_sql
 from decentwork.estimation import Design, EstimationError, estimate
 from decentwork.estimation.cells import CellPlan, Statistic, build_sql
-from decentwork.estimation.errors import EngineUnavailable
-from decentwork.estimation.spark import session
+from decentwork.estimation.errors import EngineUnavailable, QueryFailed
+from decentwork.estimation.spark import session, spark_table
 from decentwork.synthetic import generate
 
 pytestmark = [
@@ -174,6 +174,15 @@ def test_kernel_errors_have_the_same_message_on_spark(persons: pd.DataFrame, spa
     assert messages[:2] == messages[2:]
     assert "unknown column 'nope'" in messages[0]
     assert "column 'hours' has" in messages[1] and "missing" in messages[1]
+
+
+def test_a_query_spark_cannot_run_is_an_estimation_error(spark: Any) -> None:
+    frame = spark.createDataFrame(pd.DataFrame({"w": [1.0, 2.0]}))
+    with spark_table(frame) as table:
+        view = table.source
+        with pytest.raises(QueryFailed, match=r"^Spark cannot run the query: .*nope"):
+            table.rows(f"SELECT nope FROM {view}")
+    assert view not in {t.name for t in spark.catalog.listTables()}
 
 
 # --- no Spark here: the documented errors, nothing started -----------------------------------
