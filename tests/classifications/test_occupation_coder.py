@@ -19,7 +19,9 @@ from decentwork.classifications.occupation_coder import (
     OccupationCoder,
     add_examples,
     examples_file,
+    precision,
 )
+from decentwork.classifications.title_model import PRECISION
 from decentwork.cli import app
 from decentwork.errors import BadInput, NotFound
 
@@ -123,6 +125,26 @@ def test_threshold_decides(mirror: Path, cache: Path, coder: OccupationCoder) ->
     assert sum(c.decision.status == "auto-coded" for c in loose) > sum(
         c.decision.status == "auto-coded" for c in strict
     )
+
+
+def test_threshold_by_precision(mirror: Path, cache: Path, coder: OccupationCoder) -> None:
+    """``precision(p)`` sets the threshold where the held-out titles auto-coded at or above
+    it were right at least ``p`` of the time: the higher ``p``, the higher the threshold, and
+    never above the precision itself (a calibrated confidence bounds the precision above
+    it)."""
+    confidences, precisions = coder.model.calibration[PRECISION]
+    thresholds = [
+        OccupationCoder(mirror, cache=cache, threshold=precision(p)).threshold
+        for p in (0.7, 0.8, 0.9)
+    ]
+    assert thresholds == sorted(thresholds) and thresholds[0] < thresholds[-1]
+    for target, threshold in zip((0.7, 0.8, 0.9), thresholds, strict=True):
+        assert threshold <= target
+        assert precisions[confidences == threshold][0] >= target
+        assert (precisions[confidences < threshold] < target).all()
+    with pytest.raises(CoderError, match=r"precision 0: expected a share in \(0, 1\]") as raised:
+        OccupationCoder(mirror, cache=cache, threshold=precision(0))
+    assert raised.value.parameter == "threshold"
 
 
 def test_ambiguous_titles_need_review(coder: OccupationCoder) -> None:

@@ -11,11 +11,13 @@ from sklearn.naive_bayes import MultinomialNB
 from decentwork.classifications.title_model import (
     BAYES_SMOOTHING,
     EXACT_BONUS,
+    PRECISION,
     SETTLED,
     Title,
     TitleModel,
     is_title,
     naive_bayes,
+    precisions,
 )
 
 
@@ -62,3 +64,33 @@ def test_verbatim_titles_are_calibrated_and_examples_settle() -> None:
     model.remember([Title("police captain", ("5", "54", "541", "5412"), group="example:2")])
     [levels] = model.rank(["Police Captain"], k=2)
     assert levels[-1][0].code == "5412" and levels[-1][0].confidence == SETTLED
+
+
+def test_threshold_by_precision() -> None:
+    """The held-out titles' confidences 0.9, 0.5, 0.9, 0.2, 0.5 (right, wrong, right, wrong,
+    right): at or above 0.9 all are right, at or above 0.5 three in four, 0.2 three in five."""
+    titles = [
+        Title(text, path)
+        for text, path in [
+            ("cook", ("5", "51", "512", "5120")),
+            ("head cook", ("5", "51", "512", "5120")),
+            ("baker", ("7", "75", "751", "7512")),
+            ("head baker", ("7", "75", "751", "7512")),
+        ]
+    ]
+    model = TitleModel._fit(titles, {})
+    assert model.threshold(0.8) == 0.8
+    model.calibration[PRECISION] = precisions(
+        np.array([0.9, 0.5, 0.9, 0.2, 0.5]), np.array([True, False, True, False, True])
+    )
+    np.testing.assert_allclose(model.calibration[PRECISION][1], [0.6, 0.75, 1.0])
+    assert [model.threshold(p) for p in (0.5, 0.6, 0.7, 0.75, 0.8, 1.0)] == [
+        0.2,
+        0.2,
+        0.5,
+        0.5,
+        0.9,
+        0.9,
+    ]
+    model.calibration[PRECISION] = precisions(np.array([0.4, 0.6]), np.array([True, False]))
+    assert model.threshold(0.9) == 1.0

@@ -5,6 +5,7 @@
     coder = OccupationCoder()                      # the cached model, fitted when needed
     [coding] = coder.code(["sewing machine operator"], k=5)
     coding.decision   # Decision(status='auto-coded', code='8153', level=4, confidence=0.97)
+    OccupationCoder(threshold=precision(0.95))     # auto-code what is right 95 % of the time
 
 The model (:mod:`title_model`) is fitted from the fetched classification files
 (:mod:`occupation_titles`) the first time it is needed, then cached in the data directory
@@ -40,6 +41,22 @@ MAX_LENGTH = 10_000
 ISCO, CSCO = "isco08", "csco2022"
 MODEL_LANGUAGES = {ISCO: ("en", "fr", "es"), CSCO: ("zh",)}
 """Languages each classification's model is fitted in; examples add more."""
+
+
+@dataclass(frozen=True)
+class Precision:
+    """An auto-code threshold given as the share of auto-coded titles that should be right
+    (see :func:`precision`)."""
+
+    target: float
+
+
+def precision(target: float) -> Precision:
+    """A threshold for :class:`OccupationCoder` set by the precision it should reach: the
+    lowest confidence at which the model's held-out titles (or, with 30 or more, the user's
+    examples coded as if unseen) were right at least ``target`` of the time at the deepest
+    level."""
+    return Precision(target)
 
 
 class CoderError(BadInput):
@@ -174,13 +191,16 @@ class OccupationCoder:
         folder: the classification files (default: those ``decentwork classifications fetch``
             put in the data directory).
         classification: ``isco08`` (default) or ``csco2022``.
-        threshold: calibrated confidence a level needs to be decided without review.
+        threshold: calibrated confidence a level needs to be decided without review, or
+            :func:`precision` (``precision(0.95)``): the confidence at which 95 % of the
+            held-out titles were right (``self.threshold`` then holds that confidence).
         cache: where fitted models are kept (default :func:`models_dir`).
         progress: told what is happening while a model is fitted (first use only).
 
     Raises:
-        CoderError: an unknown classification, a threshold outside (0, 1], or a malformed
-            examples file (which, unreadable or not UTF-8, is a :class:`BadInput`).
+        CoderError: an unknown classification, a threshold or precision outside (0, 1], or
+            a malformed examples file (which, unreadable or not UTF-8, is a
+            :class:`BadInput`).
         FetchError: the classification files have not been fetched.
         Unavailable: a fitted model cannot be written to ``cache``.
     """
@@ -190,7 +210,7 @@ class OccupationCoder:
         folder: Path | None = None,
         *,
         classification: str = ISCO,
-        threshold: float = THRESHOLD,
+        threshold: float | Precision = THRESHOLD,
         cache: Path | None = None,
         progress: Callable[[str], None] = lambda _: None,
     ) -> None:
@@ -201,15 +221,17 @@ class OccupationCoder:
                 given=classification,
                 expected=f"one of {', '.join(SCHEMES)}",
             )
-        if not 0 < threshold <= 1:
+        wanted = threshold.target if isinstance(threshold, Precision) else threshold
+        if not 0 < wanted <= 1:
+            what = "precision" if isinstance(threshold, Precision) else "threshold"
             raise CoderError(
-                f"threshold {threshold}: expected a confidence in (0, 1]",
+                f"{what} {wanted}: expected a share in (0, 1]",
                 parameter="threshold",
-                given=threshold,
-                expected="a confidence in (0, 1]",
+                given=wanted,
+                expected="a share in (0, 1]",
             )
         self.folder = folder or data_dir()
-        self.classification, self.threshold = classification, threshold
+        self.classification = classification
         self.scheme = SCHEMES[classification]
         self.hierarchy = self.scheme.hierarchy(self.folder)
         self.model = _model(
@@ -218,6 +240,9 @@ class OccupationCoder:
         kept = examples_file(classification, self.folder)
         examples = read_examples(kept, classification, self.hierarchy) if kept.is_file() else []
         self.model.remember([title for title, _ in examples])
+        self.threshold = (
+            self.model.threshold(wanted) if isinstance(threshold, Precision) else threshold
+        )
         self.languages = tuple(
             dict.fromkeys(
                 [*MODEL_LANGUAGES[classification], *(lang for _, lang in examples if lang)]

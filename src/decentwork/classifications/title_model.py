@@ -70,6 +70,10 @@ MEMORY_CALIBRATION = 30
 MEMORY_SAMPLE = 2_000
 """With 30 examples or more, confidence is recalibrated on (at most 2,000 of) them."""
 SEED = 20261127
+PRECISION = 0
+"""``calibration[PRECISION]``: the held-out titles' calibrated confidences at the deepest
+level (ascending) and, for each, the share right of the titles at or above it, from which an
+auto-code threshold is set by the precision it should reach (:meth:`TitleModel.threshold`)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,11 @@ class TitleModel:
                     fitted.X_thresholds_.astype(np.float64),
                     fitted.y_thresholds_.astype(np.float64),
                 )
+                if level == self.depth:
+                    calibration[PRECISION] = precisions(
+                        np.interp([m for m, _ in pairs], *calibration[level]),
+                        np.array([right for _, right in pairs]),
+                    )
         return calibration
 
     def remember(self, examples: Sequence[Title]) -> None:
@@ -267,6 +276,19 @@ class TitleModel:
                 if upper[0].confidence < lower[0].confidence:
                     upper[0] = replace(upper[0], confidence=lower[0].confidence)
         return found
+
+    def threshold(self, precision: float) -> float:
+        """The lowest calibrated confidence at which the held-out titles (or, with enough of
+        them, the user's examples) that reach it at the deepest level were right at least
+        ``precision`` of the time; ``precision`` itself when the model has no such record
+        (a calibrated confidence is a lower bound of the precision above it), and 1 when no
+        threshold reaches it."""
+        curve = (self.memory_calibration or self.calibration).get(PRECISION)
+        if curve is None:
+            return precision
+        confidences, shares = curve
+        reaching = confidences[shares >= precision]
+        return float(reaching.min()) if len(reaching) else 1.0
 
     def _confidence(self, level: int, margin: float, calibrated: bool) -> float:
         calibration = self.memory_calibration or self.calibration
@@ -394,6 +416,15 @@ def is_title(text: str) -> bool:
     return len(text) <= (TITLE_CHARACTERS if words > 1 else UNSPACED_CHARACTERS) and (
         words <= TITLE_WORDS
     )
+
+
+def precisions(confidences: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``confidences`` (ascending) and, for each, the share ``right`` among the
+    titles whose confidence is at least it."""
+    order = np.argsort(-confidences, kind="stable")
+    shares = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
+    values, last = np.unique(confidences[order][::-1], return_index=True)
+    return values, shares[len(order) - 1 - last]
 
 
 def _under(classes: np.ndarray, path: tuple[str, ...]) -> np.ndarray:
