@@ -57,14 +57,13 @@ def average(
     ``levels`` is :attr:`decentwork.indicators.Computation.levels` of the computation the
     observations come from (``compute(..., levels=True)``): required, so that no rate is
     averaged as if it were a level by omission. An observation with levels (a ratio or a
-    mean) is the
-    ratio of its averaged numerator to its averaged denominator, times its scale, with the
-    linearised SE of that ratio from the months' variances (see :func:`_from_levels`); any
-    other (a level) is the mean of the monthly values, with SE sqrt(sum of squared monthly
-    SEs)/k. Months are taken as independent samples. The interval is normal at ``level``,
-    ``sample_count`` the sum; the note says it is an average, followed by the note all the
-    months share (if they do). A period with months missing gives nothing, and is listed in
-    the returned skips with why.
+    mean) is the ratio of its averaged numerator to its averaged denominator, times its
+    scale, with the linearised SE of that ratio from the months' variances (see
+    :func:`_from_levels`); any other (a level) is the mean of the monthly values, with SE
+    sqrt(sum of squared monthly SEs)/k. Months are taken as independent samples. The
+    interval is normal at ``level``, ``sample_count`` the sum; the note says it is an
+    average, followed by the note all the months share (if they do). A period with months
+    missing gives nothing, and is listed in the returned skips with why.
     """
     if period not in MONTHS_IN:
         raise AverageError(
