@@ -316,3 +316,15 @@ def test_a_cell_missing_a_month_gives_no_average() -> None:
     out, skipped = average(data, "quarter", ReliabilityRule(), levels=NO_LEVELS)
     assert out["classif1"].tolist() == ["AGE_YTHADULT_YGE15"]
     assert skipped == {}
+
+
+def test_a_source_note_the_months_share_is_kept() -> None:
+    months = ["2024M01", "2024M02", "2024M03"]
+    shared = monthly(months, [4.0, 5.0, 9.0], [0.3, 0.4, 1.2]).assign(note_source="weights only")
+    mixed = monthly(months, [4.0, 5.0, 9.0], [0.3, 0.4, 1.2], sex="SEX_F").assign(
+        note_source=["weights only", "", "weights only"]
+    )
+    out, _ = average(pd.concat([shared, mixed]), "quarter", ReliabilityRule(), levels=NO_LEVELS)
+    notes = out.set_index("sex")["note_source"]
+    assert notes["SEX_T"] == "weights only"
+    assert notes["SEX_F"] == ""  # not every month has it: the average cannot say it

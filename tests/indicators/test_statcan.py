@@ -20,6 +20,7 @@ import pytest
 
 from decentwork.indicators import ReliabilityRule, compute
 from decentwork.indicators.averages import average
+from decentwork.indicators.compute import WEIGHTS_ONLY_NOTE
 from decentwork.survey import load_profile
 from tests.survey.conftest import SHARED, STATCAN_2024_01
 
@@ -417,6 +418,8 @@ def test_temporary_layoffs_under_the_icls(march: tuple[pd.DataFrame, pd.DataFram
 
 def test_notes_mark_the_national_concepts(march: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     observations, _ = march
+    # the public-use file has weights only: every observation's source note says so
+    assert (observations["note_source"] == WEIGHTS_ONLY_NOTE).all()
     notes = observations.groupby(["source", "indicator"])["note_indicator"].unique()
     national = notes.loc["BA:147"]
     for indicator, values in national.items():

@@ -9,11 +9,13 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from html import unescape
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from decentwork.indicators.compute import WEIGHTS_ONLY_NOTE
 from decentwork.warehouse import engine, load_file
 from decentwork.web.app import create_app
 from tests.warehouse.conftest import SHARED, assert_ok, bulk_file, invoke
@@ -123,3 +125,26 @@ def test_the_explorer_draws_the_month_apart_with_its_interval(canada: TestClient
     assert re.search(r'<g class="interval"[^>]*>.*?<title>2024M03: \[', monthly)
     annual = page[page.index('data-series="0"') : page.index('data-series="1"')]
     assert "2024M03" not in annual  # the year line never reaches the month
+
+
+def test_the_weights_only_note_is_shown_with_the_month(canada: TestClient) -> None:
+    page = canada.get(f"/indicators/{UNEMPLOYMENT}", params={"ref_area": "CAN"}).text
+    listed = {
+        k: unescape(note) for k, note in re.findall(r'<li id="note-(\d+)">([^<]*)</li>', page)
+    }
+    [weights_only] = [k for k, note in listed.items() if note == WEIGHTS_ONLY_NOTE]
+    [national] = [k for k, note in listed.items() if note.startswith("National definition")]
+    month_rows = [row for row in page.split("<tr>") if "<td>2024M03</td>" in row]
+    assert month_rows
+    for row in month_rows:  # each monthly row links to both of its notes
+        assert f'<a href="#note-{national}">' in row
+        assert f'<a href="#note-{weights_only}">' in row
+    year_rows = [row for row in page.split("<tr>") if "<td>2022</td>" in row]
+    assert year_rows and all(f"#note-{weights_only}" not in row for row in year_rows)
+    # the observations keep it: the CSV and the API give the note with every monthly value
+    found = canada.get(
+        "/api/v1/observations.json",
+        params={"ref_area": "CAN", "indicator": UNEMPLOYMENT, "time": "2024"},
+    ).json()["observations"]
+    monthly = [r for r in found if r["time"] == "2024M03"]
+    assert monthly and {r["note_source"] for r in monthly} == {WEIGHTS_ONLY_NOTE}

@@ -62,8 +62,9 @@ def average(
     :func:`_from_levels`); any other (a level) is the mean of the monthly values, with SE
     sqrt(sum of squared monthly SEs)/k. Months are taken as independent samples. The
     interval is normal at ``level``, ``sample_count`` the sum; the note says it is an
-    average, followed by the note all the months share (if they do). A period with months
-    missing gives nothing, and is listed in the returned skips with why.
+    average, followed by the note all the months share (if they do); the source note is kept
+    where the months share it. A period with months missing gives nothing, and is listed in
+    the returned skips with why.
     """
     if period not in MONTHS_IN:
         raise AverageError(
@@ -81,6 +82,8 @@ def average(
         months=("time", "nunique"),
         note=("note_indicator", "first"),
         notes=("note_indicator", "nunique"),
+        source_note=("note_source", "first"),
+        source_notes=("note_source", "nunique"),
         obs_value=("obs_value", "mean"),
         se2=("se", lambda s: float(np.sum(np.square(s)))),
         sample_count=("sample_count", "sum"),
@@ -107,6 +110,7 @@ def average(
     note = AVERAGE_NOTE.format(k=need)
     shared = out.pop("note").where(out.pop("notes") == 1, "")
     out["note_indicator"] = [f"{note}{SEPARATOR}{n}" if n else note for n in shared]
+    out["note_source"] = out.pop("source_note").where(out.pop("source_notes") == 1, "")
     return observations.sort(rule.apply(observations.frame(out))), skipped
 
 

@@ -36,6 +36,11 @@ from decentwork.survey.profile import REQUIRED_VARIABLES
 
 SEX_CODES = {1: "SEX_M", 2: "SEX_F"}
 SCALE = {"ratio": 100.0, "mean": 1.0, "total": 0.001}
+WEIGHTS_ONLY_NOTE = (
+    "Standard errors from the survey weights only: the file has no strata, clusters or "
+    "replicate weights, so they understate the survey's own standard errors"
+)
+"""The source note of every observation of a weights-only design (``note_source``)."""
 LEVELS = ("numerator", "numerator_se", "denominator", "denominator_se", "scale")
 """The columns of :attr:`Computation.levels` beside the observation's key."""
 
@@ -317,6 +322,9 @@ def _computation(
         noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
         marked = result["indicator"].isin(noted)
         result.loc[marked, "note_indicator"] = add_note(result.loc[marked, "note_indicator"], note)
+    design = profile.design
+    if not (design.strata or design.psu or design.replicate_weights):
+        result["note_source"] = add_note(result["note_source"], WEIGHTS_ONLY_NOTE)
     return Computation(observations.sort(result), skipped, kept.reset_index(drop=True))
 
 

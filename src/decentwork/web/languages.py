@@ -16,7 +16,12 @@ from markupsafe import Markup
 
 from decentwork import charts, formatting, names
 from decentwork.translations import LANGUAGES, catalogue, check_language, translations
-from decentwork.web.tables import OBSERVATION_COLUMNS, number, observation_rows
+from decentwork.web.tables import (
+    OBSERVATION_COLUMNS,
+    number,
+    observation_notes,
+    observation_rows,
+)
 
 DEFAULT = "en"
 COOKIE = "lang"
@@ -47,6 +52,7 @@ def environment(lang: str) -> Environment:
         number=partial(number, lang=lang),
         formatting=formatting,
         observation_rows=partial(observation_rows, lang=lang),
+        observation_notes=observation_notes,
         OBSERVATION_COLUMNS=OBSERVATION_COLUMNS,
         label=partial(label, lang=lang),
         named=partial(named, lang=lang),
