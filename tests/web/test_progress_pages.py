@@ -115,3 +115,10 @@ def test_bad_addresses(served: Served, path: str, status: int, message: str) -> 
     answer = served.client.get(path)
     assert answer.status_code == status
     assert message in answer.json()["detail"]
+
+
+def test_the_default_areas_are_the_focus_areas_with_data(served: Served) -> None:
+    areas = served.client.get("/progress/sdg8.json").json()["areas"]
+    held = {a["code"] for a in served.client.get("/api/v1/areas").json()["areas"]}
+    assert areas and set(areas) <= held
+    assert areas == [a for a in ("KHM", "LAO", "CHN", "THA", "VNM") if a in held]

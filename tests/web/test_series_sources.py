@@ -148,3 +148,14 @@ def test_the_weights_only_note_is_shown_with_the_month(canada: TestClient) -> No
     ).json()["observations"]
     monthly = [r for r in found if r["time"] == "2024M03"]
     assert monthly and {r["note_source"] for r in monthly} == {WEIGHTS_ONLY_NOTE}
+
+
+def test_a_framework_page_opens_on_areas_with_data(canada: TestClient) -> None:
+    # none of the focus areas (KHM, LAO...) is in this warehouse: the page opens on Canada,
+    # not on its provinces (their March figures are no annual series to assess)
+    found = canada.get("/progress/sdg8.json").json()
+    assert found["areas"] == ["CAN"]
+    [rate] = [r for r in found["assessments"] if r["code"] == "8.5.2"]
+    assert rate["status"] != "no_data"
+    # an area asked for is shown even without data
+    assert canada.get("/progress/sdg8.json", params={"area": "KHM"}).json()["areas"] == ["KHM"]

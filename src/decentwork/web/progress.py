@@ -15,6 +15,7 @@ from decentwork import names as names_of
 from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
 from decentwork.monitoring.progress import METHODS, check_method
 from decentwork.monitoring.tracking import (
+    NO_DATA,
     TOTAL,
     Progress,
     Tracking,
@@ -27,9 +28,13 @@ from decentwork.web import languages
 from decentwork.web.limits import PROGRESS_AREAS, at_most
 from decentwork.web.pages import FOCUS, PageQuery
 from decentwork.web.rendering import Labels, View, output_format, render
-from decentwork.web.summaries import Known
+from decentwork.web.summaries import Contents, Known
 
 DEFAULT_METHOD = "open-sdg"
+DEFAULT_AREAS = 5
+"""Most areas a framework page opens on when none of its own or the focus areas has data."""
+CANDIDATE_AREAS = 20
+"""Areas assessed to find those :data:`DEFAULT_AREAS`."""
 """The method of the status grid unless the address names another: the only one that also
 assesses series without a numeric target."""
 
@@ -59,15 +64,36 @@ class ProgressQuery(PageQuery):
     unreliable: bool = False
 
 
-def _areas(framework: Framework, query: ProgressQuery) -> list[str]:
-    """The areas asked for, else the framework's own, else the explorer's focus areas.
+def _areas(framework: Framework, query: ProgressQuery, contents: Contents) -> list[str]:
+    """The areas asked for; else, of the framework's own areas (or the explorer's focus
+    areas), those with data on any of its indicators; else, of the
+    :data:`CANDIDATE_AREAS` areas with the most of its indicators (then the most
+    observations), the first :data:`DEFAULT_AREAS` that get a status (a warehouse without
+    the focus areas, such as the demo's, opens on what it can assess); else the framework's
+    own or the focus areas.
 
     Raises:
         BadInput: more than :data:`~decentwork.web.limits.PROGRESS_AREAS` asked for.
     """
     asked = split_codes(query.area)
     at_most(asked, PROGRESS_AREAS, "area", "areas")
-    return asked or list(framework.areas) or list(FOCUS)
+    if asked:
+        return asked
+    preferred = list(framework.areas) or list(FOCUS)
+    codes = {spec.indicator for _, _, spec in framework.indicators() if spec.indicator}
+    held = {
+        area.code: (len(codes.intersection(contents.indicators_of(area.code))), area.observations)
+        for area in contents.coverage("ref_area")
+    }
+    with_data = [a for a in preferred if a in held and held[a][0]]
+    if with_data:
+        return with_data
+    ranked = sorted(
+        (a for a, (n, _) in held.items() if n), key=lambda a: (-held[a][0], -held[a][1], a)
+    )[:CANDIDATE_AREAS]
+    found = track(contents.connection, framework, ranked, [DEFAULT_METHOD], breakdowns=False)
+    assessed = {row.area for row in found.rows if row.assessment.status != NO_DATA}
+    return [a for a in ranked if a in assessed][:DEFAULT_AREAS] or preferred
 
 
 def _row(row: Progress, names: Labels) -> dict[str, Any]:
@@ -119,7 +145,7 @@ def framework_page(
     fmt = output_format(request, query.format)
     framework = bundled_framework(name)
     method = check_method(query.method or DEFAULT_METHOD)
-    areas = _areas(framework, query)
+    areas = _areas(framework, query, contents)
     found = track(
         contents.connection,
         framework,
@@ -156,7 +182,7 @@ def indicator_progress(
     framework = bundled_framework(name)
     outcome, target, spec = framework.indicator(code)
     methods = [check_method(query.method)] if query.method else list(METHODS)
-    areas = _areas(framework, query)
+    areas = _areas(framework, query, contents)
     found = track(
         contents.connection, framework, areas, methods, codes=[code], unreliable=query.unreliable
     )
