@@ -148,7 +148,18 @@ def test_every_published_figure_to_its_decimal(computed: pd.DataFrame) -> None:
 def test_national_figures_are_marked(computed: pd.DataFrame) -> None:
     national = computed[computed["source"] == NATIONAL]
     assert national["note_indicator"].str.startswith("National definition (PSA)").all()
-    assert (computed.loc[computed["source"] == ICLS, "note_indicator"] == "").all()
+    # The ICLS figures say where the LFS departs from the ICLS: its one-week search period on
+    # every figure from the labour force status, the 40-hour threshold on underemployment.
+    icls = computed[computed["source"] == ICLS].groupby("indicator")["note_indicator"].unique()
+    assert list(icls["POP_XWAP_SEX_AGE_NB"]) == [""]
+    for indicator, values in icls.drop("POP_XWAP_SEX_AGE_NB").items():
+        (note,) = values
+        assert note.startswith("Job search in the past week"), indicator
+        assert ("visible underemployment" in note) == indicator.startswith(
+            ("TRU_", "LUU_XLU2", "LUU_XLU4")
+        ), indicator
+    # a variant's figures carry no note of the variables it redefines
+    assert not national["note_indicator"].str.contains("Job search in the past week").any()
     # The working-age population is the same under both definitions: given once, ICLS.
     assert "POP_XWAP_SEX_AGE_NB" not in set(national["indicator"])
     assert set(computed["ref_area"]) >= {"PHL", "PH-00", "PH-41"}
