@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from decentwork import names as names_of
 from decentwork.monitoring.frameworks import Framework, bundled, bundled_framework
 from decentwork.monitoring.progress import METHODS, check_method
+from decentwork.monitoring.sources import frequency as period_frequency
 from decentwork.monitoring.tracking import (
-    NO_DATA,
     TOTAL,
     Progress,
     Tracking,
@@ -23,7 +23,8 @@ from decentwork.monitoring.tracking import (
     track,
     untargeted,
 )
-from decentwork.warehouse.views import split_codes
+from decentwork.warehouse.tables import observations
+from decentwork.warehouse.views import Filters, split_codes, view_query
 from decentwork.web import languages
 from decentwork.web.limits import PROGRESS_AREAS, at_most
 from decentwork.web.pages import FOCUS, PageQuery
@@ -34,7 +35,7 @@ DEFAULT_METHOD = "open-sdg"
 DEFAULT_AREAS = 5
 """Most areas a framework page opens on when none of its own or the focus areas has data."""
 CANDIDATE_AREAS = 20
-"""Areas assessed to find those :data:`DEFAULT_AREAS`."""
+"""Areas looked at to find those :data:`DEFAULT_AREAS`."""
 """The method of the status grid unless the address names another: the only one that also
 assesses series without a numeric target."""
 
@@ -68,9 +69,9 @@ def _areas(framework: Framework, query: ProgressQuery, contents: Contents) -> li
     """The areas asked for; else, of the framework's own areas (or the explorer's focus
     areas), those with data on any of its indicators; else, of the
     :data:`CANDIDATE_AREAS` areas with the most of its indicators (then the most
-    observations), the first :data:`DEFAULT_AREAS` that get a status (a warehouse without
-    the focus areas, such as the demo's, opens on what it can assess); else the framework's
-    own or the focus areas.
+    observations), the first :data:`DEFAULT_AREAS` with a series of the framework's
+    frequency (annual or monthly) for one of them (a warehouse without the focus areas, such
+    as the demo's, opens on what it holds); else the framework's own or the focus areas.
 
     Raises:
         BadInput: more than :data:`~decentwork.web.limits.PROGRESS_AREAS` asked for.
@@ -91,9 +92,12 @@ def _areas(framework: Framework, query: ProgressQuery, contents: Contents) -> li
     ranked = sorted(
         (a for a, (n, _) in held.items() if n), key=lambda a: (-held[a][0], -held[a][1], a)
     )[:CANDIDATE_AREAS]
-    found = track(contents.connection, framework, ranked, [DEFAULT_METHOD], breakdowns=False)
-    assessed = {row.area for row in found.rows if row.assessment.status != NO_DATA}
-    return [a for a in ranked if a in assessed][:DEFAULT_AREAS] or preferred
+    wanted = {(spec.indicator, spec.frequency) for _, _, spec in framework.indicators()}
+    query = view_query(Filters({"ref_area": ranked, "indicator": sorted(codes)}), None)
+    columns = (observations.c.ref_area, observations.c.indicator, observations.c.time)
+    rows = contents.connection.execute(query.with_only_columns(*columns).distinct())
+    series = {area for area, code, time in rows if (code, period_frequency(time)) in wanted}
+    return [a for a in ranked if a in series][:DEFAULT_AREAS] or preferred
 
 
 def _row(row: Progress, names: Labels) -> dict[str, Any]:
