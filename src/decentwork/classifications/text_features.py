@@ -85,14 +85,25 @@ class Vectoriser:
     @classmethod
     def fit(cls, texts: Sequence[str], min_titles: int = 2) -> Vectoriser:
         """The features of ``texts`` that occur in at least ``min_titles`` of them."""
-        documents = np.bincount(counts(texts).indices, minlength=2 * FEATURES)
-        columns = np.flatnonzero(documents >= min(min_titles, len(texts)))
-        idf = np.log((1 + len(texts)) / (1 + documents[columns])) + 1
+        return cls.fit_counts(counts(texts), min_titles)
+
+    @classmethod
+    def fit_counts(cls, counted: sp.csr_matrix, min_titles: int = 2) -> Vectoriser:
+        """:meth:`fit` on the texts' :func:`counts` (computed once for a fit and the
+        transform of the same texts)."""
+        n_texts = counted.shape[0]
+        documents = np.bincount(counted.indices, minlength=2 * FEATURES)
+        columns = np.flatnonzero(documents >= min(min_titles, n_texts))
+        idf = np.log((1 + n_texts) / (1 + documents[columns])) + 1
         return cls(columns, idf.astype(np.float32))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The texts as unit vectors over ``columns``."""
-        found = (counts(texts)[:, self.columns] @ sp.diags(self.idf)).tocsr()
+        return self.transform_counts(counts(texts))
+
+    def transform_counts(self, counted: sp.csr_matrix) -> sp.csr_matrix:
+        """:meth:`transform` on the texts' :func:`counts`."""
+        found = (counted[:, self.columns] @ sp.diags(self.idf)).tocsr()
         lengths = np.sqrt(np.asarray(found.multiply(found).sum(axis=1)).ravel())
         lengths[lengths == 0] = 1
         return (sp.diags(1 / lengths) @ found).astype(np.float32).tocsr()

@@ -34,7 +34,7 @@ from typing import TypeVar
 import numpy as np
 import scipy.sparse as sp
 
-from decentwork.classifications.text_features import Vectoriser, normalise
+from decentwork.classifications.text_features import Vectoriser, counts, normalise
 
 T = TypeVar("T")
 REGULARISATION = 1e-5
@@ -128,25 +128,31 @@ class TitleModel:
         depth = max(len(t.path) for t in titles)
         usable = [t for t in titles if len(t.path) == depth]
         calibration: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        counted = counts([t.text for t in usable])  # once: the probe's texts are among them
         if calibrate:
             groups = sorted({t.group or t.text for t in usable})
             held = set(random.Random(SEED).sample(groups, int(len(groups) * CALIBRATION_SHARE)))
             progress(f"calibrating on {len(held):,} held-out groups of titles")
-            probe = cls._fit([t for t in usable if (t.group or t.text) not in held], {})
+            kept = [i for i, t in enumerate(usable) if (t.group or t.text) not in held]
+            probe = cls._fit([usable[i] for i in kept], {}, counted[kept])
             calibration = probe._calibrate(
                 [t for t in usable if (t.group or t.text) in held and is_title(t.text)]
             )
         progress(f"fitting on {len(usable):,} titles")
-        return cls._fit(usable, calibration)
+        return cls._fit(usable, calibration, counted)
 
     @classmethod
     def _fit(
-        cls, titles: Sequence[Title], calibration: dict[int, tuple[np.ndarray, np.ndarray]]
+        cls,
+        titles: Sequence[Title],
+        calibration: dict[int, tuple[np.ndarray, np.ndarray]],
+        counted: sp.csr_matrix,
     ) -> TitleModel:
+        """The model of ``titles``, whose :func:`counts` are ``counted``."""
         from sklearn.linear_model import SGDClassifier  # fitting only: a second to import
 
         texts = [t.text for t in titles]
-        vectoriser = Vectoriser.fit(texts)
+        vectoriser = Vectoriser.fit_counts(counted)
         labels = np.array(["\x1f".join(t.path) for t in titles])
         classifier = SGDClassifier(
             loss="modified_huber",
@@ -156,7 +162,7 @@ class TitleModel:
             random_state=SEED,
             n_jobs=-1,
         )
-        vectors = vectoriser.transform(texts)
+        vectors = vectoriser.transform_counts(counted)
         classifier.fit(vectors, labels)
         coefficients, intercepts = classifier.coef_, classifier.intercept_
         if len(classifier.classes_) == 2:
