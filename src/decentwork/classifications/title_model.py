@@ -146,12 +146,14 @@ class TitleModel:
         cls,
         titles: Sequence[Title],
         calibration: dict[int, tuple[np.ndarray, np.ndarray]],
-        counted: sp.csr_matrix,
+        counted: sp.csr_matrix | None = None,
     ) -> TitleModel:
-        """The model of ``titles``, whose :func:`counts` are ``counted``."""
+        """The model of ``titles``, whose :func:`counts` are ``counted`` (computed if None)."""
         from sklearn.linear_model import SGDClassifier  # fitting only: a second to import
 
         texts = [t.text for t in titles]
+        if counted is None:
+            counted = counts(texts)
         vectoriser = Vectoriser.fit_counts(counted)
         labels = np.array(["\x1f".join(t.path) for t in titles])
         classifier = SGDClassifier(

@@ -93,9 +93,9 @@ def _areas(framework: Framework, query: ProgressQuery, contents: Contents) -> li
         (a for a, (n, _) in held.items() if n), key=lambda a: (-held[a][0], -held[a][1], a)
     )[:CANDIDATE_AREAS]
     wanted = {(spec.indicator, spec.frequency) for _, _, spec in framework.indicators()}
-    query = view_query(Filters({"ref_area": ranked, "indicator": sorted(codes)}), None)
+    series_query = view_query(Filters({"ref_area": ranked, "indicator": sorted(codes)}), None)
     columns = (observations.c.ref_area, observations.c.indicator, observations.c.time)
-    rows = contents.connection.execute(query.with_only_columns(*columns).distinct())
+    rows = contents.connection.execute(series_query.with_only_columns(*columns).distinct())
     series = {area for area, code, time in rows if (code, period_frequency(time)) in wanted}
     return [a for a in ranked if a in series][:DEFAULT_AREAS] or preferred
 
