@@ -163,7 +163,9 @@ def test_progress_command_assesses_the_sdg8_indicators(sdg8_url: str) -> None:
     text = flat(result.output)
     for code in ("8.5.2", "8.6.1", "8.3.1"):
         assert code in text
-    assert "3.269 (2017)" in text and "1.209 (2022)" in text
+    # values written as pages write them: rates to one decimal, growth in percent a year
+    assert "3.3 (2017)" in text and "1.2 (2022)" in text and "-18.04%" in text
+    assert "5,117.77 (2021)" in text  # local currency: grouped, two decimals
     assert "Substantial progress / on track" in text
     assert "Gaps between groups" in text
 

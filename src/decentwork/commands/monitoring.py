@@ -14,6 +14,7 @@ from decentwork.errors import BadInput
 from decentwork.terminal import console, fail
 
 if TYPE_CHECKING:
+    from decentwork.formatting import Style
     from decentwork.monitoring.tracking import Tracking
 
 OUTPUTS = ("table", "csv", "json")
@@ -144,17 +145,30 @@ def progress(
     console.print(f"Wrote {len(rows):,} assessments to {out} ({fmt})")
 
 
-def _number(value: object, digits: str = ".4g") -> str:
-    """A component for the table ('' when missing)."""
+def _number(value: object, style: Style) -> str:
+    """A component for the table in ``style`` (as pages and briefs write it), '' when
+    missing."""
+    from decentwork.formatting import number
+
     if value is None or value != value:  # None or NaN
         return ""
-    return format(value, digits) if isinstance(value, float) else str(value)
+    return number(value, style) if isinstance(value, int | float) else str(value)
+
+
+def _growth(value: float | None) -> str:
+    """A growth rate (a share a year) in percent with its sign, as the pages write it."""
+    from decentwork.formatting import GROWTH, number
+
+    if value is None or value != value:
+        return ""
+    return f"{number(value * 100, GROWTH, signed=True)}%"
 
 
 def _print(found: Tracking, breakdowns: bool) -> None:
     """The assessments (and gaps) as Rich tables."""
     from rich.table import Table
 
+    from decentwork.formatting import RATIO, style_of
     from decentwork.monitoring.tracking import NO_DATA, TOTAL, untargeted
 
     listing = Table(
@@ -177,19 +191,22 @@ def _print(found: Tracking, breakdowns: bool) -> None:
         if untargeted(a):
             left_out.add(a.method)
             continue
+        unit = style_of(code=found.framework.indicator(row.code)[2].indicator)
         listing.add_row(
             row.area,
             row.code,
             row.breakdown,
             "" if a.status == NO_DATA else a.method,
-            "" if a.baseline_year is None else f"{_number(a.baseline_value)} ({a.baseline_year})",
-            "" if a.latest_year is None else f"{_number(a.latest_value)} ({a.latest_year})",
-            _number(a.cagr),
-            _number(a.required_cagr),
-            _number(a.ratio),
+            ""
+            if a.baseline_year is None
+            else f"{_number(a.baseline_value, unit)} ({a.baseline_year})",
+            "" if a.latest_year is None else f"{_number(a.latest_value, unit)} ({a.latest_year})",
+            _growth(a.cagr),
+            _growth(a.required_cagr),
+            _number(a.ratio, RATIO),
             ""
             if a.projected_year is None
-            else f"{_number(a.projected_value)} ({a.projected_year})",
+            else f"{_number(a.projected_value, unit)} ({a.projected_year})",
             a.label + (f": {a.reason}" if a.reason else ""),
         )
     if left_out:
