@@ -18,6 +18,7 @@ from decentwork.estimation import (
     contrast,
     difference,
     estimate,
+    estimate_change,
     estimate_covariance,
 )
 
@@ -186,3 +187,24 @@ def test_estimates_refuse_a_matrix_of_another_size(monthly: Estimates) -> None:
     with pytest.raises(EstimationError, match="36 estimates") as raised:
         Estimates(monthly.table, monthly.matrix[:3, :3])
     assert raised.value.parameter == "matrix"
+
+
+def test_a_matrix_of_too_many_estimates_is_refused_but_changes_are_not(
+    people: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("decentwork.estimation.covariance.MAX_ESTIMATES", 20)
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    with pytest.raises(EstimationError, match="covariance matrix of 36 estimates") as raised:
+        estimate_covariance(people, design, **REQUEST)
+    assert raised.value.parameter == "covariance"
+    table, changes = estimate_change(people, design, period="month", **REQUEST)
+    assert len(table) == 36
+    assert len(changes) == 2 * 3 * 3  # 2 changes x 3 statistics x (all, men, women)
+    assert changes["se"].notna().all()
+
+
+def test_a_change_needs_the_period_in_a_grouping_set(people: pd.DataFrame) -> None:
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    with pytest.raises(EstimationError, match="period='month' is in no grouping set") as raised:
+        estimate_change(people, design, period="month", totals=["lf"], by=[(), ("sex",)])
+    assert raised.value.parameter == "period"

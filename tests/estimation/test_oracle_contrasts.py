@@ -23,6 +23,7 @@ from decentwork.estimation import (
     change,
     contrast,
     difference,
+    estimate_change,
     estimate_covariance,
 )
 from tests.estimation.r_oracle import RTOL, read_oracle, run_r
@@ -106,20 +107,13 @@ def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
     )
 
 
+MONTHS = {"ratios": {"ur": ("unemp", "lf")}, "totals": ["lf"], "means": ["employed"], "by": BY}
+
+
 @pytest.fixture(scope="module")
 def months(oracle: Oracle) -> dict[str, Estimates]:
     """The estimates of every case with their covariances (one call each)."""
-    return {
-        case: estimate_covariance(
-            oracle.data,
-            oracle.design(case),
-            ratios={"ur": ("unemp", "lf")},
-            totals=["lf"],
-            means=["employed"],
-            by=BY,
-        )
-        for case in CASES
-    }
+    return {case: estimate_covariance(oracle.data, oracle.design(case), **MONTHS) for case in CASES}
 
 
 def _key(row: pd.Series, variables: list[str]) -> str:
@@ -182,6 +176,11 @@ def test_changes_and_averages_match_r(
             [row["estimate"], row["se"]], [expected["estimate"], expected["se"]], rtol=RTOL
         )
     assert _one(monthly, "ur", month=2, sex=None)["since"] == 1
+    table, pairwise = estimate_change(
+        oracle.data, oracle.design(case), period="month", **MONTHS
+    )  # only the pairs' covariances
+    pd.testing.assert_frame_equal(table, ours.table)
+    pd.testing.assert_frame_equal(pairwise, monthly, rtol=1e-10)
     assert _one(since_two, "ur", month=3, sex=None)["since"] == 1
     assert len(since_two) == len(monthly) / 2  # one pair of months two apart, two one apart
 

@@ -7,7 +7,7 @@ from decentwork.estimation.contrasts import change, contrast, difference
 from decentwork.estimation.covariance import Estimates
 from decentwork.estimation.design import Design
 from decentwork.estimation.errors import EstimationError
-from decentwork.estimation.estimate import estimate, estimate_covariance
+from decentwork.estimation.estimate import estimate, estimate_change, estimate_covariance
 
 __all__ = [
     "Design",
@@ -17,5 +17,6 @@ __all__ = [
     "contrast",
     "difference",
     "estimate",
+    "estimate_change",
     "estimate_covariance",
 ]

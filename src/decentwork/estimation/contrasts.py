@@ -11,13 +11,13 @@ months of one design) give the SE of their difference with its covariance. Inter
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from decentwork.estimation.covariance import Estimates, same_value
+from decentwork.estimation.covariance import Estimates, by_columns, same_value
 from decentwork.estimation.errors import EstimationError
 from decentwork.estimation.intervals import check_interval, normal_quantile
 
@@ -84,7 +84,19 @@ def change(
         by-variables (``period`` holding the later period), ``since`` (the earlier period) and
         the contrast columns (``estimate``, ``se``, ``lower``, ``upper``, ``significant``).
     """
-    _check_variable(estimates, period, "period")
+    return change_table(estimates.table, period, lag, _covariances_of(estimates), level)
+
+
+def change_table(
+    table: pd.DataFrame,
+    period: str,
+    lag: int,
+    covariances: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`change` of the estimates ``table``, with ``covariances(first, second)`` the
+    covariances of the estimates at those positions, pair by pair."""
+    _check_variable(table, period, "period")
     if not isinstance(lag, int) or isinstance(lag, bool) or lag < 1:
         raise _refused(
             f"lag={lag!r} must be a whole number of periods, at least 1",
@@ -92,7 +104,6 @@ def change(
             repr(lag),
             "an integer >= 1",
         )
-    table = estimates.table
     periods = sorted(table[period].dropna().unique())
     if len(periods) <= lag:
         raise _refused(
@@ -103,8 +114,8 @@ def change(
             f"fewer than {len(periods)}",
         )
     earlier = {later: periods[j] for j, later in enumerate(periods[lag:])}
-    pairs = _pairs(estimates, period, earlier)
-    result = _pair_table(estimates, pairs, level)
+    pairs = _pairs(table, period, earlier)
+    result = _pair_table(table, pairs, covariances, level)
     result.insert(result.columns.get_loc("estimate"), "since", [earlier[p] for p in pairs.keys])
     return result
 
@@ -129,17 +140,18 @@ def difference(
         the by-variables (``variable`` holding ``first``), ``minus`` (``second``) and the
         contrast columns.
     """
-    _check_variable(estimates, variable, "variable")
+    table = estimates.table
+    _check_variable(table, variable, "variable")
     for name, value in (("first", first), ("second", second)):
-        if not same_value(estimates.table[variable], value).any():
+        if not same_value(table[variable], value).any():
             raise _refused(
                 f"{name}={value!r} is not a value of {variable!r} among the estimates",
                 name,
                 repr(value),
                 f"a value of {variable!r}",
             )
-    pairs = _pairs(estimates, variable, {first: second})
-    result = _pair_table(estimates, pairs, level)
+    pairs = _pairs(table, variable, {first: second})
+    result = _pair_table(table, pairs, _covariances_of(estimates), level)
     result.insert(result.columns.get_loc("estimate"), "minus", second)
     return result
 
@@ -154,12 +166,11 @@ class _Pairs:
         self.keys: list[Any] = []
 
 
-def _pairs(estimates: Estimates, variable: str, partner: Mapping[Any, Any]) -> _Pairs:
+def _pairs(table: pd.DataFrame, variable: str, partner: Mapping[Any, Any]) -> _Pairs:
     """Each estimate whose ``variable`` is a key of ``partner``, with the estimate of the same
     statistic and grouping set whose ``variable`` is the partner value and whose other
     by-variables are equal."""
-    table = estimates.table
-    others = [c for c in estimates.by_columns if c != variable]
+    others = [c for c in by_columns(table) if c != variable]
     keys = table[["statistic", "kind", *others]].astype(object)
     keys = keys.where(keys.notna(), None)
     signature = [tuple(row) for row in keys.itertuples(index=False)]
@@ -188,18 +199,30 @@ def _pairs(estimates: Estimates, variable: str, partner: Mapping[Any, Any]) -> _
     return pairs
 
 
-def _pair_table(estimates: Estimates, pairs: _Pairs, level: float) -> pd.DataFrame:
-    """The minuends' labels with the contrast columns of minuend - subtrahend."""
+def _pair_table(
+    table: pd.DataFrame,
+    pairs: _Pairs,
+    covariances: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    level: float,
+) -> pd.DataFrame:
+    """The minuends' labels with the contrast columns of minuend - subtrahend:
+    ``se^2 = se_a^2 + se_b^2 - 2 C_ab``."""
     check_interval("normal", level)
-    rows = np.zeros((len(pairs.minuend), len(estimates.table)))
-    at = np.arange(len(pairs.minuend))
-    rows[at, pairs.minuend] = 1.0
-    rows[at, pairs.subtrahend] = -1.0
-    labels = ["statistic", "kind", *estimates.by_columns]
-    result = estimates.table.iloc[pairs.minuend][labels].reset_index(drop=True)
-    for column, values in _combine(estimates, rows, level).items():
+    first, second = np.array(pairs.minuend), np.array(pairs.subtrahend)
+    estimate = table["estimate"].to_numpy(float)
+    se = table["se"].to_numpy(float)
+    variance = se[first] ** 2 + se[second] ** 2 - 2 * covariances(first, second)
+    labels = ["statistic", "kind", *by_columns(table)]
+    result = table.iloc[first][labels].reset_index(drop=True)
+    columns = _bounds(estimate[first] - estimate[second], np.sqrt(np.maximum(variance, 0)), level)
+    for column, values in columns.items():
         result[column] = values
     return result
+
+
+def _covariances_of(estimates: Estimates) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """The covariances of pairs of ``estimates``, read off their matrix."""
+    return lambda first, second: estimates.matrix[first, second]
 
 
 def _combine(estimates: Estimates, rows: np.ndarray, level: float) -> dict[str, Any]:
@@ -214,7 +237,12 @@ def _combine(estimates: Estimates, rows: np.ndarray, level: float) -> dict[str, 
     filled = np.where(np.isnan(matrix), 0.0, matrix)
     variance = np.maximum(np.einsum("ij,jk,ik->i", rows, filled, rows), 0.0)
     value = np.where(bad, np.nan, value)
-    se = np.where(bad, np.nan, np.sqrt(variance))
+    return _bounds(value, np.where(bad, np.nan, np.sqrt(variance)), level)
+
+
+def _bounds(value: np.ndarray, se: np.ndarray, level: float) -> dict[str, Any]:
+    """The contrast columns: estimate, SE, normal bounds and significance (NA with the SE)."""
+    value = np.where(np.isnan(se), np.nan, value)
     q = normal_quantile(level)
     lower, upper = value - q * se, value + q * se
     significant = pd.array((lower > 0) | (upper < 0), dtype="boolean")
@@ -273,11 +301,11 @@ def _number(name: str, value: Any) -> float:
     return float(value)
 
 
-def _check_variable(estimates: Estimates, variable: str, parameter: str) -> None:
-    if variable not in estimates.by_columns:
+def _check_variable(table: pd.DataFrame, variable: str, parameter: str) -> None:
+    if variable not in by_columns(table):
         raise _refused(
             f"{parameter}={variable!r} is not a by-variable of the estimates; they have: "
-            f"{', '.join(estimates.by_columns) or '(none)'}",
+            f"{', '.join(by_columns(table)) or '(none)'}",
             parameter,
             repr(variable),
             "a by-variable of the estimates",

@@ -45,96 +45,169 @@ class Scores:
     replicates: np.ndarray | None = None
 
 
-def covariance_matrix(
-    design: Design, frame: TaylorFrame | None, pieces: Sequence[Scores]
-) -> np.ndarray:
-    """The covariance matrix of the estimates of ``pieces``, in their order.
-
-    An estimate that is NA (a zero denominator), or whose SE is NA (an infinite replicate),
-    has NA covariances.
-    """
-    if frame is None:
-        return replicate_covariance(design, pieces)
-    return taylor_covariance(frame, pieces)
+MAX_ESTIMATES = 5_000
+"""Most estimates a covariance matrix is made for: 25 million values (200 MB), several times
+that while it is computed. :meth:`Scored.pairs` has no such limit."""
 
 
-def taylor_covariance(frame: TaylorFrame, pieces: Sequence[Scores]) -> np.ndarray:
-    """R: ``svyrecvar(cbind(<influence functions>), clusters, strata, fpc)``, as used by
-    ``svyby(..., covmat=TRUE)`` on a ``svydesign``.
+@dataclass(frozen=True)
+class Scored:
+    """The scores or replicate estimates of all estimates of one call, in the table's order,
+    from which any of their covariances follow."""
 
-    Each PSU's scores are centred at their stratum's mean (PSUs without a member of the domain
-    included, with a zero score) before the cross-products, as R does. A stratum with one PSU
-    contributes nothing (``lonely_psu="remove"`` or ``"certainty"``) or ``f_h z z'``
-    (``"adjust"``); ``"average"`` rescales each domain's variance by its own strata, which no
-    single covariance matrix does, and is refused when a stratum has one PSU.
-    """
-    assert frame.psu_stratum is not None, "records as PSUs take the numbered path"
-    n_h = frame.n_h.astype(float)
-    lonely = n_h == 1
-    if lonely.any() and frame.design.lonely_psu == "average":
-        raise EstimationError(
-            "covariances cannot follow lonely_psu='average': it rescales each domain's "
-            "variance by the strata of that domain, so no one covariance matrix has those "
-            "variances; choose lonely_psu='remove', 'certainty' or 'adjust'",
-            parameter="covariance",
-            given="lonely_psu='average'",
-            expected="lonely_psu 'remove', 'certainty' or 'adjust'",
+    design: Design
+    frame: TaylorFrame | None  # None: replicate weights
+    pieces: Sequence[Scores]
+
+    @property
+    def estimate(self) -> np.ndarray:
+        return np.concatenate([p.estimate for p in self.pieces])
+
+    def matrix(self) -> np.ndarray:
+        """The covariance matrix of all the estimates.
+
+        An estimate that is NA (a zero denominator), or whose SE is NA (an infinite
+        replicate), has NA covariances. More than :data:`MAX_ESTIMATES` estimates are refused.
+        """
+        size = len(self.estimate)
+        if size > MAX_ESTIMATES:
+            raise EstimationError(
+                f"the covariance matrix of {size} estimates would hold {size * size:,} values "
+                f"({size * size * 8 / 1e9:.1f} GB): ask for at most {MAX_ESTIMATES} estimates "
+                "(the statistics and grouping sets the contrasts need), or for changes only "
+                "(estimate_change)",
+                parameter="covariance",
+                given=f"{size} estimates",
+                expected=f"at most {MAX_ESTIMATES}",
+            )
+        if self.frame is None:
+            result = self._replicate_pairs(None, None)
+        else:
+            result = self._taylor_matrix(self.frame)
+        result = (result + result.T) / 2  # exactly symmetric, whatever the products' rounding
+        bad = self._undefined()
+        result[bad, :] = np.nan
+        result[:, bad] = np.nan
+        return np.asarray(result)
+
+    def pairs(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The covariances of the estimates at positions ``first`` and ``second``, pair by
+        pair, without the whole matrix (NA where either estimate has NA covariances)."""
+        if self.frame is None:
+            result = self._replicate_pairs(first, second)
+        else:
+            result = self._taylor_pairs(self.frame, first, second)
+        bad = self._undefined()
+        return np.where(bad[first] | bad[second], np.nan, result)
+
+    def _undefined(self) -> np.ndarray:
+        """Estimates whose covariances are NA: NA estimates, infinite replicates."""
+        bad = np.isnan(self.estimate)
+        if self.frame is None:
+            theta = np.vstack([p.replicates for p in self.pieces if p.replicates is not None])
+            bad |= np.isinf(theta).any(axis=1)
+        return bad
+
+    def _taylor_scores(self, frame: TaylorFrame) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """PSU x estimate scores (0 for NA estimates) and each stratum's factor.
+
+        R: ``svyrecvar(cbind(<influence functions>), clusters, strata, fpc)``, as used by
+        ``svyby(..., covmat=TRUE)`` on a ``svydesign``. A stratum with one PSU contributes
+        nothing (``lonely_psu="remove"`` or ``"certainty"``) or ``f_h z z'`` uncentred
+        (``"adjust"``), as R's ``onestrat``; ``"average"`` rescales each domain's variance by
+        its own strata, which no covariance does, and is refused when a stratum has one PSU.
+        """
+        assert frame.psu_stratum is not None, "records as PSUs take the numbered path"
+        n_h = frame.n_h.astype(float)
+        lonely = n_h == 1
+        if lonely.any() and frame.design.lonely_psu == "average":
+            raise EstimationError(
+                "covariances cannot follow lonely_psu='average': it rescales each domain's "
+                "variance by the strata of that domain, so no one covariance matrix has those "
+                "variances; choose lonely_psu='remove', 'certainty' or 'adjust'",
+                parameter="covariance",
+                given="lonely_psu='average'",
+                expected="lonely_psu 'remove', 'certainty' or 'adjust'",
+            )
+        missing = np.isnan(self.estimate)
+        units, columns, values = [], [], []
+        offset = 0
+        for piece in self.pieces:
+            assert piece.unit is not None and piece.domain is not None
+            assert piece.scores is not None
+            units.append(piece.unit)
+            columns.append(piece.domain + offset)
+            values.append(piece.scores)
+            offset += len(piece.estimate)
+        column = np.concatenate(columns)
+        value = np.where(missing[column], 0.0, np.concatenate(values))
+        shape = (len(frame.psu_stratum), len(missing))
+        scores = sparse.csr_matrix((value, (np.concatenate(units), column)), shape=shape)
+        adjust = lonely & (frame.design.lonely_psu == "adjust")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(lonely, np.where(adjust, frame.f_h, 0.0), frame.f_h * n_h / (n_h - 1))
+        return scores, np.where(frame.f_h < CERTAINTY, 0.0, factor)
+
+    @staticmethod
+    def _stratum_means(frame: TaylorFrame, scores: sparse.spmatrix) -> np.ndarray:
+        """Stratum x estimate means of the PSU scores (0 where a lonely PSU is not centred)."""
+        assert frame.psu_stratum is not None
+        n_units = len(frame.psu_stratum)
+        members = sparse.csr_matrix(
+            (np.ones(n_units), (frame.psu_stratum, np.arange(n_units))),
+            shape=(frame.n_strata, n_units),
         )
-    estimate = np.concatenate([p.estimate for p in pieces])
-    missing = np.isnan(estimate)
-    units, columns, values = [], [], []
-    offset = 0
-    for piece in pieces:
-        assert piece.unit is not None and piece.domain is not None and piece.scores is not None
-        units.append(piece.unit)
-        columns.append(piece.domain + offset)
-        values.append(piece.scores)
-        offset += len(piece.estimate)
-    column = np.concatenate(columns)
-    value = np.where(missing[column], 0.0, np.concatenate(values))
-    n_units, size = len(frame.psu_stratum), len(estimate)
-    scores = sparse.csr_matrix((value, (np.concatenate(units), column)), shape=(n_units, size))
-    adjust = lonely & (frame.design.lonely_psu == "adjust")  # R: not centred, f_h z z'
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(lonely, np.where(adjust, frame.f_h, 0.0), frame.f_h * n_h / (n_h - 1))
-    factor = np.where(frame.f_h < CERTAINTY, 0.0, factor)
-    stratum = frame.psu_stratum
-    members = sparse.csr_matrix(
-        (np.ones(n_units), (stratum, np.arange(n_units))), shape=(frame.n_strata, n_units)
-    )
-    means = np.asarray((members @ scores).todense()) / n_h[:, None]
-    means[adjust] = 0.0
-    result = np.zeros((size, size))
-    step = max(1, CHUNK_VALUES // max(size, 1))
-    for start in range(0, n_units, step):
-        rows = slice(start, start + step)
-        block = scores[rows].toarray() - means[stratum[rows]]
-        result += (block * factor[stratum[rows], None]).T @ block
-    result = (result + result.T) / 2  # exactly symmetric, whatever the rounding of the products
-    result[missing, :] = np.nan
-    result[:, missing] = np.nan
-    return result
+        means = np.asarray((members @ scores).todense()) / frame.n_h[:, None]
+        means[(frame.n_h == 1) & (frame.design.lonely_psu == "adjust")] = 0.0
+        return means
 
+    def _taylor_matrix(self, frame: TaylorFrame) -> np.ndarray:
+        """``sum_h f_h n_h/(n_h-1) sum_i (z_hi - zbar_h)(z_hi - zbar_h)'``, the scores centred
+        before their products (as R does), in blocks of at most :data:`CHUNK_VALUES`."""
+        scores, factor = self._taylor_scores(frame)
+        means = self._stratum_means(frame, scores)
+        stratum = frame.psu_stratum
+        assert stratum is not None
+        n_units, size = scores.shape
+        result = np.zeros((size, size))
+        step = max(1, CHUNK_VALUES // max(size, 1))
+        for start in range(0, n_units, step):
+            rows = slice(start, start + step)
+            block = scores[rows].toarray() - means[stratum[rows]]
+            result += (block * factor[stratum[rows], None]).T @ block
+        return result
 
-def replicate_covariance(design: Design, pieces: Sequence[Scores]) -> np.ndarray:
-    """R: ``svrVar(<replicate estimates side by side>, scale, rscales, mse=, coef=)``, as used
-    by ``svyby(..., covmat=TRUE)`` on a ``svrepdesign``.
+    def _taylor_pairs(
+        self, frame: TaylorFrame, first: np.ndarray, second: np.ndarray
+    ) -> np.ndarray:
+        """The same sums for pairs: ``sum_i f z_a z_b - sum_h f_h n_h zbar_a,h zbar_b,h``."""
+        scores, factor = self._taylor_scores(frame)
+        stratum = frame.psu_stratum
+        assert stratum is not None
+        columns = scores.tocsc()
+        a, b = columns[:, first], columns[:, second]
+        weighted = sparse.diags(factor[stratum]) @ a
+        cross = np.asarray(weighted.multiply(b).sum(axis=0)).ravel()
+        mean_a, mean_b = self._stratum_means(frame, a), self._stratum_means(frame, b)
+        return cross - ((factor * frame.n_h)[:, None] * mean_a * mean_b).sum(axis=0)
 
-    A replicate that gives 0/0 for an estimate is left out of that estimate's products only
-    (R's ``svrVar`` drops it for every estimate of the call, so there R's covariance diagonal
-    and its SEs differ; here the diagonal is each estimate's variance).
-    """
-    estimate = np.concatenate([p.estimate for p in pieces])
-    theta = np.vstack([p.replicates for p in pieces if p.replicates is not None])
-    deviations, infinite = replicate_deviations(design, estimate, theta)
-    deviations = np.nan_to_num(deviations, nan=0.0)
-    scale = design.replicate_scale(theta.shape[1])
-    result = scale * (deviations * design.replicate_rscales(theta.shape[1])) @ deviations.T
-    result = (result + result.T) / 2
-    bad = np.isnan(estimate) | infinite
-    result[bad, :] = np.nan
-    result[:, bad] = np.nan
-    return np.asarray(result)
+    def _replicate_pairs(self, first: np.ndarray | None, second: np.ndarray | None) -> np.ndarray:
+        """R: ``svrVar(<replicate estimates side by side>, scale, rscales, mse=, coef=)``, as
+        used by ``svyby(..., covmat=TRUE)`` on a ``svrepdesign``: the whole matrix (no
+        positions) or the pairs ``first``, ``second``.
+
+        A replicate that gives 0/0 for an estimate is left out of that estimate's products
+        only (R's ``svrVar`` drops it for every estimate of the call, so there R's covariance
+        diagonal and its SEs differ; here the diagonal is each estimate's variance).
+        """
+        theta = np.vstack([p.replicates for p in self.pieces if p.replicates is not None])
+        deviations, _ = replicate_deviations(self.design, self.estimate, theta)
+        deviations = np.nan_to_num(deviations, nan=0.0)
+        scale = self.design.replicate_scale(theta.shape[1])
+        weighted = deviations * self.design.replicate_rscales(theta.shape[1])
+        if first is None or second is None:
+            return np.asarray(scale * weighted @ deviations.T)
+        return np.asarray(scale * (weighted[first] * deviations[second]).sum(axis=1))
 
 
 @dataclass(frozen=True)
@@ -163,9 +236,8 @@ class Estimates:
 
     @property
     def by_columns(self) -> list[str]:
-        """The by-variables of the table (between ``kind`` and ``estimate``)."""
-        columns = list(self.table.columns)
-        return columns[columns.index("kind") + 1 : columns.index("estimate")]
+        """The by-variables of the table."""
+        return by_columns(self.table)
 
     def row(self, statistic: str, domain: Mapping[str, Any] | None = None) -> int:
         """The position of the estimate of ``statistic`` in ``domain`` (by-variable -> value;
@@ -211,6 +283,13 @@ class Estimates:
                 expected="one domain of one grouping set of the estimates",
             )
         return int(found[0])
+
+
+def by_columns(table: pd.DataFrame) -> list[str]:
+    """The by-variables of an estimates table (its columns between ``kind`` and
+    ``estimate``)."""
+    columns = list(table.columns)
+    return columns[columns.index("kind") + 1 : columns.index("estimate")]
 
 
 def same_value(values: pd.Series, value: Any) -> np.ndarray:

@@ -13,7 +13,8 @@ import pandas as pd
 from scipy.special import logit
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
-from decentwork.estimation.covariance import Estimates, Scores, covariance_matrix
+from decentwork.estimation.contrasts import change_table
+from decentwork.estimation.covariance import Estimates, Scored, Scores
 from decentwork.estimation.design import Design
 from decentwork.estimation.design_effect import design_effect
 from decentwork.estimation.domains import Cube, Groups
@@ -33,9 +34,10 @@ from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.taylor import TaylorFrame
 
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
-_COVARIANCES: ContextVar[list[np.ndarray | None] | None] = ContextVar("covariances", default=None)
-"""Set by :func:`estimate_covariance` for the :func:`estimate` it calls: the list that
-receives the covariance matrix of its estimates (None: no covariances are computed)."""
+_SCORED: ContextVar[list[Scored | None] | None] = ContextVar("scored", default=None)
+"""Set by :func:`estimate_covariance` and :func:`estimate_change` for the :func:`estimate`
+they call: the list that receives the scores of its estimates, from which their covariances
+follow (None: no scores are kept)."""
 
 RESULT_COLUMNS = (
     "estimate",
@@ -128,9 +130,9 @@ def estimate(
             given=repr(deff),
             expected="True or False",
         )
-    covariances = _COVARIANCES.get()
+    scored = _SCORED.get()
     with open_table(data, engine, spark) as table:
-        result, matrix = _estimate_on(
+        result, scores = _estimate_on(
             table,
             design,
             statistics,
@@ -140,10 +142,10 @@ def estimate(
             missing,
             interval,
             deff,
-            covariances is not None,
+            scored is not None,
         )
-    if covariances is not None:
-        covariances.append(matrix)
+    if scored is not None:
+        scored.append(scores)
     return result
 
 
@@ -160,15 +162,50 @@ def estimate_covariance(data: Any, design: Design, **options: Any) -> Estimates:
     record as its own PSU (the cross-products of two statistics are not in the one-pass
     moments). See :mod:`decentwork.estimation.contrasts` for contrasts and changes.
     """
-    covariances: list[np.ndarray | None] = []
-    token = _COVARIANCES.set(covariances)
+    result, scored = _scored(data, design, options)
+    return Estimates(result, scored.matrix())
+
+
+def estimate_change(
+    data: Any, design: Design, *, period: str, lag: int = 1, **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates of :func:`estimate` and the change of each since ``lag`` periods
+    earlier, with its SE, without the whole covariance matrix (any number of estimates).
+
+    Takes :func:`estimate`'s arguments; ``period`` must be a by-variable (periods in one
+    design, so that PSUs shared by two periods give their covariance). The changes are
+    :func:`~decentwork.estimation.contrasts.change`'s, at the ``level`` of the estimates,
+    each SE from ``se_a^2 + se_b^2 - 2 C_ab`` with only the covariances of the pairs computed.
+    R: ``svycontrast(svyby(~y, ~period + ..., covmat=TRUE), <later - earlier>)``.
+
+    Returns:
+        The estimates (:func:`estimate`'s table) and their changes.
+    """
+    groupings = _groupings(options.get("by", ((),)))
+    if not any(period in grouping for grouping in groupings):
+        raise EstimationError(
+            f"period={period!r} is in no grouping set of by: add it to those whose change is "
+            "wanted",
+            parameter="period",
+            given=repr(period),
+            expected="a variable of a grouping set",
+        )
+    result, scored = _scored(data, design, options)
+    changes = change_table(result, period, lag, scored.pairs, options.get("level", 0.95))
+    return result, changes
+
+
+def _scored(data: Any, design: Design, options: dict[str, Any]) -> tuple[pd.DataFrame, Scored]:
+    """:func:`estimate` with the scores of its estimates kept."""
+    kept: list[Scored | None] = []
+    token = _SCORED.set(kept)
     try:
         result = estimate(data, design, **options)
     finally:
-        _COVARIANCES.reset(token)
-    (matrix,) = covariances
-    assert matrix is not None
-    return Estimates(result, matrix)
+        _SCORED.reset(token)
+    (scored,) = kept
+    assert scored is not None
+    return result, scored
 
 
 def _estimate_on(
@@ -182,9 +219,9 @@ def _estimate_on(
     interval: IntervalMethod,
     deff: bool,
     covariance: bool,
-) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """:func:`estimate` on an open table (its arguments checked), with the covariance matrix
-    of the estimates if ``covariance``."""
+) -> tuple[pd.DataFrame, Scored | None]:
+    """:func:`estimate` on an open table (its arguments checked), with the scores of the
+    estimates if ``covariance``."""
     replicates = tuple(design.replicate_columns(table.columns))
     _refuse_reserved(
         [
@@ -223,7 +260,7 @@ def _estimate_on(
 
 def _by_record(
     plan: CellPlan, table: Table, options: tuple[Any, ...]
-) -> tuple[pd.DataFrame, np.ndarray | None]:
+) -> tuple[pd.DataFrame, Scored | None]:
     """The estimates of a design whose records are the PSUs, each record numbered as a PSU
     (exact, where the one-pass moments are not)."""
     exact = replace(plan, design=replace(plan.design, psu=RECORD), moments=False)
@@ -240,9 +277,9 @@ def _estimate(
     level: float,
     method: IntervalMethod,
     covariance: bool,
-) -> tuple[pd.DataFrame, np.ndarray | None] | None:
-    """The estimates of ``plan`` and, if ``covariance``, their covariance matrix; None when
-    moments lost precision (records as PSUs)."""
+) -> tuple[pd.DataFrame, Scored | None] | None:
+    """The estimates of ``plan`` and, if ``covariance``, their scores; None when moments lost
+    precision (records as PSUs)."""
     cells = aggregate(plan, table)
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     if frame is None:  # replicate designs: the whole sample is the one unit
@@ -287,7 +324,7 @@ def _estimate(
     result["n"] = result["n"].astype(np.int64)
     if not covariance:
         return result, None
-    return result, covariance_matrix(plan.design, frame, [scores[key] for key in sorted(scores)])
+    return result, Scored(plan.design, frame, [scores[key] for key in sorted(scores)])
 
 
 def _scores(columns: dict[str, np.ndarray], groups: Groups, frame: TaylorFrame | None) -> Scores:
