@@ -162,7 +162,7 @@ def estimate_covariance(data: Any, design: Design, **options: Any) -> Estimates:
     record as its own PSU (the cross-products of two statistics are not in the one-pass
     moments). See :mod:`decentwork.estimation.contrasts` for contrasts and changes.
     """
-    result, scored = _scored(data, design, options)
+    result, scored = estimate_scores(data, design, **options)
     return Estimates(result, scored.matrix())
 
 
@@ -190,13 +190,19 @@ def estimate_change(
             given=repr(period),
             expected="a variable of a grouping set",
         )
-    result, scored = _scored(data, design, options)
+    result, scored = estimate_scores(data, design, **options)
     changes = change_table(result, period, lag, scored.pairs, options.get("level", 0.95))
     return result, changes
 
 
-def _scored(data: Any, design: Design, options: dict[str, Any]) -> tuple[pd.DataFrame, Scored]:
-    """:func:`estimate` with the scores of its estimates kept."""
+def estimate_scores(data: Any, design: Design, **options: Any) -> tuple[pd.DataFrame, Scored]:
+    """:func:`estimate` (with its arguments) and the scores of its estimates, from which any
+    of their covariances follow (:meth:`Scored.matrix`, :meth:`Scored.pairs`).
+
+    :func:`estimate_covariance` and :func:`estimate_change` build on it; a caller that decides
+    from the estimates which covariances it needs (changes only when the data hold several
+    periods) starts here.
+    """
     kept: list[Scored | None] = []
     token = _SCORED.set(kept)
     try:
