@@ -48,9 +48,6 @@ SLOW = {
     "tests/indicators/test_catalogue.py": {
         "test_statcan_skipped_indicators_name_the_missing_variable"
     },
-    "tests/indicators/test_compute_changes.py": {
-        "test_changes_are_the_differences_of_the_months_with_their_se"
-    },
     "tests/indicators/test_compute_cli.py": {"*"},
     "tests/indicators/test_psa.py": {"*"},
     "tests/indicators/test_statcan.py": {"*"},

@@ -8,11 +8,14 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from pandas.testing import assert_frame_equal
+from typer.testing import CliRunner
 
+from decentwork.cli import app
 from decentwork.indicators import compute
 from decentwork.indicators.compute import CHANGES
 from decentwork.observations import KEY_COLUMNS
@@ -76,3 +79,20 @@ def test_a_file_of_one_period_has_no_changes(months: tuple[Path, Path]) -> None:
     path, _ = months
     profile = load_profile("synthetic")
     assert compute(profile, path, indicators=CODES[:1], changes=True).changes.empty
+
+
+def test_the_command_writes_the_changes(months: tuple[Path, Path], tmp_path: Path) -> None:
+    path, profile = months
+    out, changes = tmp_path / "obs.csv", tmp_path / "changes.csv"
+    args = ["compute", str(profile), str(path), "-o", str(out), "--changes", str(changes)]
+    done = CliRunner().invoke(app, [*args, "--indicators", CODES[0]])
+    assert done.exit_code == 0, done.output
+    written = pd.read_csv(changes, keep_default_na=False, na_values=[""])
+    expected = compute(load_profile(profile), path, indicators=CODES[:1], changes=True).changes
+    assert list(written.columns) == list(expected.columns)
+    assert len(written) == len(expected) > 0
+    np.testing.assert_allclose(
+        written["change_se"], expected["change_se"].astype(float), rtol=1e-12
+    )
+    missing = CliRunner().invoke(app, [*args[:5], "--changes", str(tmp_path / "no" / "c.csv")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
