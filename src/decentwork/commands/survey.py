@@ -126,6 +126,15 @@ def compute(
             "--average-to", help="Also give averages of the monthly estimates: year or quarter."
         ),
     ] = None,
+    changes: Annotated[
+        Path | None,
+        typer.Option(
+            "--changes",
+            help="Also write, as CSV to this file, each observation's change since the "
+            "previous period of its file with the SE of the change (files whose time varies "
+            "from record to record: several periods in one design).",
+        ),
+    ] = None,
     catalogue: Annotated[
         Path | None, typer.Option(help="Your own catalogue YAML (default: the bundled one).")
     ] = None,
@@ -180,11 +189,20 @@ def compute(
             raise NotFound(f"{file}: no such file", given=file)
         if loaded.input.format == "cspro":
             dictionary_file(loaded.input, file, dictionary)
-    if out is not None:
-        check_folder(out)
+    for target in (out, changes):
+        if target is not None:
+            check_folder(target)
     with engine_session(engine, spark_master) as spark:
         computation = _compute_files(
-            loaded, files, book, codes, rule, dictionary, spark, levels=period is not None
+            loaded,
+            files,
+            book,
+            codes,
+            rule,
+            dictionary,
+            spark,
+            levels=period is not None,
+            changes=changes is not None,
         )
     table = monthly = computation.observations
     skipped = dict(computation.skipped)
@@ -194,6 +212,11 @@ def compute(
         table = pd.concat([monthly, averages], ignore_index=True)
     _print_skipped(skipped)
     write(table, out, chosen, skipped)
+    if changes is not None:
+        computation.changes.to_csv(changes, index=False)
+        errors.print(
+            f"Wrote {len(computation.changes):,} changes since the previous period to {changes}"
+        )
     if out is not None:
         console.print(
             f"Wrote {len(table):,} observations of "
@@ -211,6 +234,7 @@ def _compute_files(
     spark: Any,
     *,
     levels: bool,
+    changes: bool = False,
 ) -> Computation:
     """Every file's observations (one period each, with a progress bar), the levels of its
     ratios when ``levels`` (for averages), and what was skipped, with why (on ``spark`` when
@@ -233,6 +257,7 @@ def _compute_files(
             on_step=lambda step: progress.update(task, description=step[:70]),
             spark=spark,
             levels=levels,
+            changes=changes,
         )
         progress.update(task, description="Done")
     return result

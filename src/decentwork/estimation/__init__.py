@@ -3,8 +3,27 @@
 This layer knows nothing about labour statistics.
 """
 
+from decentwork.estimation.contrasts import change, contrast, difference
+from decentwork.estimation.covariance import Estimates, Scored
 from decentwork.estimation.design import Design
 from decentwork.estimation.errors import EstimationError
-from decentwork.estimation.estimate import estimate
+from decentwork.estimation.estimate import (
+    estimate,
+    estimate_change,
+    estimate_covariance,
+    estimate_scores,
+)
 
-__all__ = ["Design", "EstimationError", "estimate"]
+__all__ = [
+    "Design",
+    "Estimates",
+    "EstimationError",
+    "Scored",
+    "change",
+    "contrast",
+    "difference",
+    "estimate",
+    "estimate_change",
+    "estimate_covariance",
+    "estimate_scores",
+]

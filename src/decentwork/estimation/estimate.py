@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -12,6 +13,8 @@ import pandas as pd
 from scipy.special import logit
 
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
+from decentwork.estimation.contrasts import change_table
+from decentwork.estimation.covariance import Estimates, Scored, Scores
 from decentwork.estimation.design import Design
 from decentwork.estimation.design_effect import design_effect
 from decentwork.estimation.domains import Cube, Groups
@@ -31,6 +34,10 @@ from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.taylor import TaylorFrame
 
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
+_SCORED: ContextVar[list[Scored | None] | None] = ContextVar("scored", default=None)
+"""Set by :func:`estimate_covariance` and :func:`estimate_change` for the :func:`estimate`
+they call: the list that receives the scores of its estimates, from which their covariances
+follow (None: no scores are kept)."""
 
 RESULT_COLUMNS = (
     "estimate",
@@ -123,10 +130,88 @@ def estimate(
             given=repr(deff),
             expected="True or False",
         )
+    scored = _SCORED.get()
     with open_table(data, engine, spark) as table:
-        return _estimate_on(
-            table, design, statistics, groupings, ci, level, missing, interval, deff
+        result, scores = _estimate_on(
+            table,
+            design,
+            statistics,
+            groupings,
+            ci,
+            level,
+            missing,
+            interval,
+            deff,
+            scored is not None,
         )
+    if scored is not None:
+        scored.append(scores)
+    return result
+
+
+def estimate_covariance(data: Any, design: Design, **options: Any) -> Estimates:
+    """The estimates of :func:`estimate` with the covariance matrix of all of them.
+
+    Takes :func:`estimate`'s arguments. R: ``vcov(svyby(..., covmat=TRUE))`` for the domains
+    of one grouping set and statistic, ``vcov(svytotal(~a + b))`` and
+    ``vcov(svyratio(~a + b, ~x, covmat=TRUE))`` for several statistics in one domain, and
+    ``svyrecvar`` (Taylor) or ``svrVar`` (replicates) of all influence functions or replicate
+    estimates side by side across statistics, domains and grouping sets. Estimates that share
+    PSUs (two months of one design, women and the whole population) covary; the diagonal is
+    each estimate's squared SE. When records are the PSUs, the data are read keeping each
+    record as its own PSU (the cross-products of two statistics are not in the one-pass
+    moments). See :mod:`decentwork.estimation.contrasts` for contrasts and changes.
+    """
+    result, scored = estimate_scores(data, design, **options)
+    return Estimates(result, scored.matrix())
+
+
+def estimate_change(
+    data: Any, design: Design, *, period: str, lag: int = 1, **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates of :func:`estimate` and the change of each since ``lag`` periods
+    earlier, with its SE, without the whole covariance matrix (any number of estimates).
+
+    Takes :func:`estimate`'s arguments; ``period`` must be a by-variable (periods in one
+    design, so that PSUs shared by two periods give their covariance). The changes are
+    :func:`~decentwork.estimation.contrasts.change`'s, at the ``level`` of the estimates,
+    each SE from ``se_a^2 + se_b^2 - 2 C_ab`` with only the covariances of the pairs computed.
+    R: ``svycontrast(svyby(~y, ~period + ..., covmat=TRUE), <later - earlier>)``.
+
+    Returns:
+        The estimates (:func:`estimate`'s table) and their changes.
+    """
+    groupings = _groupings(options.get("by", ((),)))
+    if not any(period in grouping for grouping in groupings):
+        raise EstimationError(
+            f"period={period!r} is in no grouping set of by: add it to those whose change is "
+            "wanted",
+            parameter="period",
+            given=repr(period),
+            expected="a variable of a grouping set",
+        )
+    result, scored = estimate_scores(data, design, **options)
+    changes = change_table(result, period, lag, scored.pairs, options.get("level", 0.95))
+    return result, changes
+
+
+def estimate_scores(data: Any, design: Design, **options: Any) -> tuple[pd.DataFrame, Scored]:
+    """:func:`estimate` (with its arguments) and the scores of its estimates, from which any
+    of their covariances follow (:meth:`Scored.matrix`, :meth:`Scored.pairs`).
+
+    :func:`estimate_covariance` and :func:`estimate_change` build on it; a caller that decides
+    from the estimates which covariances it needs (changes only when the data hold several
+    periods) starts here.
+    """
+    kept: list[Scored | None] = []
+    token = _SCORED.set(kept)
+    try:
+        result = estimate(data, design, **options)
+    finally:
+        _SCORED.reset(token)
+    (scored,) = kept
+    assert scored is not None
+    return result, scored
 
 
 def _estimate_on(
@@ -139,8 +224,10 @@ def _estimate_on(
     missing: Literal["error", "drop"],
     interval: IntervalMethod,
     deff: bool,
-) -> pd.DataFrame:
-    """:func:`estimate` on an open table (its arguments checked)."""
+    covariance: bool,
+) -> tuple[pd.DataFrame, Scored | None]:
+    """:func:`estimate` on an open table (its arguments checked), with the scores of the
+    estimates if ``covariance``."""
     replicates = tuple(design.replicate_columns(table.columns))
     _refuse_reserved(
         [
@@ -150,6 +237,7 @@ def _estimate_on(
             *(c for g in groupings for c in g),
         ]
     )
+    options = (groupings, ci, level, interval, covariance)
     plan = CellPlan(
         design=design,
         statistics=statistics,
@@ -160,19 +248,29 @@ def _estimate_on(
         missing=missing,
         deff=deff,
     )
-    result = _estimate(plan, table, groupings, ci, level, interval)
+    if covariance and plan.moments:  # the moments hold no cross-products of two statistics
+        return _by_record(plan, table, options)
+    result = _estimate(plan, table, *options)
     if result is None:
         # Records are the PSUs and the moments lost precision: keep every record as a unit.
-        numbered = table.numbered(RECORD)
-        exact = replace(plan, design=replace(design, psu=RECORD), moments=False)
         try:
-            result = _estimate(exact, numbered, groupings, ci, level, interval)
+            return _by_record(plan, table, options)
         except (EmptyData, duckdb.InvalidInputException):
             raise EstimationError(
                 "a variable's spread is too small next to its mean for the one-pass moments; "
                 "the exact method reads the data a second time, which a one-shot stream "
                 "cannot give: pass a table, a DataFrame or a file"
             ) from None
+    return result
+
+
+def _by_record(
+    plan: CellPlan, table: Table, options: tuple[Any, ...]
+) -> tuple[pd.DataFrame, Scored | None]:
+    """The estimates of a design whose records are the PSUs, each record numbered as a PSU
+    (exact, where the one-pass moments are not)."""
+    exact = replace(plan, design=replace(plan.design, psu=RECORD), moments=False)
+    result = _estimate(exact, table.numbered(RECORD), *options)
     assert result is not None
     return result
 
@@ -184,8 +282,10 @@ def _estimate(
     ci: CI,
     level: float,
     method: IntervalMethod,
-) -> pd.DataFrame | None:
-    """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
+    covariance: bool,
+) -> tuple[pd.DataFrame, Scored | None] | None:
+    """The estimates of ``plan`` and, if ``covariance``, their scores; None when moments lost
+    precision (records as PSUs)."""
     cells = aggregate(plan, table)
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     if frame is None:  # replicate designs: the whole sample is the one unit
@@ -195,6 +295,7 @@ def _estimate(
     sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g"))]
     cube = Cube(cells, plan.by_columns, unit_of_cell, n_units, sum_columns)
     pieces: dict[tuple[int, int], dict[str, np.ndarray]] = {}
+    scores: dict[tuple[int, int], Scores] = {}
     finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
     for k in finest_first:
         groups = cube.groups(groupings[k])
@@ -210,6 +311,8 @@ def _estimate(
             columns = _domain_statistic(i, stat, groups, frame, plan, rep_df, proportion)
             if columns.pop("unstable").any():
                 return None
+            if covariance:
+                scores[k, i] = _scores(columns, groups, frame)
             nonnegative = stat.kind == "total" and bool(cells[f"__min{i}"].min() >= 0)
             columns.update(_bounds(stat, columns, ci, level, method, nonnegative))
             columns["cv"] = coefficient_of_variation(columns["estimate"], columns["se"])
@@ -225,7 +328,16 @@ def _estimate(
         }
     )
     result["n"] = result["n"].astype(np.int64)
-    return result
+    if not covariance:
+        return result, None
+    return result, Scored(plan.design, frame, [scores[key] for key in sorted(scores)])
+
+
+def _scores(columns: dict[str, np.ndarray], groups: Groups, frame: TaylorFrame | None) -> Scores:
+    """What the covariances of one statistic's domains need, from its computed columns."""
+    if frame is None:
+        return Scores(columns["estimate"], replicates=columns["replicates"])
+    return Scores(columns["estimate"], groups.unit, groups.domain, columns["scores"])
 
 
 def _bounds(
@@ -331,6 +443,7 @@ def _domain_statistic(
             with np.errstate(divide="ignore", invalid="ignore"):
                 theta = theta / x_rep
         variance = replicate_variance(plan.design, est, theta)
+        out["replicates"] = theta
         if plan.deff and stat.kind == "ratio":
             # R: deff(svytotal(y - R x)), the replicates of the total at the full-sample R
             zero = np.where(np.isnan(est), np.nan, 0.0)
@@ -366,6 +479,7 @@ def _domain_statistic(
             else:
                 s2 = s1 * s1
         present = valid if plan.moments else (valid > 0).astype(float)
+        out["scores"] = s1
         variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
         out.update(df=df, unstable=unstable)
         if proportion in ("logit", "beta"):

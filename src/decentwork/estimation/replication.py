@@ -22,7 +22,22 @@ def replicate_variance(design: Design, estimate: np.ndarray, replicates: np.ndar
     A replicate whose estimate is 0/0 is left out; one that is infinite (a zero denominator
     under a non-zero numerator) makes the variance NA, as in R.
     """
+    deviations, infinite = replicate_deviations(design, estimate, replicates)
     scale = design.replicate_scale(replicates.shape[1])
+    rscales = design.replicate_rscales(replicates.shape[1])
+    variance = scale * np.nansum(rscales * deviations * deviations, axis=1)
+    return np.where(np.isnan(estimate) | infinite, np.nan, variance)
+
+
+def replicate_deviations(
+    design: Design, estimate: np.ndarray, replicates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``theta_r - centre`` per domain and replicate (NaN where a replicate gives no estimate
+    or an infinite one), and which domains have an infinite replicate.
+
+    The centre is the mean of the replicates whose rscale is positive (``mse=False``) or the
+    full-sample estimate (``mse=True``), as in R's ``svrVar``.
+    """
     rscales = design.replicate_rscales(replicates.shape[1])
     infinite = np.isinf(replicates).any(axis=1)
     replicates = np.where(np.isinf(replicates), np.nan, replicates)
@@ -32,9 +47,7 @@ def replicate_variance(design: Design, estimate: np.ndarray, replicates: np.ndar
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             centre = np.nanmean(replicates[:, rscales > 0], axis=1)
-    deviations = replicates - centre[:, None]
-    variance = scale * np.nansum(rscales * deviations * deviations, axis=1)
-    return np.where(np.isnan(estimate) | infinite, np.nan, variance)
+    return replicates - centre[:, None], infinite
 
 
 def replicate_df(groups: Groups, i: int, plan: CellPlan) -> np.ndarray:

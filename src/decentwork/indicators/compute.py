@@ -24,7 +24,9 @@ import pandas as pd
 
 from decentwork import observations
 from decentwork.errors import BadInput
-from decentwork.estimation import EstimationError, estimate
+from decentwork.estimation import Design, EstimationError, estimate, estimate_scores
+from decentwork.estimation.contrasts import change_table
+from decentwork.estimation.covariance import by_columns
 from decentwork.estimation.engine import DuckDBTable, Table, quote, transpile
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.notes import add_note
@@ -43,6 +45,8 @@ WEIGHTS_ONLY_NOTE = (
 """The source note of every observation of a weights-only design (``note_source``)."""
 LEVELS = ("numerator", "numerator_se", "denominator", "denominator_se", "scale")
 """The columns of :attr:`Computation.levels` beside the observation's key."""
+CHANGES = ("since", "change", "change_se", "change_significant")
+"""The columns of :attr:`Computation.changes` beside the observation's key."""
 
 
 class ComputeError(BadInput):
@@ -51,8 +55,19 @@ class ComputeError(BadInput):
 
 def levels_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """``rows`` with the columns of :attr:`Computation.levels` (or none, with those columns)."""
-    columns = [*observations.KEY_COLUMNS, *LEVELS]
-    return pd.DataFrame(columns=columns) if rows is None else rows[columns]
+    return _keyed(rows, LEVELS)
+
+
+def changes_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``rows`` with the columns of :attr:`Computation.changes` (or none, with those
+    columns)."""
+    return _keyed(rows, CHANGES)
+
+
+def _keyed(rows: pd.DataFrame | None, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``rows``' observation key and ``columns`` (or an empty frame with them)."""
+    names = [*observations.KEY_COLUMNS, *columns]
+    return pd.DataFrame(columns=names) if rows is None else rows[names]
 
 
 @dataclass
@@ -66,6 +81,12 @@ class Computation:
     """Per ratio or mean observation (its key): the weighted totals of its numerator and
     denominator with their standard errors, and the ``scale`` of its value (100 for percent),
     what averages over months are computed from."""
+    changes: pd.DataFrame = field(default_factory=changes_frame)
+    """Per observation of a file holding several periods (its key): the period before its
+    own in the file (``since``), the change of its value since then with the standard error
+    of that change (the covariance of the two periods' estimates from the PSUs they share,
+    :func:`decentwork.estimation.estimate_change`), in the value's unit, and whether the
+    change is significant at 95 %."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ def compute(
     dictionary: str | Path | None = None,
     spark: Any = None,
     levels: bool = False,
+    changes: bool = False,
 ) -> Computation:
     """The catalogue's indicators for the survey file at ``path``, read through ``profile``.
 
@@ -127,10 +149,15 @@ def compute(
         levels: also keep each ratio's and mean's numerator and denominator totals with their
             SEs (:attr:`Computation.levels`, what averages over months are computed from), at
             the cost of one more total per variable in each pass.
+        changes: also give, for a file holding several periods (``time`` varying from record
+            to record), each observation's change since the previous period in the file with
+            its standard error (:attr:`Computation.changes`); the PSUs the periods share give
+            the covariance of their estimates. A design without PSUs then reads every record
+            as its own PSU.
 
     Returns:
         The observations (:data:`decentwork.observations.COLUMNS`), what was skipped, with
-        why, and the levels when asked for.
+        why, and the levels and changes when asked for.
 
     Raises:
         ComputeError: the records fail a check (missing sex, age or labour force status of
@@ -141,9 +168,9 @@ def compute(
     rule = rule or ReliabilityRule()
     chosen = select_indicators(catalogue, indicators)
     result = _computation(
-        profile, path, catalogue, chosen, rule, on_step, dictionary, spark, levels
+        profile, path, catalogue, chosen, rule, on_step, dictionary, spark, levels, changes
     )
-    pieces, kept = [result.observations], [result.levels]
+    pieces, kept, moved = [result.observations], [result.levels], [result.changes]
     for name, variant in profile.variants.items():
         changed = changed_by(catalogue, profile, set(variant.variables), chosen)
         if not changed:
@@ -159,18 +186,21 @@ def compute(
             dictionary,
             spark,
             levels,
+            changes,
         )
         varied.observations["note_indicator"] = add_note(
             varied.observations["note_indicator"], variant.note
         )
         pieces.append(varied.observations)
         kept.append(varied.levels)
+        moved.append(varied.changes)
     if len(pieces) == 1:
         return result
     return Computation(
         observations.sort(pd.concat(pieces, ignore_index=True)),
         result.skipped,
         pd.concat(kept, ignore_index=True),
+        pd.concat(moved, ignore_index=True),
     )
 
 
@@ -185,6 +215,7 @@ def compute_files(
     dictionary: str | Path | None = None,
     spark: Any = None,
     levels: bool = False,
+    changes: bool = False,
 ) -> Computation:
     """:func:`compute` for several survey files, one period each (e.g. a year of monthly
     files), as one observation table (and one table of levels, when asked for).
@@ -194,7 +225,7 @@ def compute_files(
         ComputeError, ProfileError: as :func:`compute`.
     """
     catalogue = catalogue or load_catalogue()
-    results, kept = [], []
+    results, kept, changed = [], [], []
     skipped: dict[str, str] = {}
     seen: dict[str, str | Path] = {}
     for path in paths:
@@ -208,6 +239,7 @@ def compute_files(
             dictionary=dictionary,
             spark=spark,
             levels=levels,
+            changes=changes,
         )
         for time in sorted(set(result.observations["time"])):
             if time in seen:
@@ -218,11 +250,15 @@ def compute_files(
             seen[time] = path
         results.append(result.observations)
         kept.append(result.levels)
+        changed.append(result.changes)
         skipped.update(result.skipped)
     if not results:
         return Computation(observations.frame(), skipped)
     return Computation(
-        pd.concat(results, ignore_index=True), skipped, pd.concat(kept, ignore_index=True)
+        pd.concat(results, ignore_index=True),
+        skipped,
+        pd.concat(kept, ignore_index=True),
+        pd.concat(changed, ignore_index=True),
     )
 
 
@@ -285,10 +321,11 @@ def _computation(
     dictionary: str | Path | None,
     spark: Any = None,
     levels: bool = False,
+    changes: bool = False,
 ) -> Computation:
     """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
     aside), on DuckDB or, given a session, on ``spark``; with ``levels``, the levels of its
-    ratios and means too."""
+    ratios and means too, with ``changes`` the changes since the previous period."""
     unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
     if unmapped:
         raise ComputeError(
@@ -307,7 +344,7 @@ def _computation(
             on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
             pieces.append(
                 _estimate_family(
-                    table, profile, path, resolved, family, members, total_codes, levels
+                    table, profile, path, resolved, family, members, total_codes, levels, changes
                 )
             )
     rows = pd.concat(pieces, ignore_index=True)
@@ -317,6 +354,7 @@ def _computation(
     ]
     rows["source"] = profile.metadata.source
     kept = levels_frame(rows[rows["numerator"].notna()])
+    changed = changes_frame(rows[rows["change_se"].notna()])
     result = rule.apply(observations.frame(rows))
     for variable, note in profile.notes.items():
         noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
@@ -325,7 +363,12 @@ def _computation(
     design = profile.design
     if not (design.strata or design.psu or design.replicate_weights):
         result["note_source"] = add_note(result["note_source"], WEIGHTS_ONLY_NOTE)
-    return Computation(observations.sort(result), skipped, kept.reset_index(drop=True))
+    return Computation(
+        observations.sort(result),
+        skipped,
+        kept.reset_index(drop=True),
+        changed.reset_index(drop=True),
+    )
 
 
 def _family(indicator: Indicator, resolved: Resolved, skipped: dict[str, str]) -> _Family | None:
@@ -396,6 +439,7 @@ def _estimate_family(
     members: list[Indicator],
     total_codes: dict[str, str],
     levels: bool = False,
+    changes: bool = False,
 ) -> pd.DataFrame:
     splits1 = _split_columns(resolved, family.classif1)
     splits2 = _split_columns(resolved, family.classif2)
@@ -439,14 +483,15 @@ def _estimate_family(
         data = table.derive(
             transpile(f"SELECT {', '.join(selects)} FROM {table.source}", table.dialect)
         )
-        result = estimate(
-            data,
-            design_of(profile),
-            ratios=ratios,
-            totals=list(dict.fromkeys(totals)),
-            by=by,
-            missing="drop",
-        )
+        request: dict[str, Any] = {
+            "ratios": ratios,
+            "totals": list(dict.fromkeys(totals)),
+            "by": by,
+        }
+        if changes:
+            result = _with_changes(data, design_of(profile), request)
+        else:
+            result = estimate(data, design_of(profile), **request, missing="drop")
     except EstimationError as error:
         raise ComputeError(f"{path} (profile {profile.origin}): {error}") from None
     except duckdb.Error as error:
@@ -472,6 +517,20 @@ def _estimate_family(
         ],
         ignore_index=True,
     )
+
+
+def _with_changes(data: Any, design: Design, request: dict[str, Any]) -> pd.DataFrame:
+    """The estimates with the columns of :data:`CHANGES` (in the estimates' unit; NA for
+    the first period, and everywhere when the data hold one period)."""
+    result, scored = estimate_scores(data, design, **request, missing="drop")
+    if result["time"].nunique() < 2:
+        return result.assign(since=None, change=np.nan, change_se=np.nan, change_significant=None)
+    changed = change_table(result, "time", 1, scored.pairs)
+    by = by_columns(result)
+    changed = changed.rename(
+        columns={"estimate": "change", "se": "change_se", "significant": "change_significant"}
+    )[["statistic", "kind", *by, *CHANGES]]
+    return result.merge(changed, on=["statistic", "kind", *by], how="left", validate="one_to_one")
 
 
 def _codes(
@@ -525,6 +584,14 @@ def _rows(
             levels[side] = rows[f"{side}_total"].to_numpy(float)
             levels[f"{side}_se"] = matched["se"].to_numpy(float)
         levels["scale"] = np.full(len(rows), scale)
+    moved = {name: np.full(len(rows), np.nan, dtype=object) for name in CHANGES}
+    if "change_se" in rows:
+        moved = {
+            "since": rows["since"].astype(object).to_numpy(),
+            "change": rows["change"].to_numpy(float) * scale,
+            "change_se": rows["change_se"].to_numpy(float) * scale,
+            "change_significant": rows["change_significant"].astype(object).to_numpy(),
+        }
     sex = rows["sex"].map(SEX_CODES).fillna("SEX_T").to_numpy()
     pieces = []
     for member1, codes1, total1 in _with_totals(rows, splits1, family.classif1, total_codes):
@@ -549,6 +616,7 @@ def _rows(
                         "cv": part["cv"].to_numpy() * 100.0,
                         "sample_count": part["n"].to_numpy(),
                         **{name: values[keep] for name, values in levels.items()},
+                        **{name: values[keep] for name, values in moved.items()},
                     }
                 )
             )
