@@ -345,6 +345,16 @@ def test_cli(
         ["classify", "occupation", "技术编辑", "--lang", "zh", "--classifications", str(mirror)],
     )
     assert chinese.exit_code == 0 and "2-10-02-03" in chinese.output
+    strict, loose = (
+        runner.invoke(
+            app,
+            ["classify", "occupation", "worker", "--classifications", str(mirror), *option],
+        )
+        for option in (["--precision", "0.99"], ["--threshold", "0.01"])
+    )
+    assert strict.exit_code == 0 and loose.exit_code == 0, strict.output + loose.output
+    assert "\nauto-coded: " in loose.output  # any confidence is enough
+    assert "\nneeds review: " in strict.output  # a bare "worker" is right far less often
     neither = runner.invoke(app, ["classify", "occupation"])
     assert neither.exit_code == 2 and "either a TEXT" in neither.output
 
@@ -377,6 +387,11 @@ def test_cli_errors(
     assert "--classification 'isco88': expected one of" in refused(
         "cook", "--classification", "isco88"
     )
+    assert "--threshold (a confidence) or --precision" in refused(
+        "cook", "--threshold", "0.8", "--precision", "0.9"
+    )
+    assert "precision 1.5: expected a share in (0, 1]" in refused("cook", "--precision", "1.5")
+    assert "threshold 0.0: expected a share in (0, 1]" in refused("cook", "--threshold", "0")
     chinese = refused("厨师", "--classification", "isco08", "--lang", "zh")
     assert "--lang: language 'zh': this ISCO-08 coder knows en, fr, es" in chinese
     assert "Hint: Chinese titles are coded to CSCO 2022 (classification 'csco2022')" in chinese

@@ -42,13 +42,31 @@ Folder = Annotated[
 
 
 def _coder(
-    classification: str | None, lang: str | None, folder: Path | None, threshold: float
+    classification: str | None,
+    lang: str | None,
+    folder: Path | None,
+    threshold: float | None,
+    target: float | None = None,
 ) -> OccupationCoder:
-    from decentwork.classifications.occupation_coder import CSCO, ISCO, OccupationCoder
+    """The coder, its auto-code threshold a confidence (``threshold``, default 0.9) or set by
+    the precision it should reach (``target``: :func:`~decentwork.classifications.
+    occupation_coder.precision`)."""
+    from decentwork.classifications.occupation_coder import (
+        CSCO,
+        ISCO,
+        THRESHOLD,
+        OccupationCoder,
+        precision,
+    )
 
+    if threshold is not None and target is not None:
+        fail("give --threshold (a confidence) or --precision (a target precision), not both")
     chosen = classification or (CSCO if lang == "zh" else ISCO)
+    wanted = (
+        precision(target) if target is not None else THRESHOLD if threshold is None else threshold
+    )
     with _steps("Loading the occupation coder") as step:
-        return OccupationCoder(folder, classification=chosen, threshold=threshold, progress=step)
+        return OccupationCoder(folder, classification=chosen, threshold=wanted, progress=step)
 
 
 @contextlib.contextmanager
@@ -90,9 +108,20 @@ def occupation(
     lang: Lang = None,
     k: Annotated[int, typer.Option("-k", min=1, help="Candidates per title.")] = 5,
     threshold: Annotated[
-        float,
-        typer.Option(help="Calibrated confidence a level needs to be decided without review."),
-    ] = 0.9,
+        float | None,
+        typer.Option(
+            help="Calibrated confidence a level needs to be decided without review (default 0.9)."
+        ),
+    ] = None,
+    target: Annotated[
+        float | None,
+        typer.Option(
+            "--precision",
+            help="Instead of --threshold: auto-code only at confidences where the held-out "
+            "titles (or 30+ examples of yours) were right at least this share of the time, "
+            "e.g. 0.95.",
+        ),
+    ] = None,
     classification: Classification = None,
     folder: Folder = None,
 ) -> None:
@@ -100,7 +129,7 @@ def occupation(
     calibrated confidence, and a decision (auto-coded, or needs review with the deepest
     reliable level)."""
     if text is not None and input_file is None:
-        coder = _coder(classification, lang, folder, threshold)
+        coder = _coder(classification, lang, folder, threshold, target)
         _show(coder.code([text], k=k, lang=lang)[0])
     elif input_file is not None and text is None:
         if out is None:
@@ -108,7 +137,8 @@ def occupation(
         from decentwork.classifications.title_files import read_titles
 
         table = read_titles(input_file, column)
-        _batch(_coder(classification, lang, folder, threshold), table, column, out, k, lang)
+        coder = _coder(classification, lang, folder, threshold, target)
+        _batch(coder, table, column, out, k, lang)
     else:
         fail("give either a TEXT to code or --input FILE.csv (not both)")
 
