@@ -25,6 +25,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     PrivateAttr,
     ValidationError,
     model_validator,
@@ -53,7 +54,25 @@ def _time(value: str) -> str:
     return value if LITERAL_TIME.match(value) else _expression(value)
 
 
+def _stages(value: object) -> str | list[str]:
+    """An expression, or a list of them (one per stage of a multi-stage design)."""
+    if isinstance(value, str):
+        return _expression(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        for k, sql in enumerate(value, start=1):
+            try:
+                _expression(sql)
+            except ValueError as error:
+                raise ValueError(f"stage {k}: {error}") from None
+        return value
+    raise ValueError(
+        f"{value!r} is not an SQL expression or a list of them (one per sampling stage)"
+    )
+
+
 Expression = Annotated[str, AfterValidator(_expression)]
+StageExpressions = Annotated[str | list[str], PlainValidator(_stages)]
+"""A design column: one SQL expression, or one per sampling stage (``psu: [psu, ssu]``)."""
 StandardName = Annotated[str, Field(pattern=STANDARD_NAME)]
 
 
@@ -104,9 +123,9 @@ class DesignSection(DesignOptions):
     ``weight_scale``."""
 
     weight: Expression
-    strata: Expression | None = None
-    psu: Expression | None = None
-    fpc: Expression | None = None
+    strata: StageExpressions | None = None
+    psu: StageExpressions | None = None
+    fpc: StageExpressions | None = None
     weight_scale: Annotated[float, Field(gt=0)] = 1.0
 
     @model_validator(mode="after")
@@ -119,10 +138,25 @@ class DesignSection(DesignOptions):
 
     def design(self) -> Design:
         """The estimation design on the harmonised column names (a column option given in
-        the profile is the harmonised column of its name)."""
+        the profile is the harmonised column of its name; a list, one expression per stage of
+        a multi-stage design, gives ``psu``, ``psu2``, ...)."""
         options = {o.name: getattr(self, o.name) for o in dataclasses.fields(DesignOptions)}
-        options.update({name: name if options[name] else None for name in COLUMN_OPTIONS})
+        for name in COLUMN_OPTIONS:
+            columns = list(self.columns(name))
+            options[name] = (
+                columns if isinstance(options[name], list) else next(iter(columns), None)
+            )
         return Design(**options)
+
+    def columns(self, option: str) -> dict[str, str]:
+        """Harmonised column -> SQL expression of a column option (``psu``, or ``psu``,
+        ``psu2``, ... for one expression per stage); empty when the option is not given."""
+        value = getattr(self, option)
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {option: value}
+        return {option if k == 1 else f"{option}{k}": sql for k, sql in enumerate(value, start=1)}
 
 
 class Variant(Section):
@@ -222,9 +256,7 @@ class Profile(Section):
         out = dict(self.variables)
         out["time"] = f"'{time}'" if LITERAL_TIME.match(time) else time
         for column in COLUMN_OPTIONS:
-            sql = getattr(self.design, column)
-            if sql:
-                out[column] = sql
+            out.update(self.design.columns(column))
         return out
 
     def columns_used(self) -> dict[str, frozenset[str]]:
