@@ -411,7 +411,7 @@ def _estimate_family(
             name = f"{numerator}/{denominator}"
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
-    design_columns = ["weight", *(c for c in ("strata", "psu", "fpc") if c in table.columns)]
+    design_columns = design_of(profile).columns()
     replicates = profile.replicate_columns(table.columns)
     selects = [quote(c) for c in [*design_columns, *replicates, "time"]]
     selects.append("CASE WHEN ilo_sex IN (1, 2) THEN ilo_sex END AS sex")
