@@ -7,7 +7,8 @@ kernel's design, and the weight scale), ``variables`` (standard variable name ->
 expression over the raw columns), ``notes`` (the national concept or nonstandard definition a
 mapped variable follows, carried by every observation computed from it) and ``variants``
 (another definition of some variables, such as the ICLS or the national one, giving
-observations of their own source, marked by a note).
+observations of their own source, marked by a note) and ``reliability`` (the reliability
+rule set of the observations, or thresholds over one).
 """
 
 from __future__ import annotations
@@ -159,6 +160,23 @@ class DesignSection(DesignOptions):
         return {option if k == 1 else f"{option}{k}": sql for k, sql in enumerate(value, start=1)}
 
 
+def _reliability(value: object) -> str | dict[str, Any]:
+    """A bundled reliability rule set's name, or a mapping of thresholds over one, checked."""
+    # The rules belong to the indicators, which read profiles: imported when a profile is
+    # validated, once both packages are loaded.
+    from decentwork.indicators.reliability import rule_from
+
+    if not isinstance(value, str | dict):
+        raise ValueError(f"{value!r} is neither a rule set's name nor a mapping of thresholds")
+    rule_from(value)
+    return value
+
+
+ReliabilitySpec = Annotated[str | dict[str, Any], PlainValidator(_reliability)]
+"""A profile's ``reliability``: a bundled rule set's name or a mapping of thresholds over one
+(:func:`decentwork.indicators.reliability.rule_from`)."""
+
+
 class Variant(Section):
     """Another definition of some variables, usually the national one: its observations get
     their own ``source`` code and carry ``note`` (their ``note_indicator``)."""
@@ -180,6 +198,10 @@ class Profile(Section):
     concept, a nonstandard threshold): the ``note_indicator`` of every observation computed
     from the variable, as ILOSTAT notes national definitions."""
     variants: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Variant] = {}
+    reliability: ReliabilitySpec | None = None
+    """The reliability rule of the observations computed with this profile: a bundled rule
+    set's name (``default``, ``statcan-lfs``, ``one-tier``) or thresholds over one
+    (``{based_on: statcan-lfs, min_count: 10}``); none: ``default``."""
     _origin: str = PrivateAttr(default="<profile>")
 
     @model_validator(mode="after")
