@@ -24,6 +24,7 @@ from typer.testing import CliRunner, Result
 from decentwork.cli import app
 from decentwork.estimation.source import database
 from decentwork.indicators import compute
+from decentwork.indicators.reliability import UNPUBLISHABLE_NOTE, rule_set
 from decentwork.observations import (
     COLUMNS,
     FLOAT_COLUMNS,
@@ -219,6 +220,7 @@ def test_compute_help() -> None:
         "--indicators",
         "--average-to",
         "--catalogue",
+        "--reliability",
         "--min-count",
         "--max-cv",
         "--suppress-below",
@@ -306,7 +308,7 @@ def test_sdmx_csv_has_ilostat_dimensions(survey: Survey, tmp_path: Path) -> None
             "upper_bound": sdmx["UPPER_BOUND"].replace("", np.nan),
             "cv": sdmx["CV"].replace("", np.nan),
             "sample_count": sdmx["SAMPLE_COUNT"],
-            "note_indicator": "",
+            "note_indicator": sdmx["NOTE_INDICATOR"],
             "note_source": "",
             "note_classif": "",
         }
@@ -404,7 +406,13 @@ def test_quarterly_average_of_three_months(months: Months, tmp_path: Path) -> No
     assert quarter["note_indicator"].str.contains(AVERAGED).all()
     unreliable = (quarter["sample_count"] < 15) | (quarter["cv"] > 33.3)
     assert (quarter["obs_status"] == np.where(unreliable, "U", "")).all()
-    assert (monthly["note_indicator"] == "").all()
+    # The months carry only the default rule's caution notes, which the averages, judged
+    # afresh, do not inherit.
+    rule = rule_set("default")
+    assert monthly["note_indicator"].str.startswith("Use with caution: ").any()
+    assert (rule.without_its_notes(monthly["note_indicator"]) == "").all()
+    averaged = rule.without_its_notes(quarter["note_indicator"])
+    assert averaged.iloc[0].startswith(AVERAGED) and (averaged == averaged.iloc[0]).all()
 
 
 def test_sdmx_periods_of_months_and_quarters(months: Months) -> None:
@@ -510,6 +518,20 @@ def test_suppress_below_blanks_values(survey: Survey, tmp_path: Path) -> None:
     assert table["sample_count"].notna().all()
     assert set(table["note_indicator"]) == {SUPPRESSED}
     assert set(table["obs_status"]) == {"U"}
+
+
+def test_reliability_chooses_a_rule_set_and_options_override_it(survey: Survey) -> None:
+    arguments = ["synthetic", survey.path, "--indicators", "UNE_DEAP_SEX_AGE_RT"]
+    result = invoke(*arguments, "--reliability", "statcan-lfs")
+    assert result.exit_code == 0, result.output
+    table = read_observations(result.stdout)
+    unpublished = table["note_indicator"] == UNPUBLISHABLE_NOTE
+    assert unpublished.any() and table.loc[unpublished, "obs_value"].isna().all()
+    assert (table.loc[unpublished, "obs_status"] == "U").all()
+    assert table["note_indicator"].str.startswith("E: use with caution: ").any()
+    result = invoke(*arguments, "--reliability", "statcan-lfs", "--max-cv", "1000")
+    assert result.exit_code == 0, result.output
+    assert not (read_observations(result.stdout)["note_indicator"] == UNPUBLISHABLE_NOTE).any()
 
 
 # Bad inputs --------------------------------------------------------------------------------------
@@ -638,6 +660,13 @@ def _negative_min_count(folder: Path, survey: Survey, out: Path) -> tuple[Argume
     )
 
 
+def _unknown_rule_set(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
+    return (
+        ["synthetic", survey.path, "--reliability", "strict", "--out", out],
+        ["--reliability: no reliability rule set 'strict'", "default, statcan-lfs, one-tier"],
+    )
+
+
 def _missing_catalogue(folder: Path, survey: Survey, out: Path) -> tuple[Arguments, list[str]]:
     path = folder / "absent.yaml"
     return (
@@ -673,6 +702,7 @@ BAD_INPUTS: dict[str, Case] = {
     "output folder does not exist": _no_output_folder,
     "output is a folder": _output_is_a_folder,
     "reliability options out of range": _negative_min_count,
+    "unknown reliability rule set": _unknown_rule_set,
     "missing catalogue": _missing_catalogue,
     "invalid catalogue": _bad_catalogue,
 }

@@ -142,3 +142,30 @@ def test_text_that_is_not_in_the_encoding_is_named(tmp_path: Path) -> None:
             load_profile(write_profile(tmp_path, text)), path, indicators=["POP_XWAP_SEX_AGE_NB"]
         )
     assert "input.encoding" in str(raised.value)
+
+
+def test_a_multistage_profile_computes_with_every_stage(tmp_path: Path) -> None:
+    from decentwork.estimation import Design, estimate
+    from tests.estimation.multistage_sample import multistage_sample
+
+    data = multistage_sample().assign(age=30)
+    path = tmp_path / "multistage.csv"
+    data.to_csv(path, index=False)
+    profile = PROFILE.format(format="csv").replace(
+        "  weight: w\n",
+        "  weight: weight\n  strata: s1\n  psu: [psu, ssu]\n  fpc: [n1, n2]\n",
+    )
+    profile = profile.replace(
+        "CASE WHEN status = 1 THEN 1 ELSE 3 END",
+        "CASE WHEN unemp = 1 THEN 2 WHEN lf = 1 THEN 1 ELSE 3 END",
+    )
+    result = compute(
+        load_profile(write_profile(tmp_path, profile)), path, indicators=["UNE_DEAP_SEX_AGE_RT"]
+    )
+    total = result.observations.query("sex == 'SEX_T' and classif1 == 'AGE_YTHADULT_YGE15'")
+    kernel = estimate(
+        data,
+        Design(weight="weight", strata="s1", psu=("psu", "ssu"), fpc=("n1", "n2")),
+        ratios={"ur": ("unemp", "lf")},
+    )
+    np.testing.assert_allclose(total["se"], 100 * kernel["se"], rtol=1e-9)

@@ -20,15 +20,20 @@ from tests.survey.conftest import PROFILE
 PROFILE_ONLY = ("weight_scale",)
 """Design keys of a profile that are not options of the kernel's design."""
 
-REPLICATES = """
+PARQUET = """
 metadata:
-  name: Replicate test
+  name: Design test
   ref_area: XYZ
   source: "BA:1"
   time: "2024"
 input:
   format: parquet
-design:
+"""
+"""The metadata and input sections of the design tests' profiles."""
+
+REPLICATES = (
+    PARQUET
+    + """design:
   weight: w
   replicate_weights: "jk_[0-9]+"
   replicate_method: jk1
@@ -37,6 +42,7 @@ design:
   ilo_lf: lf
   ilo_unemp: unemp
 """
+)
 """A replicate-weight profile of the estimation tests' sample (ilo_sex codes its sex labels
 in their sorted order, so the domains line up with the kernel's on the raw labels)."""
 
@@ -130,3 +136,51 @@ def test_an_unknown_design_key_lists_every_option() -> None:
 def test_a_convention_of_the_wrong_type_is_named() -> None:
     with pytest.raises(ProfileError, match=r"design\.mse: Input should be a valid boolean"):
         parse_profile(_section(mse="perhaps"))
+
+
+MULTISTAGE = (
+    PARQUET
+    + """design:
+  weight: weight
+  strata: s1
+{stages}variables:
+  ilo_sex: sex
+  ilo_lf: lf
+"""
+)
+
+
+def test_a_multistage_design_takes_one_expression_per_stage(tmp_path: Path) -> None:
+    from tests.estimation.multistage_sample import multistage_sample
+
+    data = multistage_sample()
+    path = tmp_path / "multistage.parquet"
+    data.to_parquet(path)
+    profile_path = tmp_path / "multistage.yaml"
+    profile_path.write_text(MULTISTAGE.format(stages="  psu: [psu, ssu]\n  fpc: [n1, n2 * 1]\n"))
+    profile = load_profile(profile_path)
+    design = design_of(profile)
+    assert (design.psu, design.fpc, design.strata) == (("psu", "psu2"), ("fpc", "fpc2"), "strata")
+    assert profile.expressions()["psu2"] == "ssu" and profile.expressions()["fpc2"] == "n2 * 1"
+    ours = estimate(harmonise(profile, path), design, totals=["ilo_lf"], by=[(), ("ilo_sex",)])
+    kernel = estimate(
+        data,
+        Design(weight="weight", strata="s1", psu=("psu", "ssu"), fpc=("n1", "n2")),
+        totals=["lf"],
+        by=[(), ("sex",)],
+    )
+    np.testing.assert_allclose(ours["se"], kernel["se"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        ("  psu: [psu, ssu]\n  fpc: n1\n", r"design: a 2-stage design .* needs one fpc column"),
+        ("  psu: [psu, ssu]\n  fpc: [n1, 7]\n  lonely_psu: [a]\n", r"design\.lonely_psu"),
+        ("  psu: [psu, 'x; DROP TABLE y']\n", r"design\.psu: stage 2: 2 statements"),
+        ("  psu: psu\n  fpc: [n1, n2]\n", r"design: fpc gives 2 stages but psu 1"),
+    ],
+)
+def test_a_bad_multistage_design_section_is_named(stages: str, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        parse_profile(MULTISTAGE.format(stages=stages))

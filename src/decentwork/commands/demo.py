@@ -118,8 +118,9 @@ def demo(
         out.add_row(domain, *(_with_se(cells.loc[s]) for s in statistics))
     console.print(out)
     console.print(
-        "Estimate (standard error); * unreliable (fewer than 15 records or CV above 33.3%). "
-        "Standard errors by Taylor linearisation over strata and PSUs: docs/estimation.md."
+        "Estimate (standard error); * unreliable (the default reliability rule: fewer than "
+        "15 records, a CV above 33.3% or a single PSU; docs/indicators.md). Standard errors "
+        "by Taylor linearisation over strata and PSUs: docs/estimation.md."
     )
     target.dispose()
     pes = demonstration.synthetic_pes(demonstration.pes_url(), mirror)
@@ -183,7 +184,7 @@ def _load_surveys(target: sa.Engine, mirror: str | None) -> None:
 
 
 def _with_se(row: pd.Series) -> str:
-    """``estimate (se)``, with a star when the coefficient of variation is above 20%."""
+    """``estimate (se)``, with a star when the estimate is flagged unreliable (``U``)."""
     digits = 2 if row["se"] < 10 else 0
     flag = "*" if row["obs_status"] == "U" else ""
     return f"{row['estimate']:,.1f} ({row['se']:,.{digits}f}){flag}"

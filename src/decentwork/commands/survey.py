@@ -138,10 +138,22 @@ def compute(
     catalogue: Annotated[
         Path | None, typer.Option(help="Your own catalogue YAML (default: the bundled one).")
     ] = None,
-    min_count: Annotated[int, typer.Option(help="Flag U below this many sample records.")] = 15,
+    reliability: Annotated[
+        str | None,
+        typer.Option(
+            help="Reliability rule set: default, statcan-lfs or one-tier (default: the "
+            "profile's reliability, else default; docs/indicators.md)."
+        ),
+    ] = None,
+    min_count: Annotated[
+        int | None, typer.Option(help="Flag U below this many sample records (overrides the rule).")
+    ] = None,
     max_cv: Annotated[
-        float, typer.Option(help="Flag U above this coefficient of variation (percent).")
-    ] = 33.3,
+        float | None,
+        typer.Option(
+            help="Flag U above this coefficient of variation, percent (overrides the rule)."
+        ),
+    ] = None,
     suppress_below: Annotated[
         int | None,
         typer.Option(help="Blank the value and uncertainty of estimates from fewer records."),
@@ -155,22 +167,15 @@ def compute(
     """Compute the ILO indicator catalogue from survey files, with standard errors, confidence
     intervals and reliability flags, as ILOSTAT-shaped observations."""
     import pandas as pd
-    from pydantic import ValidationError
 
     from decentwork.errors import BadInput, NotFound
-    from decentwork.indicators import ReliabilityRule, load_catalogue
+    from decentwork.indicators import load_catalogue
     from decentwork.indicators.averages import MONTHS_IN, Period, average
     from decentwork.observations.writers import check_folder, format_for, write
     from decentwork.survey import load_profile
     from decentwork.survey.readers import dictionary_file
 
     chosen = format_for(out, fmt)
-    try:
-        rule = ReliabilityRule(min_count=min_count, max_cv=max_cv, suppress_below=suppress_below)
-    except ValidationError as error:
-        raise BadInput(
-            "; ".join(f"{flag(str(e['loc'][0]))}: {e['msg']}" for e in error.errors())
-        ) from None
     period: Period | None = None
     if average_to is not None:
         if average_to not in MONTHS_IN:
@@ -182,6 +187,9 @@ def compute(
             )
         period = cast(Period, average_to)  # checked just above
     loaded = load_profile(profile)
+    rule = _rule(
+        loaded, reliability, min_count=min_count, max_cv=max_cv, suppress_below=suppress_below
+    )
     book = load_catalogue(catalogue)
     codes = [c.strip() for c in indicators.split(",") if c.strip()] if indicators else None
     for file in files:
@@ -222,6 +230,37 @@ def compute(
             f"Wrote {len(table):,} observations of "
             f"{table['indicator'].nunique()} indicators to {out} ({chosen})"
         )
+
+
+def _rule(profile: Profile, name: str | None, **overrides: Any) -> ReliabilityRule:
+    """The reliability rule of ``compute``: the rule set ``name`` (``--reliability``), else
+    the profile's, with the thresholds given as options over it.
+
+    Raises:
+        BadInput: an unknown rule set, or thresholds that make no valid rule, with the
+            option named.
+    """
+    from decentwork.errors import BadInput
+    from decentwork.indicators.reliability import rule_from, rule_set
+
+    try:
+        rule = rule_set(name) if name is not None else rule_from(profile.reliability)
+    except ValueError as error:
+        raise BadInput(f"--reliability: {error}", parameter="reliability", given=name) from None
+    try:
+        return rule.overridden(**overrides)
+    except ValueError as error:
+        given = ", ".join(f"{flag(k)} {v}" for k, v in overrides.items() if v is not None)
+        raise BadInput(
+            f"{given}: {_flags(str(error), overrides)}", parameter="reliability"
+        ) from None
+
+
+def _flags(message: str, options: dict[str, Any]) -> str:
+    """``message`` with the rule's option names spelled as the command's flags."""
+    for option in options:
+        message = message.replace(f"{option}:", f"{flag(option)}:")
+    return message
 
 
 def _compute_files(

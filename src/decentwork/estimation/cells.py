@@ -74,14 +74,14 @@ class CellPlan:
     @property
     def keys(self) -> list[str]:
         """Grouping columns of the aggregate, design keys first, without repeats."""
-        design = [] if self.design.is_replicate else [self.design.strata, self.design.psu]
-        return list(dict.fromkeys(c for c in [*design, *self.by_columns] if c))
+        design = [] if self.design.is_replicate else self.design.key_columns()
+        return list(dict.fromkeys([*design, *self.by_columns]))
 
 
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
     """Refuse unknown columns and non-numeric analysis or weight variables."""
     type_of = dict(zip(columns, types, strict=True))
-    numeric = [c for c in plan.design.columns() if c not in (plan.design.strata, plan.design.psu)]
+    numeric = [c for c in plan.design.columns() if c not in plan.design.key_columns()]
     numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
     for column in dict.fromkeys([*plan.keys, *numeric]):
         if column not in type_of:
@@ -115,10 +115,15 @@ def checked_columns(plan: CellPlan) -> list[str]:
     """Non-key columns whose missing values the aggregate counts, in a stable order."""
     design = plan.design
     columns = [design.weight, *plan.replicate_columns]
-    if design.fpc and not design.is_replicate:
-        columns.append(design.fpc)
+    if not design.is_replicate:
+        columns += design.stage_fpcs
     columns += [v for s in plan.statistics for v in s.variables]
     return list(dict.fromkeys(columns))
+
+
+def fpc_prefix(stage: int) -> str:
+    """Column prefix of the FPC range (``_min``, ``_max``) of sampling stage ``stage`` (from 1)."""
+    return "__fpc" if stage == 1 else f"__fpc{stage}"
 
 
 def gram_prefix(plan: CellPlan, i: int) -> str:
@@ -215,9 +220,9 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
     for j, column in enumerate(checked_columns(plan)):
         outer[f"__count{j}"] = f"COUNT({name(column)})"
     outer["__min_weight"] = f"MIN({w})"
-    if design.fpc and not design.is_replicate:
-        outer["__fpc_min"] = f"MIN({value(design.fpc)})"
-        outer["__fpc_max"] = f"MAX({value(design.fpc)})"
+    for stage, fpc in enumerate([] if design.is_replicate else design.stage_fpcs, start=1):
+        outer[f"{fpc_prefix(stage)}_min"] = f"MIN({value(fpc)})"
+        outer[f"{fpc_prefix(stage)}_max"] = f"MAX({value(fpc)})"
     replicates = [value(c) for c in plan.replicate_columns]
     for i, stat in enumerate(plan.statistics):
         ok = complete(stat)
@@ -313,7 +318,7 @@ def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missin
     if not count:
         return
     design = plan.design
-    if column in (design.weight, design.strata, design.psu, design.fpc, *plan.replicate_columns):
+    if column in (*design.columns(), *plan.replicate_columns):
         raise EstimationError(
             f"design column {column!r} has {count} {what} value(s); weights, strata, PSUs, "
             "FPC and replicate weights must be complete"

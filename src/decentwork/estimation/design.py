@@ -28,6 +28,12 @@ FIXED_SCALE_METHODS = ("brr", "fay", "sdr")
 COLUMN_OPTIONS = ("weight", "strata", "psu", "fpc")
 """The options that say where a design variable comes from (a column of the data); the
 others are conventions."""
+STAGE_OPTIONS = ("strata", "psu", "fpc")
+"""The column options that take one column per sampling stage (a tuple) in a multi-stage
+design (R: ``svydesign(ids=~psu+ssu, strata=~s1+s2, fpc=~fpc1+fpc2)``)."""
+
+Columns = str | list[str] | tuple[str, ...]
+"""A column option: one column, or one column per stage (:data:`STAGE_OPTIONS`)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +45,9 @@ class DesignOptions:
     """
 
     weight: str
-    strata: str | None = None
-    psu: str | None = None
-    fpc: str | None = None
+    strata: Columns | None = None
+    psu: Columns | None = None
+    fpc: Columns | None = None
     nest: bool = True
     lonely_psu: LonelyPSU = "fail"
     replicate_weights: list[str] | tuple[str, ...] | str | None = None
@@ -59,6 +65,13 @@ class Design(DesignOptions):
         Taylor-linearisation designs name ``weight`` and optionally ``strata``, ``psu`` and
         ``fpc`` (R: ``svydesign(ids=~psu, strata=~strata, weights=~weight, fpc=~fpc, nest=)``).
         Without ``psu`` every record is its own PSU (R: ``ids=~1``).
+
+        Multi-stage designs give ``psu`` as a tuple of one column per stage, ``("psu", "ssu")``,
+        with ``fpc`` one column per stage and ``strata`` one column per stage or fewer (a
+        later stage without its own strata column is unstratified within its parent unit),
+        as R's ``svydesign(ids=~psu+ssu, strata=~s1+s2, fpc=~fpc1+fpc2)``; R's default
+        multistage variance (``options(survey.ultimate.cluster=FALSE)``) then adds each later
+        stage's variance. A one-element tuple is the one-stage design of its column.
 
         Replicate-weight designs name ``weight`` (the full-sample weight), ``replicate_weights``
         (a list of columns, or a regular expression matched at the start of column names, such as
@@ -79,10 +92,17 @@ class Design(DesignOptions):
     def __post_init__(self) -> None:
         if not isinstance(self.weight, str) or not self.weight:
             raise _bad("weight", self.weight, "a column name")
-        for option in ("strata", "psu", "fpc"):
+        for option in STAGE_OPTIONS:
             value = getattr(self, option)
-            if value is not None and (not isinstance(value, str) or not value):
-                raise _bad(option, value, "a column name or None")
+            if isinstance(value, list | tuple):
+                if not value or not all(isinstance(c, str) and c for c in value):
+                    raise _bad(
+                        option, value, "a column name, a list of them (one per stage) or None"
+                    )
+                object.__setattr__(self, option, value[0] if len(value) == 1 else tuple(value))
+            elif value is not None and (not isinstance(value, str) or not value):
+                raise _bad(option, value, "a column name, a list of them (one per stage) or None")
+        self._check_stages()
         if self.fay_rho is not None and not isinstance(self.fay_rho, int | float):
             raise _bad("fay_rho", self.fay_rho, "a number")
         if self.lonely_psu not in LONELY_PSU_OPTIONS:
@@ -154,6 +174,57 @@ class Design(DesignOptions):
                 parameter=required,
                 expected="a positive number" if required == "scale" else "one number per replicate",
             )
+
+    def _check_stages(self) -> None:
+        """Refuse per-stage columns that do not make a multi-stage design R can compute."""
+        stages = len(self.stage_psus)
+        if len(self.stage_psus) != len(set(self.stage_psus)):
+            raise _bad("psu", self.psu, "a different column for each stage")
+        if len(self.stage_strata) > max(stages, 1):
+            raise EstimationError(
+                f"Design: strata gives {len(self.stage_strata)} stages but psu "
+                f"{max(stages, 1)}: each stage's strata need that stage's units in psu",
+                parameter="strata",
+                given=repr(self.strata),
+                expected=f"at most {max(stages, 1)} column(s)",
+            )
+        if stages > 1 and self.fpc is not None and len(self.stage_fpcs) != stages:
+            raise EstimationError(
+                f"Design: a {stages}-stage design (psu={self.psu!r}) needs one fpc column per "
+                f"stage, not {len(self.stage_fpcs)} (R: fpc=~fpc1+fpc2); without fpc only "
+                "the first stage enters the variance, as in R",
+                parameter="fpc",
+                given=repr(self.fpc),
+                expected=f"{stages} columns",
+            )
+        if stages <= 1 and isinstance(self.fpc, tuple):
+            raise EstimationError(
+                f"Design: fpc gives {len(self.stage_fpcs)} stages but psu {max(stages, 1)}: "
+                "each stage's FPC needs that stage's units in psu",
+                parameter="fpc",
+                given=repr(self.fpc),
+                expected="one column",
+            )
+
+    @property
+    def stage_psus(self) -> tuple[str, ...]:
+        """The sampling unit column of each stage (none when records are the PSUs)."""
+        return _as_tuple(self.psu)
+
+    @property
+    def stage_strata(self) -> tuple[str, ...]:
+        """The strata column of each stratified stage, from the first."""
+        return _as_tuple(self.strata)
+
+    @property
+    def stage_fpcs(self) -> tuple[str, ...]:
+        """The FPC column of each stage, from the first."""
+        return _as_tuple(self.fpc)
+
+    @property
+    def is_multistage(self) -> bool:
+        """True for a design with sampling units at two stages or more."""
+        return len(self.stage_psus) > 1
 
     def _check_scales(self) -> None:
         """Refuse a scale that is not a positive number, or rscales that are not numbers >= 0."""
@@ -247,7 +318,21 @@ class Design(DesignOptions):
 
     def columns(self) -> list[str]:
         """The design columns (without replicate weights), in a stable order."""
-        return [c for c in (self.weight, self.strata, self.psu, self.fpc) if c]
+        return [self.weight, *self.key_columns(), *self.stage_fpcs]
+
+    def key_columns(self) -> list[str]:
+        """The strata and sampling-unit columns of every stage, strata of each stage first."""
+        keys: list[str] = []
+        for k in range(max(len(self.stage_psus), len(self.stage_strata))):
+            keys += [*self.stage_strata[k : k + 1], *self.stage_psus[k : k + 1]]
+        return list(dict.fromkeys(keys))
+
+
+def _as_tuple(value: Columns | None) -> tuple[str, ...]:
+    """A column option as a tuple of columns (empty for None)."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _bad(option: str, value: object, expected: str) -> EstimationError:

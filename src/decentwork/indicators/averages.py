@@ -62,9 +62,10 @@ def average(
     :func:`_from_levels`); any other (a level) is the mean of the monthly values, with SE
     sqrt(sum of squared monthly SEs)/k. Months are taken as independent samples. The
     interval is normal at ``level``, ``sample_count`` the sum; the note says it is an
-    average, followed by the note all the months share (if they do); the source note is kept
-    where the months share it. A period with months missing gives nothing, and is listed in
-    the returned skips with why.
+    average, followed by the note all the months share (if they do; ``rule``'s caution notes
+    aside: the average is judged by ``rule`` afresh); the source note is kept where the
+    months share it. A period with months missing gives nothing, and is listed in the
+    returned skips with why.
     """
     if period not in MONTHS_IN:
         raise AverageError(
@@ -76,6 +77,7 @@ def average(
     if monthly.empty:
         return observations.frame(), {}
     data = monthly.dropna(subset=["obs_value"]).copy()
+    data["note_indicator"] = rule.without_its_notes(data["note_indicator"])
     data["period"] = [period_of(t, period) for t in data["time"]]
     grouped = data.groupby(KEYS, sort=False, dropna=False)
     out = grouped.agg(

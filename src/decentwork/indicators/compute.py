@@ -30,7 +30,7 @@ from decentwork.estimation.covariance import by_columns
 from decentwork.estimation.engine import DuckDBTable, Table, quote, transpile
 from decentwork.indicators.catalogue import Catalogue, Indicator, Resolved, load_catalogue
 from decentwork.indicators.notes import add_note
-from decentwork.indicators.reliability import ReliabilityRule
+from decentwork.indicators.reliability import ReliabilityRule, rule_from
 from decentwork.survey import Profile, ProfileError, design_of, harmonise
 from decentwork.survey.check import record_problems
 from decentwork.survey.expressions import expression_columns
@@ -47,6 +47,9 @@ LEVELS = ("numerator", "numerator_se", "denominator", "denominator_se", "scale")
 """The columns of :attr:`Computation.levels` beside the observation's key."""
 CHANGES = ("since", "change", "change_se", "change_significant")
 """The columns of :attr:`Computation.changes` beside the observation's key."""
+EVIDENCE = ("df", "numerator_count")
+"""What the reliability rule reads beside the observation (:meth:`ReliabilityRule.apply`):
+the design degrees of freedom and, when the rule asks, the records of a ratio's numerator."""
 
 
 class ComputeError(BadInput):
@@ -140,7 +143,8 @@ def compute(
         path: the survey file.
         catalogue: the indicator catalogue (default: the bundled one).
         indicators: indicator codes to compute (default: all).
-        rule: the reliability rule for ``obs_status`` (default: :class:`ReliabilityRule`).
+        rule: the reliability rule for ``obs_status`` and caution notes (default: the
+            profile's ``reliability``, else the bundled ``default`` rule set).
         on_step: called with a description before each pass over the data.
         dictionary: a CSPro file's dictionary (default: the ``.dcf`` file beside it).
         spark: a Spark session to read, harmonise and aggregate the file on (a CSV or
@@ -165,7 +169,7 @@ def compute(
         ProfileError: the file cannot be read as the profile says.
     """
     catalogue = catalogue or load_catalogue()
-    rule = rule or ReliabilityRule()
+    rule = rule or rule_from(profile.reliability)
     chosen = select_indicators(catalogue, indicators)
     result = _computation(
         profile, path, catalogue, chosen, rule, on_step, dictionary, spark, levels, changes
@@ -187,9 +191,7 @@ def compute(
             spark,
             levels,
             changes,
-        )
-        varied.observations["note_indicator"] = add_note(
-            varied.observations["note_indicator"], variant.note
+            note=variant.note,
         )
         pieces.append(varied.observations)
         kept.append(varied.levels)
@@ -322,10 +324,13 @@ def _computation(
     spark: Any = None,
     levels: bool = False,
     changes: bool = False,
+    note: str | None = None,
 ) -> Computation:
     """The ``chosen`` indicators from the file at ``path`` through ``profile`` (its variants
     aside), on DuckDB or, given a session, on ``spark``; with ``levels``, the levels of its
-    ratios and means too, with ``changes`` the changes since the previous period."""
+    ratios and means too, with ``changes`` the changes since the previous period. Every
+    observation carries ``note`` (a variant's), after the notes of the definitions it follows
+    and before the reliability rule's."""
     unmapped = [v for v in REQUIRED_VARIABLES if v not in profile.variables]
     if unmapped:
         raise ComputeError(
@@ -344,7 +349,16 @@ def _computation(
             on_step(f"Pass {number} of {len(families)}: {', '.join(i.code for i in members)}")
             pieces.append(
                 _estimate_family(
-                    table, profile, path, resolved, family, members, total_codes, levels, changes
+                    table,
+                    profile,
+                    path,
+                    resolved,
+                    family,
+                    members,
+                    total_codes,
+                    levels,
+                    changes,
+                    rule.needs_numerator_counts,
                 )
             )
     rows = pd.concat(pieces, ignore_index=True)
@@ -355,14 +369,19 @@ def _computation(
     rows["source"] = profile.metadata.source
     kept = levels_frame(rows[rows["numerator"].notna()])
     changed = changes_frame(rows[rows["change_se"].notna()])
-    result = rule.apply(observations.frame(rows))
-    for variable, note in profile.notes.items():
+    result = observations.frame(rows)
+    for variable, concept in profile.notes.items():
         noted = [i.code for i in changed_by(catalogue, profile, {variable}, chosen)]
         marked = result["indicator"].isin(noted)
-        result.loc[marked, "note_indicator"] = add_note(result.loc[marked, "note_indicator"], note)
+        result.loc[marked, "note_indicator"] = add_note(
+            result.loc[marked, "note_indicator"], concept
+        )
+    if note:
+        result["note_indicator"] = add_note(result["note_indicator"], note)
     design = profile.design
     if not (design.strata or design.psu or design.replicate_weights):
         result["note_source"] = add_note(result["note_source"], WEIGHTS_ONLY_NOTE)
+    result = rule.apply(result, evidence=rows[list(EVIDENCE)])
     return Computation(
         observations.sort(result),
         skipped,
@@ -440,7 +459,11 @@ def _estimate_family(
     total_codes: dict[str, str],
     levels: bool = False,
     changes: bool = False,
+    numerator_counts: bool = False,
 ) -> pd.DataFrame:
+    """The observations of one family's indicators, with the evidence of their reliability
+    (:data:`EVIDENCE`): with ``numerator_counts``, each ratio's numerator is also totalled
+    over its non-zero values, whose records are the numerator's count."""
     splits1 = _split_columns(resolved, family.classif1)
     splits2 = _split_columns(resolved, family.classif2)
     ratios: dict[str, tuple[str, str]] = {}
@@ -460,10 +483,13 @@ def _estimate_family(
                 needed[f"v_{name}"] = resolved.variables[name]
                 if levels:
                     totals.append(f"v_{name}")
+            if numerator_counts:
+                needed[f"t_{numerator}"] = f"NULLIF({resolved.variables[numerator]}, 0)"
+                totals.append(f"t_{numerator}")
             name = f"{numerator}/{denominator}"
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
-    design_columns = ["weight", *(c for c in ("strata", "psu", "fpc") if c in table.columns)]
+    design_columns = design_of(profile).columns()
     replicates = profile.replicate_columns(table.columns)
     selects = [quote(c) for c in [*design_columns, *replicates, "time"]]
     selects.append("CASE WHEN ilo_sex IN (1, 2) THEN ilo_sex END AS sex")
@@ -500,7 +526,7 @@ def _estimate_family(
         ) from None
     result = result[result["estimate"].notna()]
     by_domain = ("time", "region", "sex", *splits1, *splits2)
-    domain = [c for c in by_domain if c in result.columns] if levels else None
+    keys = [c for c in by_domain if c in result.columns]
     return pd.concat(
         [
             _rows(
@@ -511,7 +537,8 @@ def _estimate_family(
                 splits2,
                 family,
                 total_codes,
-                domain,
+                keys,
+                levels,
             )
             for indicator in members
         ],
@@ -569,20 +596,27 @@ def _rows(
     splits2: dict[str, tuple[str, str]],
     family: _Family,
     total_codes: dict[str, str],
-    domain: list[str] | None,
+    domain: list[str],
+    with_levels: bool,
 ) -> pd.DataFrame:
-    """The observations of one indicator from the estimate's result rows; given the columns
-    of a ``domain`` (the levels were asked for), with the levels of a ratio or mean (its
-    numerator and denominator totals, their SEs, its scale)."""
+    """The observations of one indicator from the estimate's result rows (the by-variables of
+    their domains in ``domain``), with the evidence of their reliability (:data:`EVIDENCE`)
+    and, ``with_levels``, the levels of a ratio or mean (its numerator and denominator totals,
+    their SEs, its scale)."""
     rows = result[result["statistic"] == statistic].reset_index(drop=True)
     scale = SCALE[indicator.kind]
     levels = {name: np.full(len(rows), np.nan) for name in LEVELS}
-    if domain is not None and indicator.kind != "total":
+
+    def matched(total: str, column: str) -> np.ndarray:
+        """``column`` of the total ``total`` in each row's domain (NaN if not estimated)."""
+        found = result.loc[result["statistic"] == total, [*domain, column]]
+        merged = rows[domain].merge(found, on=domain, how="left", validate="many_to_one")
+        return merged[column].to_numpy(float)
+
+    if with_levels and indicator.kind != "total":
         for side, name in zip(("numerator", "denominator"), indicator.variables, strict=True):
-            totals = result.loc[result["statistic"] == f"v_{name}", [*domain, "se"]]
-            matched = rows[domain].merge(totals, on=domain, how="left", validate="many_to_one")
             levels[side] = rows[f"{side}_total"].to_numpy(float)
-            levels[f"{side}_se"] = matched["se"].to_numpy(float)
+            levels[f"{side}_se"] = matched(f"v_{name}", "se")
         levels["scale"] = np.full(len(rows), scale)
     moved = {name: np.full(len(rows), np.nan, dtype=object) for name in CHANGES}
     if "change_se" in rows:
@@ -592,6 +626,9 @@ def _rows(
             "change_se": rows["change_se"].to_numpy(float) * scale,
             "change_significant": rows["change_significant"].astype(object).to_numpy(),
         }
+    numerator_count = np.full(len(rows), np.nan)
+    if indicator.kind != "total":
+        numerator_count = matched(f"t_{indicator.variables[0]}", "n")
     sex = rows["sex"].map(SEX_CODES).fillna("SEX_T").to_numpy()
     pieces = []
     for member1, codes1, total1 in _with_totals(rows, splits1, family.classif1, total_codes):
@@ -615,6 +652,8 @@ def _rows(
                         "upper_bound": part["upper"].to_numpy() * scale,
                         "cv": part["cv"].to_numpy() * 100.0,
                         "sample_count": part["n"].to_numpy(),
+                        "df": part["df"].to_numpy(),
+                        "numerator_count": numerator_count[keep],
                         **{name: values[keep] for name, values in levels.items()},
                         **{name: values[keep] for name, values in moved.items()},
                     }

@@ -4,13 +4,22 @@ national definition, an average, a suppression), so each is added after those al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 SEPARATOR = "; "
 
 
-def add_note(notes: pd.Series, note: str) -> pd.Series:
-    """``notes`` with ``note`` added to each, after a note already there."""
-    return notes.fillna("").map(
-        lambda existing: f"{existing}{SEPARATOR}{note}" if existing else note
+def add_note(notes: pd.Series, note: str | Sequence[str]) -> pd.Series:
+    """``notes`` with ``note`` added to each (or, given one note per row, each its own),
+    after a note already there."""
+    added = [note] * len(notes) if isinstance(note, str) else list(note)
+    return pd.Series(
+        [
+            f"{existing}{SEPARATOR}{new}" if existing else new
+            for existing, new in zip(notes.fillna(""), added, strict=True)
+        ],
+        index=notes.index,
+        dtype=object,
     )

@@ -134,10 +134,11 @@ def check_profile(
         problems.append(f"weight: missing for {null_weights:,} records")
     if bad_weights:
         problems.append(f"weight: zero or negative for {bad_weights:,} records")
+    design_columns = profile.design.design().columns()[1:]
     problems += [
         f"{d.variable}: design variable missing for {d.missing:,} records"
         for d in distributions
-        if d.variable in ("strata", "psu", "fpc") and d.missing and d.missing < records
+        if d.variable in design_columns and d.missing and d.missing < records
     ]
     problems += _record_problems(con, profile) + variant_problems
     con.unregister("harmonised")

@@ -7,7 +7,8 @@ kernel's design, and the weight scale), ``variables`` (standard variable name ->
 expression over the raw columns), ``notes`` (the national concept or nonstandard definition a
 mapped variable follows, carried by every observation computed from it) and ``variants``
 (another definition of some variables, such as the ICLS or the national one, giving
-observations of their own source, marked by a note).
+observations of their own source, marked by a note) and ``reliability`` (the reliability
+rule set of the observations, or thresholds over one).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainValidator,
     PrivateAttr,
     ValidationError,
     model_validator,
@@ -53,7 +55,25 @@ def _time(value: str) -> str:
     return value if LITERAL_TIME.match(value) else _expression(value)
 
 
+def _stages(value: object) -> str | list[str]:
+    """An expression, or a list of them (one per stage of a multi-stage design)."""
+    if isinstance(value, str):
+        return _expression(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        for k, sql in enumerate(value, start=1):
+            try:
+                _expression(sql)
+            except ValueError as error:
+                raise ValueError(f"stage {k}: {error}") from None
+        return value
+    raise ValueError(
+        f"{value!r} is not an SQL expression or a list of them (one per sampling stage)"
+    )
+
+
 Expression = Annotated[str, AfterValidator(_expression)]
+StageExpressions = Annotated[str | list[str], PlainValidator(_stages)]
+"""A design column: one SQL expression, or one per sampling stage (``psu: [psu, ssu]``)."""
 StandardName = Annotated[str, Field(pattern=STANDARD_NAME)]
 
 
@@ -104,9 +124,9 @@ class DesignSection(DesignOptions):
     ``weight_scale``."""
 
     weight: Expression
-    strata: Expression | None = None
-    psu: Expression | None = None
-    fpc: Expression | None = None
+    strata: StageExpressions | None = None
+    psu: StageExpressions | None = None
+    fpc: StageExpressions | None = None
     weight_scale: Annotated[float, Field(gt=0)] = 1.0
 
     @model_validator(mode="after")
@@ -119,10 +139,42 @@ class DesignSection(DesignOptions):
 
     def design(self) -> Design:
         """The estimation design on the harmonised column names (a column option given in
-        the profile is the harmonised column of its name)."""
+        the profile is the harmonised column of its name; a list, one expression per stage of
+        a multi-stage design, gives ``psu``, ``psu2``, ...)."""
         options = {o.name: getattr(self, o.name) for o in dataclasses.fields(DesignOptions)}
-        options.update({name: name if options[name] else None for name in COLUMN_OPTIONS})
+        for name in COLUMN_OPTIONS:
+            columns = list(self.columns(name))
+            options[name] = (
+                columns if isinstance(options[name], list) else next(iter(columns), None)
+            )
         return Design(**options)
+
+    def columns(self, option: str) -> dict[str, str]:
+        """Harmonised column -> SQL expression of a column option (``psu``, or ``psu``,
+        ``psu2``, ... for one expression per stage); empty when the option is not given."""
+        value = getattr(self, option)
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {option: value}
+        return {option if k == 1 else f"{option}{k}": sql for k, sql in enumerate(value, start=1)}
+
+
+def _reliability(value: object) -> str | dict[str, Any]:
+    """A bundled reliability rule set's name, or a mapping of thresholds over one, checked."""
+    # The rules belong to the indicators, which read profiles: imported when a profile is
+    # validated, once both packages are loaded.
+    from decentwork.indicators.reliability import rule_from
+
+    if not isinstance(value, str | dict):
+        raise ValueError(f"{value!r} is neither a rule set's name nor a mapping of thresholds")
+    rule_from(value)
+    return value
+
+
+ReliabilitySpec = Annotated[str | dict[str, Any], PlainValidator(_reliability)]
+"""A profile's ``reliability``: a bundled rule set's name or a mapping of thresholds over one
+(:func:`decentwork.indicators.reliability.rule_from`)."""
 
 
 class Variant(Section):
@@ -146,6 +198,10 @@ class Profile(Section):
     concept, a nonstandard threshold): the ``note_indicator`` of every observation computed
     from the variable, as ILOSTAT notes national definitions."""
     variants: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Variant] = {}
+    reliability: ReliabilitySpec | None = None
+    """The reliability rule of the observations computed with this profile: a bundled rule
+    set's name (``default``, ``statcan-lfs``, ``one-tier``) or thresholds over one
+    (``{based_on: statcan-lfs, min_count: 10}``); none: ``default``."""
     _origin: str = PrivateAttr(default="<profile>")
 
     @model_validator(mode="after")
@@ -222,9 +278,7 @@ class Profile(Section):
         out = dict(self.variables)
         out["time"] = f"'{time}'" if LITERAL_TIME.match(time) else time
         for column in COLUMN_OPTIONS:
-            sql = getattr(self.design, column)
-            if sql:
-                out[column] = sql
+            out.update(self.design.columns(column))
         return out
 
     def columns_used(self) -> dict[str, frozenset[str]]:
