@@ -34,13 +34,15 @@ NUMBERS = ["estimate", "se", "lower", "upper", "cv", "df", "n", "numerator_total
 
 @pytest.fixture(scope="module")
 def persons() -> pd.DataFrame:
-    """3,000 synthetic persons 15+ (6 strata, 30 PSUs) with an FPC, 8 bootstrap replicate
-    weights and ``hours`` missing for those not employed."""
+    """3,000 synthetic persons 15+ (6 strata, 30 PSUs) with an FPC, a second stage (``ssu``:
+    three units per PSU, from the age, of 6 in the population: ``fpc2``), 8 bootstrap
+    replicate weights and ``hours`` missing for those not employed."""
     con = duckdb.connect()
     con.register("people", generate(3_000, seed=11, strata=6, psus=30))
     frame = con.sql(
         "SELECT stratum, psu, weight, sex, region, unemp, lf, hours, "
-        "10 * COUNT(DISTINCT psu) OVER (PARTITION BY stratum) AS fpc "
+        "10 * COUNT(DISTINCT psu) OVER (PARTITION BY stratum) AS fpc, "
+        "CAST(age AS INTEGER) % 3 AS ssu, 6 AS fpc2 "
         f"FROM ({labour_sql('people')})"
     ).df()
     rng = np.random.default_rng(4)
@@ -60,6 +62,10 @@ SHAPES = {
         {"missing": "drop"},
     ),
     "no PSU": (Design(weight="weight", strata="stratum"), {"missing": "drop"}),
+    "two stages with FPC": (
+        Design(weight="weight", strata="stratum", psu=("psu", "ssu"), fpc=("fpc", "fpc2")),
+        {"missing": "drop"},
+    ),
     "replicate weights, t intervals": (
         Design(weight="weight", replicate_weights="boot_", replicate_method="bootstrap"),
         {"missing": "drop", "ci": "t"},

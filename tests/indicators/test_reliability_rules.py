@@ -253,3 +253,22 @@ def test_a_profile_gives_its_own_thresholds_and_the_caller_overrides_them(
         sample_path, "{based_on: one-tier, min_count: 100000}", rule=rule_set("one-tier")
     )
     assert not (overridden["obs_status"] == "U").all()
+
+
+def test_an_estimate_from_one_psu_is_unreliable(sample_path: Path) -> None:
+    """Women only in one PSU: their participation rate has no design degrees of freedom."""
+    one_psu = MULTISTAGE.replace(
+        "ilo_sex: sex", "ilo_sex: CASE WHEN s1 = 4 AND psu = 2 THEN 2 ELSE 1 END"
+    )
+    profile_path = sample_path.parent / "one-psu.yaml"
+    women = []
+    for reliability in ("default", "{based_on: default, min_df: 0}"):
+        profile_path.write_text(one_psu + f"reliability: {reliability}\n")
+        table = compute(
+            load_profile(profile_path), sample_path, indicators=["EAP_DWAP_SEX_AGE_RT"]
+        ).observations
+        women.append(table[(table["sex"] == "SEX_F") & (table["classif1"] == "AGE_YTHADULT_YGE15")])
+    flagged, unflagged = women
+    assert int(flagged["sample_count"].iloc[0]) >= 15
+    assert float(unflagged["cv"].iloc[0]) < 33.3  # only the degrees of freedom flag it
+    assert flagged["obs_status"].tolist() == ["U"] and unflagged["obs_status"].tolist() == [""]
