@@ -77,6 +77,8 @@ def average(
     if monthly.empty:
         return observations.frame(), {}
     data = monthly.dropna(subset=["obs_value"]).copy()
+    if "note_source" not in data:
+        data["note_source"] = ""  # a frame of fewer columns than observations.COLUMNS
     data["note_indicator"] = rule.without_its_notes(data["note_indicator"])
     data["period"] = [period_of(t, period) for t in data["time"]]
     grouped = data.groupby(KEYS, sort=False, dropna=False)
