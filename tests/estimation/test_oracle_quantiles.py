@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from decentwork.estimation import Design, estimate
-from tests.estimation.r_oracle import RTOL, read_oracle, rows_of, run_r, write_persons
+from decentwork.estimation.comparisons import gap, share_below
+from tests.estimation.r_oracle import RTOL, compare, read_oracle, rows_of, run_r, write_persons
 
 pytestmark = pytest.mark.oracle
 
@@ -107,3 +108,43 @@ def compare_quantiles(oracle: dict[str, object], case: str, ci: str) -> None:
             np.testing.assert_array_equal(ours["df"], rows["df"], err_msg=where)
         compared += len(rows)
     assert compared == len(PROBABILITIES) * (1 + 2 + 20)
+
+
+@pytest.mark.parametrize("case", ["taylor", "records", "replicate"])
+def test_low_pay_rate_matches_svymean_below_the_fixed_threshold(
+    oracle: dict[str, object], case: str
+) -> None:
+    expected = oracle["pay"]
+    assert isinstance(expected, pd.DataFrame)
+    expected = expected[(expected["case"] == case) & (expected["statistic"] == "low_pay")]
+    result = share_below(
+        oracle["data"],
+        design_of(oracle, case),
+        "earnings",
+        name="low_pay",
+        by=[(), ("region",)],
+        missing="drop",
+    )
+    np.testing.assert_allclose(result["threshold"], expected["threshold"].iloc[0], rtol=RTOL)
+    assert compare(result.drop(columns="threshold"), expected) == 2 * (1 + 10)
+
+
+@pytest.mark.parametrize("case", ["taylor", "records"])
+def test_pay_gap_of_means_matches_svycontrast(oracle: dict[str, object], case: str) -> None:
+    expected = oracle["pay"]
+    assert isinstance(expected, pd.DataFrame)
+    expected = expected[(expected["case"] == case) & (expected["statistic"] == "gap")]
+    result = gap(
+        oracle["data"],
+        design_of(oracle, case),
+        "earnings",
+        group="sex",
+        reference=1,
+        compared=2,
+        by=[(), ("region",)],
+        missing="drop",
+    )
+    assert compare(result, expected) == 2 * (1 + 10)
+    np.testing.assert_allclose(
+        result["upper"] - result["estimate"], 1.959963984540054 * result["se"], rtol=1e-12
+    )

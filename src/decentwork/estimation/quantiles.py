@@ -244,7 +244,7 @@ class QuantilePlan:
             alias = f"__t{k}"
             if grouping and thresholds:
                 values = ", ".join(
-                    "(" + ", ".join([*map(_text, key), *map(_double, row)]) + ")"
+                    "(" + ", ".join([*map(sql_string, key), *map(_double, row)]) + ")"
                     for key, row in thresholds.items()
                 )
                 names = [f"__k{i}" for i in range(len(grouping))]
@@ -365,8 +365,8 @@ def _bad(message: str, given: object, expected: str) -> EstimationError:
     return EstimationError(message, parameter="quantiles", given=repr(given), expected=expected)
 
 
-def _text(value: str) -> str:
-    """An SQL string literal."""
+def sql_string(value: str) -> str:
+    """An SQL string literal holding ``value``."""
     return "'" + value.replace("'", "''") + "'"
 
 
