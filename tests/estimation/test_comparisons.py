@@ -43,25 +43,34 @@ def test_the_share_is_the_weighted_share_below_the_fraction_of_the_median() -> N
     assert set(result["statistic"]) == {"low"} and len(result) == 3
 
 
-def test_the_gap_of_medians_is_one_minus_their_ratio_without_an_se() -> None:
+def test_the_gap_of_medians_and_its_se_without_shared_psus() -> None:
+    """Records as PSUs in one stratum: the two groups share no PSU, so the shares below their
+    medians are uncorrelated and the SE is the delta method's with independent medians."""
     data = survey()
+    design = Design(weight="w")
     result = gap(
         data,
-        TAYLOR,
+        design,
         "pay",
         group="sex",
         reference=1,
         compared=2,
         statistic="median",
         by=[(), ("region",)],
+        ci="t",
     )
-    medians = estimate(data, TAYLOR, quantiles={"m": ("pay", 0.5)}, by=[("region", "sex")])
-    north = medians[medians["region"] == "north"].set_index("sex")["estimate"]
-    row = result[result["region"] == "north"]
-    assert row["estimate"].item() == 1 - north[2] / north[1]
-    assert row["n"].item() == (data["region"] == "north").sum()
-    assert result[["se", "lower", "upper", "cv"]].isna().all(axis=None)
-    assert set(result["kind"]) == {"gap"}
+    medians = estimate(
+        data, design, quantiles={"m": ("pay", 0.5)}, by=[("sex",), ("region", "sex")], ci="t"
+    )
+    for _, row in result.iterrows():
+        region = row["region"]
+        inside = medians["region"].isna() if pd.isna(region) else medians["region"] == region
+        q, se = (medians[inside].set_index("sex")[c] for c in ("estimate", "se"))
+        assert row["estimate"] == 1 - q[2] / q[1]
+        expected = np.hypot(se[2] / q[1], q[2] * se[1] / q[1] ** 2)
+        np.testing.assert_allclose(row["se"], expected, rtol=1e-9)
+        assert row["n"] == (len(data) if pd.isna(region) else (data["region"] == region).sum())
+    assert set(result["kind"]) == {"gap"} and result["df"].notna().all()
 
 
 def test_a_group_value_absent_from_a_domain_gives_na() -> None:

@@ -129,11 +129,15 @@ def test_low_pay_rate_matches_svymean_below_the_fixed_threshold(
     assert compare(result.drop(columns="threshold"), expected) == 2 * (1 + 10)
 
 
+@pytest.mark.parametrize("statistic", ["mean", "median"])
 @pytest.mark.parametrize("case", ["taylor", "records"])
-def test_pay_gap_of_means_matches_svycontrast(oracle: dict[str, object], case: str) -> None:
+def test_pay_gaps_match_r(oracle: dict[str, object], case: str, statistic: str) -> None:
+    """Means: R's svycontrast of svyby(covmat=TRUE). Medians: R's Woodruff SEs with the
+    covariance of the shares below the medians (svyby covmat), by the delta method."""
+    name = "gap" if statistic == "mean" else "median_gap"
     expected = oracle["pay"]
     assert isinstance(expected, pd.DataFrame)
-    expected = expected[(expected["case"] == case) & (expected["statistic"] == "gap")]
+    expected = expected[(expected["case"] == case) & (expected["statistic"] == name)]
     result = gap(
         oracle["data"],
         design_of(oracle, case),
@@ -141,6 +145,8 @@ def test_pay_gap_of_means_matches_svycontrast(oracle: dict[str, object], case: s
         group="sex",
         reference=1,
         compared=2,
+        statistic=statistic,  # type: ignore[arg-type]
+        name=name,
         by=[(), ("region",)],
         missing="drop",
     )

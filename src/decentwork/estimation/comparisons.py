@@ -12,10 +12,14 @@ labour layers name the variables.
   the two groups' means (they share PSUs). Its linearised variable is computed in SQL and its
   variance is the kernel's, as the variance of a total.
 - :func:`gap` of medians linearises each median through its Woodruff interval: the
-  influence of record ``k`` on the median ``q`` of group ``g`` is
-  ``-(1{y_k <= q} - F) / (N_g f)``, with ``f = se(F) / se(q)`` the density the Woodruff
-  interval implies, so each median's own variance is its Woodruff SE squared; R has no such
-  estimator (``svyquantile`` gives no covariance between domains).
+  influence of record ``k`` on the median ``q_g`` of group ``g`` is
+  ``-(1{y_k <= q_g} - F_g) / (N_g f_g)``, with ``f_g = se(F_g) / se(q_g)`` the density the
+  Woodruff interval implies, so each median's variance is its Woodruff SE squared and the
+  two medians' correlation is that of the shares ``F_c`` and ``F_r`` below them:
+  ``se = sqrt(a^2 + b^2 - 2 a b rho)`` with ``a = se(q_c) / q_r``,
+  ``b = q_c se(q_r) / q_r^2``. R has no such estimator (``svyquantile`` gives no
+  covariance between domains); the oracle composes it from R's Woodruff SEs and the
+  covariance of ``svyby(~I(y <= q_sex), ~sex, design, svymean, covmat=TRUE)``.
 
 Linearisation designs only: replicate designs are refused (their SE would need the replicate
 estimates of the gap itself).
@@ -34,7 +38,7 @@ from decentwork.estimation.engine import Table, open_table, quote
 from decentwork.estimation.errors import EstimationError
 from decentwork.estimation.estimate import estimate
 from decentwork.estimation.intervals import CI, interval
-from decentwork.estimation.quantiles import sql_string
+from decentwork.estimation.quantiles import Quantile, QuantilePlan, sql_string
 
 Value = int | float | str
 
@@ -106,8 +110,8 @@ def gap(
 
     For means, the SE is by linearisation with the two means' covariance (R:
     ``svycontrast(svyby(~y, ~group, design, svymean, covmat=TRUE), quote(1 - c / r))``); for
-    medians the SE is not computed (NA): each median's own SE is in :func:`estimate`'s
-    ``quantiles``, but not the covariance of two domains' medians.
+    medians, by the delta method on the medians' Woodruff SEs (with ``ci`` and ``level``)
+    and the correlation of the two groups' shares below their medians (see the module).
 
     Returns:
         One row per domain with :func:`estimate`'s columns: ``statistic`` ``name``, ``kind``
@@ -145,44 +149,60 @@ def gap(
     by_columns = list(dict.fromkeys(c for g in groupings for c in g))
     rows: list[dict[str, object]] = []
     with open_table(data) as table:
-        column = _free_name(table, f"{name}_score")
         for grouping in groupings:
             within = [(*grouping, group)]
             if statistic == "mean":
                 parts = estimate(data, design, means=[variable], by=within, missing=missing)
-                scores = _mean_scores(table, design, variable, group, literals, grouping)
-                derived = table.derive(
-                    f"SELECT *, {scores} AS {quote(column, table.dialect)} FROM {table.source}"
-                )
-                totals = _keyed(
-                    estimate(
-                        derived, design, totals=[column], by=[grouping], ci=ci, missing=missing
-                    ),
-                    grouping,
-                )
-            else:
+            else:  # the medians' Woodruff SEs with the gap's ci and level
                 quantiles = {name: (variable, 0.5)}
-                parts = estimate(data, design, quantiles=quantiles, by=within, missing=missing)
-                totals = {}
+                parts = estimate(
+                    data,
+                    design,
+                    quantiles=quantiles,
+                    by=within,
+                    missing=missing,
+                    ci=ci,
+                    level=level,
+                )
             parts = parts[parts[group].notna()]
             ours = _keyed(parts[parts[group] == compared], grouping)
             theirs = _keyed(parts[parts[group] == reference], grouping)
+            scores = _scores(table, design, variable, group, literals, grouping, statistic, name)
+            columns = [_free_name(table, f"{name}_score{i}") for i in range(len(scores))]
+            selected = ", ".join(
+                f"{sql} AS {quote(c, table.dialect)}"
+                for sql, c in zip(scores, columns, strict=True)
+            )
+            base = table.source
+            if statistic == "median":
+                plan = QuantilePlan((Quantile(name, variable, 0.5),), [(*grouping, group)])
+                plan.read(table, design, missing)
+                base = f"({plan.indicator_sql(table)}) AS __data"
+            derived = table.derive(f"SELECT *, {selected} FROM {base}")
+            totals = estimate(derived, design, totals=columns, by=[grouping], missing=missing)
+            variances = {c: _keyed(totals[totals["statistic"] == c], grouping) for c in columns}
             for key in sorted(set(ours) | set(theirs), key=str):
                 mine, other = ours.get(key), theirs.get(key)
                 values = dict.fromkeys(by_columns)
                 values.update(zip(grouping, key, strict=True))
-                estimate_ = np.nan
+                estimate_ = se = df = np.nan
                 if mine is not None and other is not None and other["estimate"] != 0:
                     estimate_ = 1 - mine["estimate"] / other["estimate"]
-                variance = totals.get(key)
+                    first = variances[columns[0]][key]
+                    df = first["df"]
+                    if statistic == "mean":
+                        se = first["se"]
+                    else:
+                        scored = [variances[c][key]["se"] for c in columns]
+                        se = _median_gap_se(mine, other, *scored)
                 rows.append(
                     {
                         "statistic": name,
                         "kind": "gap",
                         **values,
                         "estimate": estimate_,
-                        "se": np.nan if variance is None else variance["se"],
-                        "df": np.nan if variance is None else variance["df"],
+                        "se": se,
+                        "df": df,
                         "n": sum(int(r["n"]) for r in (mine, other) if r is not None),
                     }
                 )
@@ -200,18 +220,25 @@ def _keyed(result: pd.DataFrame, grouping: Sequence[str]) -> dict[tuple[object, 
     return {tuple(row[v] for v in grouping): row for _, row in result.iterrows()}
 
 
-def _mean_scores(
+def _scores(
     table: Table,
     design: Design,
     variable: str,
     group: str,
     literals: tuple[str, str],
     grouping: Sequence[str],
-) -> str:
-    """The linearised variable of ``1 - mean_c / mean_r`` in each domain of ``grouping``:
-    ``-(y - mean_c) / (N_c mean_r)`` in group c, ``mean_c (y - mean_r) / (N_r mean_r^2)`` in
-    group r, 0 elsewhere (NULL where ``y`` is missing), with the domain's weighted sums taken
-    by window functions over the domain."""
+    statistic: str,
+    name: str,
+) -> list[str]:
+    """The SQL of the linearised variables of the gap in each domain of ``grouping``, with the
+    domain's weighted sums taken by window functions over it (NULL where ``y`` is missing).
+
+    Means: one variable, ``-(y - mean_c) / (N_c mean_r)`` in group c and
+    ``mean_c (y - mean_r) / (N_r mean_r^2)`` in group r (0 elsewhere). Medians: the scores
+    ``u_g = (I - F_g) / N_g`` of the two groups' shares ``F_g`` below their medians (``I``
+    the indicator column of :class:`QuantilePlan`), in group c, in group r and in both,
+    whose totals' variances give the two shares' covariance.
+    """
     dialect = table.dialect
     y, w = (f"CAST({quote(c, dialect)} AS DOUBLE)" for c in (variable, design.weight))
     member = quote(group, dialect)
@@ -222,17 +249,44 @@ def _mean_scores(
     def window(value: str, literal: str) -> str:
         return f"SUM(CASE WHEN {member} = {literal} AND NOT ({missing}) THEN {value} END) {over}"
 
+    def case(branches: dict[str, str]) -> str:
+        # a domain without one of the groups has no gap: its scores are 0, not missing
+        whens = " ".join(
+            f"WHEN {member} = {literal} THEN COALESCE({value}, 0)"
+            for literal, value in branches.items()
+        )
+        return f"CASE WHEN {missing} THEN NULL {whens} ELSE CAST(0 AS DOUBLE) END"
+
     compared, reference = literals
     n_c, n_r = window(w, compared), window(w, reference)
-    mean_c = f"({window(f'{w} * {y}', compared)} / {n_c})"
-    mean_r = f"({window(f'{w} * {y}', reference)} / {n_r})"
-    # a domain without one of the groups has no gap: its scores are 0, not missing
-    return (
-        f"CASE WHEN {missing} THEN NULL "
-        f"WHEN {member} = {compared} THEN COALESCE(-({y} - {mean_c}) / ({n_c} * {mean_r}), 0) "
-        f"WHEN {member} = {reference} THEN COALESCE({mean_c} * ({y} - {mean_r}) / "
-        f"({n_r} * {mean_r} * {mean_r}), 0) ELSE CAST(0 AS DOUBLE) END"
-    )
+    if statistic == "mean":
+        mean_c = f"({window(f'{w} * {y}', compared)} / {n_c})"
+        mean_r = f"({window(f'{w} * {y}', reference)} / {n_r})"
+        return [
+            case(
+                {
+                    compared: f"-({y} - {mean_c}) / ({n_c} * {mean_r})",
+                    reference: f"{mean_c} * ({y} - {mean_r}) / ({n_r} * {mean_r} * {mean_r})",
+                }
+            )
+        ]
+    indicator = quote(QuantilePlan.column(0, 0), dialect)
+    u_c = f"({indicator} - {window(f'{w} * {indicator}', compared)} / {n_c}) / {n_c}"
+    u_r = f"({indicator} - {window(f'{w} * {indicator}', reference)} / {n_r}) / {n_r}"
+    return [case({compared: u_c}), case({reference: u_r}), case({compared: u_c, reference: u_r})]
+
+
+def _median_gap_se(compared: pd.Series, reference: pd.Series, *scores: float) -> float:
+    """The SE of ``1 - q_c / q_r`` from the medians' Woodruff SEs and the correlation ``rho``
+    of the two groups' shares below their medians (from the SEs of the totals of their
+    scores, in c, in r and in both): ``sqrt(a^2 + b^2 - 2 a b rho)`` with
+    ``a = se(q_c) / q_r`` and ``b = q_c se(q_r) / q_r^2``."""
+    se_c, se_r, se_both = scores
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = (se_both**2 - se_c**2 - se_r**2) / (2 * se_c * se_r)
+        q_c, q_r = compared["estimate"], reference["estimate"]
+        a, b = compared["se"] / q_r, q_c * reference["se"] / (q_r * q_r)
+        return float(np.sqrt(a * a + b * b - 2 * a * b * rho))
 
 
 def _missing(table: Table, variable: str) -> str:

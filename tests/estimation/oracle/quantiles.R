@@ -5,8 +5,10 @@
 # does), for earnings with ties and missing values (na.rm=TRUE); on a stratified cluster
 # design, a stratified design whose records are the PSUs and 30 bootstrap replicate weights
 # from as.svrepdesign (written out). Then the low-pay rate with the threshold fixed at 2/3 of
-# the median (svymean(I(earnings < t))) and the pay gap as 1 - mean_f / mean_m
-# (svyby(covmat=TRUE) + svycontrast), for the two Taylor designs.
+# the median (svymean(I(earnings < t))), the pay gap as 1 - mean_f / mean_m
+# (svyby(covmat=TRUE) + svycontrast) and as 1 - median_f / median_m (R's Woodruff SEs and
+# the covariance of the shares below the medians, by the delta method), for the two Taylor
+# designs.
 args <- commandArgs(trailingOnly = TRUE)
 source(file.path(args[1], "common.R"))
 out <- args[2]
@@ -75,6 +77,23 @@ for (case in names(designs)) {
         case = case, statistic = "gap", kind = "gap", grouping = paste(vars, collapse = "+"),
         key = key_of(domains[k, , drop = FALSE], vars), estimate = as.numeric(coef(gap)),
         se = as.numeric(SE(gap)), df = NA_real_, threshold = NA_real_)
+      # the gap of medians: R's Woodruff SEs (df=Inf) and the correlation of the two sexes'
+      # shares below their own medians (svyby covmat), by the delta method
+      q <- lapply(1:2, function(s) {
+        r <- svyquantile(~earnings, sub[sub$variables$sex == s, ], 0.5, df = Inf)$earnings
+        c(estimate = r[1, 1], se = r[1, 4])
+      })
+      medians <- ifelse(sub$variables$sex == 1, q[[1]][["estimate"]], q[[2]][["estimate"]])
+      shares <- update(sub, below = as.numeric(earnings <= medians))
+      v <- vcov(svyby(~below, ~sex, shares, svymean, covmat = TRUE))
+      rho <- v[1, 2] / sqrt(v[1, 1] * v[2, 2])
+      a <- q[[2]][["se"]] / q[[1]][["estimate"]]
+      b <- q[[2]][["estimate"]] * q[[1]][["se"]] / q[[1]][["estimate"]]^2
+      rows[[length(rows) + 1]] <- data.frame(
+        case = case, statistic = "median_gap", kind = "gap",
+        grouping = paste(vars, collapse = "+"), key = key_of(domains[k, , drop = FALSE], vars),
+        estimate = 1 - q[[2]][["estimate"]] / q[[1]][["estimate"]],
+        se = sqrt(a^2 + b^2 - 2 * a * b * rho), df = NA_real_, threshold = NA_real_)
     }
   }
 }
