@@ -88,6 +88,7 @@ def test_a_group_value_absent_from_a_domain_gives_na() -> None:
         ({"compared": [2]}, "compared"),
         ({"compared": True}, "compared"),
         ({"by": [("sex",)]}, "by"),
+        ({"by": "region"}, "by"),
     ],
 )
 def test_bad_gap_options_are_refused(options: dict[str, Any], parameter: str) -> None:

@@ -36,7 +36,7 @@ import pandas as pd
 from decentwork.estimation.design import Design
 from decentwork.estimation.engine import Table, open_table, quote
 from decentwork.estimation.errors import EstimationError
-from decentwork.estimation.estimate import estimate
+from decentwork.estimation.estimate import estimate, groupings_of
 from decentwork.estimation.intervals import CI, interval
 from decentwork.estimation.quantiles import Quantile, QuantilePlan, sql_string
 
@@ -137,7 +137,7 @@ def gap(
             statistic,
             "'mean' or 'median'",
         )
-    groupings = [(g,) if isinstance(g, str) else tuple(g) for g in by]
+    groupings = groupings_of(by)
     if any(group in g for g in groupings):
         raise _refused(
             f"gap: the group column {group!r} cannot also be a by-variable",

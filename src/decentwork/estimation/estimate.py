@@ -115,7 +115,7 @@ def estimate(
     """
     statistics = _statistics(ratios, totals, means, allow_none=bool(quantiles))
     wanted = check_quantiles(quantiles, (s.name for s in statistics))
-    groupings = _groupings(by)
+    groupings = groupings_of(by)
     if missing not in ("error", "drop"):
         raise EstimationError(
             f"missing={missing!r} must be 'error' or 'drop'",
@@ -474,7 +474,14 @@ def _statistics(
     return tuple(stats)
 
 
-def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
+def groupings_of(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
+    """``by`` checked, as a list of distinct grouping sets (tuples of column names).
+
+    Raises:
+        EstimationError: a bare string, an empty list, a set that is not column names or
+            repeats one, or a by-variable with the name of a result column
+            (``parameter="by"``).
+    """
     if isinstance(by, str):
         raise EstimationError(
             f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]",
