@@ -172,3 +172,15 @@ def test_quantiles_are_refused_on_spark(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(EstimationError, match="DuckDB engine only") as raised:
         estimate(survey(), TAYLOR, quantiles={"q": ("y", 0.5)})
     assert raised.value.parameter == "quantiles"
+
+
+def test_equal_by_values_that_read_differently_as_text_are_one_domain() -> None:
+    data = survey()
+    data["g"] = np.where(data["sex"] == 1, 0.0, 1.0)
+    signed = data.assign(g=np.where((data.index % 2 == 0) & (data["g"] == 0.0), -0.0, data["g"]))
+    assert (np.signbit(signed["g"]) & (signed["g"] == 0)).any()
+    plain = estimate(data, TAYLOR, quantiles={"q": ("y", 0.5)}, by=[("g",)])
+    mixed = estimate(signed, TAYLOR, quantiles={"q": ("y", 0.5)}, by=[("g",)])
+    assert len(mixed) == 2
+    np.testing.assert_array_equal(mixed["estimate"], plain["estimate"])
+    np.testing.assert_allclose(mixed["se"], plain["se"], rtol=1e-12)

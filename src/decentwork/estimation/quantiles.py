@@ -118,7 +118,7 @@ class SortedDomains:
     totals: np.ndarray  # total weight of each domain
     starts: np.ndarray  # segment d is starts[d]:starts[d + 1]
     index: dict[tuple[object, ...], int]  # by-values -> domain
-    keys: list[tuple[str, ...]]  # by-values as text (SQL's CAST AS VARCHAR) of each domain
+    texts: dict[tuple[str, ...], int]  # by-values as text (SQL's CAST AS VARCHAR) -> domain
 
     def quantile(self, domain: int, p: float) -> float:
         """R's ``qrule_math(x, w, p)`` in ``domain`` (NA for a missing domain or p)."""
@@ -165,9 +165,7 @@ def sort_domains(
     cumulative = np.empty(len(rows))
     totals = np.empty(count)
     index: dict[tuple[object, ...], int] = {}
-    texts: list[tuple[str, ...]] = []
     labels = [sample[v].to_numpy(dtype=object)[rows] for v in grouping]
-    text = [sample[keys[v]].to_numpy(dtype=object)[rows] for v in grouping]
     for d in range(count):
         segment = slice(starts[d], starts[d + 1])
         # R's cumsum and sum accumulate in long double
@@ -175,8 +173,39 @@ def sort_domains(
         totals[d] = np.cumsum(record_weights[segment], dtype=np.longdouble)[-1]
         first = order[starts[d]]
         index[tuple(label[first] for label in labels)] = d
-        texts.append(tuple(str(t[first]) for t in text))
-    return SortedDomains(values[rows][order], cumulative, totals, starts, index, texts)
+    return SortedDomains(
+        values[rows][order],
+        cumulative,
+        totals,
+        starts,
+        index,
+        _texts(sample, rows, domain, [keys[v] for v in grouping]),
+    )
+
+
+def _texts(
+    sample: pd.DataFrame, rows: np.ndarray, domain: np.ndarray, columns: Sequence[str]
+) -> dict[tuple[str, ...], int]:
+    """Every text of the by-values met among ``rows`` (equal values may read differently as
+    text, as -0.0 and 0.0) -> its domain.
+
+    Raises:
+        EstimationError: one text in two domains (``parameter="by"``).
+    """
+    if not columns:
+        return {(): 0} if len(rows) else {}
+    frame = pd.DataFrame({c: sample[c].to_numpy(dtype=object)[rows] for c in columns})
+    frame["__domain"] = domain
+    texts: dict[tuple[str, ...], int] = {}
+    for *text, d in frame.drop_duplicates().itertuples(index=False):
+        if texts.setdefault(tuple(map(str, text)), d) != d:
+            raise EstimationError(
+                f"by-values {tuple(text)!r} read the same as text as another domain's; recode them",
+                parameter="by",
+                given=repr(tuple(text)),
+                expected="by-values that differ as text",
+            )
+    return texts
 
 
 @dataclass
@@ -231,14 +260,7 @@ class QuantilePlan:
             thresholds: dict[tuple[str, ...], list[float]] = {}
             for j, q in enumerate(self.wanted):
                 domains = self.sorted_domains(j, k)
-                if len(set(domains.keys)) != len(domains.keys):
-                    raise EstimationError(
-                        f"by-variables {', '.join(grouping)}: two domains have values that "
-                        "read the same as text; recode them",
-                        parameter="by",
-                        given=repr(grouping),
-                    )
-                for d, key in enumerate(domains.keys):
+                for key, d in domains.texts.items():
                     row = thresholds.setdefault(key, [np.nan] * len(self.wanted))
                     row[j] = domains.quantile(d, q.probability)
             alias = f"__t{k}"
