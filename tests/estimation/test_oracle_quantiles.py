@@ -4,7 +4,8 @@ Earnings with ties (rounded to 10, a fifth of them to 1,000) and missing values 
 employed), on a seeded synthetic design: a stratified cluster design, a stratified design
 whose records are the PSUs, and 30 bootstrap replicate weights made by R's
 ``as.svrepdesign``; probabilities 0.1, 0.25, 0.5 and 0.9 in every domain of (), sex and
-sex x region, with ``ci="t"`` and ``"normal"``.
+sex x region, with ``ci="t"`` and ``"normal"``; and the cluster design with a finite
+population correction.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PROBABILITIES = {"q10": 0.1, "q25": 0.25, "q50": 0.5, "q90": 0.9}
 DESIGNS = {
     "taylor": Design(weight="weight", strata="stratum", psu="psu"),
     "records": Design(weight="weight", strata="stratum"),
+    "fpc": Design(weight="weight", strata="stratum", psu="psu", fpc="fpc"),
 }
 
 
@@ -46,6 +48,7 @@ def oracle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     write_persons(path, 2031, 15, "stratum, psu, weight, sex, region, employed")
     persons = pd.read_csv(path)
     persons["earnings"] = earnings(persons, 2031)
+    persons["fpc"] = 4 * persons.groupby("stratum")["psu"].transform("nunique")
     persons.to_csv(path, index=False)
     run_r("quantiles.R", workdir)
     return {
@@ -67,7 +70,7 @@ def design_of(oracle: dict[str, object], case: str) -> Design:
 
 
 @pytest.mark.parametrize("ci", ["t", "normal"])
-@pytest.mark.parametrize("case", ["taylor", "records"])
+@pytest.mark.parametrize("case", ["taylor", "records", "fpc"])
 def test_quantiles_match_svyquantile(oracle: dict[str, object], case: str, ci: str) -> None:
     compare_quantiles(oracle, case, ci)
 

@@ -4,7 +4,8 @@
 # every domain of (), sex and sex x region (svyquantile on the domain's subset, as svyby
 # does), for earnings with ties and missing values (na.rm=TRUE); on a stratified cluster
 # design, a stratified design whose records are the PSUs and 30 bootstrap replicate weights
-# from as.svrepdesign (written out). Then the low-pay rate with the threshold fixed at 2/3 of
+# from as.svrepdesign (written out), and the cluster design with a finite population
+# correction (fpc: four times the stratum's sampled PSUs). Then the low-pay rate with the threshold fixed at 2/3 of
 # the median (svymean(I(earnings < t))), the pay gap as 1 - mean_f / mean_m
 # (svyby(covmat=TRUE) + svycontrast) and as 1 - median_f / median_m (R's Woodruff SEs and
 # the covariance of the shares below the medians, by the delta method), for the two Taylor
@@ -15,7 +16,9 @@ out <- args[2]
 d <- read.csv(file.path(out, "quantiles.csv"))
 designs <- list(
   taylor = cluster_design(d),
-  records = svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d)
+  records = svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d),
+  fpc = svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~fpc, nest = TRUE,
+                  data = d)
 )
 designs$replicate <- bootstrap_design(designs$taylor, 31, out, "quantiles")
 probabilities <- c(0.1, 0.25, 0.5, 0.9)
@@ -65,7 +68,7 @@ for (case in names(designs)) {
     r$threshold <- threshold
     rows[[length(rows) + 1]] <- r
   }
-  if (case == "replicate") next
+  if (case %in% c("replicate", "fpc")) next
   for (vars in list(character(0), "region")) {
     domains <- domains_of(design, vars)
     for (k in seq_len(nrow(domains))) {
