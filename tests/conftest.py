@@ -42,6 +42,7 @@ SLOW = {
     "tests/estimation/test_replicate_scales.py": {
         "test_many_replicates_run_as_slices_that_line_up"
     },
+    "tests/estimation/test_oracle_quantiles.py": {"test_replicate_quantiles_match_svyquantile"},
     "tests/estimation/test_properties.py": {
         "test_integer_columns_give_the_same_result_as_the_same_numbers_as_floats"
     },

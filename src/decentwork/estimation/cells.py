@@ -52,10 +52,21 @@ class Statistic:
     kind: Kind
     numerator: str
     denominator: str | None = None
+    grouping: tuple[str, ...] | None = None
+    """The one grouping set the statistic is computed in (None: every one)."""
+    observed: tuple[str, ...] | None = None
+    """With ``missing="drop"``, the columns a record needs observed to enter the statistic
+    (None: its variables). A quantile's indicator is missing exactly where its variable is,
+    so its indicator means name the variable and share its degrees of freedom."""
 
     @property
     def variables(self) -> tuple[str, ...]:
         return (self.numerator, self.denominator) if self.denominator else (self.numerator,)
+
+    @property
+    def entering(self) -> tuple[str, ...]:
+        """The columns a record needs observed to enter the statistic."""
+        return self.variables if self.observed is None else self.observed
 
 
 @dataclass(frozen=True)
@@ -129,10 +140,15 @@ def fpc_prefix(stage: int) -> str:
 def gram_prefix(plan: CellPlan, i: int) -> str:
     """Column prefix of the replicate-weight Gram sums of statistic ``i``.
 
-    Under ``missing="drop"`` each statistic has its own (over its observed records, as R's
-    ``degf`` of the subset); otherwise all statistics share one.
+    Under ``missing="drop"`` each set of columns a statistic needs observed has its own (over
+    its observed records, as R's ``degf`` of the subset), named after the first statistic
+    with that set; otherwise all statistics share one.
     """
-    return f"__g{i}_" if plan.missing == "drop" else "__g_"
+    if plan.missing != "drop":
+        return "__g_"
+    entering = plan.statistics[i].entering
+    first = next(j for j, stat in enumerate(plan.statistics) if stat.entering == entering)
+    return f"__g{first}_"
 
 
 def build_sql(
@@ -207,7 +223,7 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
         """The condition a record meets to enter ``stat`` (None: every record does)."""
         if plan.missing == "error":
             return None
-        return " AND ".join(observed(c) for c in stat.variables)
+        return " AND ".join(observed(c) for c in stat.entering)
 
     def add_sum(alias: str, term: str, condition: str | None) -> None:
         if condition:
@@ -253,12 +269,16 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
             if stat.kind != "total":
                 add_sum(f"__s{i}_x_r{r}", f"{wr} * {x}" if x else wr, ok)
     if plan.gram:
-        owners = plan.statistics if plan.missing == "drop" else plan.statistics[:1]
-        for i, stat in enumerate(owners):
+        owned = set()
+        for i, stat in enumerate(plan.statistics):
+            prefix = gram_prefix(plan, i)
+            if prefix in owned:
+                continue  # the statistic shares the Gram sums of an earlier one
+            owned.add(prefix)
             ok = complete(stat)
             for r, wr in enumerate(replicates):
                 for s in range(r, len(replicates)):
-                    add_sum(f"{gram_prefix(plan, i)}{r}_{s}", f"{wr} * {replicates[s]}", ok)
+                    add_sum(f"{prefix}{r}_{s}", f"{wr} * {replicates[s]}", ok)
     return outer
 
 
@@ -280,7 +300,7 @@ def aggregate(plan: CellPlan, table: Table) -> pd.DataFrame:
             cells[f"__s{i}_nv"] = records
     _check_keys(plan, cells)
     for j, column in enumerate(checked_columns(plan)):
-        _refuse_missing(plan, column, int((records - cells[f"__count{j}"].to_numpy()).sum()))
+        refuse_missing(plan, column, int((records - cells[f"__count{j}"].to_numpy()).sum()))
     low = float(cells["__min_weight"].min()) if len(cells) else 0.0
     if low < 0:
         raise EstimationError(
@@ -314,7 +334,9 @@ def _run_chunks(plan: CellPlan, table: Table, queries: list[str]) -> pd.DataFram
     return pd.concat(pieces, axis=1)
 
 
-def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missing") -> None:
+def refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missing") -> None:
+    """Refuse ``count`` missing values of ``column``: always for a design column, with
+    ``missing="error"`` for the others."""
     if not count:
         return
     design = plan.design
@@ -334,7 +356,7 @@ def _check_keys(plan: CellPlan, cells: pd.DataFrame) -> None:
     records = cells["__records"].to_numpy()
     for column in plan.keys:
         absent = cells[column].isna().to_numpy()
-        _refuse_missing(plan, column, int(records[absent].sum()))
+        refuse_missing(plan, column, int(records[absent].sum()))
 
 
 def _explain_non_finite(plan: CellPlan, table: Table, types: dict[str, str]) -> None:
@@ -347,7 +369,7 @@ def _explain_non_finite(plan: CellPlan, table: Table, types: dict[str, str]) -> 
     )
     found = table.rows(f"SELECT {counts} FROM {table.source}")[0]
     for k, column in enumerate(floats):
-        _refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
+        refuse_missing(plan, column, int(found[2 * k] or 0), "missing (NaN)")
         if found[2 * k + 1]:
             raise EstimationError(f"column {column!r} has {found[2 * k + 1]} infinite value(s)")
     raise EstimationError(

@@ -18,7 +18,7 @@ from decentwork.estimation.covariance import Estimates, Scored, Scores
 from decentwork.estimation.design import Design
 from decentwork.estimation.design_effect import design_effect
 from decentwork.estimation.domains import Cube, Groups
-from decentwork.estimation.engine import Engine, Table, open_table
+from decentwork.estimation.engine import DuckDBTable, Engine, Table, open_table
 from decentwork.estimation.errors import EmptyData, EstimationError
 from decentwork.estimation.intervals import (
     CI,
@@ -30,6 +30,7 @@ from decentwork.estimation.intervals import (
     interval,
     logit_interval,
 )
+from decentwork.estimation.quantiles import INDICATOR, QuantilePlan, check_quantiles
 from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.taylor import TaylorFrame
 
@@ -62,6 +63,7 @@ def estimate(
     ratios: Mapping[str, tuple[str, str]] | None = None,
     totals: Iterable[str] = (),
     means: Iterable[str] = (),
+    quantiles: Mapping[str, tuple[str, float]] | None = None,
     by: Sequence[Sequence[str] | str] = ((),),
     ci: CI = "normal",
     level: float = 0.95,
@@ -71,10 +73,13 @@ def estimate(
     engine: Engine | None = None,
     spark: Any = None,
 ) -> pd.DataFrame:
-    """Estimate ratios, totals and means with design-based standard errors in many domains.
+    """Estimate ratios, totals, means and quantiles with design-based standard errors in many
+    domains.
 
     The microdata are read once, by one SQL aggregate, into sums per (stratum, PSU, finest
     cell); every domain of every grouping set in ``by`` is computed from that small table.
+    Quantiles add a pass of their own over the records (DuckDB only; see
+    :mod:`decentwork.estimation.quantiles`).
 
     Args:
         data: a CSV or Parquet path, a DuckDB relation, a pandas or Polars DataFrame, an
@@ -83,6 +88,9 @@ def estimate(
         ratios: name -> (numerator column, denominator column).
         totals: columns to total.
         means: columns to average.
+        quantiles: name -> (column, probability in (0, 1)): the quantile with Woodruff bounds
+            and SE (R: ``svyquantile`` with its defaults, ``qrule="math"``,
+            ``interval.type="mean"``); rows of kind ``"quantile"``, ``interval`` ``"woodruff"``.
         by: grouping sets; ``()`` is the whole population, ``("sex", "region")`` every
             combination of the two. A bare string is a one-variable grouping set.
         ci: ``"normal"`` (R's default) or ``"t"`` with the design degrees of freedom.
@@ -112,8 +120,9 @@ def estimate(
         ``deff=True``). A domain whose denominator total is zero gets
         NA estimate and SE.
     """
-    statistics = _statistics(ratios, totals, means)
-    groupings = _groupings(by)
+    statistics = _statistics(ratios, totals, means, allow_none=bool(quantiles))
+    wanted = check_quantiles(quantiles, (s.name for s in statistics))
+    groupings = groupings_of(by)
     if missing not in ("error", "drop"):
         raise EstimationError(
             f"missing={missing!r} must be 'error' or 'drop'",
@@ -132,18 +141,54 @@ def estimate(
         )
     scored = _SCORED.get()
     with open_table(data, engine, spark) as table:
-        result, scores = _estimate_on(
-            table,
-            design,
-            statistics,
-            groupings,
-            ci,
-            level,
-            missing,
-            interval,
-            deff,
-            scored is not None,
-        )
+        if not wanted:
+            result, scores = _estimate_on(
+                table,
+                design,
+                statistics,
+                groupings,
+                ci,
+                level,
+                missing,
+                interval,
+                deff,
+                scored is not None,
+            )
+        else:
+            if scored is not None:
+                raise EstimationError(
+                    "covariances with quantiles are not computed (their SEs come from "
+                    "Woodruff's interval, not from scores): leave quantiles out",
+                    parameter="quantiles",
+                    expected="no quantiles with covariances or changes",
+                )
+            if table.dialect != "duckdb":
+                raise EstimationError(
+                    "quantiles read the records themselves and run on the DuckDB engine only: "
+                    "give engine='duckdb' (data it can read) or leave quantiles out",
+                    parameter="quantiles",
+                    given=table.dialect,
+                    expected="engine='duckdb'",
+                )
+            _refuse_reserved([*design.columns(), *(q.variable for q in wanted)])
+            _refuse_reserved(c for g in groupings for c in g)
+            plan = QuantilePlan(wanted, groupings)
+            plan.read(table, design, missing)
+            with_indicators = DuckDBTable(table.derive(plan.indicator_sql(table)))
+            result, scores = _estimate_on(
+                with_indicators,
+                design,
+                statistics,
+                groupings,
+                ci,
+                level,
+                missing,
+                interval,
+                deff,
+                False,
+                plan.statistics,
+            )
+            result = plan.finish(result, ci, level)
     if scored is not None:
         scored.append(scores)
     return result
@@ -181,7 +226,7 @@ def estimate_change(
     Returns:
         The estimates (:func:`estimate`'s table) and their changes.
     """
-    groupings = _groupings(options.get("by", ((),)))
+    groupings = groupings_of(options.get("by", ((),)))
     if not any(period in grouping for grouping in groupings):
         raise EstimationError(
             f"period={period!r} is in no grouping set of by: add it to those whose change is "
@@ -225,10 +270,13 @@ def _estimate_on(
     interval: IntervalMethod,
     deff: bool,
     covariance: bool,
+    internal: tuple[Statistic, ...] = (),
 ) -> tuple[pd.DataFrame, Scored | None]:
     """:func:`estimate` on an open table (its arguments checked), with the scores of the
-    estimates if ``covariance``."""
-    replicates = tuple(design.replicate_columns(table.columns))
+    estimates if ``covariance``, and the ``internal`` statistics (the quantiles' indicator
+    means) after the requested ones."""
+    columns = [c for c in table.columns if not c.startswith(INDICATOR)]
+    replicates = tuple(design.replicate_columns(columns))
     _refuse_reserved(
         [
             *design.columns(),
@@ -240,7 +288,7 @@ def _estimate_on(
     options = (groupings, ci, level, interval, covariance)
     plan = CellPlan(
         design=design,
-        statistics=statistics,
+        statistics=statistics + internal,
         by_columns=tuple(dict.fromkeys(c for g in groupings for c in g)),
         replicate_columns=replicates,
         moments=not design.is_replicate and design.psu is None,
@@ -301,6 +349,8 @@ def _estimate(
         groups = cube.groups(groupings[k])
         rep_dfs: dict[str, np.ndarray] = {}  # statistics share their df unless missing="drop"
         for i, stat in enumerate(plan.statistics):
+            if stat.grouping is not None and stat.grouping != groupings[k]:
+                continue
             rep_df = None
             if plan.gram:
                 prefix = gram_prefix(plan, i)
@@ -509,7 +559,10 @@ def _domain_statistic(
 
 
 def _statistics(
-    ratios: Mapping[str, tuple[str, str]] | None, totals: Iterable[str], means: Iterable[str]
+    ratios: Mapping[str, tuple[str, str]] | None,
+    totals: Iterable[str],
+    means: Iterable[str],
+    allow_none: bool = False,
 ) -> tuple[Statistic, ...]:
     stats: list[Statistic] = []
     for name, pair in (ratios or {}).items():
@@ -529,9 +582,9 @@ def _statistics(
         )
     stats += [Statistic(c, "total", c) for c in totals]
     stats += [Statistic(c, "mean", c) for c in means]
-    if not stats:
+    if not stats and not allow_none:
         raise EstimationError(
-            "nothing to estimate: give ratios, totals or means", parameter="ratios"
+            "nothing to estimate: give ratios, totals, means or quantiles", parameter="ratios"
         )
     for stat in stats:
         if not all(isinstance(v, str) and v for v in (stat.name, *stat.variables)):
@@ -544,7 +597,14 @@ def _statistics(
     return tuple(stats)
 
 
-def _groupings(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
+def groupings_of(by: Sequence[Sequence[str] | str]) -> list[tuple[str, ...]]:
+    """``by`` checked, as a list of distinct grouping sets (tuples of column names).
+
+    Raises:
+        EstimationError: a bare string, an empty list, a set that is not column names or
+            repeats one, or a by-variable with the name of a result column
+            (``parameter="by"``).
+    """
     if isinstance(by, str):
         raise EstimationError(
             f"by={by!r}: give a list of grouping sets, e.g. [(), ({by!r},)]",
