@@ -184,3 +184,11 @@ def test_equal_by_values_that_read_differently_as_text_are_one_domain() -> None:
     assert len(mixed) == 2
     np.testing.assert_array_equal(mixed["estimate"], plain["estimate"])
     np.testing.assert_allclose(mixed["se"], plain["se"], rtol=1e-12)
+
+
+def test_quantiles_are_refused_with_covariances() -> None:
+    from decentwork.estimation import estimate_covariance
+
+    with pytest.raises(EstimationError, match="covariances with quantiles") as raised:
+        estimate_covariance(survey(), WEIGHTS_ONLY, totals=["y"], quantiles={"median": ("y", 0.5)})
+    assert raised.value.parameter == "quantiles"
