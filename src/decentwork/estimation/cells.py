@@ -75,7 +75,26 @@ class CellPlan:
     def keys(self) -> list[str]:
         """Grouping columns of the aggregate, design keys first, without repeats."""
         design = [] if self.design.is_replicate else [self.design.strata, self.design.psu]
-        return list(dict.fromkeys(c for c in [*design, *self.by_columns] if c))
+        controls = self.design.calibration.variables if self.design.calibration else ()
+        return list(dict.fromkeys(c for c in [*design, *self.by_columns, *controls] if c))
+
+    @property
+    def calibrated(self) -> bool:
+        return self.design.calibration is not None
+
+
+WEIGHT_POWERS = {"y": 1, "x": 1, "yy": 2, "xy": 2, "xx": 2, "wwy": 2, "wwx": 2}
+"""Power of the weight in each per-statistic sum ``__s<i>_<name>`` that calibration scales
+(the others are counts or unweighted sums)."""
+
+
+def weight_power(column: str) -> int:
+    """The power of the weight in a cell-table column (0: a count or an unweighted sum)."""
+    if column in ("__w", "__ww"):
+        return len(column) - 2
+    if column.startswith("__s"):
+        return WEIGHT_POWERS.get(column.split("_", 3)[-1], 0)
+    return 0
 
 
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
@@ -83,6 +102,16 @@ def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) 
     type_of = dict(zip(columns, types, strict=True))
     numeric = [c for c in plan.design.columns() if c not in (plan.design.strata, plan.design.psu)]
     numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
+    controls = plan.design.calibration.variables if plan.design.calibration else ()
+    for column in controls:
+        if column not in type_of:
+            raise EstimationError(
+                f"calibration control variable {column!r} is not a column of the data; the "
+                f"data have: {', '.join(columns)}",
+                parameter="calibration",
+                given=column,
+                expected="control variables that are columns of the data",
+            )
     for column in dict.fromkeys([*plan.keys, *numeric]):
         if column not in type_of:
             raise EstimationError(f"unknown column {column!r}; the data have: {', '.join(columns)}")
@@ -215,6 +244,10 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
     for j, column in enumerate(checked_columns(plan)):
         outer[f"__count{j}"] = f"COUNT({name(column)})"
     outer["__min_weight"] = f"MIN({w})"
+    if plan.calibrated:
+        outer["__w"] = f"SUM({w})"
+        if plan.moments:
+            outer["__ww"] = f"SUM({w} * {w})"
     if design.fpc and not design.is_replicate:
         outer["__fpc_min"] = f"MIN({value(design.fpc)})"
         outer["__fpc_max"] = f"MAX({value(design.fpc)})"
@@ -243,6 +276,14 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
             if stat.kind == "ratio":
                 add_sum(f"__s{i}_wxy", f"{w} * {x} * {y}", ok)
                 add_sum(f"__s{i}_wxx", f"{w} * {x} * {x}", ok)
+        if plan.calibrated:  # the unweighted sums of raking, the moments of the adjustment
+            add_sum(f"__s{i}_uy", y, ok)
+            if stat.kind != "total":
+                add_sum(f"__s{i}_ux", x or "1", ok)
+            if plan.moments:
+                add_sum(f"__s{i}_wwy", f"{w} * {w} * {y}", ok)
+                if stat.kind != "total":
+                    add_sum(f"__s{i}_wwx", f"{w} * {w} * {x}" if x else f"{w} * {w}", ok)
         for r, wr in enumerate(replicates):
             add_sum(f"__s{i}_y_r{r}", f"{wr} * {y}", ok)
             if stat.kind != "total":
@@ -327,9 +368,18 @@ def _refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missin
 
 def _check_keys(plan: CellPlan, cells: pd.DataFrame) -> None:
     records = cells["__records"].to_numpy()
+    controls = plan.design.calibration.variables if plan.design.calibration else ()
     for column in plan.keys:
         absent = cells[column].isna().to_numpy()
-        _refuse_missing(plan, column, int(records[absent].sum()))
+        count = int(records[absent].sum())
+        if count and column in controls:
+            raise EstimationError(
+                f"calibration control variable {column!r} has {count} missing value(s); "
+                "every record needs its calibration cell",
+                parameter="calibration",
+                given=column,
+            )
+        _refuse_missing(plan, column, count)
 
 
 def _explain_non_finite(plan: CellPlan, table: Table, types: dict[str, str]) -> None:

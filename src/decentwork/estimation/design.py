@@ -16,7 +16,8 @@ from typing import Literal, get_args
 
 import numpy as np
 
-from decentwork.estimation.errors import EstimationError
+from decentwork.estimation.calibration import Calibration
+from decentwork.estimation.errors import EstimationError, bad_option
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 ReplicateMethod = Literal["bootstrap", "jk1", "jkn", "brr", "fay", "sdr", "other"]
@@ -70,13 +71,31 @@ class Design(DesignOptions):
     with combined weights) and ``other`` needs ``scale`` (R's ``type="other"``); ``brr``, ``fay``
     and ``sdr`` fix their own scale and take neither.
 
+    ``calibration`` calibrates the weights to population totals (a
+    :class:`~decentwork.estimation.calibration.Calibration`: R's ``postStratify``, ``rake`` or
+    ``calibrate`` on the ``svydesign``), with the calibration-aware variance; Taylor designs
+    only (R recalibrates every replicate weight of a replicate design, which is not done here).
+
         Raises:
             EstimationError: an option of the wrong type, an unknown convention or options that
                 do not go together; :attr:`~decentwork.errors.DecentworkError.parameter` names the
                 option.
     """
 
+    calibration: Calibration | None = None
+
     def __post_init__(self) -> None:
+        if self.calibration is not None:
+            if not isinstance(self.calibration, Calibration):
+                raise _bad("calibration", self.calibration, "a Calibration or None")
+            if self.replicate_weights is not None:
+                raise EstimationError(
+                    "Design: calibration applies to Taylor designs (strata, psu); a replicate "
+                    "design needs every replicate weight recalibrated, which is not supported: "
+                    "give replicate weights that are calibrated already",
+                    parameter="calibration",
+                    expected="no replicate_weights",
+                )
         if not isinstance(self.weight, str) or not self.weight:
             raise _bad("weight", self.weight, "a column name")
         for option in ("strata", "psu", "fpc"):
@@ -252,9 +271,4 @@ class Design(DesignOptions):
 
 def _bad(option: str, value: object, expected: str) -> EstimationError:
     """The error for an option whose value is not what it should be."""
-    return EstimationError(
-        f"Design: {option}={value!r} must be {expected}",
-        parameter=option,
-        given=repr(value),
-        expected=expected,
-    )
+    return bad_option("Design", option, value, expected)

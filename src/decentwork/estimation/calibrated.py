@@ -1,0 +1,155 @@
+"""Estimation on a calibrated design: the calibrated cell table and the calibration-aware
+variance, from sums per (unit, domain, joint cell of the control variables).
+
+R's ``svyrecvar`` replaces each record's score ``z_k`` by its residual after the calibration
+(``postStrata``), ``e_k = z_k - w*_k H_jd`` with ``H`` from
+:meth:`~decentwork.estimation.calibration.Calibrated.adjustment`; records outside a domain
+(``z_k = 0``) get a residual too, so every PSU of the design, and every stratum, enters a
+domain's variance (R keeps them: a subset of a calibrated design only zeroes weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from decentwork.estimation.calibration import JOINT, Calibrated, calibrate_cells
+from decentwork.estimation.cells import CellPlan, weight_power
+from decentwork.estimation.domains import Groups, unique_rows
+from decentwork.estimation.taylor import TaylorFrame
+
+DENSE_CELLS = 4_000_000
+"""Most (PSU x domain) residual sums held at once; more domains are taken in slices."""
+
+
+def calibrate_table(plan: CellPlan, cells: pd.DataFrame) -> tuple[pd.DataFrame, Calibrated]:
+    """The cell table with calibrated weights (every weighted sum times ``g``, or ``g^2``
+    for squared weights) and each cell's joint cell in column ``__joint``; the calibration."""
+    assert plan.design.calibration is not None
+    calibrated, joint = calibrate_cells(plan.design.calibration, cells)
+    g = calibrated.g[joint]
+    scaled = {JOINT: joint}
+    for column in cells.columns:
+        power = weight_power(column)
+        if power:
+            scaled[column] = cells[column].to_numpy(dtype=float) * g**power
+    return cells.assign(**scaled), calibrated
+
+
+@dataclass(frozen=True)
+class FineScores:
+    """One statistic's sums per (unit, domain, joint cell) group, on calibrated weights.
+
+    ``score``: the sum of the scores ``z_k``; ``unweighted``: of ``z_k / w*_k`` (raking);
+    ``square``, ``cross`` and ``magnitude`` (records as PSUs): of ``z_k^2``, ``z_k w*_k`` and
+    the absolute terms behind the square.
+    """
+
+    groups: Groups
+    domain: np.ndarray
+    joint: np.ndarray
+    score: np.ndarray
+    unweighted: np.ndarray | None
+    square: np.ndarray | None = None
+    cross: np.ndarray | None = None
+    magnitude: np.ndarray | None = None
+
+
+def fine_domains(fine: Groups, grouping: tuple[str, ...], sizes: dict[str, int]) -> np.ndarray:
+    """The domain of ``grouping`` of each group of ``fine`` (grouping x joint cell), numbered
+    as :meth:`~decentwork.estimation.domains.Cube.groups` numbers them."""
+    if not grouping:
+        return np.zeros(len(fine.unit), dtype=np.int64)
+    codes = [fine.codes(c) for c in grouping]
+    return unique_rows(codes, [sizes[c] for c in grouping])[1]
+
+
+def calibrated_variance(
+    frame: TaylorFrame,
+    calibrated: Calibrated,
+    scores: FineScores,
+    units: Groups,
+    n_domains: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Variance and precision warning per domain of the calibration-aware scores.
+
+    ``units`` are the (unit, joint cell) groups with the sums of the calibrated weights
+    (``__w``, and ``__ww`` of their squares when records are the PSUs).
+    """
+    n_joint = len(calibrated.g)
+    flat = scores.joint * n_domains + scores.domain
+    size = n_joint * n_domains
+
+    def per_joint(values: np.ndarray) -> np.ndarray:
+        return np.bincount(flat, weights=values, minlength=size).reshape(n_joint, n_domains)
+
+    unweighted = None if scores.unweighted is None else per_joint(scores.unweighted)
+    adjustment = calibrated.adjustment(per_joint(scores.score), unweighted)
+    unit_joint = units.codes(JOINT)
+    strata_in = np.ones((frame.n_strata, n_domains), dtype=bool)
+    if frame.psu_stratum is None:
+        return _moments_variance(frame, scores, units, unit_joint, adjustment, strata_in)
+    weights = sparse.csr_matrix(
+        (units.sum("__w"), (units.unit, unit_joint)), shape=(frame.n_units, n_joint)
+    )
+    stratum = frame.psu_stratum
+    n = frame.n_h[:, None].astype(float)
+    centred = np.empty((frame.n_strata, n_domains))
+    second = np.empty((frame.n_strata, n_domains))
+    step = max(1, DENSE_CELLS // frame.n_units)
+    for start in range(0, n_domains, step):
+        stop = min(start + step, n_domains)
+        chosen = (scores.domain >= start) & (scores.domain < stop)
+        residual = -(weights @ adjustment[:, start:stop])
+        np.add.at(
+            residual,
+            (scores.groups.unit[chosen], scores.domain[chosen] - start),
+            scores.score[chosen],
+        )
+        first = _by_stratum(stratum, residual, frame.n_strata)
+        deviation = residual - (first / n)[stratum]
+        centred[:, start:stop] = _by_stratum(stratum, deviation * deviation, frame.n_strata)
+        second[:, start:stop] = _by_stratum(stratum, residual * residual, frame.n_strata)
+    return frame.combine(centred, second, strata_in)
+
+
+def _moments_variance(
+    frame: TaylorFrame,
+    scores: FineScores,
+    units: Groups,
+    unit_joint: np.ndarray,
+    adjustment: np.ndarray,
+    strata_in: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Records as PSUs (units are strata): the centred sums of squared residuals
+    ``sum e^2 - (sum e)^2 / n_h`` from moments, ``sum e^2 = sum z^2 - 2 sum_j H_j sum z w* +
+    sum_j H_j^2 sum w*^2`` (each record is in one joint cell)."""
+    assert scores.square is not None and scores.cross is not None
+    assert scores.magnitude is not None
+    n_strata, n_domains = strata_in.shape
+    shape = (n_strata, len(adjustment))
+    weights = sparse.csr_matrix((units.sum("__w"), (units.unit, unit_joint)), shape=shape)
+    squares = sparse.csr_matrix((units.sum("__ww"), (units.unit, unit_joint)), shape=shape)
+    key = scores.groups.unit * n_domains + scores.domain
+    size = n_strata * n_domains
+
+    def per_stratum(values: np.ndarray) -> np.ndarray:
+        return np.bincount(key, weights=values, minlength=size).reshape(n_strata, n_domains)
+
+    fitted = adjustment[scores.joint, scores.domain]
+    first = per_stratum(scores.score) - weights @ adjustment
+    spread = squares @ (adjustment * adjustment)
+    second = per_stratum(scores.square) - 2 * per_stratum(fitted * scores.cross) + spread
+    scale = per_stratum(scores.magnitude) + 2 * per_stratum(np.abs(fitted * scores.cross))
+    centred = second - first * first / frame.n_h[:, None].astype(float)
+    return frame.combine(centred, second, strata_in, scale + spread)
+
+
+def _by_stratum(stratum: np.ndarray, values: np.ndarray, n_strata: int) -> np.ndarray:
+    """Sums of the rows of ``values`` (one per PSU) per stratum."""
+    out = np.zeros((n_strata, values.shape[1]))
+    np.add.at(out, stratum, values)
+    return out
