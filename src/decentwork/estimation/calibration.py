@@ -62,7 +62,7 @@ class Calibration:
         if self.method not in METHODS:
             raise _bad("method", self.method, f"one of {', '.join(METHODS)}")
         tables = [self.controls] if isinstance(self.controls, pd.DataFrame) else self.controls
-        if not isinstance(tables, Sequence) or not tables:
+        if isinstance(tables, str) or not isinstance(tables, Sequence) or not tables:
             raise _bad("controls", type(self.controls).__name__, "a DataFrame or a list of them")
         if self.method == "poststratify" and len(tables) != 1:
             raise _bad(
