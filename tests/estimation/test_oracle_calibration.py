@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from decentwork.estimation import Design, EstimationError, estimate
@@ -151,6 +152,21 @@ def test_records_as_psus_match_each_record_as_a_psu(oracle: Oracle) -> None:
         ]
         np.testing.assert_allclose(both[0]["estimate"], both[1]["estimate"], rtol=1e-12)
         np.testing.assert_allclose(both[0]["se"], both[1]["se"], rtol=1e-9, err_msg=method)
+
+
+@pytest.mark.parametrize("method", ["poststratify", "rake", "linear"])
+def test_a_calibrated_population_count_is_exact_in_one_pass(oracle: Oracle, method: str) -> None:
+    """Records as PSUs: a count the calibration fixes gets an SE of 0 (to 1e-15 of the
+    count; raking keeps the trace of R's 10 projections) from the one-pass moments, without
+    the second reading that a precision loss would need (a one-shot stream cannot be read
+    twice)."""
+    table = pa.Table.from_pandas(oracle.data)
+    stream = pa.RecordBatchReader.from_batches(table.schema, table.to_batches(max_chunksize=999))
+    design = Design(weight="weight", strata="stratum", calibration=oracle.calibration(method))
+    result = estimate(stream, design, totals=["pop", "lf"], by=[(), ("sex",)])
+    pop = result[result["statistic"] == "pop"]
+    assert (pop["se"] < (1e-6 if method == "rake" else 1e-15) * pop["estimate"]).all()
+    assert (result.loc[result["statistic"] == "lf", "se"] > 1000).all()
 
 
 def test_domains_keep_the_design_df(oracle: Oracle) -> None:

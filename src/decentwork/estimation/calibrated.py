@@ -44,8 +44,9 @@ class FineScores:
     """One statistic's sums per (unit, domain, joint cell) group, on calibrated weights.
 
     ``score``: the sum of the scores ``z_k``; ``unweighted``: of ``z_k / w*_k`` (raking);
-    ``square``, ``cross`` and ``magnitude`` (records as PSUs): of ``z_k^2``, ``z_k w*_k`` and
-    the absolute terms behind the square.
+    ``square``, ``cross``, ``complete`` and ``magnitude`` (records as PSUs): of ``z_k^2``,
+    ``z_k w*_k`` and ``w*_k^2`` over the records entering the statistic, and the absolute
+    terms behind the square.
     """
 
     groups: Groups
@@ -55,6 +56,7 @@ class FineScores:
     unweighted: np.ndarray | None
     square: np.ndarray | None = None
     cross: np.ndarray | None = None
+    complete: np.ndarray | None = None
     magnitude: np.ndarray | None = None
 
 
@@ -124,28 +126,57 @@ def _moments_variance(
     adjustment: np.ndarray,
     strata_in: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Records as PSUs (units are strata): the centred sums of squared residuals
-    ``sum e^2 - (sum e)^2 / n_h`` from moments, ``sum e^2 = sum z^2 - 2 sum_j H_j sum z w* +
-    sum_j H_j^2 sum w*^2`` (each record is in one joint cell)."""
+    """Records as PSUs (units are strata): ``sum e^2 - (sum e)^2 / n_h`` per stratum from
+    sums per (stratum, joint cell, domain), each a sum of non-negative terms so that a
+    variance the calibration makes zero comes out zero, not rounding noise.
+
+    In stratum ``h`` and joint cell ``j`` with ``T = sum w*^2`` over all its records, the
+    records entering the statistic in domain ``d`` (``C = sum w*^2``, mean score per weight
+    ``a = sum z w* / C``) give ``within + C (a - H)^2`` and the others ``(T - C) H^2``, where
+    ``within = sum z^2 - a sum z w*`` is their spread around ``a`` (exactly 0 when they
+    share one value, as a population count does); a cell without such records gives
+    ``T H^2``. Digits are lost only in ``within`` and in the centring, which the precision
+    warning measures.
+    """
     assert scores.square is not None and scores.cross is not None
-    assert scores.magnitude is not None
+    assert scores.complete is not None and scores.magnitude is not None
     n_strata, n_domains = strata_in.shape
-    shape = (n_strata, len(adjustment))
-    weights = sparse.csr_matrix((units.sum("__w"), (units.unit, unit_joint)), shape=shape)
-    squares = sparse.csr_matrix((units.sum("__ww"), (units.unit, unit_joint)), shape=shape)
+    n_joint = len(adjustment)
+    pair, pair_of_unit = np.unique(units.unit * n_joint + unit_joint, return_inverse=True)
+    total = np.bincount(pair_of_unit, weights=units.sum("__ww"), minlength=len(pair))
+    pair_stratum, pair_joint = pair // n_joint, pair % n_joint
+    terms = total[:, None] * adjustment[pair_joint] ** 2  # every record out of the domain
+    fine_pair = np.searchsorted(pair, scores.groups.unit * n_joint + scores.joint)
+    fitted = adjustment[scores.joint, scores.domain]
+    complete = scores.complete
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(complete > 0, scores.cross / complete, 0.0)
+    explained = mean * scores.cross
+    within = np.maximum(scores.square - explained, 0.0)
+    spread = scores.square != explained  # exactly 0 when the records share one value
+    outside = total[fine_pair] - complete
+    outside = np.where(np.abs(outside) <= 1e-12 * total[fine_pair], 0.0, outside)
+    terms[fine_pair, scores.domain] = (
+        within + complete * (mean - fitted) ** 2 + outside * fitted * fitted
+    )
+    second = np.zeros((n_strata, n_domains))
+    np.add.at(second, pair_stratum, terms)
     key = scores.groups.unit * n_domains + scores.domain
     size = n_strata * n_domains
 
     def per_stratum(values: np.ndarray) -> np.ndarray:
         return np.bincount(key, weights=values, minlength=size).reshape(n_strata, n_domains)
 
-    fitted = adjustment[scores.joint, scores.domain]
+    weights = sparse.csr_matrix(
+        (units.sum("__w"), (units.unit, unit_joint)), shape=(n_strata, n_joint)
+    )
     first = per_stratum(scores.score) - weights @ adjustment
-    spread = squares @ (adjustment * adjustment)
-    second = per_stratum(scores.square) - 2 * per_stratum(fitted * scores.cross) + spread
-    scale = per_stratum(scores.magnitude) + 2 * per_stratum(np.abs(fitted * scores.cross))
-    centred = second - first * first / frame.n_h[:, None].astype(float)
-    return frame.combine(centred, second, strata_in, scale + spread)
+    centring = first * first / frame.n_h[:, None].astype(float)
+    scale = per_stratum(np.where(spread, scores.magnitude, 0.0))
+    noise = centring <= 1e-15 * (second + per_stratum(scores.magnitude))
+    centred = np.where(noise, np.maximum(second - centring, 0.0), second - centring)
+    scale = scale + np.where(noise, 0.0, centring)
+    return frame.combine(centred, second, strata_in, scale)
 
 
 def _by_stratum(stratum: np.ndarray, values: np.ndarray, n_strata: int) -> np.ndarray:

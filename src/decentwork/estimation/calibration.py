@@ -19,6 +19,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
+from scipy import sparse
 
 from decentwork.estimation.errors import EstimationError, bad_option
 
@@ -151,8 +152,8 @@ class Calibrated:
     calibration-aware scores need.
 
     ``weight`` and ``records`` are the design weight total and record count of each joint
-    cell; ``g`` the calibration factor; ``member`` (joint cells x margin cells, 0/1) the margin
-    cell of each joint cell for every margin; ``ratios`` (rake only) the weights of each
+    cell; ``g`` the calibration factor; ``member`` (joint cells x margin cells, 0/1, sparse)
+    the margin cell of each joint cell for every margin; ``ratios`` (rake only) the weights of each
     margin's last post-stratification divided by the final weights, per joint cell.
     """
 
@@ -160,7 +161,7 @@ class Calibrated:
     weight: np.ndarray
     records: np.ndarray
     g: np.ndarray
-    member: list[np.ndarray]
+    member: list[sparse.csr_matrix]
     ratios: list[np.ndarray]
 
     def adjustment(self, scores: np.ndarray, unweighted: np.ndarray | None) -> np.ndarray:
@@ -177,7 +178,7 @@ class Calibrated:
         if method == "poststratify":
             return scores / (self.g * self.weight)[:, None]
         if method == "linear":
-            design = np.hstack(self.member)
+            design = sparse.hstack(self.member).toarray()
             root = np.sqrt(self.weight)
             fit = np.linalg.lstsq(design * root[:, None], scores / (self.g * root)[:, None])[0]
             return design @ fit
@@ -219,13 +220,14 @@ def calibrate_cells(calibration: Calibration, cells: pd.DataFrame) -> tuple[Cali
     member, totals = [], []
     for k, table in enumerate(calibration.margins):
         index, total = _match(joint, table, weight, k)
-        member.append(np.eye(len(total))[index])
+        cells = (np.ones(len(index)), (np.arange(len(index)), index))
+        member.append(sparse.csr_matrix(cells, shape=(len(index), len(total))))
         totals.append(total)
     if calibration.method == "poststratify":
-        g = totals[0][np.argmax(member[0], axis=1)] / weight
+        g = totals[0][index] / weight
         return Calibrated(calibration, weight, records, g, member, []), codes
     if calibration.method == "linear":
-        design = np.hstack(member)
+        design = sparse.hstack(member).toarray()
         gram = design.T @ (design * weight[:, None])
         target = np.concatenate(totals) - design.T @ weight
         g = 1.0 + design @ np.linalg.lstsq(gram, target)[0]
@@ -285,7 +287,10 @@ def _match(
 
 
 def _rake(
-    calibration: Calibration, weight: np.ndarray, member: list[np.ndarray], totals: list[np.ndarray]
+    calibration: Calibration,
+    weight: np.ndarray,
+    member: list[sparse.csr_matrix],
+    totals: list[np.ndarray],
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """R's ``rake``: post-stratify on each margin in turn until the joint weight table moves
     less than ``epsilon`` in a sweep; the factors and each margin's last weights / final."""

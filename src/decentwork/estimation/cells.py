@@ -83,7 +83,7 @@ class CellPlan:
         return self.design.calibration is not None
 
 
-WEIGHT_POWERS = {"y": 1, "x": 1, "yy": 2, "xy": 2, "xx": 2, "wwy": 2, "wwx": 2}
+WEIGHT_POWERS = {"y": 1, "x": 1, "yy": 2, "xy": 2, "xx": 2, "ww": 2, "wwy": 2, "wwx": 2}
 """Power of the weight in each per-statistic sum ``__s<i>_<name>`` that calibration scales
 (the others are counts or unweighted sums)."""
 
@@ -281,6 +281,8 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
             if stat.kind != "total":
                 add_sum(f"__s{i}_ux", x or "1", ok)
             if plan.moments:
+                if ok:  # the squared weights of the records entering the statistic
+                    add_sum(f"__s{i}_ww", f"{w} * {w}", ok)
                 add_sum(f"__s{i}_wwy", f"{w} * {w} * {y}", ok)
                 if stat.kind != "total":
                     add_sum(f"__s{i}_wwx", f"{w} * {w} * {x}" if x else f"{w} * {w}", ok)

@@ -333,8 +333,11 @@ class Fine:
         unweighted = cross = None
         if self.calibrated.calibration.method == "rake":
             unweighted = _linear(get, "uy", "ux", ratio, scale)
+        complete = None
         if moments:
             cross = _linear(get, "wwy", "wwx", ratio, scale)
+            name = f"__s{i}_ww"
+            complete = self.groups.sum(name if name in self.groups.level.sums else "__ww")
         return FineScores(
             self.groups,
             self.domain,
@@ -343,6 +346,7 @@ class Fine:
             unweighted,
             square,
             cross,
+            complete,
             magnitude,
         )
 
