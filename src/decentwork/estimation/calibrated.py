@@ -98,6 +98,7 @@ def calibrated_variance(
         (units.sum("__w"), (units.unit, unit_joint)), shape=(frame.n_units, n_joint)
     )
     stratum = frame.psu_stratum
+    strata = _indicator(stratum, frame.n_strata)
     n = frame.n_h[:, None].astype(float)
     centred = np.empty((frame.n_strata, n_domains))
     second = np.empty((frame.n_strata, n_domains))
@@ -105,16 +106,14 @@ def calibrated_variance(
     for start in range(0, n_domains, step):
         stop = min(start + step, n_domains)
         chosen = (scores.domain >= start) & (scores.domain < stop)
-        residual = -(weights @ adjustment[:, start:stop])
-        np.add.at(
-            residual,
-            (scores.groups.unit[chosen], scores.domain[chosen] - start),
-            scores.score[chosen],
-        )
-        first = _by_stratum(stratum, residual, frame.n_strata)
+        where = (scores.groups.unit[chosen], scores.domain[chosen] - start)
+        shape = (frame.n_units, stop - start)
+        residual = sparse.coo_matrix((scores.score[chosen], where), shape=shape).toarray()
+        residual -= weights @ adjustment[:, start:stop]
+        first = strata @ residual
         deviation = residual - (first / n)[stratum]
-        centred[:, start:stop] = _by_stratum(stratum, deviation * deviation, frame.n_strata)
-        second[:, start:stop] = _by_stratum(stratum, residual * residual, frame.n_strata)
+        centred[:, start:stop] = strata @ (deviation * deviation)
+        second[:, start:stop] = strata @ (residual * residual)
     return frame.combine(centred, second, strata_in)
 
 
@@ -145,7 +144,6 @@ def _moments_variance(
     pair, pair_of_unit = np.unique(units.unit * n_joint + unit_joint, return_inverse=True)
     total = np.bincount(pair_of_unit, weights=units.sum("__ww"), minlength=len(pair))
     pair_stratum, pair_joint = pair // n_joint, pair % n_joint
-    terms = total[:, None] * adjustment[pair_joint] ** 2  # every record out of the domain
     fine_pair = np.searchsorted(pair, scores.groups.unit * n_joint + scores.joint)
     fitted = adjustment[scores.joint, scores.domain]
     complete = scores.complete
@@ -156,11 +154,16 @@ def _moments_variance(
     spread = scores.square != explained  # exactly 0 when the records share one value
     outside = total[fine_pair] - complete
     outside = np.where(np.abs(outside) <= 1e-12 * total[fine_pair], 0.0, outside)
-    terms[fine_pair, scores.domain] = (
-        within + complete * (mean - fitted) ** 2 + outside * fitted * fitted
-    )
-    second = np.zeros((n_strata, n_domains))
-    np.add.at(second, pair_stratum, terms)
+    inside = within + complete * (mean - fitted) ** 2 + outside * fitted * fitted
+    strata = _indicator(pair_stratum, n_strata)
+    second = np.empty((n_strata, n_domains))
+    step = max(1, DENSE_CELLS // len(pair))
+    for start in range(0, n_domains, step):
+        stop = min(start + step, n_domains)
+        terms = total[:, None] * adjustment[pair_joint, start:stop] ** 2  # records outside
+        chosen = (scores.domain >= start) & (scores.domain < stop)
+        terms[fine_pair[chosen], scores.domain[chosen] - start] = inside[chosen]
+        second[:, start:stop] = strata @ terms
     key = scores.groups.unit * n_domains + scores.domain
     size = n_strata * n_domains
 
@@ -179,8 +182,7 @@ def _moments_variance(
     return frame.combine(centred, second, strata_in, scale)
 
 
-def _by_stratum(stratum: np.ndarray, values: np.ndarray, n_strata: int) -> np.ndarray:
-    """Sums of the rows of ``values`` (one per PSU) per stratum."""
-    out = np.zeros((n_strata, values.shape[1]))
-    np.add.at(out, stratum, values)
-    return out
+def _indicator(group: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """The (groups x items) 0/1 matrix of each item's group: its product sums per group."""
+    items = np.arange(len(group))
+    return sparse.csr_matrix((np.ones(len(group)), (group, items)), shape=(n_groups, len(group)))
