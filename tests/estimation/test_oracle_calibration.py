@@ -1,7 +1,8 @@
 """Calibrated designs against R: ``postStratify``, ``rake`` and ``calibrate`` (linear).
 
-A seeded synthetic survey (60 PSUs in 12 strata), as a stratified cluster design and as a
-stratified design whose records are the PSUs, post-stratified by region x sex x age band,
+A seeded synthetic survey (60 PSUs in 12 strata), as a stratified cluster design, as a
+stratified design whose records are the PSUs and as 30 bootstrap replicate weights (each
+recalibrated, as R does), post-stratified by region x sex x age band,
 raked on region, sex x age band and urban, and linear-calibrated on region, sex and age
 band; totals, a mean with missing values and a ratio by (), sex and urban x sex (domains
 that cut across the post-strata). R's script: ``oracle/calibration.R``.
@@ -33,7 +34,7 @@ MARGINS = {
 }
 CASES = [
     f"{base}_{method}"
-    for base in ("cluster", "records")
+    for base in ("cluster", "records", "replicate")
     for method in ("poststratify", "rake", "linear")
 ]
 
@@ -60,6 +61,8 @@ class Oracle:
             self.tables[name] = table.rename(columns={"Freq": "total"})
         run_r("calibration.R", workdir)
         self.expected = read_oracle(workdir / "calibration_oracle.csv")
+        self.replicates = pd.read_csv(workdir / "calibration_data.csv")
+        self.scale = float((workdir / "calibration_scale.txt").read_text())
 
     def calibration(self, method: str) -> Calibration:
         names = {"poststratify": ["post"], "rake": ["region", "sexage", "urban"]}
@@ -68,6 +71,14 @@ class Oracle:
 
     def design(self, case: str) -> Design:
         base, method = case.split("_")
+        if base == "replicate":
+            return Design(
+                weight="weight",
+                replicate_weights="boot_",
+                replicate_method="bootstrap",
+                scale=self.scale,
+                calibration=self.calibration(method),
+            )
         psu = "psu" if base == "cluster" else None
         return Design(
             weight="weight", strata="stratum", psu=psu, calibration=self.calibration(method)
@@ -80,8 +91,11 @@ def oracle(tmp_path_factory: pytest.TempPathFactory) -> Oracle:
 
 
 def run(oracle: Oracle, design: Design, data: pd.DataFrame | None = None) -> pd.DataFrame:
-    return estimate(
-        oracle.data if data is None else data,
+    """The statistics R computes; for replicate weights, the degrees of freedom of ``lf``
+    (R's degf, from the recalibrated replicate weights) by a second call with t intervals."""
+    frame = oracle.data if data is None else data
+    result = estimate(
+        frame,
         design,
         ratios={"ur": ("unemp", "lf")},
         totals=["lf", "pop"],
@@ -89,11 +103,17 @@ def run(oracle: Oracle, design: Design, data: pd.DataFrame | None = None) -> pd.
         by=BY,
         missing="drop",
     )
+    if design.is_replicate:
+        lf = result["statistic"] == "lf"
+        t = estimate(frame, design, totals=["lf"], by=BY, ci="t")
+        result.loc[lf, "df"] = t["df"].to_numpy()
+    return result
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_calibrated_estimates_match_r(oracle: Oracle, case: str) -> None:
-    result = run(oracle, oracle.design(case))
+    data = oracle.replicates if case.startswith("replicate") else None
+    result = run(oracle, oracle.design(case), data)
     expected = oracle.expected[oracle.expected["case"] == case]
     compared = 0
     for (name, kind, grouping), rows in expected.groupby(["statistic", "kind", "grouping"]):
@@ -221,13 +241,7 @@ def test_bad_calibrations_are_refused(
     assert raised.value.parameter == parameter
 
 
-def test_calibration_applies_to_taylor_designs_without_deff(oracle: Oracle) -> None:
-    calibration = oracle.calibration("poststratify")
-    with pytest.raises(EstimationError, match="replicate") as raised:
-        Design(
-            weight="w", replicate_weights="r", replicate_method="bootstrap", calibration=calibration
-        )
-    assert raised.value.parameter == "calibration"
+def test_calibration_is_a_calibration_without_deff(oracle: Oracle) -> None:
     with pytest.raises(EstimationError, match="a Calibration") as raised:
         Design(weight="w", calibration="poststratify")  # type: ignore[arg-type]
     assert raised.value.parameter == "calibration"

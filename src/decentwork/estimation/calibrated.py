@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from decentwork.estimation.calibration import JOINT, Calibrated, calibrate_cells
-from decentwork.estimation.cells import CellPlan, weight_power
+from decentwork.estimation.cells import FULL, CellPlan, weights_in
 from decentwork.estimation.domains import Groups, unique_rows
 from decentwork.estimation.taylor import TaylorFrame
 
@@ -26,17 +26,31 @@ DENSE_CELLS = 4_000_000
 
 
 def calibrate_table(plan: CellPlan, cells: pd.DataFrame) -> tuple[pd.DataFrame, Calibrated]:
-    """The cell table with calibrated weights (every weighted sum times ``g``, or ``g^2``
-    for squared weights) and each cell's joint cell in column ``__joint``; the calibration."""
+    """The cell table with calibrated weights and each cell's joint cell in column
+    ``__joint``; the calibration.
+
+    Every weighted sum is multiplied by the factor ``g`` of each weight in it (``g^2`` for
+    squared weights); replicate weights are recalibrated each with its own factors, as R
+    does for a replicate design.
+    """
     assert plan.design.calibration is not None
     calibrated, joint = calibrate_cells(plan.design.calibration, cells)
-    g = calibrated.g[joint]
-    scaled = {JOINT: joint}
-    for column in cells.columns:
-        power = weight_power(column)
-        if power:
-            scaled[column] = cells[column].to_numpy(dtype=float) * g**power
-    return cells.assign(**scaled), calibrated
+    factors = {FULL: calibrated.g[joint]}
+    for r in range(len(plan.replicate_columns)):
+        weight = np.bincount(joint, weights=cells[f"__w_r{r}"], minlength=len(calibrated.g))
+        factors[r] = calibrated.factors(weight)[joint]
+    products: dict[tuple[int, ...], np.ndarray] = {}
+    scaled: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore"):
+        for column in cells.columns:
+            weights = weights_in(column)
+            if weights:
+                if weights not in products:
+                    products[weights] = np.prod([factors[w] for w in weights], axis=0)
+                scaled[column] = cells[column].to_numpy(dtype=float) * products[weights]
+    scaled[JOINT] = joint
+    kept = cells.drop(columns=[c for c in scaled if c in cells.columns])
+    return pd.concat([kept, pd.DataFrame(scaled, index=cells.index)], axis=1), calibrated
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ and the calibration-aware scores ``e_k = z_k - w*_k H_jd`` (R: the ``postStrata`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -153,8 +154,10 @@ class Calibrated:
 
     ``weight`` and ``records`` are the design weight total and record count of each joint
     cell; ``g`` the calibration factor; ``member`` (joint cells x margin cells, 0/1, sparse)
-    the margin cell of each joint cell for every margin; ``ratios`` (rake only) the weights of each
-    margin's last post-stratification divided by the final weights, per joint cell.
+    the margin cell of each joint cell for every margin and ``totals`` its controls (the
+    cells the sample has); ``ratios`` (rake only) the weights of each margin's last
+    post-stratification divided by the final weights, per joint cell, and ``sweeps`` the
+    number of sweeps the raking took.
     """
 
     calibration: Calibration
@@ -162,7 +165,16 @@ class Calibrated:
     records: np.ndarray
     g: np.ndarray
     member: list[sparse.csr_matrix]
-    ratios: list[np.ndarray]
+    totals: list[np.ndarray]
+    ratios: list[np.ndarray] = dataclasses.field(default_factory=list)
+    sweeps: int = 0
+
+    def factors(self, weight: np.ndarray) -> np.ndarray:
+        """The factors of other weight totals per joint cell (a replicate weight's), as R
+        recalibrates each replicate of a replicate design (``postStratify``, ``rake`` and
+        ``calibrate`` on a ``svrepdesign``): raking takes the full sample's number of sweeps.
+        A replicate without weight in a cell gets NaN there (R: ``Inf * 0``)."""
+        return _factors(self.calibration.method, weight, self.member, self.totals, self.sweeps)
 
     def adjustment(self, scores: np.ndarray, unweighted: np.ndarray | None) -> np.ndarray:
         """``H`` (joint cells x domains) of the calibration-aware scores ``z_k - w*_k H_jd``.
@@ -223,17 +235,35 @@ def calibrate_cells(calibration: Calibration, cells: pd.DataFrame) -> tuple[Cali
         cells = (np.ones(len(index)), (np.arange(len(index)), index))
         member.append(sparse.csr_matrix(cells, shape=(len(index), len(total))))
         totals.append(total)
-    if calibration.method == "poststratify":
-        g = totals[0][index] / weight
-        return Calibrated(calibration, weight, records, g, member, []), codes
-    if calibration.method == "linear":
-        design = sparse.hstack(member).toarray()
-        gram = design.T @ (design * weight[:, None])
-        target = np.concatenate(totals) - design.T @ weight
-        g = 1.0 + design @ np.linalg.lstsq(gram, target)[0]
-        return Calibrated(calibration, weight, records, g, member, []), codes
-    g, ratios = _rake(calibration, weight, member, totals)
-    return Calibrated(calibration, weight, records, g, member, ratios), codes
+    if calibration.method != "rake":
+        g = _factors(calibration.method, weight, member, totals)
+        return Calibrated(calibration, weight, records, g, member, totals), codes
+    g, ratios, sweeps = _rake(calibration, weight, member, totals)
+    return Calibrated(calibration, weight, records, g, member, totals, ratios, sweeps), codes
+
+
+def _factors(
+    method: str,
+    weight: np.ndarray,
+    member: list[sparse.csr_matrix],
+    totals: list[np.ndarray],
+    sweeps: int = 0,
+) -> np.ndarray:
+    """The factors ``g`` per joint cell of the weight totals ``weight``: post-stratification,
+    linear calibration, or ``sweeps`` sweeps of raking."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "poststratify":
+            return member[0] @ (totals[0] / (member[0].T @ weight))
+        if method == "linear":
+            design = sparse.hstack(member).toarray()
+            gram = design.T @ (design * weight[:, None])
+            target = np.concatenate(totals) - design.T @ weight
+            return 1.0 + design @ np.linalg.lstsq(gram, target)[0]
+        g = np.ones(len(weight))
+        for _ in range(sweeps):
+            for cells, total in zip(member, totals, strict=True):
+                g = g * (cells @ (total / (cells.T @ (weight * g))))
+        return g
 
 
 def _match(
@@ -291,16 +321,17 @@ def _rake(
     weight: np.ndarray,
     member: list[sparse.csr_matrix],
     totals: list[np.ndarray],
-) -> tuple[np.ndarray, list[np.ndarray]]:
+) -> tuple[np.ndarray, list[np.ndarray], int]:
     """R's ``rake``: post-stratify on each margin in turn until the joint weight table moves
-    less than ``epsilon`` in a sweep; the factors and each margin's last weights / final."""
+    less than ``epsilon`` in a sweep; the factors, each margin's last weights / final, and
+    the number of sweeps."""
     assert calibration.maxit is not None and calibration.epsilon is not None
     epsilon = calibration.epsilon
     if epsilon < 1:
         epsilon *= float(weight.sum())
     g = np.ones(len(weight))
     old = weight
-    for _ in range(calibration.maxit):
+    for sweep in range(calibration.maxit):
         after = []
         for cells, total in zip(member, totals, strict=True):
             g = g * (cells @ (total / (cells.T @ (weight * g))))
@@ -308,7 +339,7 @@ def _rake(
         new = weight * g
         delta = float(np.max(np.abs(new - old)))
         if delta < epsilon:
-            return g, [a / g for a in after]
+            return g, [a / g for a in after], sweep + 1
         old = new
     raise EstimationError(
         f"Calibration: raking did not converge after {calibration.maxit} iterations (the "

@@ -8,6 +8,7 @@ on the small table it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -84,17 +85,26 @@ class CellPlan:
 
 
 WEIGHT_POWERS = {"y": 1, "x": 1, "yy": 2, "xy": 2, "xx": 2, "ww": 2, "wwy": 2, "wwx": 2}
-"""Power of the weight in each per-statistic sum ``__s<i>_<name>`` that calibration scales
-(the others are counts or unweighted sums)."""
+"""Power of the full-sample weight in each per-statistic sum ``__s<i>_<name>`` (the others
+are counts or unweighted sums)."""
+FULL = -1
+"""The full-sample weight in :func:`weights_in`; replicate ``r`` is ``r``."""
 
 
-def weight_power(column: str) -> int:
-    """The power of the weight in a cell-table column (0: a count or an unweighted sum)."""
+def weights_in(column: str) -> tuple[int, ...]:
+    """The weights multiplied in a cell-table sum: :data:`FULL` for the full-sample weight,
+    ``r`` for replicate weight ``r``, once per factor (``()``: a count or an unweighted sum)."""
+    replicate = re.fullmatch(r"__(?:s\d+_[xy]|w)_r(\d+)", column)
+    if replicate:
+        return (int(replicate.group(1)),)
+    gram = re.fullmatch(r"__g\d*_(\d+)_(\d+)", column)
+    if gram:
+        return (int(gram.group(1)), int(gram.group(2)))
     if column in ("__w", "__ww"):
-        return len(column) - 2
+        return (FULL,) * (len(column) - 2)
     if column.startswith("__s"):
-        return WEIGHT_POWERS.get(column.split("_", 3)[-1], 0)
-    return 0
+        return (FULL,) * WEIGHT_POWERS.get(column.split("_", 3)[-1], 0)
+    return ()
 
 
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
@@ -248,6 +258,8 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
         outer["__w"] = f"SUM({w})"
         if plan.moments:
             outer["__ww"] = f"SUM({w} * {w})"
+        for r, column in enumerate(plan.replicate_columns):
+            outer[f"__w_r{r}"] = f"SUM({value(column)})"
     if design.fpc and not design.is_replicate:
         outer["__fpc_min"] = f"MIN({value(design.fpc)})"
         outer["__fpc_max"] = f"MAX({value(design.fpc)})"

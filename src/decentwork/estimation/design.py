@@ -73,8 +73,8 @@ class Design(DesignOptions):
 
     ``calibration`` calibrates the weights to population totals (a
     :class:`~decentwork.estimation.calibration.Calibration`: R's ``postStratify``, ``rake`` or
-    ``calibrate`` on the ``svydesign``), with the calibration-aware variance; Taylor designs
-    only (R recalibrates every replicate weight of a replicate design, which is not done here).
+    ``calibrate``), with the calibration-aware variance on a Taylor design and every replicate
+    weight recalibrated on a replicate design, as R does.
 
         Raises:
             EstimationError: an option of the wrong type, an unknown convention or options that
@@ -85,17 +85,8 @@ class Design(DesignOptions):
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
-        if self.calibration is not None:
-            if not isinstance(self.calibration, Calibration):
-                raise _bad("calibration", self.calibration, "a Calibration or None")
-            if self.replicate_weights is not None:
-                raise EstimationError(
-                    "Design: calibration applies to Taylor designs (strata, psu); a replicate "
-                    "design needs every replicate weight recalibrated, which is not supported: "
-                    "give replicate weights that are calibrated already",
-                    parameter="calibration",
-                    expected="no replicate_weights",
-                )
+        if self.calibration is not None and not isinstance(self.calibration, Calibration):
+            raise _bad("calibration", self.calibration, "a Calibration or None")
         if not isinstance(self.weight, str) or not self.weight:
             raise _bad("weight", self.weight, "a column name")
         for option in ("strata", "psu", "fpc"):

@@ -1,8 +1,9 @@
 # Calibrated designs (written by the Python test): svytotal, svymean and svyratio in every
 # domain of (), sex and urban x sex after postStratify (region x sex x ageband),
 # rake (margins region, sex x ageband, urban; R's default control) and calibrate (linear,
-# margins region, sex, ageband as treatment-coded totals), on a stratified cluster design
-# and on a stratified design whose records are the PSUs.
+# margins region, sex, ageband as treatment-coded totals), on a stratified cluster design,
+# on a stratified design whose records are the PSUs, and on 30 bootstrap replicate weights of
+# the cluster design (as.svrepdesign, written out), each replicate recalibrated by R.
 args <- commandArgs(trailingOnly = TRUE)
 source(file.path(args[1], "common.R"))
 out <- args[2]
@@ -18,9 +19,11 @@ margins <- list(table_of("region"), table_of("sexage"), table_of("urban"))
 linear <- list(table_of("region"), table_of("sex"), table_of("ageband"))
 population <- c(sum(linear[[1]]$Freq), linear[[1]]$Freq[-1], linear[[2]]$Freq[-1],
                 linear[[3]]$Freq[-1])
+cluster <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
 bases <- list(
-  cluster = svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d),
-  records = svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d)
+  cluster = cluster,
+  records = svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d),
+  replicate = bootstrap_design(cluster, 29, out, "calibration")
 )
 rows <- list()
 for (base in names(bases)) {
@@ -28,7 +31,8 @@ for (base in names(bases)) {
   designs <- list(
     poststratify = postStratify(des, ~region + sex + ageband, post),
     rake = rake(des, list(~region, ~sex + ageband, ~urban), margins),
-    linear = calibrate(des, ~region + sex + ageband, population)
+    # compress=FALSE: survey 4.1.1's default (NA) fails for replicate designs
+    linear = calibrate(des, ~region + sex + ageband, population, compress = FALSE)
   )
   for (method in names(designs)) {
     design <- designs[[method]]
