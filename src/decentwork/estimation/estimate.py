@@ -453,14 +453,16 @@ def _domain_statistic(
         if proportion in ("logit", "beta"):
             out["proportion_df"] = out["df"]
     else:
-        ratio = scale = None
-        if denominator is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio, scale = est[groups.domain], 1.0 / denominator[1][groups.domain]
-        s1, s2, magnitude = _scores(per_group, ratio, scale, plan.moments)
         present = valid if plan.moments else (valid > 0).astype(float)
-        variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
-        if fine is not None:
+        if fine is None:
+            ratio = scale = None
+            if denominator is not None:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio, scale = est[groups.domain], 1.0 / denominator[1][groups.domain]
+            s1, s2, magnitude = _scores(per_group, ratio, scale, plan.moments)
+            variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
+        else:
+            df = frame.degrees_of_freedom(groups, n_dom, present)
             totals = None if denominator is None else denominator[1]
             scores = fine.scores(i, est, totals, plan.moments)
             variance, unstable = calibrated_variance(
