@@ -288,16 +288,17 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
             if stat.kind == "ratio":
                 add_sum(f"__s{i}_wxy", f"{w} * {x} * {y}", ok)
                 add_sum(f"__s{i}_wxx", f"{w} * {x} * {x}", ok)
-        if plan.calibrated:  # the unweighted sums of raking, the moments of the adjustment
-            add_sum(f"__s{i}_uy", y, ok)
+        calibration = design.calibration
+        if calibration and calibration.method == "rake" and not design.is_replicate:
+            add_sum(f"__s{i}_uy", y, ok)  # the unweighted sums of the raking adjustment
             if stat.kind != "total":
                 add_sum(f"__s{i}_ux", x or "1", ok)
-            if plan.moments:
-                if ok:  # the squared weights of the records entering the statistic
-                    add_sum(f"__s{i}_ww", f"{w} * {w}", ok)
-                add_sum(f"__s{i}_wwy", f"{w} * {w} * {y}", ok)
-                if stat.kind != "total":
-                    add_sum(f"__s{i}_wwx", f"{w} * {w} * {x}" if x else f"{w} * {w}", ok)
+        if calibration and plan.moments:  # the moments of the calibration adjustment
+            if ok:  # the squared weights of the records entering the statistic
+                add_sum(f"__s{i}_ww", f"{w} * {w}", ok)
+            add_sum(f"__s{i}_wwy", f"{w} * {w} * {y}", ok)
+            if stat.kind != "total":
+                add_sum(f"__s{i}_wwx", f"{w} * {w} * {x}" if x else f"{w} * {w}", ok)
         for r, wr in enumerate(replicates):
             add_sum(f"__s{i}_y_r{r}", f"{wr} * {y}", ok)
             if stat.kind != "total":

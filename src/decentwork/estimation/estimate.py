@@ -202,9 +202,10 @@ def _estimate(
 ) -> pd.DataFrame | None:
     """The estimates of ``plan``; None when moments lost precision (records as PSUs)."""
     cells = aggregate(plan, table)
-    calibrated = None
+    calibrated = None  # the calibration the Taylor variance needs (replicates carry theirs)
     if plan.calibrated:
-        cells, calibrated = calibrate_table(plan, cells)
+        cells, calibration = calibrate_table(plan, cells)
+        calibrated = None if plan.design.is_replicate else calibration
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     if frame is None:  # replicate designs: the whole sample is the one unit
         unit_of_cell, n_units = np.zeros(len(cells), np.int64), 1
