@@ -2,11 +2,11 @@
 
 A seeded synthetic survey (60 PSUs in 12 strata), as a stratified cluster design, as a
 stratified design whose records are the PSUs and as 30 bootstrap replicate weights (each
-recalibrated, as R does), post-stratified by region x sex x age band,
-raked on region, sex x age band and urban, and linear-calibrated on region, sex and age
-band; totals, a mean with missing values and a ratio by (), sex and urban x sex (domains
-that cut across the post-strata). R's script: ``oracle/calibration.R``.
-"""
+recalibrated, as R does), post-stratified by region x sex x age band, raked on region,
+sex x age band and urban, and linear-calibrated on region, sex and age band; and the cluster
+design with a finite population correction, post-stratified. Totals, a mean with missing
+values and a ratio by (), sex and urban x sex (domains that cut across the post-strata).
+R's script: ``oracle/calibration.R``."""
 
 from __future__ import annotations
 
@@ -33,9 +33,12 @@ MARGINS = {
     "ageband": ["ageband"],
 }
 CASES = [
-    f"{base}_{method}"
-    for base in ("cluster", "records", "replicate")
-    for method in ("poststratify", "rake", "linear")
+    *(
+        f"{base}_{method}"
+        for base in ("cluster", "records", "replicate")
+        for method in ("poststratify", "rake", "linear")
+    ),
+    "fpc_poststratify",
 ]
 
 
@@ -46,6 +49,7 @@ class Oracle:
         write_persons(workdir / "all.csv", seed=2033, min_age=15)
         persons = pd.read_csv(workdir / "all.csv")
         self.data = persons[persons["psu"] % 2 == 0].reset_index(drop=True)
+        self.data["fpc"] = 4 * self.data.groupby("stratum")["psu"].transform("nunique")
         self.data.to_csv(workdir / "calibration.csv", index=False)
         rng = np.random.default_rng(11)
         joint = self.data.groupby(MARGINS["post"])["weight"].sum().rename("Freq").reset_index()
@@ -79,10 +83,10 @@ class Oracle:
                 scale=self.scale,
                 calibration=self.calibration(method),
             )
-        psu = "psu" if base == "cluster" else None
-        return Design(
-            weight="weight", strata="stratum", psu=psu, calibration=self.calibration(method)
-        )
+        psu = None if base == "records" else "psu"
+        fpc = "fpc" if base == "fpc" else None
+        calibration = self.calibration(method)
+        return Design(weight="weight", strata="stratum", psu=psu, fpc=fpc, calibration=calibration)
 
 
 @pytest.fixture(scope="module")

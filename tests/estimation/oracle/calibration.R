@@ -3,7 +3,8 @@
 # rake (margins region, sex x ageband, urban; R's default control) and calibrate (linear,
 # margins region, sex, ageband as treatment-coded totals), on a stratified cluster design,
 # on a stratified design whose records are the PSUs, and on 30 bootstrap replicate weights of
-# the cluster design (as.svrepdesign, written out), each replicate recalibrated by R.
+# the cluster design (as.svrepdesign, written out), each replicate recalibrated by R; and
+# the cluster design with a finite population correction, post-stratified.
 args <- commandArgs(trailingOnly = TRUE)
 source(file.path(args[1], "common.R"))
 out <- args[2]
@@ -23,7 +24,9 @@ cluster <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TR
 bases <- list(
   cluster = cluster,
   records = svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d),
-  replicate = bootstrap_design(cluster, 29, out, "calibration")
+  replicate = bootstrap_design(cluster, 29, out, "calibration"),
+  fpc = svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~fpc, nest = TRUE,
+                  data = d)
 )
 rows <- list()
 for (base in names(bases)) {
@@ -34,7 +37,7 @@ for (base in names(bases)) {
     # compress=FALSE: survey 4.1.1's default (NA) fails for replicate designs
     linear = calibrate(des, ~region + sex + ageband, population, compress = FALSE)
   )
-  for (method in names(designs)) {
+  for (method in if (base == "fpc") "poststratify" else names(designs)) {
     design <- designs[[method]]
     case <- paste(base, method, sep = "_")
     for (vars in list(character(0), "sex", c("urban", "sex"))) {
