@@ -39,6 +39,7 @@ SLOW = {
     },
     "tests/classifications/test_occupation_coder.py": {"*"},
     "tests/test_readme.py": {"test_every_readme_command_exits_0"},
+    "tests/estimation/test_oracle_calibration.py": {"test_canadian_lfs_post_stratified_as_in_r"},
     "tests/estimation/test_replicate_scales.py": {
         "test_many_replicates_run_as_slices_that_line_up"
     },

@@ -3,6 +3,7 @@
 This layer knows nothing about labour statistics.
 """
 
+from decentwork.estimation.calibration import Calibration
 from decentwork.estimation.contrasts import change, contrast, difference
 from decentwork.estimation.covariance import Estimates, Scored
 from decentwork.estimation.design import Design
@@ -15,6 +16,7 @@ from decentwork.estimation.estimate import (
 )
 
 __all__ = [
+    "Calibration",
     "Design",
     "Estimates",
     "EstimationError",

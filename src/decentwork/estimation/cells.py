@@ -8,6 +8,7 @@ on the small table it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -86,7 +87,35 @@ class CellPlan:
     def keys(self) -> list[str]:
         """Grouping columns of the aggregate, design keys first, without repeats."""
         design = [] if self.design.is_replicate else self.design.key_columns()
-        return list(dict.fromkeys([*design, *self.by_columns]))
+        controls = self.design.calibration.variables if self.design.calibration else ()
+        return list(dict.fromkeys(c for c in [*design, *self.by_columns, *controls] if c))
+
+    @property
+    def calibrated(self) -> bool:
+        return self.design.calibration is not None
+
+
+WEIGHT_POWERS = {"y": 1, "x": 1, "yy": 2, "xy": 2, "xx": 2, "ww": 2, "wwy": 2, "wwx": 2}
+"""Power of the full-sample weight in each per-statistic sum ``__s<i>_<name>`` (the others
+are counts or unweighted sums)."""
+FULL = -1
+"""The full-sample weight in :func:`weights_in`; replicate ``r`` is ``r``."""
+
+
+def weights_in(column: str) -> tuple[int, ...]:
+    """The weights multiplied in a cell-table sum: :data:`FULL` for the full-sample weight,
+    ``r`` for replicate weight ``r``, once per factor (``()``: a count or an unweighted sum)."""
+    replicate = re.fullmatch(r"__(?:s\d+_[xy]|w)_r(\d+)", column)
+    if replicate:
+        return (int(replicate.group(1)),)
+    gram = re.fullmatch(r"__g\d*_(\d+)_(\d+)", column)
+    if gram:
+        return (int(gram.group(1)), int(gram.group(2)))
+    if column in ("__w", "__ww"):
+        return (FULL,) * (len(column) - 2)
+    if column.startswith("__s"):
+        return (FULL,) * WEIGHT_POWERS.get(column.split("_", 3)[-1], 0)
+    return ()
 
 
 def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) -> None:
@@ -94,6 +123,16 @@ def check_columns(plan: CellPlan, columns: Sequence[str], types: Sequence[str]) 
     type_of = dict(zip(columns, types, strict=True))
     numeric = [c for c in plan.design.columns() if c not in plan.design.key_columns()]
     numeric += [*plan.replicate_columns, *(v for s in plan.statistics for v in s.variables)]
+    controls = plan.design.calibration.variables if plan.design.calibration else ()
+    for column in controls:
+        if column not in type_of:
+            raise EstimationError(
+                f"calibration control variable {column!r} is not a column of the data; the "
+                f"data have: {', '.join(columns)}",
+                parameter="calibration",
+                given=column,
+                expected="control variables that are columns of the data",
+            )
     for column in dict.fromkeys([*plan.keys, *numeric]):
         if column not in type_of:
             raise EstimationError(f"unknown column {column!r}; the data have: {', '.join(columns)}")
@@ -236,6 +275,12 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
     for j, column in enumerate(checked_columns(plan)):
         outer[f"__count{j}"] = f"COUNT({name(column)})"
     outer["__min_weight"] = f"MIN({w})"
+    if plan.calibrated:
+        outer["__w"] = f"SUM({w})"
+        if plan.moments:
+            outer["__ww"] = f"SUM({w} * {w})"
+        for r, column in enumerate(plan.replicate_columns):
+            outer[f"__w_r{r}"] = f"SUM({value(column)})"
     for stage, fpc in enumerate([] if design.is_replicate else design.stage_fpcs, start=1):
         outer[f"{fpc_prefix(stage)}_min"] = f"MIN({value(fpc)})"
         outer[f"{fpc_prefix(stage)}_max"] = f"MAX({value(fpc)})"
@@ -264,6 +309,17 @@ def _aggregates(plan: CellPlan, types: dict[str, str], dialect: Dialect) -> dict
             if stat.kind == "ratio":
                 add_sum(f"__s{i}_wxy", f"{w} * {x} * {y}", ok)
                 add_sum(f"__s{i}_wxx", f"{w} * {x} * {x}", ok)
+        calibration = design.calibration
+        if calibration and calibration.method == "rake" and not design.is_replicate:
+            add_sum(f"__s{i}_uy", y, ok)  # the unweighted sums of the raking adjustment
+            if stat.kind != "total":
+                add_sum(f"__s{i}_ux", x or "1", ok)
+        if calibration and plan.moments:  # the moments of the calibration adjustment
+            if ok:  # the squared weights of the records entering the statistic
+                add_sum(f"__s{i}_ww", f"{w} * {w}", ok)
+            add_sum(f"__s{i}_wwy", f"{w} * {w} * {y}", ok)
+            if stat.kind != "total":
+                add_sum(f"__s{i}_wwx", f"{w} * {w} * {x}" if x else f"{w} * {w}", ok)
         for r, wr in enumerate(replicates):
             add_sum(f"__s{i}_y_r{r}", f"{wr} * {y}", ok)
             if stat.kind != "total":
@@ -354,9 +410,18 @@ def refuse_missing(plan: CellPlan, column: str, count: int, what: str = "missing
 
 def _check_keys(plan: CellPlan, cells: pd.DataFrame) -> None:
     records = cells["__records"].to_numpy()
+    controls = plan.design.calibration.variables if plan.design.calibration else ()
     for column in plan.keys:
         absent = cells[column].isna().to_numpy()
-        refuse_missing(plan, column, int(records[absent].sum()))
+        count = int(records[absent].sum())
+        if count and column in controls:
+            raise EstimationError(
+                f"calibration control variable {column!r} has {count} missing value(s); "
+                "every record needs its calibration cell",
+                parameter="calibration",
+                given=column,
+            )
+        refuse_missing(plan, column, count)
 
 
 def _explain_non_finite(plan: CellPlan, table: Table, types: dict[str, str]) -> None:

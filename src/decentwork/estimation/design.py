@@ -16,7 +16,8 @@ from typing import Literal, get_args
 
 import numpy as np
 
-from decentwork.estimation.errors import EstimationError
+from decentwork.estimation.calibration import Calibration
+from decentwork.estimation.errors import EstimationError, bad_option
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 ReplicateMethod = Literal["bootstrap", "jk1", "jkn", "brr", "fay", "sdr", "other"]
@@ -83,13 +84,22 @@ class Design(DesignOptions):
     with combined weights) and ``other`` needs ``scale`` (R's ``type="other"``); ``brr``, ``fay``
     and ``sdr`` fix their own scale and take neither.
 
+    ``calibration`` calibrates the weights to population totals (a
+    :class:`~decentwork.estimation.calibration.Calibration`: R's ``postStratify``, ``rake`` or
+    ``calibrate``), with the calibration-aware variance on a Taylor design and every replicate
+    weight recalibrated on a replicate design, as R does.
+
         Raises:
             EstimationError: an option of the wrong type, an unknown convention or options that
                 do not go together; :attr:`~decentwork.errors.DecentworkError.parameter` names the
                 option.
     """
 
+    calibration: Calibration | None = None
+
     def __post_init__(self) -> None:
+        if self.calibration is not None and not isinstance(self.calibration, Calibration):
+            raise _bad("calibration", self.calibration, "a Calibration or None")
         if not isinstance(self.weight, str) or not self.weight:
             raise _bad("weight", self.weight, "a column name")
         for option in STAGE_OPTIONS:
@@ -103,6 +113,14 @@ class Design(DesignOptions):
             elif value is not None and (not isinstance(value, str) or not value):
                 raise _bad(option, value, "a column name, a list of them (one per stage) or None")
         self._check_stages()
+        if self.calibration is not None and self.is_multistage:
+            raise EstimationError(
+                "Design: calibration of a multi-stage design is not computed (its variance "
+                "would need the calibration residuals at every stage): give one stage, or no "
+                "calibration",
+                parameter="calibration",
+                expected="a one-stage design with calibration",
+            )
         if self.fay_rho is not None and not isinstance(self.fay_rho, int | float):
             raise _bad("fay_rho", self.fay_rho, "a number")
         if self.lonely_psu not in LONELY_PSU_OPTIONS:
@@ -337,9 +355,4 @@ def _as_tuple(value: Columns | None) -> tuple[str, ...]:
 
 def _bad(option: str, value: object, expected: str) -> EstimationError:
     """The error for an option whose value is not what it should be."""
-    return EstimationError(
-        f"Design: {option}={value!r} must be {expected}",
-        parameter=option,
-        given=repr(value),
-        expected=expected,
-    )
+    return bad_option("Design", option, value, expected)

@@ -93,6 +93,11 @@ class Groups:
     labels: dict[str, np.ndarray]  # by-variable -> value of each domain (object arrays)
     count: int  # number of domains
 
+    def codes(self, column: str) -> np.ndarray:
+        """The code of by-variable ``column`` of each group inside a domain."""
+        values = self.level.codes[column]
+        return values if self.inside is None else values[self.inside]
+
     def sum(self, name: str) -> np.ndarray:
         """The sums of column ``name`` per group inside a domain."""
         values = self.level.sums[name]

@@ -18,3 +18,14 @@ class EngineUnavailable(EstimationError):
 
 class QueryFailed(EstimationError):
     """An engine other than DuckDB could not run a query (the message is its first line)."""
+
+
+def bad_option(owner: str, option: str, value: object, expected: str) -> EstimationError:
+    """The error for an option of ``owner`` (``Design``, ``Calibration``) whose value is not
+    what it should be."""
+    return EstimationError(
+        f"{owner}: {option}={value!r} must be {expected}",
+        parameter=option,
+        given=repr(value),
+        expected=expected,
+    )

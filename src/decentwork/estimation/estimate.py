@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import duckdb
@@ -12,6 +12,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import logit
 
+from decentwork.estimation.calibrated import (
+    FineScores,
+    calibrate_table,
+    calibrated_variance,
+    fine_domains,
+)
+from decentwork.estimation.calibration import JOINT, Calibrated
 from decentwork.estimation.cells import CellPlan, Statistic, aggregate, gram_prefix
 from decentwork.estimation.contrasts import change_table
 from decentwork.estimation.covariance import Estimates, Scored, Scores
@@ -35,6 +42,7 @@ from decentwork.estimation.replication import replicate_df, replicate_variance
 from decentwork.estimation.taylor import TaylorFrame
 
 RECORD = "__record"  # the PSU column when each record is kept as its own PSU
+CAL_SUMS = ("__w", "__ww")  # the calibrated design's weight sums per cell
 _SCORED: ContextVar[list[Scored | None] | None] = ContextVar("scored", default=None)
 """Set by :func:`estimate_covariance` and :func:`estimate_change` for the :func:`estimate`
 they call: the list that receives the scores of its estimates, from which their covariances
@@ -139,7 +147,22 @@ def estimate(
             given=repr(deff),
             expected="True or False",
         )
+    if deff and design.calibration is not None:
+        raise EstimationError(
+            "deff=True is not available for a calibrated design",
+            parameter="deff",
+            given=True,
+            expected="deff=False with calibration",
+        )
     scored = _SCORED.get()
+    if scored is not None and design.calibration is not None:
+        raise EstimationError(
+            "covariances are not computed for a calibrated design yet (its variance comes "
+            "from calibration residuals per cell, not from scores per PSU): leave out "
+            "calibration, or compute each estimate's SE with estimate",
+            parameter="calibration",
+            expected="no calibration with covariances or changes",
+        )
     with open_table(data, engine, spark) as table:
         if not wanted:
             result, scores = _estimate_on(
@@ -335,18 +358,29 @@ def _estimate(
     """The estimates of ``plan`` and, if ``covariance``, their scores; None when moments lost
     precision (records as PSUs)."""
     cells = aggregate(plan, table)
+    calibrated = None  # the calibration the Taylor variance needs (replicates carry theirs)
+    if plan.calibrated:
+        cells, calibration = calibrate_table(plan, cells)
+        calibrated = None if plan.design.is_replicate else calibration
     frame = None if plan.design.is_replicate else TaylorFrame.from_cells(plan.design, cells)
     if frame is None:  # replicate designs: the whole sample is the one unit
         unit_of_cell, n_units = np.zeros(len(cells), np.int64), 1
     else:
         unit_of_cell, n_units = frame.unit_of_cell, frame.n_units
-    sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g"))]
-    cube = Cube(cells, plan.by_columns, unit_of_cell, n_units, sum_columns)
+    sum_columns = [c for c in cells.columns if c.startswith(("__s", "__g")) or c in CAL_SUMS]
+    by_columns = (*plan.by_columns, JOINT) if calibrated else plan.by_columns
+    cube = Cube(cells, by_columns, unit_of_cell, n_units, sum_columns)
+    units = cube.groups((JOINT,)) if calibrated else None
     pieces: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     scores: dict[tuple[int, int], Scores] = {}
     finest_first = sorted(range(len(groupings)), key=lambda k: -len(groupings[k]))
     for k in finest_first:
         groups = cube.groups(groupings[k])
+        fine = None
+        if calibrated is not None and units is not None:
+            fine_groups = cube.groups((*groupings[k], JOINT))
+            domain = fine_domains(fine_groups, groupings[k], cube.sizes)
+            fine = Fine(calibrated, units, fine_groups, domain)
         rep_dfs: dict[str, np.ndarray] = {}  # statistics share their df unless missing="drop"
         for i, stat in enumerate(plan.statistics):
             if stat.grouping is not None and stat.grouping != groupings[k]:
@@ -358,7 +392,7 @@ def _estimate(
                     rep_dfs[prefix] = replicate_df(groups, i, plan)
                 rep_df = rep_dfs[prefix]
             proportion = method if stat.kind != "total" else None
-            columns = _domain_statistic(i, stat, groups, frame, plan, rep_df, proportion)
+            columns = _domain_statistic(i, stat, groups, frame, plan, rep_df, proportion, fine)
             if columns.pop("unstable").any():
                 return None
             if covariance:
@@ -444,6 +478,86 @@ def _column(piece: dict[str, np.ndarray], name: str) -> np.ndarray:
     return np.full(size, np.nan) if name in RESULT_COLUMNS else np.full(size, None, dtype=object)
 
 
+@dataclass(frozen=True)
+class Fine:
+    """A calibrated design's groups for one grouping set: the calibration, the (unit, joint
+    cell) groups, the (unit, domain, joint cell) groups and each one's domain."""
+
+    calibrated: Calibrated
+    units: Groups
+    groups: Groups
+    domain: np.ndarray
+
+    def scores(
+        self, i: int, est: np.ndarray, x_total: np.ndarray | None, moments: bool
+    ) -> FineScores:
+        """Statistic ``i``'s score sums per fine group (see :class:`FineScores`)."""
+
+        def get(name: str) -> np.ndarray:
+            return self.groups.sum(f"__s{i}_{name}")
+
+        ratio = scale = None
+        if x_total is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio, scale = est[self.domain], 1.0 / x_total[self.domain]
+        score, square, magnitude = _score_sums(get, ratio, scale, moments)
+        unweighted = cross = None
+        if self.calibrated.calibration.method == "rake":
+            unweighted = _linear(get, "uy", "ux", ratio, scale)
+        complete = None
+        if moments:
+            cross = _linear(get, "wwy", "wwx", ratio, scale)
+            name = f"__s{i}_ww"
+            complete = self.groups.sum(name if name in self.groups.level.sums else "__ww")
+        return FineScores(
+            self.groups,
+            self.domain,
+            self.groups.codes(JOINT),
+            score,
+            unweighted,
+            square,
+            cross,
+            complete,
+            magnitude,
+        )
+
+
+def _linear(
+    get: Callable[[str], np.ndarray],
+    y: str,
+    x: str,
+    ratio: np.ndarray | None,
+    scale: np.ndarray | None,
+) -> np.ndarray:
+    """The sums ``y`` of a total, or ``(y - R x) / X`` of a ratio or mean."""
+    if ratio is None or scale is None:
+        return get(y)
+    return (get(y) - ratio * get(x)) * scale
+
+
+def _score_sums(
+    get: Callable[[str], np.ndarray],
+    ratio: np.ndarray | None,
+    scale: np.ndarray | None,
+    moments: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per group: the sum of the scores, the sum of their squares (from moments, or the
+    square of the group's sum) and the absolute terms behind the moments (None without).
+
+    Totals: ``z = w y``; ratios and means: ``z = w (y - R x) / X``, with ``ratio`` (R) and
+    ``scale`` (1 / X) per group.
+    """
+    s1 = _linear(get, "y", "x", ratio, scale)
+    if not moments:
+        return s1, s1 * s1, None
+    if ratio is None or scale is None:
+        return s1, get("yy"), get("yy")
+    yy, xy, xx = get("yy"), get("xy"), get("xx")
+    s2 = (yy - 2 * ratio * xy + ratio * ratio * xx) * scale * scale
+    magnitude = (yy + 2 * np.abs(ratio * xy) + ratio * ratio * xx) * scale * scale
+    return s1, s2, magnitude
+
+
 def _domain_statistic(
     i: int,
     stat: Statistic,
@@ -452,6 +566,7 @@ def _domain_statistic(
     plan: CellPlan,
     rep_df: np.ndarray | None,
     proportion: IntervalMethod | None = None,
+    fine: Fine | None = None,
 ) -> dict[str, np.ndarray]:
     """Estimate, SE, df and counts of statistic ``i`` in every domain.
 
@@ -510,27 +625,22 @@ def _domain_statistic(
         if proportion in ("logit", "beta"):
             out["proportion_df"] = out["df"]
     else:
-        magnitude = None
-        if denominator is None:
-            s1 = y
-            if plan.moments:
-                s2 = magnitude = per_group("yy")
-            else:
-                s2 = y * y
-        else:
-            x, x_total = denominator
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio, scale = est[groups.domain], 1.0 / x_total[groups.domain]
-            s1 = (y - ratio * x) * scale
-            if plan.moments:
-                yy, xy, xx = per_group("yy"), per_group("xy"), per_group("xx")
-                s2 = (yy - 2 * ratio * xy + ratio * ratio * xx) * scale * scale
-                magnitude = (yy + 2 * np.abs(ratio * xy) + ratio * ratio * xx) * scale * scale
-            else:
-                s2 = s1 * s1
         present = valid if plan.moments else (valid > 0).astype(float)
-        out["scores"] = s1
-        variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
+        if fine is None:
+            ratio = scale = None
+            if denominator is not None:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio, scale = est[groups.domain], 1.0 / denominator[1][groups.domain]
+            s1, s2, magnitude = _score_sums(per_group, ratio, scale, plan.moments)
+            out["scores"] = s1
+            variance, df, unstable = frame.variance(groups, n_dom, s1, s2, present, magnitude)
+        else:
+            df = frame.degrees_of_freedom(groups, n_dom, present)
+            totals = None if denominator is None else denominator[1]
+            scores = fine.scores(i, est, totals, plan.moments)
+            variance, unstable = calibrated_variance(
+                frame, fine.calibrated, scores, fine.units, n_dom
+            )
         out.update(df=df, unstable=unstable)
         if proportion in ("logit", "beta"):
             out["proportion_df"] = df

@@ -215,7 +215,6 @@ class TaylorFrame:
         second = np.bincount(key, weights=s2, minlength=size).reshape(shape)
         present = np.bincount(key, weights=present, minlength=size).reshape(shape)
         n = self.n_h[:, None].astype(float)
-        f = self.f_h[:, None]
         if self.psu is None:
             centred = second - first * first / n
         else:
@@ -224,13 +223,35 @@ class TaylorFrame:
             spread = np.bincount(key, weights=deviation * deviation, minlength=size)
             absent = n - np.bincount(key, minlength=size).reshape(shape)
             centred = spread.reshape(shape) + absent * mean * mean
+        scale = None
+        if magnitude is not None:
+            scale = np.bincount(key, weights=magnitude, minlength=size).reshape(shape)
+        variance, unstable = self.combine(centred, second, present > 0, scale)
+        return np.maximum(variance + later, 0.0), _degrees_of_freedom(present), unstable
+
+    def combine(
+        self,
+        centred: np.ndarray,
+        second: np.ndarray,
+        strata_in: np.ndarray,
+        scale: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Variance and precision warning per domain from (stratum x domain) arrays.
+
+        ``centred`` is the sum of squared PSU scores centred at their stratum mean,
+        ``second`` the sum of squared PSU scores (a lonely PSU's, for ``adjust``),
+        ``strata_in`` which strata the domain's variance runs over and ``scale`` the sum of
+        the absolute terms behind ``centred`` when it came from moments (R: ``onestage``).
+        """
+        n = self.n_h[:, None].astype(float)
+        f = self.f_h[:, None]
+        shape = centred.shape
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(n > 1, f * n / (n - 1), f)
         lonely = {"adjust": second, "average": np.full(shape, np.nan)}.get(
             self.design.lonely_psu, np.zeros(shape)
         )
         certain = f < CERTAINTY
-        strata_in = present > 0
         contribution = np.where(n > 1, factor * centred, factor * lonely)
         contribution = np.where(certain | ~strata_in, 0.0, contribution)
         variance = np.nansum(contribution, axis=0)
@@ -238,13 +259,11 @@ class TaylorFrame:
             kept = (strata_in & ((n > 1) | certain)).sum(axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 variance = variance * strata_in.sum(axis=0) / kept
-        unstable = np.zeros(n_domains, dtype=bool)
-        if magnitude is not None:
-            scale = np.bincount(key, weights=magnitude, minlength=size).reshape(shape)
+        unstable = np.zeros(shape[1], dtype=bool)
+        if scale is not None:
             bound = np.where(certain | ~strata_in, 0.0, factor * scale).sum(axis=0)
             unstable = variance < 1e-7 * bound
-        variance = np.maximum(variance + later, 0.0)
-        return variance, _degrees_of_freedom(present), unstable
+        return np.maximum(variance, 0.0), unstable
 
     def degrees_of_freedom(self, groups: Groups, n_domains: int, present: np.ndarray) -> np.ndarray:
         """R's ``degf`` of each domain's subset: PSUs with ``present`` records minus strata.

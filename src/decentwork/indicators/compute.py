@@ -490,6 +490,8 @@ def _estimate_family(
             ratios[name] = (f"v_{numerator}", f"v_{denominator}")
             statistic_of[indicator.code] = name
     design_columns = design_of(profile).columns()
+    if profile.design.calibration:
+        design_columns += profile.design.calibration.variables
     replicates = profile.replicate_columns(table.columns)
     selects = [quote(c) for c in [*design_columns, *replicates, "time"]]
     selects.append("CASE WHEN ilo_sex IN (1, 2) THEN ilo_sex END AS sex")

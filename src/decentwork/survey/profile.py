@@ -18,8 +18,10 @@ import re
 import typing
 from importlib import resources
 from pathlib import Path
+from types import UnionType
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 import yaml
 from pydantic import (
     AfterValidator,
@@ -29,12 +31,14 @@ from pydantic import (
     PlainValidator,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 from pydantic.dataclasses import dataclass as validated_dataclass
 
 from decentwork.errors import NotFound
 from decentwork.estimation import Design, EstimationError
+from decentwork.estimation.calibration import TOTAL, Calibration, Method
 from decentwork.estimation.design import COLUMN_OPTIONS, DesignOptions
 from decentwork.survey.errors import ProfileError
 from decentwork.survey.expressions import expression_columns, missing_columns
@@ -116,6 +120,58 @@ class Input(Section):
         return self
 
 
+class CalibrationSection(Section):
+    """The calibration of the weights to population totals (the kernel's
+    :class:`~decentwork.estimation.calibration.Calibration`): the method, each control
+    variable as an SQL expression over the raw columns (a harmonised column of that name), and
+    the controls tables, one per margin, each a CSV path relative to the profile or inline
+    rows, with a column per control variable and ``total``."""
+
+    method: Method
+    variables: Annotated[
+        dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Expression],
+        Field(min_length=1),
+    ]
+    controls: Annotated[list[str | list[dict[str, Any]]], Field(min_length=1)]
+    maxit: int | None = None
+    epsilon: float | None = None
+    _calibration: Calibration | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _tables(self, info: ValidationInfo) -> CalibrationSection:
+        base = Path((info.context or {}).get("base", "."))
+        tables = []
+        for k, given in enumerate(self.controls):
+            if isinstance(given, str):
+                path = base / given
+                try:
+                    table = pd.read_csv(path)
+                except (OSError, ValueError, UnicodeDecodeError) as error:
+                    raise ValueError(f"controls[{k}]: cannot read {path} ({error})") from None
+            else:
+                table = pd.DataFrame(given)
+            unknown = sorted(set(map(str, table.columns)) - {*self.variables, TOTAL})
+            if unknown:
+                raise ValueError(
+                    f"controls[{k}]: column(s) {', '.join(unknown)} are neither calibration "
+                    f"variables ({', '.join(self.variables)}) nor {TOTAL!r}"
+                )
+            tables.append(table)
+        unused = sorted(set(self.variables) - {c for t in tables for c in t.columns})
+        if unused:
+            raise ValueError(f"variables: {', '.join(unused)} in no controls table")
+        try:
+            self._calibration = Calibration(self.method, tables, self.maxit, self.epsilon)
+        except EstimationError as error:
+            raise ValueError(str(error).removeprefix("Calibration: ")) from None
+        return self
+
+    def calibration(self) -> Calibration:
+        """The kernel's calibration, on the harmonised columns named as the variables."""
+        assert self._calibration is not None
+        return self._calibration
+
+
 @validated_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class DesignSection(DesignOptions):
     """The sampling design: every option of the estimation kernel's design
@@ -127,6 +183,7 @@ class DesignSection(DesignOptions):
     strata: StageExpressions | None = None
     psu: StageExpressions | None = None
     fpc: StageExpressions | None = None
+    calibration: CalibrationSection | None = None
     weight_scale: Annotated[float, Field(gt=0)] = 1.0
 
     @model_validator(mode="after")
@@ -147,7 +204,8 @@ class DesignSection(DesignOptions):
             options[name] = (
                 columns if isinstance(options[name], list) else next(iter(columns), None)
             )
-        return Design(**options)
+        calibration = self.calibration.calibration() if self.calibration else None
+        return Design(**{**options, "calibration": calibration})
 
     def columns(self, option: str) -> dict[str, str]:
         """Harmonised column -> SQL expression of a column option (``psu``, or ``psu``,
@@ -209,6 +267,18 @@ class Profile(Section):
         if self.metadata.regions and "ilo_region" not in self.variables:
             raise ValueError(
                 "metadata.regions names areas for ilo_region, which variables does not map"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _calibration_names(self) -> Profile:
+        calibration = self.design.calibration
+        taken = {*self.variables, *COLUMN_OPTIONS, "time"}
+        clash = sorted(taken & set(calibration.variables)) if calibration else []
+        if clash:
+            raise ValueError(
+                f"design.calibration.variables: {', '.join(clash)} is the name of a "
+                "harmonised column already; give the control variable another name"
             )
         return self
 
@@ -279,6 +349,8 @@ class Profile(Section):
         out["time"] = f"'{time}'" if LITERAL_TIME.match(time) else time
         for column in COLUMN_OPTIONS:
             out.update(self.design.columns(column))
+        if self.design.calibration:
+            out.update(self.design.calibration.variables)
         return out
 
     def columns_used(self) -> dict[str, frozenset[str]]:
@@ -337,7 +409,7 @@ def load_profile(profile: str | Path) -> Profile:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ProfileError(f"{path}: cannot read the profile ({error})", given=path) from None
-        return parse_profile(text, origin=str(path))
+        return parse_profile(text, origin=str(path), base=path.parent)
     if path.suffix.lower() in (".yaml", ".yml"):
         raise NotFound(f"{path}: no such profile file", given=path)
     if str(profile) not in bundled_profiles():
@@ -351,8 +423,10 @@ def load_profile(profile: str | Path) -> Profile:
     return parse_profile(text, origin=f"{profile} (bundled)")
 
 
-def parse_profile(text: str, origin: str = "<profile>") -> Profile:
-    """Validate the YAML ``text`` of a profile; ``origin`` names it in error messages."""
+def parse_profile(text: str, origin: str = "<profile>", base: Path | None = None) -> Profile:
+    """Validate the YAML ``text`` of a profile; ``origin`` names it in error messages and
+    ``base`` is the folder its relative paths (calibration controls) start from (default:
+    the working directory)."""
     try:
         content = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -366,7 +440,7 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
             "variables"
         )
     try:
-        profile = Profile.model_validate(content)
+        profile = Profile.model_validate(content, context={"base": base or Path()})
     except ValidationError as error:
         raise ProfileError("\n".join(f"{origin}: {_describe(e)}" for e in error.errors())) from None
     profile._origin = origin
@@ -405,4 +479,6 @@ def _allowed(loc: list[str]) -> list[str]:
             section = typing.get_args(section)[1]
         else:
             section = section.__pydantic_fields__[part].annotation
+        if typing.get_origin(section) in (typing.Union, UnionType):  # an optional section
+            section = next(a for a in typing.get_args(section) if a is not type(None))
     return list(section.__pydantic_fields__)
