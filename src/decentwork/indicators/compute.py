@@ -45,7 +45,7 @@ WEIGHTS_ONLY_NOTE = (
 """The source note of every observation of a weights-only design (``note_source``)."""
 LEVELS = ("numerator", "numerator_se", "denominator", "denominator_se", "scale")
 """The columns of :attr:`Computation.levels` beside the observation's key."""
-CHANGES = ("since", "change", "change_se", "change_significant")
+CHANGES = observations.CHANGE_COLUMNS
 """The columns of :attr:`Computation.changes` beside the observation's key."""
 EVIDENCE = ("df", "numerator_count")
 """What the reliability rule reads beside the observation (:meth:`ReliabilityRule.apply`):

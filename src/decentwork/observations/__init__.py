@@ -3,6 +3,7 @@ survey estimates (see docs/architecture.md), and their file formats (CSV, Parque
 SDMX-CSV). The indicator layer produces them; the warehouse stores and serves them."""
 
 from decentwork.observations.schema import (
+    CHANGE_COLUMNS,
     COLUMNS,
     FLOAT_COLUMNS,
     KEY_COLUMNS,
@@ -12,4 +13,13 @@ from decentwork.observations.schema import (
     sort,
 )
 
-__all__ = ["COLUMNS", "FLOAT_COLUMNS", "KEY_COLUMNS", "SORT_ORDER", "TEXT_COLUMNS", "frame", "sort"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "COLUMNS",
+    "FLOAT_COLUMNS",
+    "KEY_COLUMNS",
+    "SORT_ORDER",
+    "TEXT_COLUMNS",
+    "frame",
+    "sort",
+]

@@ -25,6 +25,11 @@ COLUMNS = (
 the same unit; ``cv`` is the coefficient of variation in percent; ``sample_count`` is the
 number of sample records the estimate rests on."""
 
+CHANGE_COLUMNS = ("since", "change", "change_se", "change_significant")
+"""The columns of a table of changes beside the observation key (``decentwork compute
+--changes`` writes it, the warehouse stores it): the earlier period, the change of the value
+since then in the value's unit, its standard error, and whether it is significant at 95 %."""
+
 TEXT_COLUMNS = (*KEY_COLUMNS, "obs_status", "note_indicator", "note_source", "note_classif")
 FLOAT_COLUMNS = ("obs_value", "se", "lower_bound", "upper_bound", "cv")
 

@@ -32,6 +32,10 @@ CODED = ("ref_area", "indicator", "source", "sex", "classif1", "classif2")
 NOTES = ("note_indicator", "note_source", "note_classif")
 REQUIRED = ("ref_area", "indicator", "time")
 """Key fields every observation has."""
+PERIODS = ("time", "since")
+"""Fields holding a period (``since``: the earlier period of a change)."""
+SIGNIFICANT = {"true": True, "1": True, "false": False, "0": False, "": None}
+"""How a change's ``change_significant`` may be written (any case; empty: not known)."""
 
 Report = Callable[[str, str], None]
 """How a check reports a problem: report(field, problem)."""
@@ -123,7 +127,7 @@ class RowChecker:
 
     def _text_problems(self, column: str, text: str) -> Iterator[tuple[str, str]]:
         if not text:
-            if column in REQUIRED:
+            if column in REQUIRED or column == "since":
                 yield column, "missing"
             return
         wrong = (
@@ -135,7 +139,7 @@ class RowChecker:
         )
         if wrong:
             yield column, wrong
-        if column == "time":
+        if column in PERIODS:
             match = TIME.match(text)
             if not match:
                 yield column, f"{text!r} is not a year, quarter or month (2024, 2024Q1, 2024M01)"
@@ -181,6 +185,49 @@ class RowChecker:
         ):
             problem("obs_value", "missing (and no status says why)")
         self._bounds(out, problem)
+        return out, found
+
+    def check_change(
+        self, line: int, record: dict[str, str]
+    ) -> tuple[dict[str, object], list[Problem]]:
+        """One change between periods (the observation key and
+        :data:`~decentwork.observations.CHANGE_COLUMNS`), normalised, and its problems (none:
+        it can be loaded): ``since`` a period before ``time``, ``change`` a number,
+        ``change_se`` a number not below 0 (or empty), ``change_significant`` true, false or
+        empty."""
+        found: list[Problem] = []
+        out: dict[str, object] = {}
+        for column in (*observations.KEY_COLUMNS, "since"):
+            out[column], problems = self._text(column, record.get(column) or "")
+            found += [Problem(self.file, line, f, text) for f, text in problems]
+        if not found and str(out["since"]) >= str(out["time"]):
+            found.append(
+                Problem(self.file, line, "since", f"{out['since']!r} is not before {out['time']!r}")
+            )
+        for column in ("change", "change_se"):
+            out[column] = None
+            try:
+                out[column] = number(record.get(column) or "")
+            except ValueError:
+                found.append(
+                    Problem(self.file, line, column, f"{record.get(column)!r} is not a number")
+                )
+        if out["change"] is None and not any(p.field == "change" for p in found):
+            found.append(Problem(self.file, line, "change", "missing"))
+        se = out["change_se"]
+        if isinstance(se, float) and se < 0:
+            found.append(Problem(self.file, line, "change_se", f"{se:g} is below 0"))
+        written = (record.get("change_significant") or "").strip()
+        out["change_significant"] = SIGNIFICANT.get(written.lower())
+        if written.lower() not in SIGNIFICANT:
+            found.append(
+                Problem(
+                    self.file,
+                    line,
+                    "change_significant",
+                    f"{written!r} is not True or False (or empty: not known)",
+                )
+            )
         return out, found
 
     @staticmethod

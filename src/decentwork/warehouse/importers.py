@@ -3,7 +3,9 @@
 Formats: observation tables with ILOSTAT's column names (decentwork's own CSV and Parquet
 output, and ILOSTAT bulk files as ILOSTAT serves them: CSV or .csv.gz, byte-order mark,
 with or without classif1, classif2 and note columns), SDMX-CSV (1.0 and 2.0), World Bank WDI
-CSV (wide, with preamble lines) and ILOSTAT dictionaries (code, label).
+CSV (wide, with preamble lines) and ILOSTAT dictionaries (code, label); and the changes
+between periods that ``decentwork compute --changes`` writes (the observation key, ``since``,
+``change``, ``change_se``, ``change_significant``: format ``decentwork-changes``).
 
 Files are read as a stream (:mod:`decentwork.warehouse.textfile`), within the limits of
 :class:`~decentwork.warehouse.settings.Limits`, by a strict CSV reader: a quote that is not
@@ -50,6 +52,8 @@ WDI_AREAS = {"XKX": "KOS", "CHI": "CHA"}
 """World Bank codes of areas outside ISO 3166-1 -> ILOSTAT's codes (Kosovo, Channel Islands)."""
 WDI_GROUP = "X_WB_"
 """Prefix of World Bank aggregates (``WLD``, ``ARB``...) as warehouse group codes."""
+CHANGES_FORMAT = "decentwork-changes"
+"""The format of a table of changes between periods."""
 MAX_PROBLEMS = 200
 CHUNK = 50_000
 MAX_KIND = 40
@@ -61,6 +65,8 @@ Rows = Iterator[tuple[int, int, list[str]]]
 """A CSV file's records: (first line, last line, fields)."""
 Records = Iterator[tuple[int, dict[str, str]]]
 """Records by field name, with the line they are on."""
+CHANGE_TABLE = (*observations.KEY_COLUMNS, *observations.CHANGE_COLUMNS)
+"""The columns of a table of changes, in order."""
 
 
 @dataclass
@@ -161,6 +167,8 @@ def read(path: Path, known: Known | None = None, limits: Limits | None = None) -
         return _sdmx(path, names, rows, known)
     if len(names) >= 2 and names[1] == f"{names[0]}.label":
         return _dictionary(path, names, rows)
+    if {"since", "change", "change_se"} <= set(names):
+        return _changes(path, names, rows, known)
     if {"ref_area", "indicator", "time"} <= set(names):
         return _table(path, names, rows, known)
     raise UnreadableFile(
@@ -214,16 +222,21 @@ def _records(path: Path, names: list[str], rows: Rows, parsed: Parsed) -> Record
             yield first, record
 
 
-def _collect(path: Path, parsed: Parsed, records: Records, known: Known) -> Parsed:
+def _collect(
+    path: Path, parsed: Parsed, records: Records, known: Known, *, changes: bool = False
+) -> Parsed:
     """Check ``records`` into ``parsed.rows`` (and its problems), a chunk of rows at a time
-    becoming columns; a key seen on an earlier line is a problem."""
+    becoming columns; a key seen on an earlier line is a problem. The records are
+    observations, or with ``changes`` changes between periods."""
     checker = RowChecker(str(path), known)
+    check = checker.check_change if changes else checker.check
+    chunk = _change_chunk if changes else _chunk
     chunks: list[pd.DataFrame] = []
     rows: list[dict[str, object]] = []
     columns: list[str] = []
     for number, record in records:
         columns = columns or list(record)
-        checked, found = checker.check(number, record)
+        checked, found = check(number, record)
         if found:
             parsed.problems.extend(found)
             parsed.rejected.append((number, record))
@@ -231,9 +244,9 @@ def _collect(path: Path, parsed: Parsed, records: Records, known: Known) -> Pars
         checked["line"] = number
         rows.append(checked)
         if len(rows) == CHUNK:
-            chunks.append(_chunk(rows))
+            chunks.append(chunk(rows))
             rows = []
-    chunks.append(_chunk(rows))
+    chunks.append(chunk(rows))
     table = pd.concat(chunks, ignore_index=True)
     table = _without_repeats(path, table, columns, parsed)
     parsed.rows = table.drop(columns="line")
@@ -246,6 +259,18 @@ def _chunk(rows: list[dict[str, object]]) -> pd.DataFrame:
     """Checked rows (with their ``line``) as an observation table with a ``line`` column."""
     table = observations.frame(pd.DataFrame(rows, columns=[*observations.COLUMNS, "line"]))
     table["line"] = pd.Series([r["line"] for r in rows], dtype="int64")
+    return table
+
+
+def _change_chunk(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Checked changes (with their ``line``) as a table of changes with a ``line`` column."""
+    table = pd.DataFrame(rows, columns=[*CHANGE_TABLE, "line"])
+    for column in (*observations.KEY_COLUMNS, "since"):
+        table[column] = table[column].astype(str)
+    for column in ("change", "change_se"):
+        table[column] = table[column].astype(float)
+    table["change_significant"] = table["change_significant"].astype("boolean")
+    table["line"] = table["line"].astype("int64")
     return table
 
 
@@ -279,17 +304,30 @@ def _written(value: object) -> str:
 
 
 def _table(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
-    unknown = [n for n in names if n not in observations.COLUMNS]
-    if unknown:
-        raise UnreadableFile(
-            f"{path}: unknown column(s) {', '.join(unknown)} (expected "
-            f"observation columns: {', '.join(observations.COLUMNS)})",
-            given=str(path),
-        )
+    _known_columns(path, names, observations.COLUMNS, "observation columns")
     _require(path, names, COLUMNS_REQUIRED)
     kind = "decentwork" if "se" in names else "ilostat-bulk"
     parsed = Parsed(kind, dataset_name(path))
     return _collect(path, parsed, _records(path, names, rows, parsed), known)
+
+
+def _changes(path: Path, names: list[str], rows: Rows, known: Known) -> Parsed:
+    """A table of changes between periods (``decentwork compute --changes``)."""
+    _known_columns(path, names, CHANGE_TABLE, "the columns of changes")
+    _require(path, names, (*REQUIRED, "since", "change"))
+    parsed = Parsed(CHANGES_FORMAT, dataset_name(path))
+    return _collect(path, parsed, _records(path, names, rows, parsed), known, changes=True)
+
+
+def _known_columns(path: Path, names: list[str], columns: tuple[str, ...], said: str) -> None:
+    """Refuse a header with a column not among ``columns`` (``said`` says what they are)."""
+    unknown = [n for n in names if n not in columns]
+    if unknown:
+        raise UnreadableFile(
+            f"{path}: unknown column(s) {', '.join(unknown)} (expected {said}: "
+            f"{', '.join(columns)})",
+            given=str(path),
+        )
 
 
 def _require(path: Path, names: list[str], required: tuple[str, ...]) -> None:

@@ -1,5 +1,9 @@
 """Loading a file into the warehouse: one release, one transaction, nothing overwritten.
 
+A table of changes between periods (``decentwork compute --changes``, recognised by its
+columns) is a release too, stored by :func:`~decentwork.warehouse.period_changes.
+store_changes` under the same rules, withdrawing nothing.
+
 A load first reads and checks every file, outside any transaction (so that other writers
 are not kept waiting while a big file is parsed), keeping the parsed rows on disk; then it
 takes the warehouse's write lock and writes. It compares each file with the warehouse's
@@ -36,6 +40,7 @@ from decentwork.warehouse.descriptions import (
     describe_indicators,
     record_labels,
 )
+from decentwork.warehouse.period_changes import store_changes
 from decentwork.warehouse.tables import KEY, VALUES, labels, observations, releases
 from decentwork.warehouse.views import Filters, view_query
 
@@ -388,6 +393,8 @@ def _prepare(
             len(parsed.rejected),
             labels=table,
         )
+    if parsed.format == importers.CHANGES_FORMAT:
+        full = False  # a release of changes withdraws nothing
     if parsed.rows.empty and full:
         raise LoadError(
             f"{path}: no observations; as a full release it would withdraw every "
@@ -439,9 +446,12 @@ def _write(
         counts = record_labels(connection, item.labels, release)
     else:
         assert item.spool is not None  # prepared with its rows spooled
-        rows = pd.read_parquet(item.spool)  # an observation table, as spooled
-        counts = _load_observations(connection, rows, item.dataset, release, item.full)
-        describe_indicators(connection, set(rows["indicator"]), metadata, release)
+        rows = pd.read_parquet(item.spool)  # an observation table or changes, as spooled
+        if item.format == importers.CHANGES_FORMAT:
+            counts = store_changes(connection, rows, item.dataset, release)
+        else:
+            counts = _load_observations(connection, rows, item.dataset, release, item.full)
+            describe_indicators(connection, set(rows["indicator"]), metadata, release)
     _count(connection, release, counts)
     return LoadReport(
         str(item.path),

@@ -19,6 +19,11 @@ upgrade them; this module is the model the code queries.
   ``indicator_history`` keeps every version a release set.
 - ``area_groups``, ``area_group_members``: groups of areas users define (bundled groups come
   from ``groups.yaml``).
+- ``observation_changes``: append-only history of the changes between periods that
+  ``decentwork compute --changes`` writes (migration 0006): one row per observation key
+  (the later period's) as a release published it, with the earlier period (``since``), the
+  change, its standard error and whether it is significant; a later release's row for the
+  key supersedes it, as for observations (a release of changes withdraws nothing).
 - ``changes``: one row per change made outside a release (an area group defined or
   deleted; labels and indicator metadata come with releases), so that the warehouse's state
   mark (:func:`decentwork.warehouse.contents.state_mark`) sees every change.
@@ -34,6 +39,8 @@ metadata = sa.MetaData()
 
 KEY = KEY_COLUMNS
 VALUES = tuple(c for c in COLUMNS if c not in KEY_COLUMNS)
+KEY_ORDER = ("indicator", "ref_area", "source", "sex", "classif1", "classif2", "time")
+"""The key columns in the order the key indexes hold them."""
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -79,13 +86,7 @@ observations = sa.Table(
     sa.Column("superseded", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index(
         "ix_observations_key",
-        "indicator",
-        "ref_area",
-        "source",
-        "sex",
-        "classif1",
-        "classif2",
-        "time",
+        *KEY_ORDER,
         "release_id",
     ),
     sa.Index("ix_observations_dataset", "dataset", "release_id"),
@@ -158,3 +159,25 @@ changes = sa.Table(
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+observation_changes = sa.Table(
+    "observation_changes",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("release_id", sa.Integer, sa.ForeignKey("releases.id"), nullable=False),
+    sa.Column("dataset", sa.String(200), nullable=False),
+    *(sa.Column(name, sa.String(100), nullable=False) for name in KEY),
+    sa.Column("since", sa.String(100), nullable=False),
+    sa.Column("change", sa.Float(53)),
+    sa.Column("change_se", sa.Float(53)),
+    sa.Column("change_significant", sa.Boolean),
+    sa.Column("superseded", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index(
+        "ix_observation_changes_key",
+        *KEY_ORDER,
+        "release_id",
+    ),
+    sa.Index("ix_observation_changes_latest", "superseded", "indicator", "ref_area"),
+)
+"""Each observation's change since an earlier period, as releases published it (migration
+0006)."""

@@ -166,29 +166,34 @@ def view_query(
 ) -> sa.Select:
     """SQL for the view: the newest row per key at or before release ``cut`` (the latest
     view, ``cut`` None, is the rows no later release has superseded)."""
+    return _restricted(newest_rows(observations, filters, cut), datasets, include_withdrawn)
+
+
+def newest_rows(table: sa.Table, filters: Filters, cut: int | None) -> sa.Select:
+    """SQL for the rows of ``table`` (observations, or another table of rows keyed by the
+    observation key, with ``release_id`` and ``superseded``) of the newest release per key at
+    or before release ``cut``; for the latest view (``cut`` None), the rows no later release
+    has superseded."""
     if cut is None:
-        query = sa.select(observations).where(
-            *filters.where(observations), sa.not_(observations.c.superseded)
-        )
-        return _restricted(query, datasets, include_withdrawn)
-    conditions = [*filters.where(observations), observations.c.release_id <= cut]
+        return sa.select(table).where(*filters.where(table), sa.not_(table.c.superseded))
+    conditions = [*filters.where(table), table.c.release_id <= cut]
     newest = (
         sa.select(
-            *(observations.c[k] for k in KEY),
-            sa.func.max(observations.c.release_id).label("release_id"),
+            *(table.c[k] for k in KEY),
+            sa.func.max(table.c.release_id).label("release_id"),
         )
         .where(*conditions)
-        .group_by(*(observations.c[k] for k in KEY))
+        .group_by(*(table.c[k] for k in KEY))
         .subquery()
     )
-    joined = observations.join(
+    joined = table.join(
         newest,
         sa.and_(
-            *(observations.c[k] == newest.c[k] for k in KEY),
-            observations.c.release_id == newest.c.release_id,
+            *(table.c[k] == newest.c[k] for k in KEY),
+            table.c.release_id == newest.c.release_id,
         ),
     )
-    return _restricted(sa.select(observations).select_from(joined), datasets, include_withdrawn)
+    return sa.select(table).select_from(joined)
 
 
 def _restricted(query: sa.Select, datasets: Sequence[str], include_withdrawn: bool) -> sa.Select:
@@ -267,26 +272,34 @@ def view_page_rows(
     found = view_query(filters, cut).subquery()
     total = connection.execute(sa.select(sa.func.count()).select_from(found)).scalar_one()
 
-    def column(name: str) -> sa.ColumnElement:
-        text = connection.dialect.name == "postgresql" and name in schema.TEXT_COLUMNS
-        return found.c[name].collate("C") if text else found.c[name]
-
     order: list[sa.ColumnElement[Any]] = [
-        (column(c[1:]).desc() if c.startswith("-") else column(c).asc()).nulls_last() for c in sort
+        (
+            ordered(connection, found, c[1:]).desc()
+            if c.startswith("-")
+            else ordered(connection, found, c).asc()
+        ).nulls_last()
+        for c in sort
     ]
-    order += [column(c) for c in schema.SORT_ORDER]
+    order += [ordered(connection, found, c) for c in schema.SORT_ORDER]
     rows = connection.execute(
         sa.select(*(found.c[c] for c in schema.COLUMNS))
         .order_by(*order)
         .limit(limit)
         .offset(offset)
     )
-    return [
-        {c: _missing(v) for c, v in zip(schema.COLUMNS, row, strict=True)} for row in rows
-    ], int(total)
+    return [{c: missing(v) for c, v in zip(schema.COLUMNS, row, strict=True)} for row in rows], int(
+        total
+    )
 
 
-def _missing(value: Any) -> Any:
+def ordered(connection: sa.Connection, found: sa.Subquery, name: str) -> sa.ColumnElement:
+    """Column ``name`` of ``found`` to sort by: text compared code point by code point (on
+    PostgreSQL too, whose default collation does not)."""
+    text = connection.dialect.name == "postgresql" and name in schema.TEXT_COLUMNS
+    return found.c[name].collate("C") if text else found.c[name]
+
+
+def missing(value: Any) -> Any:
     """A stored value, NaN as None (PostgreSQL keeps NaN; SQLite reads it back as NULL)."""
     return None if isinstance(value, float) and math.isnan(value) else value
 
