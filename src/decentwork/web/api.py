@@ -1,5 +1,6 @@
 """The REST API, ``/api/v1``: observations (filters on every dimension, time ranges, latest or
-as of a release or date, pages, JSON or CSV), indicators, areas, groups and releases.
+as of a release or date, pages, JSON or CSV), changes since an earlier period (the same
+filters), indicators, areas, groups and releases.
 
 Every route reads the warehouse through :mod:`decentwork.warehouse` (the same functions as
 ``decentwork query``, ``groups list`` and ``releases``), with bound parameters only.
@@ -23,6 +24,8 @@ from decentwork.warehouse.contents import (
     release_history,
 )
 from decentwork.warehouse.groups import Group
+from decentwork.warehouse.period_changes import COLUMNS as CHANGE_TABLE
+from decentwork.warehouse.period_changes import changes_frame, changes_page_rows
 from decentwork.warehouse.views import Filters, view_page, view_page_rows
 from decentwork.web.formats import Format, csv_response, json_response
 from decentwork.web.requests import (
@@ -88,18 +91,8 @@ def _observations(
             nearest ones.
     """
     fmt = output_format(suffix, query.format, "json")
-    filters = query_filters(query)
+    filters = _held_filters(query, contents)
     connection = contents.connection
-    check_held(
-        connection,
-        filters.codes,
-        seen={
-            column: {found.code for found in contents.coverage(column)}
-            for column in HELD
-            if column in filters.codes
-        },
-        hint="GET /api/v1/areas and /api/v1/indicators list the codes with data",
-    )
     if fmt == "csv":
         found, total = view_page(
             connection, filters, query.as_of, limit=query.limit, offset=query.offset
@@ -109,6 +102,96 @@ def _observations(
         connection, filters, query.as_of, limit=query.limit, offset=query.offset
     )
     return json_response({**query.described(request, total), "observations": rows})
+
+
+def _held_filters(query: ObservationQuery, contents: Contents) -> Filters:
+    """The query's filters, its area and indicator codes checked against those the warehouse
+    has held.
+
+    Raises:
+        NotFound: a code never held (404), naming the nearest ones.
+    """
+    filters = query_filters(query)
+    check_held(
+        contents.connection,
+        filters.codes,
+        seen={
+            column: {found.code for found in contents.coverage(column)}
+            for column in HELD
+            if column in filters.codes
+        },
+        hint="GET /api/v1/areas and /api/v1/indicators list the codes with data",
+    )
+    return filters
+
+
+def _changes(
+    request: Request, query: ObservationQuery, contents: Contents, suffix: Format | None
+) -> Response:
+    """One page of changes since an earlier period in the format the suffix or ``format``
+    asks for, filtered and cut as observations are.
+
+    Raises:
+        NotFound: an area or indicator code the warehouse has never held (404).
+    """
+    fmt = output_format(suffix, query.format, "json")
+    filters = _held_filters(query, contents)
+    rows, total = changes_page_rows(
+        contents.connection, filters, query.as_of, limit=query.limit, offset=query.offset
+    )
+    if fmt == "csv":
+        return csv_response(
+            changes_frame(rows),
+            "changes.csv",
+            query.headers(request, total),
+            columns=CHANGE_TABLE,
+        )
+    return json_response({**query.described(request, total), "changes": rows})
+
+
+CHANGES = (
+    "Each observation's change since an earlier period (the previous one of the survey file "
+    "it was computed from), with the standard error of the change and whether it is "
+    "significant at 95 %, as `decentwork compute --changes` gives them and `decentwork "
+    "load` stored them: the latest view or as of a release or date, with the observations' "
+    "filters, a page at a time, in key order. Columns: the observation key, `since`, "
+    "`change`, `change_se`, `change_significant`."
+)
+
+
+@router.get(
+    "/changes",
+    summary="Changes since an earlier period",
+    description=CHANGES,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def changes(
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
+) -> Response:
+    """Changes as JSON or CSV (``format``)."""
+    return _changes(request, query, contents, None)
+
+
+@router.get(
+    "/changes.csv",
+    summary="Changes since an earlier period as CSV",
+    description=CHANGES,
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def changes_csv(
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
+) -> Response:
+    """Changes as CSV."""
+    return _changes(request, query, contents, "csv")
+
+
+@router.get("/changes.json", summary="Changes since an earlier period as JSON", description=CHANGES)
+def changes_json(
+    request: Request, query: Annotated[ObservationQuery, Query()], contents: Known
+) -> Response:
+    """Changes as JSON."""
+    return _changes(request, query, contents, "json")
 
 
 OBSERVATIONS = (

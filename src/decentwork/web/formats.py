@@ -5,7 +5,7 @@ writes them)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -44,11 +44,16 @@ def json_response(payload: Any, headers: Mapping[str, str] | None = None) -> JSO
 
 
 def csv_response(
-    found: pd.DataFrame, filename: str, headers: Mapping[str, str] | None = None
+    found: pd.DataFrame,
+    filename: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    columns: Sequence[str] = COLUMNS,
 ) -> Response:
-    """Observations as a CSV response, named ``filename`` for browsers that save it."""
+    """Observations (or another table: its ``columns``) as a CSV response, named
+    ``filename`` for browsers that save it."""
     return Response(
-        csv_text(found),
+        writers.csv_text(found[list(columns)]),
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'inline; filename="{filename}"', **(headers or {})},
     )

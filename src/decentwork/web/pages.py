@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from decentwork import names as names_of
 from decentwork.errors import BadInput
 from decentwork.warehouse.contents import release_history
+from decentwork.warehouse.period_changes import changes_page_rows
 from decentwork.warehouse.tables import observations as observation_table
 from decentwork.warehouse.views import sort_columns, split_codes, view_page_rows
 from decentwork.web import explorer, languages, pes_figures, profiles
@@ -258,6 +259,7 @@ def indicator(
         "highlight": [names.text("ref_area", a) for a in split_codes(ref_area) or ()],
         "style": units(contents)(code),
         "styles": units(contents),
+        "changes": changes_page_rows(contents.connection, shown, None, limit=SHOWN_ROWS)[0],
     }
     return render(
         request, View("indicator.html", code, data, rows, context, observations=True), fmt
