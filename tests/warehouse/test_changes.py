@@ -2,7 +2,7 @@
 for a seeded 3-month synthetic survey is loaded by ``decentwork load`` (recognised by its
 columns), read back with the same numbers, revised by a later load, seen as of the earlier
 release, and refused with the row and field named when bad (nothing half-loaded). Migration
-0006 creates the table on a warehouse of migration 0005."""
+0006 creates the table on a warehouse of migration 0005 holding a release."""
 
 from __future__ import annotations
 
@@ -147,15 +147,24 @@ def test_a_changes_file_with_an_unknown_column_is_refused(
     assert_refused(invoke("load", bad, "--db", url), "unknown column(s) extra")
 
 
-def test_migration_0006_adds_the_changes_table_to_a_warehouse_of_0005(
+def test_migration_0006_adds_the_changes_table_to_a_warehouse_with_data(
     url: str, computed: tuple[Path, Path]
 ) -> None:
     old = sa.create_engine(url, poolclass=NullPool)
     with old.begin() as connection:
         command.upgrade(migration_config(connection), "0005")
         assert not sa.inspect(connection).has_table("observation_changes")
+        connection.execute(
+            sa.text(
+                "INSERT INTO releases (dataset, file, checksum, format, loaded_at, loaded_by, "
+                '"full", rows_read, rows_added, rows_changed, rows_unchanged, rows_withdrawn) '
+                "VALUES ('old', 'old.csv', 'abc', 'decentwork', CURRENT_TIMESTAMP, "
+                "'someone@host (decentwork 0.1)', TRUE, 0, 0, 0, 0, 0)"
+            )
+        )
     old.dispose()
     assert_ok(invoke("migrate", "--db", url))
     assert_ok(invoke("load", computed[1], "--db", url))
     assert len(latest(url)) == len(read_changes(computed[1]))
+    assert len(latest(url, "1")) == 0  # as of the release held before: no changes yet
     assert list(latest(url).columns) == [*KEY, *CHANGE_COLUMNS]
