@@ -44,7 +44,7 @@ ADDRESSES = addresses()
 
 
 def test_every_route_is_tried() -> None:
-    assert len(ADDRESSES) == 24 and not [a for a in ADDRESSES if "{" in a]
+    assert len(ADDRESSES) == 27 and not [a for a in ADDRESSES if "{" in a]
 
 
 @pytest.mark.parametrize("path", ADDRESSES)
