@@ -163,28 +163,16 @@ def estimate(
             parameter="calibration",
             expected="no calibration with covariances or changes",
         )
+    if wanted and scored is not None:
+        raise EstimationError(
+            "covariances with quantiles are not computed (their SEs come from Woodruff's "
+            "interval, not from scores): leave quantiles out",
+            parameter="quantiles",
+            expected="no quantiles with covariances or changes",
+        )
     with open_table(data, engine, spark) as table:
-        if not wanted:
-            result, scores = _estimate_on(
-                table,
-                design,
-                statistics,
-                groupings,
-                ci,
-                level,
-                missing,
-                interval,
-                deff,
-                scored is not None,
-            )
-        else:
-            if scored is not None:
-                raise EstimationError(
-                    "covariances with quantiles are not computed (their SEs come from "
-                    "Woodruff's interval, not from scores): leave quantiles out",
-                    parameter="quantiles",
-                    expected="no quantiles with covariances or changes",
-                )
+        quantile_plan = None
+        if wanted:
             if table.dialect != "duckdb":
                 raise EstimationError(
                     "quantiles read the records themselves and run on the DuckDB engine only: "
@@ -195,23 +183,24 @@ def estimate(
                 )
             _refuse_reserved([*design.columns(), *(q.variable for q in wanted)])
             _refuse_reserved(c for g in groupings for c in g)
-            plan = QuantilePlan(wanted, groupings)
-            plan.read(table, design, missing)
-            with_indicators = DuckDBTable(table.derive(plan.indicator_sql(table)))
-            result, scores = _estimate_on(
-                with_indicators,
-                design,
-                statistics,
-                groupings,
-                ci,
-                level,
-                missing,
-                interval,
-                deff,
-                False,
-                plan.statistics,
-            )
-            result = plan.finish(result, ci, level)
+            quantile_plan = QuantilePlan(wanted, groupings)
+            quantile_plan.read(table, design, missing)
+            table = DuckDBTable(table.derive(quantile_plan.indicator_sql(table)))
+        result, scores = _estimate_on(
+            table,
+            design,
+            statistics,
+            groupings,
+            ci,
+            level,
+            missing,
+            interval,
+            deff,
+            scored is not None,
+            quantile_plan.statistics if quantile_plan else (),
+        )
+        if quantile_plan is not None:
+            result = quantile_plan.finish(result, ci, level)
     if scored is not None:
         scored.append(scores)
     return result
