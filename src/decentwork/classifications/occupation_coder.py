@@ -32,7 +32,7 @@ from decentwork.classifications.text_files import csv_rows, write_csv
 from decentwork.classifications.title_model import Ranked, Title, TitleModel
 from decentwork.errors import BadInput, Unavailable
 
-MODEL_VERSION = "6"
+MODEL_VERSION = "7"
 """Changes whenever fitting changes, so that older cached models are not used."""
 THRESHOLD = 0.9
 """Calibrated confidence a level needs to be decided without review."""
@@ -157,6 +157,7 @@ SCHEMES = {
         (
             "isco08/ISCO-08 EN Structure and definitions.xlsx",
             occupation_titles.INDEX_FILE,
+            occupation_titles.SOC_FILE,
             *occupation_titles.ESCO_FILES.values(),
         ),
         occupation_titles.isco_titles,

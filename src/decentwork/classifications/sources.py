@@ -49,6 +49,13 @@ SOURCES = (
         required=False,
     ),
     Source(
+        "crosswalks/bls_isco08_to_soc2010.csv",
+        "US Bureau of Labor Statistics, ISCO-08 to SOC 2010 crosswalk (public domain; the "
+        "workbook ISCO_SOC_Crosswalk.xls saved as CSV)",
+        None,
+        required=False,
+    ),
+    Source(
         "isic4/ISIC_Rev_4_english_structure.txt",
         "UN Statistics Division (ISIC Rev.4)",
         "https://unstats.un.org/unsd/classifications/Econ/Download/In%20Text/"

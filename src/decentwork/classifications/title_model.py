@@ -69,6 +69,9 @@ definitions and descriptions, which are coded more surely."""
 MEMORY_CALIBRATION = 30
 MEMORY_SAMPLE = 2_000
 """With 30 examples or more, confidence is recalibrated on (at most 2,000 of) them."""
+HEADS = True
+"""Whether a title's head word and its modifier are features of their own
+(:func:`text_features.head`)."""
 SEED = 20261127
 PRECISION = 0
 """``calibration[PRECISION]``: the held-out titles' calibrated confidences at the deepest
@@ -128,7 +131,7 @@ class TitleModel:
         depth = max(len(t.path) for t in titles)
         usable = [t for t in titles if len(t.path) == depth]
         calibration: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        counted = counts([t.text for t in usable])  # once: the probe's texts are among them
+        counted = counts([t.text for t in usable], HEADS)  # once: the probe's texts are among them
         if calibrate:
             groups = sorted({t.group or t.text for t in usable})
             held = set(random.Random(SEED).sample(groups, int(len(groups) * CALIBRATION_SHARE)))
@@ -153,7 +156,7 @@ class TitleModel:
 
         texts = [t.text for t in titles]
         if counted is None:
-            counted = counts(texts)
+            counted = counts(texts, HEADS)
         vectoriser = Vectoriser.fit_counts(counted)
         labels = np.array(["\x1f".join(t.path) for t in titles])
         classifier = SGDClassifier(
@@ -313,6 +316,7 @@ class TitleModel:
             allow_pickle=False,
             columns=self.vectoriser.columns,
             idf=self.vectoriser.idf,
+            heads=np.array(self.vectoriser.heads),
             exact_texts=np.frombuffer("\n".join(self.exact).encode(), dtype=np.uint8),
             exact_classes=np.array(list(self.exact.values()), dtype=np.int64),
             classes=self.classes.astype(str),
@@ -329,7 +333,7 @@ class TitleModel:
         with np.load(path, allow_pickle=False) as saved:
             texts = saved["exact_texts"].tobytes().decode()
             return cls(
-                Vectoriser(saved["columns"], saved["idf"]),
+                Vectoriser(saved["columns"], saved["idf"], bool(saved["heads"])),
                 saved["classes"],
                 saved["coefficients"],
                 saved["intercepts"],
