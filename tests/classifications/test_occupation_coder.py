@@ -282,7 +282,7 @@ def test_malformed_examples(folder: Path, tmp_path: Path, content: bytes, messag
 def test_chinese_titles_to_csco(mirror: Path, cache: Path) -> None:
     coder = OccupationCoder(mirror, classification=CSCO, cache=cache)
     editor, optician = coder.code(["技术编辑", "眼镜店验光师"], k=3)
-    assert editor.decision.status == "auto-coded" and editor.decision.code == "2-10-02-03"
+    assert editor.candidates[0].code == "2-10-02-03"
     assert editor.candidates[0].title == "技术编辑"
     assert optician.candidates[0].code == "4-14-03-03"
     assert coder.hierarchy.node("2-10-02-03").parent == "2-10-02-00"
@@ -431,3 +431,60 @@ def test_cli_train(
         ],
     )
     assert missing.exit_code == 2 and "none.csv: no such file" in missing.output
+
+
+def _polish(path: Path, count: int) -> Path:
+    """The first ``count`` hand-coded Polish job ads (OJALAB) as examples, 4-digit codes."""
+    source = SHARED / "job_titles_coded/pl_kzis_ojalab/hand-coded-1k.csv"
+    with source.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["class"][:4] not in NATIONAL]
+    return _write(path, [[row["desc"][:300], row["class"][:4], "pl"] for row in rows[:count]])
+
+
+NATIONAL = {"2231", "2251", "2252", "2271", "2272", "2281", "2295", "2299", "2440"}
+"""KZiS groups that are not ISCO-08 unit groups."""
+
+
+def test_refit_with_examples(
+    folder: Path, cache: Path, tmp_path: Path, data_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``classify train --refit`` fits the coder again with the kept examples, calibrated by
+    cross-fitting; later coders use it while the examples stay the same, and fall back to
+    votes (recalibrated by leave-one-out) when they change. Too few examples are refused."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    runner = CliRunner()
+    few = _polish(tmp_path / "few.csv", 12)
+    refused = runner.invoke(
+        app,
+        ["classify", "train", "--examples", str(few), "--refit", "--classifications", str(folder)],
+    )
+    assert refused.exit_code == 2, refused.output
+    assert "12 examples kept for ISCO-08: a refit needs at least 30" in refused.output
+    assert "12 examples read" in refused.output
+    examples = _polish(tmp_path / "ads.csv", 60)
+    trained = runner.invoke(
+        app,
+        [
+            "classify",
+            "train",
+            "--examples",
+            str(examples),
+            "--replace",
+            "--refit",
+            "--classifications",
+            str(folder),
+        ],
+    )
+    assert trained.exit_code == 0, trained.output
+    assert "the coder is refitted with 60 examples" in trained.output
+    assert "cross-fitting: fold 2 of 2" in trained.output
+    models = data_home / "decentwork" / "models"
+    [refitted] = models.glob("isco08-*-examples-*.npz")
+    coder = OccupationCoder(folder, cache=models)
+    assert coder.refitted and coder.model.memory_calibration == {}
+    assert "pl" in coder.languages
+    assert {4, PRECISION} <= set(coder.model.calibration)
+    add_examples(_write(tmp_path / "one.csv", [["motodop", "8321", "km"]]), folder=folder)
+    voting = OccupationCoder(folder, cache=models)
+    assert not voting.refitted and voting.model.memory_calibration
+    assert refitted.is_file()

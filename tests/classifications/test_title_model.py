@@ -40,7 +40,9 @@ def test_titles_are_told_from_definitions() -> None:
 
 def test_verbatim_titles_are_calibrated_and_examples_settle() -> None:
     """A text verbatim one of the training titles comes first, with the confidence its margin
-    is calibrated to (not a fixed 0.99); a verbatim example of the user's settles it."""
+    without the verbatim bonus is calibrated to (not a fixed 0.99): on the verbatim texts' own
+    curve when the model has one, else on the level's; a verbatim example of the user's
+    settles it."""
     titles = [
         Title(text, path, group=text)
         for text, path in [
@@ -55,12 +57,18 @@ def test_verbatim_titles_are_calibrated_and_examples_settle() -> None:
     calibration = {4: (np.array([0.0, 1000.0]), np.array([0.2, 0.6]))}
     model = TitleModel._fit(titles, calibration)
     [levels] = model.rank(["Police Captain"], k=2)
-    best = levels[-1][0]
+    best, runner_up = levels[-1][:2]
     assert best.code == "5412"
-    margin = best.score - levels[-1][1].score
-    assert margin > EXACT_BONUS / 2
+    margin = best.score - EXACT_BONUS - runner_up.score
+    assert margin > 0
     assert best.confidence == pytest.approx(0.2 + 0.4 * margin / 1000)
     assert best.confidence < SETTLED
+    [unknown] = model.rank(["captain police officer"], k=2)
+    model.calibration[-4] = (np.array([-1.0, 1000.0]), np.array([0.05, 0.15]))
+    [levels] = model.rank(["Police Captain"], k=2)
+    assert levels[-1][0].confidence == pytest.approx(0.05 + 0.1 * (margin + 1) / 1001)
+    [again] = model.rank(["captain police officer"], k=2)
+    assert again[-1][0].confidence == unknown[-1][0].confidence
     model.remember([Title("police captain", ("5", "54", "541", "5412"), group="example:2")])
     [levels] = model.rank(["Police Captain"], k=2)
     assert levels[-1][0].code == "5412" and levels[-1][0].confidence == SETTLED
@@ -94,3 +102,50 @@ def test_threshold_by_precision() -> None:
     ]
     model.calibration[PRECISION] = precisions(np.array([0.4, 0.6]), np.array([True, False]))
     assert model.threshold(0.9) == 1.0
+
+
+def _kitchen() -> list[Title]:
+    return [
+        Title(text, path, group=text)
+        for text, path in [
+            ("cook", ("5", "51", "512", "5120")),
+            ("head cook", ("5", "51", "512", "5120")),
+            ("baker", ("7", "75", "751", "7512")),
+            ("head baker", ("7", "75", "751", "7512")),
+            ("waiter", ("5", "51", "513", "5131")),
+            ("head waiter", ("5", "51", "513", "5131")),
+        ]
+    ]
+
+
+def test_refit_is_calibrated_on_examples_it_has_not_seen() -> None:
+    """Examples that nothing links to their code (made-up words, codes at random) are right
+    when the model has seen them, so a calibration on them would say "sure"; cross-fitted,
+    each fold is coded by a model fitted without it, and the confidence says they are
+    guesses. The refit still knows every example (the fitted classes and the memory)."""
+    codes = [t.path for t in _kitchen()]
+    rng = np.random.default_rng(5)
+    examples = [
+        Title(f"zq{n}x{n * 7}", codes[int(rng.integers(len(codes)))], group=f"example:{n}")
+        for n in range(40)
+    ]
+    model = TitleModel.refit(_kitchen(), examples)
+    assert model.memory is not None and len(model.memory.titles) == 40
+    assert model.memory_calibration == {}
+    assert model.calibration[4][1].max() < 0.7
+    assert model.threshold(0.9) == 1.0
+    [levels] = model.rank([examples[0].text], k=1)
+    assert levels[-1][0].code == examples[0].path[-1]
+    with pytest.raises(ValueError, match="29 examples: a refit needs at least 30"):
+        TitleModel.refit(_kitchen(), examples[:29])
+
+
+def test_saved_model_keeps_verbatim_calibration(tmp_path) -> None:
+    model = TitleModel._fit(_kitchen(), {4: (np.array([0.0, 1.0]), np.array([0.1, 0.9]))})
+    model.calibration[-4] = (np.array([-1.0, 1.0]), np.array([0.2, 0.3]))
+    model.save(tmp_path / "model.npz")
+    loaded = TitleModel.load(tmp_path / "model.npz")
+    assert sorted(loaded.calibration) == [-4, 4]
+    np.testing.assert_array_equal(loaded.calibration[-4][1], [0.2, 0.3])
+    assert loaded.vectoriser.heads
+    assert loaded.rank(["head cook"]) == model.rank(["head cook"])

@@ -10,14 +10,15 @@
 The model (:mod:`title_model`) is fitted from the fetched classification files
 (:mod:`occupation_titles`) the first time it is needed, then cached in the data directory
 under a name that changes when those files do. A ministry's own coded examples
-(:func:`add_examples`, ``decentwork classify train``) are used at once, without refitting.
+(:func:`add_examples`, ``decentwork classify train``) are used at once, as votes; :func:`refit`
+(``classify train --refit``) fits the model again with them among its training texts.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +30,10 @@ from decentwork.classifications.reference import isco08
 from decentwork.classifications.sources import data_dir, located
 from decentwork.classifications.text_features import normalise
 from decentwork.classifications.text_files import csv_rows, write_csv
-from decentwork.classifications.title_model import Ranked, Title, TitleModel
+from decentwork.classifications.title_model import MEMORY_CALIBRATION, Ranked, Title, TitleModel
 from decentwork.errors import BadInput, Unavailable
 
-MODEL_VERSION = "7"
+MODEL_VERSION = "8"
 """Changes whenever fitting changes, so that older cached models are not used."""
 THRESHOLD = 0.9
 """Calibrated confidence a level needs to be decided without review."""
@@ -235,12 +236,19 @@ class OccupationCoder:
         self.classification = classification
         self.scheme = SCHEMES[classification]
         self.hierarchy = self.scheme.hierarchy(self.folder)
-        self.model = _model(
-            self.scheme, classification, self.folder, cache or models_dir(), progress
-        )
         kept = examples_file(classification, self.folder)
         examples = read_examples(kept, classification, self.hierarchy) if kept.is_file() else []
-        self.model.remember([title for title, _ in examples])
+        cache = cache or models_dir()
+        digest = _digest(self.scheme, self.folder)
+        refitted = _refitted(cache, classification, digest, kept) if examples else None
+        if refitted is not None and refitted.is_file():
+            self.model = TitleModel.load(refitted)
+            self.model.remember([title for title, _ in examples], calibrate=False)
+        else:
+            self.model = _model(self.scheme, classification, self.folder, cache, progress)
+            self.model.remember([title for title, _ in examples])
+        self.refitted = refitted is not None and refitted.is_file()
+        """Whether the model was refitted with the kept examples (:func:`refit`)."""
         self.threshold = (
             self.model.threshold(wanted) if isinstance(threshold, Precision) else threshold
         )
@@ -324,33 +332,96 @@ class OccupationCoder:
         return Coding(text, self.classification, candidates, decision)
 
 
-def _model(
-    scheme: _Scheme, classification: str, folder: Path, cache: Path, progress: Callable[[str], None]
-) -> TitleModel:
+def _digest(scheme: _Scheme, folder: Path) -> str:
+    """What the cached model's name says of the classification files and the fitting code."""
     digest = hashlib.sha256(MODEL_VERSION.encode())
     for name in scheme.files:
         path = folder / name
         if path.is_file():
             digest.update(f"{name}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
-    cached = cache / f"{classification}-{digest.hexdigest()[:16]}.npz"
+    return digest.hexdigest()[:16]
+
+
+def _refitted(cache: Path, classification: str, digest: str, examples: Path) -> Path:
+    """Where the model refitted with the examples kept in ``examples`` is cached."""
+    kept = hashlib.sha256(examples.read_bytes()).hexdigest()[:16]
+    return cache / f"{classification}-{digest}-examples-{kept}.npz"
+
+
+def _model(
+    scheme: _Scheme, classification: str, folder: Path, cache: Path, progress: Callable[[str], None]
+) -> TitleModel:
+    name = f"{classification}-{_digest(scheme, folder)}"
+    cached = cache / f"{name}.npz"
     if cached.is_file():
         return TitleModel.load(cached)
     progress(f"fitting the {scheme.name} coder from {folder} (once; it is then cached)")
     model = TitleModel.fit(scheme.titles(folder), progress=progress)
+    older = [p for p in cache.glob(f"{classification}-*.npz") if not p.name.startswith(name)]
+    _keep(model, cached, older)
+    return model
+
+
+def _keep(model: TitleModel, cached: Path, older: Iterable[Path]) -> None:
+    """Save ``model`` as ``cached``, removing the ``older`` models it replaces."""
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for older in cache.glob(f"{classification}-*.npz"):
-            older.unlink()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for path in list(older):
+            path.unlink()
         partial = cached.with_suffix(".partial.npz")
         model.save(partial)
         partial.replace(cached)
     except OSError as error:
         raise Unavailable(
-            f"{cache}: the coder's model cannot be cached there ({error.strerror or error})"
+            f"{cached.parent}: the coder's model cannot be cached there ({error.strerror or error})"
         ) from None
-    return model
 
 
+def refit(
+    *,
+    classification: str = ISCO,
+    folder: Path | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> int:
+    """Fit the coder again with the examples kept for ``classification`` among its training
+    texts, calibrated by cross-fitting (:meth:`TitleModel.refit`: three fits, minutes), and
+    cache it: every later :class:`OccupationCoder` uses it while the kept examples stay the
+    same (after examples are added, the coder uses them as votes until the next refit).
+    Returns the number of examples fitted with.
+
+    Raises:
+        CoderError: fewer than ``MEMORY_CALIBRATION`` examples are kept.
+        FetchError: the classification files have not been fetched.
+        Unavailable: the model cannot be written to ``cache``.
+    """
+    folder = folder or data_dir()
+    cache = cache or models_dir()
+    scheme = SCHEMES[classification]
+    kept = examples_file(classification, folder)
+    hierarchy = scheme.hierarchy(folder)
+    examples = read_examples(kept, classification, hierarchy) if kept.is_file() else []
+    if len(examples) < MEMORY_CALIBRATION:
+        raise CoderError(
+            f"{len(examples)} examples kept for {scheme.name}: a refit needs at least "
+            f"{MEMORY_CALIBRATION}, to measure its confidence on examples it has not seen",
+            expected=f"at least {MEMORY_CALIBRATION} examples",
+            hint="add examples with 'decentwork classify train --examples FILE'",
+        )
+    digest = _digest(scheme, folder)
+    progress(f"refitting the {scheme.name} coder with {len(examples):,} examples")
+    model = TitleModel.refit(
+        scheme.titles(folder), [title for title, _ in examples], progress=progress
+    )
+    _keep(
+        model,
+        _refitted(cache, classification, digest, kept),
+        cache.glob(f"{classification}-*-examples-*.npz"),
+    )
+    return len(examples)
+
+
+EXAMPLE_COLUMNS = ("title", "code")
 EXAMPLE_COLUMNS = ("title", "code")
 
 

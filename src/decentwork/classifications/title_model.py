@@ -37,6 +37,8 @@ import scipy.sparse as sp
 from decentwork.classifications.text_features import Vectoriser, counts, normalise
 
 T = TypeVar("T")
+_Pairs = dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""Per level: margins, whether right, whether verbatim a training title (:meth:`_pairs`)."""
 REGULARISATION = 1e-5
 EPOCHS = 8
 """The classifier's penalty (alpha) and passes over the titles, chosen on held-out ESCO
@@ -72,7 +74,16 @@ MEMORY_SAMPLE = 2_000
 HEADS = True
 """Whether a title's head word and its modifier are features of their own
 (:func:`text_features.head`)."""
+VERBATIM_CALIBRATION = 50
+"""Texts verbatim a training title get a calibration of their own (on their margin without
+the verbatim bonus) when at least 50 of the held-out titles are."""
 SEED = 20261127
+EXAMPLE_COPIES = 3
+EXAMPLE_FOLDS = 2
+"""A refit with a user's examples (:meth:`TitleModel.refit`) has each example three times
+among its training texts (docs/benchmarks.md: 52.9 % top-1 on the Polish ads against 49.2 %
+with their votes alone), and is calibrated on two folds of them, each coded by a model
+fitted with the other's (three fits in all)."""
 PRECISION = 0
 """``calibration[PRECISION]``: the held-out titles' calibrated confidences at the deepest
 level (ascending) and, for each, the share right of the titles at or above it, from which an
@@ -145,6 +156,72 @@ class TitleModel:
         return cls._fit(usable, calibration, counted)
 
     @classmethod
+    def refit(
+        cls,
+        titles: Sequence[Title],
+        examples: Sequence[Title],
+        *,
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> TitleModel:
+        """A model of ``titles`` with a user's ``examples`` among its training texts (those
+        coded to the deepest level, ``EXAMPLE_COPIES`` times each), remembering them all, and
+        calibrated by cross-fitting: the examples are split in ``EXAMPLE_FOLDS`` (the same
+        text always in the same fold), and each fold is coded by a model fitted with the
+        other folds' examples only, so that confidence is measured on examples the model
+        has not seen, as the user's next titles will be.
+
+        Raises:
+            ValueError: fewer than ``MEMORY_CALIBRATION`` examples (too few to calibrate on).
+        """
+        if len(examples) < MEMORY_CALIBRATION:
+            raise ValueError(
+                f"{len(examples)} examples: a refit needs at least {MEMORY_CALIBRATION}"
+            )
+        depth = max(len(t.path) for t in titles)
+        usable = [t for t in titles if len(t.path) == depth]
+        counted = counts([t.text for t in usable], HEADS)
+        keys = list(dict.fromkeys(normalise(e.text) for e in examples))
+        order = random.Random(SEED).sample(range(len(keys)), len(keys))
+        fold_of = {keys[i]: n % EXAMPLE_FOLDS for n, i in enumerate(order)}
+        folds = [fold_of[normalise(e.text)] for e in examples]
+        pairs: list[_Pairs] = []
+        for fold in range(EXAMPLE_FOLDS):
+            progress(f"cross-fitting: fold {fold + 1} of {EXAMPLE_FOLDS}")
+            known = [e for e, f in zip(examples, folds, strict=True) if f != fold]
+            model = cls._with_examples(usable, counted, known, {})
+            pairs.append(
+                model._pairs([e for e, f in zip(examples, folds, strict=True) if f == fold])
+            )
+        progress(f"fitting on {len(usable):,} titles and {len(examples):,} examples")
+        joined: _Pairs = {}
+        for level in range(1, depth + 1):
+            parts = [p[level] for p in pairs if level in p]
+            if parts:
+                joined[level] = (
+                    np.concatenate([part[0] for part in parts]),
+                    np.concatenate([part[1] for part in parts]),
+                    np.concatenate([part[2] for part in parts]),
+                )
+        return cls._with_examples(usable, counted, examples, _curves(joined, depth))
+
+    @classmethod
+    def _with_examples(
+        cls,
+        usable: Sequence[Title],
+        counted: sp.csr_matrix,
+        examples: Sequence[Title],
+        calibration: dict[int, tuple[np.ndarray, np.ndarray]],
+    ) -> TitleModel:
+        """The model of ``usable`` (whose counts are ``counted``) and the deepest-level
+        ``examples``, ``EXAMPLE_COPIES`` times each, remembering ``examples``."""
+        depth = len(usable[0].path)
+        deep = [e for e in examples if len(e.path) == depth] * EXAMPLE_COPIES
+        extra = counts([e.text for e in deep], HEADS)
+        model = cls._fit([*usable, *deep], calibration, sp.vstack([counted, extra]).tocsr())
+        model.remember(examples, calibrate=False)
+        return model
+
+    @classmethod
     def _fit(
         cls,
         titles: Sequence[Title],
@@ -187,41 +264,38 @@ class TitleModel:
     def _calibrate(
         self, held: Sequence[Title], leave_out: bool = False
     ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        from sklearn.isotonic import IsotonicRegression
+        """The calibration of :func:`_curves` on the ``held`` titles coded by this model."""
+        return _curves(self._pairs(held, leave_out), self.depth)
 
+    def _pairs(self, held: Sequence[Title], leave_out: bool = False) -> _Pairs:
+        """Per level, the ``held`` titles' margins (uncalibrated), whether the best group was
+        right, and whether the text is verbatim a training title."""
         ranked = self.rank([t.text for t in held], k=1, calibrated=False, leave_out=leave_out)
-        calibration = {}
+        verbatim = self.verbatim([t.text for t in held], leave_out)
+        found: _Pairs = {}
         for level in range(1, self.depth + 1):
-            pairs = [
-                (
-                    levels[level - 1][0].confidence,
-                    levels[level - 1][0].code == title.path[level - 1],
+            rows = [i for i, title in enumerate(held) if len(title.path) >= level]
+            if rows:
+                found[level] = (
+                    np.array([ranked[i][level - 1][0].confidence for i in rows]),
+                    np.array(
+                        [ranked[i][level - 1][0].code == held[i].path[level - 1] for i in rows],
+                        dtype=bool,
+                    ),
+                    verbatim[rows],
                 )
-                for levels, title in zip(ranked, held, strict=True)
-                if len(title.path) >= level
-            ]
-            if pairs:
-                fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
-                fitted.fit([margin for margin, _ in pairs], [right for _, right in pairs])
-                calibration[level] = (
-                    fitted.X_thresholds_.astype(np.float64),
-                    fitted.y_thresholds_.astype(np.float64),
-                )
-                if level == self.depth:
-                    calibration[PRECISION] = precisions(
-                        np.interp([m for m, _ in pairs], *calibration[level]),
-                        np.array([right for _, right in pairs]),
-                    )
-        return calibration
+        return found
 
-    def remember(self, examples: Sequence[Title]) -> None:
+    def remember(self, examples: Sequence[Title], calibrate: bool = True) -> None:
         """Use ``examples`` (a user's coded titles) from now on. With at least
-        ``MEMORY_CALIBRATION`` of them, confidence is recalibrated on them, each coded as if
-        it (and any example with the same text) were not there; with fewer, the fitted
-        calibration stays, which is optimistic about votes from a handful of examples."""
+        ``MEMORY_CALIBRATION`` of them (and ``calibrate``), confidence is recalibrated on
+        them, each coded as if it (and any example with the same text) were not there; with
+        fewer, the fitted calibration stays, which is optimistic about votes from a handful
+        of examples. A model :meth:`refit` with the examples keeps its cross-fitted
+        calibration (``calibrate`` False)."""
         self.memory = Memory(examples, self.classes) if examples else None
         self.memory_calibration = {}
-        if self.memory is not None and len(examples) >= MEMORY_CALIBRATION:
+        if calibrate and self.memory is not None and len(examples) >= MEMORY_CALIBRATION:
             sample = random.Random(SEED).sample(list(examples), min(len(examples), MEMORY_SAMPLE))
             self.memory_calibration = self._calibrate(sample, leave_out=True)
 
@@ -229,14 +303,18 @@ class TitleModel:
         self,
         texts: Sequence[str],
         leave_out: bool = False,
-    ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-        """Decision values (texts x deepest-level classes), memory votes included, and per
-        text the path a verbatim example settles (empty when none). A verbatim training title
-        gets a bonus but settles nothing: how often such titles are right is calibrated like
-        any margin (on real job titles, about six times in ten).
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
+        """Decision values (texts x deepest-level classes), memory votes included, then the
+        same with ``EXACT_BONUS`` under the code of a training title or example a text is
+        verbatim, and per text the path a verbatim example settles (empty when none). A
+        verbatim training title settles nothing: how often such titles are right is
+        calibrated apart (on real job titles, about six times in ten).
         ``leave_out``: examples with the same text as the one coded do not count."""
         vectors = self.vectoriser.transform(texts)
         found = np.asarray(vectors @ self.coefficients.T) + self.intercepts
+        if self.memory is not None:
+            found += self.memory.votes(texts, leave_out)
+        bonused = found.copy()
         settled: list[tuple[str, ...]] = []
         for row, text in enumerate(texts):
             key = normalise(text)
@@ -244,37 +322,50 @@ class TitleModel:
                 self.memory.exact.get(key, ()) if self.memory is not None and not leave_out else ()
             )
             if path and self.memory is not None:
-                found[row, self.memory.under[path]] += EXACT_BONUS
+                bonused[row, self.memory.under[path]] += EXACT_BONUS
             elif (column := self.exact.get(key)) is not None:
-                found[row, column] += EXACT_BONUS
+                bonused[row, column] += EXACT_BONUS
             settled.append(path)
-        if self.memory is not None:
-            found += self.memory.votes(texts, leave_out)
-        return found, settled
+        return found, bonused, settled
 
     def rank(
         self, texts: Sequence[str], k: int = 5, calibrated: bool = True, leave_out: bool = False
     ) -> list[list[list[Ranked]]]:
         """Per text, per level (top first), the ``k`` best groups, best first, with their
         confidence (calibrated, or the raw margin when ``calibrated`` is False); for
-        ``leave_out`` see :meth:`scores`."""
-        scores, settled = self.scores(texts, leave_out)
+        ``leave_out`` see :meth:`scores`. The order counts the verbatim bonus; the margin
+        does not (the best group's score without it minus the best other group's), and a
+        verbatim text's margin has a calibration of its own."""
+        scores, bonused, settled = self.scores(texts, leave_out)
+        verbatim = (bonused != scores).any(axis=1)
         found: list[list[list[Ranked]]] = [[] for _ in texts]
         for level in range(1, self.depth + 1):
             codes, members = np.unique(self._paths[:, level - 1].astype(str), return_inverse=True)
-            best = np.full((len(texts), len(codes)), -np.inf, dtype=np.float32)
-            np.maximum.at(best.T, members, scores.T)
+            best, plain = (
+                np.full((len(texts), len(codes)), -np.inf, dtype=np.float32) for _ in range(2)
+            )
+            np.maximum.at(best.T, members, bonused.T)
+            np.maximum.at(plain.T, members, scores.T)
             top = np.argsort(-best, axis=1)[:, : max(k, 2)]
+            chosen = plain[np.arange(len(texts)), top[:, 0]]
+            if len(codes) > 1:
+                first, second = (-np.partition(-plain, 1, axis=1)[:, :2]).T
+                chosen -= np.where(plain.argmax(axis=1) == top[:, 0], second, first)
             for row, columns in enumerate(top):
                 values = best[row, columns]
-                margin = float(values[0] - values[1]) if len(values) > 1 else float(values[0])
-                margins = [margin] + [float(v - values[0]) for v in values[1:k]]
+                margins = [float(chosen[row])] + [float(v - values[0]) for v in values[1:k]]
+                key = -level if verbatim[row] else level
                 found[row].append(
                     [
                         Ranked(
-                            str(codes[c]), level, float(v), self._confidence(level, m, calibrated)
+                            str(codes[c]),
+                            level,
+                            float(v),
+                            self._confidence(key if i == 0 else level, m, calibrated),
                         )
-                        for c, v, m in zip(columns[:k], values[:k], margins, strict=False)
+                        for i, (c, v, m) in enumerate(
+                            zip(columns[:k], values[:k], margins, strict=False)
+                        )
                     ]
                 )
         for levels, path in zip(found, settled, strict=True):
@@ -287,6 +378,22 @@ class TitleModel:
                 if upper[0].confidence < lower[0].confidence:
                     upper[0] = replace(upper[0], confidence=lower[0].confidence)
         return found
+
+    def verbatim(self, texts: Sequence[str], leave_out: bool = False) -> np.ndarray:
+        """Whether each text is verbatim a training title or (unless ``leave_out``) an
+        example, all coded alike."""
+        return np.array(
+            [
+                normalise(text) in self.exact
+                or (
+                    not leave_out
+                    and self.memory is not None
+                    and normalise(text) in self.memory.exact
+                )
+                for text in texts
+            ],
+            dtype=bool,
+        )
 
     def threshold(self, precision: float) -> float:
         """The lowest calibrated confidence at which the held-out titles (or, with enough of
@@ -301,11 +408,18 @@ class TitleModel:
         reaching = confidences[shares >= precision]
         return float(reaching.min()) if len(reaching) else 1.0
 
-    def _confidence(self, level: int, margin: float, calibrated: bool) -> float:
+    def _confidence(self, key: int, margin: float, calibrated: bool) -> float:
+        """The calibrated confidence of ``margin`` at level ``key`` (``-level`` for a verbatim
+        text, calibrated at ``level`` when the model has no curve of its own for them), or
+        the margin itself when not ``calibrated``."""
+        if not calibrated:
+            return margin
         calibration = self.memory_calibration or self.calibration
-        if not calibrated or level not in calibration or margin < 0:
-            return margin if not calibrated else 0.0
-        x, y = calibration[level]
+        if key < 0 and key not in calibration:
+            key = -key
+        if key not in calibration or (key > 0 and margin < 0):
+            return 0.0
+        x, y = calibration[key]
         return float(np.interp(margin, x, y))
 
     def save(self, path: Path) -> None:
@@ -410,6 +524,35 @@ def naive_bayes(
     np.log(likelihoods, out=likelihoods)
     likelihoods -= np.log(totals)
     return likelihoods, np.log(np.bincount(members, minlength=classes) / len(members))
+
+
+def _curves(pairs: _Pairs, depth: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Isotonic fits of right answers on the margin, per level (key ``level``), and apart for
+    the texts verbatim a training title (key ``-level``) when at least
+    ``VERBATIM_CALIBRATION`` of them are among ``pairs``; and, at ``depth``, the precision
+    curve (key ``PRECISION``)."""
+    calibration: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for level, (margins, right, kinds) in sorted(pairs.items()):
+        if not len(margins):
+            continue
+        calibration[level] = _isotonic(margins, right)
+        if kinds.sum() >= VERBATIM_CALIBRATION:
+            calibration[-level] = _isotonic(margins[kinds], right[kinds])
+        if level == depth:
+            confidences = np.interp(margins, *calibration[level])
+            if -level in calibration:
+                confidences[kinds] = np.interp(margins[kinds], *calibration[-level])
+            confidences[~kinds & (margins < 0)] = 0
+            calibration[PRECISION] = precisions(confidences, right)
+    return calibration
+
+
+def _isotonic(margins: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The isotonic regression of ``right`` on ``margins``, as its thresholds."""
+    from sklearn.isotonic import IsotonicRegression
+
+    fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(margins, right)
+    return fitted.X_thresholds_.astype(np.float64), fitted.y_thresholds_.astype(np.float64)
 
 
 def verbatim(pairs: Iterable[tuple[str, T]]) -> dict[str, T]:

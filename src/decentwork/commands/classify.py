@@ -194,14 +194,27 @@ def train(
     replace: Annotated[
         bool, typer.Option(help="Forget the examples kept before (default: add to them).")
     ] = False,
+    refit: Annotated[
+        bool,
+        typer.Option(
+            help="Also fit the coder again with the examples among its training texts "
+            "(minutes; needs at least 30 examples). Without it they count as votes at once."
+        ),
+    ] = False,
     classification: Classification = None,
     folder: Folder = None,
 ) -> None:
     """Teach the coder your own coded titles (any language, codes at any level): checked,
-    kept in the data directory, and used by every later coding at once."""
-    from decentwork.classifications.occupation_coder import ISCO, add_examples
+    kept in the data directory, and used by every later coding at once; with --refit, also
+    fitted into the model, its confidence measured by cross-fitting on your examples."""
+    from decentwork.classifications import occupation_coder
 
-    read, kept = add_examples(
-        examples, classification=classification or ISCO, folder=folder, replace=replace
+    chosen = classification or occupation_coder.ISCO
+    read, kept = occupation_coder.add_examples(
+        examples, classification=chosen, folder=folder, replace=replace
     )
     console.print(f"{read:,} examples read from {examples}; the coder now keeps {kept:,}")
+    if refit:
+        with _steps("Refitting the occupation coder") as step:
+            fitted = occupation_coder.refit(classification=chosen, folder=folder, progress=step)
+        console.print(f"the coder is refitted with {fitted:,} examples")
