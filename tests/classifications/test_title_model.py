@@ -18,6 +18,7 @@ from decentwork.classifications.title_model import (
     is_title,
     naive_bayes,
     precisions,
+    settled_confidence,
 )
 
 
@@ -149,3 +150,23 @@ def test_saved_model_keeps_verbatim_calibration(tmp_path) -> None:
     np.testing.assert_array_equal(loaded.calibration[-4][1], [0.2, 0.3])
     assert loaded.vectoriser.heads
     assert loaded.rank(["head cook"]) == model.rank(["head cook"])
+
+
+def test_settled_confidence_follows_the_examples_agreement() -> None:
+    """A verbatim example settles at 0.99 while the user's examples agree with themselves;
+    when identical texts carry different codes (the Polish ads: 6 of 49 pairs agree), a
+    verbatim match settles at about how often such pairs agree."""
+    cook, baker = ("5", "51", "512", "5120"), ("7", "75", "751", "7512")
+    assert settled_confidence([("cook", cook), ("baker", baker)]) == pytest.approx(SETTLED)
+    assert settled_confidence([("cook", cook)] * 3) == pytest.approx((3 + 9.9) / 13)
+    conflicting = [(f"ad {n}", path) for n in range(49) for path in (cook, baker)]
+    assert settled_confidence(conflicting) == pytest.approx(9.9 / 59)
+    model = TitleModel._fit(_kitchen(), {4: (np.array([0.0, 1000.0]), np.array([0.1, 0.2]))})
+    model.remember(
+        [Title(text, path, group=text) for text, path in [*conflicting, ("chef", cook)]],
+        calibrate=False,
+    )
+    assert model.memory is not None
+    assert model.memory.settled == pytest.approx(9.9 / 59)
+    [levels] = model.rank(["chef"], k=1)
+    assert levels[-1][0].code == "5120" and levels[-1][0].confidence < 0.3

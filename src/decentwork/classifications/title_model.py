@@ -26,6 +26,7 @@ down (``("7", "75", "753", "7533")``).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,7 +61,12 @@ examples overrule the model on short titles)."""
 EXACT_BONUS = 10.0
 """Added to the scores under the code of a title or example the text is verbatim."""
 SETTLED = 0.99
-"""The confidence of a code that a verbatim example of the user's settles."""
+SETTLED_WEIGHT = 10
+"""The confidence of a code that a verbatim example of the user's settles: 0.99, drawn
+towards how often two of the user's examples with the same text have the same code (as if
+the user's examples held 10 pairs agreeing 99 times in 100 besides their own): on the Polish
+job ads, 6 of the 49 pairs of identical ads have the same code, so a verbatim ad settles
+nothing there (0.27), where a dictionary without conflicting entries settles at 0.99."""
 CALIBRATION_SHARE = 0.1
 TITLE_WORDS = 8
 TITLE_CHARACTERS = 60
@@ -370,9 +376,10 @@ class TitleModel:
                 )
         for levels, path in zip(found, settled, strict=True):
             for level, code in enumerate(path if calibrated else ()):
-                if levels[level][0].code == code:
+                if levels[level][0].code == code and self.memory is not None:
                     levels[level][0] = replace(
-                        levels[level][0], confidence=max(levels[level][0].confidence, SETTLED)
+                        levels[level][0],
+                        confidence=max(levels[level][0].confidence, self.memory.settled),
                     )
             for upper, lower in zip(levels[-2::-1], levels[::-1], strict=False):
                 if upper[0].confidence < lower[0].confidence:
@@ -474,6 +481,8 @@ class Memory:
         self.under = {path: _under(classes, path) for path in {t.path for t in self.titles}}
         keys = [normalise(t.text) for t in self.titles]
         self.exact = verbatim(zip(keys, (t.path for t in self.titles), strict=True))
+        self.settled = settled_confidence(zip(keys, (t.path for t in self.titles), strict=True))
+        """The confidence of a code a verbatim example settles (:func:`settled_confidence`)."""
         self.text_ids = {key: number for number, key in enumerate(dict.fromkeys(keys))}
         self.ids = np.array([self.text_ids[key] for key in keys])
         self.vectoriser = Vectoriser.fit([t.text for t in self.titles], min_titles=1)
@@ -553,6 +562,21 @@ def _isotonic(margins: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nd
 
     fitted = IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip").fit(margins, right)
     return fitted.X_thresholds_.astype(np.float64), fitted.y_thresholds_.astype(np.float64)
+
+
+def settled_confidence(pairs: Iterable[tuple[str, tuple[str, ...]]]) -> float:
+    """``SETTLED`` drawn towards the share of the pairs of examples with the same text (of
+    ``pairs``: normalised text, path) that have the same code (see ``SETTLED_WEIGHT``)."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for text, path in pairs:
+        if text:
+            found.setdefault(text, []).append(path)
+    same = total = 0
+    for paths in found.values():
+        counted = Counter(paths)
+        total += len(paths) * (len(paths) - 1) // 2
+        same += sum(n * (n - 1) // 2 for n in counted.values())
+    return (same + SETTLED * SETTLED_WEIGHT) / (total + SETTLED_WEIGHT)
 
 
 def verbatim(pairs: Iterable[tuple[str, T]]) -> dict[str, T]:
