@@ -4,7 +4,8 @@
     from decentwork.classifications import OccupationCoder
     coder = OccupationCoder()                      # the cached model, fitted when needed
     [coding] = coder.code(["sewing machine operator"], k=5)
-    coding.decision   # Decision(status='auto-coded', code='8153', level=4, confidence=0.97)
+    coding.candidates[0].code  # '8153'
+    coding.decision   # Decision(status='needs review', code=None, level=None, confidence=0.52)
     OccupationCoder(threshold=precision(0.95))     # auto-code what is right 95 % of the time
 
 The model (:mod:`title_model`) is fitted from the fetched classification files

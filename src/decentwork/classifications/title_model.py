@@ -65,8 +65,9 @@ SETTLED_WEIGHT = 10
 """The confidence of a code that a verbatim example of the user's settles: 0.99, drawn
 towards how often two of the user's examples with the same text have the same code (as if
 the user's examples held 10 pairs agreeing 99 times in 100 besides their own): on the Polish
-job ads, 6 of the 49 pairs of identical ads have the same code, so a verbatim ad settles
-nothing there (0.27), where a dictionary without conflicting entries settles at 0.99."""
+job ads, 6 of the 49 pairs of identical ads have the same code, so a verbatim ad settles at
+0.27 there (its calibrated confidence, when higher, stays), where a dictionary without
+conflicting entries settles at 0.99."""
 CALIBRATION_SHARE = 0.1
 TITLE_WORDS = 8
 TITLE_CHARACTERS = 60
