@@ -78,16 +78,7 @@ def test_verbatim_titles_are_calibrated_and_examples_settle() -> None:
 def test_threshold_by_precision() -> None:
     """The held-out titles' confidences 0.9, 0.5, 0.9, 0.2, 0.5 (right, wrong, right, wrong,
     right): at or above 0.9 all are right, at or above 0.5 three in four, 0.2 three in five."""
-    titles = [
-        Title(text, path)
-        for text, path in [
-            ("cook", ("5", "51", "512", "5120")),
-            ("head cook", ("5", "51", "512", "5120")),
-            ("baker", ("7", "75", "751", "7512")),
-            ("head baker", ("7", "75", "751", "7512")),
-        ]
-    ]
-    model = TitleModel._fit(titles, {})
+    model = TitleModel._fit(_kitchen(), {})
     assert model.threshold(0.8) == 0.8
     model.calibration[PRECISION] = precisions(
         np.array([0.9, 0.5, 0.9, 0.2, 0.5]), np.array([True, False, True, False, True])

@@ -237,19 +237,16 @@ class OccupationCoder:
         self.classification = classification
         self.scheme = SCHEMES[classification]
         self.hierarchy = self.scheme.hierarchy(self.folder)
-        kept = examples_file(classification, self.folder)
-        examples = read_examples(kept, classification, self.hierarchy) if kept.is_file() else []
+        kept, examples = _kept_examples(classification, self.folder, self.hierarchy)
         cache = cache or models_dir()
-        digest = _digest(self.scheme, self.folder)
-        refitted = _refitted(cache, classification, digest, kept) if examples else None
-        if refitted is not None and refitted.is_file():
+        refitted = _refitted(cache, classification, _digest(self.scheme, self.folder), kept)
+        self.refitted = bool(examples) and refitted.is_file()
+        """Whether the model was refitted with the kept examples (:func:`refit`)."""
+        if self.refitted:
             self.model = TitleModel.load(refitted)
-            self.model.remember([title for title, _ in examples], calibrate=False)
         else:
             self.model = _model(self.scheme, classification, self.folder, cache, progress)
-            self.model.remember([title for title, _ in examples])
-        self.refitted = refitted is not None and refitted.is_file()
-        """Whether the model was refitted with the kept examples (:func:`refit`)."""
+        self.model.remember([title for title, _ in examples], calibrate=not self.refitted)
         self.threshold = (
             self.model.threshold(wanted) if isinstance(threshold, Precision) else threshold
         )
@@ -343,9 +340,19 @@ def _digest(scheme: _Scheme, folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _kept_examples(
+    classification: str, folder: Path, hierarchy: Hierarchy
+) -> tuple[Path, list[tuple[Title, str]]]:
+    """The file of the examples kept for ``classification`` and the examples it holds (none
+    when there is no file)."""
+    kept = examples_file(classification, folder)
+    return kept, read_examples(kept, classification, hierarchy) if kept.is_file() else []
+
+
 def _refitted(cache: Path, classification: str, digest: str, examples: Path) -> Path:
-    """Where the model refitted with the examples kept in ``examples`` is cached."""
-    kept = hashlib.sha256(examples.read_bytes()).hexdigest()[:16]
+    """Where the model refitted with the examples kept in ``examples`` is cached (a name
+    no file has when there are none)."""
+    kept = hashlib.sha256(examples.read_bytes() if examples.is_file() else b"").hexdigest()[:16]
     return cache / f"{classification}-{digest}-examples-{kept}.npz"
 
 
@@ -399,9 +406,7 @@ def refit(
     folder = folder or data_dir()
     cache = cache or models_dir()
     scheme = SCHEMES[classification]
-    kept = examples_file(classification, folder)
-    hierarchy = scheme.hierarchy(folder)
-    examples = read_examples(kept, classification, hierarchy) if kept.is_file() else []
+    kept, examples = _kept_examples(classification, folder, scheme.hierarchy(folder))
     if len(examples) < MEMORY_CALIBRATION:
         raise CoderError(
             f"{len(examples)} examples kept for {scheme.name}: a refit needs at least "

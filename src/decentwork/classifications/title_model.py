@@ -202,13 +202,9 @@ class TitleModel:
         progress(f"fitting on {len(usable):,} titles and {len(examples):,} examples")
         joined: _Pairs = {}
         for level in range(1, depth + 1):
-            parts = [p[level] for p in pairs if level in p]
-            if parts:
-                joined[level] = (
-                    np.concatenate([part[0] for part in parts]),
-                    np.concatenate([part[1] for part in parts]),
-                    np.concatenate([part[2] for part in parts]),
-                )
+            if parts := [p[level] for p in pairs if level in p]:
+                margins, right, kinds = (np.concatenate(c) for c in zip(*parts, strict=True))
+                joined[level] = (margins, right, kinds)
         return cls._with_examples(usable, counted, examples, _curves(joined, depth))
 
     @classmethod
@@ -277,8 +273,7 @@ class TitleModel:
     def _pairs(self, held: Sequence[Title], leave_out: bool = False) -> _Pairs:
         """Per level, the ``held`` titles' margins (uncalibrated), whether the best group was
         right, and whether the text is verbatim a training title."""
-        ranked = self.rank([t.text for t in held], k=1, calibrated=False, leave_out=leave_out)
-        verbatim = self.verbatim([t.text for t in held], leave_out)
+        ranked, verbatim = self._ranked([t.text for t in held], 1, False, leave_out)
         found: _Pairs = {}
         for level in range(1, self.depth + 1):
             rows = [i for i, title in enumerate(held) if len(title.path) >= level]
@@ -343,6 +338,12 @@ class TitleModel:
         ``leave_out`` see :meth:`scores`. The order counts the verbatim bonus; the margin
         does not (the best group's score without it minus the best other group's), and a
         verbatim text's margin has a calibration of its own."""
+        return self._ranked(texts, k, calibrated, leave_out)[0]
+
+    def _ranked(
+        self, texts: Sequence[str], k: int, calibrated: bool, leave_out: bool
+    ) -> tuple[list[list[list[Ranked]]], np.ndarray]:
+        """:meth:`rank`, and whether each text got the verbatim bonus."""
         scores, bonused, settled = self.scores(texts, leave_out)
         verbatim = (bonused != scores).any(axis=1)
         found: list[list[list[Ranked]]] = [[] for _ in texts]
@@ -385,23 +386,7 @@ class TitleModel:
             for upper, lower in zip(levels[-2::-1], levels[::-1], strict=False):
                 if upper[0].confidence < lower[0].confidence:
                     upper[0] = replace(upper[0], confidence=lower[0].confidence)
-        return found
-
-    def verbatim(self, texts: Sequence[str], leave_out: bool = False) -> np.ndarray:
-        """Whether each text is verbatim a training title or (unless ``leave_out``) an
-        example, all coded alike."""
-        return np.array(
-            [
-                normalise(text) in self.exact
-                or (
-                    not leave_out
-                    and self.memory is not None
-                    and normalise(text) in self.memory.exact
-                )
-                for text in texts
-            ],
-            dtype=bool,
-        )
+        return found, verbatim
 
     def threshold(self, precision: float) -> float:
         """The lowest calibrated confidence at which the held-out titles (or, with enough of
