@@ -239,13 +239,14 @@ class OccupationCoder:
         self.hierarchy = self.scheme.hierarchy(self.folder)
         kept, examples = _kept_examples(classification, self.folder, self.hierarchy)
         cache = cache or models_dir()
-        refitted = _refitted(cache, classification, _digest(self.scheme, self.folder), kept)
+        digest = _digest(self.scheme, self.folder)
+        refitted = _refitted(cache, classification, digest, kept)
         self.refitted = bool(examples) and refitted.is_file()
         """Whether the model was refitted with the kept examples (:func:`refit`)."""
         if self.refitted:
             self.model = TitleModel.load(refitted)
         else:
-            self.model = _model(self.scheme, classification, self.folder, cache, progress)
+            self.model = _model(self.scheme, classification, self.folder, cache, digest, progress)
         self.model.remember([title for title, _ in examples], calibrate=not self.refitted)
         self.threshold = (
             self.model.threshold(wanted) if isinstance(threshold, Precision) else threshold
@@ -357,9 +358,15 @@ def _refitted(cache: Path, classification: str, digest: str, examples: Path) -> 
 
 
 def _model(
-    scheme: _Scheme, classification: str, folder: Path, cache: Path, progress: Callable[[str], None]
+    scheme: _Scheme,
+    classification: str,
+    folder: Path,
+    cache: Path,
+    digest: str,
+    progress: Callable[[str], None],
 ) -> TitleModel:
-    name = f"{classification}-{_digest(scheme, folder)}"
+    """The model cached as ``{classification}-{digest}``, fitted (and cached) when not yet."""
+    name = f"{classification}-{digest}"
     cached = cache / f"{name}.npz"
     if cached.is_file():
         return TitleModel.load(cached)
